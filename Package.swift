@@ -1,0 +1,67 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// The stages follow the data's path: Spec -> Dataset -> Advisor -> Generator (config) ->
+// Engine -> Runs (builder, train, evaluate, predict) -> Diagnostics. The CLI is thin.
+let package = Package(
+    name: "Layerwise",
+    products: [
+        .library(
+            name: "Layerwise",
+            targets: ["Spec", "Dataset", "Advisor", "Generator", "Engine", "Runs", "Diagnostics"]
+        ),
+        .executable(name: "layerwise", targets: ["LayerwiseCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(
+            url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1",
+            traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(name: "Spec", dependencies: ["CYAML"]),
+        .target(name: "Dataset", dependencies: ["Spec"]),
+        .target(name: "Advisor", dependencies: ["Spec", "Dataset"]),
+        .target(
+            name: "Generator",
+            dependencies: ["Spec", "Advisor", .product(name: "Mustache", package: "swift-mustache")]
+        ),
+        .target(
+            name: "CKernels",
+            cSettings: [.unsafeFlags(["-O3", "-ffp-contract=fast"])]
+        ),
+        .target(name: "Engine", dependencies: ["CKernels"]),
+        .target(name: "Runs", dependencies: ["Spec", "Dataset", "Advisor", "Generator", "Engine"]),
+        .target(name: "Diagnostics", dependencies: ["Spec", "Engine", "Runs"]),
+        .executableTarget(
+            name: "LayerwiseCLI",
+            dependencies: [
+                "Spec", "Dataset", "Advisor", "Generator", "Engine", "Runs", "Diagnostics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "SpecTests", dependencies: ["Spec"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Spec"]),
+        .testTarget(name: "AdvisorTests", dependencies: ["Advisor", "Dataset", "Spec"]),
+        .testTarget(name: "GeneratorTests", dependencies: ["Generator", "Advisor", "Spec"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "CKernels"]),
+        .testTarget(name: "RunsTests", dependencies: ["Runs"]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
+        .executableTarget(
+            name: "LayerwiseBenchmarks",
+            dependencies: [
+                "Engine", "Dataset", "Advisor", "Spec",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/LayerwiseBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

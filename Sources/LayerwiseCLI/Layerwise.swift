@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Layerwise: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "layerwise",
+        abstract: "Configure, explain and train neural networks for tabular data.",
+        subcommands: []
+    )
+}
