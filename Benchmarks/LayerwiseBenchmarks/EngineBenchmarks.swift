@@ -1,0 +1,4 @@
+import Benchmark
+
+func registerEngineBenchmarks() {
+}
