@@ -1,0 +1,45 @@
+/// `advisor:` — the rulebook's **proposed** thresholds, in one place, each overridable from the
+/// spec. No source fixes these numbers; they are starting values.
+public struct AdvisorSettings: Sendable, Equatable {
+    /// SIZE-CAPACITY: alpha in Ns / (alpha * (Ni + No)), 2...10. Default 2 (the upper bound).
+    public var capacityAlpha: Double = 2
+    /// DEPTH-LOW / DEPTH-HIGH: inputs above this count as "many dimensions". Default 32.
+    public var depthHighInputs: Int = 32
+    /// DEPTH-HIGH: inputs up to this get 3 hidden layers. Default 128.
+    public var depthThreeLayersUpTo: Int = 128
+    /// DEPTH-HIGH: inputs up to this get 4 hidden layers (5 beyond). Default 512.
+    public var depthFourLayersUpTo: Int = 512
+    /// DEPTH-LINEAR (regression): linear validation R² within this of a small MLP's. Default 0.01.
+    public var linearR2Margin: Double = 0.01
+    /// ACT-HIDDEN-DEEP: Swish from this many hidden layers. Default 6.
+    public var swishFromLayers: Int = 6
+    /// BN-DEEP: batch normalisation from this many hidden layers. Default 3.
+    public var batchNormFromLayers: Int = 3
+    /// BATCH-SMALL-DATA: batch 32 below this many training rows. Default 10,000.
+    public var smallDataRows: Int = 10_000
+    /// BATCH-LARGE-DATA: batch 256 from this many rows. Default 100,000.
+    public var batch256Rows: Int = 100_000
+    /// BATCH-LARGE-DATA: batch 512 from this many rows. Default 1,000,000.
+    public var batch512Rows: Int = 1_000_000
+    /// BATCH-NOT-TOO-SMALL: the smallest batch the advisor picks. Default 8.
+    public var minimumBatch: Int = 8
+    /// BATCH-MEMORY: memory budget for one batch's activations and gradients, in MiB. Default 1024.
+    public var batchMemoryMiB: Double = 1024
+    /// EPOCHS-BY-SIZE: optimizer steps to aim at. Default 20,000.
+    public var targetSteps: Int = 20_000
+    /// EPOCHS-BY-SIZE: fewest epochs. Default 10.
+    public var minimumEpochs: Int = 10
+    /// EPOCHS-BY-SIZE: most epochs. Default 500.
+    public var maximumEpochs: Int = 500
+    /// REG-DROPOUT: dropout when parameters exceed this multiple of Ns. Default 1.
+    public var dropoutParameterRatio: Double = 1
+    /// EARLY-STOP: patience in epochs. Default 10.
+    public var earlyStoppingPatience: Int = 10
+    /// EARLY-STOP: minimum improvement of validation loss. Default 1e-4.
+    public var earlyStoppingMinDelta: Double = 1e-4
+    /// SIZE-PRUNE: a unit is dead below this fraction of its layer's median weight norm.
+    /// Default 0.01.
+    public var pruneFraction: Double = 0.01
+
+    public init() {}
+}

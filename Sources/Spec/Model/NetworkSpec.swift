@@ -1,0 +1,93 @@
+/// A loaded spec (spec language version 1): a user's partial spec or a complete network config.
+///
+/// One schema serves both: in a user's spec most choices may be `auto` (or absent); in the
+/// complete config that `layerwise generate` writes nothing is `auto` (except
+/// `training.learning_rate`, which the range test resolves) and `model.layers` lists every layer.
+public struct NetworkSpec: Sendable, Equatable {
+    /// Spec language version; only 1 exists.
+    public var version: Int = 1
+    /// The experiment's name: names the run folder. Default: the spec file's base name.
+    public var name: String
+    /// The file this spec was loaded from (as the user named it), or nil when built in code.
+    public var sourcePath: String?
+    /// Where the data is and how to read and split it.
+    public var data: DataSection
+    /// classification or regression; `auto` lets the target column decide.
+    public var task: Setting<TaskKind> = .auto
+    /// The network's shape.
+    public var model: ModelSection = ModelSection()
+    /// How to train it.
+    public var training: TrainingSection = TrainingSection()
+    /// Overrides of the advisor's proposed thresholds.
+    public var advisor: AdvisorSettings = AdvisorSettings()
+    /// Where each key the user wrote stands, by dotted key path (`model.hidden_layers`,
+    /// `model.layers[2].dense.units`). Lets later stages point at the user's text.
+    public var locations: [String: SourceLocation] = [:]
+
+    public init(name: String, data: DataSection) {
+        self.name = name
+        self.data = data
+    }
+
+    /// The location of the value at `keyPath`, if the user wrote it.
+    public func location(of keyPath: String) -> SourceLocation? { locations[keyPath] }
+
+    // Locations are provenance, not content: two specs that say the same are equal.
+    public static func == (lhs: NetworkSpec, rhs: NetworkSpec) -> Bool {
+        lhs.version == rhs.version && lhs.name == rhs.name && lhs.data == rhs.data
+            && lhs.task == rhs.task && lhs.model == rhs.model && lhs.training == rhs.training
+            && lhs.advisor == rhs.advisor
+    }
+}
+
+/// What to predict.
+public enum TaskKind: String, Sendable, Equatable, Codable, CaseIterable {
+    case classification
+    case regression
+}
+
+/// `data:` — the CSV, its target, which columns to use, and the split.
+public struct DataSection: Sendable, Equatable {
+    /// The CSV path as written in the spec (relative to the spec file's folder).
+    public var path: String
+    /// `path` resolved against the spec file's folder.
+    public var resolvedPath: String
+    /// The column to predict.
+    public var target: String
+    /// Input columns, listed explicitly; nil means every column but the target and `ignore`.
+    public var features: [String]?
+    /// Columns to drop.
+    public var ignore: [String] = []
+    /// Columns forced to be categorical (e.g. integer-coded categories).
+    public var categorical: [String] = []
+    /// A column that identifies rows: excluded from the inputs, copied into predictions.
+    public var idColumn: String?
+    /// Field delimiter; nil detects comma, semicolon or tab.
+    public var delimiter: Character?
+    /// Field texts that mean "missing".
+    public var missingValues: [String] = DataSection.defaultMissingValues
+    /// The train / validation / test split.
+    public var split: SplitSection = SplitSection()
+
+    /// The default missing-value markers.
+    public static let defaultMissingValues = ["", "NA", "N/A", "NaN", "null", "?"]
+
+    public init(path: String, resolvedPath: String, target: String) {
+        self.path = path
+        self.resolvedPath = resolvedPath
+        self.target = target
+    }
+}
+
+/// `data.split:` — fractions of the rows held out, and whether classes keep their proportions.
+public struct SplitSection: Sendable, Equatable {
+    /// Fraction of rows for validation (early stopping, diagnostics). Default 0.15.
+    public var validation: Double = 0.15
+    /// Fraction of rows for the final test score. Default 0.15.
+    public var test: Double = 0.15
+    /// Keep class proportions in every split (classification only). Default `auto`: yes for
+    /// classification.
+    public var stratify: Setting<Bool> = .auto
+
+    public init() {}
+}
