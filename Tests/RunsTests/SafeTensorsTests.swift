@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+
+@testable import Runs
+
+@Suite("safetensors model files")
+struct SafeTensorsTests {
+    let sample = SafeTensorsFile(
+        tensors: [
+            NamedTensor(name: "layers.0.weight", shape: [2, 3], values: [1, -2, 3.5, 0, 1e-8, -7]),
+            NamedTensor(name: "layers.0.bias", shape: [3], values: [0.25, .infinity, -0.0]),
+        ],
+        metadata: ["format": "layerwise", "config": "name: iris\n"])
+
+    @Test func roundTripsTensorsAndMetadata() throws {
+        let bytes = sample.serialized()
+        let read = try SafeTensorsFile(bytes: bytes, path: "m.safetensors")
+        #expect(read.metadata == sample.metadata)
+        #expect(read.tensor(named: "layers.0.weight") == sample.tensors[0])
+        #expect(read.tensor(named: "layers.0.bias")?.values.map(\.bitPattern)
+            == sample.tensors[1].values.map(\.bitPattern))
+    }
+
+    @Test func headerIsPaddedToEightBytesAndDataFollowsInOrder() {
+        let bytes = sample.serialized()
+        var length = 0
+        for i in 0..<8 { length |= Int(bytes[i]) << (8 * i) }
+        #expect(length % 8 == 0)
+        #expect(bytes.count == 8 + length + 9 * 4)
+        // The first tensor's first value starts right after the header.
+        let first = UInt32(bytes[8 + length]) | UInt32(bytes[9 + length]) << 8
+            | UInt32(bytes[10 + length]) << 16 | UInt32(bytes[11 + length]) << 24
+        #expect(Float(bitPattern: first) == 1)
+    }
+
+    @Test func truncatedFileIsReportedWithSizes() {
+        let bytes = Array(sample.serialized().dropLast(5))
+        #expect(throws: ModelFileError.self) { try SafeTensorsFile(bytes: bytes, path: "m") }
+        do {
+            _ = try SafeTensorsFile(bytes: bytes, path: "m")
+        } catch {
+            guard case .truncated(_, let expected, let actual) = error else {
+                Issue.record("expected truncated, got \(error)")
+                return
+            }
+            #expect(expected == actual + 5)
+        }
+    }
+
+    @Test func otherFilesAreNotSafeTensors() {
+        for bytes in [Array("name,target\n1,2\n".utf8), [1, 2, 3], []] as [[UInt8]] {
+            do {
+                _ = try SafeTensorsFile(bytes: bytes, path: "x.csv")
+                Issue.record("accepted \(bytes.count) bytes of non-safetensors")
+            } catch {
+                guard case .notSafeTensors = error else {
+                    Issue.record("expected notSafeTensors, got \(error)")
+                    continue
+                }
+                #expect(error.description.contains("x.csv"))
+            }
+        }
+    }
+
+    @Test func otherDtypesAreUnsupported() throws {
+        let header = #"{"w":{"dtype":"F16","shape":[1],"data_offsets":[0,2]}}"#
+        var bytes: [UInt8] = []
+        withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { bytes += $0 }
+        bytes += Array(header.utf8) + [0, 0]
+        #expect {
+            try SafeTensorsFile(bytes: bytes, path: "h.safetensors")
+        } throws: { error in
+            guard let error = error as? ModelFileError, case .unsupported = error else {
+                return false
+            }
+            return error.description.contains("F16")
+        }
+    }
+
+    @Test func gapsBetweenTensorsAreCorrupt() throws {
+        let header = #"{"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#
+        var bytes: [UInt8] = []
+        withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { bytes += $0 }
+        bytes += Array(header.utf8) + [UInt8](repeating: 0, count: 8)
+        #expect(throws: ModelFileError.self) { try SafeTensorsFile(bytes: bytes, path: "g") }
+    }
+}
+
+@Suite("atomic file writes")
+struct AtomicFileTests {
+    @Test func replacesContentAndLeavesNoTemporaryFile() throws {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("layerwise-atomic-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/history.csv"
+        try AtomicFile.write("old\n", to: path)
+        try AtomicFile.write("new\n", to: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "new\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["history.csv"])
+    }
+
+    @Test func unwritableFolderIsAnErrorNamingThePath() {
+        #expect {
+            try AtomicFile.write("x", to: "/nonexistent-folder-layerwise/out.csv")
+        } throws: { error in
+            "\(error)".contains("/nonexistent-folder-layerwise/out.csv")
+        }
+    }
+}
