@@ -238,8 +238,13 @@ struct SchemaValidator {
         if let close = Suggestion.closest(to: text, in: type.names) {
             notes.append(.help("did you mean `\(close)`?"))
         }
+        var message = "unknown \(noun) `\(text)`"
+        if noun == "activation", ["softmax", "linear"].contains(text) {
+            message = "`\(text)` is an output activation, not a hidden-layer one"
+            notes.append(.note("the output layer's activation follows the task"))
+        }
         notes.append(.note("expected " + SchemaType.joinedWithOr(type.names.map { "`\($0)`" })))
-        error(node, path, "unknown \(noun) `\(text)`", notes: notes)
+        error(node, path, message, notes: notes)
     }
 
     private mutating func mismatch(_ node: YAMLNode, type: SchemaType, path: String) {
@@ -257,8 +262,12 @@ struct SchemaValidator {
             {
                 let meaning = ["yes", "on", "y"].contains(scalar.text.lowercased())
                 notes.append(.help("YAML 1.2 booleans are `true` and `false`; write `\(meaning)`"))
+            } else if scalar.value == .null, !scalar.text.isEmpty,
+                type.alternatives.contains(where: { if case .string = $0 { true } else { false } })
+            {
+                notes.append(.help("quote it, `\"\(scalar.text)\"`, to mean the text"))
             } else if scalar.value == .null {
-                notes.append(.help("give it a value, or remove the key"))
+                notes.append(.help("give it a value"))
             }
         }
         error(node, path, "expected \(type.phrase), found \(Self.describe(node))", notes: notes)
@@ -271,7 +280,7 @@ struct SchemaValidator {
         case .mapping: return "a mapping"
         case .scalar(let scalar):
             switch scalar.value {
-            case .null: return "nothing"
+            case .null: return scalar.text.isEmpty ? "nothing" : "`\(scalar.text)`"
             case .bool(let value): return "`\(value)`"
             case .int, .float: return "`\(scalar.text)`"
             case .string(let text):
@@ -335,11 +344,12 @@ struct SchemaValidator {
                 validated.append((name, value))
             }
         }
-        for schemaKey in keys where schemaKey.isRequired && !present.contains(schemaKey.name) {
-            let anchor = owner ?? node
+        let missing = keys.filter { $0.isRequired && !present.contains($0.name) }
+        if !missing.isEmpty {
+            let names = SchemaType.joinedWithOr(missing.map { "`\($0.name)`" }).replacing(" or ", with: " and ")
             error(
-                anchor, path, "missing required key `\(schemaKey.name)`",
-                notes: [.help(requiredHelp(schemaKey))])
+                owner ?? node, path, "missing required key\(missing.count == 1 ? "" : "s") \(names)",
+                notes: missing.map { .help(requiredHelp($0)) })
         }
         return SpecNode(value: .mapping(validated), node: node, path: path)
     }
@@ -500,8 +510,16 @@ struct SchemaValidator {
         locations[kindPath] = location(first.value)
         if first.value.isNull {
             if variant.allowsBareName { return SpecNode(value: .tagged(kind, nil), node: node, path: path) }
-            let expected = payloadType.phrase
-            error(first.key, kindPath, "`\(kind)` needs a value: \(expected)")
+            var notes: [Diagnostic.Note] = []
+            switch payloadType {
+            case .number(let bounds), .integer(let bounds):
+                if let condition = bounds.condition(on: "rate") {
+                    notes.append(.help("give the \(kind) rate, \(condition): `\(kind): 0.2`"))
+                }
+            default:
+                notes.append(.help("give \(payloadType.phrase)"))
+            }
+            error(first.key, kindPath, "`\(kind)` needs a value", notes: notes)
             return nil
         }
         guard let payload = validate(first.value, as: payloadType, path: kindPath, name: kind, owner: first.key)

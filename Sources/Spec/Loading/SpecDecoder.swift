@@ -102,6 +102,13 @@ struct SpecDecoder {
                         : "the target `\(data.target)` cannot be a feature",
                     notes: [note("the target is set here", at: targetNode)])
             }
+            if key == "features", let idColumn = data.idColumn,
+                let item = items.first(where: { $0.string == idColumn })
+            {
+                report(
+                    .error, item, "the id column `\(idColumn)` cannot be a feature",
+                    notes: [note("the id column is set here", at: node["id_column"])])
+            }
             var seen = Set<String>()
             for item in items {
                 guard let name = item.string, !seen.insert(name).inserted else { continue }
@@ -177,7 +184,7 @@ struct SpecDecoder {
         if templates.names.isEmpty {
             notes.append(.note("no templates found" + (templates.directory.map { " in `\($0)`" } ?? "")))
         } else {
-            notes.append(.note("templates: " + templates.names.sorted().map { "`\($0)`" }.joined(separator: ", ")))
+            notes.append(.note("available templates: " + templates.names.sorted().map { "`\($0)`" }.joined(separator: ", ")))
         }
         report(.error, node, "unknown template `\(name)`", notes: notes)
         return false
@@ -493,9 +500,20 @@ struct SpecDecoder {
 
     // MARK: - Paths
 
-    /// `directory/path`, or `path` when absolute or the directory is empty; drops `./`.
+    /// `directory/path` (just `path` when absolute), with `.` and `dir/..` segments removed.
     static func join(_ directory: String, _ path: String) -> String {
-        if path.hasPrefix("/") || directory.isEmpty || directory == "." { return path }
-        return directory.hasSuffix("/") ? directory + path : directory + "/" + path
+        let joined = path.hasPrefix("/") || directory.isEmpty ? path : directory + "/" + path
+        var segments: [Substring] = []
+        for segment in joined.split(separator: "/", omittingEmptySubsequences: true) {
+            if segment == "." { continue }
+            if segment == "..", let last = segments.last, last != ".." {
+                segments.removeLast()
+                continue
+            }
+            segments.append(segment)
+        }
+        let normalized = segments.joined(separator: "/")
+        if joined.hasPrefix("/") { return "/" + normalized }
+        return normalized.isEmpty ? "." : normalized
     }
 }

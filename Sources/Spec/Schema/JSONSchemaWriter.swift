@@ -14,7 +14,11 @@ public struct JSONSchemaWriter: Sendable {
                     "A Layerwise spec: where the data is, what to predict, and any choices to fix; "
                         + "everything else may be `auto`. Reference: docs/spec.md.")),
         ]
-        if case .object(let keys) = SpecSchema.root { members += objectMembers(keys) }
+        if case .object(let keys) = SpecSchema.root {
+            members += objectMembers(keys)
+            // Top-level `x-` keys are the user's own, a home for YAML anchors.
+            members.insert(.init("patternProperties", .object([.init("^x-", .object([]))])), at: members.count - 1)
+        }
         return JSONValue.object(members).serialized() + "\n"
     }
 

@@ -52,7 +52,12 @@ public indirect enum SchemaType: Sendable {
         let parts = alternatives
         let keywords = parts.filter { if case .keyword = $0 { true } else { false } }
         let others = parts.filter { if case .keyword = $0 { false } else { true } }
-        return Self.joinedWithOr((others + keywords).map(\.singlePhrase))
+        let phrases = (others + keywords).map { type -> String in
+            // "`true`, `false` or `auto`" reads better than "`true` or `false` or `auto`".
+            if case .boolean = type, parts.count > 1 { return "`true`, `false`" }
+            return type.singlePhrase
+        }
+        return Self.joinedWithOr(phrases)
     }
 
     private var singlePhrase: String {
@@ -155,6 +160,8 @@ public struct Bounds: Sendable, Equatable {
         let highSign = maximumIsExclusive ? "<" : "<="
         switch (minimum, maximum) {
         case (nil, nil): return nil
+        case (let low?, let high?) where low == high && !minimumIsExclusive && !maximumIsExclusive:
+            return "\(name) = \(Self.format(low))"
         case (let low?, let high?): return "\(Self.format(low)) \(lowSign) \(name) \(highSign) \(Self.format(high))"
         case (let low?, nil): return "\(name) \(minimumIsExclusive ? ">" : ">=") \(Self.format(low))"
         case (nil, let high?): return "\(name) \(highSign) \(Self.format(high))"

@@ -25,6 +25,8 @@ public struct SpecReferenceWriter: Sendable {
             - Optimizers, schedules, losses and activations are a name (`adam`) or a mapping with
               `name` and parameters (`{name: sgd, momentum: 0.9}`); missing parameters get the
               defaults below (PyTorch's for optimizers).
+            - Anchors and aliases work (`&base`, `*base`, `<<: *base`); top-level keys starting
+              with `x-` are ignored, a home for shared anchors.
             - Rule IDs (`EARLY-STOP`, …) refer to the rulebook.
             - `layerwise validate SPEC...` checks specs; `layerwise schema` prints a JSON Schema for
               editor completion.

@@ -71,6 +71,8 @@ public struct YAMLParser: Sendable {
                     + "with its sibling keys"))
         case "found character that cannot start any token":
             notes.append(.help("quote the value if it starts with `@`, `` ` `` or `%`"))
+        case "did not find expected ',' or '}'", "did not find expected ',' or ']'":
+            notes.append(.help("close the bracket opened above, or separate its items with commas"))
         case "found unexpected end of stream":
             notes.append(.help("a quote or bracket was opened and never closed"))
         default:
