@@ -62,11 +62,18 @@ public enum JSONValue: Sendable, Equatable {
         case .bool(let value): value ? "true" : "false"
         case .int(let value): String(value)
         case .number(let value): Bounds.format(value)
-        case .string(let value): value.isEmpty ? "\"\"" : value
+        case .string(let value): Self.needsQuotes(value) ? Self.quote(value) : value
         case .array(let items): "[" + items.map(\.yamlText).joined(separator: ", ") + "]"
         case .object(let members):
             "{" + members.map { "\($0.key): \($0.value.yamlText)" }.joined(separator: ", ") + "}"
         }
+    }
+
+    /// Whether YAML would read `text` unquoted as something else (`null`, `1`, `?`).
+    private static func needsQuotes(_ text: String) -> Bool {
+        guard let first = text.first else { return true }
+        return YAMLValue.resolve(text, style: .plain, tag: nil) != .string(text)
+            || "?:-[]{}#&*!|>'\"%@`,".contains(first) || text.contains(": ") || text.contains(" #")
     }
 
     static func quote(_ text: String) -> String {

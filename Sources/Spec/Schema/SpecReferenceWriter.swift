@@ -43,6 +43,7 @@ public struct SpecReferenceWriter: Sendable {
               optimizer: {name: adam}
               early_stopping: {patience: 10}
             ```
+
             """
         ]
         sections.append(table(title: "Top level", path: "", keys: SpecSchema.rootKeys))
