@@ -1,0 +1,127 @@
+/// Writes ``SpecSchema`` as a JSON Schema (draft-07), for yaml-language-server and other
+/// editors: completion, hover docs and checks while typing.
+public struct JSONSchemaWriter: Sendable {
+    public init() {}
+
+    /// The schema document, pretty-printed, ending with a newline.
+    public func document() -> String {
+        var members: [JSONValue.Member] = [
+            .init("$schema", .string("http://json-schema.org/draft-07/schema#")),
+            .init("title", .string("Layerwise spec (version \(SpecSchema.version))")),
+            .init(
+                "description",
+                .string(
+                    "A Layerwise spec: where the data is, what to predict, and any choices to fix; "
+                        + "everything else may be `auto`. Reference: docs/spec.md.")),
+        ]
+        if case .object(let keys) = SpecSchema.root {
+            members += objectMembers(keys)
+            // Top-level `x-` keys are the user's own, a home for YAML anchors.
+            members.insert(.init("patternProperties", .object([.init("^x-", .object([]))])), at: members.count - 1)
+        }
+        return JSONValue.object(members).serialized() + "\n"
+    }
+
+    private func objectMembers(_ keys: [SchemaKey]) -> [JSONValue.Member] {
+        var members: [JSONValue.Member] = [
+            .init("type", .string("object")),
+            .init("properties", .object(keys.map { .init($0.name, schema(for: $0)) })),
+        ]
+        let required = keys.filter(\.isRequired).map { JSONValue.string($0.name) }
+        if !required.isEmpty { members.append(.init("required", .array(required))) }
+        members.append(.init("additionalProperties", .bool(false)))
+        return members
+    }
+
+    private func schema(for key: SchemaKey) -> JSONValue {
+        var members = [JSONValue.Member("description", .string(key.doc))]
+        if case .value(let value) = key.defaultValue { members.append(.init("default", value)) }
+        guard case .object(let typeMembers) = schema(for: key.type) else { return .object(members) }
+        return .object(members + typeMembers.filter { $0.key != "description" })
+    }
+
+    func schema(for type: SchemaType) -> JSONValue {
+        switch type {
+        case .string(let rule):
+            switch rule {
+            // Plain numbers are column names too (`target: 2007`).
+            case .any: return .object([.init("type", .array([.string("string"), .string("number")]))])
+            case .singleCharacter:
+                return .object([
+                    .init("type", .string("string")), .init("minLength", .int(1)), .init("maxLength", .int(1)),
+                ])
+            case .fileName:
+                return .object([
+                    .init("type", .string("string")), .init("minLength", .int(1)),
+                    .init("pattern", .string("^[^/]+$")),
+                ])
+            }
+        case .integer(let bounds): return .object([.init("type", .string("integer"))] + limits(bounds))
+        case .number(let bounds): return .object([.init("type", .string("number"))] + limits(bounds))
+        case .boolean: return .object([.init("type", .string("boolean"))])
+        case .keyword(let word, let doc):
+            return .object([.init("enum", .array([.string(word)])), .init("description", .string(doc))])
+        case .choice(_, let choices):
+            return .object([
+                .init("enum", .array(choices.map { .string($0.name) })),
+                .init("enumDescriptions", .array(choices.map { .string($0.doc) })),
+            ])
+        case .list(let item, let minimumCount):
+            var members: [JSONValue.Member] = [.init("type", .string("array")), .init("items", schema(for: item))]
+            if minimumCount > 0 { members.append(.init("minItems", .int(minimumCount))) }
+            return .object(members)
+        case .object(let keys): return .object(objectMembers(keys))
+        case .dictionary(_, let value):
+            return .object([.init("type", .string("object")), .init("additionalProperties", schema(for: value))])
+        case .named(_, let variants):
+            let names = JSONValue.object([
+                .init("enum", .array(variants.map { .string($0.name) })),
+                .init("enumDescriptions", .array(variants.map { .string($0.doc) })),
+            ])
+            let mappings = variants.map { variant -> JSONValue in
+                let name = SchemaKey(
+                    required: "name", .keyword(variant.name, doc: variant.doc), variant.doc)
+                return .object(objectMembers([name] + variant.parameters))
+            }
+            return .object([.init("anyOf", .array([names] + mappings))])
+        case .tagged(_, let variants):
+            var alternatives: [JSONValue] = []
+            let bare = variants.filter(\.allowsBareName)
+            if !bare.isEmpty { alternatives.append(.object([.init("enum", .array(bare.map { .string($0.name) }))])) }
+            for variant in variants {
+                guard let payload = variant.payload else { continue }
+                var payloadSchema = schema(for: payload)
+                if variant.allowsBareName {
+                    payloadSchema = .object([.init("anyOf", .array([payloadSchema, .object([.init("type", .string("null"))])]))])
+                }
+                if case .object(let members) = payloadSchema {
+                    payloadSchema = .object([.init("description", .string(variant.doc))] + members)
+                }
+                alternatives.append(
+                    .object([
+                        .init("type", .string("object")),
+                        .init("properties", .object([.init(variant.name, payloadSchema)])),
+                        .init("required", .array([.string(variant.name)])),
+                        .init("additionalProperties", .bool(false)),
+                    ]))
+            }
+            return .object([.init("anyOf", .array(alternatives))])
+        case .anyOf(let types):
+            return .object([.init("anyOf", .array(types.flatMap(\.alternatives).map { schema(for: $0) }))])
+        }
+    }
+
+    private func limits(_ bounds: Bounds) -> [JSONValue.Member] {
+        var members: [JSONValue.Member] = []
+        func number(_ value: Double) -> JSONValue {
+            value == value.rounded() && abs(value) < 1e15 ? .int(Int(value)) : .number(value)
+        }
+        if let minimum = bounds.minimum {
+            members.append(.init(bounds.minimumIsExclusive ? "exclusiveMinimum" : "minimum", number(minimum)))
+        }
+        if let maximum = bounds.maximum {
+            members.append(.init(bounds.maximumIsExclusive ? "exclusiveMaximum" : "maximum", number(maximum)))
+        }
+        return members
+    }
+}

@@ -1,0 +1,415 @@
+/// The spec language, version 1: every key, its type, default, allowed values, range and doc.
+///
+/// This tree is the single source of the language. ``SpecLoader`` validates specs against it
+/// (filling in parameter defaults), `layerwise schema` turns it into a JSON Schema
+/// (``JSONSchemaWriter``) and `layerwise schema --format markdown` into `docs/spec.md`
+/// (``SpecReferenceWriter``). Defaults that the model types also carry are read from them.
+public enum SpecSchema {
+    /// The current (and only) spec language version.
+    public static let version = 1
+
+    /// The top-level mapping of a spec.
+    public static let root: SchemaType = .object(rootKeys)
+
+    static let rootKeys: [SchemaKey] = [
+        SchemaKey(
+            "version", .integer(.within(1, Double(version))), default: .int(version),
+            "Spec language version; only 1 exists."),
+        SchemaKey(
+            "name", .string(.fileName), default: .described("the spec file's name"),
+            "The experiment's name; names the run folder.", example: "iris"),
+        SchemaKey(
+            required: "data", .object(dataKeys), "Where the data is and how to read and split it.",
+            example: "{path: data/train.csv, target: label}"),
+        SchemaKey(
+            "task", .anyOf([.choice(noun: "task", tasks), auto]), default: .auto,
+            "What to predict: `auto` decides from the target column (text or few integer values: classification)."),
+        SchemaKey("model", .object(modelKeys), default: .described("all `auto`"), "The network's shape."),
+        SchemaKey(
+            "training", .object(trainingKeys), default: .described("all `auto`"),
+            "How to train the network."),
+        SchemaKey(
+            "advisor", .object(advisorKeys), default: .described("the proposed thresholds"),
+            "Overrides of the advisor's proposed thresholds (rulebook)."),
+    ]
+
+    // MARK: - data
+
+    static let dataKeys: [SchemaKey] = [
+        SchemaKey(
+            required: "path", .string(.any), "The CSV file, relative to the spec file's folder.",
+            example: "data/iris.csv"),
+        SchemaKey(required: "target", .string(.any), "The column to predict.", example: "species"),
+        SchemaKey(
+            "features", .list(.string(.any), minimumCount: 1),
+            default: .described("every column but `target`, `ignore` and `id_column`"),
+            "Input columns, listed explicitly."),
+        SchemaKey("ignore", .list(.string(.any), minimumCount: 0), default: .value(.array([])), "Columns to drop."),
+        SchemaKey(
+            "categorical", .list(.string(.any), minimumCount: 0), default: .value(.array([])),
+            "Columns forced to be categorical (e.g. integer-coded categories)."),
+        SchemaKey(
+            "id_column", .string(.any), default: .described("none"),
+            "A column that identifies rows: not an input, copied into predictions."),
+        SchemaKey(
+            "delimiter", .anyOf([.string(.singleCharacter), auto]), default: .auto,
+            "Field delimiter; `auto` detects comma, semicolon or tab (write a tab as `\"\\t\"`)."),
+        SchemaKey(
+            "missing_values", .list(.string(.any), minimumCount: 0),
+            default: .value(.array(DataSection.defaultMissingValues.map(JSONValue.string))),
+            "Field texts that mean \"missing\" (quote `\"null\"` to mean the text)."),
+        SchemaKey(
+            "split", .object(splitKeys), default: .described("see `data.split`"),
+            "The train / validation / test split."),
+    ]
+
+    static let splitKeys: [SchemaKey] = [
+        SchemaKey(
+            "validation", .number(.fraction()), default: .number(SplitSection().validation),
+            "Fraction of rows for validation (early stopping, diagnostics); validation + test < 1."),
+        SchemaKey(
+            "test", .number(.fraction()), default: .number(SplitSection().test),
+            "Fraction of rows for the final test score; validation + test < 1."),
+        SchemaKey(
+            "stratify", .anyOf([.boolean, auto]), default: .auto,
+            "Keep class proportions in every split; `auto` is yes for classification."),
+    ]
+
+    static let tasks = [
+        SchemaChoice("classification", "Predict a class: softmax (or one sigmoid for two classes)."),
+        SchemaChoice("regression", "Predict a number: linear output, mean squared error."),
+    ]
+
+    // MARK: - model
+
+    static let modelKeys: [SchemaKey] = [
+        SchemaKey(
+            "template", .anyOf([.string(.any), auto]), default: .auto,
+            "A template in `Templates/` by name (`mlp`), or a path to a `.mustache` file "
+                + "(contains `/` or ends in `.mustache`), relative to the spec."),
+        SchemaKey(
+            "hidden_layers", .anyOf([.integer(.atLeast(0)), auto]), default: .auto,
+            "Number of hidden layers (DEPTH-*)."),
+        SchemaKey(
+            "neurons",
+            .anyOf([
+                .choice(noun: "sizing rule", sizingRules), .integer(.atLeast(1)),
+                .list(.integer(.atLeast(1)), minimumCount: 1), auto,
+            ]), default: .auto,
+            "Hidden widths: a sizing rule, one width for every layer, or a list of widths "
+                + "(one per hidden layer)."),
+        SchemaKey(
+            "activation", .anyOf([.named(noun: "activation", hiddenActivations), auto]),
+            default: .auto, "Hidden-layer activation (ACT-HIDDEN-*)."),
+        SchemaKey(
+            "batch_norm", .anyOf([.boolean, auto]), default: .auto,
+            "Batch normalisation in the hidden layers (BN-*)."),
+        SchemaKey(
+            "dropout", .anyOf([.number(.fraction()), auto]), default: .auto,
+            "Dropout rate after each hidden layer; 0 for none (REG-DROPOUT)."),
+        SchemaKey(
+            "initializer", .anyOf([.choice(noun: "initializer", initializers), auto]),
+            default: .auto, "Weight initialiser of the hidden layers (INIT-BY-ACTIVATION)."),
+        SchemaKey(
+            "layers", .list(.tagged(noun: "layer", layerKinds), minimumCount: 1),
+            default: .described("none: built from the keys above"),
+            "An explicit layer list, output layer included (what `generate` writes). When "
+                + "present it is the network."),
+    ]
+
+    static let sizingRules = [
+        SchemaChoice(SizingRule.geometric.rawValue, "sqrt(Ni * No) (SIZE-GEOMETRIC)."),
+        SchemaChoice(SizingRule.capacity.rawValue, "Ns / (alpha * (Ni + No)) across the hidden layers (SIZE-CAPACITY)."),
+        SchemaChoice(SizingRule.twoThirds.rawValue, "2/3 * Ni + No (SIZE-TWO-THIRDS)."),
+        SchemaChoice(SizingRule.mean.rawValue, "(Ni + No) / 2 (SIZE-MEAN)."),
+    ]
+
+    static let initializers: [SchemaChoice] = Initializer.allCases.map { initializer in
+        let doc =
+            switch initializer {
+            case .heNormal: "He (Kaiming) normal, std sqrt(2 / fan_in): the ReLU family."
+            case .heUniform: "He (Kaiming) uniform, bound sqrt(6 / fan_in): the ReLU family."
+            case .glorotNormal: "Glorot (Xavier) normal: tanh, sigmoid, softmax, linear."
+            case .glorotUniform: "Glorot (Xavier) uniform, bound sqrt(6 / (fan_in + fan_out))."
+            case .lecunNormal: "LeCun normal, std sqrt(1 / fan_in): SELU."
+            case .lecunUniform: "LeCun uniform, bound sqrt(3 / fan_in)."
+            case .zeros: "All zeros (biases; never for weights of hidden layers)."
+            }
+        return SchemaChoice(initializer.rawValue, doc)
+    }
+
+    static let hiddenActivations: [SchemaVariant] = [
+        SchemaVariant("relu", "max(0, x)."),
+        SchemaVariant(
+            "leaky_relu", "x, or slope * x below 0.",
+            parameters: [SchemaKey("slope", .number(.atLeast(0)), default: .number(0.01), "Negative slope.")]),
+        SchemaVariant(
+            "prelu", "Leaky ReLU with a learned slope per unit.",
+            parameters: [
+                SchemaKey("initial_slope", .number(.atLeast(0)), default: .number(0.25), "Starting slope.")
+            ]),
+        SchemaVariant(
+            "elu", "x, or alpha * (exp(x) - 1) below 0.",
+            parameters: [SchemaKey("alpha", .number(.above(0)), default: .number(1.0), "Saturation value.")]),
+        SchemaVariant("selu", "Scaled ELU (self-normalising; use lecun_normal)."),
+        SchemaVariant("tanh", "Hyperbolic tangent."),
+        SchemaVariant("sigmoid", "Logistic sigmoid."),
+        SchemaVariant("swish", "x * sigmoid(x) (SiLU)."),
+        SchemaVariant("gelu", "Gaussian error linear unit."),
+        SchemaVariant(
+            "maxout", "Maximum over `pieces` linear pieces (the layer before is `pieces` times wider).",
+            parameters: [SchemaKey("pieces", .integer(.atLeast(2)), default: .int(2), "Linear pieces per unit.")]),
+    ]
+
+    static let layerActivations: [SchemaVariant] =
+        hiddenActivations + [
+            SchemaVariant("softmax", "Output: class probabilities."),
+            SchemaVariant("linear", "Output: identity (regression)."),
+        ]
+
+    static let layerKinds: [SchemaVariant] = [
+        SchemaVariant(
+            "dense", "A fully connected layer.",
+            payload: .object([
+                SchemaKey(required: "units", .integer(.atLeast(1)), "Output width.", example: "8"),
+                SchemaKey(
+                    "initializer", .choice(noun: "initializer", initializers),
+                    default: .described("by the next activation (INIT-BY-ACTIVATION)"),
+                    "Weight initialiser."),
+                SchemaKey("bias", .boolean, default: .bool(true), "Add a bias (off before batch norm)."),
+                SchemaKey(
+                    "max_norm", .number(.above(0)), default: .described("none"),
+                    "Max-norm constraint on each unit's incoming weights."),
+            ])),
+        SchemaVariant(
+            "batch_norm", "Batch normalisation (PyTorch semantics).",
+            payload: .object([
+                SchemaKey(
+                    "momentum", .number(Bounds(minimum: 0, minimumIsExclusive: true, maximum: 1)),
+                    default: .number(0.1), "Weight of the batch in the running statistics."),
+                SchemaKey("epsilon", .number(.above(0)), default: .number(1e-5), "Added to the variance."),
+            ])),
+        SchemaVariant(
+            "activation", "An activation function (a name, or `{name: leaky_relu, slope: 0.1}`).",
+            payload: .named(noun: "activation", layerActivations)),
+        SchemaVariant("dropout", "Inverted dropout with this rate.", payload: .number(.fraction())),
+    ]
+
+    // MARK: - training
+
+    static let trainingKeys: [SchemaKey] = [
+        SchemaKey(
+            "loss", .anyOf([.named(noun: "loss", losses), auto]), default: .auto,
+            "Loss function; `auto` follows the task (ACT-OUTPUT-*)."),
+        SchemaKey(
+            "optimizer", .anyOf([.named(noun: "optimizer", optimizers), auto]), default: .auto,
+            "Optimizer: a name, or a mapping with `name` and parameters; missing parameters get "
+                + "PyTorch's defaults. `auto` is Adam (OPT-DEFAULT)."),
+        SchemaKey(
+            "learning_rate", .anyOf([.number(.above(0)), auto]), default: .auto,
+            "Base learning rate; `auto` runs the range test (LR-RANGE-TEST)."),
+        SchemaKey(
+            "batch_size", .anyOf([.integer(.atLeast(1)), auto]), default: .auto,
+            "Rows per optimizer step (BATCH-*)."),
+        SchemaKey(
+            "epochs", .anyOf([.integer(.atLeast(1)), auto]), default: .auto,
+            "Most passes over the training rows (EPOCHS-BY-SIZE); early stopping may end sooner."),
+        SchemaKey(
+            "early_stopping", .anyOf([.object(earlyStoppingKeys), .boolean, auto]), default: .auto,
+            "Stop when validation loss stops improving (EARLY-STOP); `false` turns it off, "
+                + "`true` uses the defaults."),
+        SchemaKey(
+            "regularization",
+            .anyOf([.object(regularizationKeys), .keyword("none", doc: "No penalty."), auto]),
+            default: .auto, "Weight penalty: L1 or L2, never both (REG-L1-XOR-L2); `none` for none."),
+        SchemaKey(
+            "weight_decay", .anyOf([.number(.atLeast(0)), auto]), default: .auto,
+            "Decoupled weight decay (AdamW), or added to the gradient for other optimizers."),
+        SchemaKey(
+            "gradient_clipping",
+            .anyOf([.object(clippingKeys), .keyword("none", doc: "No clipping."), auto]),
+            default: .auto, "Gradient clipping, one of its three kinds (CLIP-DEFAULTS); `none` for none."),
+        SchemaKey(
+            "schedule", .anyOf([.named(noun: "schedule", schedules), auto]), default: .auto,
+            "Learning-rate schedule: a name, or a mapping with `name`, parameters and "
+                + "`warmup_epochs`."),
+        SchemaKey(
+            "class_weights",
+            .anyOf([
+                .dictionary(keyNoun: "class label", value: .number(.above(0))),
+                .keyword("balanced", doc: "Inverse class frequency."),
+                .keyword("none", doc: "Every class weighs 1."), auto,
+            ]), default: .auto,
+            "Class weights of the loss (classification): `balanced`, `none`, or a weight per label."),
+        SchemaKey(
+            "shuffle", .boolean, default: .bool(TrainingSection().shuffle),
+            "Shuffle the training rows every epoch (SHUFFLE-ALWAYS)."),
+        SchemaKey(
+            "seed", .integer(.atLeast(0)), default: .int(Int(TrainingSection().seed)),
+            "Seed of every random draw: split, initialisation, shuffling, dropout."),
+    ]
+
+    static let earlyStoppingKeys: [SchemaKey] = [
+        SchemaKey(
+            "patience", .integer(.atLeast(1)), default: .int(EarlyStoppingConfig().patience),
+            "Epochs without improvement before stopping."),
+        SchemaKey(
+            "min_delta", .number(.atLeast(0)), default: .number(EarlyStoppingConfig().minDelta),
+            "Smallest decrease of validation loss that counts as improvement."),
+        SchemaKey(
+            "restore_best", .boolean, default: .bool(EarlyStoppingConfig().restoreBest),
+            "Restore the weights of the best epoch at the end."),
+    ]
+
+    static let regularizationKeys: [SchemaKey] = [
+        SchemaKey("l1", .number(.atLeast(0)), default: .described("none"), "L1 strength (REG-L1-RANGE)."),
+        SchemaKey("l2", .number(.atLeast(0)), default: .described("none"), "L2 strength (REG-L2-RANGE)."),
+        SchemaKey(
+            "max_norm", .number(.above(0)), default: .described("none"),
+            "Max-norm constraint on each unit's incoming weights (OVERFIT-RECIPE-MLP)."),
+    ]
+
+    static let clippingKeys: [SchemaKey] = [
+        SchemaKey(
+            "clipnorm", .number(.above(0)), default: .described("none"),
+            "Rescale each parameter tensor's gradient to this norm at most."),
+        SchemaKey(
+            "global_clipnorm", .number(.above(0)), default: .described("none"),
+            "Rescale all gradients together to this global norm at most."),
+        SchemaKey(
+            "clipvalue", .number(.above(0)), default: .described("none"),
+            "Clamp each gradient element to [-value, value]."),
+    ]
+
+    static let losses: [SchemaVariant] = [
+        SchemaVariant("cross_entropy", "Softmax cross-entropy from logits (multiclass)."),
+        SchemaVariant("binary_cross_entropy", "Binary cross-entropy from one logit."),
+        SchemaVariant("mse", "Mean squared error."),
+        SchemaVariant("mae", "Mean absolute error."),
+        SchemaVariant(
+            "huber", "Huber loss: squared below `delta`, linear above (robust to outliers).",
+            parameters: [SchemaKey("delta", .number(.above(0)), default: .number(1.0), "Threshold.")]),
+    ]
+
+    private static let epsilonDoc = "Added to the denominator for numerical stability."
+
+    static let optimizers: [SchemaVariant] = [
+        SchemaVariant(
+            "sgd", "Stochastic gradient descent, optionally with (Nesterov) momentum (OPT-MOMENTUM).",
+            parameters: [
+                SchemaKey("momentum", .number(.fraction()), default: .number(0), "Momentum; 0.9 is usual."),
+                SchemaKey("nesterov", .boolean, default: .bool(false), "Nesterov momentum (needs momentum > 0)."),
+            ]),
+        SchemaVariant("adam", "Adam (OPT-DEFAULT).", parameters: adamParameters),
+        SchemaVariant("adamw", "Adam with decoupled weight decay (`training.weight_decay`).", parameters: adamParameters),
+        SchemaVariant(
+            "rmsprop", "RMSprop.",
+            parameters: [
+                SchemaKey("alpha", .number(.fraction()), default: .number(0.99), "Smoothing constant."),
+                SchemaKey("epsilon", .number(.above(0)), default: .number(1e-8), epsilonDoc),
+                SchemaKey("momentum", .number(.fraction()), default: .number(0), "Momentum."),
+            ]),
+        SchemaVariant(
+            "adagrad", "Adagrad.",
+            parameters: [
+                SchemaKey("epsilon", .number(.above(0)), default: .number(1e-10), epsilonDoc),
+                SchemaKey(
+                    "initial_accumulator", .number(.atLeast(0)), default: .number(0),
+                    "Starting value of the squared-gradient sum."),
+            ]),
+    ]
+
+    private static let adamParameters: [SchemaKey] = [
+        SchemaKey("beta1", .number(.fraction()), default: .number(0.9), "Decay of the first moment."),
+        SchemaKey("beta2", .number(.fraction()), default: .number(0.999), "Decay of the second moment."),
+        SchemaKey("epsilon", .number(.above(0)), default: .number(1e-8), epsilonDoc),
+    ]
+
+    private static let warmup = SchemaKey(
+        "warmup_epochs", .integer(.atLeast(0)), default: .int(0),
+        "Epochs of linear warmup from 0 to the base rate first.")
+
+    static let schedules: [SchemaVariant] = [
+        SchemaVariant("constant", "The base rate throughout.", parameters: [warmup]),
+        SchemaVariant(
+            "step", "Multiply the rate by `gamma` every `step_size` epochs.",
+            parameters: [
+                SchemaKey("step_size", .integer(.atLeast(1)), default: .int(10), "Epochs between steps."),
+                SchemaKey("gamma", .number(Bounds(minimum: 0, minimumIsExclusive: true, maximum: 1)), default: .number(0.1), "Factor per step."),
+                warmup,
+            ]),
+        SchemaVariant(
+            "exponential", "Multiply the rate by `gamma` every epoch.",
+            parameters: [
+                SchemaKey("gamma", .number(Bounds(minimum: 0, minimumIsExclusive: true, maximum: 1)), default: .number(0.95), "Factor per epoch."),
+                warmup,
+            ]),
+        SchemaVariant(
+            "cosine", "Cosine annealing to `min_rate` over the run.",
+            parameters: [
+                SchemaKey("min_rate", .number(.atLeast(0)), default: .number(0), "The final rate."),
+                warmup,
+            ]),
+        SchemaVariant(
+            "plateau", "Multiply the rate by `factor` when validation loss stops improving.",
+            parameters: [
+                SchemaKey("factor", .number(Bounds(minimum: 0, minimumIsExclusive: true, maximum: 1, maximumIsExclusive: true)), default: .number(0.1), "Factor per reduction."),
+                SchemaKey("patience", .integer(.atLeast(0)), default: .int(10), "Epochs without improvement first."),
+                SchemaKey("min_delta", .number(.atLeast(0)), default: .number(1e-4), "Smallest improvement that counts."),
+                warmup,
+            ]),
+        SchemaVariant(
+            "one_cycle", "One cycle (Smith): up to `max_rate` for `pct_start` of the run, then down.",
+            parameters: [
+                SchemaKey(required: "max_rate", .number(.above(0)), "The peak rate.", example: "0.01"),
+                SchemaKey("pct_start", .number(Bounds(minimum: 0, minimumIsExclusive: true, maximum: 1, maximumIsExclusive: true)), default: .number(0.3), "Fraction of the run spent rising."),
+                warmup,
+            ]),
+    ]
+
+    // MARK: - advisor
+
+    private static let advice = AdvisorSettings()
+
+    static let advisorKeys: [SchemaKey] = [
+        SchemaKey("capacity_alpha", .number(.within(2, 10)), default: .number(advice.capacityAlpha), "SIZE-CAPACITY: alpha in Ns / (alpha * (Ni + No))."),
+        SchemaKey("depth_high_inputs", .integer(.atLeast(1)), default: .int(advice.depthHighInputs), "DEPTH-LOW / DEPTH-HIGH: inputs above this count as many."),
+        SchemaKey("depth_three_layers_up_to", .integer(.atLeast(1)), default: .int(advice.depthThreeLayersUpTo), "DEPTH-HIGH: inputs up to this get 3 hidden layers."),
+        SchemaKey("depth_four_layers_up_to", .integer(.atLeast(1)), default: .int(advice.depthFourLayersUpTo), "DEPTH-HIGH: inputs up to this get 4 hidden layers (5 beyond)."),
+        SchemaKey("linear_r2_margin", .number(.atLeast(0)), default: .number(advice.linearR2Margin), "DEPTH-LINEAR: linear validation R² within this of a small MLP's."),
+        SchemaKey("swish_from_layers", .integer(.atLeast(1)), default: .int(advice.swishFromLayers), "ACT-HIDDEN-DEEP: Swish from this many hidden layers."),
+        SchemaKey("batch_norm_from_layers", .integer(.atLeast(1)), default: .int(advice.batchNormFromLayers), "BN-DEEP: batch normalisation from this many hidden layers."),
+        SchemaKey("small_data_rows", .integer(.atLeast(1)), default: .int(advice.smallDataRows), "BATCH-SMALL-DATA: batch 32 below this many training rows."),
+        SchemaKey("batch256_rows", .integer(.atLeast(1)), default: .int(advice.batch256Rows), "BATCH-LARGE-DATA: batch 256 from this many rows."),
+        SchemaKey("batch512_rows", .integer(.atLeast(1)), default: .int(advice.batch512Rows), "BATCH-LARGE-DATA: batch 512 from this many rows."),
+        SchemaKey("minimum_batch", .integer(.atLeast(1)), default: .int(advice.minimumBatch), "BATCH-NOT-TOO-SMALL: the smallest batch the advisor picks."),
+        SchemaKey("batch_memory_mib", .number(.above(0)), default: .number(advice.batchMemoryMiB), "BATCH-MEMORY: memory budget of one batch, in MiB."),
+        SchemaKey("target_steps", .integer(.atLeast(1)), default: .int(advice.targetSteps), "EPOCHS-BY-SIZE: optimizer steps to aim at."),
+        SchemaKey("minimum_epochs", .integer(.atLeast(1)), default: .int(advice.minimumEpochs), "EPOCHS-BY-SIZE: fewest epochs."),
+        SchemaKey("maximum_epochs", .integer(.atLeast(1)), default: .int(advice.maximumEpochs), "EPOCHS-BY-SIZE: most epochs."),
+        SchemaKey("dropout_parameter_ratio", .number(.above(0)), default: .number(advice.dropoutParameterRatio), "REG-DROPOUT: dropout when parameters exceed this multiple of Ns."),
+        SchemaKey("early_stopping_patience", .integer(.atLeast(1)), default: .int(advice.earlyStoppingPatience), "EARLY-STOP: patience in epochs."),
+        SchemaKey("early_stopping_min_delta", .number(.atLeast(0)), default: .number(advice.earlyStoppingMinDelta), "EARLY-STOP: minimum improvement of validation loss."),
+        SchemaKey("prune_fraction", .number(.fraction()), default: .number(advice.pruneFraction), "SIZE-PRUNE: a unit is dead below this fraction of its layer's median weight norm."),
+    ]
+
+    static let auto = SchemaType.keyword("auto", doc: "Let the advisor decide.")
+
+    // MARK: - Lookup
+
+    /// The sections (dotted paths) that hold a key of this name, for "belongs in" hints.
+    static func sections(holding key: String) -> [String] {
+        var found: [String] = []
+        func walk(_ keys: [SchemaKey], path: String) {
+            for schemaKey in keys {
+                let childPath = path.isEmpty ? schemaKey.name : "\(path).\(schemaKey.name)"
+                if schemaKey.name == key { found.append(path) }
+                for case .object(let children) in schemaKey.type.alternatives {
+                    walk(children, path: childPath)
+                }
+            }
+        }
+        walk(rootKeys, path: "")
+        return found
+    }
+}
