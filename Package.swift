@@ -49,7 +49,8 @@ let package = Package(
         .testTarget(name: "SpecTests", dependencies: ["Spec"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Spec"]),
         .testTarget(name: "AdvisorTests", dependencies: ["Advisor", "Dataset", "Spec"]),
-        .testTarget(name: "GeneratorTests", dependencies: ["Generator", "Advisor", "Spec"]),
+        .testTarget(
+            name: "GeneratorTests", dependencies: ["Generator", "Advisor", "Spec"], exclude: ["Golden"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "CKernels"]),
         .testTarget(name: "RunsTests", dependencies: ["Runs"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),

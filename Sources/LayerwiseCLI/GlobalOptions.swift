@@ -1,4 +1,6 @@
 import ArgumentParser
+import Generator
+import Spec
 
 #if canImport(Glibc)
     import Glibc
@@ -8,14 +10,31 @@ import ArgumentParser
 
 /// Options every subcommand shares.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Folder of the templates `model.template` may name.", valueName: "dir"))
-    var templates: String = "Templates"
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A folder of your own *.mustache templates (besides the bundled ones).",
+            valueName: "dir"),
+        completion: .directory)
+    var templates: String?
 
-    @Flag(name: .long, help: "Never colour the output (colour is on only for a terminal; NO_COLOR also turns it off).")
+    @Flag(
+        name: .long,
+        help: "Never colour the output (colour is on only for a terminal; NO_COLOR also turns it off).")
     var noColor = false
 
     /// Colour only on a terminal, unless turned off.
     var colorsStandardOutput: Bool {
         !noColor && isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil
+    }
+
+    /// The bundled templates and the user's.
+    func templateCatalog() throws -> TemplateCatalog {
+        try TemplateCatalog(userDirectory: templates)
+    }
+
+    /// A spec loader that knows every template name of the catalog.
+    func specLoader() throws -> SpecLoader {
+        SpecLoader(templates: TemplateNames(names: try templateCatalog().entries.map(\.name)))
     }
 }

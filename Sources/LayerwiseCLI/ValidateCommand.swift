@@ -28,7 +28,7 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loader = SpecLoader(templates: TemplateCatalog(directory: options.templates))
+        let loader = try options.specLoader()
         let renderer = DiagnosticRenderer(colored: options.colorsStandardOutput)
         var everything: [Diagnostic] = []
         var allValid = true

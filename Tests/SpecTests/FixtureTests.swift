@@ -10,7 +10,7 @@ let repositoryRoot = URL(filePath: #filePath).deletingLastPathComponent()
 
 /// A loader that knows the fixture templates (`mlp`, `residual`).
 let fixtureLoader = SpecLoader(
-    templates: TemplateCatalog(directory: fixtures.appending(path: "Templates").path()))
+    templates: TemplateNames(directory: fixtures.appending(path: "Templates").path()))
 
 /// Loads a fixture with a display path relative to the fixtures folder, so messages are stable.
 func checkFixture(_ relativePath: String) throws -> (spec: NetworkSpec?, diagnostics: [Diagnostic], text: String) {
@@ -226,7 +226,7 @@ struct ValidSpecTests {
         let url = repositoryRoot.appending(path: "Specs/\(name).yaml")
         let text = try String(contentsOf: url, encoding: .utf8)
         let loaded = try SpecLoader(
-            templates: TemplateCatalog(directory: repositoryRoot.appending(path: "Templates").path())
+            templates: TemplateNames(directory: repositoryRoot.appending(path: "Templates").path())
         ).load(text: text, path: "Specs/\(name).yaml", baseDirectory: url.deletingLastPathComponent().path())
         #expect(loaded.warnings.isEmpty)
         #expect(loaded.spec.name == name)

@@ -6,7 +6,7 @@ struct SpecDecoder {
     let baseDirectory: String
     /// The same folder as the user named it, for messages.
     let displayDirectory: String
-    let templates: TemplateCatalog
+    let templates: TemplateNames
     let fileExists: @Sendable (String) -> FileKind
     var diagnostics: [Diagnostic] = []
 
@@ -168,7 +168,7 @@ struct SpecDecoder {
 
     /// Whether the template name or path exists; reports it if not.
     private mutating func checkTemplate(_ name: String, _ node: SpecNode) -> Bool {
-        if TemplateCatalog.isPath(name) {
+        if TemplateNames.isPath(name) {
             let resolved = Self.join(baseDirectory, name)
             if fileExists(resolved) == .file { return true }
             report(

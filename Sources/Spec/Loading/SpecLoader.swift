@@ -1,7 +1,7 @@
 import Foundation
 
-/// The templates a spec may name in `model.template`: files `<name>.mustache` in a folder.
-public struct TemplateCatalog: Sendable {
+/// The template names a spec may use in `model.template` (the generator owns the templates).
+public struct TemplateNames: Sendable {
     /// Known template names (file names without `.mustache`).
     public var names: Set<String>
     /// The folder they came from, for messages; nil when given as names.
@@ -40,7 +40,7 @@ public struct LoadedSpec: Sendable {
 /// decodes it into a ``NetworkSpec``, reporting every problem at once.
 ///
 /// ```swift
-/// let loader = SpecLoader(templates: TemplateCatalog(directory: "Templates"))
+/// let loader = SpecLoader(templates: TemplateNames(directory: "Templates"))
 /// do {
 ///     let loaded = try loader.load(path: "Specs/iris.yaml")
 /// } catch {
@@ -49,19 +49,19 @@ public struct LoadedSpec: Sendable {
 /// ```
 public struct SpecLoader: Sendable {
     /// Templates that `model.template` may name.
-    public var templates: TemplateCatalog
+    public var templates: TemplateNames
     /// The YAML parser (its node limit guards against alias bombs).
     public var parser: YAMLParser
 
     /// - Parameter templates: the templates `model.template` may name. Default: none.
-    public init(templates: TemplateCatalog = TemplateCatalog(names: []), parser: YAMLParser = YAMLParser()) {
+    public init(templates: TemplateNames = TemplateNames(names: []), parser: YAMLParser = YAMLParser()) {
         self.templates = templates
         self.parser = parser
     }
 
     /// Templates given by name (`["mlp"]`).
     public init(templateNames: some Sequence<String>) {
-        self.init(templates: TemplateCatalog(names: templateNames))
+        self.init(templates: TemplateNames(names: templateNames))
     }
 
     /// Loads the spec at `path`; relative paths in it resolve against its folder.
