@@ -77,9 +77,15 @@ static const lw_gemm_path *path_table(int path) {
 static atomic_int thread_setting;  // 0: default
 
 static int default_thread_count(void) {
-    long online = sysconf(_SC_NPROCESSORS_ONLN);
-    if (online < 1) return 1;
-    return online > LW_MAX_THREADS ? LW_MAX_THREADS : (int)online;
+    // Cached: glibc answers _SC_NPROCESSORS_ONLN by reading /sys, microseconds per call.
+    static atomic_int cached;
+    int count = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (count == 0) {
+        long online = sysconf(_SC_NPROCESSORS_ONLN);
+        count = online < 1 ? 1 : online > LW_MAX_THREADS ? LW_MAX_THREADS : (int)online;
+        atomic_store_explicit(&cached, count, memory_order_relaxed);
+    }
+    return count;
 }
 
 void lw_set_thread_count(int count) {
