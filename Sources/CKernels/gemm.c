@@ -482,7 +482,10 @@ void lw_sgemm_with(int path, int threads, int trans_a, int trans_b, int m, int n
         job.split_columns = job.direct ? m < 2 * P->mr : n >= m;
         job.unit = job.split_columns ? P->nr : P->mr;
         const int units = ((job.split_columns ? n : m) + job.unit - 1) / job.unit;
-        job.chunks = min_int(count, units);
+        // The direct path over-splits (chunks are claimed dynamically) so a worker the OS is
+        // slow to schedule costs a small chunk, not half the product; packed chunks each
+        // repack A, so there one chunk per thread is the better trade.
+        job.chunks = min_int(job.direct ? 4 * count : count, min_int(units, 0xFFFF));
     }
     if (job.chunks > 1)
         run_parallel(&job);
