@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #if defined(__x86_64__)
@@ -377,7 +378,19 @@ static struct {
     .wake = PTHREAD_COND_INITIALIZER,
 };
 
-#define WORKER_SPIN_ITERATIONS 200000  // ~100 us of pause instructions before sleeping
+#define WORKER_SPIN_NS 50000       // a worker spins this long for the next job, then sleeps
+#define LATE_WORKER_NS 20000       // the caller waiting this long on workers means they are
+#define SERIAL_BACKOFF_NS 20000000 // descheduled (machine oversubscribed): go serial a while
+
+// Deadline (monotonic ns) before which products run on the calling thread only. Thread count
+// never changes results, so this adapts to load without affecting determinism.
+static _Atomic int64_t serial_until_ns;
+
+static int64_t now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
 
 static int claim_chunk(unsigned epoch) {
     uint64_t current = atomic_load(&pool.claims);
@@ -400,9 +413,10 @@ static void *worker_main(void *argument) {
     unsigned seen = (unsigned)(uintptr_t)argument;
     for (;;) {
         unsigned epoch;
-        int spins = 0;
+        unsigned spins = 0;
+        const int64_t spin_start = now_ns();
         while ((epoch = atomic_load_explicit(&pool.epoch, memory_order_acquire)) == seen) {
-            if (++spins < WORKER_SPIN_ITERATIONS) {
+            if ((++spins & 255) != 0 || now_ns() - spin_start < WORKER_SPIN_NS) {
                 LW_CPU_RELAX();
                 continue;
             }
@@ -449,11 +463,23 @@ static void run_parallel(const gemm_job *job) {
     if (pool.sleeping > 0) pthread_cond_broadcast(&pool.wake);
     pthread_mutex_unlock(&pool.lock);
 
+    const int64_t start = now_ns();
     run_claimed_chunks(epoch);
+    const int64_t own_done = now_ns();
     int spins = 0;
     while (atomic_load_explicit(&pool.finished, memory_order_acquire) < job->chunks) {
         if (++spins < 4096) LW_CPU_RELAX();
         else sched_yield();  // the worker holding the last chunk was descheduled
+    }
+    const int64_t waited = now_ns() - own_done;
+    // Back off exponentially (20 ms up to ~1.3 s) while workers keep arriving late; one
+    // punctual run resets it. Only the caller holding `busy` touches `late_runs`.
+    static int late_runs;
+    if (waited > LATE_WORKER_NS && waited > (own_done - start) / 2) {
+        const int64_t backoff = (int64_t)SERIAL_BACKOFF_NS << min_int(late_runs++, 6);
+        atomic_store(&serial_until_ns, own_done + waited + backoff);
+    } else {
+        late_runs = 0;
     }
     pthread_mutex_unlock(&pool.busy);
 }
@@ -487,7 +513,7 @@ void lw_sgemm_with(int path, int threads, int trans_a, int trans_b, int m, int n
         // repack A, so there one chunk per thread is the better trade.
         job.chunks = min_int(job.direct ? 4 * count : count, min_int(units, 0xFFFF));
     }
-    if (job.chunks > 1)
+    if (job.chunks > 1 && now_ns() >= atomic_load_explicit(&serial_until_ns, memory_order_relaxed))
         run_parallel(&job);
     else
         run_serial(&job, m, n, a, b, c);
