@@ -51,7 +51,9 @@ int lw_kernel_path(void);
 // MARK: - Threads
 
 /// Sets the thread count GEMMs may use; <= 0 restores the default, the active processor count
-/// (capped at LW_MAX_THREADS). 1 makes everything single-threaded.
+/// (capped at LW_MAX_THREADS). 1 makes everything single-threaded. When the caller keeps
+/// waiting on descheduled workers (an oversubscribed machine), products run on the calling
+/// thread for a back-off period (20 ms, doubling up to ~1.3 s); results never change.
 void lw_set_thread_count(int count);
 
 /// The thread count GEMMs may use now.
