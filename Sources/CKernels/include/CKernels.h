@@ -1,3 +1,6 @@
+// Layerwise CPU kernels: a packed, cache-blocked, multi-threaded SGEMM with runtime CPU dispatch
+// (AVX-512, AVX2+FMA, portable C) and the fused elementwise passes the engine's layers use.
+// All matrices are row-major float32; `ld*` arguments are row strides in floats.
 #pragma once
 #include <stddef.h>
 
@@ -5,11 +8,90 @@
 extern "C" {
 #endif
 
+// MARK: - Matrix multiply
+
 /// Single-precision GEMM on row-major matrices: C = alpha * op(A) * op(B) + beta * C.
 /// op(A) is m x k, op(B) is k x n, C is m x n. `lda`, `ldb`, `ldc` are row strides in floats.
 /// `trans_a` / `trans_b` non-zero means the stored matrix is transposed (A stored k x m).
+/// beta == 0 overwrites C without reading it (NaN in C is ignored); alpha == 0 or k == 0 only
+/// scales C. Uses the active kernel path and the global thread count; results are bit-identical
+/// at every thread count (the partitioning never changes any element's summation order).
 void lw_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a,
               int lda, const float *b, int ldb, float beta, float *c, int ldc);
+
+/// `lw_sgemm` with an explicit kernel path and thread count, leaving the global settings alone
+/// (for tests and benchmarks that run concurrently with other work).
+/// - path: an `LW_KERNEL_*` value; LW_KERNEL_AUTO or an unsupported path means the active one.
+/// - threads: threads to use at most; <= 0 means the global `lw_thread_count()`.
+void lw_sgemm_with(int path, int threads, int trans_a, int trans_b, int m, int n, int k,
+                   float alpha, const float *a, int lda, const float *b, int ldb, float beta,
+                   float *c, int ldc);
+
+// MARK: - Kernel path (runtime CPU dispatch)
+
+/// The best path the CPU supports (chosen once via __builtin_cpu_supports).
+#define LW_KERNEL_AUTO 0
+/// Plain C vectorized for the baseline ISA; works everywhere. 4 x 8 tiles.
+#define LW_KERNEL_PORTABLE 1
+/// x86-64 AVX2 + FMA. 6 x 16 tiles.
+#define LW_KERNEL_AVX2 2
+/// x86-64 AVX-512F. 8 x 32 tiles.
+#define LW_KERNEL_AVX512 3
+
+/// Non-zero when this CPU (and OS) can run `path`.
+int lw_kernel_path_supported(int path);
+
+/// Forces every later call to use `path` (LW_KERNEL_AUTO restores the automatic choice).
+/// Returns non-zero on success, 0 (and changes nothing) when the CPU lacks the path.
+int lw_set_kernel_path(int path);
+
+/// The path in use now: LW_KERNEL_PORTABLE, LW_KERNEL_AVX2 or LW_KERNEL_AVX512.
+int lw_kernel_path(void);
+
+// MARK: - Threads
+
+/// Sets the thread count GEMMs may use; <= 0 restores the default, the active processor count
+/// (capped at LW_MAX_THREADS). 1 makes everything single-threaded. When the caller keeps
+/// waiting on descheduled workers (an oversubscribed machine), products run on the calling
+/// thread for a back-off period (20 ms, doubling up to ~1.3 s); results never change.
+void lw_set_thread_count(int count);
+
+/// The thread count GEMMs may use now.
+int lw_thread_count(void);
+
+/// Upper bound on threads used by one GEMM.
+#define LW_MAX_THREADS 16
+
+/// A GEMM is split over threads only when 2*m*n*k reaches this many floating-point operations
+/// (measured on a 2-core Zen 4: below it, waking the second core costs more than it saves).
+double lw_parallel_min_flops(void);
+
+// MARK: - Elementwise passes
+// Each uses the active kernel path's instruction set; single-threaded (they are memory-bound
+// and run on matrices whose GEMM already dominates).
+
+/// Adds `bias` (cols floats) to every row of x (rows x cols, row stride ldx), in place; with
+/// `relu` non-zero also applies max(0, .) in the same pass: the Dense forward epilogue.
+void lw_add_bias_rows(int rows, int cols, float *x, int ldx, const float *bias, int relu);
+
+/// Column sums: out[j] = beta * out[j] + sum_i x[i * ldx + j] (the bias gradient, summing the
+/// upstream gradient over the batch). beta == 0 ignores NaN in out. Rows are added in order,
+/// so the result is deterministic.
+void lw_column_sums(int rows, int cols, const float *x, int ldx, float beta, float *out);
+
+/// ReLU backward: dx[i] = activation[i] > 0 ? upstream[i] : 0, where `activation` is the
+/// ReLU's output (or its input: the sign is the same). dx may alias upstream.
+void lw_relu_backward(size_t count, const float *activation, const float *upstream, float *dx);
+
+/// One Adam / AdamW step over `count` parameters, in place (Kingma & Ba 2015; AdamW:
+/// Loshchilov & Hutter 2019, PyTorch semantics):
+///   param -= lr * weight_decay * param            (decoupled decay; 0 for plain Adam)
+///   m = beta1 * m + (1 - beta1) * grad;  v = beta2 * v + (1 - beta2) * grad^2
+///   param -= lr * (m / bias_correction1) / (sqrt(v / bias_correction2) + eps)
+/// where bias_correction1 = 1 - beta1^t and bias_correction2 = 1 - beta2^t at step t >= 1.
+void lw_adam_update(size_t count, float *param, const float *grad, float *m, float *v, float lr,
+                    float beta1, float beta2, float eps, float bias_correction1,
+                    float bias_correction2, float weight_decay);
 
 #ifdef __cplusplus
 }

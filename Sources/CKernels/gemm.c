@@ -1,0 +1,526 @@
+// SGEMM driver: CPU dispatch, the small-matrix direct path, the packed cache-blocked path
+// (BLIS loop order: jc -> pc -> ic -> jr -> ir) and the thread pool that splits large products.
+#include "CKernels.h"
+#include "gemm_internal.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define LW_CPU_RELAX() _mm_pause()
+#else
+#define LW_CPU_RELAX() ((void)0)
+#endif
+
+static inline int min_int(int a, int b) { return a < b ? a : b; }
+static inline int round_up(int x, int to) { return (x + to - 1) / to * to; }
+
+// MARK: - Kernel path
+
+static atomic_int forced_path;  // LW_KERNEL_AUTO until lw_set_kernel_path forces one
+
+int lw_kernel_path_supported(int path) {
+    switch (path) {
+    case LW_KERNEL_AUTO:
+    case LW_KERNEL_PORTABLE: return 1;
+#if defined(__x86_64__)
+    // compiler-rt's checks include the OS's XSAVE support for the wider registers.
+    case LW_KERNEL_AVX2:
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case LW_KERNEL_AVX512: return __builtin_cpu_supports("avx512f");
+#endif
+    default: return 0;
+    }
+}
+
+static int best_path(void) {
+    static atomic_int best;  // computed once; racing first calls compute the same value
+    int path = atomic_load_explicit(&best, memory_order_relaxed);
+    if (path == 0) {
+        path = lw_kernel_path_supported(LW_KERNEL_AVX512) ? LW_KERNEL_AVX512
+               : lw_kernel_path_supported(LW_KERNEL_AVX2) ? LW_KERNEL_AVX2
+                                                          : LW_KERNEL_PORTABLE;
+        atomic_store_explicit(&best, path, memory_order_relaxed);
+    }
+    return path;
+}
+
+int lw_set_kernel_path(int path) {
+    if (!lw_kernel_path_supported(path)) return 0;
+    atomic_store(&forced_path, path);
+    return 1;
+}
+
+int lw_kernel_path(void) {
+    int path = atomic_load_explicit(&forced_path, memory_order_relaxed);
+    return path == LW_KERNEL_AUTO ? best_path() : path;
+}
+
+static const lw_gemm_path *path_table(int path) {
+    switch (path) {
+#if defined(__x86_64__)
+    case LW_KERNEL_AVX512: return &lw_path_avx512;
+    case LW_KERNEL_AVX2: return &lw_path_avx2;
+#endif
+    default: return &lw_path_portable;
+    }
+}
+
+// MARK: - Threads
+
+static atomic_int thread_setting;  // 0: default
+
+static int default_thread_count(void) {
+    // Cached: glibc answers _SC_NPROCESSORS_ONLN by reading /sys, microseconds per call.
+    static atomic_int cached;
+    int count = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (count == 0) {
+        long online = sysconf(_SC_NPROCESSORS_ONLN);
+        count = online < 1 ? 1 : online > LW_MAX_THREADS ? LW_MAX_THREADS : (int)online;
+        atomic_store_explicit(&cached, count, memory_order_relaxed);
+    }
+    return count;
+}
+
+void lw_set_thread_count(int count) {
+    atomic_store(&thread_setting, count <= 0 ? 0 : min_int(count, LW_MAX_THREADS));
+}
+
+int lw_thread_count(void) {
+    int count = atomic_load_explicit(&thread_setting, memory_order_relaxed);
+    return count > 0 ? count : default_thread_count();
+}
+
+// Measured on 2 Zen 4 cores, worker awake or asleep: 96x96x96 (1.8 MFLOP) runs 1.6-1.75x
+// faster on 2 threads; at 1 MFLOP the gain is 0-20% and at 0.5 MFLOP noise, not worth a core.
+#define PARALLEL_MIN_FLOPS 1.5e6
+
+double lw_parallel_min_flops(void) { return PARALLEL_MIN_FLOPS; }
+
+// MARK: - Packing buffers
+
+// Per-thread and grow-only, so steady-state calls never allocate. Freed when the thread exits.
+typedef struct {
+    float *data;
+    size_t capacity;  // floats
+} scratch_buffer;
+
+typedef struct {
+    scratch_buffer a, b;
+} thread_scratch;
+
+static _Thread_local thread_scratch scratch;
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_key_once = PTHREAD_ONCE_INIT;
+
+static void free_scratch(void *value) {
+    thread_scratch *s = value;
+    free(s->a.data);
+    free(s->b.data);
+    s->a = (scratch_buffer){0};
+    s->b = (scratch_buffer){0};
+}
+
+static void make_scratch_key(void) { pthread_key_create(&scratch_key, free_scratch); }
+
+/// A 64-byte aligned buffer of at least `count` floats, or NULL if memory is exhausted.
+static float *scratch_floats(scratch_buffer *buffer, size_t count) {
+    if (buffer->capacity >= count) return buffer->data;
+    pthread_once(&scratch_key_once, make_scratch_key);
+    pthread_setspecific(scratch_key, &scratch);
+    free(buffer->data);
+    size_t capacity = (count + count / 4 + 15) & ~(size_t)15;  // headroom avoids regrowing
+    buffer->data = aligned_alloc(64, capacity * sizeof(float));
+    buffer->capacity = buffer->data ? capacity : 0;
+    return buffer->data;
+}
+
+// MARK: - Serial drivers
+
+/// C = beta * C (the whole product when alpha == 0 or k == 0).
+static void scale_c(int m, int n, float beta, float *c, int ldc) {
+    for (int i = 0; i < m; i++) {
+        float *ci = c + (size_t)i * ldc;
+        if (beta == 0.0f)
+            memset(ci, 0, (size_t)n * sizeof(float));
+        else if (beta != 1.0f)
+            for (int j = 0; j < n; j++) ci[j] *= beta;
+    }
+}
+
+/// The naive product; only used if a packing buffer cannot be allocated.
+static void gemm_reference(int ta, int tb, int m, int n, int k, float alpha, const float *a,
+                           int lda, const float *b, int ldb, float beta, float *c, int ldc) {
+    for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+            float sum = 0.0f;
+            for (int p = 0; p < k; p++) {
+                float av = ta ? a[(size_t)p * lda + i] : a[(size_t)i * lda + p];
+                float bv = tb ? b[(size_t)j * ldb + p] : b[(size_t)p * ldb + j];
+                sum += av * bv;
+            }
+            float *cij = c + (size_t)i * ldc + j;
+            *cij = alpha * sum + (beta == 0.0f ? 0.0f : beta * *cij);
+        }
+    }
+}
+
+/// Copies op(B)[0:k, 0:n] into a row-major k x npad buffer, zero-padding columns n..npad.
+static void copy_b_rows(int tb, const float *b, int ldb, int k, int n, int npad, float *dst) {
+    if (tb) {
+        // Transpose 16 stored rows at a time: 16 sequential read streams, contiguous writes.
+        for (int j0 = 0; j0 < n; j0 += 16) {
+            const int cols = min_int(16, n - j0);
+            const float *src = b + (size_t)j0 * ldb;
+            for (int p = 0; p < k; p++) {
+                float *row = dst + (size_t)p * npad + j0;
+                for (int j = 0; j < cols; j++) row[j] = src[(size_t)j * ldb + p];
+            }
+        }
+    } else {
+        for (int p = 0; p < k; p++)
+            memcpy(dst + (size_t)p * npad, b + (size_t)p * ldb, (size_t)n * sizeof(float));
+    }
+    if (npad > n)
+        for (int p = 0; p < k; p++)
+            memset(dst + (size_t)p * npad + n, 0, (size_t)(npad - n) * sizeof(float));
+}
+
+/// Small products: no packing of A (the tile reads it through strides) and none of B when it is
+/// already row-major and the tile can mask its ragged edge. One pass over k, no blocking.
+static int gemm_direct(const lw_gemm_path *P, int ta, int tb, int m, int n, int k, float alpha,
+                       const float *a, int lda, const float *b, int ldb, float beta, float *c,
+                       int ldc) {
+    const ptrdiff_t ars = ta ? 1 : lda, acs = ta ? lda : 1;
+    const float *rows_b = b;
+    ptrdiff_t brs = ldb;
+    if (tb || !P->reads_unpadded_b) {
+        const int npad = round_up(n, P->nr);
+        float *copy = scratch_floats(&scratch.b, (size_t)k * npad);
+        if (!copy) return 0;
+        copy_b_rows(tb, b, ldb, k, n, npad, copy);
+        rows_b = copy;
+        brs = npad;
+    }
+    // Column slabs outermost: one k x NR slab of B stays in L1 while every row block uses it.
+    for (int jr = 0; jr < n; jr += P->nr) {
+        const int nr = min_int(P->nr, n - jr);
+        for (int ir = 0; ir < m; ir += P->mr) {
+            P->direct_tile(k, a + ir * ars, ars, acs, rows_b + jr, brs, c + (size_t)ir * ldc + jr,
+                           ldc, min_int(P->mr, m - ir), nr, alpha, beta);
+        }
+    }
+    return 1;
+}
+
+/// Packs op(A)[ic:ic+mc, pc:pc+kc] into MR-row slivers: element (i, p) of a sliver at
+/// sliver[p * MR + i]. Ragged last slivers are not padded: the tile reads only mr rows.
+static void pack_a(int ta, const float *a, int lda, int ic, int pc, int mc, int kc, int MR,
+                   float *dst) {
+    for (int ir = 0; ir < mc; ir += MR) {
+        const int rows = min_int(MR, mc - ir);
+        float *sliver = dst + (size_t)ir * kc;
+        if (ta) {  // op(A) column p is stored contiguously: copy runs of `rows`
+            for (int p = 0; p < kc; p++) {
+                const float *src = a + (size_t)(pc + p) * lda + ic + ir;
+                for (int i = 0; i < rows; i++) sliver[p * MR + i] = src[i];
+            }
+        } else {  // read each row contiguously, write with stride MR
+            for (int i = 0; i < rows; i++) {
+                const float *src = a + (size_t)(ic + ir + i) * lda + pc;
+                for (int p = 0; p < kc; p++) sliver[p * MR + i] = src[p];
+            }
+        }
+    }
+}
+
+/// Packs op(B)[pc:pc+kc, jc:jc+nc] into NR-column slivers, zero-padded to NR: element (p, j)
+/// of a sliver at sliver[p * NR + j].
+static void pack_b(int tb, const float *b, int ldb, int pc, int jc, int kc, int nc, int NR,
+                   float *dst) {
+    for (int jr = 0; jr < nc; jr += NR) {
+        const int cols = min_int(NR, nc - jr);
+        float *sliver = dst + (size_t)jr * kc;
+        if (tb) {  // `cols` sequential read streams, contiguous writes
+            const float *src = b + (size_t)(jc + jr) * ldb + pc;
+            for (int p = 0; p < kc; p++) {
+                float *row = sliver + p * NR;
+                for (int j = 0; j < cols; j++) row[j] = src[(size_t)j * ldb + p];
+                for (int j = cols; j < NR; j++) row[j] = 0.0f;
+            }
+        } else {
+            for (int p = 0; p < kc; p++) {
+                const float *src = b + (size_t)(pc + p) * ldb + jc + jr;
+                float *row = sliver + p * NR;
+                memcpy(row, src, (size_t)cols * sizeof(float));
+                if (cols < NR) memset(row + cols, 0, (size_t)(NR - cols) * sizeof(float));
+            }
+        }
+    }
+}
+
+/// The depth of each k block: k split into equal blocks of at most KC, so a k slightly over KC
+/// does not leave a tiny, inefficient last block. Depends on k and the path only.
+static int k_block(const lw_gemm_path *P, int k) {
+    const int blocks = (k + P->kc - 1) / P->kc;
+    return (k + blocks - 1) / blocks;
+}
+
+/// Large products: pack B panels (KC x NC) and A blocks (MC x KC) so the tile streams
+/// contiguous, cache-resident memory. C accumulates across k blocks (beta applies once).
+static int gemm_packed(const lw_gemm_path *P, int ta, int tb, int m, int n, int k, float alpha,
+                       const float *a, int lda, const float *b, int ldb, float beta, float *c,
+                       int ldc) {
+    const int MR = P->mr, NR = P->nr;
+    const int kc_max = k_block(P, k);
+    const int mc_max = min_int(P->mc, round_up(m, MR));
+    const int nc_max = min_int(P->nc, round_up(n, NR));
+    float *packed_a = scratch_floats(&scratch.a, (size_t)round_up(mc_max, MR) * kc_max);
+    float *packed_b = scratch_floats(&scratch.b, (size_t)round_up(nc_max, NR) * kc_max);
+    if (!packed_a || !packed_b) return 0;
+    for (int jc = 0; jc < n; jc += P->nc) {
+        const int nc = min_int(P->nc, n - jc);
+        for (int pc = 0; pc < k; pc += kc_max) {
+            const int kc = min_int(kc_max, k - pc);
+            const float beta_block = pc == 0 ? beta : 1.0f;
+            pack_b(tb, b, ldb, pc, jc, kc, nc, NR, packed_b);
+            for (int ic = 0; ic < m; ic += P->mc) {
+                const int mc = min_int(P->mc, m - ic);
+                pack_a(ta, a, lda, ic, pc, mc, kc, MR, packed_a);
+                for (int jr = 0; jr < nc; jr += NR) {
+                    const int nr = min_int(NR, nc - jr);
+                    const float *sliver_b = packed_b + (size_t)jr * kc;
+                    float *c_block = c + (size_t)ic * ldc + jc + jr;
+                    for (int ir = 0; ir < mc; ir += MR) {
+                        P->packed_tile(kc, packed_a + (size_t)ir * kc, sliver_b,
+                                       c_block + (size_t)ir * ldc, ldc, min_int(MR, mc - ir), nr,
+                                       alpha, beta_block);
+                    }
+                }
+            }
+        }
+    }
+    return 1;
+}
+
+/// Below this much work per call the packing costs more than the contiguous reads save.
+/// The direct path also needs A's rows and the B slab to stay cache-resident over all of k.
+static int prefers_direct(const lw_gemm_path *P, int m, int n, int k) {
+    (void)P;
+    return k <= 512 && (double)m * n * k <= 512.0 * 512.0 * 64.0;
+}
+
+// MARK: - Partitioned execution
+
+typedef struct {
+    const lw_gemm_path *path;
+    int direct, split_columns, chunks, unit;
+    int ta, tb, m, n, k;
+    float alpha, beta;
+    const float *a, *b;
+    float *c;
+    int lda, ldb, ldc;
+} gemm_job;
+
+static void run_serial(const gemm_job *job, int m, int n, const float *a, const float *b,
+                       float *c) {
+    int done = job->direct ? gemm_direct(job->path, job->ta, job->tb, m, n, job->k, job->alpha, a,
+                                         job->lda, b, job->ldb, job->beta, c, job->ldc)
+                           : gemm_packed(job->path, job->ta, job->tb, m, n, job->k, job->alpha, a,
+                                         job->lda, b, job->ldb, job->beta, c, job->ldc);
+    if (!done)
+        gemm_reference(job->ta, job->tb, m, n, job->k, job->alpha, a, job->lda, b, job->ldb,
+                       job->beta, c, job->ldc);
+}
+
+/// Runs chunk `index` of `job->chunks`: a fixed slice of C's columns (or rows), in whole tiles.
+/// Which thread runs a chunk never matters: each element's arithmetic is the same everywhere.
+static void run_chunk(const gemm_job *job, int index) {
+    const int extent = job->split_columns ? job->n : job->m;
+    const int units = (extent + job->unit - 1) / job->unit;
+    const int first = (int)((long)units * index / job->chunks) * job->unit;
+    const int end = min_int(extent, (int)((long)units * (index + 1) / job->chunks) * job->unit);
+    if (first >= end) return;
+    if (job->split_columns) {
+        const float *b = job->tb ? job->b + (size_t)first * job->ldb : job->b + first;
+        run_serial(job, job->m, end - first, job->a, b, job->c + first);
+    } else {
+        const float *a = job->ta ? job->a + first : job->a + (size_t)first * job->lda;
+        run_serial(job, end - first, job->n, a, job->b, job->c + (size_t)first * job->ldc);
+    }
+}
+
+// The pool: persistent workers that spin briefly after each job (a training step issues GEMMs
+// back to back) and then sleep on a condition variable. Chunks are claimed from one atomic word
+// holding (epoch, chunk count, next chunk), so a worker that wakes late either claims a chunk
+// of the current job or finds none; it never touches a finished job. The caller claims chunks
+// too, so a descheduled worker delays nothing but its own claimed chunk.
+static struct {
+    pthread_mutex_t busy;  // one caller at a time; others run serially (same results)
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    int workers, sleeping;
+    unsigned epoch_counter;  // owned by the caller holding `busy`
+    atomic_uint epoch;
+    _Atomic uint64_t claims;  // epoch << 32 | chunks << 16 | next chunk
+    atomic_int finished;
+    gemm_job job;
+} pool = {
+    .busy = PTHREAD_MUTEX_INITIALIZER,
+    .lock = PTHREAD_MUTEX_INITIALIZER,
+    .wake = PTHREAD_COND_INITIALIZER,
+};
+
+#define WORKER_SPIN_NS 50000       // a worker spins this long for the next job, then sleeps
+#define LATE_WORKER_NS 20000       // the caller waiting this long on workers means they are
+#define SERIAL_BACKOFF_NS 20000000 // descheduled (machine oversubscribed): go serial a while
+
+// Deadline (monotonic ns) before which products run on the calling thread only. Thread count
+// never changes results, so this adapts to load without affecting determinism.
+static _Atomic int64_t serial_until_ns;
+
+static int64_t now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+static int claim_chunk(unsigned epoch) {
+    uint64_t current = atomic_load(&pool.claims);
+    for (;;) {
+        const unsigned chunks = (unsigned)(current >> 16) & 0xFFFF, next = current & 0xFFFF;
+        if ((unsigned)(current >> 32) != epoch || next >= chunks) return -1;
+        if (atomic_compare_exchange_weak(&pool.claims, &current, current + 1)) return (int)next;
+    }
+}
+
+static void run_claimed_chunks(unsigned epoch) {
+    int index;
+    while ((index = claim_chunk(epoch)) >= 0) {
+        run_chunk(&pool.job, index);
+        atomic_fetch_add_explicit(&pool.finished, 1, memory_order_release);
+    }
+}
+
+static void *worker_main(void *argument) {
+    unsigned seen = (unsigned)(uintptr_t)argument;
+    for (;;) {
+        unsigned epoch;
+        unsigned spins = 0;
+        const int64_t spin_start = now_ns();
+        while ((epoch = atomic_load_explicit(&pool.epoch, memory_order_acquire)) == seen) {
+            if ((++spins & 255) != 0 || now_ns() - spin_start < WORKER_SPIN_NS) {
+                LW_CPU_RELAX();
+                continue;
+            }
+            pthread_mutex_lock(&pool.lock);
+            pool.sleeping++;
+            while (atomic_load(&pool.epoch) == seen) pthread_cond_wait(&pool.wake, &pool.lock);
+            pool.sleeping--;
+            pthread_mutex_unlock(&pool.lock);
+        }
+        seen = epoch;
+        run_claimed_chunks(epoch);
+    }
+    return NULL;
+}
+
+/// Starts workers up to `count`; returns how many exist (fewer if thread creation fails).
+static int ensure_workers(int count) {
+    while (pool.workers < count) {
+        pthread_t thread;
+        pthread_attr_t attributes;
+        pthread_attr_init(&attributes);
+        pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+        const unsigned epoch = atomic_load(&pool.epoch);
+        const int failed = pthread_create(&thread, &attributes, worker_main, (void *)(uintptr_t)epoch);
+        pthread_attr_destroy(&attributes);
+        if (failed) break;
+        pool.workers++;
+    }
+    return pool.workers;
+}
+
+static void run_parallel(const gemm_job *job) {
+    if (pthread_mutex_trylock(&pool.busy) != 0) {  // another thread's GEMM has the workers
+        for (int index = 0; index < job->chunks; index++) run_chunk(job, index);
+        return;
+    }
+    ensure_workers(job->chunks - 1);
+    pool.job = *job;
+    atomic_store(&pool.finished, 0);
+    const unsigned epoch = ++pool.epoch_counter;
+    atomic_store(&pool.claims, (uint64_t)epoch << 32 | (uint64_t)job->chunks << 16);
+    pthread_mutex_lock(&pool.lock);
+    atomic_store(&pool.epoch, epoch);
+    if (pool.sleeping > 0) pthread_cond_broadcast(&pool.wake);
+    pthread_mutex_unlock(&pool.lock);
+
+    const int64_t start = now_ns();
+    run_claimed_chunks(epoch);
+    const int64_t own_done = now_ns();
+    int spins = 0;
+    while (atomic_load_explicit(&pool.finished, memory_order_acquire) < job->chunks) {
+        if (++spins < 4096) LW_CPU_RELAX();
+        else sched_yield();  // the worker holding the last chunk was descheduled
+    }
+    const int64_t waited = now_ns() - own_done;
+    // Back off exponentially (20 ms up to ~1.3 s) while workers keep arriving late; one
+    // punctual run resets it. Only the caller holding `busy` touches `late_runs`.
+    static int late_runs;
+    if (waited > LATE_WORKER_NS && waited > (own_done - start) / 2) {
+        const int64_t backoff = (int64_t)SERIAL_BACKOFF_NS << min_int(late_runs++, 6);
+        atomic_store(&serial_until_ns, own_done + waited + backoff);
+    } else {
+        late_runs = 0;
+    }
+    pthread_mutex_unlock(&pool.busy);
+}
+
+// MARK: - Entry points
+
+void lw_sgemm_with(int path, int threads, int trans_a, int trans_b, int m, int n, int k,
+                   float alpha, const float *a, int lda, const float *b, int ldb, float beta,
+                   float *c, int ldc) {
+    if (m <= 0 || n <= 0) return;
+    if (k <= 0 || alpha == 0.0f) {
+        scale_c(m, n, beta, c, ldc);
+        return;
+    }
+    if (path == LW_KERNEL_AUTO || !lw_kernel_path_supported(path)) path = lw_kernel_path();
+    const lw_gemm_path *P = path_table(path);
+    gemm_job job = {
+        .path = P, .direct = prefers_direct(P, m, n, k), .chunks = 1,
+        .ta = trans_a != 0, .tb = trans_b != 0, .m = m, .n = n, .k = k,
+        .alpha = alpha, .beta = beta, .a = a, .b = b, .c = c, .lda = lda, .ldb = ldb, .ldc = ldc,
+    };
+    int count = threads > 0 ? min_int(threads, LW_MAX_THREADS) : lw_thread_count();
+    if (count > 1 && 2.0 * m * n * k >= PARALLEL_MIN_FLOPS) {
+        // Split the larger side of C into whole tiles; the direct path prefers rows so each
+        // thread reads the same (shared, read-only) B.
+        job.split_columns = job.direct ? m < 2 * P->mr : n >= m;
+        job.unit = job.split_columns ? P->nr : P->mr;
+        const int units = ((job.split_columns ? n : m) + job.unit - 1) / job.unit;
+        // The direct path over-splits (chunks are claimed dynamically) so a worker the OS is
+        // slow to schedule costs a small chunk, not half the product; packed chunks each
+        // repack A, so there one chunk per thread is the better trade.
+        job.chunks = min_int(job.direct ? 4 * count : count, min_int(units, 0xFFFF));
+    }
+    if (job.chunks > 1 && now_ns() >= atomic_load_explicit(&serial_until_ns, memory_order_relaxed))
+        run_parallel(&job);
+    else
+        run_serial(&job, m, n, a, b, c);
+}
+
+void lw_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a,
+              int lda, const float *b, int ldb, float beta, float *c, int ldc) {
+    lw_sgemm_with(LW_KERNEL_AUTO, 0, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c,
+                  ldc);
+}

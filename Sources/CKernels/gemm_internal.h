@@ -1,0 +1,32 @@
+// Internal contract between the GEMM driver (gemm.c) and the per-CPU micro-kernels
+// (gemm_tiles.c). Not part of the public API.
+#pragma once
+#include <stddef.h>
+
+/// A packed micro-tile: C[0:mr, 0:nr] = alpha * A_panel * B_panel + beta * C.
+/// `a` is an MR-interleaved panel (element (i, p) at a[p * MR + i]); `b` is an NR-wide,
+/// zero-padded panel (element (p, j) at b[p * NR + j]). beta == 0 never reads C.
+typedef void (*lw_packed_tile_fn)(int k, const float *a, const float *b, float *c, ptrdiff_t ldc,
+                                  int mr, int nr, float alpha, float beta);
+
+/// An unpacked micro-tile: element (i, p) of A at a[i * ars + p * acs]; row p of B starts at
+/// b + p * brs with `nr` valid columns (paths whose `reads_unpadded_b` is 0 need NR readable
+/// columns, zero-padded). Used for small products where packing costs more than it saves.
+typedef void (*lw_direct_tile_fn)(int k, const float *a, ptrdiff_t ars, ptrdiff_t acs,
+                                  const float *b, ptrdiff_t brs, float *c, ptrdiff_t ldc, int mr,
+                                  int nr, float alpha, float beta);
+
+/// One instruction-set path: micro-tile shape, cache blocking and its kernels.
+typedef struct {
+    int mr, nr;            // micro-tile rows and columns
+    int kc, mc, nc;        // cache blocks: depth (L1-resident B sliver), A block (L2), B panel
+    int reads_unpadded_b;  // direct tile masks its B loads, so row-major B needs no copy
+    lw_packed_tile_fn packed_tile;
+    lw_direct_tile_fn direct_tile;
+} lw_gemm_path;
+
+extern const lw_gemm_path lw_path_portable;
+#if defined(__x86_64__)
+extern const lw_gemm_path lw_path_avx2;
+extern const lw_gemm_path lw_path_avx512;
+#endif
