@@ -307,19 +307,20 @@ private struct Builder {
         }
     }
 
-    /// `relu`, or `{leaky_relu: {slope: 0.01}}` for a parameterised activation.
+    /// `relu`, or `{name: leaky_relu, slope: 0.01}` for a parameterised activation (the loader's
+    /// named-value form, shared with optimizers and schedules).
     static func activation(_ function: ActivationFunction) -> String {
         switch function {
-        case .leakyReLU(let slope): "{leaky_relu: {slope: \(YAMLScalar.float(slope))}}"
-        case .prelu(let slope): "{prelu: {initial_slope: \(YAMLScalar.float(slope))}}"
-        case .elu(let alpha): "{elu: {alpha: \(YAMLScalar.float(alpha))}}"
-        case .maxout(let pieces): "{maxout: {pieces: \(YAMLScalar.integer(pieces))}}"
+        case .leakyReLU(let slope): "{name: leaky_relu, slope: \(YAMLScalar.float(slope))}"
+        case .prelu(let slope): "{name: prelu, initial_slope: \(YAMLScalar.float(slope))}"
+        case .elu(let alpha): "{name: elu, alpha: \(YAMLScalar.float(alpha))}"
+        case .maxout(let pieces): "{name: maxout, pieces: \(YAMLScalar.integer(pieces))}"
         default: function.name
         }
     }
 
     static func loss(_ loss: LossFunction) -> String {
-        if case .huber(let delta) = loss { return "{huber: {delta: \(YAMLScalar.float(delta))}}" }
+        if case .huber(let delta) = loss { return "{name: huber, delta: \(YAMLScalar.float(delta))}" }
         return loss.name
     }
 
@@ -363,7 +364,7 @@ private struct Builder {
         case .constant: return []
         case .step(let stepSize, let gamma): return [("step_size", YAMLScalar.integer(stepSize)), ("gamma", f(gamma))]
         case .exponential(let gamma): return [("gamma", f(gamma))]
-        case .cosine(let minimumRate): return [("minimum_rate", f(minimumRate))]
+        case .cosine(let minimumRate): return [("min_rate", f(minimumRate))]
         case .plateau(let factor, let patience, let minDelta):
             return [("factor", f(factor)), ("patience", YAMLScalar.integer(patience)), ("min_delta", f(minDelta))]
         case .oneCycle(let maxRate, let pctStart): return [("max_rate", f(maxRate)), ("pct_start", f(pctStart))]
