@@ -149,13 +149,18 @@ extension RangeTestResult {
         return range.map { ChartPoint(learningRates[$0], smoothedLosses[$0]) }
     }
 
-    /// A vertical range that keeps the valley readable: the data, capped at 1.5x the first point.
+    /// A vertical range that keeps the valley readable: from the lowest raw or smoothed loss of
+    /// the used points, capped at 1.5x the first smoothed point.
     public var plotYRange: ClosedRange<Double>? {
         let values = plotPoints.map(\.y).filter(\.isFinite)
-        guard let low = values.min(), let first = values.first, let high = values.max() else {
+        let range = usedRange.count >= 2 ? usedRange : 0..<smoothedLosses.count
+        let raw = range.filter { $0 < losses.count }.map { losses[$0] }.filter(\.isFinite)
+        guard let smoothedLow = values.min(), let first = values.first, let high = values.max()
+        else {
             return nil
         }
-        let cap = min(high, max(first, low) * 1.5)
+        let low = min(smoothedLow, raw.min() ?? smoothedLow)
+        let cap = min(max(high, raw.max() ?? high), max(first, smoothedLow) * 1.5)
         return cap > low ? low...cap : nil
     }
 

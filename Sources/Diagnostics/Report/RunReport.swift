@@ -95,7 +95,7 @@ public struct RunReport: Sendable {
             body += "<pre class=\"summary\">\(xmlEscaped(rangeTest.summary))</pre></div>\n"
         }
         if let evaluation {
-            body += "<h2>Evaluation</h2>\n<div class=\"grid\"><figure>"
+            body += "<h2>Evaluation</h2>\n<div class=\"grid\"><figure class=\"natural\">"
             switch evaluation {
             case .confusionMatrix(let names, let counts):
                 body += ConfusionMatrixChart(classNames: names, counts: counts).svg()
@@ -215,10 +215,11 @@ public struct RunReport: Sendable {
         .scores{display:flex;gap:14px;margin:18px 0;flex-wrap:wrap}
         .score{background:#fff;border:1px solid #ddd;border-radius:8px;padding:10px 18px;min-width:120px}
         .score .value{font-size:24px;font-weight:600}.score .name{color:#666;font-size:13px}
-        .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(600px,1fr));gap:16px}
+        .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(520px,1fr));gap:16px}
         figure{margin:0;background:#fff;border:1px solid #ddd;border-radius:8px;padding:8px;\
         overflow-x:auto}
-        figure svg{max-width:100%;height:auto;display:block}
+        figure svg{width:100%;height:auto;display:block}
+        figure.natural svg{width:auto;max-width:100%;margin:0 auto}
         .finding{background:#fff;border:1px solid #ddd;border-left:6px solid #888;border-radius:6px;\
         padding:10px 14px;margin:10px 0}
         .finding.error{border-left-color:#c0392b}.finding.warning{border-left-color:#e69f00}\
@@ -230,7 +231,7 @@ public struct RunReport: Sendable {
         .evidence{margin:6px 0;padding-left:20px;color:#444;font-size:14px}
         .finding p{margin:6px 0}
         pre{background:#f1f3f5;border-radius:6px;padding:8px 12px;overflow-x:auto;font-size:13px;margin:6px 0}
-        pre.summary{align-self:start}
+        pre.summary{align-self:start;white-space:pre-wrap}
         code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px}
         table.design{border-collapse:collapse;background:#fff;font-size:14px}
         table.design th,table.design td{border:1px solid #ddd;padding:5px 12px;text-align:left}
