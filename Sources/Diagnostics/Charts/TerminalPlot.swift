@@ -136,7 +136,7 @@ extension LearningRateRangeTest {
             points: result.plotPoints, logX: true, xLabel: "learning rate (log scale)")
         plot.width = width
         plot.height = height
-        plot.yRange = result.plotYRange
+        plot.yRange = result.plotYRange(includingRaw: false)
         if let marker = result.suggestionPoint { plot.markers = [marker] }
         return plot.render()
     }
@@ -149,12 +149,14 @@ extension RangeTestResult {
         return range.map { ChartPoint(learningRates[$0], smoothedLosses[$0]) }
     }
 
-    /// A vertical range that keeps the valley readable: from the lowest raw or smoothed loss of
-    /// the used points, capped at 1.5x the first smoothed point.
-    public var plotYRange: ClosedRange<Double>? {
+    /// A vertical range that keeps the valley readable: from the lowest smoothed (and, when
+    /// `includingRaw`, raw) loss of the used points, capped at 1.5x the first smoothed point.
+    public func plotYRange(includingRaw: Bool) -> ClosedRange<Double>? {
         let values = plotPoints.map(\.y).filter(\.isFinite)
         let range = usedRange.count >= 2 ? usedRange : 0..<smoothedLosses.count
-        let raw = range.filter { $0 < losses.count }.map { losses[$0] }.filter(\.isFinite)
+        let raw =
+            includingRaw
+            ? range.filter { $0 < losses.count }.map { losses[$0] }.filter(\.isFinite) : []
         guard let smoothedLow = values.min(), let first = values.first, let high = values.max()
         else {
             return nil
@@ -187,7 +189,7 @@ extension RangeTestResult {
                 .init("smoothed (EMA 0.98)", points: plotPoints, color: "#0072B2"),
             ])
         chart.logX = true
-        chart.yRange = plotYRange
+        chart.yRange = plotYRange(includingRaw: true)
         chart.width = width
         chart.height = height
         if let point = suggestionPoint, let suggestion {
