@@ -43,7 +43,7 @@ let package = Package(
         ),
         .target(name: "Engine", dependencies: ["CKernels"]),
         .target(name: "Runs", dependencies: ["Spec", "Dataset", "Advisor", "Generator", "Engine"]),
-        .target(name: "Diagnostics", dependencies: ["Spec", "Engine", "Runs"]),
+        .target(name: "Diagnostics", dependencies: ["Spec"]),
         .executableTarget(
             name: "LayerwiseCLI",
             dependencies: [

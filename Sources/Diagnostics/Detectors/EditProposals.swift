@@ -1,0 +1,211 @@
+import Spec
+
+/// Builds the spec edits findings propose, from the record and the spec that ran.
+///
+/// Old values come from the spec: a fixed value's YAML text, `auto` when the user wrote `auto`,
+/// nil when the key is absent. Without a spec the old value is what the run used, when the
+/// record knows it. With an explicit `model.layers` list (a generated config), layer edits go to
+/// `model.layers[i]`, since the shape keys then only describe the network.
+struct EditProposals {
+    let record: TrainingRecord
+    let spec: NetworkSpec?
+    let thresholds: DiagnosticThresholds
+
+    /// The old value's text for a `Setting`, following the rules above.
+    func oldText<Value>(_ setting: Setting<Value>?, keyPath: String, text: (Value) -> String)
+        -> String?
+    {
+        guard let spec, let setting else { return nil }
+        if let value = setting.value { return text(value) }
+        return spec.location(of: keyPath) != nil ? "auto" : nil
+    }
+
+    /// The base learning rate the run used: the spec's fixed value, else the largest rate in the
+    /// record (the schedule's peak; warmup starts lower).
+    var baseLearningRate: Double? {
+        if let fixed = spec?.training.learningRate.value { return fixed }
+        return record.learningRate.filter(\.isFinite).max()
+    }
+
+    /// `training.learning_rate: old -> old * factor`.
+    func learningRate(times factor: Double) -> SpecEdit? {
+        guard let base = baseLearningRate, base > 0 else { return nil }
+        let old =
+            spec.map { _ in
+                oldText(spec?.training.learningRate, keyPath: "training.learning_rate") {
+                    yamlNumber($0)
+                }
+            } ?? yamlNumber(base)
+        return SpecEdit("training.learning_rate", from: old, to: yamlNumber(base * factor))
+    }
+
+    /// `training.epochs: old -> old * epochMultiplier`.
+    var moreEpochs: SpecEdit {
+        let current = spec?.training.epochs.value ?? record.epochsPlanned
+        let old =
+            spec == nil
+            ? yamlInteger(current)
+            : oldText(spec?.training.epochs, keyPath: "training.epochs", text: yamlInteger)
+        let more = Int((Double(current) * thresholds.epochMultiplier).rounded(.up))
+        return SpecEdit("training.epochs", from: old, to: yamlInteger(max(more, current + 1)))
+    }
+
+    /// `training.gradient_clipping: ... -> {clipnorm: 1.0}`, unless clipping is already on.
+    var addClipping: SpecEdit? {
+        if let clipping = spec?.training.gradientClipping.value, clipping != .none { return nil }
+        let old = oldText(
+            spec?.training.gradientClipping, keyPath: "training.gradient_clipping",
+            text: Self.clippingText)
+        return SpecEdit(
+            "training.gradient_clipping", from: old,
+            to: "{clipnorm: \(yamlNumber(thresholds.clipNorm))}")
+    }
+
+    static func clippingText(_ clipping: GradientClipping) -> String {
+        switch clipping {
+        case .none: "none"
+        case .clipNorm(let value): "{clipnorm: \(yamlNumber(value))}"
+        case .globalClipNorm(let value): "{global_clipnorm: \(yamlNumber(value))}"
+        case .clipValue(let value): "{clipvalue: \(yamlNumber(value))}"
+        }
+    }
+
+    static func regularizationText(_ regularization: Regularization) -> String {
+        var parts: [String] = []
+        switch regularization.penalty {
+        case .none: break
+        case .l1(let value): parts.append("l1: \(yamlNumber(value))")
+        case .l2(let value): parts.append("l2: \(yamlNumber(value))")
+        }
+        if let maxNorm = regularization.maxNorm { parts.append("max_norm: \(yamlNumber(maxNorm))") }
+        return parts.isEmpty ? "none" : "{" + parts.joined(separator: ", ") + "}"
+    }
+
+    static func classWeightsText(_ weights: ClassWeights) -> String {
+        switch weights {
+        case .none:
+            return "none"
+        case .balanced:
+            return "balanced"
+        case .explicit(let map):
+            let pairs: [String] = map.keys.sorted().map { key in
+                let weight: Double = map[key] ?? 0
+                return key + ": " + yamlNumber(weight)
+            }
+            return "{" + pairs.joined(separator: ", ") + "}"
+        }
+    }
+
+    static func neuronsText(_ neurons: NeuronsChoice) -> String {
+        switch neurons {
+        case .rule(let rule): rule.rawValue
+        case .width(let width): String(width)
+        case .widths(let widths): "[" + widths.map(String.init).joined(separator: ", ") + "]"
+        }
+    }
+
+    /// The hidden activation the run used: the spec's, or the record's first hidden layer's.
+    var hiddenActivation: String? {
+        if let activation = spec?.model.activation.value { return activation.name }
+        return record.hiddenLayers.first?.activation
+    }
+
+    /// Switch the hidden activation from `from` to `to` (in `model.activation`, or in every
+    /// matching `activation` entry of an explicit layer list).
+    func switchActivation(from: [String], to: String) -> [SpecEdit] {
+        if let layers = spec?.model.layers {
+            return layers.enumerated().compactMap { index, layer in
+                guard case .activation(let activation) = layer, from.contains(activation.name)
+                else { return nil }
+                return SpecEdit("model.layers[\(index)].activation", from: activation.name, to: to)
+            }
+        }
+        guard let current = hiddenActivation, from.contains(current) else { return [] }
+        let old =
+            spec == nil
+            ? current : oldText(spec?.model.activation, keyPath: "model.activation") { $0.name }
+        return [SpecEdit("model.activation", from: old, to: to)]
+    }
+
+    /// Turn batch normalisation on, unless it is on already or the layers are explicit.
+    var addBatchNorm: SpecEdit? {
+        guard spec?.model.layers == nil, spec?.model.batchNorm.value != true else { return nil }
+        let old = oldText(spec?.model.batchNorm, keyPath: "model.batch_norm") { String($0) }
+        return SpecEdit("model.batch_norm", from: old, to: "true")
+    }
+
+    /// Add dropout (REG-DROPOUT) when there is none; not possible by a key edit with explicit
+    /// layers.
+    var addDropout: SpecEdit? {
+        guard spec?.model.layers == nil else { return nil }
+        if let rate = spec?.model.dropout.value, rate > 0 { return nil }
+        let old = oldText(spec?.model.dropout, keyPath: "model.dropout") { yamlNumber($0) }
+        return SpecEdit("model.dropout", from: old, to: yamlNumber(thresholds.dropoutRate))
+    }
+
+    /// Add an L2 penalty (REG-L2-RANGE) when there is no penalty.
+    var addL2: SpecEdit? {
+        if let regularization = spec?.training.regularization.value,
+            regularization.penalty != .none
+        {
+            return nil
+        }
+        let old = oldText(
+            spec?.training.regularization, keyPath: "training.regularization",
+            text: Self.regularizationText)
+        return SpecEdit(
+            "training.regularization", from: old, to: "{l2: \(yamlNumber(thresholds.l2Strength))}")
+    }
+
+    /// Remove the weight penalty and dropout (less regularisation against underfitting).
+    var lessRegularization: [SpecEdit] {
+        var edits: [SpecEdit] = []
+        if let regularization = spec?.training.regularization.value,
+            regularization.penalty != .none
+        {
+            edits.append(
+                SpecEdit(
+                    "training.regularization", from: Self.regularizationText(regularization),
+                    to: "none"))
+        }
+        if spec?.model.layers == nil, let rate = spec?.model.dropout.value, rate > 0 {
+            edits.append(SpecEdit("model.dropout", from: yamlNumber(rate), to: "0"))
+        }
+        return edits
+    }
+
+    /// Turn on class weighting (DIAG-CONTRADICTION).
+    var balanceClasses: SpecEdit? {
+        if spec?.training.classWeights.value == .balanced { return nil }
+        let old = oldText(
+            spec?.training.classWeights, keyPath: "training.class_weights",
+            text: Self.classWeightsText)
+        return SpecEdit("training.class_weights", from: old, to: "balanced")
+    }
+
+    /// Set the hidden widths: `model.neurons` as a list, or each hidden `dense` entry's `units`
+    /// with an explicit layer list. `widths` has one entry per hidden layer of the record.
+    func setHiddenWidths(_ widths: [Int]) -> [SpecEdit] {
+        let current = record.hiddenLayers.map(\.units)
+        guard widths.count == current.count, widths != current else { return [] }
+        if let layers = spec?.model.layers {
+            let denseIndices = layers.indices.filter { layers[$0].kindName == "dense" }
+            let hiddenIndices = denseIndices.dropLast()
+            guard hiddenIndices.count == widths.count else { return [] }
+            var edits: [SpecEdit] = []
+            for (position, index) in hiddenIndices.enumerated()
+            where current[position] != widths[position] {
+                edits.append(
+                    SpecEdit(
+                        "model.layers[\(index)].dense.units", from: String(current[position]),
+                        to: String(widths[position])))
+            }
+            return edits
+        }
+        let old =
+            spec == nil
+            ? Self.neuronsText(.widths(current))
+            : oldText(spec?.model.neurons, keyPath: "model.neurons", text: Self.neuronsText)
+        return [SpecEdit("model.neurons", from: old, to: Self.neuronsText(.widths(widths)))]
+    }
+}
