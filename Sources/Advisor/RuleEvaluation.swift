@@ -47,7 +47,8 @@ public enum RuleValue: Sendable, Equatable, Codable, CustomStringConvertible {
     }
 }
 
-/// Formats a number for people: integers plainly, at most two decimals, scientific below 0.01.
+/// Formats a number for people: integers plainly, two decimals (three below 1), scientific
+/// below 0.01.
 /// - Parameter value: the number.
 /// - Returns: e.g. "105", "3.46", "7.5", "1e-4", "2.5e-4".
 public func formatNumber(_ value: Double) -> String {
@@ -65,8 +66,9 @@ public func formatNumber(_ value: Double) -> String {
     return trimmed(value)
 }
 
+// Two decimals from 1 up ("3.46"), three below ("0.999").
 private func trimmed(_ value: Double) -> String {
-    var text = String(format: "%.2f", value)
+    var text = String(format: abs(value) < 1 ? "%.3f" : "%.2f", value)
     while text.hasSuffix("0") { text.removeLast() }
     if text.hasSuffix(".") { text.removeLast() }
     return text
