@@ -36,7 +36,8 @@ public struct LinearDepthRule: Rule {
             guard let linear = probe.linearValidationR2, let mlp = probe.mlpValidationR2 else {
                 return nil
             }
-            return linear >= mlp - margin
+            // A hair of tolerance so that exactly `margin` apart counts as within.
+            return linear >= mlp - margin - 1e-12
         }
     }
 
