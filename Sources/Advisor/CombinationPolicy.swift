@@ -11,7 +11,9 @@
 ///    SIZE-BOUNDS range that admits only width 1 (one ReLU unit is a hinge that dies easily).
 ///    Otherwise DEPTH-LOW (`Ni <= 32`): 1 hidden layer, 2 when the data affords two tapered
 ///    layers even at the conservative alpha 10, or when DEPTH-WIDE-VS-DEEP applies (the width
-///    rules want more than 2 * Ni) and SIZE-CAPACITY affords the second layer; DEPTH-HIGH
+///    rules want 2 * Ni or more while No < 2 * Ni) and SIZE-CAPACITY affords the second layer
+///    (with the three width rules this cannot happen; users' wide layers get the advice in
+///    the SIZE-BOUNDS warning); DEPTH-HIGH
 ///    (`Ni > 32`): 3, 4 or 5 layers.
 /// 4. Widths: the median of SIZE-GEOMETRIC, SIZE-TWO-THIRDS and SIZE-MEAN, rounded (halves up),
 ///    clamped to SIZE-BOUNDS `[No, 2 * Ni)` (and to at least 2); SIZE-TAPER halves it layer
@@ -50,8 +52,9 @@ public enum CombinationPolicy {
              small MLP's;
            - no hidden layer when the total capacity Ns / (alpha * (Ni + No)) is below
              max(No, 2) [SIZE-CAPACITY], or when SIZE-BOUNDS admits only width 1;
-           - Ni <= 32: 1 hidden layer, 2 when even alpha 10 affords two tapered layers or when
-             the width rules want more than 2 * Ni [DEPTH-LOW, DEPTH-WIDE-VS-DEEP];
+           - Ni <= 32: 1 hidden layer, 2 when even alpha 10 affords two tapered layers [DEPTH-LOW],
+             or when the width rules want 2 * Ni or more (No < 2 * Ni) and the capacity affords
+             a second layer: depth rather than width [DEPTH-WIDE-VS-DEEP];
            - Ni > 32: 3 layers up to 128 inputs, 4 up to 512, 5 beyond [DEPTH-HIGH];
            - a layer fewer while the capacity cuts the first width below half its rule value.
         4. Widths: median of SIZE-GEOMETRIC, SIZE-TWO-THIRDS, SIZE-MEAN, rounded (halves up),

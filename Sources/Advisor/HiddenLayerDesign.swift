@@ -38,7 +38,7 @@ extension DesignSession {
             inputs: ni, threshold: settings.depthHighInputs,
             threeUpTo: settings.depthThreeLayersUpTo, fourUpTo: settings.depthFourLayersUpTo)
         let wide = WideVersusDeepRule(
-            desiredWidth: desired, inputs: ni, capacity: capacityUnits, twoLayerWidth: twoLayerWidth)
+            desiredWidth: desired, inputs: ni, outputs: no, capacity: capacityUnits, twoLayerWidth: twoLayerWidth)
 
         let fixedDepth = spec.model.hiddenLayers.value
         let neurons = spec.model.neurons.value

@@ -133,10 +133,12 @@ import Testing
     }
 
     @Test func wideVersusDeepAddsALayerWhenTheWidthIsCut() {
-        let cut = WideVersusDeepRule(desiredWidth: 8, inputs: 4, capacity: 12, twoLayerWidth: 12)
+        let cut = WideVersusDeepRule(desiredWidth: 8, inputs: 4, outputs: 3, capacity: 12, twoLayerWidth: 12)
         #expect(cut.widthCut)
         #expect(cut.addsLayer)
-        #expect(!WideVersusDeepRule(desiredWidth: 8, inputs: 4, capacity: 11, twoLayerWidth: 12).addsLayer)
-        #expect(!WideVersusDeepRule(desiredWidth: 7, inputs: 4, capacity: 99, twoLayerWidth: 12).widthCut)
+        #expect(!WideVersusDeepRule(desiredWidth: 8, inputs: 4, outputs: 3, capacity: 11, twoLayerWidth: 12).addsLayer)
+        #expect(!WideVersusDeepRule(desiredWidth: 7, inputs: 4, outputs: 3, capacity: 99, twoLayerWidth: 12).widthCut)
+        // The output itself past 2 * Ni: another layer would not help.
+        #expect(!WideVersusDeepRule(desiredWidth: 6, inputs: 3, outputs: 8, capacity: 99, twoLayerWidth: 16).widthCut)
     }
 }

@@ -155,42 +155,58 @@ public struct HighDepthRule: Rule {
 }
 
 /// DEPTH-WIDE-VS-DEEP: very wide shallow networks memorise; prefer adding a layer to widening
-/// past SIZE-BOUNDS. Applies when the combined width had to be cut to `2 * Ni - 1`: then a
-/// second layer is added if the capacity budget affords it.
+/// past SIZE-BOUNDS.
+///
+/// Applies when the median width reaches `2 * Ni` while SIZE-BOUNDS can hold (`No < 2 * Ni`):
+/// then the width is cut and a second layer added if the capacity affords it. (With the three
+/// width rules this cannot happen: their median is at most `(Ni + No) / 2 < 1.5 * Ni`; the rule
+/// matters for a user's widths, which get its advice in the SIZE-BOUNDS warning.) When
+/// `No >= 2 * Ni` the output itself is past the bound and another layer would not help.
 public struct WideVersusDeepRule: Rule {
     public static let id = "DEPTH-WIDE-VS-DEEP"
     public static let title = "prefer adding a layer to widening past SIZE-BOUNDS"
-    public static let formula = "Nh_median >= 2 * Ni and capacity >= Nh[0] + Nh[1]: add a layer"
+    public static let formula =
+        "Nh_median >= 2 * Ni > No and capacity >= Nh[0] + Nh[1]: cut the width, add a layer"
     /// The median width before clamping.
     public var desiredWidth: Int
     /// `Ni`.
     public var inputs: Int
+    /// `No`.
+    public var outputs: Int
     /// SIZE-CAPACITY's total (units).
     public var capacity: Int
     /// The total width of two tapered layers.
     public var twoLayerWidth: Int
 
-    public init(desiredWidth: Int, inputs: Int, capacity: Int, twoLayerWidth: Int) {
+    public init(desiredWidth: Int, inputs: Int, outputs: Int, capacity: Int, twoLayerWidth: Int) {
         self.desiredWidth = desiredWidth
         self.inputs = inputs
+        self.outputs = outputs
         self.capacity = capacity
         self.twoLayerWidth = twoLayerWidth
     }
 
-    /// Whether the width wanted to pass SIZE-BOUNDS.
-    public var widthCut: Bool { desiredWidth >= 2 * inputs }
+    /// Whether the width wanted to pass SIZE-BOUNDS and was cut.
+    public var widthCut: Bool { desiredWidth >= 2 * inputs && outputs < 2 * inputs }
     /// Whether to add a layer instead of widening.
     public var addsLayer: Bool { widthCut && capacity >= twoLayerWidth }
 
     public func evaluate() -> RuleEvaluation {
-        evaluation(
+        let why: String
+        if widthCut {
+            why = addsLayer
+                ? "width cut by SIZE-BOUNDS: a second layer instead"
+                : "width cut by SIZE-BOUNDS; capacity too small for another layer"
+        } else if outputs >= 2 * inputs {
+            why = "No >= 2 * Ni: the output is past the bound; another layer would not help"
+        } else {
+            why = "the width stays under 2 * Ni"
+        }
+        return evaluation(
             [
                 RuleInput("Nh_median", .integer(desiredWidth)), RuleInput("2*Ni", .integer(2 * inputs)),
-                RuleInput("capacity", .integer(capacity)),
+                RuleInput("No", .integer(outputs)), RuleInput("capacity", .integer(capacity)),
                 RuleInput("Nh[0]+Nh[1]", .integer(twoLayerWidth)),
-            ], .flag(addsLayer), applies: widthCut,
-            why: widthCut
-                ? (addsLayer ? "width cut by SIZE-BOUNDS: a second layer instead" : "width cut by SIZE-BOUNDS; capacity too small for another layer")
-                : "the width stays under 2 * Ni")
+            ], .flag(addsLayer), applies: widthCut, why: why)
     }
 }
