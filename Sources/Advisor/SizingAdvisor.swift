@@ -133,6 +133,7 @@ struct DesignSession {
             layers = Self.layers(for: hidden, outputs: no, outputActivation: outputActivation)
         }
         let parameters = Self.parameterCount(layers, inputs: ni)
+        evaluations += initializerEvaluations(layers)
 
         config.model.layers = layers
         config.model.template = .fixed(spec.model.template.value ?? SizingAdvisor.defaultTemplate)
@@ -155,6 +156,22 @@ struct DesignSession {
         return Recommendation(
             data: data, config: config, sizing: sizing, evaluations: evaluations, choices: choices,
             warnings: warnings, parameterCount: parameters, diagram: diagram, hiddenWidths: widths)
+    }
+
+    /// INIT-BY-ACTIVATION for every dense layer: the activation after it and its fans.
+    func initializerEvaluations(_ layers: [LayerConfig]) -> [RuleEvaluation] {
+        var fanIn = ni
+        var result: [RuleEvaluation] = []
+        for (index, layer) in layers.enumerated() {
+            guard case .dense(let dense) = layer else { continue }
+            var evaluation = InitializerRule(
+                activation: activationAfter(index, in: layers), fanIn: fanIn, fanOut: dense.units
+            ).evaluate()
+            evaluation.why = "model.layers[\(index)]: " + evaluation.why
+            result.append(evaluation)
+            fanIn = dense.units
+        }
+        return result
     }
 
     // MARK: Output (ACT-OUTPUT-*)
