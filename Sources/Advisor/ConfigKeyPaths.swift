@@ -16,8 +16,11 @@ extension AdvisorSettings {
     /// Every threshold with its key, value, default and rule, in declaration order.
     public var entries: [Entry] {
         let defaults = AdvisorSettings()
-        func entry(_ key: String, _ path: KeyPath<AdvisorSettings, Double>, _ rule: String) -> Entry {
-            Entry(key: key, value: self[keyPath: path], defaultValue: defaults[keyPath: path], ruleID: rule)
+        func entry(_ key: String, _ path: KeyPath<AdvisorSettings, Double>, _ rule: String) -> Entry
+        {
+            Entry(
+                key: key, value: self[keyPath: path], defaultValue: defaults[keyPath: path],
+                ruleID: rule)
         }
         func entry(_ key: String, _ path: KeyPath<AdvisorSettings, Int>, _ rule: String) -> Entry {
             Entry(
@@ -79,7 +82,9 @@ extension Recommendation {
             "training.epochs", "training.early_stopping",
         ]
         if case .fixed(.some) = config.training.earlyStopping {
-            paths += ["patience", "min_delta", "restore_best"].map { "training.early_stopping.\($0)" }
+            paths += ["patience", "min_delta", "restore_best"].map {
+                "training.early_stopping.\($0)"
+            }
         }
         paths += [
             "training.regularization", "training.weight_decay", "training.gradient_clipping",
@@ -115,7 +120,9 @@ extension DesignSession {
             "data.features", data.features.map { SpecText.list($0) } ?? "all",
             defaultWhy: "every column but the target and the ignored ones")
         given("data.ignore", SpecText.list(data.ignore), defaultWhy: "no column ignored")
-        given("data.categorical", SpecText.list(data.categorical), defaultWhy: "types inferred from the values")
+        given(
+            "data.categorical", SpecText.list(data.categorical),
+            defaultWhy: "types inferred from the values")
         given("data.id_column", data.idColumn ?? "none", defaultWhy: "no id column")
         given(
             "data.delimiter", data.delimiter.map { String($0) } ?? "detect",
@@ -123,13 +130,17 @@ extension DesignSession {
         given(
             "data.missing_values", SpecText.list(data.missingValues.map { "\"\($0)\"" }),
             defaultWhy: "the default missing-value markers")
-        given("data.split.validation", formatNumber(data.split.validation), defaultWhy: "default 0.15")
+        given(
+            "data.split.validation", formatNumber(data.split.validation), defaultWhy: "default 0.15"
+        )
         given("data.split.test", formatNumber(data.split.test), defaultWhy: "default 0.15")
         let stratify = config.data.split.stratify.value ?? false
         if spec.data.split.stratify.isAuto {
             choose(
                 "data.split.stratify", String(stratify), .policy, nil,
-                task == .classification ? "classification: keep class proportions in every split" : "regression: nothing to stratify")
+                task == .classification
+                    ? "classification: keep class proportions in every split"
+                    : "regression: nothing to stratify")
         } else {
             choose("data.split.stratify", String(stratify), .spec, nil, "set in spec")
         }
@@ -143,7 +154,9 @@ extension DesignSession {
             let fixed = written(key) || entry.value != entry.defaultValue
             choose(
                 key, formatNumber(entry.value), fixed ? .spec : .policy, fixed ? nil : entry.ruleID,
-                fixed ? "set in spec (proposed default \(formatNumber(entry.defaultValue)))" : "proposed default of \(entry.ruleID)")
+                fixed
+                    ? "set in spec (proposed default \(formatNumber(entry.defaultValue)))"
+                    : "proposed default of \(entry.ruleID)")
         }
         let order = Dictionary(
             Recommendation.keyPaths(of: config).enumerated().map { ($1, $0) },
@@ -164,14 +177,24 @@ extension DesignSession {
                 switch layer {
                 case .dense(let dense):
                     choose("\(base).dense.units", String(dense.units), .spec, nil, "set in spec")
-                    choose("\(base).dense.initializer", dense.initializer.rawValue, .spec, nil, "set in spec")
+                    choose(
+                        "\(base).dense.initializer", dense.initializer.rawValue, .spec, nil,
+                        "set in spec")
                     choose("\(base).dense.bias", String(dense.bias), .spec, nil, "set in spec")
-                    choose("\(base).dense.max_norm", dense.maxNorm.map(formatNumber) ?? "none", .spec, nil, "set in spec")
+                    choose(
+                        "\(base).dense.max_norm", dense.maxNorm.map(formatNumber) ?? "none", .spec,
+                        nil, "set in spec")
                 case .batchNorm(let momentum, let epsilon):
-                    choose("\(base).batch_norm.momentum", formatNumber(momentum), .spec, nil, "set in spec")
-                    choose("\(base).batch_norm.epsilon", formatNumber(epsilon), .spec, nil, "set in spec")
+                    choose(
+                        "\(base).batch_norm.momentum", formatNumber(momentum), .spec, nil,
+                        "set in spec")
+                    choose(
+                        "\(base).batch_norm.epsilon", formatNumber(epsilon), .spec, nil,
+                        "set in spec")
                 case .activation(let activation):
-                    choose("\(base).activation", SpecText.activation(activation), .spec, nil, "set in spec")
+                    choose(
+                        "\(base).activation", SpecText.activation(activation), .spec, nil,
+                        "set in spec")
                 case .dropout(let rate):
                     choose("\(base).dropout", formatNumber(rate), .spec, nil, "set in spec")
                 }
@@ -185,16 +208,24 @@ extension DesignSession {
                         "\(base).dense.units", String(dense.units), .rule, outputRuleID,
                         "No = \(no) output\(no == 1 ? "" : "s"): \(taskDescription)")
                     choose(
-                        "\(base).dense.initializer", dense.initializer.rawValue, .rule, InitializerRule.id,
-                        "\(dense.initializer.rawValue) suits the \(outputActivationName(layers)) output")
-                    choose("\(base).dense.bias", "true", .policy, nil, "the output layer keeps its bias")
-                    choose("\(base).dense.max_norm", "none", .policy, nil, "no constraint on the output layer")
+                        "\(base).dense.initializer", dense.initializer.rawValue, .rule,
+                        InitializerRule.id,
+                        "\(dense.initializer.rawValue) suits the \(outputActivationName(layers)) "
+                            + "output"
+                    )
+                    choose(
+                        "\(base).dense.bias", "true", .policy, nil,
+                        "the output layer keeps its bias")
+                    choose(
+                        "\(base).dense.max_norm", "none", .policy, nil,
+                        "no constraint on the output layer")
                 } else {
                     hiddenIndex += 1
                     let reason: (rule: String?, why: String) =
                         hiddenIndex < widthReasons.count ? widthReasons[hiddenIndex] : (nil, "")
                     choose(
-                        "\(base).dense.units", String(dense.units), reason.rule == nil ? .spec : .rule,
+                        "\(base).dense.units", String(dense.units),
+                        reason.rule == nil ? .spec : .rule,
                         reason.rule, reason.why)
                     chooseSetting(
                         "\(base).dense.initializer", dense.initializer.rawValue,
@@ -202,26 +233,35 @@ extension DesignSession {
                         "\(dense.initializer.rawValue) suits \(hidden.activation.name)")
                     choose(
                         "\(base).dense.bias", String(dense.bias), .rule, BatchNormPlacementRule.id,
-                        dense.bias ? "no batch norm right after: the layer keeps its bias" : "batch norm follows and has its own shift: no bias")
+                        dense.bias
+                            ? "no batch norm right after: the layer keeps its bias"
+                            : "batch norm follows and has its own shift: no bias")
                     if let maxNorm = dense.maxNorm {
                         choose(
-                            "\(base).dense.max_norm", formatNumber(maxNorm), .rule, OverfitRecipeRule.id,
+                            "\(base).dense.max_norm", formatNumber(maxNorm), .rule,
+                            OverfitRecipeRule.id,
                             "modern recipe: dropout with a max-norm constraint")
                     } else {
                         choose(
                             "\(base).dense.max_norm", "none", .rule, OverfitRecipeRule.id,
-                            hidden.dropout > 0 ? "regularisation set in spec" : "classical recipe: L2, no max-norm")
+                            hidden.dropout > 0
+                                ? "regularisation set in spec" : "classical recipe: L2, no max-norm"
+                        )
                     }
                 }
             case .batchNorm(let momentum, let epsilon):
                 let fixed = !spec.model.batchNorm.isAuto
-                let why = "\(hidden.placement == .beforeActivation ? "before" : "after") \(hidden.activation.name)"
+                let why =
+                    "\(hidden.placement == .beforeActivation ? "before" : "after") "
+                    + "\(hidden.activation.name)"
                 choose(
                     "\(base).batch_norm.momentum", formatNumber(momentum), .policy, nil,
-                    (fixed ? "batch_norm set in spec; " : "BN-DEEP, \(why); ") + "PyTorch's momentum 0.1")
+                    (fixed ? "batch_norm set in spec; " : "BN-DEEP, \(why); ")
+                        + "PyTorch's momentum 0.1")
                 choose(
                     "\(base).batch_norm.epsilon", formatNumber(epsilon), .policy, nil,
-                    (fixed ? "batch_norm set in spec; " : "BN-DEEP, \(why); ") + "PyTorch's epsilon 1e-5")
+                    (fixed ? "batch_norm set in spec; " : "BN-DEEP, \(why); ")
+                        + "PyTorch's epsilon 1e-5")
             case .activation(let activation):
                 if isOutput {
                     choose(
@@ -232,12 +272,16 @@ extension DesignSession {
                         fixed: !spec.model.activation.isAuto,
                         hidden.widths.count >= settings.swishFromLayers
                             ? DeepHiddenActivationRule.id : DefaultHiddenActivationRule.id,
-                        hidden.widths.count >= settings.swishFromLayers ? "a really deep network" : "hidden layers start with ReLU")
+                        hidden.widths.count >= settings.swishFromLayers
+                            ? "a really deep network" : "hidden layers start with ReLU")
                 }
             case .dropout(let rate):
                 chooseSetting(
                     "\(base).dropout", formatNumber(rate), fixed: !spec.model.dropout.isAuto,
-                    DropoutRule.id, "parameters exceed \(formatNumber(settings.dropoutParameterRatio)) * Ns: overfitting likely")
+                    DropoutRule.id,
+                    "parameters exceed \(formatNumber(settings.dropoutParameterRatio)) * Ns: "
+                        + "overfitting likely"
+                )
             }
         }
     }

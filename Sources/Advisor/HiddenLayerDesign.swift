@@ -17,12 +17,14 @@ extension DesignSession {
         let geometric = GeometricWidthRule(inputs: ni, outputs: no)
         let twoThirds = TwoThirdsWidthRule(inputs: ni, outputs: no)
         let mean = MeanWidthRule(inputs: ni, outputs: no)
-        let capacity = CapacityRule(rows: ns, inputs: ni, outputs: no, alpha: settings.capacityAlpha)
+        let capacity = CapacityRule(
+            rows: ns, inputs: ni, outputs: no, alpha: settings.capacityAlpha)
         let bounds = WidthBoundsRule(inputs: ni, outputs: no)
         let median = Self.median([geometric.width, twoThirds.width, mean.width])
         let desired = roundedWidth(median)
         let minimumUseful = max(bounds.lowest, SizingAdvisor.minimumUsefulWidth)
-        let bounded = bounds.highest >= minimumUseful
+        let bounded =
+            bounds.highest >= minimumUseful
             ? max(bounds.clamp(desired), minimumUseful) : bounds.clamp(desired)
         let capacityUnits = capacity.totalHiddenUnits
         let twoLayerWidth = TaperRule(firstWidth: bounded, layers: 2, floor: bounds.lowest).widths
@@ -30,7 +32,8 @@ extension DesignSession {
         let conservative = CapacityRule(
             rows: ns, inputs: ni, outputs: no, alpha: CapacityRule.conservativeAlpha
         ).totalHidden
-        let linear = LinearDepthRule(task: task, probe: data.linearProbe, margin: settings.linearR2Margin)
+        let linear = LinearDepthRule(
+            task: task, probe: data.linearProbe, margin: settings.linearR2Margin)
         let low = LowDepthRule(
             inputs: ni, threshold: settings.depthHighInputs, conservativeCapacity: conservative,
             twoLayerWidth: twoLayerWidth)
@@ -38,7 +41,8 @@ extension DesignSession {
             inputs: ni, threshold: settings.depthHighInputs,
             threeUpTo: settings.depthThreeLayersUpTo, fourUpTo: settings.depthFourLayersUpTo)
         let wide = WideVersusDeepRule(
-            desiredWidth: desired, inputs: ni, outputs: no, capacity: capacityUnits, twoLayerWidth: twoLayerWidth)
+            desiredWidth: desired, inputs: ni, outputs: no, capacity: capacityUnits,
+            twoLayerWidth: twoLayerWidth)
 
         let fixedDepth = spec.model.hiddenLayers.value
         let neurons = spec.model.neurons.value
@@ -46,7 +50,8 @@ extension DesignSession {
             throw .invalidSpec(
                 keyPath: "model.neurons",
                 message:
-                    "\(list.count) widths listed but model.hidden_layers is \(fixedDepth); give one width per hidden layer",
+                    "\(list.count) widths listed but model.hidden_layers is \(fixedDepth); give "
+                    + "one width per hidden layer",
                 location: location(of: "model.neurons"))
         }
 
@@ -59,19 +64,23 @@ extension DesignSession {
         } else if capacityUnits < minimumUseful {
             (depth, depthRule, depthWhy) = (
                 0, CapacityRule.id,
-                "capacity \(formatNumber(capacity.totalHidden)) hidden units is below \(minimumUseful): too few rows for a hidden layer; a linear model"
+                "capacity \(formatNumber(capacity.totalHidden)) hidden units is below "
+                    + "\(minimumUseful): too few rows for a hidden layer; a linear model"
             )
         } else if bounds.highest < minimumUseful {
             (depth, depthRule, depthWhy) = (
                 0, WidthBoundsRule.id,
-                "SIZE-BOUNDS allows width 1 only: one ReLU unit is a hinge that dies easily; a linear model"
+                "SIZE-BOUNDS allows width 1 only: one ReLU unit is a hinge that dies easily; a "
+                    + "linear model"
             )
         } else if low.applies {
             depth = wide.addsLayer ? 2 : low.layers
             depthRule = wide.addsLayer ? WideVersusDeepRule.id : LowDepthRule.id
-            depthWhy = wide.addsLayer
+            depthWhy =
+                wide.addsLayer
                 ? "few inputs; the width rules want more than 2 * Ni: a second layer instead"
-                : (depth == 2 ? "few inputs, rows for two layers" : "few inputs, small data: one layer")
+                : (depth == 2
+                    ? "few inputs, rows for two layers" : "few inputs, small data: one layer")
         } else {
             (depth, depthRule, depthWhy) = (high.layers, HighDepthRule.id, "many inputs")
         }
@@ -99,7 +108,9 @@ extension DesignSession {
             var width = first
             while width >= 1 {
                 let candidate = taper(width, layers)
-                if candidate.reduce(0, +) <= capacityUnits && candidate.allSatisfy({ $0 >= min(minimumUseful, first) }) {
+                if candidate.reduce(0, +) <= capacityUnits
+                    && candidate.allSatisfy({ $0 >= min(minimumUseful, first) })
+                {
                     return candidate
                 }
                 width -= 1
@@ -116,7 +127,8 @@ extension DesignSession {
                     while depth > 1, fit == nil || (fit?.first ?? 0) * 2 < bounded {
                         depth -= 1
                         fit = fitted(depth, from: bounded)
-                        depthWhy += "; a layer fewer: SIZE-CAPACITY \(capacityUnits) starves deeper layers"
+                        depthWhy +=
+                            "; a layer fewer: SIZE-CAPACITY \(capacityUnits) starves deeper layers"
                     }
                 }
                 if let fit {
@@ -126,12 +138,15 @@ extension DesignSession {
                     if fixedDepth != nil {
                         warn(
                             CapacityRule.id, "model.hidden_layers",
-                            "\(depth) hidden layers need at least \(widths.reduce(0, +)) units, above the capacity of \(formatNumber(capacity.totalHidden)) for \(ns) rows; fewer layers generalise better"
+                            "\(depth) hidden layers need at least \(widths.reduce(0, +)) units, "
+                                + "above the capacity of \(formatNumber(capacity.totalHidden)) for "
+                                + "\(ns) rows; fewer layers generalise better"
                         )
                     }
                 }
                 widthWhy =
-                    "median(\(formatNumber(geometric.width)), \(formatNumber(twoThirds.width)), \(formatNumber(mean.width))) = \(formatNumber(median)) -> \(desired)"
+                    "median(\(formatNumber(geometric.width)), \(formatNumber(twoThirds.width)), "
+                    + "\(formatNumber(mean.width))) = \(formatNumber(median)) -> \(desired)"
                 if bounded != desired { widthWhy += ", SIZE-BOUNDS -> \(bounded)" }
                 if let first = widths.first, first != bounded {
                     widthWhy += ", SIZE-CAPACITY (total <= \(capacityUnits)) -> \(first)"
@@ -153,15 +168,19 @@ extension DesignSession {
         }
 
         // The user's shape choices against the rules.
-        if fixedDepth != nil || neurons.map({ if case .widths = $0 { true } else { false } }) == true {
+        if fixedDepth != nil
+            || neurons.map({ if case .widths = $0 { true } else { false } }) == true
+        {
             let key = fixedDepth != nil ? "model.hidden_layers" : "model.neurons"
             checkDepth(depth, keyPath: key, linear: linear, low: low, high: high)
         }
         if neurons != nil {
-            checkWidths(widths, keyPath: { index in
-                if case .widths = neurons { return "model.neurons[\(index)]" }
-                return "model.neurons"
-            }, capacity: capacity, bounds: bounds)
+            checkWidths(
+                widths,
+                keyPath: { index in
+                    if case .widths = neurons { return "model.neurons[\(index)]" }
+                    return "model.neurons"
+                }, capacity: capacity, bounds: bounds)
         }
 
         // Sizing table.
@@ -170,7 +189,9 @@ extension DesignSession {
             .first { $0.1 == median }?.0
         var rows = [
             geometric.evaluate(), capacity.evaluate(), twoThirds.evaluate(), mean.evaluate(),
-            bounds.evaluate(), TaperRule(firstWidth: widths.first ?? 0, layers: widths.count, floor: bounds.lowest).evaluate(),
+            bounds.evaluate(),
+            TaperRule(firstWidth: widths.first ?? 0, layers: widths.count, floor: bounds.lowest)
+                .evaluate(),
             PruneRule(fraction: settings.pruneFraction).evaluate(),
             linear.evaluate(), low.evaluate(), high.evaluate(), wide.evaluate(),
         ]
@@ -181,7 +202,8 @@ extension DesignSession {
                 !autoWidths
                 ? (widths.isEmpty ? "no hidden layer" : "widths set in spec")
                 : (rows[index].id == medianSource
-                    ? "the median of the three: chosen" : "a candidate of the median (\(formatNumber(median)))")
+                    ? "the median of the three: chosen"
+                    : "a candidate of the median (\(formatNumber(median)))")
         }
         if let index = rows.firstIndex(where: { $0.id == CapacityRule.id }) {
             let total = widths.reduce(0, +)
@@ -190,7 +212,8 @@ extension DesignSession {
                 widths.isEmpty
                 ? (depthRule == CapacityRule.id ? depthWhy : "no hidden layer")
                 : (total <= capacityUnits
-                    ? "total hidden \(total) <= \(capacityUnits)" + ((widths.first ?? 0) < bounded && neurons == nil ? ": cut the width" : "")
+                    ? "total hidden \(total) <= \(capacityUnits)"
+                        + ((widths.first ?? 0) < bounded && neurons == nil ? ": cut the width" : "")
                     : "total hidden \(total) exceeds \(capacityUnits) (set in spec)")
         }
         if let index = rows.firstIndex(where: { $0.id == WidthBoundsRule.id }) {
@@ -198,7 +221,8 @@ extension DesignSession {
             rows[index].why =
                 widths.isEmpty
                 ? "no hidden layer"
-                : (bounded != desired && neurons == nil ? "clamped \(desired) -> \(bounded)" : "widths within bounds")
+                : (bounded != desired && neurons == nil
+                    ? "clamped \(desired) -> \(bounded)" : "widths within bounds")
         }
         let usedDepthRule = fixedDepth == nil && !depthRule.isEmpty ? depthRule : nil
         for index in rows.indices where rows[index].id.hasPrefix("DEPTH-") {
@@ -208,7 +232,8 @@ extension DesignSession {
             } else if rows[index].id == usedDepthRule {
                 rows[index].applies = true
             } else if rows[index].id == LowDepthRule.id || rows[index].id == HighDepthRule.id {
-                rows[index].applies = rows[index].applies && depth > 0 && usedDepthRule != CapacityRule.id
+                rows[index].applies =
+                    rows[index].applies && depth > 0 && usedDepthRule != CapacityRule.id
                     && usedDepthRule != WidthBoundsRule.id && usedDepthRule != LinearDepthRule.id
             }
         }
@@ -226,7 +251,9 @@ extension DesignSession {
             choose(
                 "model.neurons", SpecText.neurons(.widths(widths)), .rule,
                 widths.isEmpty ? depthRuleOrLinear(depthRule) : medianSource ?? widthRule,
-                widths.isEmpty ? "no hidden layer" : widthWhy + (widths.count > 1 ? ", SIZE-TAPER halves it per layer" : ""))
+                widths.isEmpty
+                    ? "no hidden layer"
+                    : widthWhy + (widths.count > 1 ? ", SIZE-TAPER halves it per layer" : ""))
         }
         widthReasons = widths.indices.map { index in
             if neurons != nil { return (nil, "set in spec (model.neurons)") }
@@ -258,7 +285,9 @@ extension DesignSession {
         if linear.isLinear == true && depth > 0 {
             warn(
                 LinearDepthRule.id, keyPath,
-                "\(depth) hidden layer\(depth == 1 ? "" : "s") on linearly separable data: a linear model (no hidden layer) suffices and generalises better")
+                "\(depth) hidden layer\(depth == 1 ? "" : "s") on linearly separable data: a "
+                    + "linear model (no hidden layer) suffices and generalises better"
+            )
         } else if linear.isLinear == false && depth == 0 {
             warn(
                 LinearDepthRule.id, keyPath,
@@ -267,7 +296,9 @@ extension DesignSession {
         if low.applies && depth > 2 {
             warn(
                 LowDepthRule.id, keyPath,
-                "\(depth) hidden layers on \(ni) inputs: few dimensions need 1 to 2 hidden layers (Ni <= \(low.threshold))")
+                "\(depth) hidden layers on \(ni) inputs: few dimensions need 1 to 2 hidden "
+                    + "layers (Ni <= \(low.threshold))"
+            )
         } else if high.applies && depth > 5 {
             warn(
                 HighDepthRule.id, keyPath,
@@ -286,19 +317,26 @@ extension DesignSession {
             let message =
                 width < no
                 ? "width \(width) is below the output width No = \(no): the layer is a bottleneck"
-                : "width \(width) is not under 2 * Ni = \(2 * ni): wide layers memorise rather than generalise (DEPTH-WIDE-VS-DEEP: add a layer instead)"
+                : "width \(width) is not under 2 * Ni = \(2 * ni): wide layers memorise rather "
+                    + "than generalise (DEPTH-WIDE-VS-DEEP: add a layer instead)"
             warn(WidthBoundsRule.id, key, message)
         }
         if !TaperRule.isTapered(widths) {
             warn(
                 TaperRule.id, keyPath(widths.count - 1),
-                "widths \(SpecText.neurons(.widths(widths))) grow from layer to layer: each hidden layer should be no wider than the one before")
+                "widths \(SpecText.neurons(.widths(widths))) grow from layer to layer: each "
+                    + "hidden layer should be no wider than the one before"
+            )
         }
         let total = widths.reduce(0, +)
         if total > capacity.totalHiddenUnits {
             warn(
                 CapacityRule.id, keyPath(0),
-                "\(total) hidden units in total exceed the capacity \(formatNumber(capacity.totalHidden)) = Ns / (\(formatNumber(capacity.alpha)) * (Ni + No)) for \(ns) rows: expect overfitting")
+                "\(total) hidden units in total exceed the capacity "
+                    + "\(formatNumber(capacity.totalHidden)) = Ns / "
+                    + "(\(formatNumber(capacity.alpha)) * (Ni + No)) for \(ns) rows: expect "
+                    + "overfitting"
+            )
         }
     }
 
@@ -307,19 +345,26 @@ extension DesignSession {
     /// model.dropout), with their evaluations, reasons and warnings.
     mutating func hiddenChoices(widths: [Int], activationKey: String) -> HiddenDesign {
         let depth = widths.count
-        let defaultRule = DefaultHiddenActivationRule(layers: depth, swishFromLayers: settings.swishFromLayers)
-        let deepRule = DeepHiddenActivationRule(layers: depth, swishFromLayers: settings.swishFromLayers)
+        let defaultRule = DefaultHiddenActivationRule(
+            layers: depth, swishFromLayers: settings.swishFromLayers)
+        let deepRule = DeepHiddenActivationRule(
+            layers: depth, swishFromLayers: settings.swishFromLayers)
         evaluations += [
             defaultRule.evaluate(), BetterHiddenActivationRule().evaluate(),
             LastResortHiddenActivationRule().evaluate(), deepRule.evaluate(),
             RecurrentActivationRule().evaluate(),
         ]
         let activation = spec.model.activation.value ?? (deepRule.applies ? .swish : .relu)
-        let activationRule = deepRule.applies ? DeepHiddenActivationRule.id : DefaultHiddenActivationRule.id
+        let activationRule =
+            deepRule.applies ? DeepHiddenActivationRule.id : DefaultHiddenActivationRule.id
         chooseSetting(
-            "model.activation", SpecText.activation(activation), fixed: !spec.model.activation.isAuto,
+            "model.activation", SpecText.activation(activation),
+            fixed: !spec.model.activation.isAuto,
             activationRule,
-            depth == 0 ? "no hidden layer (unused)" : (deepRule.applies ? "a really deep network: swish" : "hidden layers start with ReLU"))
+            depth == 0
+                ? "no hidden layer (unused)"
+                : (deepRule.applies
+                    ? "a really deep network: swish" : "hidden layers start with ReLU"))
         if let fixed = spec.model.activation.value, depth > 0 {
             checkActivation(fixed, depth: depth, keyPath: "model.activation")
         }
@@ -329,17 +374,27 @@ extension DesignSession {
         let placementRule = BatchNormPlacementRule(activation: activation)
         evaluations += [bnRule.evaluate(), placementRule.evaluate()]
         chooseSetting(
-            "model.batch_norm", String(batchNorm), fixed: !spec.model.batchNorm.isAuto, DeepBatchNormRule.id,
-            depth == 0 ? "no hidden layer" : (bnRule.applies ? "\(depth) hidden layers: deep" : "\(depth) hidden layer\(depth == 1 ? "" : "s"): shallow, not needed"))
+            "model.batch_norm", String(batchNorm), fixed: !spec.model.batchNorm.isAuto,
+            DeepBatchNormRule.id,
+            depth == 0
+                ? "no hidden layer"
+                : (bnRule.applies
+                    ? "\(depth) hidden layers: deep"
+                    : "\(depth) hidden layer\(depth == 1 ? "" : "s"): shallow, not needed"))
 
-        let initializer = spec.model.initializer.value ?? InitializerRule.initializer(for: activation)
+        let initializer =
+            spec.model.initializer.value ?? InitializerRule.initializer(for: activation)
         chooseSetting(
             "model.initializer", initializer.rawValue, fixed: !spec.model.initializer.isAuto,
             InitializerRule.id, "\(initializer.rawValue) suits \(activation.name)")
-        if let fixed = spec.model.initializer.value, depth > 0, !InitializerRule.suits(fixed, activation) {
+        if let fixed = spec.model.initializer.value, depth > 0,
+            !InitializerRule.suits(fixed, activation)
+        {
             warn(
                 InitializerRule.id, "model.initializer",
-                "\(fixed.rawValue) does not suit \(activation.name): use \(InitializerRule.initializer(for: activation).rawValue)")
+                "\(fixed.rawValue) does not suit \(activation.name): use "
+                    + "\(InitializerRule.initializer(for: activation).rawValue)"
+            )
         }
 
         var design = HiddenDesign(
@@ -362,7 +417,8 @@ extension DesignSession {
             let rule = design.batchNorm ? BatchNormReplacesDropoutRule.id : DropoutRule.id
             choose(
                 "model.dropout", formatNumber(design.dropout), .rule, rule,
-                design.batchNorm ? "batch normalisation replaces dropout" : dropoutRule.evaluate().why)
+                design.batchNorm
+                    ? "batch normalisation replaces dropout" : dropoutRule.evaluate().why)
         }
         if design.dropout > 0 && spec.training.regularization.isAuto {
             design.maxNorm = OverfitRecipeRule.maxNorm
@@ -373,10 +429,13 @@ extension DesignSession {
     /// Warns when a fixed hidden activation breaks ACT-HIDDEN-*.
     mutating func checkActivation(_ activation: ActivationFunction, depth: Int, keyPath: String) {
         switch activation {
-        case .sigmoid, .tanh where depth >= settings.batchNormFromLayers:
+        case .sigmoid,
+            .tanh where depth >= settings.batchNormFromLayers:
             warn(
                 DefaultHiddenActivationRule.id, keyPath,
-                "\(activation.name) in \(depth) hidden layers: s-shaped units saturate and gradients vanish in deep networks; start with relu")
+                "\(activation.name) in \(depth) hidden layers: s-shaped units saturate and "
+                    + "gradients vanish in deep networks; start with relu"
+            )
         case .linear:
             warn(
                 DefaultHiddenActivationRule.id, keyPath,
@@ -394,13 +453,17 @@ extension DesignSession {
     mutating func checkDropout(_ rate: Double, depth: Int, batchNorm: Bool, keyPath: String) {
         guard rate > 0 else { return }
         if depth == 0 {
-            warn(DropoutRule.id, keyPath, "dropout \(formatNumber(rate)) without hidden layers has nothing to drop: ignored")
+            warn(
+                DropoutRule.id, keyPath,
+                "dropout \(formatNumber(rate)) without hidden layers has nothing to drop: ignored")
             return
         }
         if batchNorm {
             warn(
                 BatchNormReplacesDropoutRule.id, keyPath,
-                "dropout \(formatNumber(rate)) on a batch-normalised network: batch norm regularises already and dropout makes its statistics noisy")
+                "dropout \(formatNumber(rate)) on a batch-normalised network: batch norm "
+                    + "regularises already and dropout makes its statistics noisy"
+            )
         }
         if !DropoutRule.range.contains(rate) {
             warn(

@@ -28,13 +28,15 @@ extension DesignSession {
         layers.append(
             .dense(
                 DenseConfig(
-                    units: outputs, initializer: InitializerRule.initializer(for: outputActivation))))
+                    units: outputs, initializer: InitializerRule.initializer(for: outputActivation))
+            ))
         layers.append(.activation(outputActivation))
         return layers
     }
 
     static var batchNormLayer: LayerConfig {
-        .batchNorm(momentum: SizingAdvisor.batchNormMomentum, epsilon: SizingAdvisor.batchNormEpsilon)
+        .batchNorm(
+            momentum: SizingAdvisor.batchNormMomentum, epsilon: SizingAdvisor.batchNormEpsilon)
     }
 
     /// The output width of each layer, given the input width.
@@ -77,25 +79,34 @@ extension DesignSession {
         _ layers: [LayerConfig], outputActivation: ActivationFunction
     ) throws(AdvisorError) -> (HiddenDesign, [LayerConfig]) {
         explicitLayers = true
-        let denseIndices = layers.indices.filter { if case .dense = layers[$0] { true } else { false } }
-        guard let outputIndex = denseIndices.last, case .dense(let output) = layers[outputIndex] else {
+        let denseIndices = layers.indices.filter {
+            if case .dense = layers[$0] { true } else { false }
+        }
+        guard let outputIndex = denseIndices.last, case .dense(let output) = layers[outputIndex]
+        else {
             throw .invalidSpec(
                 keyPath: "model.layers",
-                message: "no dense layer: the network needs an output dense layer of No = \(no) units",
+                message:
+                    "no dense layer: the network needs an output dense layer of No = \(no) units",
                 location: location(of: "model.layers"))
         }
         guard output.units == no else {
             let key = "model.layers[\(outputIndex)].dense.units"
             throw .invalidSpec(
                 keyPath: key,
-                message: "the output layer has \(output.units) units but the data has No = \(no) outputs (\(taskDescription))",
+                message:
+                    "the output layer has \(output.units) units but the data has No = \(no) "
+                    + "outputs (\(taskDescription))",
                 location: location(of: key))
         }
         let widthsAfter = Self.outputWidths(layers, inputs: ni)
         let hiddenDense = denseIndices.dropLast()
         // A hidden layer's width is its output after its activation (maxout narrows it).
         let widths: [Int] = hiddenDense.map { index in
-            let next = (index + 1..<outputIndex).first { if case .dense = layers[$0] { true } else { false } } ?? outputIndex
+            let next =
+                (index + 1..<outputIndex).first {
+                    if case .dense = layers[$0] { true } else { false }
+                } ?? outputIndex
             return widthsAfter[max(index, next - 1)]
         }
         let hiddenPart = layers[..<outputIndex]
@@ -103,7 +114,10 @@ extension DesignSession {
         if let firstHidden = hiddenDense.first {
             activation = .linear
             for layer in layers[firstHidden..<outputIndex] {
-                if case .activation(let found) = layer { activation = found; break }
+                if case .activation(let found) = layer {
+                    activation = found
+                    break
+                }
             }
         }
         var batchNorm = false
@@ -136,12 +150,16 @@ extension DesignSession {
             dropout: dropout, initializer: initializer, maxNorm: maxNorm)
 
         // The rules against the user's network.
-        let capacity = CapacityRule(rows: ns, inputs: ni, outputs: no, alpha: settings.capacityAlpha)
+        let capacity = CapacityRule(
+            rows: ns, inputs: ni, outputs: no, alpha: settings.capacityAlpha)
         let bounds = WidthBoundsRule(inputs: ni, outputs: no)
-        let linear = LinearDepthRule(task: task, probe: data.linearProbe, margin: settings.linearR2Margin)
+        let linear = LinearDepthRule(
+            task: task, probe: data.linearProbe, margin: settings.linearR2Margin)
         let low = LowDepthRule(
             inputs: ni, threshold: settings.depthHighInputs,
-            conservativeCapacity: CapacityRule(rows: ns, inputs: ni, outputs: no, alpha: CapacityRule.conservativeAlpha).totalHidden,
+            conservativeCapacity: CapacityRule(
+                rows: ns, inputs: ni, outputs: no, alpha: CapacityRule.conservativeAlpha
+            ).totalHidden,
             twoLayerWidth: 0)
         let high = HighDepthRule(
             inputs: ni, threshold: settings.depthHighInputs,
@@ -157,7 +175,8 @@ extension DesignSession {
             if activationIndices.isEmpty, let first = hiddenDense.first {
                 checkActivation(.linear, depth: widths.count, keyPath: "model.layers[\(first)]")
             } else if let first = activationIndices.first {
-                checkActivation(activation, depth: widths.count, keyPath: "model.layers[\(first)].activation")
+                checkActivation(
+                    activation, depth: widths.count, keyPath: "model.layers[\(first)].activation")
             }
         }
         for index in denseIndices {
@@ -166,20 +185,28 @@ extension DesignSession {
             if !InitializerRule.suits(dense.initializer, after) {
                 warn(
                     InitializerRule.id, "model.layers[\(index)].dense.initializer",
-                    "\(dense.initializer.rawValue) does not suit \(after.name): use \(InitializerRule.initializer(for: after).rawValue)")
+                    "\(dense.initializer.rawValue) does not suit \(after.name): use "
+                        + "\(InitializerRule.initializer(for: after).rawValue)"
+                )
             }
         }
         for (index, layer) in zip(hiddenPart.indices, hiddenPart) {
             if case .dropout(let rate) = layer {
-                checkDropout(rate, depth: widths.count, batchNorm: batchNorm, keyPath: "model.layers[\(index)].dropout")
+                checkDropout(
+                    rate, depth: widths.count, batchNorm: batchNorm,
+                    keyPath: "model.layers[\(index)].dropout")
             }
         }
-        if let last = layers[(outputIndex + 1)...].lastIndex(where: { if case .activation = $0 { true } else { false } }),
+        if let last = layers[(outputIndex + 1)...].lastIndex(where: {
+            if case .activation = $0 { true } else { false }
+        }),
             case .activation(let found) = layers[last], found != outputActivation
         {
             warn(
                 outputRuleID, "model.layers[\(last)].activation",
-                "output activation \(found.name) does not fit \(taskDescription): the rule asks for \(outputActivation.name)")
+                "output activation \(found.name) does not fit \(taskDescription): the rule asks "
+                    + "for \(outputActivation.name)"
+            )
         }
 
         // The record: sizing rows describe the rules; the user's list is the network.
@@ -187,21 +214,26 @@ extension DesignSession {
             GeometricWidthRule(inputs: ni, outputs: no).evaluate(), capacity.evaluate(),
             TwoThirdsWidthRule(inputs: ni, outputs: no).evaluate(),
             MeanWidthRule(inputs: ni, outputs: no).evaluate(), bounds.evaluate(),
-            TaperRule(firstWidth: widths.first ?? 0, layers: widths.count, floor: bounds.lowest).evaluate(),
-            PruneRule(fraction: settings.pruneFraction).evaluate(), linear.evaluate(), low.evaluate(),
+            TaperRule(firstWidth: widths.first ?? 0, layers: widths.count, floor: bounds.lowest)
+                .evaluate(),
+            PruneRule(fraction: settings.pruneFraction).evaluate(), linear.evaluate(),
+            low.evaluate(),
             high.evaluate(),
         ]
         for index in sizing.indices where sizing[index].id != PruneRule.id {
             sizing[index].applies = false
             sizing[index].why = "model.layers set in spec; " + sizing[index].why
         }
-        let defaultRule = DefaultHiddenActivationRule(layers: widths.count, swishFromLayers: settings.swishFromLayers)
-        let deepRule = DeepHiddenActivationRule(layers: widths.count, swishFromLayers: settings.swishFromLayers)
+        let defaultRule = DefaultHiddenActivationRule(
+            layers: widths.count, swishFromLayers: settings.swishFromLayers)
+        let deepRule = DeepHiddenActivationRule(
+            layers: widths.count, swishFromLayers: settings.swishFromLayers)
         evaluations += [
             defaultRule.evaluate(), BetterHiddenActivationRule().evaluate(),
             LastResortHiddenActivationRule().evaluate(), deepRule.evaluate(),
             RecurrentActivationRule().evaluate(),
-            DeepBatchNormRule(layers: widths.count, fromLayers: settings.batchNormFromLayers).evaluate(),
+            DeepBatchNormRule(layers: widths.count, fromLayers: settings.batchNormFromLayers)
+                .evaluate(),
             BatchNormPlacementRule(activation: activation).evaluate(),
             BatchNormReplacesDropoutRule(batchNorm: batchNorm).evaluate(),
         ]
@@ -231,14 +263,22 @@ extension DesignSession {
     /// Warns when a batch-norm layer of a user's list sits on the wrong side of its activation.
     mutating func checkBatchNormPlacement(at index: Int, in layers: [LayerConfig]) {
         let key = "model.layers[\(index)].batch_norm"
-        if index + 1 < layers.count, case .activation(let next) = layers[index + 1], !next.isReLUFamily {
+        if index + 1 < layers.count, case .activation(let next) = layers[index + 1],
+            !next.isReLUFamily
+        {
             warn(
                 BatchNormPlacementRule.id, key,
-                "batch norm before \(next.name): for s-shaped activations place it after the activation")
-        } else if index > 0, case .activation(let previous) = layers[index - 1], previous.isReLUFamily {
+                "batch norm before \(next.name): for s-shaped activations place it after the "
+                    + "activation"
+            )
+        } else if index > 0, case .activation(let previous) = layers[index - 1],
+            previous.isReLUFamily
+        {
             warn(
                 BatchNormPlacementRule.id, key,
-                "batch norm after \(previous.name): for the ReLU family place it before the activation")
+                "batch norm after \(previous.name): for the ReLU family place it before the "
+                    + "activation"
+            )
         }
     }
 }

@@ -67,7 +67,9 @@ public struct Choice: Sendable, Equatable, Codable {
     /// One line: why.
     public var why: String
 
-    public init(keyPath: String, value: String, source: ChoiceSource, ruleID: String?, why: String) {
+    /// A reason; each parameter sets the property of the same name.
+    public init(keyPath: String, value: String, source: ChoiceSource, ruleID: String?, why: String)
+    {
         self.keyPath = keyPath
         self.value = value
         self.source = source
@@ -97,6 +99,7 @@ public struct AdvisorWarning: Sendable, Equatable, Codable, CustomStringConverti
     /// Where the user wrote it, when known.
     public var location: SourceLocation?
 
+    /// A warning; each parameter sets the property of the same name.
     public init(ruleID: String, keyPath: String, message: String, location: SourceLocation?) {
         self.ruleID = ruleID
         self.keyPath = keyPath
@@ -121,6 +124,7 @@ public enum AdvisorError: Error, Equatable, CustomStringConvertible {
     /// `explain` got an ID the rulebook does not have.
     case unknownRule(String, suggestion: String?)
 
+    /// The error as a compiler-style diagnostic.
     public var description: String {
         switch self {
         case .invalidData(let message):

@@ -25,7 +25,7 @@ public enum RuleValue: Sendable, Equatable, Codable, CustomStringConvertible {
         }
     }
 
-    // One JSON scalar: a number, a string or a boolean.
+    /// Decodes one JSON scalar: a boolean, a number or a string.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let flag = try? container.decode(Bool.self) {
@@ -37,6 +37,7 @@ public enum RuleValue: Sendable, Equatable, Codable, CustomStringConvertible {
         }
     }
 
+    /// Encodes one JSON scalar.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
@@ -81,6 +82,7 @@ public struct RuleInput: Sendable, Equatable, Codable {
     /// Its value.
     public var value: RuleValue
 
+    /// An input named `name` with `value`.
     public init(_ name: String, _ value: RuleValue) {
         self.name = name
         self.value = value
@@ -104,6 +106,7 @@ public struct RuleEvaluation: Sendable, Equatable, Codable {
     /// One line: why it applies or not, and what it did.
     public var why: String
 
+    /// An evaluation; each parameter sets the property of the same name.
     public init(
         id: String, title: String, formula: String, inputs: [RuleInput], result: RuleValue,
         applies: Bool, why: String

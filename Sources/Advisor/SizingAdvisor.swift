@@ -14,8 +14,9 @@ public enum SizingAdvisor {
     public static let defaultTemplate = "mlp"
     /// The smallest hidden width worth a layer: one ReLU unit is only a hinge and dies easily.
     public static let minimumUsefulWidth = 2
-    /// Batch normalisation's momentum and epsilon (PyTorch's defaults).
+    /// Batch normalisation's momentum (PyTorch's default 0.1).
     public static let batchNormMomentum = 0.1
+    /// Batch normalisation's epsilon (PyTorch's default 1e-5).
     public static let batchNormEpsilon = 1e-5
 
     /// Designs the network for `data` under the choices fixed in `spec`.
@@ -86,14 +87,16 @@ struct DesignSession {
     mutating func warn(_ ruleID: String, _ keyPath: String, _ message: String) {
         warnings.append(
             AdvisorWarning(
-                ruleID: ruleID, keyPath: keyPath, message: message, location: location(of: keyPath)))
+                ruleID: ruleID, keyPath: keyPath, message: message, location: location(of: keyPath))
+        )
     }
 
     mutating func choose(
         _ keyPath: String, _ value: String, _ source: ChoiceSource, _ ruleID: String? = nil,
         _ why: String
     ) {
-        choices.append(Choice(keyPath: keyPath, value: value, source: source, ruleID: ruleID, why: why))
+        choices.append(
+            Choice(keyPath: keyPath, value: value, source: source, ruleID: ruleID, why: why))
     }
 
     /// Records a setting: "set in spec" when the user fixed it, else the rule's reason.
@@ -111,9 +114,15 @@ struct DesignSession {
     // MARK: The run
 
     mutating func run() throws(AdvisorError) -> Recommendation {
-        guard ni >= 1 else { throw .invalidData("Ni (inputs) is \(ni); at least 1 input is needed") }
-        guard no >= 1 else { throw .invalidData("No (outputs) is \(no); at least 1 output is needed") }
-        guard ns >= 1 else { throw .invalidData("Ns (training rows) is \(ns); no rows to train on") }
+        guard ni >= 1 else {
+            throw .invalidData("Ni (inputs) is \(ni); at least 1 input is needed")
+        }
+        guard no >= 1 else {
+            throw .invalidData("No (outputs) is \(no); at least 1 output is needed")
+        }
+        guard ns >= 1 else {
+            throw .invalidData("Ns (training rows) is \(ns); no rows to train on")
+        }
         guard settings.capacityAlpha > 0 else {
             throw .invalidSpec(
                 keyPath: "advisor.capacity_alpha",
@@ -190,10 +199,15 @@ struct DesignSession {
             case .mse, .mae, .huber: fits = regression.applies
             }
             if !fits {
-                let rule = multi.applies ? MulticlassOutputRule.id : (binary.applies ? BinaryOutputRule.id : RegressionOutputRule.id)
+                let rule =
+                    multi.applies
+                    ? MulticlassOutputRule.id
+                    : (binary.applies ? BinaryOutputRule.id : RegressionOutputRule.id)
                 warn(
                     rule, "training.loss",
-                    "loss \(loss.name) does not fit \(taskDescription): the rule asks for \(rulebookLoss.name)")
+                    "loss \(loss.name) does not fit \(taskDescription): the rule asks for "
+                        + "\(rulebookLoss.name)"
+                )
             }
         }
         if multi.applies { return .softmax }
@@ -202,7 +216,8 @@ struct DesignSession {
 
     var taskDescription: String {
         switch task {
-        case .classification: no > 1 ? "multiclass classification (\(no) classes)" : "binary classification"
+        case .classification:
+            no > 1 ? "multiclass classification (\(no) classes)" : "binary classification"
         case .regression: "regression"
         }
     }

@@ -62,7 +62,9 @@ enum SpecText {
         case .exponential(let gamma): text = "exponential(gamma \(number(gamma)))"
         case .cosine(let minimum): text = "cosine(minimum_rate \(number(minimum)))"
         case .plateau(let factor, let patience, let minDelta):
-            text = "plateau(factor \(number(factor)), patience \(patience), min_delta \(number(minDelta)))"
+            text =
+                "plateau(factor \(number(factor)), patience \(patience), min_delta "
+                + "\(number(minDelta)))"
         case .oneCycle(let maxRate, let pct):
             text = "one_cycle(max_rate \(number(maxRate)), pct_start \(number(pct)))"
         }
@@ -82,7 +84,8 @@ enum SpecText {
     static func earlyStopping(_ config: EarlyStoppingConfig?) -> String {
         guard let config else { return "off" }
         return
-            "patience \(config.patience), min_delta \(number(config.minDelta)), restore_best \(config.restoreBest)"
+            "patience \(config.patience), min_delta \(number(config.minDelta)), restore_best "
+            + "\(config.restoreBest)"
     }
 
     static func neurons(_ neurons: NeuronsChoice) -> String {

@@ -13,7 +13,8 @@ public enum TextReport {
         let data = recommendation.data
         out.append(style.heading("Data"))
         var summary =
-            "  \(data.task.rawValue): Ns = \(data.trainingRows) training rows, Ni = \(data.inputs) inputs, No = \(data.outputs) output\(data.outputs == 1 ? "" : "s")"
+            "  \(data.task.rawValue): Ns = \(data.trainingRows) training rows, Ni = "
+            + "\(data.inputs) inputs, No = \(data.outputs) output\(data.outputs == 1 ? "" : "s")"
         if data.task == .classification, !data.classCounts.isEmpty {
             summary += ", \(data.classCounts.count) classes"
         }
@@ -25,17 +26,25 @@ public enum TextReport {
         if data.hasMissingValues { details.append("missing values present") }
         let probe = data.linearProbe
         if let accuracy = probe.trainingAccuracy {
-            details.append("linear probe training accuracy \(formatNumber(accuracy))\(probe.separable ? " (separable)" : "")")
+            details.append(
+                "linear probe training accuracy "
+                    + "\(formatNumber(accuracy))\(probe.separable ? " (separable)" : "")"
+            )
         }
-        if let r2 = probe.linearValidationR2 { details.append("linear validation R2 \(formatNumber(r2))") }
-        if let r2 = probe.mlpValidationR2 { details.append("small-MLP validation R2 \(formatNumber(r2))") }
+        if let r2 = probe.linearValidationR2 {
+            details.append("linear validation R2 \(formatNumber(r2))")
+        }
+        if let r2 = probe.mlpValidationR2 {
+            details.append("small-MLP validation R2 \(formatNumber(r2))")
+        }
         if !details.isEmpty { out.append("  " + details.joined(separator: "; ")) }
 
         out.append("")
         out.append(style.heading("Sizing rules"))
         let sizingRows = recommendation.sizing.map { evaluation in
             [
-                evaluation.id, evaluation.formula, evaluation.inputsText, evaluation.result.description,
+                evaluation.id, evaluation.formula, evaluation.inputsText,
+                evaluation.result.description,
                 evaluation.applies ? "yes" : "no", evaluation.why,
             ]
         }
@@ -45,7 +54,8 @@ public enum TextReport {
 
         out.append("")
         out.append(style.heading("Network"))
-        out.append("  \(style.bold(recommendation.diagram))   \(recommendation.parameterCount) parameters")
+        out.append(
+            "  \(style.bold(recommendation.diagram))   \(recommendation.parameterCount) parameters")
 
         out.append("")
         out.append(style.heading("Choices"))
@@ -82,11 +92,15 @@ public enum TextReport {
         }
         func line(_ cells: [String]) -> String {
             let padded = cells.enumerated().map { index, cell in
-                index == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
+                index == cells.count - 1
+                    ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
             }
             return "  " + padded.joined(separator: "  ")
         }
-        var lines = [style.dim(line(header)), style.dim(line(widths.map { String(repeating: "-", count: $0) }))]
+        var lines = [
+            style.dim(line(header)),
+            style.dim(line(widths.map { String(repeating: "-", count: $0) })),
+        ]
         for row in rows {
             let text = line(row)
             lines.append(highlight(row) ? style.applied(text) : text)

@@ -20,7 +20,9 @@ extension DesignSession {
         let optimizer = user.optimizer.value ?? DefaultOptimizerRule.adam
         training.optimizer = .fixed(optimizer)
         let momentum = MomentumRule(optimizer: optimizer)
-        evaluations += [DefaultOptimizerRule(isAuto: user.optimizer.isAuto).evaluate(), momentum.evaluate()]
+        evaluations += [
+            DefaultOptimizerRule(isAuto: user.optimizer.isAuto).evaluate(), momentum.evaluate(),
+        ]
         chooseSetting(
             "training.optimizer", SpecText.optimizer(optimizer), fixed: !user.optimizer.isAuto,
             DefaultOptimizerRule.id, "Adam with PyTorch's defaults unless the spec names another")
@@ -40,7 +42,8 @@ extension DesignSession {
             choose(
                 "training.learning_rate", "auto", .rule, RangeTestRule.id,
                 "the range test picks it before training"
-                    + (hidden.batchNorm ? ", on the batch-normalised network (LR-WITH-BATCHNORM)" : ""))
+                    + (hidden.batchNorm
+                        ? ", on the batch-normalised network (LR-WITH-BATCHNORM)" : ""))
         }
 
         // Schedule: no rule asks for one; the range test picks one rate, early stopping ends.
@@ -64,7 +67,8 @@ extension DesignSession {
             regularization = .none
             (regularizationRule, regularizationWhy) = (
                 OverfitRecipeRule.id,
-                "modern recipe: dropout + max_norm \(formatNumber(OverfitRecipeRule.maxNorm)) on the hidden dense layers + early stopping"
+                "modern recipe: dropout + max_norm \(formatNumber(OverfitRecipeRule.maxNorm)) on "
+                    + "the hidden dense layers + early stopping"
             )
         } else if isAdamW {
             regularization = .none
@@ -75,7 +79,8 @@ extension DesignSession {
             regularization = Regularization(penalty: .l2(decay.l2))
             (regularizationRule, regularizationWhy) = (
                 OverfitRecipeRule.id,
-                "classical recipe: early stopping + L2; REG-WEIGHT-DECAY: 0.1 / Ns = \(formatNumber(decay.l2)) in 1e-6..1e-2"
+                "classical recipe: early stopping + L2; REG-WEIGHT-DECAY: 0.1 / Ns = "
+                    + "\(formatNumber(decay.l2)) in 1e-6..1e-2"
             )
         }
         training.regularization = .fixed(regularization)
@@ -92,18 +97,24 @@ extension DesignSession {
         let l1Rule = L1RangeRule(strength: l1)
         let l2Rule = L2RangeRule(strength: l2)
         evaluations += [
-            l1Rule.evaluate(), l2Rule.evaluate(), L1XorL2Rule(penalty: regularization.penalty).evaluate(),
+            l1Rule.evaluate(), l2Rule.evaluate(),
+            L1XorL2Rule(penalty: regularization.penalty).evaluate(),
             decay.evaluate(), OverfitRecipeRule(dropout: hidden.dropout > 0).evaluate(),
         ]
         if let l1, !l1Rule.holds {
             warn(
                 L1RangeRule.id, "training.regularization",
-                "L1 of \(formatNumber(l1)) is outside 1e-8..1e-4: larger values make models of little use")
+                "L1 of \(formatNumber(l1)) is outside 1e-8..1e-4: larger values make models of "
+                    + "little use"
+            )
         }
         if let l2, !l2Rule.holds {
             warn(
                 L2RangeRule.id, "training.regularization",
-                "L2 of \(formatNumber(l2)) is outside 1e-6..1e-2: \(l2 > 1e-2 ? "so strong the weights cannot fit the data" : "too weak to matter")")
+                "L2 of \(formatNumber(l2)) is outside 1e-6..1e-2: "
+                    + (l2 > 1e-2
+                        ? "so strong the weights cannot fit the data" : "too weak to matter")
+            )
         }
 
         let weightDecay = user.weightDecay.value ?? (isAdamW ? decay.decoupledDecay : 0)
@@ -112,12 +123,15 @@ extension DesignSession {
             "training.weight_decay", formatNumber(weightDecay), fixed: !user.weightDecay.isAuto,
             WeightDecayRule.id,
             isAdamW
-                ? "adamw: 10 / Ns = \(formatNumber(decay.decoupledDecay)) in 1e-4..0.1, larger for smaller data"
+                ? "adamw: 10 / Ns = \(formatNumber(decay.decoupledDecay)) in 1e-4..0.1, larger "
+                    + "for smaller data"
                 : "0: the penalty is training.regularization (one weight penalty, REG-L1-XOR-L2)")
         if l1 != nil, weightDecay > 0, !isAdamW {
             warn(
                 L1XorL2Rule.id, "training.weight_decay",
-                "weight decay \(formatNumber(weightDecay)) adds an L2 penalty to the L1 one: choose one or the other")
+                "weight decay \(formatNumber(weightDecay)) adds an L2 penalty to the L1 one: "
+                    + "choose one or the other"
+            )
         }
 
         // Batch size (BATCH-*).
@@ -130,7 +144,8 @@ extension DesignSession {
         let memory = MemoryBatchRule(
             batchSize: user.batchSize.value ?? base, floatsPerRow: floatsPerRow,
             budgetMiB: settings.batchMemoryMiB, minimumBatch: settings.minimumBatch)
-        let minimum = MinimumBatchRule(batchSize: memory.fittedBatchSize, minimumBatch: settings.minimumBatch)
+        let minimum = MinimumBatchRule(
+            batchSize: memory.fittedBatchSize, minimumBatch: settings.minimumBatch)
         let withinData = BatchWithinDataRule(batchSize: minimum.result, rows: ns)
         evaluations += [
             small.evaluate(), large.evaluate(), memory.evaluate(), minimum.evaluate(),
@@ -143,25 +158,37 @@ extension DesignSession {
             if fixed > ns {
                 warn(
                     BatchWithinDataRule.id, "training.batch_size",
-                    "batch size \(fixed) exceeds the \(ns) training rows: every step sees all rows; use at most \(ns)")
+                    "batch size \(fixed) exceeds the \(ns) training rows: every step sees all "
+                        + "rows; use at most \(ns)"
+                )
             }
             if fixed < settings.minimumBatch {
                 warn(
                     MinimumBatchRule.id, "training.batch_size",
-                    "batch size \(fixed) is below \(settings.minimumBatch): very small batches destabilise training")
+                    "batch size \(fixed) is below \(settings.minimumBatch): very small batches "
+                        + "destabilise training"
+                )
             }
             if memory.bytes(forBatch: fixed) > memory.budgetBytes {
                 warn(
                     MemoryBatchRule.id, "training.batch_size",
-                    "a batch of \(fixed) needs about \(formatBytes(memory.bytes(forBatch: fixed))) for activations and gradients, above the \(formatNumber(settings.batchMemoryMiB)) MiB budget: halve it")
+                    "a batch of \(fixed) needs about "
+                        + "\(formatBytes(memory.bytes(forBatch: fixed))) for activations and "
+                        + "gradients, above the \(formatNumber(settings.batchMemoryMiB)) MiB "
+                        + "budget: halve it"
+                )
             }
         } else {
             batch = withinData.result
             var rule = small.applies ? SmallDataBatchRule.id : LargeDataBatchRule.id
-            var why = small.applies ? "\(ns) rows < \(settings.smallDataRows): \(base)" : "\(ns) rows: \(base)"
+            var why =
+                small.applies
+                ? "\(ns) rows < \(settings.smallDataRows): \(base)" : "\(ns) rows: \(base)"
             if memory.fittedBatchSize != base {
                 rule = MemoryBatchRule.id
-                why += "; halved to \(memory.fittedBatchSize) to fit \(formatNumber(settings.batchMemoryMiB)) MiB"
+                why +=
+                    "; halved to \(memory.fittedBatchSize) to fit "
+                    + "\(formatNumber(settings.batchMemoryMiB)) MiB"
             }
             if withinData.result != minimum.result {
                 rule = BatchWithinDataRule.id
@@ -171,7 +198,8 @@ extension DesignSession {
         }
         training.batchSize = .fixed(batch)
         evaluations.append(
-            BatchCouplingRule(learningRateFixed: !user.learningRate.isAuto, batchSize: batch).evaluate())
+            BatchCouplingRule(learningRateFixed: !user.learningRate.isAuto, batchSize: batch)
+                .evaluate())
 
         // Epochs and early stopping (EPOCHS-BY-SIZE, EARLY-STOP).
         let epochsRule = EpochsRule(
@@ -184,16 +212,22 @@ extension DesignSession {
         training.epochs = .fixed(epochs)
         chooseSetting(
             "training.epochs", String(epochs), fixed: !user.epochs.isAuto, EpochsRule.id,
-            "about \(settings.targetSteps) steps at \(epochsRule.stepsPerEpoch) per epoch, clamped to \(settings.minimumEpochs)..\(settings.maximumEpochs); early stopping ends sooner")
+            "about \(settings.targetSteps) steps at \(epochsRule.stepsPerEpoch) per epoch, "
+                + "clamped to \(settings.minimumEpochs)..\(settings.maximumEpochs); early stopping "
+                + "ends sooner"
+        )
         let earlyStopping: EarlyStoppingConfig?
         switch user.earlyStopping {
         case .fixed(let fixed):
             earlyStopping = fixed
-            choose("training.early_stopping", SpecText.earlyStopping(fixed), .spec, nil, "set in spec")
+            choose(
+                "training.early_stopping", SpecText.earlyStopping(fixed), .spec, nil, "set in spec")
             if fixed == nil {
                 warn(
                     EarlyStoppingRule.id, "training.early_stopping",
-                    "early stopping is off: on small data the network trains into overfitting; keep it on with patience \(settings.earlyStoppingPatience)")
+                    "early stopping is off: on small data the network trains into overfitting; "
+                        + "keep it on with patience \(settings.earlyStoppingPatience)"
+                )
             }
         case .auto:
             earlyStopping = stopping.config
@@ -233,14 +267,16 @@ extension DesignSession {
             fixed: !user.classWeights.isAuto && task == .classification, nil,
             task == .regression
                 ? "regression: no classes"
-                : "none by default\(ratio.map { " (\($0))" } ?? ""); DIAG-CONTRADICTION reports a starved class",
+                : "none by default\(ratio.map { " (\($0))" } ?? ""); DIAG-CONTRADICTION reports "
+                    + "a starved class",
             source: .policy)
 
         // Shuffling (SHUFFLE-ALWAYS) and the seed.
         evaluations.append(ShuffleRule().evaluate())
         if user.shuffle {
             choose(
-                "training.shuffle", "true", spec.location(of: "training.shuffle") != nil ? .spec : .rule,
+                "training.shuffle", "true",
+                spec.location(of: "training.shuffle") != nil ? .spec : .rule,
                 spec.location(of: "training.shuffle") != nil ? nil : ShuffleRule.id,
                 spec.location(of: "training.shuffle") != nil
                     ? "set in spec" : "reshuffle every epoch, also after the random split")
@@ -248,7 +284,9 @@ extension DesignSession {
             choose("training.shuffle", "false", .spec, nil, "set in spec")
             warn(
                 ShuffleRule.id, "training.shuffle",
-                "shuffling is off: a random split does not reorder rows, so batches see runs of similar rows; shuffle every epoch")
+                "shuffling is off: a random split does not reorder rows, so batches see runs of "
+                    + "similar rows; shuffle every epoch"
+            )
         }
         let seedFixed = spec.location(of: "training.seed") != nil
         choose(

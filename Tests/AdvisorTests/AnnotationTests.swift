@@ -12,7 +12,8 @@ import Testing
         fixed.training.earlyStopping = .fixed(nil)
         var explicit = makeSpec()
         explicit.model.layers = [
-            .dense(DenseConfig(units: 5, initializer: .heNormal)), .activation(.relu), .dropout(rate: 0.1),
+            .dense(DenseConfig(units: 5, initializer: .heNormal)), .activation(.relu),
+            .dropout(rate: 0.1),
             .dense(DenseConfig(units: 3, initializer: .glorotUniform)), .activation(.softmax),
         ]
         var dropout = makeSpec()
@@ -27,7 +28,9 @@ import Testing
             try SizingAdvisor.recommend(spec: fixed, data: Datasets.iris),
             try SizingAdvisor.recommend(spec: explicit, data: Datasets.iris),
             try SizingAdvisor.recommend(
-                spec: dropout, data: DataSummary(task: .classification, trainingRows: 150, inputs: 10, outputs: 3)),
+                spec: dropout,
+                data: DataSummary(
+                    task: .classification, trainingRows: 150, inputs: 10, outputs: 3)),
         ]
     }
 
@@ -35,15 +38,20 @@ import Testing
         for recommendation in try Self.designs() {
             let keyPaths = Recommendation.keyPaths(of: recommendation.config)
             let annotated = recommendation.choices.map(\.keyPath)
-            #expect(Set(annotated).count == annotated.count, "duplicate reasons in \(recommendation.diagram)")
-            #expect(Set(keyPaths) == Set(annotated), "\(recommendation.diagram): \(Set(keyPaths).symmetricDifference(annotated))")
+            #expect(
+                Set(annotated).count == annotated.count,
+                "duplicate reasons in \(recommendation.diagram)")
+            #expect(
+                Set(keyPaths) == Set(annotated),
+                "\(recommendation.diagram): \(Set(keyPaths).symmetricDifference(annotated))")
             #expect(annotated == keyPaths, "choices follow config order")
             for choice in recommendation.choices {
                 #expect(!choice.why.isEmpty, "\(choice.keyPath) has no why")
                 #expect(!choice.value.isEmpty, "\(choice.keyPath) has no value")
                 if choice.source == .rule {
                     let id = try #require(choice.ruleID, "\(choice.keyPath) names no rule")
-                    #expect(RuleCatalog.rules.contains { $0.id == id }, "\(id) is not a rulebook ID")
+                    #expect(
+                        RuleCatalog.rules.contains { $0.id == id }, "\(id) is not a rulebook ID")
                 }
             }
         }
@@ -87,7 +95,8 @@ import Testing
             #expect(!model.activation.isAuto && !model.batchNorm.isAuto && !model.dropout.isAuto)
             #expect(!model.initializer.isAuto)
             let training = config.training
-            #expect(!training.loss.isAuto && !training.optimizer.isAuto && !training.batchSize.isAuto)
+            #expect(
+                !training.loss.isAuto && !training.optimizer.isAuto && !training.batchSize.isAuto)
             #expect(!training.epochs.isAuto && !training.earlyStopping.isAuto)
             #expect(!training.regularization.isAuto && !training.weightDecay.isAuto)
             #expect(!training.gradientClipping.isAuto && !training.schedule.isAuto)
@@ -99,7 +108,9 @@ import Testing
     @Test func reasonsFallBackToTheNearestAnnotatedParent() throws {
         let designs = try Self.designs()
         let explicit = designs[6]
-        #expect(explicit.reason(for: "model.layers[2].dropout.rate")?.keyPath == "model.layers[2].dropout")
+        #expect(
+            explicit.reason(for: "model.layers[2].dropout.rate")?.keyPath
+                == "model.layers[2].dropout")
         #expect(explicit.reason(for: "training.batch_size")?.keyPath == "training.batch_size")
         #expect(explicit.reason(for: "nonsense.key") == nil)
     }
@@ -109,10 +120,16 @@ import Testing
         let evaluated = Set((recommendation.sizing + recommendation.evaluations).map(\.id))
         let advisorRules = RuleCatalog.rules.map(\.id).filter { !$0.hasPrefix("DIAG-") }
         #expect(Set(advisorRules) == evaluated)
-        #expect(recommendation.sizing.map(\.id).allSatisfy { $0.hasPrefix("SIZE-") || $0.hasPrefix("DEPTH-") })
+        #expect(
+            recommendation.sizing.map(\.id).allSatisfy {
+                $0.hasPrefix("SIZE-") || $0.hasPrefix("DEPTH-")
+            })
         // INIT-BY-ACTIVATION once per dense layer, with its fans.
         let inits = recommendation.evaluations.filter { $0.id == "INIT-BY-ACTIVATION" }
-        #expect(inits.map(\.inputsText) == ["activation=relu, fan_in=4, fan_out=4", "activation=softmax, fan_in=4, fan_out=3"])
+        #expect(
+            inits.map(\.inputsText) == [
+                "activation=relu, fan_in=4, fan_out=4", "activation=softmax, fan_in=4, fan_out=3",
+            ])
         #expect(inits[0].result == .text("he_normal (std 0.707)"))  // sqrt(2 / 4)
         #expect(Set(RuleCatalog.rules.map(\.id)).count == RuleCatalog.rules.count)
     }

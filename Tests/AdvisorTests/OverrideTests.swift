@@ -41,7 +41,9 @@ import Testing
         let narrow = try iris { $0.model.neurons = .fixed(.widths([2])) }
         #expect(narrow.hiddenWidths == [2])
         #expect(narrow.warnings("SIZE-BOUNDS").first?.keyPath == "model.neurons[0]")
-        #expect(narrow.warnings("SIZE-BOUNDS").first?.message.contains("below the output width") == true)
+        #expect(
+            narrow.warnings("SIZE-BOUNDS").first?.message.contains("below the output width") == true
+        )
         let inside = try iris { $0.model.neurons = .fixed(.width(7)) }
         #expect(inside.warnings("SIZE-BOUNDS").isEmpty)
     }
@@ -73,9 +75,13 @@ import Testing
         let l2 = try iris { $0.training.regularization = .fixed(Regularization(penalty: .l2(0.5))) }
         #expect(l2.config.training.regularization == .fixed(Regularization(penalty: .l2(0.5))))
         #expect(l2.warnings("REG-L2-RANGE").first?.keyPath == "training.regularization")
-        let l1 = try iris { $0.training.regularization = .fixed(Regularization(penalty: .l1(1e-2))) }
+        let l1 = try iris {
+            $0.training.regularization = .fixed(Regularization(penalty: .l1(1e-2)))
+        }
         #expect(l1.warnings("REG-L1-RANGE").count == 1)
-        let fine = try iris { $0.training.regularization = .fixed(Regularization(penalty: .l2(1e-3))) }
+        let fine = try iris {
+            $0.training.regularization = .fixed(Regularization(penalty: .l2(1e-3)))
+        }
         #expect(fine.warnings.isEmpty)
     }
 
@@ -85,7 +91,8 @@ import Testing
             $0.model.dropout = .fixed(0.3)
         }
         #expect(recommendation.config.model.dropout == .fixed(0.3))
-        #expect(recommendation.warnings("REG-BN-REPLACES-DROPOUT").first?.keyPath == "model.dropout")
+        #expect(
+            recommendation.warnings("REG-BN-REPLACES-DROPOUT").first?.keyPath == "model.dropout")
         let tooMuch = try iris { $0.model.dropout = .fixed(0.8) }
         #expect(tooMuch.warnings("REG-DROPOUT").count == 1)
     }
@@ -165,10 +172,16 @@ import Testing
         #expect(recommendation.config.model.layers == layers)
         #expect(recommendation.diagram == "4 -> 8 -> 3 (softmax)")
         #expect(recommendation.parameterCount == 4 * 8 + 8 + 2 * 8 + 8 * 3 + 3)
-        #expect(recommendation.warnings("SIZE-BOUNDS").first?.keyPath == "model.layers[0].dense.units")
-        #expect(recommendation.warnings("BN-PLACEMENT").first?.keyPath == "model.layers[2].batch_norm")
-        #expect(recommendation.warnings("INIT-BY-ACTIVATION").first?.keyPath == "model.layers[0].dense.initializer")
-        #expect(recommendation.warnings("REG-BN-REPLACES-DROPOUT").first?.keyPath == "model.layers[3].dropout")
+        #expect(
+            recommendation.warnings("SIZE-BOUNDS").first?.keyPath == "model.layers[0].dense.units")
+        #expect(
+            recommendation.warnings("BN-PLACEMENT").first?.keyPath == "model.layers[2].batch_norm")
+        #expect(
+            recommendation.warnings("INIT-BY-ACTIVATION").first?.keyPath
+                == "model.layers[0].dense.initializer")
+        #expect(
+            recommendation.warnings("REG-BN-REPLACES-DROPOUT").first?.keyPath
+                == "model.layers[3].dropout")
         #expect(recommendation.choice("model.layers[0].dense.units")?.source == .spec)
         #expect(recommendation.config.model.hiddenLayers == .fixed(1))
         #expect(recommendation.config.model.batchNorm == .fixed(true))
@@ -176,15 +189,22 @@ import Testing
 
     @Test func outputWidthMustMatchTheData() {
         var spec = makeSpec()
-        spec.model.layers = [.dense(DenseConfig(units: 2, initializer: .glorotUniform)), .activation(.softmax)]
-        spec.locations["model.layers[0].dense.units"] = SourceLocation(file: "s.yaml", line: 4, column: 20)
+        spec.model.layers = [
+            .dense(DenseConfig(units: 2, initializer: .glorotUniform)), .activation(.softmax),
+        ]
+        spec.locations["model.layers[0].dense.units"] = SourceLocation(
+            file: "s.yaml", line: 4, column: 20)
         #expect {
             try SizingAdvisor.recommend(spec: spec, data: Datasets.iris)
         } throws: { error in
-            guard case .invalidSpec(let keyPath, _, let location) = error as? AdvisorError else { return false }
+            guard case .invalidSpec(let keyPath, _, let location) = error as? AdvisorError else {
+                return false
+            }
             return keyPath == "model.layers[0].dense.units" && location?.line == 4
         }
         spec.model.layers = [.activation(.relu)]
-        #expect(throws: AdvisorError.self) { try SizingAdvisor.recommend(spec: spec, data: Datasets.iris) }
+        #expect(throws: AdvisorError.self) {
+            try SizingAdvisor.recommend(spec: spec, data: Datasets.iris)
+        }
     }
 }

@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct DatasetDesignTests {
     @Test func irisGetsOneSmallReLULayer() throws {
-        let recommendation = try SizingAdvisor.recommend(spec: makeSpec("iris"), data: Datasets.iris)
+        let recommendation = try SizingAdvisor.recommend(
+            spec: makeSpec("iris"), data: Datasets.iris)
         #expect(recommendation.diagram == "4 -> 4 -> 3 (softmax)")
         #expect(recommendation.parameterCount == 4 * 4 + 4 + 4 * 3 + 3)
         #expect(
@@ -28,13 +29,16 @@ import Testing
     }
 
     @Test func separableBreastCancerIsALogisticRegression() throws {
-        let recommendation = try SizingAdvisor.recommend(spec: makeSpec(), data: Datasets.breastCancer)
+        let recommendation = try SizingAdvisor.recommend(
+            spec: makeSpec(), data: Datasets.breastCancer)
         #expect(recommendation.diagram == "30 -> 1 (sigmoid)")
         #expect(recommendation.parameterCount == 31)
         #expect(recommendation.config.training.loss == .fixed(.binaryCrossEntropy))
         #expect(recommendation.choice("model.hidden_layers")?.ruleID == "DEPTH-LINEAR")
         // Separable data without a penalty would grow its weights forever: L2 and early stopping.
-        #expect(recommendation.config.training.regularization == .fixed(Regularization(penalty: .l2(0.1 / 398))))
+        #expect(
+            recommendation.config.training.regularization
+                == .fixed(Regularization(penalty: .l2(0.1 / 398))))
         #expect(recommendation.config.training.earlyStopping.value != nil)
     }
 
@@ -67,7 +71,8 @@ import Testing
     }
 
     @Test func diabetesWithoutMLPProbeGetsSmallRegularisedLayer() throws {
-        let recommendation = try SizingAdvisor.recommend(spec: makeSpec(), data: Datasets.diabetesProbeUnknown)
+        let recommendation = try SizingAdvisor.recommend(
+            spec: makeSpec(), data: Datasets.diabetesProbeUnknown)
         #expect(recommendation.diagram == "10 -> 6 -> 1 (linear)")
         let linear = try #require(recommendation.sizing.first { $0.id == "DEPTH-LINEAR" })
         #expect(linear.result == .text("unknown"))
@@ -97,7 +102,8 @@ import Testing
     }
 
     @Test func oneInputOneOutputIsLinear() throws {
-        let recommendation = try design(DataSummary(task: .regression, trainingRows: 100, inputs: 1, outputs: 1))
+        let recommendation = try design(
+            DataSummary(task: .regression, trainingRows: 100, inputs: 1, outputs: 1))
         #expect(recommendation.diagram == "1 -> 1 (linear)")
         #expect(recommendation.choice("model.hidden_layers")?.ruleID == "SIZE-BOUNDS")
     }
@@ -108,7 +114,8 @@ import Testing
             DataSummary(task: .classification, trainingRows: 100, inputs: 1, outputs: 3))
         #expect(recommendation.diagram == "1 -> 3 -> 3 (softmax)")
         // 300 rows afford two layers of 3 even at alpha 10 (300 / 40 = 7.5 >= 6).
-        let more = try design(DataSummary(task: .classification, trainingRows: 300, inputs: 1, outputs: 3))
+        let more = try design(
+            DataSummary(task: .classification, trainingRows: 300, inputs: 1, outputs: 3))
         #expect(more.diagram == "1 -> 3 -> 3 -> 3 (softmax)")
     }
 
@@ -124,9 +131,12 @@ import Testing
     }
 
     @Test func fewerRowsThanTheMinimumBatch() throws {
-        let recommendation = try design(DataSummary(task: .regression, trainingRows: 5, inputs: 3, outputs: 1))
+        let recommendation = try design(
+            DataSummary(task: .regression, trainingRows: 5, inputs: 3, outputs: 1))
         #expect(recommendation.config.training.batchSize == .fixed(5))
-        #expect(recommendation.config.training.regularization == .fixed(Regularization(penalty: .l2(1e-2))))
+        #expect(
+            recommendation.config.training.regularization
+                == .fixed(Regularization(penalty: .l2(1e-2))))
     }
 
     @Test func capacityBelowOutputWidthIsLinear() throws {
@@ -135,7 +145,8 @@ import Testing
             DataSummary(task: .classification, trainingRows: 30, inputs: 4, outputs: 3))
         #expect(recommendation.diagram == "4 -> 3 (softmax)")
         // Just enough rows for 3 units: 42 / 14 = 3.
-        let enough = try design(DataSummary(task: .classification, trainingRows: 42, inputs: 4, outputs: 3))
+        let enough = try design(
+            DataSummary(task: .classification, trainingRows: 42, inputs: 4, outputs: 3))
         #expect(enough.diagram == "4 -> 3 -> 3 (softmax)")
     }
 
@@ -160,7 +171,8 @@ import Testing
 
     @Test func enoughRowsForTwoLayersAtAlphaTen() throws {
         // Ni = 10, No = 1, Ns = 20000: capacity at alpha 10 = 181.8 >= 6 + 3.
-        let recommendation = try design(DataSummary(task: .regression, trainingRows: 20_000, inputs: 10, outputs: 1))
+        let recommendation = try design(
+            DataSummary(task: .regression, trainingRows: 20_000, inputs: 10, outputs: 1))
         #expect(recommendation.hiddenWidths == [6, 3])
         #expect(recommendation.config.training.batchSize == .fixed(128))
     }
@@ -172,7 +184,8 @@ import Testing
         spec.model.neurons = .fixed(.width(19))
         let recommendation = try design(
             DataSummary(task: .classification, trainingRows: 150, inputs: 10, outputs: 3), spec)
-        #expect(recommendation.config.model.dropout == .fixed(0.2))  // 0.1 + 0.1 * log2(269/150) = 0.18
+        // 0.1 + 0.1 * log2(269 / 150) = 0.18, to 0.05: 0.2.
+        #expect(recommendation.config.model.dropout == .fixed(0.2))
         let layers = try #require(recommendation.config.model.layers)
         #expect(layers[0] == .dense(DenseConfig(units: 19, initializer: .heNormal, maxNorm: 3)))
         #expect(layers[2] == .dropout(rate: 0.2))
@@ -183,21 +196,26 @@ import Testing
     @Test func badCountsAreErrorsNotCrashes() {
         #expect(throws: AdvisorError.self) {
             try SizingAdvisor.recommend(
-                spec: makeSpec(), data: DataSummary(task: .regression, trainingRows: 0, inputs: 3, outputs: 1))
+                spec: makeSpec(),
+                data: DataSummary(task: .regression, trainingRows: 0, inputs: 3, outputs: 1))
         }
         #expect(throws: AdvisorError.self) {
             try SizingAdvisor.recommend(
-                spec: makeSpec(), data: DataSummary(task: .regression, trainingRows: 10, inputs: 0, outputs: 1))
+                spec: makeSpec(),
+                data: DataSummary(task: .regression, trainingRows: 10, inputs: 0, outputs: 1))
         }
         var spec = makeSpec()
         spec.advisor.capacityAlpha = 0
-        #expect(throws: AdvisorError.self) { try SizingAdvisor.recommend(spec: spec, data: Datasets.iris) }
+        #expect(throws: AdvisorError.self) {
+            try SizingAdvisor.recommend(spec: spec, data: Datasets.iris)
+        }
     }
 
     @Test func advisorThresholdsComeFromTheSpec() throws {
         var spec = makeSpec()
         spec.advisor.capacityAlpha = 5
-        spec.locations["advisor.capacity_alpha"] = SourceLocation(file: "p.yaml", line: 20, column: 19)
+        spec.locations["advisor.capacity_alpha"] = SourceLocation(
+            file: "p.yaml", line: 20, column: 19)
         // Capacity 240 / (5 * 13) = 3.69 -> 3 units.
         let recommendation = try SizingAdvisor.recommend(spec: spec, data: Datasets.penguins)
         #expect(recommendation.diagram == "10 -> 3 -> 3 (softmax)")

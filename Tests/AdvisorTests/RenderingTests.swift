@@ -42,7 +42,9 @@ import Testing
                 for start in starts {
                     #expect(start < characters.count, "row too short: \(row)")
                     guard start < characters.count else { continue }
-                    #expect(characters[start - 1] == " " && characters[start - 2] == " ", "not aligned: \(row)")
+                    #expect(
+                        characters[start - 1] == " " && characters[start - 2] == " ",
+                        "not aligned: \(row)")
                     #expect(characters[start] != " ", "empty cell at \(start): \(row)")
                 }
             }
@@ -52,11 +54,16 @@ import Testing
     @Test func reportHasSummaryDiagramChoicesAndWarnings() throws {
         var spec = makeSpec()
         spec.model.hiddenLayers = .fixed(3)
-        spec.locations["model.hidden_layers"] = SourceLocation(file: "iris.yaml", line: 8, column: 18)
+        spec.locations["model.hidden_layers"] = SourceLocation(
+            file: "iris.yaml", line: 8, column: 18)
         let recommendation = try SizingAdvisor.recommend(spec: spec, data: Datasets.iris)
         let report = TextReport.render(recommendation)
-        #expect(report.contains("classification: Ns = 105 training rows, Ni = 4 inputs, No = 3 outputs"))
-        #expect(report.contains("4 -> 4 -> 3 -> 3 -> 3 (softmax)   \(recommendation.parameterCount) parameters"))
+        #expect(
+            report.contains("classification: Ns = 105 training rows, Ni = 4 inputs, No = 3 outputs")
+        )
+        #expect(
+            report.contains(
+                "4 -> 4 -> 3 -> 3 -> 3 (softmax)   \(recommendation.parameterCount) parameters"))
         #expect(report.contains("SIZE-GEOMETRIC"))
         #expect(report.contains("Nh = sqrt(Ni * No)"))
         #expect(report.contains("training.batch_size"))
@@ -78,7 +85,10 @@ import Testing
 
     @Test func policyTextNamesTheRules() {
         let policy = Recommendation.policy
-        for id in ["DEPTH-LINEAR", "SIZE-CAPACITY", "SIZE-BOUNDS", "SIZE-TAPER", "BN-PLACEMENT", "EARLY-STOP"] {
+        for id in [
+            "DEPTH-LINEAR", "SIZE-CAPACITY", "SIZE-BOUNDS", "SIZE-TAPER", "BN-PLACEMENT",
+            "EARLY-STOP",
+        ] {
             #expect(policy.contains(id), "\(id)")
         }
     }
@@ -102,7 +112,8 @@ import Testing
     @Test func jsonCarriesLayersAndRuleValues() throws {
         let recommendation = try SizingAdvisor.recommend(spec: makeSpec(), data: Datasets.iris)
         let decoded = try JSONReport.decode(try JSONReport.render(recommendation))
-        #expect(decoded.layers[0] == LayerDTO(.dense(DenseConfig(units: 4, initializer: .heNormal))))
+        #expect(
+            decoded.layers[0] == LayerDTO(.dense(DenseConfig(units: 4, initializer: .heNormal))))
         #expect(decoded.layers[0].units == 4)
         #expect(decoded.layers[3].activation == "softmax")
         let geometric = try #require(decoded.sizing.first { $0.id == "SIZE-GEOMETRIC" })
@@ -141,16 +152,23 @@ import Testing
     @Test func everyCatalogFormulaMatchesItsRuleUnit() {
         let units: [any Rule.Type] = [
             GeometricWidthRule.self, CapacityRule.self, TwoThirdsWidthRule.self, MeanWidthRule.self,
-            WidthBoundsRule.self, TaperRule.self, PruneRule.self, LinearDepthRule.self, LowDepthRule.self,
-            HighDepthRule.self, WideVersusDeepRule.self, MulticlassOutputRule.self, BinaryOutputRule.self,
-            RegressionOutputRule.self, DefaultHiddenActivationRule.self, BetterHiddenActivationRule.self,
-            LastResortHiddenActivationRule.self, DeepHiddenActivationRule.self, RecurrentActivationRule.self,
-            InitializerRule.self, SmallDataBatchRule.self, LargeDataBatchRule.self, MemoryBatchRule.self,
+            WidthBoundsRule.self, TaperRule.self, PruneRule.self, LinearDepthRule.self,
+            LowDepthRule.self,
+            HighDepthRule.self, WideVersusDeepRule.self, MulticlassOutputRule.self,
+            BinaryOutputRule.self,
+            RegressionOutputRule.self, DefaultHiddenActivationRule.self,
+            BetterHiddenActivationRule.self,
+            LastResortHiddenActivationRule.self, DeepHiddenActivationRule.self,
+            RecurrentActivationRule.self,
+            InitializerRule.self, SmallDataBatchRule.self, LargeDataBatchRule.self,
+            MemoryBatchRule.self,
             MinimumBatchRule.self, BatchWithinDataRule.self, EpochsRule.self, ShuffleRule.self,
             RangeTestRule.self, BatchNormLearningRateRule.self, BatchCouplingRule.self,
             DefaultOptimizerRule.self, MomentumRule.self, L1RangeRule.self, L2RangeRule.self,
-            L1XorL2Rule.self, WeightDecayRule.self, DropoutRule.self, BatchNormReplacesDropoutRule.self,
-            BatchNormPlacementRule.self, DeepBatchNormRule.self, ClippingRule.self, EarlyStoppingRule.self,
+            L1XorL2Rule.self, WeightDecayRule.self, DropoutRule.self,
+            BatchNormReplacesDropoutRule.self,
+            BatchNormPlacementRule.self, DeepBatchNormRule.self, ClippingRule.self,
+            EarlyStoppingRule.self,
             OverfitRecipeRule.self,
         ]
         for unit in units {

@@ -22,7 +22,9 @@ import Testing
         let conservative = CapacityRule(rows: 105, inputs: 4, outputs: 3, alpha: 10)
         #expect(approximately(conservative.totalHidden, 1.5))
         #expect(conservative.totalHiddenUnits == 1)
-        #expect(approximately(CapacityRule(rows: 398, inputs: 30, outputs: 1, alpha: 2).totalHidden, 398.0 / 62))
+        #expect(
+            approximately(
+                CapacityRule(rows: 398, inputs: 30, outputs: 1, alpha: 2).totalHidden, 398.0 / 62))
         #expect(upper.evaluate().inputsText == "Ns=105, alpha=2, Ni=4, No=3")
         #expect(upper.evaluate().result == .number(7.5))
     }
@@ -85,7 +87,9 @@ import Testing
 @Suite struct DepthRuleTests {
     @Test func linearClassificationNeedsFullTrainingAccuracy() {
         func linear(_ accuracy: Double?) -> Bool? {
-            LinearDepthRule(task: .classification, probe: LinearProbe(trainingAccuracy: accuracy), margin: 0.01).isLinear
+            LinearDepthRule(
+                task: .classification, probe: LinearProbe(trainingAccuracy: accuracy), margin: 0.01
+            ).isLinear
         }
         #expect(linear(1.0) == true)
         #expect(linear(0.999) == false)
@@ -99,7 +103,8 @@ import Testing
     @Test func linearRegressionWithinTheMarginOfTheMLP() {
         func linear(_ lin: Double?, _ mlp: Double?, margin: Double = 0.01) -> Bool? {
             LinearDepthRule(
-                task: .regression, probe: LinearProbe(linearValidationR2: lin, mlpValidationR2: mlp),
+                task: .regression,
+                probe: LinearProbe(linearValidationR2: lin, mlpValidationR2: mlp),
                 margin: margin
             ).isLinear
         }
@@ -112,11 +117,16 @@ import Testing
     }
 
     @Test func lowDepthUpToThresholdAndTwoLayersOnlyAtConservativeCapacity() {
-        let atThreshold = LowDepthRule(inputs: 32, threshold: 32, conservativeCapacity: 2.0, twoLayerWidth: 2)
+        let atThreshold = LowDepthRule(
+            inputs: 32, threshold: 32, conservativeCapacity: 2.0, twoLayerWidth: 2)
         #expect(atThreshold.applies)
         #expect(atThreshold.layers == 2)
-        #expect(!LowDepthRule(inputs: 33, threshold: 32, conservativeCapacity: 0, twoLayerWidth: 2).applies)
-        #expect(LowDepthRule(inputs: 4, threshold: 32, conservativeCapacity: 1.99, twoLayerWidth: 2).layers == 1)
+        #expect(
+            !LowDepthRule(inputs: 33, threshold: 32, conservativeCapacity: 0, twoLayerWidth: 2)
+                .applies)
+        #expect(
+            LowDepthRule(inputs: 4, threshold: 32, conservativeCapacity: 1.99, twoLayerWidth: 2)
+                .layers == 1)
     }
 
     @Test func highDepthByInputCount() {
@@ -133,12 +143,22 @@ import Testing
     }
 
     @Test func wideVersusDeepAddsALayerWhenTheWidthIsCut() {
-        let cut = WideVersusDeepRule(desiredWidth: 8, inputs: 4, outputs: 3, capacity: 12, twoLayerWidth: 12)
+        let cut = WideVersusDeepRule(
+            desiredWidth: 8, inputs: 4, outputs: 3, capacity: 12, twoLayerWidth: 12)
         #expect(cut.widthCut)
         #expect(cut.addsLayer)
-        #expect(!WideVersusDeepRule(desiredWidth: 8, inputs: 4, outputs: 3, capacity: 11, twoLayerWidth: 12).addsLayer)
-        #expect(!WideVersusDeepRule(desiredWidth: 7, inputs: 4, outputs: 3, capacity: 99, twoLayerWidth: 12).widthCut)
+        #expect(
+            !WideVersusDeepRule(
+                desiredWidth: 8, inputs: 4, outputs: 3, capacity: 11, twoLayerWidth: 12
+            ).addsLayer)
+        #expect(
+            !WideVersusDeepRule(
+                desiredWidth: 7, inputs: 4, outputs: 3, capacity: 99, twoLayerWidth: 12
+            ).widthCut)
         // The output itself past 2 * Ni: another layer would not help.
-        #expect(!WideVersusDeepRule(desiredWidth: 6, inputs: 3, outputs: 8, capacity: 99, twoLayerWidth: 16).widthCut)
+        #expect(
+            !WideVersusDeepRule(
+                desiredWidth: 6, inputs: 3, outputs: 8, capacity: 99, twoLayerWidth: 16
+            ).widthCut)
     }
 }

@@ -34,9 +34,14 @@ import Testing
         let glorot = InitializerRule(activation: .tanh, fanIn: 4, fanOut: 3)
         #expect(glorot.initializer == .glorotUniform)
         #expect(approximately(glorot.scale, (6.0 / 7).squareRoot()))
-        #expect(InitializerRule(activation: .softmax, fanIn: 4, fanOut: 3).initializer == .glorotUniform)
-        #expect(InitializerRule(activation: .sigmoid, fanIn: 4, fanOut: 1).initializer == .glorotUniform)
-        #expect(InitializerRule(activation: .linear, fanIn: 4, fanOut: 1).initializer == .glorotUniform)
+        #expect(
+            InitializerRule(activation: .softmax, fanIn: 4, fanOut: 3).initializer == .glorotUniform
+        )
+        #expect(
+            InitializerRule(activation: .sigmoid, fanIn: 4, fanOut: 1).initializer == .glorotUniform
+        )
+        #expect(
+            InitializerRule(activation: .linear, fanIn: 4, fanOut: 1).initializer == .glorotUniform)
         let lecun = InitializerRule(activation: .selu, fanIn: 4, fanOut: 3)
         #expect(lecun.initializer == .lecunNormal)
         #expect(approximately(lecun.scale, 0.5))
@@ -50,7 +55,8 @@ import Testing
         #expect(SmallDataBatchRule(rows: 9_999, smallDataRows: 10_000).applies)
         #expect(!SmallDataBatchRule(rows: 10_000, smallDataRows: 10_000).applies)
         func large(_ rows: Int) -> Int {
-            LargeDataBatchRule(rows: rows, from128: 10_000, from256: 100_000, from512: 1_000_000).batchSize
+            LargeDataBatchRule(rows: rows, from128: 10_000, from256: 100_000, from512: 1_000_000)
+                .batchSize
         }
         #expect(large(10_000) == 128)
         #expect(large(99_999) == 128)
@@ -61,13 +67,16 @@ import Testing
 
     @Test func memoryHalvesUntilTheBatchFits() {
         // 512 rows * 2 * 4 bytes * 1000 floats = 4,096,000 bytes; 1 MiB = 1,048,576 bytes.
-        let rule = MemoryBatchRule(batchSize: 512, floatsPerRow: 1000, budgetMiB: 1, minimumBatch: 8)
+        let rule = MemoryBatchRule(
+            batchSize: 512, floatsPerRow: 1000, budgetMiB: 1, minimumBatch: 8)
         #expect(rule.bytes(forBatch: 512) == 4_096_000)
         #expect(rule.fittedBatchSize == 128)  // 1,024,000 bytes fit
         #expect(rule.evaluate().applies)
-        let exact = MemoryBatchRule(batchSize: 128, floatsPerRow: 1024, budgetMiB: 1, minimumBatch: 8)
+        let exact = MemoryBatchRule(
+            batchSize: 128, floatsPerRow: 1024, budgetMiB: 1, minimumBatch: 8)
         #expect(exact.fittedBatchSize == 128)  // exactly the budget fits
-        let tiny = MemoryBatchRule(batchSize: 512, floatsPerRow: 1000, budgetMiB: 0.001, minimumBatch: 8)
+        let tiny = MemoryBatchRule(
+            batchSize: 512, floatsPerRow: 1000, budgetMiB: 0.001, minimumBatch: 8)
         #expect(tiny.fittedBatchSize == 8)  // never below BATCH-NOT-TOO-SMALL
     }
 
@@ -81,9 +90,15 @@ import Testing
 
     @Test func epochsAimAtTwentyThousandSteps() {
         func epochs(_ rows: Int, _ batch: Int) -> Int {
-            EpochsRule(rows: rows, batchSize: batch, targetSteps: 20_000, minimumEpochs: 10, maximumEpochs: 500).epochs
+            EpochsRule(
+                rows: rows, batchSize: batch, targetSteps: 20_000, minimumEpochs: 10,
+                maximumEpochs: 500
+            ).epochs
         }
-        #expect(EpochsRule(rows: 105, batchSize: 32, targetSteps: 20_000, minimumEpochs: 10, maximumEpochs: 500).stepsPerEpoch == 4)
+        #expect(
+            EpochsRule(
+                rows: 105, batchSize: 32, targetSteps: 20_000, minimumEpochs: 10, maximumEpochs: 500
+            ).stepsPerEpoch == 4)
         #expect(epochs(105, 32) == 500)  // 5000 clamped
         #expect(epochs(20_000, 128) == 127)  // 157 steps: 127.4
         #expect(epochs(100_000, 256) == 51)  // 391 steps: 51.2
@@ -129,7 +144,8 @@ import Testing
 
     @Test func dropoutWhenParametersExceedRows() {
         func rule(_ parameters: Int, batchNorm: Bool = false) -> DropoutRule {
-            DropoutRule(parameters: parameters, rows: 105, ratio: 1, hiddenLayers: 1, batchNorm: batchNorm)
+            DropoutRule(
+                parameters: parameters, rows: 105, ratio: 1, hiddenLayers: 1, batchNorm: batchNorm)
         }
         #expect(!rule(105).applies)  // equal does not exceed
         #expect(rule(106).applies)
@@ -139,14 +155,20 @@ import Testing
         #expect(approximately(rule(105 * 16).rate, 0.5))
         #expect(approximately(rule(105 * 100).rate, 0.5))
         #expect(!rule(420, batchNorm: true).applies)
-        #expect(!DropoutRule(parameters: 420, rows: 105, ratio: 1, hiddenLayers: 0, batchNorm: false).applies)
-        #expect(!DropoutRule(parameters: 420, rows: 105, ratio: 5, hiddenLayers: 1, batchNorm: false).applies)
+        #expect(
+            !DropoutRule(parameters: 420, rows: 105, ratio: 1, hiddenLayers: 0, batchNorm: false)
+                .applies)
+        #expect(
+            !DropoutRule(parameters: 420, rows: 105, ratio: 5, hiddenLayers: 1, batchNorm: false)
+                .applies)
         #expect(BatchNormReplacesDropoutRule(batchNorm: true).evaluate().applies)
     }
 
     @Test func batchNormRules() {
         #expect(BatchNormPlacementRule(activation: .relu).placement == .beforeActivation)
-        #expect(BatchNormPlacementRule(activation: .leakyReLU(slope: 0.01)).placement == .beforeActivation)
+        #expect(
+            BatchNormPlacementRule(activation: .leakyReLU(slope: 0.01)).placement
+                == .beforeActivation)
         #expect(BatchNormPlacementRule(activation: .tanh).placement == .afterActivation)
         #expect(BatchNormPlacementRule(activation: .sigmoid).placement == .afterActivation)
         #expect(!DeepBatchNormRule(layers: 2, fromLayers: 3).applies)
@@ -155,10 +177,12 @@ import Testing
 
     @Test func clippingEarlyStoppingAndRecipe() {
         #expect(ClippingRule.clipping == .clipNorm(1.0))
-        #expect(EarlyStoppingRule(patience: 10, minDelta: 1e-4).config
-            == EarlyStoppingConfig(patience: 10, minDelta: 1e-4, restoreBest: true))
+        #expect(
+            EarlyStoppingRule(patience: 10, minDelta: 1e-4).config
+                == EarlyStoppingConfig(patience: 10, minDelta: 1e-4, restoreBest: true))
         #expect(OverfitRecipeRule(dropout: true).evaluate().result.description.hasPrefix("modern"))
-        #expect(OverfitRecipeRule(dropout: false).evaluate().result.description.hasPrefix("classical"))
+        #expect(
+            OverfitRecipeRule(dropout: false).evaluate().result.description.hasPrefix("classical"))
     }
 
     @Test func numbersFormatForPeople() {

@@ -15,6 +15,7 @@ public struct MulticlassOutputRule: Rule {
     /// `No`.
     public var outputs: Int
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(task: TaskKind, outputs: Int) {
         self.task = task
         self.outputs = outputs
@@ -41,6 +42,7 @@ public struct BinaryOutputRule: Rule {
     /// `No`.
     public var outputs: Int
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(task: TaskKind, outputs: Int) {
         self.task = task
         self.outputs = outputs
@@ -66,6 +68,7 @@ public struct RegressionOutputRule: Rule {
     /// The task.
     public var task: TaskKind
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(task: TaskKind) { self.task = task }
 
     /// Whether the task is regression.
@@ -88,6 +91,7 @@ public struct DefaultHiddenActivationRule: Rule {
     /// ACT-HIDDEN-DEEP's threshold (default 6).
     public var swishFromLayers: Int
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(layers: Int, swishFromLayers: Int) {
         self.layers = layers
         self.swishFromLayers = swishFromLayers
@@ -98,9 +102,13 @@ public struct DefaultHiddenActivationRule: Rule {
 
     public func evaluate() -> RuleEvaluation {
         evaluation(
-            [RuleInput("layers", .integer(layers)), RuleInput("swish from", .integer(swishFromLayers))],
+            [
+                RuleInput("layers", .integer(layers)),
+                RuleInput("swish from", .integer(swishFromLayers)),
+            ],
             .text("relu"), applies: applies,
-            why: layers == 0 ? "no hidden layer" : (applies ? "the default start" : "deep: ACT-HIDDEN-DEEP"))
+            why: layers == 0
+                ? "no hidden layer" : (applies ? "the default start" : "deep: ACT-HIDDEN-DEEP"))
     }
 }
 
@@ -111,10 +119,12 @@ public struct BetterHiddenActivationRule: Rule {
     public static let title = "if ReLU does not do well enough: Leaky ReLU"
     public static let formula = "DIAG-DEAD-RELU after training: leaky_relu"
 
+    /// The rule; it has no inputs.
     public init() {}
 
     public func evaluate() -> RuleEvaluation {
-        evaluation([], .text("leaky_relu"), applies: false, why: "after training, on DIAG-DEAD-RELU")
+        evaluation(
+            [], .text("leaky_relu"), applies: false, why: "after training, on DIAG-DEAD-RELU")
     }
 }
 
@@ -124,6 +134,7 @@ public struct LastResortHiddenActivationRule: Rule {
     public static let title = "then PReLU, then Maxout"
     public static let formula = "Leaky ReLU not enough: prelu, then maxout"
 
+    /// The rule; it has no inputs.
     public init() {}
 
     public func evaluate() -> RuleEvaluation {
@@ -142,6 +153,7 @@ public struct DeepHiddenActivationRule: Rule {
     /// The threshold (default 6).
     public var swishFromLayers: Int
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(layers: Int, swishFromLayers: Int) {
         self.layers = layers
         self.swishFromLayers = swishFromLayers
@@ -152,7 +164,10 @@ public struct DeepHiddenActivationRule: Rule {
 
     public func evaluate() -> RuleEvaluation {
         evaluation(
-            [RuleInput("layers", .integer(layers)), RuleInput("threshold", .integer(swishFromLayers))],
+            [
+                RuleInput("layers", .integer(layers)),
+                RuleInput("threshold", .integer(swishFromLayers)),
+            ],
             .text("swish"), applies: applies,
             why: applies ? "a really deep network" : "not deep enough")
     }
@@ -164,6 +179,7 @@ public struct RecurrentActivationRule: Rule {
     public static let title = "recurrent networks do well with tanh"
     public static let formula = "recurrent layers: tanh"
 
+    /// The rule; it has no inputs.
     public init() {}
 
     public func evaluate() -> RuleEvaluation {
@@ -181,7 +197,8 @@ public struct InitializerRule: Rule {
     public static let id = "INIT-BY-ACTIVATION"
     public static let title = "initialiser by activation"
     public static let formula =
-        "ReLU family: He normal std sqrt(2/(1+a^2))/sqrt(fan_in); tanh/sigmoid/softmax/linear: Glorot uniform bound sqrt(6/(fan_in+fan_out)); SELU: LeCun normal std sqrt(1/fan_in)"
+        "ReLU family: He normal std sqrt(2/(1+a^2))/sqrt(fan_in); tanh/sigmoid/softmax/linear: "
+        + "Glorot uniform bound sqrt(6/(fan_in+fan_out)); SELU: LeCun normal std sqrt(1/fan_in)"
     /// The activation after the dense layer.
     public var activation: ActivationFunction
     /// Inputs of the dense layer.
@@ -189,6 +206,7 @@ public struct InitializerRule: Rule {
     /// Outputs of the dense layer.
     public var fanOut: Int
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(activation: ActivationFunction, fanIn: Int, fanOut: Int) {
         self.activation = activation
         self.fanIn = fanIn
@@ -243,7 +261,8 @@ public struct InitializerRule: Rule {
         let kind = initializer == .glorotUniform ? "bound" : "std"
         return evaluation(
             [
-                RuleInput("activation", .text(activation.name)), RuleInput("fan_in", .integer(fanIn)),
+                RuleInput("activation", .text(activation.name)),
+                RuleInput("fan_in", .integer(fanIn)),
                 RuleInput("fan_out", .integer(fanOut)),
             ], .text("\(initializer.rawValue) (\(kind) \(formatNumber(scale)))"), applies: true,
             why: "\(initializer.rawValue) suits \(activation.name)")

@@ -14,6 +14,7 @@ public struct SmallDataBatchRule: Rule {
     /// The threshold (default 10,000).
     public var smallDataRows: Int
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(rows: Int, smallDataRows: Int) {
         self.rows = rows
         self.smallDataRows = smallDataRows
@@ -47,6 +48,7 @@ public struct LargeDataBatchRule: Rule {
     /// 512 from this many rows (default 1,000,000).
     public var from512: Int
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(rows: Int, from128: Int, from256: Int, from512: Int) {
         self.rows = rows
         self.from128 = from128
@@ -79,7 +81,8 @@ public struct LargeDataBatchRule: Rule {
 public struct MemoryBatchRule: Rule {
     public static let id = "BATCH-MEMORY"
     public static let title = "a batch's activations and gradients fit the memory budget"
-    public static let formula = "bytes(B) = B * 2 * 4 * (Ni + sum of layer widths) <= budget; halve B"
+    public static let formula =
+        "bytes(B) = B * 2 * 4 * (Ni + sum of layer widths) <= budget; halve B"
     /// The batch size before this rule.
     public var batchSize: Int
     /// `Ni + sum of layer output widths`: floats per row.
@@ -89,6 +92,7 @@ public struct MemoryBatchRule: Rule {
     /// The smallest batch to halve to.
     public var minimumBatch: Int
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(batchSize: Int, floatsPerRow: Int, budgetMiB: Double, minimumBatch: Int) {
         self.batchSize = batchSize
         self.floatsPerRow = floatsPerRow
@@ -115,7 +119,8 @@ public struct MemoryBatchRule: Rule {
         let fitted = fittedBatchSize
         return evaluation(
             [
-                RuleInput("B", .integer(batchSize)), RuleInput("floats/row", .integer(floatsPerRow)),
+                RuleInput("B", .integer(batchSize)),
+                RuleInput("floats/row", .integer(floatsPerRow)),
                 RuleInput("bytes", .number(bytes(forBatch: batchSize))),
                 RuleInput("budget MiB", .number(budgetMiB)),
             ], .integer(fitted), applies: fitted != batchSize,
@@ -143,6 +148,7 @@ public struct MinimumBatchRule: Rule {
     /// The minimum (default 8).
     public var minimumBatch: Int
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(batchSize: Int, minimumBatch: Int) {
         self.batchSize = batchSize
         self.minimumBatch = minimumBatch
@@ -169,6 +175,7 @@ public struct BatchWithinDataRule: Rule {
     /// `Ns`.
     public var rows: Int
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(batchSize: Int, rows: Int) {
         self.batchSize = batchSize
         self.rows = rows
@@ -203,7 +210,9 @@ public struct EpochsRule: Rule {
     /// Most epochs (default 500).
     public var maximumEpochs: Int
 
-    public init(rows: Int, batchSize: Int, targetSteps: Int, minimumEpochs: Int, maximumEpochs: Int) {
+    /// The rule on its inputs; each parameter sets the property of the same name.
+    public init(rows: Int, batchSize: Int, targetSteps: Int, minimumEpochs: Int, maximumEpochs: Int)
+    {
         self.rows = rows
         self.batchSize = batchSize
         self.targetSteps = targetSteps
@@ -226,9 +235,13 @@ public struct EpochsRule: Rule {
                 RuleInput("Ns", .integer(rows)), RuleInput("B", .integer(batchSize)),
                 RuleInput("steps/epoch", .integer(stepsPerEpoch)),
                 RuleInput("target_steps", .integer(targetSteps)),
-                RuleInput("min", .integer(minimumEpochs)), RuleInput("max", .integer(maximumEpochs)),
+                RuleInput("min", .integer(minimumEpochs)),
+                RuleInput("max", .integer(maximumEpochs)),
             ], .integer(epochs), applies: true,
-            why: "about \(targetSteps) steps at \(stepsPerEpoch) per epoch; early stopping ends sooner")
+            why:
+                "about \(targetSteps) steps at \(stepsPerEpoch) per epoch; early stopping ends "
+                + "sooner"
+        )
     }
 }
 
@@ -238,6 +251,7 @@ public struct ShuffleRule: Rule {
     public static let title = "shuffle the training rows every epoch"
     public static let formula = "shuffle = true"
 
+    /// The rule; it has no inputs.
     public init() {}
 
     public func evaluate() -> RuleEvaluation {

@@ -20,6 +20,7 @@ public struct LinearDepthRule: Rule {
     /// The R² margin for regression.
     public var margin: Double
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(task: TaskKind, probe: LinearProbe, margin: Double) {
         self.task = task
         self.probe = probe
@@ -45,22 +46,29 @@ public struct LinearDepthRule: Rule {
         var inputs: [RuleInput] = []
         switch task {
         case .classification:
-            inputs.append(RuleInput("train_acc", probe.trainingAccuracy.map { .number($0) } ?? .text("unknown")))
+            inputs.append(
+                RuleInput(
+                    "train_acc", probe.trainingAccuracy.map { .number($0) } ?? .text("unknown")))
             inputs.append(RuleInput("separable", .flag(probe.separable)))
         case .regression:
-            inputs.append(RuleInput("R2_linear", probe.linearValidationR2.map { .number($0) } ?? .text("unknown")))
-            inputs.append(RuleInput("R2_mlp", probe.mlpValidationR2.map { .number($0) } ?? .text("unknown")))
+            inputs.append(
+                RuleInput(
+                    "R2_linear", probe.linearValidationR2.map { .number($0) } ?? .text("unknown")))
+            inputs.append(
+                RuleInput("R2_mlp", probe.mlpValidationR2.map { .number($0) } ?? .text("unknown")))
             inputs.append(RuleInput("margin", .number(margin)))
         }
         let linear = isLinear
         let why: String
         switch linear {
         case .some(true):
-            why = task == .classification
+            why =
+                task == .classification
                 ? "the training split is linearly separable: no hidden layer"
                 : "a linear model does as well as a small MLP: no hidden layer"
         case .some(false):
-            why = task == .classification
+            why =
+                task == .classification
                 ? "not linearly separable: hidden layers needed"
                 : "a small MLP beats the linear model by more than the margin"
         case .none:
@@ -90,6 +98,7 @@ public struct LowDepthRule: Rule {
     /// The total width of two tapered layers.
     public var twoLayerWidth: Int
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(inputs: Int, threshold: Int, conservativeCapacity: Double, twoLayerWidth: Int) {
         self.inputs = inputs
         self.threshold = threshold
@@ -132,6 +141,7 @@ public struct HighDepthRule: Rule {
     /// 4 layers up to this (default 512).
     public var fourUpTo: Int
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(inputs: Int, threshold: Int, threeUpTo: Int, fourUpTo: Int) {
         self.inputs = inputs
         self.threshold = threshold
@@ -178,6 +188,7 @@ public struct WideVersusDeepRule: Rule {
     /// The total width of two tapered layers.
     public var twoLayerWidth: Int
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(desiredWidth: Int, inputs: Int, outputs: Int, capacity: Int, twoLayerWidth: Int) {
         self.desiredWidth = desiredWidth
         self.inputs = inputs
@@ -194,7 +205,8 @@ public struct WideVersusDeepRule: Rule {
     public func evaluate() -> RuleEvaluation {
         let why: String
         if widthCut {
-            why = addsLayer
+            why =
+                addsLayer
                 ? "width cut by SIZE-BOUNDS: a second layer instead"
                 : "width cut by SIZE-BOUNDS; capacity too small for another layer"
         } else if outputs >= 2 * inputs {
@@ -204,7 +216,8 @@ public struct WideVersusDeepRule: Rule {
         }
         return evaluation(
             [
-                RuleInput("Nh_median", .integer(desiredWidth)), RuleInput("2*Ni", .integer(2 * inputs)),
+                RuleInput("Nh_median", .integer(desiredWidth)),
+                RuleInput("2*Ni", .integer(2 * inputs)),
                 RuleInput("No", .integer(outputs)), RuleInput("capacity", .integer(capacity)),
                 RuleInput("Nh[0]+Nh[1]", .integer(twoLayerWidth)),
             ], .flag(addsLayer), applies: widthCut, why: why)

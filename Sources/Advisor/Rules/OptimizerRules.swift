@@ -12,6 +12,7 @@ public struct RangeTestRule: Rule {
     /// Whether the spec leaves the learning rate `auto`.
     public var isAuto: Bool
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(isAuto: Bool) { self.isAuto = isAuto }
 
     public func evaluate() -> RuleEvaluation {
@@ -31,12 +32,14 @@ public struct BatchNormLearningRateRule: Rule {
     /// Whether the network has batch normalisation.
     public var batchNorm: Bool
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(batchNorm: Bool) { self.batchNorm = batchNorm }
 
     public func evaluate() -> RuleEvaluation {
         evaluation(
             [RuleInput("batch_norm", .flag(batchNorm))], .flag(batchNorm), applies: batchNorm,
-            why: batchNorm ? "the range test sees the normalised network" : "no batch normalisation")
+            why: batchNorm ? "the range test sees the normalised network" : "no batch normalisation"
+        )
     }
 }
 
@@ -52,6 +55,7 @@ public struct BatchCouplingRule: Rule {
     /// The chosen batch size.
     public var batchSize: Int
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(learningRateFixed: Bool, batchSize: Int) {
         self.learningRateFixed = learningRateFixed
         self.batchSize = batchSize
@@ -60,7 +64,9 @@ public struct BatchCouplingRule: Rule {
     public func evaluate() -> RuleEvaluation {
         evaluation(
             [RuleInput("lr fixed", .flag(learningRateFixed)), RuleInput("B", .integer(batchSize))],
-            .text(learningRateFixed ? "re-check the fixed rate at B=\(batchSize)" : "measured at B=\(batchSize)"),
+            .text(
+                learningRateFixed
+                    ? "re-check the fixed rate at B=\(batchSize)" : "measured at B=\(batchSize)"),
             applies: learningRateFixed,
             why: learningRateFixed
                 ? "a fixed rate was not measured with this batch size"
@@ -80,6 +86,7 @@ public struct DefaultOptimizerRule: Rule {
     /// Whether the spec leaves the optimizer `auto`.
     public var isAuto: Bool
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(isAuto: Bool) { self.isAuto = isAuto }
 
     public func evaluate() -> RuleEvaluation {
@@ -97,6 +104,7 @@ public struct MomentumRule: Rule {
     /// The optimizer in use.
     public var optimizer: OptimizerConfig
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(optimizer: OptimizerConfig) { self.optimizer = optimizer }
 
     /// Whether the optimizer is SGD.

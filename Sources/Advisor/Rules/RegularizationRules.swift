@@ -14,6 +14,7 @@ public struct L1RangeRule: Rule {
     /// The L1 strength, nil when no L1 is used.
     public var strength: Double?
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(strength: Double?) { self.strength = strength }
 
     /// Whether the strength is within range (true when unused).
@@ -23,7 +24,8 @@ public struct L1RangeRule: Rule {
         evaluation(
             [RuleInput("l1", strength.map { .number($0) } ?? .text("none"))], .flag(holds),
             applies: strength != nil,
-            why: strength == nil ? "no L1 penalty" : (holds ? "within range" : "outside 1e-8..1e-4"))
+            why: strength == nil ? "no L1 penalty" : (holds ? "within range" : "outside 1e-8..1e-4")
+        )
     }
 }
 
@@ -37,6 +39,7 @@ public struct L2RangeRule: Rule {
     /// The L2 strength, nil when no L2 is used.
     public var strength: Double?
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(strength: Double?) { self.strength = strength }
 
     /// Whether the strength is within range (true when unused).
@@ -46,7 +49,8 @@ public struct L2RangeRule: Rule {
         evaluation(
             [RuleInput("l2", strength.map { .number($0) } ?? .text("none"))], .flag(holds),
             applies: strength != nil,
-            why: strength == nil ? "no L2 penalty" : (holds ? "within range" : "outside 1e-6..1e-2"))
+            why: strength == nil ? "no L2 penalty" : (holds ? "within range" : "outside 1e-6..1e-2")
+        )
     }
 }
 
@@ -59,6 +63,7 @@ public struct L1XorL2Rule: Rule {
     /// The penalty in use.
     public var penalty: Regularization.Penalty
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(penalty: Regularization.Penalty) { self.penalty = penalty }
 
     public func evaluate() -> RuleEvaluation {
@@ -84,12 +89,14 @@ public struct WeightDecayRule: Rule {
     public static let id = "REG-WEIGHT-DECAY"
     public static let title = "smaller data wants larger weight decay"
     public static let formula =
-        "l2 = clamp(0.1 / Ns, 1e-6, 1e-2); adamw: wd = clamp(10 / Ns, 1e-4, 0.1); halved with a schedule"
+        "l2 = clamp(0.1 / Ns, 1e-6, 1e-2); adamw: wd = clamp(10 / Ns, 1e-4, 0.1); halved with a "
+        + "schedule"
     /// `Ns`.
     public var rows: Int
     /// Whether a non-constant learning-rate schedule is used.
     public var scheduled: Bool
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(rows: Int, scheduled: Bool) {
         self.rows = rows
         self.scheduled = scheduled
@@ -132,6 +139,7 @@ public struct DropoutRule: Rule {
     /// Whether the network has batch normalisation.
     public var batchNorm: Bool
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(parameters: Int, rows: Int, ratio: Double, hiddenLayers: Int, batchNorm: Bool) {
         self.parameters = parameters
         self.rows = rows
@@ -179,6 +187,7 @@ public struct BatchNormReplacesDropoutRule: Rule {
     /// Whether the network has batch normalisation.
     public var batchNorm: Bool
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(batchNorm: Bool) { self.batchNorm = batchNorm }
 
     public func evaluate() -> RuleEvaluation {
@@ -197,6 +206,7 @@ public struct BatchNormPlacementRule: Rule {
     /// The hidden activation.
     public var activation: ActivationFunction
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(activation: ActivationFunction) { self.activation = activation }
 
     /// Where batch normalisation goes.
@@ -225,6 +235,7 @@ public struct DeepBatchNormRule: Rule {
     /// The threshold (default 3).
     public var fromLayers: Int
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(layers: Int, fromLayers: Int) {
         self.layers = layers
         self.fromLayers = fromLayers
@@ -251,10 +262,12 @@ public struct ClippingRule: Rule {
     /// The default clipping.
     public static let clipping = GradientClipping.clipNorm(1.0)
 
+    /// The rule; it has no inputs.
     public init() {}
 
     public func evaluate() -> RuleEvaluation {
-        evaluation([], .text("clip_norm 1"), applies: true, why: "guards against exploding gradients")
+        evaluation(
+            [], .text("clip_norm 1"), applies: true, why: "guards against exploding gradients")
     }
 }
 
@@ -264,12 +277,14 @@ public struct ClippingRule: Rule {
 public struct EarlyStoppingRule: Rule {
     public static let id = "EARLY-STOP"
     public static let title = "early stopping on validation loss, best weights restored"
-    public static let formula = "stop after patience epochs without a drop > min_delta; restore best"
+    public static let formula =
+        "stop after patience epochs without a drop > min_delta; restore best"
     /// Patience in epochs.
     public var patience: Int
     /// Minimum improvement.
     public var minDelta: Double
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(patience: Int, minDelta: Double) {
         self.patience = patience
         self.minDelta = minDelta
@@ -300,12 +315,15 @@ public struct OverfitRecipeRule: Rule {
     /// Whether dropout is used.
     public var dropout: Bool
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(dropout: Bool) { self.dropout = dropout }
 
     public func evaluate() -> RuleEvaluation {
         evaluation(
             [RuleInput("dropout", .flag(dropout))],
-            .text(dropout ? "modern: early stop + dropout + max_norm 3" : "classical: early stop + L2"),
+            .text(
+                dropout ? "modern: early stop + dropout + max_norm 3" : "classical: early stop + L2"
+            ),
             applies: true,
             why: dropout ? "dropout is on: pair it with max-norm" : "L2 with early stopping")
     }

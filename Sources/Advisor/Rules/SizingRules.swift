@@ -13,6 +13,7 @@ public struct GeometricWidthRule: Rule {
     /// `No`, the output width.
     public var outputs: Int
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(inputs: Int, outputs: Int) {
         self.inputs = inputs
         self.outputs = outputs
@@ -45,6 +46,7 @@ public struct CapacityRule: Rule {
     /// alpha, 2...10 (`AdvisorSettings.capacityAlpha`, default 2).
     public var alpha: Double
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(rows: Int, inputs: Int, outputs: Int, alpha: Double) {
         self.rows = rows
         self.inputs = inputs
@@ -78,6 +80,7 @@ public struct TwoThirdsWidthRule: Rule {
     /// `No`.
     public var outputs: Int
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(inputs: Int, outputs: Int) {
         self.inputs = inputs
         self.outputs = outputs
@@ -103,6 +106,7 @@ public struct MeanWidthRule: Rule {
     /// `No`.
     public var outputs: Int
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(inputs: Int, outputs: Int) {
         self.inputs = inputs
         self.outputs = outputs
@@ -132,6 +136,7 @@ public struct WidthBoundsRule: Rule {
     /// `No`.
     public var outputs: Int
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(inputs: Int, outputs: Int) {
         self.inputs = inputs
         self.outputs = outputs
@@ -151,7 +156,9 @@ public struct WidthBoundsRule: Rule {
     public func clamp(_ width: Int) -> Int { min(max(width, lowest), highest) }
 
     public func evaluate() -> RuleEvaluation {
-        let range = isSatisfiable ? "[\(lowest), \(2 * inputs))" : "[\(lowest), \(lowest)] (empty range: No wins)"
+        let range =
+            isSatisfiable
+            ? "[\(lowest), \(2 * inputs))" : "[\(lowest), \(lowest)] (empty range: No wins)"
         return evaluation(
             [RuleInput("Ni", .integer(inputs)), RuleInput("No", .integer(outputs))],
             .text(range), applies: true, why: "clamps each hidden width")
@@ -171,6 +178,7 @@ public struct TaperRule: Rule {
     /// The smallest width a later layer may get (`No`, at least 1).
     public var floor: Int
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(firstWidth: Int, layers: Int, floor: Int) {
         self.firstWidth = firstWidth
         self.layers = layers
@@ -199,7 +207,8 @@ public struct TaperRule: Rule {
                 RuleInput("Nh[0]", .integer(firstWidth)), RuleInput("layers", .integer(layers)),
                 RuleInput("No", .integer(floor)),
             ], .text(widths.map(String.init).joined(separator: ", ")), applies: layers > 1,
-            why: layers > 1 ? "later layers halve the width" : "one layer or none: nothing to taper")
+            why: layers > 1 ? "later layers halve the width" : "one layer or none: nothing to taper"
+        )
     }
 }
 
@@ -213,6 +222,7 @@ public struct PruneRule: Rule {
     /// The fraction of the layer's median norm.
     public var fraction: Double
 
+    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(fraction: Double) { self.fraction = fraction }
 
     public func evaluate() -> RuleEvaluation {
