@@ -180,7 +180,7 @@ extension DesignSession {
                 keyPath: { index in
                     if case .widths = neurons { return "model.neurons[\(index)]" }
                     return "model.neurons"
-                }, capacity: capacity, bounds: bounds)
+                }, wholeKeyPath: "model.neurons", capacity: capacity, bounds: bounds)
         }
 
         // Sizing table.
@@ -217,12 +217,26 @@ extension DesignSession {
                     : "total hidden \(total) exceeds \(capacityUnits) (set in spec)")
         }
         if let index = rows.firstIndex(where: { $0.id == WidthBoundsRule.id }) {
-            rows[index].applies = !widths.isEmpty
+            let outside = widths.filter { !bounds.admits($0) }
+            rows[index].applies = !widths.isEmpty && (neurons == nil || outside.isEmpty)
+            if widths.isEmpty {
+                rows[index].why = "no hidden layer"
+            } else if neurons == nil {
+                rows[index].why =
+                    bounded != desired ? "clamped \(desired) -> \(bounded)" : "widths within bounds"
+            } else {
+                rows[index].why =
+                    outside.isEmpty
+                    ? "widths set in spec, within bounds"
+                    : "widths set in spec; \(SpecText.neurons(.widths(outside))) outside (warned)"
+            }
+        }
+        if neurons != nil, let index = rows.firstIndex(where: { $0.id == TaperRule.id }) {
+            let tapered = TaperRule.isTapered(widths)
+            rows[index].result = .text(widths.map(String.init).joined(separator: ", "))
+            rows[index].applies = widths.count > 1 && tapered
             rows[index].why =
-                widths.isEmpty
-                ? "no hidden layer"
-                : (bounded != desired && neurons == nil
-                    ? "clamped \(desired) -> \(bounded)" : "widths within bounds")
+                tapered ? "widths set in spec, tapered" : "widths set in spec grow (warned)"
         }
         let usedDepthRule = fixedDepth == nil && !depthRule.isEmpty ? depthRule : nil
         for index in rows.indices where rows[index].id.hasPrefix("DEPTH-") {
@@ -308,7 +322,8 @@ extension DesignSession {
 
     /// Warns when a user's widths break SIZE-BOUNDS, SIZE-TAPER or SIZE-CAPACITY.
     mutating func checkWidths(
-        _ widths: [Int], keyPath: (Int) -> String, capacity: CapacityRule, bounds: WidthBoundsRule
+        _ widths: [Int], keyPath: (Int) -> String, wholeKeyPath: String, capacity: CapacityRule,
+        bounds: WidthBoundsRule
     ) {
         var reported = Set<String>()
         for (index, width) in widths.enumerated() where !bounds.admits(width) {
@@ -323,7 +338,7 @@ extension DesignSession {
         }
         if !TaperRule.isTapered(widths) {
             warn(
-                TaperRule.id, keyPath(widths.count - 1),
+                TaperRule.id, wholeKeyPath,
                 "widths \(SpecText.neurons(.widths(widths))) grow from layer to layer: each "
                     + "hidden layer should be no wider than the one before"
             )
@@ -331,7 +346,7 @@ extension DesignSession {
         let total = widths.reduce(0, +)
         if total > capacity.totalHiddenUnits {
             warn(
-                CapacityRule.id, keyPath(0),
+                CapacityRule.id, wholeKeyPath,
                 "\(total) hidden units in total exceed the capacity "
                     + "\(formatNumber(capacity.totalHidden)) = Ns / "
                     + "(\(formatNumber(capacity.alpha)) * (Ni + No)) for \(ns) rows: expect "

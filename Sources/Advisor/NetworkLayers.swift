@@ -166,7 +166,9 @@ extension DesignSession {
             threeUpTo: settings.depthThreeLayersUpTo, fourUpTo: settings.depthFourLayersUpTo)
         checkDepth(widths.count, keyPath: "model.layers", linear: linear, low: low, high: high)
         let hiddenKeys = hiddenDense.map { "model.layers[\($0)].dense.units" }
-        checkWidths(widths, keyPath: { hiddenKeys[$0] }, capacity: capacity, bounds: bounds)
+        checkWidths(
+            widths, keyPath: { hiddenKeys[$0] }, wholeKeyPath: "model.layers", capacity: capacity,
+            bounds: bounds)
         if !widths.isEmpty {
             var activationIndices: [Int] = []
             for index in layers.indices.prefix(outputIndex) {

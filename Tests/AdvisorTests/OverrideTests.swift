@@ -37,7 +37,8 @@ import Testing
         #expect(wide.warnings("SIZE-BOUNDS").first?.keyPath == "model.neurons")
         #expect(wide.warnings("SIZE-BOUNDS").first?.message.contains("2 * Ni = 8") == true)
         // 8 > capacity 7 too.
-        #expect(!wide.warnings("SIZE-CAPACITY").isEmpty)
+        #expect(wide.warnings("SIZE-CAPACITY").first?.keyPath == "model.neurons")
+        #expect(wide.sizing.first { $0.id == "SIZE-BOUNDS" }?.applies == false)
         let narrow = try iris { $0.model.neurons = .fixed(.widths([2])) }
         #expect(narrow.hiddenWidths == [2])
         #expect(narrow.warnings("SIZE-BOUNDS").first?.keyPath == "model.neurons[0]")
@@ -51,7 +52,10 @@ import Testing
     @Test func growingWidthsBreakTheTaper() throws {
         let recommendation = try iris { $0.model.neurons = .fixed(.widths([3, 5])) }
         #expect(recommendation.hiddenWidths == [3, 5])
-        #expect(recommendation.warnings("SIZE-TAPER").count == 1)
+        #expect(recommendation.warnings("SIZE-TAPER").first?.keyPath == "model.neurons")
+        let taper = try #require(recommendation.sizing.first { $0.id == "SIZE-TAPER" })
+        #expect(taper.result == .text("3, 5"))
+        #expect(!taper.applies)
         #expect(recommendation.config.model.hiddenLayers == .fixed(2))
     }
 
