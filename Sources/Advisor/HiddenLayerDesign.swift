@@ -275,7 +275,7 @@ extension DesignSession {
             return (TaperRule.id, "half the layer before, at least No = \(bounds.lowest)")
         }
 
-        return hiddenChoices(widths: widths, activationKey: "model.activation")
+        return hiddenChoices(widths: widths)
     }
 
     private func depthRuleOrLinear(_ rule: String) -> String {
@@ -358,7 +358,7 @@ extension DesignSession {
     /// Activation, batch norm, initialiser and dropout of the hidden layers from the rules and
     /// the user's fixed settings (model.activation, model.batch_norm, model.initializer,
     /// model.dropout), with their evaluations, reasons and warnings.
-    mutating func hiddenChoices(widths: [Int], activationKey: String) -> HiddenDesign {
+    mutating func hiddenChoices(widths: [Int]) -> HiddenDesign {
         let depth = widths.count
         let defaultRule = DefaultHiddenActivationRule(
             layers: depth, swishFromLayers: settings.swishFromLayers)

@@ -1,7 +1,7 @@
 import Spec
 
 /// The advisor's answer: a complete network config and everything that explains it.
-public struct Recommendation: Sendable {
+public struct Recommendation: Sendable, Equatable {
     /// The data the design was made for.
     public var data: DataSummary
     /// The complete network config: every setting `.fixed`, `model.layers` explicit; only

@@ -52,7 +52,7 @@ public enum RuleValue: Sendable, Equatable, Codable, CustomStringConvertible {
 /// below 0.01.
 /// - Parameter value: the number.
 /// - Returns: e.g. "105", "3.46", "7.5", "1e-4", "2.5e-4".
-public func formatNumber(_ value: Double) -> String {
+func formatNumber(_ value: Double) -> String {
     guard value.isFinite else { return "\(value)" }
     if value == value.rounded() && abs(value) < 1e15 { return String(Int(value)) }
     let magnitude = abs(value)

@@ -123,6 +123,22 @@ struct DesignSession {
         guard ns >= 1 else {
             throw .invalidData("Ns (training rows) is \(ns); no rows to train on")
         }
+        if let fixedTask = spec.task.value, fixedTask != task {
+            throw .invalidData(
+                "the spec fixes task \(fixedTask.rawValue) but the data summary is \(task.rawValue)"
+            )
+        }
+        if task == .classification, !data.classCounts.isEmpty {
+            let classes = data.classCounts.count
+            guard classes >= 2 else {
+                throw .invalidData("the target has one class only: nothing to classify")
+            }
+            let expected = classes > 2 ? classes : 1
+            guard no == expected else {
+                throw .invalidData(
+                    "\(classes) classes need No = \(expected) outputs, the summary says \(no)")
+            }
+        }
         guard settings.capacityAlpha > 0 else {
             throw .invalidSpec(
                 keyPath: "advisor.capacity_alpha",

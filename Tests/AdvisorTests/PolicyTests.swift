@@ -211,6 +211,31 @@ import Testing
         }
     }
 
+    @Test func summariesThatContradictThemselvesOrTheSpecAreErrors() {
+        var spec = makeSpec()
+        spec.task = .fixed(.regression)
+        #expect(throws: AdvisorError.self) {
+            try SizingAdvisor.recommend(spec: spec, data: Datasets.iris)
+        }
+        let wrongOutputs = DataSummary(
+            task: .classification, trainingRows: 50, inputs: 4, outputs: 2,
+            classCounts: ["a": 25, "b": 25])
+        #expect(throws: AdvisorError.self) {
+            try SizingAdvisor.recommend(spec: makeSpec(), data: wrongOutputs)
+        }
+        let oneClass = DataSummary(
+            task: .classification, trainingRows: 50, inputs: 4, outputs: 1, classCounts: ["a": 50])
+        #expect(throws: AdvisorError.self) {
+            try SizingAdvisor.recommend(spec: makeSpec(), data: oneClass)
+        }
+    }
+
+    @Test func sameSpecAndDataGiveTheSameRecommendation() throws {
+        let first = try design(Datasets.penguins)
+        let second = try design(Datasets.penguins)
+        #expect(first == second)
+    }
+
     @Test func advisorThresholdsComeFromTheSpec() throws {
         var spec = makeSpec()
         spec.advisor.capacityAlpha = 5
