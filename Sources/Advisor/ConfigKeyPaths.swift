@@ -1,0 +1,293 @@
+import Spec
+
+extension AdvisorSettings {
+    /// One proposed threshold: its spec key under `advisor:`, value, default and rule.
+    public struct Entry: Sendable, Equatable {
+        /// The key under `advisor:` (`capacity_alpha`).
+        public var key: String
+        /// The value in use.
+        public var value: Double
+        /// The rulebook's proposed default.
+        public var defaultValue: Double
+        /// The rule that reads it.
+        public var ruleID: String
+    }
+
+    /// Every threshold with its key, value, default and rule, in declaration order.
+    public var entries: [Entry] {
+        let defaults = AdvisorSettings()
+        func entry(_ key: String, _ path: KeyPath<AdvisorSettings, Double>, _ rule: String) -> Entry
+        {
+            Entry(
+                key: key, value: self[keyPath: path], defaultValue: defaults[keyPath: path],
+                ruleID: rule)
+        }
+        func entry(_ key: String, _ path: KeyPath<AdvisorSettings, Int>, _ rule: String) -> Entry {
+            Entry(
+                key: key, value: Double(self[keyPath: path]),
+                defaultValue: Double(defaults[keyPath: path]), ruleID: rule)
+        }
+        return [
+            entry("capacity_alpha", \.capacityAlpha, CapacityRule.id),
+            entry("depth_high_inputs", \.depthHighInputs, HighDepthRule.id),
+            entry("depth_three_layers_up_to", \.depthThreeLayersUpTo, HighDepthRule.id),
+            entry("depth_four_layers_up_to", \.depthFourLayersUpTo, HighDepthRule.id),
+            entry("linear_r2_margin", \.linearR2Margin, LinearDepthRule.id),
+            entry("swish_from_layers", \.swishFromLayers, DeepHiddenActivationRule.id),
+            entry("batch_norm_from_layers", \.batchNormFromLayers, DeepBatchNormRule.id),
+            entry("small_data_rows", \.smallDataRows, SmallDataBatchRule.id),
+            entry("batch_256_rows", \.batch256Rows, LargeDataBatchRule.id),
+            entry("batch_512_rows", \.batch512Rows, LargeDataBatchRule.id),
+            entry("minimum_batch", \.minimumBatch, MinimumBatchRule.id),
+            entry("batch_memory_mib", \.batchMemoryMiB, MemoryBatchRule.id),
+            entry("target_steps", \.targetSteps, EpochsRule.id),
+            entry("minimum_epochs", \.minimumEpochs, EpochsRule.id),
+            entry("maximum_epochs", \.maximumEpochs, EpochsRule.id),
+            entry("dropout_parameter_ratio", \.dropoutParameterRatio, DropoutRule.id),
+            entry("early_stopping_patience", \.earlyStoppingPatience, EarlyStoppingRule.id),
+            entry("early_stopping_min_delta", \.earlyStoppingMinDelta, EarlyStoppingRule.id),
+            entry("prune_fraction", \.pruneFraction, PruneRule.id),
+        ]
+    }
+}
+
+extension Recommendation {
+    /// Every key path of a complete config, in the order a config file lists them: the spec's
+    /// settings, each field of each explicit layer, the early-stopping fields when it is on,
+    /// and each `advisor:` threshold. Every one has a `Choice` in a recommendation.
+    /// - Parameter config: a complete config (`model.layers` present).
+    public static func keyPaths(of config: NetworkSpec) -> [String] {
+        var paths = [
+            "version", "name", "task", "data.path", "data.target", "data.features", "data.ignore",
+            "data.categorical", "data.id_column", "data.delimiter", "data.missing_values",
+            "data.split.validation", "data.split.test", "data.split.stratify", "model.template",
+            "model.hidden_layers", "model.neurons", "model.activation", "model.batch_norm",
+            "model.dropout", "model.initializer",
+        ]
+        for (index, layer) in (config.model.layers ?? []).enumerated() {
+            let base = "model.layers[\(index)]"
+            switch layer {
+            case .dense:
+                paths += ["units", "initializer", "bias", "max_norm"].map { "\(base).dense.\($0)" }
+            case .batchNorm:
+                paths += ["momentum", "epsilon"].map { "\(base).batch_norm.\($0)" }
+            case .activation:
+                paths.append("\(base).activation")
+            case .dropout:
+                paths.append("\(base).dropout")
+            }
+        }
+        paths += [
+            "training.loss", "training.optimizer", "training.learning_rate", "training.batch_size",
+            "training.epochs", "training.early_stopping",
+        ]
+        if case .fixed(.some) = config.training.earlyStopping {
+            paths += ["patience", "min_delta", "restore_best"].map {
+                "training.early_stopping.\($0)"
+            }
+        }
+        paths += [
+            "training.regularization", "training.weight_decay", "training.gradient_clipping",
+            "training.schedule", "training.class_weights", "training.shuffle", "training.seed",
+        ]
+        paths += config.advisor.entries.map { "advisor.\($0.key)" }
+        return paths
+    }
+}
+
+extension DesignSession {
+    /// Adds the reasons of the keys the design steps did not annotate (data, name, layers,
+    /// advisor thresholds) and orders all of them as `Recommendation.keyPaths(of:)`.
+    mutating func orderedChoices(
+        config: NetworkSpec, hidden: HiddenDesign, layers: [LayerConfig]
+    ) -> [Choice] {
+        func written(_ key: String) -> Bool { spec.location(of: key) != nil }
+        func given(_ key: String, _ value: String, defaultWhy: String) {
+            choose(
+                key, value, written(key) ? .spec : .policy, nil,
+                written(key) ? "set in spec" : defaultWhy)
+        }
+        choose("version", String(config.version), .policy, nil, "spec language version 1")
+        given("name", config.name, defaultWhy: "the spec file's base name")
+        choose(
+            "task", config.task.value?.rawValue ?? task.rawValue,
+            spec.task.isAuto ? .data : .spec, nil,
+            spec.task.isAuto ? "the target column decides: \(taskDescription)" : "set in spec")
+        let data = config.data
+        choose("data.path", data.path, .spec, nil, "set in spec")
+        choose("data.target", data.target, .spec, nil, "set in spec")
+        given(
+            "data.features", data.features.map { SpecText.list($0) } ?? "all",
+            defaultWhy: "every column but the target and the ignored ones")
+        given("data.ignore", SpecText.list(data.ignore), defaultWhy: "no column ignored")
+        given(
+            "data.categorical", SpecText.list(data.categorical),
+            defaultWhy: "types inferred from the values")
+        given("data.id_column", data.idColumn ?? "none", defaultWhy: "no id column")
+        given(
+            "data.delimiter", data.delimiter.map { String($0) } ?? "detect",
+            defaultWhy: "comma, semicolon or tab detected")
+        given(
+            "data.missing_values", SpecText.list(data.missingValues.map { "\"\($0)\"" }),
+            defaultWhy: "the default missing-value markers")
+        given(
+            "data.split.validation", formatNumber(data.split.validation), defaultWhy: "default 0.15"
+        )
+        given("data.split.test", formatNumber(data.split.test), defaultWhy: "default 0.15")
+        let stratify = config.data.split.stratify.value ?? false
+        if spec.data.split.stratify.isAuto {
+            choose(
+                "data.split.stratify", String(stratify), .policy, nil,
+                task == .classification
+                    ? "classification: keep class proportions in every split"
+                    : "regression: nothing to stratify")
+        } else {
+            choose("data.split.stratify", String(stratify), .spec, nil, "set in spec")
+        }
+        chooseSetting(
+            "model.template", config.model.template.value ?? SizingAdvisor.defaultTemplate,
+            fixed: !spec.model.template.isAuto, nil, "the plain multilayer perceptron template",
+            source: .policy)
+        annotateLayers(layers, hidden: hidden)
+        for entry in config.advisor.entries {
+            let key = "advisor.\(entry.key)"
+            let fixed = written(key) || entry.value != entry.defaultValue
+            choose(
+                key, formatNumber(entry.value), fixed ? .spec : .policy, fixed ? nil : entry.ruleID,
+                fixed
+                    ? "set in spec (proposed default \(formatNumber(entry.defaultValue)))"
+                    : "proposed default of \(entry.ruleID)")
+        }
+        let order = Dictionary(
+            Recommendation.keyPaths(of: config).enumerated().map { ($1, $0) },
+            uniquingKeysWith: { first, _ in first })
+        return choices.enumerated().sorted { lhs, rhs in
+            (order[lhs.element.keyPath] ?? Int.max, lhs.offset)
+                < (order[rhs.element.keyPath] ?? Int.max, rhs.offset)
+        }.map(\.element)
+    }
+
+    /// The reasons of every field of every layer.
+    mutating func annotateLayers(_ layers: [LayerConfig], hidden: HiddenDesign) {
+        let lastDense = layers.lastIndex { if case .dense = $0 { true } else { false } } ?? -1
+        var hiddenIndex = -1
+        for (index, layer) in layers.enumerated() {
+            let base = "model.layers[\(index)]"
+            if explicitLayers {
+                switch layer {
+                case .dense(let dense):
+                    choose("\(base).dense.units", String(dense.units), .spec, nil, "set in spec")
+                    choose(
+                        "\(base).dense.initializer", dense.initializer.rawValue, .spec, nil,
+                        "set in spec")
+                    choose("\(base).dense.bias", String(dense.bias), .spec, nil, "set in spec")
+                    choose(
+                        "\(base).dense.max_norm", dense.maxNorm.map(formatNumber) ?? "none", .spec,
+                        nil, "set in spec")
+                case .batchNorm(let momentum, let epsilon):
+                    choose(
+                        "\(base).batch_norm.momentum", formatNumber(momentum), .spec, nil,
+                        "set in spec")
+                    choose(
+                        "\(base).batch_norm.epsilon", formatNumber(epsilon), .spec, nil,
+                        "set in spec")
+                case .activation(let activation):
+                    choose(
+                        "\(base).activation", SpecText.activation(activation), .spec, nil,
+                        "set in spec")
+                case .dropout(let rate):
+                    choose("\(base).dropout", formatNumber(rate), .spec, nil, "set in spec")
+                }
+                continue
+            }
+            let isOutput = index >= lastDense
+            switch layer {
+            case .dense(let dense):
+                if isOutput {
+                    choose(
+                        "\(base).dense.units", String(dense.units), .rule, outputRuleID,
+                        "No = \(no) output\(no == 1 ? "" : "s"): \(taskDescription)")
+                    choose(
+                        "\(base).dense.initializer", dense.initializer.rawValue, .rule,
+                        InitializerRule.id,
+                        "\(dense.initializer.rawValue) suits the \(outputActivationName(layers)) "
+                            + "output"
+                    )
+                    choose(
+                        "\(base).dense.bias", "true", .policy, nil,
+                        "the output layer keeps its bias")
+                    choose(
+                        "\(base).dense.max_norm", "none", .policy, nil,
+                        "no constraint on the output layer")
+                } else {
+                    hiddenIndex += 1
+                    let reason: (rule: String?, why: String) =
+                        hiddenIndex < widthReasons.count ? widthReasons[hiddenIndex] : (nil, "")
+                    choose(
+                        "\(base).dense.units", String(dense.units),
+                        reason.rule == nil ? .spec : .rule,
+                        reason.rule, reason.why)
+                    chooseSetting(
+                        "\(base).dense.initializer", dense.initializer.rawValue,
+                        fixed: !spec.model.initializer.isAuto, InitializerRule.id,
+                        "\(dense.initializer.rawValue) suits \(hidden.activation.name)")
+                    choose(
+                        "\(base).dense.bias", String(dense.bias), .rule, BatchNormPlacementRule.id,
+                        dense.bias
+                            ? "no batch norm right after: the layer keeps its bias"
+                            : "batch norm follows and has its own shift: no bias")
+                    if let maxNorm = dense.maxNorm {
+                        choose(
+                            "\(base).dense.max_norm", formatNumber(maxNorm), .rule,
+                            OverfitRecipeRule.id,
+                            "modern recipe: dropout with a max-norm constraint")
+                    } else {
+                        choose(
+                            "\(base).dense.max_norm", "none", .rule, OverfitRecipeRule.id,
+                            hidden.dropout > 0
+                                ? "regularisation set in spec" : "classical recipe: L2, no max-norm"
+                        )
+                    }
+                }
+            case .batchNorm(let momentum, let epsilon):
+                let fixed = !spec.model.batchNorm.isAuto
+                let why =
+                    "\(hidden.placement == .beforeActivation ? "before" : "after") "
+                    + "\(hidden.activation.name)"
+                choose(
+                    "\(base).batch_norm.momentum", formatNumber(momentum), .policy, nil,
+                    (fixed ? "batch_norm set in spec; " : "BN-DEEP, \(why); ")
+                        + "PyTorch's momentum 0.1")
+                choose(
+                    "\(base).batch_norm.epsilon", formatNumber(epsilon), .policy, nil,
+                    (fixed ? "batch_norm set in spec; " : "BN-DEEP, \(why); ")
+                        + "PyTorch's epsilon 1e-5")
+            case .activation(let activation):
+                if isOutput {
+                    choose(
+                        "\(base).activation", activation.name, .rule, outputRuleID, taskDescription)
+                } else {
+                    chooseSetting(
+                        "\(base).activation", SpecText.activation(activation),
+                        fixed: !spec.model.activation.isAuto,
+                        hidden.widths.count >= settings.swishFromLayers
+                            ? DeepHiddenActivationRule.id : DefaultHiddenActivationRule.id,
+                        hidden.widths.count >= settings.swishFromLayers
+                            ? "a really deep network" : "hidden layers start with ReLU")
+                }
+            case .dropout(let rate):
+                chooseSetting(
+                    "\(base).dropout", formatNumber(rate), fixed: !spec.model.dropout.isAuto,
+                    DropoutRule.id,
+                    "parameters exceed \(formatNumber(settings.dropoutParameterRatio)) * Ns: "
+                        + "overfitting likely"
+                )
+            }
+        }
+    }
+
+    func outputActivationName(_ layers: [LayerConfig]) -> String {
+        if case .activation(let activation)? = layers.last { return activation.name }
+        return "linear"
+    }
+}

@@ -1,0 +1,286 @@
+import Spec
+
+// The explicit layer list: building it from a design, counting it, and reading a user's list.
+
+extension DesignSession {
+    /// The layer list of a design: per hidden layer dense (+ batch norm before or after the
+    /// activation, BN-PLACEMENT; no dense bias when batch norm follows it) + activation
+    /// (+ dropout); then the output dense and the output activation.
+    static func layers(
+        for design: HiddenDesign, outputs: Int, outputActivation: ActivationFunction
+    ) -> [LayerConfig] {
+        var layers: [LayerConfig] = []
+        let normBefore = design.batchNorm && design.placement == .beforeActivation
+        let normAfter = design.batchNorm && design.placement == .afterActivation
+        for width in design.widths {
+            var units = width
+            if case .maxout(let pieces) = design.activation { units = width * max(1, pieces) }
+            layers.append(
+                .dense(
+                    DenseConfig(
+                        units: units, initializer: design.initializer, bias: !normBefore,
+                        maxNorm: design.maxNorm)))
+            if normBefore { layers.append(Self.batchNormLayer) }
+            layers.append(.activation(design.activation))
+            if normAfter { layers.append(Self.batchNormLayer) }
+            if design.dropout > 0 { layers.append(.dropout(rate: design.dropout)) }
+        }
+        layers.append(
+            .dense(
+                DenseConfig(
+                    units: outputs, initializer: InitializerRule.initializer(for: outputActivation))
+            ))
+        layers.append(.activation(outputActivation))
+        return layers
+    }
+
+    static var batchNormLayer: LayerConfig {
+        .batchNorm(
+            momentum: SizingAdvisor.batchNormMomentum, epsilon: SizingAdvisor.batchNormEpsilon)
+    }
+
+    /// The output width of each layer, given the input width.
+    static func outputWidths(_ layers: [LayerConfig], inputs: Int) -> [Int] {
+        var width = inputs
+        return layers.map { layer in
+            switch layer {
+            case .dense(let dense): width = dense.units
+            case .activation(.maxout(let pieces)): width = max(1, width / max(1, pieces))
+            default: break
+            }
+            return width
+        }
+    }
+
+    /// Trainable parameters: dense weights and biases, batch-norm scale and shift.
+    static func parameterCount(_ layers: [LayerConfig], inputs: Int) -> Int {
+        var width = inputs
+        var count = 0
+        for layer in layers {
+            switch layer {
+            case .dense(let dense):
+                count += width * dense.units + (dense.bias ? dense.units : 0)
+                width = dense.units
+            case .batchNorm:
+                count += 2 * width
+            case .activation(.maxout(let pieces)):
+                width = max(1, width / max(1, pieces))
+            case .activation(.prelu):
+                count += width
+            default:
+                break
+            }
+        }
+        return count
+    }
+
+    /// Reads a user's explicit layer list: the design it describes, checked against the rules.
+    mutating func explicitDesign(
+        _ layers: [LayerConfig], outputActivation: ActivationFunction
+    ) throws(AdvisorError) -> (HiddenDesign, [LayerConfig]) {
+        explicitLayers = true
+        let denseIndices = layers.indices.filter {
+            if case .dense = layers[$0] { true } else { false }
+        }
+        guard let outputIndex = denseIndices.last, case .dense(let output) = layers[outputIndex]
+        else {
+            throw .invalidSpec(
+                keyPath: "model.layers",
+                message:
+                    "no dense layer: the network needs an output dense layer of No = \(no) units",
+                location: location(of: "model.layers"))
+        }
+        guard output.units == no else {
+            let key = "model.layers[\(outputIndex)].dense.units"
+            throw .invalidSpec(
+                keyPath: key,
+                message:
+                    "the output layer has \(output.units) units but the data has No = \(no) "
+                    + "outputs (\(taskDescription))",
+                location: location(of: key))
+        }
+        let widthsAfter = Self.outputWidths(layers, inputs: ni)
+        let hiddenDense = denseIndices.dropLast()
+        // A hidden layer's width is its output after its activation (maxout narrows it).
+        let widths: [Int] = hiddenDense.map { index in
+            let next =
+                (index + 1..<outputIndex).first {
+                    if case .dense = layers[$0] { true } else { false }
+                } ?? outputIndex
+            return widthsAfter[max(index, next - 1)]
+        }
+        let hiddenPart = layers[..<outputIndex]
+        var activation = ActivationFunction.relu
+        if let firstHidden = hiddenDense.first {
+            activation = .linear
+            for layer in layers[firstHidden..<outputIndex] {
+                if case .activation(let found) = layer {
+                    activation = found
+                    break
+                }
+            }
+        }
+        var batchNorm = false
+        var placement = BatchNormPlacementRule(activation: activation).placement
+        var dropout = 0.0
+        for (index, layer) in zip(hiddenPart.indices, hiddenPart) {
+            switch layer {
+            case .batchNorm:
+                if !batchNorm, index > 0, case .activation = layers[index - 1] {
+                    placement = .afterActivation
+                } else if !batchNorm {
+                    placement = .beforeActivation
+                }
+                batchNorm = true
+                checkBatchNormPlacement(at: index, in: layers)
+            case .dropout(let rate):
+                if dropout == 0 { dropout = rate }
+            default:
+                break
+            }
+        }
+        var initializer = output.initializer
+        var maxNorm: Double?
+        if let first = hiddenDense.first, case .dense(let dense) = layers[first] {
+            initializer = dense.initializer
+            maxNorm = dense.maxNorm
+        }
+        let design = HiddenDesign(
+            widths: widths, activation: activation, batchNorm: batchNorm, placement: placement,
+            dropout: dropout, initializer: initializer, maxNorm: maxNorm)
+
+        // The rules against the user's network.
+        let capacity = CapacityRule(
+            rows: ns, inputs: ni, outputs: no, alpha: settings.capacityAlpha)
+        let bounds = WidthBoundsRule(inputs: ni, outputs: no)
+        let linear = LinearDepthRule(
+            task: task, probe: data.linearProbe, margin: settings.linearR2Margin)
+        let low = LowDepthRule(
+            inputs: ni, threshold: settings.depthHighInputs,
+            conservativeCapacity: CapacityRule(
+                rows: ns, inputs: ni, outputs: no, alpha: CapacityRule.conservativeAlpha
+            ).totalHidden,
+            twoLayerWidth: 0)
+        let high = HighDepthRule(
+            inputs: ni, threshold: settings.depthHighInputs,
+            threeUpTo: settings.depthThreeLayersUpTo, fourUpTo: settings.depthFourLayersUpTo)
+        checkDepth(widths.count, keyPath: "model.layers", linear: linear, low: low, high: high)
+        let hiddenKeys = hiddenDense.map { "model.layers[\($0)].dense.units" }
+        checkWidths(
+            widths, keyPath: { hiddenKeys[$0] }, wholeKeyPath: "model.layers", capacity: capacity,
+            bounds: bounds)
+        if !widths.isEmpty {
+            var activationIndices: [Int] = []
+            for index in layers.indices.prefix(outputIndex) {
+                if case .activation = layers[index] { activationIndices.append(index) }
+            }
+            if activationIndices.isEmpty, let first = hiddenDense.first {
+                checkActivation(.linear, depth: widths.count, keyPath: "model.layers[\(first)]")
+            } else if let first = activationIndices.first {
+                checkActivation(
+                    activation, depth: widths.count, keyPath: "model.layers[\(first)].activation")
+            }
+        }
+        for index in denseIndices {
+            guard case .dense(let dense) = layers[index] else { continue }
+            let after = index == outputIndex ? outputActivation : activationAfter(index, in: layers)
+            if !InitializerRule.suits(dense.initializer, after) {
+                warn(
+                    InitializerRule.id, "model.layers[\(index)].dense.initializer",
+                    "\(dense.initializer.rawValue) does not suit \(after.name): use "
+                        + "\(InitializerRule.initializer(for: after).rawValue)"
+                )
+            }
+        }
+        for (index, layer) in zip(hiddenPart.indices, hiddenPart) {
+            if case .dropout(let rate) = layer {
+                checkDropout(
+                    rate, depth: widths.count, batchNorm: batchNorm,
+                    keyPath: "model.layers[\(index)].dropout")
+            }
+        }
+        if let last = layers[(outputIndex + 1)...].lastIndex(where: {
+            if case .activation = $0 { true } else { false }
+        }),
+            case .activation(let found) = layers[last], found != outputActivation
+        {
+            warn(
+                outputRuleID, "model.layers[\(last)].activation",
+                "output activation \(found.name) does not fit \(taskDescription): the rule asks "
+                    + "for \(outputActivation.name)"
+            )
+        }
+
+        // The record: sizing rows describe the rules; the user's list is the network.
+        sizing = [
+            GeometricWidthRule(inputs: ni, outputs: no).evaluate(), capacity.evaluate(),
+            TwoThirdsWidthRule(inputs: ni, outputs: no).evaluate(),
+            MeanWidthRule(inputs: ni, outputs: no).evaluate(), bounds.evaluate(),
+            TaperRule(firstWidth: widths.first ?? 0, layers: widths.count, floor: bounds.lowest)
+                .evaluate(),
+            PruneRule(fraction: settings.pruneFraction).evaluate(), linear.evaluate(),
+            low.evaluate(),
+            high.evaluate(),
+        ]
+        for index in sizing.indices where sizing[index].id != PruneRule.id {
+            sizing[index].applies = false
+            sizing[index].why = "model.layers set in spec; " + sizing[index].why
+        }
+        let defaultRule = DefaultHiddenActivationRule(
+            layers: widths.count, swishFromLayers: settings.swishFromLayers)
+        let deepRule = DeepHiddenActivationRule(
+            layers: widths.count, swishFromLayers: settings.swishFromLayers)
+        evaluations += [
+            defaultRule.evaluate(), BetterHiddenActivationRule().evaluate(),
+            LastResortHiddenActivationRule().evaluate(), deepRule.evaluate(),
+            RecurrentActivationRule().evaluate(),
+            DeepBatchNormRule(layers: widths.count, fromLayers: settings.batchNormFromLayers)
+                .evaluate(),
+            BatchNormPlacementRule(activation: activation).evaluate(),
+            BatchNormReplacesDropoutRule(batchNorm: batchNorm).evaluate(),
+        ]
+        let describes = "describes model.layers (set in spec)"
+        choose("model.hidden_layers", String(widths.count), .spec, nil, describes)
+        choose("model.neurons", SpecText.neurons(.widths(widths)), .spec, nil, describes)
+        choose("model.activation", SpecText.activation(activation), .spec, nil, describes)
+        choose("model.batch_norm", String(batchNorm), .spec, nil, describes)
+        choose("model.dropout", formatNumber(dropout), .spec, nil, describes)
+        choose("model.initializer", initializer.rawValue, .spec, nil, describes)
+        widthReasons = widths.map { _ in (nil, "set in spec") }
+        return (design, layers)
+    }
+
+    /// The activation that follows the dense layer at `index` (linear when none does).
+    func activationAfter(_ index: Int, in layers: [LayerConfig]) -> ActivationFunction {
+        for layer in layers[(index + 1)...] {
+            switch layer {
+            case .activation(let found): return found
+            case .dense: return .linear
+            default: continue
+            }
+        }
+        return .linear
+    }
+
+    /// Warns when a batch-norm layer of a user's list sits on the wrong side of its activation.
+    mutating func checkBatchNormPlacement(at index: Int, in layers: [LayerConfig]) {
+        let key = "model.layers[\(index)].batch_norm"
+        if index + 1 < layers.count, case .activation(let next) = layers[index + 1],
+            !next.isReLUFamily
+        {
+            warn(
+                BatchNormPlacementRule.id, key,
+                "batch norm before \(next.name): for s-shaped activations place it after the "
+                    + "activation"
+            )
+        } else if index > 0, case .activation(let previous) = layers[index - 1],
+            previous.isReLUFamily
+        {
+            warn(
+                BatchNormPlacementRule.id, key,
+                "batch norm after \(previous.name): for the ReLU family place it before the "
+                    + "activation"
+            )
+        }
+    }
+}

@@ -1,0 +1,426 @@
+import Foundation
+
+/// The rulebook's text of one rule: what `layerwise recommend --explain RULE-ID` prints.
+public struct RuleText: Sendable, Equatable, Codable {
+    /// The rule ID.
+    public var id: String
+    /// The rulebook section it stands in.
+    public var section: String
+    /// The tuning-notes heading it comes from (nil where the rulebook adds it).
+    public var notesHeading: String?
+    /// The rule's full text.
+    public var text: String
+    /// The formula or decision, as the advisor applies it.
+    public var formula: String
+    /// Whether its thresholds are proposed (overridable in the spec's `advisor:` section).
+    public var proposed: Bool
+
+    /// The explanation as lines for a terminal.
+    public var rendered: String {
+        var lines = [
+            "\(id)\(proposed ? " (proposed thresholds)" : "")", "", text, "", "Formula: \(formula)",
+        ]
+        lines.append("Source:  rulebook.md, \"\(section)\"")
+        if let notesHeading { lines.append("         tuning-notes.md, \"\(notesHeading)\"") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Every rule of the rulebook with its text, formula and source, embedded (no file is read at
+/// run time).
+public enum RuleCatalog {
+    /// The rule's full text, formula and source.
+    /// - Parameter ruleID: a rulebook ID, any case (`size-geometric` finds SIZE-GEOMETRIC).
+    /// - Throws: `AdvisorError.unknownRule` with the closest known ID as a did-you-mean.
+    public static func explain(ruleID: String) throws(AdvisorError) -> RuleText {
+        let wanted = ruleID.trimmingCharacters(in: .whitespaces).uppercased()
+        if let rule = rules.first(where: { $0.id == wanted }) { return rule }
+        throw .unknownRule(ruleID, suggestion: suggestion(for: wanted))
+    }
+
+    /// The known ID closest to `id` by edit distance, if close enough to be a typo (or the
+    /// unique ID starting with it).
+    public static func suggestion(for id: String) -> String? {
+        let wanted = id.uppercased()
+        let prefixed = rules.filter { $0.id.hasPrefix(wanted) }
+        if prefixed.count == 1, !wanted.isEmpty { return prefixed[0].id }
+        let scored = rules.map { ($0.id, editDistance(wanted, $0.id)) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
+        return best.1 <= max(2, best.0.count / 3) ? best.0 : nil
+    }
+
+    /// Levenshtein distance.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a)
+        let b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = previous
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                current[j] = min(
+                    previous[j] + 1, current[j - 1] + 1,
+                    previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+
+    static let sizing = "Sizing: neurons per hidden layer"
+    static let depth = "Sizing: number of hidden layers"
+    static let activations = "Activations and outputs"
+    static let batches = "Batch size, epochs, shuffling"
+    static let optimizer = "Learning rate and optimizer"
+    static let regularisation = "Regularisation and stability"
+    static let diagnostics = "Diagnostics after training"
+    static let layersNotes = "How to configure layers and neurons"
+
+    /// Every rule of the rulebook.
+    public static let rules: [RuleText] = [
+        RuleText(
+            id: "SIZE-GEOMETRIC", section: sizing, notesHeading: layersNotes,
+            text:
+                "The most appropriate number of hidden neurons is the geometric mean of the "
+                + "input and output widths. The advisor uses it as one of three per-layer "
+                + "width candidates and takes their median.",
+            formula: GeometricWidthRule.formula, proposed: false),
+        RuleText(
+            id: "SIZE-CAPACITY", section: sizing, notesHeading: layersNotes,
+            text:
+                "Capacity bound from the sample count: the total hidden neurons across all "
+                + "hidden layers, with alpha an arbitrary scaling factor of 2 to 10. alpha = 2 "
+                + "gives the upper bound on total hidden neurons, alpha = 10 the "
+                + "conservative value. The advisor cuts the design's total to it "
+                + "(alpha from advisor.capacity_alpha, default 2).",
+            formula: CapacityRule.formula, proposed: false),
+        RuleText(
+            id: "SIZE-TWO-THIRDS", section: sizing, notesHeading: layersNotes,
+            text:
+                "The number of hidden neurons should be 2/3 the size of the input layer, plus "
+                + "the size of the output layer. One of the three per-layer width candidates.",
+            formula: TwoThirdsWidthRule.formula, proposed: false),
+        RuleText(
+            id: "SIZE-MEAN", section: sizing, notesHeading: layersNotes,
+            text:
+                "The number of hidden neurons should be between the size of the input layer and "
+                + "the size of the output layer: their mean. One of the three per-layer width "
+                + "candidates.",
+            formula: MeanWidthRule.formula, proposed: false),
+        RuleText(
+            id: "SIZE-BOUNDS", section: sizing, notesHeading: layersNotes,
+            text:
+                "A hidden width lies between the output and input size, and under twice the "
+                + "input: you will never require more than twice the number of hidden units as "
+                + "you have inputs in an MLP with one hidden layer. The advisor clamps its "
+                + "widths to it and warns, with the rule, when a user's width breaks it.",
+            formula: WidthBoundsRule.formula, proposed: false),
+        RuleText(
+            id: "SIZE-TAPER", section: sizing, notesHeading: layersNotes,
+            text:
+                "The number of hidden neurons should keep on decreasing in subsequent layers: "
+                + "each hidden layer is no wider than the one before it. The advisor halves "
+                + "the width per layer, never below No.",
+            formula: TaperRule.formula, proposed: false),
+        RuleText(
+            id: "SIZE-PRUNE", section: sizing, notesHeading: layersNotes,
+            text:
+                "After training, look at the weight matrices and remove units whose weights are "
+                + "very close to zero: a unit whose incoming and outgoing weight norms are "
+                + "below 1% of its layer's median counts as dead; the diagnostics suggest "
+                + "the smaller width.",
+            formula: PruneRule.formula, proposed: true),
+        RuleText(
+            id: "DEPTH-LINEAR", section: depth, notesHeading: layersNotes,
+            text:
+                "If the data is linearly separable, no hidden layer is needed. Probe: a linear "
+                + "model (logistic or least squares) on the training split; separable when its "
+                + "training accuracy is 100% (classification), or, for regression, when "
+                + "its validation R2 is within 0.01 of a small MLP's.",
+            formula: LinearDepthRule.formula, proposed: true),
+        RuleText(
+            id: "DEPTH-LOW", section: depth, notesHeading: layersNotes,
+            text:
+                "Less complex data with fewer dimensions or features: 1 to 2 hidden layers (Ni "
+                + "<= 32). The advisor takes 2 only when the data affords two tapered layers "
+                + "even at the conservative capacity alpha 10.",
+            formula: LowDepthRule.formula, proposed: true),
+        RuleText(
+            id: "DEPTH-HIGH", section: depth, notesHeading: layersNotes,
+            text:
+                "Data with many dimensions or features: 3 to 5 hidden layers (Ni > 32: 3 layers "
+                + "up to 128 inputs, 4 up to 512, 5 beyond).",
+            formula: HighDepthRule.formula, proposed: true),
+        RuleText(
+            id: "DEPTH-WIDE-VS-DEEP", section: depth, notesHeading: "Wide vs Deep Models",
+            text:
+                "Very wide, shallow networks are very good at memorisation but not so good at "
+                + "generalisation; multiple layers generalise better because they learn "
+                + "intermediate features. Prefer adding a layer to widening past " + "SIZE-BOUNDS.",
+            formula: WideVersusDeepRule.formula, proposed: false),
+        RuleText(
+            id: "ACT-OUTPUT-MULTICLASS", section: activations,
+            notesHeading: "Choosing an activation function",
+            text: "Multiclass classification: softmax output, categorical cross-entropy.",
+            formula: MulticlassOutputRule.formula, proposed: false),
+        RuleText(
+            id: "ACT-OUTPUT-BINARY", section: activations, notesHeading: nil,
+            text: "Binary classification: one sigmoid output, binary cross-entropy.",
+            formula: BinaryOutputRule.formula, proposed: false),
+        RuleText(
+            id: "ACT-OUTPUT-REGRESSION", section: activations, notesHeading: nil,
+            text:
+                "Regression: linear output, mean squared error (Huber as an option for outliers).",
+            formula: RegressionOutputRule.formula, proposed: false),
+        RuleText(
+            id: "ACT-HIDDEN-DEFAULT", section: activations,
+            notesHeading: "Choosing an activation function",
+            text: "Hidden layers start with ReLU.", formula: DefaultHiddenActivationRule.formula,
+            proposed: false),
+        RuleText(
+            id: "ACT-HIDDEN-BETTER", section: activations,
+            notesHeading: "Choosing an activation function",
+            text: "If ReLU does not do well enough (dead units, see DIAG-DEAD-RELU): Leaky ReLU.",
+            formula: BetterHiddenActivationRule.formula, proposed: false),
+        RuleText(
+            id: "ACT-HIDDEN-LAST-RESORT", section: activations,
+            notesHeading: "Choosing an activation function",
+            text: "Then PReLU, then Maxout.", formula: LastResortHiddenActivationRule.formula,
+            proposed: false),
+        RuleText(
+            id: "ACT-HIDDEN-DEEP", section: activations,
+            notesHeading: "Choosing an activation function",
+            text: "Swish for really deep networks (6 or more hidden layers).",
+            formula: DeepHiddenActivationRule.formula, proposed: true),
+        RuleText(
+            id: "ACT-RECURRENT", section: activations,
+            notesHeading: "Choosing an activation function",
+            text:
+                "Recurrent networks do well with tanh (recorded; applies only if sequence models "
+                + "are added).",
+            formula: RecurrentActivationRule.formula, proposed: false),
+        RuleText(
+            id: "INIT-BY-ACTIVATION", section: activations, notesHeading: nil,
+            text:
+                "He (Kaiming) for the ReLU family: normal std sqrt(2/fan_in) or uniform bound "
+                + "sqrt(6/fan_in); leaky slope a: gain sqrt(2/(1+a^2)). Glorot (Xavier) for "
+                + "tanh, sigmoid, softmax and linear: uniform bound "
+                + "sqrt(6/(fan_in+fan_out)). LeCun for SELU: normal std sqrt(1/fan_in).",
+            formula: InitializerRule.formula, proposed: false),
+        RuleText(
+            id: "BATCH-SMALL-DATA", section: batches, notesHeading: "Batch size",
+            text: "Small datasets: batch size 32 (Ns < 10,000).",
+            formula: SmallDataBatchRule.formula,
+            proposed: true),
+        RuleText(
+            id: "BATCH-LARGE-DATA", section: batches, notesHeading: "Batch size",
+            text:
+                "Around a million rows: 128, 256 or 512 (128 from 10,000 rows, 256 from 100,000, "
+                + "512 from 1,000,000).",
+            formula: LargeDataBatchRule.formula, proposed: true),
+        RuleText(
+            id: "BATCH-MEMORY", section: batches, notesHeading: "Summary of hyperparameter tuning",
+            text:
+                "A batch's activations and gradients must fit the memory budget: halve until "
+                + "they do. When the data does not fit into memory, reduce the batch size.",
+            formula: MemoryBatchRule.formula, proposed: true),
+        RuleText(
+            id: "BATCH-NOT-TOO-SMALL", section: batches,
+            notesHeading: "Summary of hyperparameter tuning",
+            text: "Very small batches destabilise training: never below 8 unless asked.",
+            formula: MinimumBatchRule.formula, proposed: true),
+        RuleText(
+            id: "BATCH-NEVER-ABOVE-DATA", section: batches, notesHeading: nil,
+            text: "The batch size never exceeds the training rows.",
+            formula: BatchWithinDataRule.formula,
+            proposed: false),
+        RuleText(
+            id: "EPOCHS-BY-SIZE", section: batches, notesHeading: "Epochs",
+            text:
+                "Data sets with few observations need more passes over the data, larger ones "
+                + "fewer. Aim at about 20,000 optimizer steps, clamped to 10..500 epochs, with "
+                + "early stopping on.",
+            formula: EpochsRule.formula, proposed: true),
+        RuleText(
+            id: "SHUFFLE-ALWAYS", section: batches, notesHeading: "Data Shuffling",
+            text:
+                "Shuffle the training rows every epoch, also after a random split: a random "
+                + "split chooses the rows but does not change their order.",
+            formula: ShuffleRule.formula, proposed: false),
+        RuleText(
+            id: "LR-RANGE-TEST", section: optimizer, notesHeading: "Learning Rate",
+            text:
+                "Pick the learning rate with a range test when the spec says auto: copy weights "
+                + "and optimizer state (restore after); sweep exponentially from 1e-7 to 10 "
+                + "over 100 steps; smooth the loss with a bias-corrected EMA (beta 0.98); "
+                + "stop on a non-finite loss or 5 steps after smooth > 4 * best; drop "
+                + "the first 10% and the last 5 points; choose fastai's valley, "
+                + "cross-check steep and minimum/10, flag low confidence when "
+                + "they differ by more than 10x.",
+            formula: RangeTestRule.formula, proposed: false),
+        RuleText(
+            id: "LR-WITH-BATCHNORM", section: optimizer, notesHeading: "Batch Normalization",
+            text:
+                "Batch normalisation allows a larger learning rate: the range test is run with "
+                + "the normalised network.",
+            formula: BatchNormLearningRateRule.formula, proposed: false),
+        RuleText(
+            id: "LR-BATCH-COUPLING", section: optimizer,
+            notesHeading: "Summary of hyperparameter tuning",
+            text:
+                "When the batch size grows, re-check the learning rate; lowering the rate while "
+                + "raising epochs or batch size is often a good combination.",
+            formula: BatchCouplingRule.formula, proposed: false),
+        RuleText(
+            id: "OPT-DEFAULT", section: optimizer, notesHeading: nil,
+            text: "Adam (lr 1e-3, betas 0.9 / 0.999, eps 1e-8) unless the spec names another.",
+            formula: DefaultOptimizerRule.formula, proposed: false),
+        RuleText(
+            id: "OPT-MOMENTUM", section: optimizer, notesHeading: "Optimzation Algos",
+            text:
+                "Momentum damps oscillation across the valley and allows a larger rate: SGD uses "
+                + "momentum 0.9 when chosen.",
+            formula: MomentumRule.formula, proposed: false),
+        RuleText(
+            id: "REG-L1-RANGE", section: regularisation, notesHeading: "Regularization",
+            text: "L1 between 1e-8 and 1e-4; larger values make models of little use.",
+            formula: L1RangeRule.formula, proposed: false),
+        RuleText(
+            id: "REG-L2-RANGE", section: regularisation, notesHeading: "Regularization",
+            text: "L2 between 1e-6 and 1e-2.", formula: L2RangeRule.formula, proposed: false),
+        RuleText(
+            id: "REG-L1-XOR-L2", section: regularisation, notesHeading: "Regularization",
+            text: "L1 and L2 are not set together: one or the other (spec error if both).",
+            formula: L1XorL2Rule.formula, proposed: false),
+        RuleText(
+            id: "REG-WEIGHT-DECAY", section: regularisation, notesHeading: "Weight Decay",
+            text:
+                "Smaller datasets and networks want larger weight decay, larger and deeper ones "
+                + "smaller; with a learning-rate range (schedule) the best decay is smaller "
+                + "than with a constant rate.",
+            formula: WeightDecayRule.formula, proposed: false),
+        RuleText(
+            id: "REG-DROPOUT", section: regularisation, notesHeading: "Overfitting",
+            text:
+                "Dropout between 0.1 and 0.5 on wide hidden layers when overfitting is likely "
+                + "(when the parameters exceed Ns).",
+            formula: DropoutRule.formula, proposed: true),
+        RuleText(
+            id: "REG-BN-REPLACES-DROPOUT", section: regularisation,
+            notesHeading: "Batch Normalization",
+            text:
+                "With batch normalisation, dropout is often unnecessary: default it off. The "
+                + "statistics used to normalise become noisy under dropout.",
+            formula: BatchNormReplacesDropoutRule.formula, proposed: false),
+        RuleText(
+            id: "BN-PLACEMENT", section: regularisation, notesHeading: "Batch Normalization",
+            text:
+                "Batch normalisation before the activation for ReLU-family activations, after it "
+                + "for tanh and sigmoid.",
+            formula: BatchNormPlacementRule.formula, proposed: false),
+        RuleText(
+            id: "BN-DEEP", section: regularisation, notesHeading: "Batch Normalization",
+            text: "Batch normalisation for deep networks (3 or more hidden layers).",
+            formula: DeepBatchNormRule.formula, proposed: true),
+        RuleText(
+            id: "CLIP-DEFAULTS", section: regularisation, notesHeading: "Exploding gradient",
+            text:
+                "Gradient clipping: clipnorm 1.0 or clipvalue 0.5 (Keras semantics: clipnorm "
+                + "rescales each tensor's gradient to norm <= 1.0; clipvalue clamps each "
+                + "element to [-0.5, 0.5]).",
+            formula: ClippingRule.formula, proposed: false),
+        RuleText(
+            id: "EARLY-STOP", section: regularisation, notesHeading: "Overfitting",
+            text:
+                "Early stopping on validation loss, with best weights restored (patience 10, "
+                + "min_delta 1e-4).",
+            formula: EarlyStoppingRule.formula, proposed: true),
+        RuleText(
+            id: "OVERFIT-RECIPE-MLP", section: regularisation, notesHeading: "Overfitting",
+            text:
+                "For MLPs, classical: early stopping + L2 weight regularisation; modern: early "
+                + "stopping + dropout + a max-norm weight constraint.",
+            formula: OverfitRecipeRule.formula, proposed: false),
+        RuleText(
+            id: "DIAG-NONFINITE", section: diagnostics, notesHeading: "Exploding gradient",
+            text:
+                "Any NaN or Inf in loss, weights or gradients: exploding gradients. Clip "
+                + "(CLIP-DEFAULTS), lower the rate, smaller batch, fewer layers, weight "
+                + "regularisation; check inputs for NaN.",
+            formula: "any non-finite loss, weight or gradient", proposed: true),
+        RuleText(
+            id: "DIAG-EXPLODING", section: diagnostics, notesHeading: "Exploding gradient",
+            text:
+                "Loss jumps above 4x its running minimum, or a layer's gradient norm above 10x "
+                + "its running median, or gradient norms above 1.0 for most steps: gradient "
+                + "clipping; lower learning rate; fewer layers.",
+            formula: "loss > 4 * running min, or |g| > 10 * running median, or |g| > 1 most steps",
+            proposed: true),
+        RuleText(
+            id: "DIAG-VANISHING", section: diagnostics, notesHeading: "Vanishing Gradient Problem",
+            text:
+                "First-layer / last-layer gradient-norm ratio below 1e-3, or a layer's norm "
+                + "below 1e-7: ReLU family, batch normalisation, fewer layers.",
+            formula: "|g_first| / |g_last| < 1e-3 or |g_layer| < 1e-7", proposed: true),
+        RuleText(
+            id: "DIAG-DEAD-RELU", section: diagnostics,
+            notesHeading: "Choosing an activation function",
+            text:
+                "More than 10% of ReLU units never active over an epoch (error at 40%): Leaky "
+                + "ReLU (ACT-HIDDEN-BETTER), lower learning rate.",
+            formula: "dead fraction > 0.10 (error > 0.40)", proposed: true),
+        RuleText(
+            id: "DIAG-OSCILLATING", section: diagnostics,
+            notesHeading: "Summary of hyperparameter tuning",
+            text:
+                "Coefficient of variation of the detrended window above 0.1 and under 1% drop "
+                + "between the window's halves, or sign changes in more than 60% of steps: "
+                + "lower the learning rate (it is too high).",
+            formula: "cv > 0.1 and drop < 1%, or sign changes > 60%", proposed: true),
+        RuleText(
+            id: "DIAG-SLOW", section: diagnostics, notesHeading: "Summary of hyperparameter tuning",
+            text:
+                "Loss still falling steadily but under 20% total drop in the first half of "
+                + "training: raise the learning rate.",
+            formula: "drop in first half < 20%, still falling", proposed: true),
+        RuleText(
+            id: "DIAG-NOT-CONVERGED", section: diagnostics,
+            notesHeading: "Summary of hyperparameter tuning",
+            text: "Still improving more than 1% across the window at the last epoch: more epochs.",
+            formula: "improvement across the last window > 1%", proposed: true),
+        RuleText(
+            id: "DIAG-FLAT", section: diagnostics, notesHeading: "Summary of hyperparameter tuning",
+            text:
+                "After 5% of steps, loss within 1% of its first value: learning rate far too "
+                + "low, dead units, or a bug; run the tiny-overfit check.",
+            formula: "after 5% of steps |loss - loss_0| < 1%", proposed: true),
+        RuleText(
+            id: "DIAG-OVERFIT", section: diagnostics, notesHeading: "Overfitting",
+            text:
+                "Validation loss above 1.05x its minimum for 3 or more evaluations while "
+                + "training loss still falls: regularisation, dropout, batch normalisation, "
+                + "early stopping, more data, a smaller network (OVERFIT-RECIPE-MLP).",
+            formula: "val > 1.05 * min(val) for >= 3 evaluations, train falling", proposed: true),
+        RuleText(
+            id: "DIAG-UNDERFIT", section: diagnostics, notesHeading: "Overfitting",
+            text:
+                "Training score poor: no better than the trivial baseline (majority class / mean "
+                + "predictor) by a margin, or training loss high and flat: more capacity "
+                + "(width or depth), more epochs, less regularisation.",
+            formula: "train score <= baseline + margin", proposed: true),
+        RuleText(
+            id: "DIAG-INITIAL-LOSS", section: diagnostics, notesHeading: nil,
+            text:
+                "First-batch softmax loss far from ln C (relative gap above 0.5): check "
+                + "initialisation and labels.",
+            formula: "|loss_0 - ln C| / ln C > 0.5", proposed: true),
+        RuleText(
+            id: "DIAG-CONTRADICTION", section: diagnostics, notesHeading: nil,
+            text:
+                "Loss falling while recall of some class stays 0 for 3 or more evaluations: "
+                + "class imbalance; reweight classes, watch AUC.",
+            formula: "loss falling and recall(c) = 0 for >= 3 evaluations", proposed: true),
+    ]
+}

@@ -1,0 +1,270 @@
+import Foundation
+import Spec
+
+// Activations, outputs and initialisation (rulebook "Activations and outputs"; notes:
+// "Choosing an activation function").
+
+/// ACT-OUTPUT-MULTICLASS: multiclass classification gets a softmax output and categorical
+/// cross-entropy.
+public struct MulticlassOutputRule: Rule {
+    public static let id = "ACT-OUTPUT-MULTICLASS"
+    public static let title = "multiclass: softmax output, categorical cross-entropy"
+    public static let formula = "classification and No > 1: softmax, cross_entropy"
+    /// The task.
+    public var task: TaskKind
+    /// `No`.
+    public var outputs: Int
+
+    /// The rule on its inputs; each parameter sets the property of the same name.
+    public init(task: TaskKind, outputs: Int) {
+        self.task = task
+        self.outputs = outputs
+    }
+
+    /// Whether the task is multiclass classification.
+    public var applies: Bool { task == .classification && outputs > 1 }
+
+    public func evaluate() -> RuleEvaluation {
+        evaluation(
+            [RuleInput("task", .text(task.rawValue)), RuleInput("No", .integer(outputs))],
+            .text("softmax, cross_entropy"), applies: applies,
+            why: applies ? "\(outputs) classes" : "not multiclass")
+    }
+}
+
+/// ACT-OUTPUT-BINARY: binary classification gets one sigmoid output and binary cross-entropy.
+public struct BinaryOutputRule: Rule {
+    public static let id = "ACT-OUTPUT-BINARY"
+    public static let title = "binary: one sigmoid output, binary cross-entropy"
+    public static let formula = "classification and No = 1: sigmoid, binary_cross_entropy"
+    /// The task.
+    public var task: TaskKind
+    /// `No`.
+    public var outputs: Int
+
+    /// The rule on its inputs; each parameter sets the property of the same name.
+    public init(task: TaskKind, outputs: Int) {
+        self.task = task
+        self.outputs = outputs
+    }
+
+    /// Whether the task is binary classification.
+    public var applies: Bool { task == .classification && outputs == 1 }
+
+    public func evaluate() -> RuleEvaluation {
+        evaluation(
+            [RuleInput("task", .text(task.rawValue)), RuleInput("No", .integer(outputs))],
+            .text("sigmoid, binary_cross_entropy"), applies: applies,
+            why: applies ? "two classes: one logit" : "not binary")
+    }
+}
+
+/// ACT-OUTPUT-REGRESSION: regression gets a linear output and mean squared error (Huber is the
+/// option for outliers).
+public struct RegressionOutputRule: Rule {
+    public static let id = "ACT-OUTPUT-REGRESSION"
+    public static let title = "regression: linear output, mean squared error"
+    public static let formula = "regression: linear, mse (huber for outliers)"
+    /// The task.
+    public var task: TaskKind
+
+    /// The rule on its inputs; each parameter sets the property of the same name.
+    public init(task: TaskKind) { self.task = task }
+
+    /// Whether the task is regression.
+    public var applies: Bool { task == .regression }
+
+    public func evaluate() -> RuleEvaluation {
+        evaluation(
+            [RuleInput("task", .text(task.rawValue))], .text("linear, mse"), applies: applies,
+            why: applies ? "a real-valued target" : "not regression")
+    }
+}
+
+/// ACT-HIDDEN-DEFAULT: hidden layers start with ReLU (below ACT-HIDDEN-DEEP's depth).
+public struct DefaultHiddenActivationRule: Rule {
+    public static let id = "ACT-HIDDEN-DEFAULT"
+    public static let title = "hidden layers start with ReLU"
+    public static let formula = "hidden layers < swish threshold: relu"
+    /// Hidden layers.
+    public var layers: Int
+    /// ACT-HIDDEN-DEEP's threshold (default 6).
+    public var swishFromLayers: Int
+
+    /// The rule on its inputs; each parameter sets the property of the same name.
+    public init(layers: Int, swishFromLayers: Int) {
+        self.layers = layers
+        self.swishFromLayers = swishFromLayers
+    }
+
+    /// Whether ReLU is the choice.
+    public var applies: Bool { layers > 0 && layers < swishFromLayers }
+
+    public func evaluate() -> RuleEvaluation {
+        evaluation(
+            [
+                RuleInput("layers", .integer(layers)),
+                RuleInput("swish from", .integer(swishFromLayers)),
+            ],
+            .text("relu"), applies: applies,
+            why: layers == 0
+                ? "no hidden layer" : (applies ? "the default start" : "deep: ACT-HIDDEN-DEEP"))
+    }
+}
+
+/// ACT-HIDDEN-BETTER: if ReLU does not do well enough (dead units, DIAG-DEAD-RELU), Leaky ReLU.
+/// Recorded: the diagnostics apply it after training.
+public struct BetterHiddenActivationRule: Rule {
+    public static let id = "ACT-HIDDEN-BETTER"
+    public static let title = "if ReLU does not do well enough: Leaky ReLU"
+    public static let formula = "DIAG-DEAD-RELU after training: leaky_relu"
+
+    /// The rule; it has no inputs.
+    public init() {}
+
+    public func evaluate() -> RuleEvaluation {
+        evaluation(
+            [], .text("leaky_relu"), applies: false, why: "after training, on DIAG-DEAD-RELU")
+    }
+}
+
+/// ACT-HIDDEN-LAST-RESORT: then PReLU, then Maxout. Recorded: applied after training.
+public struct LastResortHiddenActivationRule: Rule {
+    public static let id = "ACT-HIDDEN-LAST-RESORT"
+    public static let title = "then PReLU, then Maxout"
+    public static let formula = "Leaky ReLU not enough: prelu, then maxout"
+
+    /// The rule; it has no inputs.
+    public init() {}
+
+    public func evaluate() -> RuleEvaluation {
+        evaluation([], .text("prelu, maxout"), applies: false, why: "after Leaky ReLU did not help")
+    }
+}
+
+/// ACT-HIDDEN-DEEP: Swish for really deep networks (proposed: 6 or more hidden layers,
+/// `AdvisorSettings.swishFromLayers`).
+public struct DeepHiddenActivationRule: Rule {
+    public static let id = "ACT-HIDDEN-DEEP"
+    public static let title = "Swish for really deep networks"
+    public static let formula = "hidden layers >= 6: swish"
+    /// Hidden layers.
+    public var layers: Int
+    /// The threshold (default 6).
+    public var swishFromLayers: Int
+
+    /// The rule on its inputs; each parameter sets the property of the same name.
+    public init(layers: Int, swishFromLayers: Int) {
+        self.layers = layers
+        self.swishFromLayers = swishFromLayers
+    }
+
+    /// Whether the network is deep enough for Swish.
+    public var applies: Bool { layers >= swishFromLayers }
+
+    public func evaluate() -> RuleEvaluation {
+        evaluation(
+            [
+                RuleInput("layers", .integer(layers)),
+                RuleInput("threshold", .integer(swishFromLayers)),
+            ],
+            .text("swish"), applies: applies,
+            why: applies ? "a really deep network" : "not deep enough")
+    }
+}
+
+/// ACT-RECURRENT: recurrent networks do well with tanh. Recorded only: no sequence models.
+public struct RecurrentActivationRule: Rule {
+    public static let id = "ACT-RECURRENT"
+    public static let title = "recurrent networks do well with tanh"
+    public static let formula = "recurrent layers: tanh"
+
+    /// The rule; it has no inputs.
+    public init() {}
+
+    public func evaluate() -> RuleEvaluation {
+        evaluation([], .text("tanh"), applies: false, why: "no recurrent layers in an MLP")
+    }
+}
+
+/// INIT-BY-ACTIVATION: the initialiser follows the activation after the layer.
+///
+/// He (Kaiming) normal for the ReLU family, std `gain / sqrt(fan_in)` with gain `sqrt(2)`, or
+/// `sqrt(2 / (1 + a^2))` for a leaky slope a; Glorot (Xavier) uniform for tanh, sigmoid, softmax
+/// and linear, bound `sqrt(6 / (fan_in + fan_out))`; LeCun normal for SELU, std
+/// `sqrt(1 / fan_in)`.
+public struct InitializerRule: Rule {
+    public static let id = "INIT-BY-ACTIVATION"
+    public static let title = "initialiser by activation"
+    public static let formula =
+        "ReLU family: He normal std sqrt(2/(1+a^2))/sqrt(fan_in); tanh/sigmoid/softmax/linear: "
+        + "Glorot uniform bound sqrt(6/(fan_in+fan_out)); SELU: LeCun normal std sqrt(1/fan_in)"
+    /// The activation after the dense layer.
+    public var activation: ActivationFunction
+    /// Inputs of the dense layer.
+    public var fanIn: Int
+    /// Outputs of the dense layer.
+    public var fanOut: Int
+
+    /// The rule on its inputs; each parameter sets the property of the same name.
+    public init(activation: ActivationFunction, fanIn: Int, fanOut: Int) {
+        self.activation = activation
+        self.fanIn = fanIn
+        self.fanOut = fanOut
+    }
+
+    /// The initialiser the rule picks.
+    public var initializer: Initializer { Self.initializer(for: activation) }
+
+    /// The initialiser the rule picks for an activation.
+    public static func initializer(for activation: ActivationFunction) -> Initializer {
+        if activation == .selu { return .lecunNormal }
+        return activation.isReLUFamily ? .heNormal : .glorotUniform
+    }
+
+    /// Whether an initialiser is of the family the rule asks for this activation (He normal
+    /// or uniform for ReLU, ...).
+    public static func suits(_ initializer: Initializer, _ activation: ActivationFunction) -> Bool {
+        switch self.initializer(for: activation) {
+        case .heNormal, .heUniform: [.heNormal, .heUniform].contains(initializer)
+        case .glorotNormal, .glorotUniform: [.glorotNormal, .glorotUniform].contains(initializer)
+        case .lecunNormal, .lecunUniform: [.lecunNormal, .lecunUniform].contains(initializer)
+        case .zeros: initializer == .zeros
+        }
+    }
+
+    /// He gain for the activation: `sqrt(2 / (1 + a^2))` with a the negative slope (0 for ReLU).
+    public var heGain: Double {
+        let slope: Double
+        switch activation {
+        case .leakyReLU(let a): slope = a
+        case .prelu(let a): slope = a
+        default: slope = 0
+        }
+        return (2 / (1 + slope * slope)).squareRoot()
+    }
+
+    /// The scale of the initial weights: the normal's std, or the uniform's bound.
+    public var scale: Double {
+        switch initializer {
+        case .heNormal: heGain / Double(fanIn).squareRoot()
+        case .heUniform: heGain * (3 / Double(fanIn)).squareRoot()
+        case .glorotUniform: (6 / Double(fanIn + fanOut)).squareRoot()
+        case .glorotNormal: (2 / Double(fanIn + fanOut)).squareRoot()
+        case .lecunNormal: (1 / Double(fanIn)).squareRoot()
+        case .lecunUniform: (3 / Double(fanIn)).squareRoot()
+        case .zeros: 0
+        }
+    }
+
+    public func evaluate() -> RuleEvaluation {
+        let kind = initializer == .glorotUniform ? "bound" : "std"
+        return evaluation(
+            [
+                RuleInput("activation", .text(activation.name)),
+                RuleInput("fan_in", .integer(fanIn)),
+                RuleInput("fan_out", .integer(fanOut)),
+            ], .text("\(initializer.rawValue) (\(kind) \(formatNumber(scale)))"), applies: true,
+            why: "\(initializer.rawValue) suits \(activation.name)")
+    }
+}

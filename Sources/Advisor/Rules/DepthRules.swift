@@ -1,0 +1,225 @@
+import Spec
+
+// Sizing: number of hidden layers (rulebook "Sizing: number of hidden layers"; notes: "How to
+// configure layers and neurons", "Wide vs Deep Models").
+
+/// DEPTH-LINEAR: linearly separable data needs no hidden layer.
+///
+/// Classification: separable when the linear probe's training accuracy is 100%. Regression:
+/// when the linear model's validation R² is within `margin` (proposed 0.01,
+/// `AdvisorSettings.linearR2Margin`) of a small MLP's, or above it. Unknown probe: not applied.
+public struct LinearDepthRule: Rule {
+    public static let id = "DEPTH-LINEAR"
+    public static let title = "linearly separable data: no hidden layer"
+    public static let formula =
+        "classification: linear training accuracy = 100%; regression: R2_linear >= R2_mlp - margin"
+    /// The task.
+    public var task: TaskKind
+    /// The probe's results.
+    public var probe: LinearProbe
+    /// The R² margin for regression.
+    public var margin: Double
+
+    /// The rule on its inputs; each parameter sets the property of the same name.
+    public init(task: TaskKind, probe: LinearProbe, margin: Double) {
+        self.task = task
+        self.probe = probe
+        self.margin = margin
+    }
+
+    /// Whether the data counts as linear; nil when the probe does not say.
+    public var isLinear: Bool? {
+        switch task {
+        case .classification:
+            if probe.separable { return true }
+            return probe.trainingAccuracy.map { $0 >= 1.0 }
+        case .regression:
+            guard let linear = probe.linearValidationR2, let mlp = probe.mlpValidationR2 else {
+                return nil
+            }
+            // A hair of tolerance so that exactly `margin` apart counts as within.
+            return linear >= mlp - margin - 1e-12
+        }
+    }
+
+    public func evaluate() -> RuleEvaluation {
+        var inputs: [RuleInput] = []
+        switch task {
+        case .classification:
+            inputs.append(
+                RuleInput(
+                    "train_acc", probe.trainingAccuracy.map { .number($0) } ?? .text("unknown")))
+            inputs.append(RuleInput("separable", .flag(probe.separable)))
+        case .regression:
+            inputs.append(
+                RuleInput(
+                    "R2_linear", probe.linearValidationR2.map { .number($0) } ?? .text("unknown")))
+            inputs.append(
+                RuleInput("R2_mlp", probe.mlpValidationR2.map { .number($0) } ?? .text("unknown")))
+            inputs.append(RuleInput("margin", .number(margin)))
+        }
+        let linear = isLinear
+        let why: String
+        switch linear {
+        case .some(true):
+            why =
+                task == .classification
+                ? "the training split is linearly separable: no hidden layer"
+                : "a linear model does as well as a small MLP: no hidden layer"
+        case .some(false):
+            why =
+                task == .classification
+                ? "not linearly separable: hidden layers needed"
+                : "a small MLP beats the linear model by more than the margin"
+        case .none:
+            why = "the probe does not tell (not measured): hidden layers by DEPTH-LOW/HIGH"
+        }
+        return evaluation(
+            inputs, linear.map { .flag($0) } ?? .text("unknown"), applies: linear == true, why: why)
+    }
+}
+
+/// DEPTH-LOW: fewer dimensions (proposed: `Ni <= 32`, `AdvisorSettings.depthHighInputs`):
+/// 1 to 2 hidden layers.
+///
+/// The advisor takes 2 only when the data affords two tapered layers even at the conservative
+/// capacity (alpha 10): `Ns / (10 * (Ni + No)) >= Nh[0] + Nh[1]`; otherwise 1.
+public struct LowDepthRule: Rule {
+    public static let id = "DEPTH-LOW"
+    public static let title = "fewer dimensions: 1 to 2 hidden layers"
+    public static let formula =
+        "Ni <= threshold: 2 layers if Ns / (10 * (Ni + No)) >= Nh[0] + Nh[1], else 1"
+    /// `Ni`.
+    public var inputs: Int
+    /// The threshold (default 32).
+    public var threshold: Int
+    /// SIZE-CAPACITY's total at alpha 10.
+    public var conservativeCapacity: Double
+    /// The total width of two tapered layers.
+    public var twoLayerWidth: Int
+
+    /// The rule on its inputs; each parameter sets the property of the same name.
+    public init(inputs: Int, threshold: Int, conservativeCapacity: Double, twoLayerWidth: Int) {
+        self.inputs = inputs
+        self.threshold = threshold
+        self.conservativeCapacity = conservativeCapacity
+        self.twoLayerWidth = twoLayerWidth
+    }
+
+    /// Whether the data has few dimensions.
+    public var applies: Bool { inputs <= threshold }
+    /// The number of hidden layers this rule gives (1 or 2).
+    public var layers: Int { conservativeCapacity >= Double(twoLayerWidth) ? 2 : 1 }
+
+    public func evaluate() -> RuleEvaluation {
+        evaluation(
+            [
+                RuleInput("Ni", .integer(inputs)), RuleInput("threshold", .integer(threshold)),
+                RuleInput("cap@10", .number(conservativeCapacity)),
+                RuleInput("Nh[0]+Nh[1]", .integer(twoLayerWidth)),
+            ], .integer(layers), applies: applies,
+            why: applies
+                ? (layers == 2
+                    ? "few inputs; the data affords two layers even at alpha 10"
+                    : "few inputs; too few rows for a second layer at alpha 10")
+                : "Ni above the threshold: DEPTH-HIGH")
+    }
+}
+
+/// DEPTH-HIGH: many dimensions (proposed: `Ni > 32`): 3 hidden layers up to 128 inputs, 4 up
+/// to 512, 5 beyond (`AdvisorSettings.depthThreeLayersUpTo`, `depthFourLayersUpTo`).
+public struct HighDepthRule: Rule {
+    public static let id = "DEPTH-HIGH"
+    public static let title = "many dimensions: 3 to 5 hidden layers"
+    public static let formula = "Ni > 32: 3 layers if Ni <= 128, 4 if Ni <= 512, else 5"
+    /// `Ni`.
+    public var inputs: Int
+    /// Inputs above this are "many" (default 32).
+    public var threshold: Int
+    /// 3 layers up to this (default 128).
+    public var threeUpTo: Int
+    /// 4 layers up to this (default 512).
+    public var fourUpTo: Int
+
+    /// The rule on its inputs; each parameter sets the property of the same name.
+    public init(inputs: Int, threshold: Int, threeUpTo: Int, fourUpTo: Int) {
+        self.inputs = inputs
+        self.threshold = threshold
+        self.threeUpTo = threeUpTo
+        self.fourUpTo = fourUpTo
+    }
+
+    /// Whether the data has many dimensions.
+    public var applies: Bool { inputs > threshold }
+    /// The number of hidden layers this rule gives.
+    public var layers: Int { inputs <= threeUpTo ? 3 : (inputs <= fourUpTo ? 4 : 5) }
+
+    public func evaluate() -> RuleEvaluation {
+        evaluation(
+            [
+                RuleInput("Ni", .integer(inputs)), RuleInput("threshold", .integer(threshold)),
+                RuleInput("3 up to", .integer(threeUpTo)), RuleInput("4 up to", .integer(fourUpTo)),
+            ], .integer(layers), applies: applies,
+            why: applies ? "many inputs" : "Ni at or below the threshold: DEPTH-LOW")
+    }
+}
+
+/// DEPTH-WIDE-VS-DEEP: very wide shallow networks memorise; prefer adding a layer to widening
+/// past SIZE-BOUNDS.
+///
+/// Applies when the median width reaches `2 * Ni` while SIZE-BOUNDS can hold (`No < 2 * Ni`):
+/// then the width is cut and a second layer added if the capacity affords it. (With the three
+/// width rules this cannot happen: their median is at most `(Ni + No) / 2 < 1.5 * Ni`; the rule
+/// matters for a user's widths, which get its advice in the SIZE-BOUNDS warning.) When
+/// `No >= 2 * Ni` the output itself is past the bound and another layer would not help.
+public struct WideVersusDeepRule: Rule {
+    public static let id = "DEPTH-WIDE-VS-DEEP"
+    public static let title = "prefer adding a layer to widening past SIZE-BOUNDS"
+    public static let formula =
+        "Nh_median >= 2 * Ni > No and capacity >= Nh[0] + Nh[1]: cut the width, add a layer"
+    /// The median width before clamping.
+    public var desiredWidth: Int
+    /// `Ni`.
+    public var inputs: Int
+    /// `No`.
+    public var outputs: Int
+    /// SIZE-CAPACITY's total (units).
+    public var capacity: Int
+    /// The total width of two tapered layers.
+    public var twoLayerWidth: Int
+
+    /// The rule on its inputs; each parameter sets the property of the same name.
+    public init(desiredWidth: Int, inputs: Int, outputs: Int, capacity: Int, twoLayerWidth: Int) {
+        self.desiredWidth = desiredWidth
+        self.inputs = inputs
+        self.outputs = outputs
+        self.capacity = capacity
+        self.twoLayerWidth = twoLayerWidth
+    }
+
+    /// Whether the width wanted to pass SIZE-BOUNDS and was cut.
+    public var widthCut: Bool { desiredWidth >= 2 * inputs && outputs < 2 * inputs }
+    /// Whether to add a layer instead of widening.
+    public var addsLayer: Bool { widthCut && capacity >= twoLayerWidth }
+
+    public func evaluate() -> RuleEvaluation {
+        let why: String
+        if widthCut {
+            why =
+                addsLayer
+                ? "width cut by SIZE-BOUNDS: a second layer instead"
+                : "width cut by SIZE-BOUNDS; capacity too small for another layer"
+        } else if outputs >= 2 * inputs {
+            why = "No >= 2 * Ni: the output is past the bound; another layer would not help"
+        } else {
+            why = "the width stays under 2 * Ni"
+        }
+        return evaluation(
+            [
+                RuleInput("Nh_median", .integer(desiredWidth)),
+                RuleInput("2*Ni", .integer(2 * inputs)),
+                RuleInput("No", .integer(outputs)), RuleInput("capacity", .integer(capacity)),
+                RuleInput("Nh[0]+Nh[1]", .integer(twoLayerWidth)),
+            ], .flag(addsLayer), applies: widthCut, why: why)
+    }
+}

@@ -1,0 +1,233 @@
+import Foundation
+
+// Sizing: neurons per hidden layer (rulebook "Sizing: neurons per hidden layer"; notes: "How to
+// configure layers and neurons").
+
+/// SIZE-GEOMETRIC: the geometric mean of input and output width, `Nh = sqrt(Ni * No)`.
+public struct GeometricWidthRule: Rule {
+    public static let id = "SIZE-GEOMETRIC"
+    public static let title = "geometric mean of input and output"
+    public static let formula = "Nh = sqrt(Ni * No)"
+    /// `Ni`, the encoded input width.
+    public var inputs: Int
+    /// `No`, the output width.
+    public var outputs: Int
+
+    /// The rule on its inputs; each parameter sets the property of the same name.
+    public init(inputs: Int, outputs: Int) {
+        self.inputs = inputs
+        self.outputs = outputs
+    }
+
+    /// The real-valued width.
+    public var width: Double { (Double(inputs) * Double(outputs)).squareRoot() }
+
+    public func evaluate() -> RuleEvaluation {
+        evaluation(
+            [RuleInput("Ni", .integer(inputs)), RuleInput("No", .integer(outputs))],
+            .number(width), applies: true, why: "per-layer width candidate")
+    }
+}
+
+/// SIZE-CAPACITY: the total hidden neurons the sample count supports,
+/// `Nh = Ns / (alpha * (Ni + No))`; alpha 2 is the upper bound, 10 the conservative value.
+public struct CapacityRule: Rule {
+    public static let id = "SIZE-CAPACITY"
+    public static let title = "capacity bound from the sample count (total hidden neurons)"
+    public static let formula = "Nh = Ns / (alpha * (Ni + No))"
+    /// The alpha the rulebook calls conservative.
+    public static let conservativeAlpha = 10.0
+    /// `Ns`, training rows.
+    public var rows: Int
+    /// `Ni`.
+    public var inputs: Int
+    /// `No`.
+    public var outputs: Int
+    /// alpha, 2...10 (`AdvisorSettings.capacityAlpha`, default 2).
+    public var alpha: Double
+
+    /// The rule on its inputs; each parameter sets the property of the same name.
+    public init(rows: Int, inputs: Int, outputs: Int, alpha: Double) {
+        self.rows = rows
+        self.inputs = inputs
+        self.outputs = outputs
+        self.alpha = alpha
+    }
+
+    /// The real-valued bound on total hidden neurons.
+    public var totalHidden: Double { Double(rows) / (alpha * Double(inputs + outputs)) }
+
+    /// The bound as a whole number of neurons (rounded down: a bound is not exceeded).
+    public var totalHiddenUnits: Int { Int(totalHidden.rounded(.down)) }
+
+    public func evaluate() -> RuleEvaluation {
+        evaluation(
+            [
+                RuleInput("Ns", .integer(rows)), RuleInput("alpha", .number(alpha)),
+                RuleInput("Ni", .integer(inputs)), RuleInput("No", .integer(outputs)),
+            ], .number(totalHidden), applies: true,
+            why: "bound on the total hidden neurons across layers")
+    }
+}
+
+/// SIZE-TWO-THIRDS: two thirds of the input width plus the output width, `Nh = 2/3 * Ni + No`.
+public struct TwoThirdsWidthRule: Rule {
+    public static let id = "SIZE-TWO-THIRDS"
+    public static let title = "two thirds of input plus output"
+    public static let formula = "Nh = 2/3 * Ni + No"
+    /// `Ni`.
+    public var inputs: Int
+    /// `No`.
+    public var outputs: Int
+
+    /// The rule on its inputs; each parameter sets the property of the same name.
+    public init(inputs: Int, outputs: Int) {
+        self.inputs = inputs
+        self.outputs = outputs
+    }
+
+    /// The real-valued width.
+    public var width: Double { 2.0 / 3.0 * Double(inputs) + Double(outputs) }
+
+    public func evaluate() -> RuleEvaluation {
+        evaluation(
+            [RuleInput("Ni", .integer(inputs)), RuleInput("No", .integer(outputs))],
+            .number(width), applies: true, why: "per-layer width candidate")
+    }
+}
+
+/// SIZE-MEAN: the mean of input and output width, `Nh = (Ni + No) / 2`.
+public struct MeanWidthRule: Rule {
+    public static let id = "SIZE-MEAN"
+    public static let title = "between input and output size: their mean"
+    public static let formula = "Nh = (Ni + No) / 2"
+    /// `Ni`.
+    public var inputs: Int
+    /// `No`.
+    public var outputs: Int
+
+    /// The rule on its inputs; each parameter sets the property of the same name.
+    public init(inputs: Int, outputs: Int) {
+        self.inputs = inputs
+        self.outputs = outputs
+    }
+
+    /// The real-valued width.
+    public var width: Double { Double(inputs + outputs) / 2 }
+
+    public func evaluate() -> RuleEvaluation {
+        evaluation(
+            [RuleInput("Ni", .integer(inputs)), RuleInput("No", .integer(outputs))],
+            .number(width), applies: true, why: "per-layer width candidate")
+    }
+}
+
+/// SIZE-BOUNDS: a hidden width lies between the output width and twice the input width,
+/// `No <= Nh < 2 * Ni`.
+///
+/// When the range is empty (`No >= 2 * Ni`, e.g. one input and three classes) the lower bound
+/// wins: a hidden layer narrower than the output would lose information the output needs.
+public struct WidthBoundsRule: Rule {
+    public static let id = "SIZE-BOUNDS"
+    public static let title = "between output and input size, under twice the input"
+    public static let formula = "No <= Nh < 2 * Ni"
+    /// `Ni`.
+    public var inputs: Int
+    /// `No`.
+    public var outputs: Int
+
+    /// The rule on its inputs; each parameter sets the property of the same name.
+    public init(inputs: Int, outputs: Int) {
+        self.inputs = inputs
+        self.outputs = outputs
+    }
+
+    /// The smallest admitted width, `No` (at least 1).
+    public var lowest: Int { max(1, outputs) }
+    /// The largest admitted width, `2 * Ni - 1`, but never below `lowest`.
+    public var highest: Int { max(lowest, 2 * inputs - 1) }
+    /// Whether `No <= Nh < 2 * Ni` can hold at all.
+    public var isSatisfiable: Bool { outputs < 2 * inputs }
+
+    /// Whether a width keeps the rule.
+    public func admits(_ width: Int) -> Bool { width >= outputs && width < 2 * inputs }
+
+    /// The width clamped into the bounds (to `No` when the range is empty).
+    public func clamp(_ width: Int) -> Int { min(max(width, lowest), highest) }
+
+    public func evaluate() -> RuleEvaluation {
+        let range =
+            isSatisfiable
+            ? "[\(lowest), \(2 * inputs))" : "[\(lowest), \(lowest)] (empty range: No wins)"
+        return evaluation(
+            [RuleInput("Ni", .integer(inputs)), RuleInput("No", .integer(outputs))],
+            .text(range), applies: true, why: "clamps each hidden width")
+    }
+}
+
+/// SIZE-TAPER: widths decrease layer after layer. The advisor halves the width at each
+/// further layer, never below the floor (`No`): `Nh[k] = max(floor, round(Nh[0] / 2^k))`.
+public struct TaperRule: Rule {
+    public static let id = "SIZE-TAPER"
+    public static let title = "widths decrease layer after layer"
+    public static let formula = "Nh[k] = max(No, round(Nh[0] / 2^k)), each <= the one before"
+    /// The first hidden layer's width.
+    public var firstWidth: Int
+    /// Number of hidden layers.
+    public var layers: Int
+    /// The smallest width a later layer may get (`No`, at least 1).
+    public var floor: Int
+
+    /// The rule on its inputs; each parameter sets the property of the same name.
+    public init(firstWidth: Int, layers: Int, floor: Int) {
+        self.firstWidth = firstWidth
+        self.layers = layers
+        self.floor = floor
+    }
+
+    /// The tapered widths, one per layer.
+    public var widths: [Int] {
+        guard layers > 0 else { return [] }
+        var result = [max(1, firstWidth)]
+        for layer in 1..<layers {
+            let halved = roundedWidth(Double(firstWidth) / pow(2, Double(layer)))
+            result.append(min(result[layer - 1], max(max(1, floor), halved)))
+        }
+        return result
+    }
+
+    /// Whether a list of widths keeps the rule (no layer wider than the one before).
+    public static func isTapered(_ widths: [Int]) -> Bool {
+        zip(widths, widths.dropFirst()).allSatisfy { $0 >= $1 }
+    }
+
+    public func evaluate() -> RuleEvaluation {
+        evaluation(
+            [
+                RuleInput("Nh[0]", .integer(firstWidth)), RuleInput("layers", .integer(layers)),
+                RuleInput("No", .integer(floor)),
+            ], .text(widths.map(String.init).joined(separator: ", ")), applies: layers > 1,
+            why: layers > 1 ? "later layers halve the width" : "one layer or none: nothing to taper"
+        )
+    }
+}
+
+/// SIZE-PRUNE: after training, a unit whose incoming and outgoing weight norms are below a
+/// fraction (proposed: 1%, `AdvisorSettings.pruneFraction`) of its layer's median is dead;
+/// the diagnostics suggest the smaller width. Recorded here, applied after training.
+public struct PruneRule: Rule {
+    public static let id = "SIZE-PRUNE"
+    public static let title = "after training, units whose weights are all near zero can go"
+    public static let formula = "dead unit: |w_in| and |w_out| < fraction * median of its layer"
+    /// The fraction of the layer's median norm.
+    public var fraction: Double
+
+    /// The rule on its inputs; each parameter sets the property of the same name.
+    public init(fraction: Double) { self.fraction = fraction }
+
+    public func evaluate() -> RuleEvaluation {
+        evaluation(
+            [RuleInput("fraction", .number(fraction))], .text("after training"),
+            applies: false, why: "applied by the diagnostics after training")
+    }
+}

@@ -1,0 +1,254 @@
+import Foundation
+import Spec
+
+/// Turns a spec and a data summary into a complete, explained network design (rulebook).
+///
+/// The combination policy is `CombinationPolicy.text` (printed by `layerwise recommend
+/// --policy`); in short: DEPTH-LINEAR or a capacity below a useful width gives no hidden layer;
+/// otherwise DEPTH-LOW / DEPTH-HIGH give the depth, the median of SIZE-GEOMETRIC,
+/// SIZE-TWO-THIRDS and SIZE-MEAN clamped to SIZE-BOUNDS gives the first width, SIZE-TAPER
+/// halves it layer after layer, and SIZE-CAPACITY caps the total. The user's fixed choices win
+/// and break rules only with a warning.
+public enum SizingAdvisor {
+    /// The template named in the complete config when the spec leaves `model.template` auto.
+    public static let defaultTemplate = "mlp"
+    /// The smallest hidden width worth a layer: one ReLU unit is only a hinge and dies easily.
+    public static let minimumUsefulWidth = 2
+    /// Batch normalisation's momentum (PyTorch's default 0.1).
+    public static let batchNormMomentum = 0.1
+    /// Batch normalisation's epsilon (PyTorch's default 1e-5).
+    public static let batchNormEpsilon = 1e-5
+
+    /// Designs the network for `data` under the choices fixed in `spec`.
+    /// - Parameters:
+    ///   - spec: the user's spec; its fixed settings win, `auto` ones are decided by the rules,
+    ///     `spec.advisor` holds the proposed thresholds, `spec.locations` places the warnings.
+    ///   - data: the data summary (Ns, Ni, No, task, classes, linear probe).
+    /// - Returns: the complete config with the evaluations, reasons and warnings behind it.
+    /// - Throws: `AdvisorError.invalidData` for counts below 1, `AdvisorError.invalidSpec` for
+    ///   an explicit layer list whose output is not `No` wide or widths that contradict
+    ///   `model.hidden_layers`.
+    public static func recommend(spec: NetworkSpec, data: DataSummary) throws(AdvisorError)
+        -> Recommendation
+    {
+        var design = DesignSession(spec: spec, data: data)
+        return try design.run()
+    }
+}
+
+/// The hidden part of a design, however it was decided.
+struct HiddenDesign {
+    var widths: [Int]
+    var activation: ActivationFunction
+    var batchNorm: Bool
+    var placement: BatchNormPlacement
+    var dropout: Double
+    var initializer: Initializer
+    var maxNorm: Double?
+}
+
+/// One advisor run: the state that builds the recommendation.
+struct DesignSession {
+    let spec: NetworkSpec
+    let data: DataSummary
+    let settings: AdvisorSettings
+    var warnings: [AdvisorWarning] = []
+    var choices: [Choice] = []
+    var sizing: [RuleEvaluation] = []
+    var evaluations: [RuleEvaluation] = []
+    /// Rule and reason of each hidden width, for the `dense.units` annotations.
+    var widthReasons: [(rule: String?, why: String)] = []
+    /// Whether the spec listed the layers itself.
+    var explicitLayers = false
+
+    init(spec: NetworkSpec, data: DataSummary) {
+        self.spec = spec
+        self.data = data
+        self.settings = spec.advisor
+    }
+
+    var ni: Int { data.inputs }
+    var no: Int { data.outputs }
+    var ns: Int { data.trainingRows }
+    var task: TaskKind { data.task }
+
+    // MARK: Recording
+
+    /// The location of `keyPath`, or of its nearest written parent.
+    func location(of keyPath: String) -> SourceLocation? {
+        var path = Substring(keyPath)
+        while true {
+            if let found = spec.location(of: String(path)) { return found }
+            guard let cut = path.lastIndex(where: { $0 == "." || $0 == "[" }) else { return nil }
+            path = path[..<cut]
+        }
+    }
+
+    mutating func warn(_ ruleID: String, _ keyPath: String, _ message: String) {
+        warnings.append(
+            AdvisorWarning(
+                ruleID: ruleID, keyPath: keyPath, message: message, location: location(of: keyPath))
+        )
+    }
+
+    mutating func choose(
+        _ keyPath: String, _ value: String, _ source: ChoiceSource, _ ruleID: String? = nil,
+        _ why: String
+    ) {
+        choices.append(
+            Choice(keyPath: keyPath, value: value, source: source, ruleID: ruleID, why: why))
+    }
+
+    /// Records a setting: "set in spec" when the user fixed it, else the rule's reason.
+    mutating func chooseSetting(
+        _ keyPath: String, _ value: String, fixed: Bool, _ ruleID: String?, _ why: String,
+        source: ChoiceSource = .rule
+    ) {
+        if fixed {
+            choose(keyPath, value, .spec, nil, "set in spec")
+        } else {
+            choose(keyPath, value, ruleID == nil ? source : .rule, ruleID, why)
+        }
+    }
+
+    // MARK: The run
+
+    mutating func run() throws(AdvisorError) -> Recommendation {
+        guard ni >= 1 else {
+            throw .invalidData("Ni (inputs) is \(ni); at least 1 input is needed")
+        }
+        guard no >= 1 else {
+            throw .invalidData("No (outputs) is \(no); at least 1 output is needed")
+        }
+        guard ns >= 1 else {
+            throw .invalidData("Ns (training rows) is \(ns); no rows to train on")
+        }
+        if let fixedTask = spec.task.value, fixedTask != task {
+            throw .invalidData(
+                "the spec fixes task \(fixedTask.rawValue) but the data summary is \(task.rawValue)"
+            )
+        }
+        if task == .classification, !data.classCounts.isEmpty {
+            let classes = data.classCounts.count
+            guard classes >= 2 else {
+                throw .invalidData("the target has one class only: nothing to classify")
+            }
+            let expected = classes > 2 ? classes : 1
+            guard no == expected else {
+                throw .invalidData(
+                    "\(classes) classes need No = \(expected) outputs, the summary says \(no)")
+            }
+        }
+        guard settings.capacityAlpha > 0 else {
+            throw .invalidSpec(
+                keyPath: "advisor.capacity_alpha",
+                message: "capacity_alpha must be above 0 (the rulebook uses 2 to 10)",
+                location: location(of: "advisor.capacity_alpha"))
+        }
+
+        var config = spec
+        config.task = .fixed(task)
+        let outputActivation = outputActivationChoice()
+        let hidden: HiddenDesign
+        let layers: [LayerConfig]
+        if let explicit = spec.model.layers {
+            (hidden, layers) = try explicitDesign(explicit, outputActivation: outputActivation)
+        } else {
+            hidden = try ruleDesign()
+            layers = Self.layers(for: hidden, outputs: no, outputActivation: outputActivation)
+        }
+        let parameters = Self.parameterCount(layers, inputs: ni)
+        evaluations += initializerEvaluations(layers)
+
+        config.model.layers = layers
+        config.model.template = .fixed(spec.model.template.value ?? SizingAdvisor.defaultTemplate)
+        config.model.hiddenLayers = .fixed(hidden.widths.count)
+        config.model.neurons = .fixed(.widths(hidden.widths))
+        config.model.activation = .fixed(hidden.activation)
+        config.model.batchNorm = .fixed(hidden.batchNorm)
+        config.model.dropout = .fixed(hidden.dropout)
+        config.model.initializer = .fixed(hidden.initializer)
+
+        config.training = trainingDesign(hidden: hidden, layers: layers)
+        config.data.split.stratify = .fixed(
+            spec.data.split.stratify.value ?? (task == .classification))
+
+        choices = orderedChoices(config: config, hidden: hidden, layers: layers)
+        let widths = hidden.widths
+        let diagram =
+            ([ni] + widths + [no]).map(String.init).joined(separator: " -> ")
+            + " (\(outputActivation.name))"
+        return Recommendation(
+            data: data, config: config, sizing: sizing, evaluations: evaluations, choices: choices,
+            warnings: warnings, parameterCount: parameters, diagram: diagram, hiddenWidths: widths)
+    }
+
+    /// INIT-BY-ACTIVATION for every dense layer: the activation after it and its fans.
+    func initializerEvaluations(_ layers: [LayerConfig]) -> [RuleEvaluation] {
+        var fanIn = ni
+        var result: [RuleEvaluation] = []
+        for (index, layer) in layers.enumerated() {
+            guard case .dense(let dense) = layer else { continue }
+            var evaluation = InitializerRule(
+                activation: activationAfter(index, in: layers), fanIn: fanIn, fanOut: dense.units
+            ).evaluate()
+            evaluation.why = "model.layers[\(index)]: " + evaluation.why
+            result.append(evaluation)
+            fanIn = dense.units
+        }
+        return result
+    }
+
+    // MARK: Output (ACT-OUTPUT-*)
+
+    /// The output activation by task, with ACT-OUTPUT-* evaluated and a fixed loss checked.
+    mutating func outputActivationChoice() -> ActivationFunction {
+        let multi = MulticlassOutputRule(task: task, outputs: no)
+        let binary = BinaryOutputRule(task: task, outputs: no)
+        let regression = RegressionOutputRule(task: task)
+        evaluations += [multi.evaluate(), binary.evaluate(), regression.evaluate()]
+        if let loss = spec.training.loss.value {
+            let fits: Bool
+            switch loss {
+            case .crossEntropy: fits = multi.applies
+            case .binaryCrossEntropy: fits = binary.applies
+            case .mse, .mae, .huber: fits = regression.applies
+            }
+            if !fits {
+                let rule =
+                    multi.applies
+                    ? MulticlassOutputRule.id
+                    : (binary.applies ? BinaryOutputRule.id : RegressionOutputRule.id)
+                warn(
+                    rule, "training.loss",
+                    "loss \(loss.name) does not fit \(taskDescription): the rule asks for "
+                        + "\(rulebookLoss.name)"
+                )
+            }
+        }
+        if multi.applies { return .softmax }
+        return binary.applies ? .sigmoid : .linear
+    }
+
+    var taskDescription: String {
+        switch task {
+        case .classification:
+            no > 1 ? "multiclass classification (\(no) classes)" : "binary classification"
+        case .regression: "regression"
+        }
+    }
+
+    var rulebookLoss: LossFunction {
+        switch task {
+        case .classification: no > 1 ? .crossEntropy : .binaryCrossEntropy
+        case .regression: .mse
+        }
+    }
+
+    var outputRuleID: String {
+        switch task {
+        case .classification: no > 1 ? MulticlassOutputRule.id : BinaryOutputRule.id
+        case .regression: RegressionOutputRule.id
+        }
+    }
+}

@@ -1,0 +1,139 @@
+/// The recommendation as a report for a person: data summary, sizing-rule table, network
+/// diagram and parameter count, every other choice with its rule and why, warnings.
+public enum TextReport {
+    /// Renders the report.
+    /// - Parameters:
+    ///   - recommendation: what `SizingAdvisor.recommend` returned.
+    ///   - colour: ANSI colours (headings, applied rules, warnings); default false. The CLI
+    ///     turns it on for a TTY only.
+    /// - Returns: the report; columns aligned by visible width, lines end in "\n".
+    public static func render(_ recommendation: Recommendation, colour: Bool = false) -> String {
+        let style = Style(enabled: colour)
+        var out: [String] = []
+        let data = recommendation.data
+        out.append(style.heading("Data"))
+        var summary =
+            "  \(data.task.rawValue): Ns = \(data.trainingRows) training rows, Ni = "
+            + "\(data.inputs) inputs, No = \(data.outputs) output\(data.outputs == 1 ? "" : "s")"
+        if data.task == .classification, !data.classCounts.isEmpty {
+            summary += ", \(data.classCounts.count) classes"
+        }
+        out.append(summary)
+        var details: [String] = []
+        if data.oneHotInputs > 0 {
+            details.append("\(data.numericInputs) numeric + \(data.oneHotInputs) one-hot inputs")
+        }
+        if data.hasMissingValues { details.append("missing values present") }
+        let probe = data.linearProbe
+        if let accuracy = probe.trainingAccuracy {
+            details.append(
+                "linear probe training accuracy "
+                    + "\(formatNumber(accuracy))\(probe.separable ? " (separable)" : "")"
+            )
+        }
+        if let r2 = probe.linearValidationR2 {
+            details.append("linear validation R2 \(formatNumber(r2))")
+        }
+        if let r2 = probe.mlpValidationR2 {
+            details.append("small-MLP validation R2 \(formatNumber(r2))")
+        }
+        if !details.isEmpty { out.append("  " + details.joined(separator: "; ")) }
+
+        out.append("")
+        out.append(style.heading("Sizing rules"))
+        let sizingRows = recommendation.sizing.map { evaluation in
+            [
+                evaluation.id, evaluation.formula, evaluation.inputsText,
+                evaluation.result.description,
+                evaluation.applies ? "yes" : "no", evaluation.why,
+            ]
+        }
+        out += table(
+            header: ["rule", "formula", "inputs", "value", "applied", "why"], rows: sizingRows,
+            style: style, highlight: { $0[4] == "yes" })
+
+        out.append("")
+        out.append(style.heading("Network"))
+        out.append(
+            "  \(style.bold(recommendation.diagram))   \(recommendation.parameterCount) parameters")
+
+        out.append("")
+        out.append(style.heading("Choices"))
+        let shown = recommendation.choices.filter { choice in
+            !(choice.keyPath.hasPrefix("data.") || choice.keyPath.hasPrefix("advisor.")
+                || choice.keyPath == "version" || choice.keyPath == "name")
+                || choice.source == .spec
+        }
+        out += table(
+            header: ["key", "value", "rule", "why"],
+            rows: shown.map { [$0.keyPath, $0.value, $0.label, $0.why] }, style: style,
+            highlight: { _ in false })
+
+        out.append("")
+        if recommendation.warnings.isEmpty {
+            out.append(style.heading("Warnings") + "  none")
+        } else {
+            out.append(style.heading("Warnings (\(recommendation.warnings.count))"))
+            for warning in recommendation.warnings {
+                out.append("  " + style.warning(warning.description))
+            }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// Rows with each column padded to its widest cell (two spaces between columns); the
+    /// header is underlined with dashes.
+    static func table(
+        header: [String], rows: [[String]], style: Style, highlight: ([String]) -> Bool
+    ) -> [String] {
+        var widths = header.map(\.count)
+        for row in rows {
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            let padded = cells.enumerated().map { index, cell in
+                index == cells.count - 1
+                    ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
+            }
+            return "  " + padded.joined(separator: "  ")
+        }
+        var lines = [
+            style.dim(line(header)),
+            style.dim(line(widths.map { String(repeating: "-", count: $0) })),
+        ]
+        for row in rows {
+            let text = line(row)
+            lines.append(highlight(row) ? style.applied(text) : text)
+        }
+        return lines.map { $0.trailingSpacesTrimmed }
+    }
+
+    /// ANSI styling, or none.
+    struct Style {
+        var enabled: Bool
+        func wrap(_ text: String, _ code: String) -> String {
+            enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+        }
+        func heading(_ text: String) -> String { wrap(text, "1;4") }
+        func bold(_ text: String) -> String { wrap(text, "1") }
+        func dim(_ text: String) -> String { wrap(text, "2") }
+        func applied(_ text: String) -> String { wrap(text, "32") }
+        func warning(_ text: String) -> String { wrap(text, "33") }
+    }
+}
+
+extension String {
+    var trailingSpacesTrimmed: String {
+        var text = self
+        while text.hasSuffix(" ") { text.removeLast() }
+        return text
+    }
+}
+
+/// The explanation of one rule, for `layerwise recommend --explain RULE-ID`.
+/// - Parameter ruleID: a rulebook ID (any case).
+/// - Returns: the rule's full text, formula and source.
+/// - Throws: `AdvisorError.unknownRule` with a did-you-mean.
+public func explain(ruleID: String) throws(AdvisorError) -> String {
+    try RuleCatalog.explain(ruleID: ruleID).rendered
+}
