@@ -13,41 +13,14 @@ extension AdvisorSettings {
         public var ruleID: String
     }
 
-    /// Every threshold with its key, value, default and rule, in declaration order.
+    /// Every threshold with its key, value, default and rule, in declaration order (from
+    /// `AdvisorSettings.thresholds`, the one list of them).
     public var entries: [Entry] {
-        let defaults = AdvisorSettings()
-        func entry(_ key: String, _ path: KeyPath<AdvisorSettings, Double>, _ rule: String) -> Entry
-        {
+        AdvisorSettings.thresholds.map { threshold in
             Entry(
-                key: key, value: self[keyPath: path], defaultValue: defaults[keyPath: path],
-                ruleID: rule)
+                key: threshold.key, value: threshold.value(in: self),
+                defaultValue: threshold.defaultValue, ruleID: threshold.ruleID)
         }
-        func entry(_ key: String, _ path: KeyPath<AdvisorSettings, Int>, _ rule: String) -> Entry {
-            Entry(
-                key: key, value: Double(self[keyPath: path]),
-                defaultValue: Double(defaults[keyPath: path]), ruleID: rule)
-        }
-        return [
-            entry("capacity_alpha", \.capacityAlpha, CapacityRule.id),
-            entry("depth_high_inputs", \.depthHighInputs, HighDepthRule.id),
-            entry("depth_three_layers_up_to", \.depthThreeLayersUpTo, HighDepthRule.id),
-            entry("depth_four_layers_up_to", \.depthFourLayersUpTo, HighDepthRule.id),
-            entry("linear_r2_margin", \.linearR2Margin, LinearDepthRule.id),
-            entry("swish_from_layers", \.swishFromLayers, DeepHiddenActivationRule.id),
-            entry("batch_norm_from_layers", \.batchNormFromLayers, DeepBatchNormRule.id),
-            entry("small_data_rows", \.smallDataRows, SmallDataBatchRule.id),
-            entry("batch_256_rows", \.batch256Rows, LargeDataBatchRule.id),
-            entry("batch_512_rows", \.batch512Rows, LargeDataBatchRule.id),
-            entry("minimum_batch", \.minimumBatch, MinimumBatchRule.id),
-            entry("batch_memory_mib", \.batchMemoryMiB, MemoryBatchRule.id),
-            entry("target_steps", \.targetSteps, EpochsRule.id),
-            entry("minimum_epochs", \.minimumEpochs, EpochsRule.id),
-            entry("maximum_epochs", \.maximumEpochs, EpochsRule.id),
-            entry("dropout_parameter_ratio", \.dropoutParameterRatio, DropoutRule.id),
-            entry("early_stopping_patience", \.earlyStoppingPatience, EarlyStoppingRule.id),
-            entry("early_stopping_min_delta", \.earlyStoppingMinDelta, EarlyStoppingRule.id),
-            entry("prune_fraction", \.pruneFraction, PruneRule.id),
-        ]
     }
 }
 

@@ -386,32 +386,11 @@ private struct Builder {
 enum AdvisorSettingKeys {
     /// Each threshold's key and YAML text where it differs from `AdvisorSettings()`.
     static func differences(_ settings: AdvisorSettings) -> [(key: String, text: String)] {
-        let defaults = AdvisorSettings()
-        var result: [(key: String, text: String)] = []
-        func check<T: Equatable>(_ key: String, _ path: KeyPath<AdvisorSettings, T>, _ text: (T) -> String) {
-            if settings[keyPath: path] != defaults[keyPath: path] { result.append((key, text(settings[keyPath: path]))) }
+        AdvisorSettings.thresholds.filter { $0.isOverridden(in: settings) }.map { threshold in
+            switch threshold.property {
+            case .integer(let path): (threshold.key, YAMLScalar.integer(settings[keyPath: path]))
+            case .number(let path): (threshold.key, YAMLScalar.float(settings[keyPath: path]))
+            }
         }
-        let f = YAMLScalar.float
-        let i: (Int) -> String = YAMLScalar.integer
-        check("capacity_alpha", \.capacityAlpha, f)
-        check("depth_high_inputs", \.depthHighInputs, i)
-        check("depth_three_layers_up_to", \.depthThreeLayersUpTo, i)
-        check("depth_four_layers_up_to", \.depthFourLayersUpTo, i)
-        check("linear_r2_margin", \.linearR2Margin, f)
-        check("swish_from_layers", \.swishFromLayers, i)
-        check("batch_norm_from_layers", \.batchNormFromLayers, i)
-        check("small_data_rows", \.smallDataRows, i)
-        check("batch256_rows", \.batch256Rows, i)
-        check("batch512_rows", \.batch512Rows, i)
-        check("minimum_batch", \.minimumBatch, i)
-        check("batch_memory_mib", \.batchMemoryMiB, f)
-        check("target_steps", \.targetSteps, i)
-        check("minimum_epochs", \.minimumEpochs, i)
-        check("maximum_epochs", \.maximumEpochs, i)
-        check("dropout_parameter_ratio", \.dropoutParameterRatio, f)
-        check("early_stopping_patience", \.earlyStoppingPatience, i)
-        check("early_stopping_min_delta", \.earlyStoppingMinDelta, f)
-        check("prune_fraction", \.pruneFraction, f)
-        return result
     }
 }

@@ -409,31 +409,14 @@ struct SpecDecoder {
 
     private mutating func decodeAdvisor(_ node: SpecNode) -> AdvisorSettings {
         var settings = AdvisorSettings()
-        func int(_ key: String, _ path: WritableKeyPath<AdvisorSettings, Int>) {
-            if let value = node[key]?.int { settings[keyPath: path] = value }
+        for threshold in AdvisorSettings.thresholds {
+            switch threshold.property {
+            case .integer(let path):
+                if let value = node[threshold.key]?.int { settings[keyPath: path] = value }
+            case .number(let path):
+                if let value = node[threshold.key]?.number { settings[keyPath: path] = value }
+            }
         }
-        func number(_ key: String, _ path: WritableKeyPath<AdvisorSettings, Double>) {
-            if let value = node[key]?.number { settings[keyPath: path] = value }
-        }
-        number("capacity_alpha", \.capacityAlpha)
-        int("depth_high_inputs", \.depthHighInputs)
-        int("depth_three_layers_up_to", \.depthThreeLayersUpTo)
-        int("depth_four_layers_up_to", \.depthFourLayersUpTo)
-        number("linear_r2_margin", \.linearR2Margin)
-        int("swish_from_layers", \.swishFromLayers)
-        int("batch_norm_from_layers", \.batchNormFromLayers)
-        int("small_data_rows", \.smallDataRows)
-        int("batch256_rows", \.batch256Rows)
-        int("batch512_rows", \.batch512Rows)
-        int("minimum_batch", \.minimumBatch)
-        number("batch_memory_mib", \.batchMemoryMiB)
-        int("target_steps", \.targetSteps)
-        int("minimum_epochs", \.minimumEpochs)
-        int("maximum_epochs", \.maximumEpochs)
-        number("dropout_parameter_ratio", \.dropoutParameterRatio)
-        int("early_stopping_patience", \.earlyStoppingPatience)
-        number("early_stopping_min_delta", \.earlyStoppingMinDelta)
-        number("prune_fraction", \.pruneFraction)
         for (low, high) in [
             ("minimum_epochs", "maximum_epochs"), ("depth_three_layers_up_to", "depth_four_layers_up_to"),
             ("batch256_rows", "batch512_rows"),
@@ -452,11 +435,7 @@ struct SpecDecoder {
     }
 
     private func advisorDefault(_ key: String) -> Double {
-        for schemaKey in SpecSchema.advisorKeys where schemaKey.name == key {
-            if case .value(.int(let value)) = schemaKey.defaultValue { return Double(value) }
-            if case .value(.number(let value)) = schemaKey.defaultValue { return value }
-        }
-        return .infinity
+        AdvisorSettings.threshold(named: key)?.defaultValue ?? .infinity
     }
 
     // MARK: - Across sections

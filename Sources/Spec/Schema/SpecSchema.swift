@@ -369,29 +369,21 @@ public enum SpecSchema {
 
     // MARK: - advisor
 
-    private static let advice = AdvisorSettings()
-
-    static let advisorKeys: [SchemaKey] = [
-        SchemaKey("capacity_alpha", .number(.within(2, 10)), default: .number(advice.capacityAlpha), "SIZE-CAPACITY: alpha in Ns / (alpha * (Ni + No))."),
-        SchemaKey("depth_high_inputs", .integer(.atLeast(1)), default: .int(advice.depthHighInputs), "DEPTH-LOW / DEPTH-HIGH: inputs above this count as many."),
-        SchemaKey("depth_three_layers_up_to", .integer(.atLeast(1)), default: .int(advice.depthThreeLayersUpTo), "DEPTH-HIGH: inputs up to this get 3 hidden layers."),
-        SchemaKey("depth_four_layers_up_to", .integer(.atLeast(1)), default: .int(advice.depthFourLayersUpTo), "DEPTH-HIGH: inputs up to this get 4 hidden layers (5 beyond)."),
-        SchemaKey("linear_r2_margin", .number(.atLeast(0)), default: .number(advice.linearR2Margin), "DEPTH-LINEAR: linear validation R² within this of a small MLP's."),
-        SchemaKey("swish_from_layers", .integer(.atLeast(1)), default: .int(advice.swishFromLayers), "ACT-HIDDEN-DEEP: Swish from this many hidden layers."),
-        SchemaKey("batch_norm_from_layers", .integer(.atLeast(1)), default: .int(advice.batchNormFromLayers), "BN-DEEP: batch normalisation from this many hidden layers."),
-        SchemaKey("small_data_rows", .integer(.atLeast(1)), default: .int(advice.smallDataRows), "BATCH-SMALL-DATA: batch 32 below this many training rows."),
-        SchemaKey("batch256_rows", .integer(.atLeast(1)), default: .int(advice.batch256Rows), "BATCH-LARGE-DATA: batch 256 from this many rows."),
-        SchemaKey("batch512_rows", .integer(.atLeast(1)), default: .int(advice.batch512Rows), "BATCH-LARGE-DATA: batch 512 from this many rows."),
-        SchemaKey("minimum_batch", .integer(.atLeast(1)), default: .int(advice.minimumBatch), "BATCH-NOT-TOO-SMALL: the smallest batch the advisor picks."),
-        SchemaKey("batch_memory_mib", .number(.above(0)), default: .number(advice.batchMemoryMiB), "BATCH-MEMORY: memory budget of one batch, in MiB."),
-        SchemaKey("target_steps", .integer(.atLeast(1)), default: .int(advice.targetSteps), "EPOCHS-BY-SIZE: optimizer steps to aim at."),
-        SchemaKey("minimum_epochs", .integer(.atLeast(1)), default: .int(advice.minimumEpochs), "EPOCHS-BY-SIZE: fewest epochs."),
-        SchemaKey("maximum_epochs", .integer(.atLeast(1)), default: .int(advice.maximumEpochs), "EPOCHS-BY-SIZE: most epochs."),
-        SchemaKey("dropout_parameter_ratio", .number(.above(0)), default: .number(advice.dropoutParameterRatio), "REG-DROPOUT: dropout when parameters exceed this multiple of Ns."),
-        SchemaKey("early_stopping_patience", .integer(.atLeast(1)), default: .int(advice.earlyStoppingPatience), "EARLY-STOP: patience in epochs."),
-        SchemaKey("early_stopping_min_delta", .number(.atLeast(0)), default: .number(advice.earlyStoppingMinDelta), "EARLY-STOP: minimum improvement of validation loss."),
-        SchemaKey("prune_fraction", .number(.fraction()), default: .number(advice.pruneFraction), "SIZE-PRUNE: a unit is dead below this fraction of its layer's median weight norm."),
-    ]
+    /// Built from `AdvisorSettings.thresholds`, the one list of proposed thresholds.
+    static let advisorKeys: [SchemaKey] = AdvisorSettings.thresholds.map { threshold in
+        let bounds = Bounds(
+            minimum: threshold.minimum, minimumIsExclusive: threshold.minimumIsExclusive,
+            maximum: threshold.maximum)
+        let doc = "\(threshold.ruleID): \(threshold.doc)"
+        switch threshold.property {
+        case .integer:
+            return SchemaKey(
+                threshold.key, .integer(bounds), default: .int(Int(threshold.defaultValue)), doc)
+        case .number:
+            return SchemaKey(
+                threshold.key, .number(bounds), default: .number(threshold.defaultValue), doc)
+        }
+    }
 
     static let auto = SchemaType.keyword("auto", doc: "Let the advisor decide.")
 

@@ -1,0 +1,121 @@
+/// One proposed threshold of `AdvisorSettings`: its `advisor:` key, the property it sets, its
+/// range, the rule that reads it and a one-line doc. The one list every stage reads: the schema
+/// (validation, JSON Schema, docs), the decoder, the advisor's tables and the generator.
+public struct AdvisorThreshold: Sendable {
+    /// The property a threshold sets: whole numbers or real numbers.
+    public enum Property: Sendable {
+        case integer(WritableKeyPath<AdvisorSettings, Int> & Sendable)
+        case number(WritableKeyPath<AdvisorSettings, Double> & Sendable)
+    }
+
+    /// The key under `advisor:` (`capacity_alpha`).
+    public let key: String
+    /// The property it sets.
+    public let property: Property
+    /// Smallest allowed value.
+    public let minimum: Double
+    /// Whether `minimum` itself is excluded.
+    public let minimumIsExclusive: Bool
+    /// Largest allowed value, if any.
+    public let maximum: Double?
+    /// The rulebook ID that reads it.
+    public let ruleID: String
+    /// One line: what it controls.
+    public let doc: String
+
+    /// The value in `settings`, as a Double.
+    public func value(in settings: AdvisorSettings) -> Double {
+        switch property {
+        case .integer(let path): Double(settings[keyPath: path])
+        case .number(let path): settings[keyPath: path]
+        }
+    }
+
+    /// The rulebook's default.
+    public var defaultValue: Double { value(in: AdvisorSettings()) }
+
+    /// Whether `settings` differs from the default here.
+    public func isOverridden(in settings: AdvisorSettings) -> Bool {
+        value(in: settings) != defaultValue
+    }
+}
+
+extension AdvisorSettings {
+    private static func integer(
+        _ key: String, _ path: WritableKeyPath<AdvisorSettings, Int> & Sendable, atLeast: Double = 1,
+        _ rule: String, _ doc: String
+    ) -> AdvisorThreshold {
+        AdvisorThreshold(
+            key: key, property: .integer(path), minimum: atLeast, minimumIsExclusive: false,
+            maximum: nil, ruleID: rule, doc: doc)
+    }
+
+    private static func number(
+        _ key: String, _ path: WritableKeyPath<AdvisorSettings, Double> & Sendable,
+        minimum: Double, exclusive: Bool = false, maximum: Double? = nil, _ rule: String,
+        _ doc: String
+    ) -> AdvisorThreshold {
+        AdvisorThreshold(
+            key: key, property: .number(path), minimum: minimum, minimumIsExclusive: exclusive,
+            maximum: maximum, ruleID: rule, doc: doc)
+    }
+
+    /// Every proposed threshold, in declaration order.
+    public static let thresholds: [AdvisorThreshold] = [
+        number(
+            "capacity_alpha", \.capacityAlpha, minimum: 2, maximum: 10, "SIZE-CAPACITY",
+            "alpha in Ns / (alpha * (Ni + No)), 2..10."),
+        integer(
+            "depth_high_inputs", \.depthHighInputs, "DEPTH-HIGH",
+            "inputs above this count as many dimensions (DEPTH-LOW up to it)."),
+        integer(
+            "depth_three_layers_up_to", \.depthThreeLayersUpTo, "DEPTH-HIGH",
+            "inputs up to this get 3 hidden layers."),
+        integer(
+            "depth_four_layers_up_to", \.depthFourLayersUpTo, "DEPTH-HIGH",
+            "inputs up to this get 4 hidden layers (5 beyond)."),
+        number(
+            "linear_r2_margin", \.linearR2Margin, minimum: 0, "DEPTH-LINEAR",
+            "linear validation R² within this of a small MLP's counts as linear."),
+        integer(
+            "swish_from_layers", \.swishFromLayers, "ACT-HIDDEN-DEEP",
+            "Swish from this many hidden layers."),
+        integer(
+            "batch_norm_from_layers", \.batchNormFromLayers, "BN-DEEP",
+            "batch normalisation from this many hidden layers."),
+        integer(
+            "small_data_rows", \.smallDataRows, "BATCH-SMALL-DATA",
+            "batch 32 below this many training rows."),
+        integer(
+            "batch256_rows", \.batch256Rows, "BATCH-LARGE-DATA", "batch 256 from this many rows."),
+        integer(
+            "batch512_rows", \.batch512Rows, "BATCH-LARGE-DATA", "batch 512 from this many rows."),
+        integer(
+            "minimum_batch", \.minimumBatch, "BATCH-NOT-TOO-SMALL",
+            "the smallest batch the advisor picks."),
+        number(
+            "batch_memory_mib", \.batchMemoryMiB, minimum: 0, exclusive: true, "BATCH-MEMORY",
+            "memory budget of one batch's activations and gradients, in MiB."),
+        integer(
+            "target_steps", \.targetSteps, "EPOCHS-BY-SIZE", "optimizer steps to aim at."),
+        integer("minimum_epochs", \.minimumEpochs, "EPOCHS-BY-SIZE", "fewest epochs."),
+        integer("maximum_epochs", \.maximumEpochs, "EPOCHS-BY-SIZE", "most epochs."),
+        number(
+            "dropout_parameter_ratio", \.dropoutParameterRatio, minimum: 0, exclusive: true,
+            "REG-DROPOUT", "dropout when parameters exceed this multiple of Ns."),
+        integer(
+            "early_stopping_patience", \.earlyStoppingPatience, "EARLY-STOP",
+            "patience in epochs."),
+        number(
+            "early_stopping_min_delta", \.earlyStoppingMinDelta, minimum: 0, "EARLY-STOP",
+            "minimum improvement of validation loss."),
+        number(
+            "prune_fraction", \.pruneFraction, minimum: 0, maximum: 1, "SIZE-PRUNE",
+            "a unit is dead below this fraction of its layer's median weight norm."),
+    ]
+
+    /// The threshold with this `advisor:` key.
+    public static func threshold(named key: String) -> AdvisorThreshold? {
+        thresholds.first { $0.key == key }
+    }
+}
