@@ -5,6 +5,6 @@ struct Layerwise: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "layerwise",
         abstract: "Configure, explain and train neural networks for tabular data.",
-        subcommands: []
+        subcommands: [ProfileCommand.self, InitCommand.self]
     )
 }
