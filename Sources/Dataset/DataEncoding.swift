@@ -260,8 +260,9 @@ public struct DataEncoding: Sendable, Equatable, Codable {
         }
     }
 
+    /// Levels in numeric order when they are all numbers, else in text order.
     private static func sortLevels(_ levels: [String], numeric: Bool) -> [String] {
-        if numeric {
+        if numeric || levels.allSatisfy({ parseDecimal($0) != nil }) {
             return levels.sorted { (parseDecimal($0) ?? 0) < (parseDecimal($1) ?? 0) }
         }
         return levels.sorted()
