@@ -38,25 +38,50 @@ private let classCarriageReturn: UInt8 = 3
 /// The parser works on a buffer that holds whole records plus possibly a partial one at the end;
 /// `parse` reports how many bytes it consumed so the reader can carry the rest over.
 struct CSVRecordParser {
-    private var byteClass = [UInt8](repeating: 0, count: 256)
+    private let byteClass: UnsafeMutablePointer<UInt8>
     private(set) var delimiter: UInt8
-    private var fields: [FieldView] = []
+    private let delimiterMask: UInt64
+    private let lineFeedMask: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+    private let carriageReturnMask: UInt64 = 0x0D0D_0D0D_0D0D_0D0D
+    /// The current record's fields (manual storage: no uniqueness checks in the inner loop).
+    private var fields: UnsafeMutablePointer<FieldView>
+    private var fieldCapacity = 64
+    private var fieldCount = 0
     /// Unescaped copies of quoted fields that contained doubled quotes.
     private var scratch: UnsafeMutablePointer<UInt8>
     private var scratchCapacity: Int
 
     init(delimiter: UInt8) {
         self.delimiter = delimiter
+        delimiterMask = UInt64(delimiter) &* 0x0101_0101_0101_0101
+        byteClass = .allocate(capacity: 256)
+        byteClass.initialize(repeating: classOrdinary, count: 256)
         byteClass[Int(delimiter)] = classDelimiter
         byteClass[Int(UInt8(ascii: "\n"))] = classLineFeed
         byteClass[Int(UInt8(ascii: "\r"))] = classCarriageReturn
         scratchCapacity = 1 << 12
         scratch = .allocate(capacity: scratchCapacity)
-        fields.reserveCapacity(64)
+        fields = .allocate(capacity: fieldCapacity)
     }
 
-    /// Frees the scratch buffer (the parser is a value with one owner; the reader calls this).
-    func deallocate() { scratch.deallocate() }
+    /// Frees the buffers (the parser is a value with one owner; the reader calls this).
+    func deallocate() {
+        scratch.deallocate()
+        byteClass.deallocate()
+        fields.deallocate()
+    }
+
+    @inline(__always) private mutating func appendField(_ field: FieldView) {
+        if fieldCount == fieldCapacity {
+            let grown = UnsafeMutablePointer<FieldView>.allocate(capacity: fieldCapacity * 2)
+            grown.moveInitialize(from: fields, count: fieldCount)
+            fields.deallocate()
+            fields = grown
+            fieldCapacity *= 2
+        }
+        (fields + fieldCount).initialize(to: field)
+        fieldCount += 1
+    }
 
     /// Parses the records in `bytes`, handing each complete one to `sink`.
     /// - Parameters:
@@ -73,7 +98,7 @@ struct CSVRecordParser {
         let quote = UInt8(ascii: "\"")
         recordLoop: while position < end {
             let recordStart = position
-            fields.removeAll(keepingCapacity: true)
+            fieldCount = 0
             var scratchUsed = 0
             var pendingScratch: [(fieldIndex: Int, offset: Int)] = []
             fieldLoop: while true {
@@ -109,13 +134,13 @@ struct CSVRecordParser {
                         if closing + 1 >= end && !isFinal { return recordStart }
                         if copying {
                             appendScratch(base + fieldStart, closing - fieldStart, &scratchUsed)
-                            pendingScratch.append((fields.count, copyStart))
-                            fields.append(
+                            pendingScratch.append((fieldCount, copyStart))
+                            appendField(
                                 FieldView(
                                     base: base, count: scratchUsed - copyStart, quoted: true,
                                     fileOffset: fileOffset + position))
                         } else {
-                            fields.append(
+                            appendField(
                                 FieldView(
                                     base: base + fieldStart, count: closing - fieldStart,
                                     quoted: true, fileOffset: fileOffset + position))
@@ -130,10 +155,23 @@ struct CSVRecordParser {
                     }
                 } else {
                     let fieldStart = position
+                    // Eight bytes at a time to the next delimiter or line break (SWAR: a byte
+                    // equal to b makes (w ^ b) have a zero byte; the lowest flag is exact).
+                    while position + 8 <= end {
+                        let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+                        let hits =
+                            zeroBytes(word ^ delimiterMask) | zeroBytes(word ^ lineFeedMask)
+                            | zeroBytes(word ^ carriageReturnMask)
+                        if hits != 0 {
+                            position += hits.trailingZeroBitCount >> 3
+                            break
+                        }
+                        position += 8
+                    }
                     while position < end && byteClass[Int(base[position])] == classOrdinary {
                         position += 1
                     }
-                    fields.append(
+                    appendField(
                         FieldView(
                             base: base + fieldStart, count: position - fieldStart, quoted: false,
                             fileOffset: fileOffset + fieldStart))
@@ -157,15 +195,15 @@ struct CSVRecordParser {
                     break fieldLoop
                 }
             }
-            if fields.count == 1 && fields[0].count == 0 && !fields[0].quoted {
+            if fieldCount == 1 && fields[0].count == 0 && !fields[0].quoted {
                 continue recordLoop  // a blank line
             }
             for (index, offset) in pendingScratch {
                 fields[index].base = UnsafePointer(scratch + offset)
             }
-            let keepGoing = try fields.withUnsafeBufferPointer { view in
-                try sink.record(view, fileOffset: fileOffset + recordStart)
-            }
+            let keepGoing = try sink.record(
+                UnsafeBufferPointer(start: fields, count: fieldCount),
+                fileOffset: fileOffset + recordStart)
             if !keepGoing { return position }
         }
         return position
@@ -186,6 +224,11 @@ struct CSVRecordParser {
         (scratch + used).update(from: source, count: count)
         used += count
     }
+}
+
+/// High bit set in each byte of `x` that is zero (exact for the lowest such byte).
+@inline(__always) private func zeroBytes(_ x: UInt64) -> UInt64 {
+    (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
 }
 
 /// Index of the first `byte` in `count` bytes at `base` (libc `memchr`, vectorised).

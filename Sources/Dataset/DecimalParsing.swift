@@ -4,12 +4,12 @@
     import Darwin
 #endif
 
-/// Powers of ten that are exact in a `Double` (10^0 ... 10^22).
-private let exactPowersOfTen: [Double] = (0...22).map { exponent in
-    var value = 1.0
-    for _ in 0..<exponent { value *= 10 }
-    return value
-}
+/// Powers of ten that are exact in a `Double` (10^0 ... 10^22); a literal so the optimizer
+/// emits it as static data (no lazy-initialisation check per call).
+private let exactPowersOfTen: [Double] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+]
 
 /// Parses a plain decimal number from bytes: `[+-]? (digits [. digits?] | . digits)
 /// ([eE] [+-]? digits)?`, nothing else (no `inf`, `nan`, hex, or spaces: callers trim).

@@ -19,7 +19,7 @@ struct TestFiles {
     /// Writes raw bytes to `name` and returns the path.
     func write(_ name: String, bytes: [UInt8]) -> String {
         let path = directory + "/" + name
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         return path
     }
 }
