@@ -184,16 +184,23 @@ public enum CSVReader {
                 message: "the file has a header but no data rows",
                 hint: "add one line per example below the header")
         }
-        return finish(table, path: path, delimiter: delimiter, headerLine: headerLine,
+        return finish(&table, path: path, delimiter: delimiter, headerLine: headerLine,
                       headerColumns: headerColumns)
     }
 
+    /// Moves the builders' values into exactly sized arrays, freeing each builder right after
+    /// its copy so the peak is the table plus one column (and the allocator reuses the space).
     private static func finish(
-        _ sink: TableSink, path: String, delimiter: UInt8, headerLine: String,
+        _ sink: inout TableSink, path: String, delimiter: UInt8, headerLine: String,
         headerColumns: [Int]
     ) -> DataTable {
         var columns: [TableColumn] = []
-        for (j, builder) in sink.columns.enumerated() {
+        for j in sink.columns.indices {
+            let builder = sink.columns[j]
+            defer {
+                builder.deallocate()
+                sink.columns[j] = ColumnBuilder(isText: builder.isText)
+            }
             let data: ColumnData
             var strays: [StrayValue] = []
             if builder.isText {

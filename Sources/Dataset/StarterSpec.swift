@@ -63,13 +63,16 @@ public enum StarterSpec {
 
     /// A YAML plain scalar, or a double-quoted one when plain would be misread.
     static func yamlScalar(_ text: String) -> String {
-        let reserved: Set<String> = ["", "auto", "true", "false", "null", "~", "yes", "no"]
+        let reserved: Set<String> = [
+            "", "auto", "true", "false", "null", "~", "yes", "no", "on", "off", ".inf", "-.inf",
+            "+.inf", ".nan",
+        ]
         let plainSafe = text.unicodeScalars.allSatisfy {
             ($0.properties.isAlphabetic || $0.properties.numericType != nil
                 || "._/-".unicodeScalars.contains($0))
         }
         if plainSafe && !reserved.contains(text.lowercased()) && parseDecimal(text) == nil
-            && text.first != "-" && text.first != "."
+            && text.first != "-"
         {
             return text
         }

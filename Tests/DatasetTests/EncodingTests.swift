@@ -214,5 +214,8 @@ import Testing
         #expect(StarterSpec.yamlScalar("yes") == "\"yes\"")
         #expect(StarterSpec.yamlScalar("my data") == "\"my data\"")
         #expect(StarterSpec.yamlScalar("iris_2") == "iris_2")
+        #expect(StarterSpec.yamlScalar("../data/iris.csv") == "../data/iris.csv")
+        #expect(StarterSpec.yamlScalar(".nan") == "\".nan\"")
+        #expect(StarterSpec.yamlScalar("1.5") == "\"1.5\"")
     }
 }
