@@ -5,6 +5,9 @@ struct Layerwise: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "layerwise",
         abstract: "Configure, explain and train neural networks for tabular data.",
-        subcommands: [ValidateCommand.self, SchemaCommand.self, TemplatesCommand.self]
+        subcommands: [
+            ValidateCommand.self, SchemaCommand.self, InitCommand.self, ProfileCommand.self,
+            TemplatesCommand.self,
+        ]
     )
 }

@@ -1,0 +1,173 @@
+/// What `layerwise profile` reports about a dataset: sizes, types, classes and the linear probe.
+/// `Codable` for `--format json`; `text` for people.
+public struct DataProfile: Sendable, Equatable, Codable {
+    /// One column's line of the profile.
+    public struct Column: Sendable, Equatable, Codable {
+        public var name: String
+        /// The type's name (`number`, `category`, ...).
+        public var type: String
+        /// `feature`, `target` or `excluded`.
+        public var role: String
+        public var missing: Int
+        public var distinct: Int
+        /// Encoded inputs produced (0 when excluded or the target).
+        public var encodedWidth: Int
+        public var reason: String
+    }
+
+    /// A class and its number of labelled rows.
+    public struct ClassCount: Sendable, Equatable, Codable {
+        public var label: String
+        public var count: Int
+    }
+
+    /// Row counts of the splits (`Ns` each).
+    public struct SplitSizes: Sendable, Equatable, Codable {
+        public var training: Int
+        public var validation: Int
+        public var test: Int
+    }
+
+    public var path: String
+    public var target: String
+    /// `classification` or `regression`.
+    public var task: String
+    /// Data rows in the file.
+    public var rows: Int
+    /// Rows left out for a missing target.
+    public var droppedMissingTarget: Int
+    /// `Ns` per split.
+    public var splits: SplitSizes
+    /// `Ni`: encoded inputs.
+    public var inputs: Int
+    /// `No`: network outputs.
+    public var outputs: Int
+    public var columns: [Column]
+    /// Class counts over all labelled rows (classification).
+    public var classes: [ClassCount]?
+    /// Largest class count over the smallest (classification).
+    public var imbalanceRatio: Double?
+    /// Rule DEPTH-LINEAR's probe.
+    public var linearProbe: LinearProbe
+    public var warnings: [String]
+
+    /// Profiles prepared data (runs the linear probe).
+    public init(_ data: PreparedData) {
+        path = data.options.path
+        target = data.options.target
+        task = data.schema.task.rawValue
+        rows = data.table.rowCount
+        droppedMissingTarget = data.split.droppedMissingTarget
+        splits = SplitSizes(
+            training: data.split.training.count, validation: data.split.validation.count,
+            test: data.split.test.count)
+        inputs = data.encoding.inputWidth
+        outputs = data.encoding.target.outputWidth
+        let widths = Dictionary(
+            data.encoding.features.map { ($0.name, $0.width) }, uniquingKeysWith: { a, _ in a })
+        columns = data.schema.columns.map { typing in
+            Column(
+                name: typing.name, type: typing.kind.rawValue, role: typing.role.rawValue,
+                missing: typing.missingCount, distinct: typing.distinctCount,
+                encodedWidth: widths[typing.name] ?? 0, reason: typing.reason)
+        }
+        if case .classes(_, let labels) = data.encoding.target {
+            var counts = [Int](repeating: 0, count: labels.count)
+            for split in [data.training, data.validation, data.test] {
+                for index in split.classIndices ?? [] where index >= 0 { counts[Int(index)] += 1 }
+            }
+            classes = zip(labels, counts).map { ClassCount(label: $0.0, count: $0.1) }
+            let smallest = counts.min() ?? 0
+            imbalanceRatio = smallest > 0 ? Double(counts.max() ?? 0) / Double(smallest) : nil
+        }
+        linearProbe = LinearProbe.run(data)
+        warnings = data.warnings
+    }
+
+    /// The profile as aligned text.
+    public var text: String {
+        var lines: [String] = []
+        lines.append("Data      \(path)")
+        lines.append("Target    \(target) (\(task))")
+        var rowsLine =
+            "Rows      \(rows)  ->  training \(splits.training), validation \(splits.validation), "
+            + "test \(splits.test)"
+        if droppedMissingTarget > 0 { rowsLine += "  (\(droppedMissingTarget) without target)" }
+        lines.append(rowsLine)
+        lines.append("Inputs    Ni = \(inputs) after encoding")
+        lines.append("Outputs   No = \(outputs)")
+        lines.append("")
+        let header = ["column", "type", "role", "missing", "distinct", "inputs", "reason"]
+        let body = columns.map {
+            [$0.name, $0.type, $0.role, String($0.missing), String($0.distinct),
+             $0.encodedWidth > 0 ? String($0.encodedWidth) : "-", $0.reason]
+        }
+        lines += alignedTable(header: header, rows: body, rightAligned: [3, 4, 5])
+        if let classes {
+            lines.append("")
+            let total = max(1, classes.reduce(0) { $0 + $1.count })
+            let classRows = classes.map {
+                [$0.label, String($0.count),
+                 formatFixed(100 * Double($0.count) / Double(total), 1) + "%"]
+            }
+            lines += alignedTable(
+                header: ["class", "rows", "share"], rows: classRows, rightAligned: [1, 2])
+            if let imbalanceRatio {
+                lines.append("Imbalance ratio (largest / smallest class): "
+                             + formatFixed(imbalanceRatio, 2))
+            }
+        }
+        lines.append("")
+        let probe = linearProbe
+        var probeLine = "Linear probe (DEPTH-LINEAR): \(probe.model) on \(probe.fittedRows) rows"
+        if let accuracy = probe.trainingAccuracy {
+            probeLine += ", training accuracy " + formatFixed(100 * accuracy, 1) + "%"
+            if let validation = probe.validationAccuracy {
+                probeLine += ", validation " + formatFixed(100 * validation, 1) + "%"
+            }
+            probeLine += probe.separable == true ? ": linearly separable" : ": not separable"
+        }
+        if let r2 = probe.trainingR2 {
+            probeLine += ", training R² " + formatFixed(r2, 3)
+            if let validation = probe.validationR2 {
+                probeLine += ", validation R² " + formatFixed(validation, 3)
+            }
+        }
+        lines.append(probeLine)
+        if !warnings.isEmpty {
+            lines.append("")
+            lines += warnings.map { "warning: " + $0 }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Columns padded to their widest cell, two spaces apart.
+func alignedTable(header: [String], rows: [[String]], rightAligned: Set<Int>) -> [String] {
+    let all = [header] + rows
+    let widths = header.indices.map { k in all.map { $0[k].count }.max() ?? 0 }
+    return all.map { row in
+        row.indices.map { k in
+            let cell = row[k]
+            let pad = String(repeating: " ", count: widths[k] - cell.count)
+            if k == row.count - 1 && !rightAligned.contains(k) { return cell }
+            return rightAligned.contains(k) ? pad + cell : cell + pad
+        }.joined(separator: "  ")
+    }
+}
+
+/// `value` with `digits` decimals (no Foundation).
+func formatFixed(_ value: Double, _ digits: Int) -> String {
+    guard value.isFinite else { return "\(value)" }
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let scaled = (abs(value) * scale).rounded()
+    let whole = Int(scaled / scale)
+    let fraction = Int(scaled - Double(whole) * scale)
+    var text = (value < 0 && scaled > 0 ? "-" : "") + String(whole)
+    if digits > 0 {
+        let digitsText = String(fraction)
+        text += "." + String(repeating: "0", count: digits - digitsText.count) + digitsText
+    }
+    return text
+}

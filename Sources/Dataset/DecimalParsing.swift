@@ -1,0 +1,119 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Powers of ten that are exact in a `Double` (10^0 ... 10^22); a literal so the optimizer
+/// emits it as static data (no lazy-initialisation check per call).
+private let exactPowersOfTen: [Double] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+]
+
+/// Parses a plain decimal number from bytes: `[+-]? (digits [. digits?] | . digits)
+/// ([eE] [+-]? digits)?`, nothing else (no `inf`, `nan`, hex, or spaces: callers trim).
+///
+/// The result is exactly what `strtod` returns for the same text. The fast path is Clinger's
+/// (W. D. Clinger, "How to read floating point numbers accurately", PLDI 1990): a mantissa of at
+/// most 19 digits that fits 2^53, scaled by an exact power of ten up to 10^22, is one correctly
+/// rounded IEEE operation. Anything else (long mantissas, large exponents) goes to `strtod`
+/// after this function has checked the syntax.
+/// - Returns: the value, or `nil` when the bytes are not a decimal number.
+@inline(__always)
+func parseDecimal(_ base: UnsafePointer<UInt8>, _ count: Int) -> Double? {
+    guard count > 0 else { return nil }
+    var i = 0
+    var negative = false
+    let first = base[0]
+    if first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+        negative = first == UInt8(ascii: "-")
+        i = 1
+    }
+    var mantissa: UInt64 = 0
+    var significantDigits = 0
+    var exponent = 0
+    var sawDigit = false
+    var truncated = false
+    while i < count {
+        let digit = base[i] &- UInt8(ascii: "0")
+        if digit > 9 { break }
+        sawDigit = true
+        if mantissa == 0 && digit == 0 {
+            // Leading zero: no significance.
+        } else if significantDigits < 19 {
+            mantissa = mantissa &* 10 &+ UInt64(digit)
+            significantDigits += 1
+        } else {
+            exponent += 1
+            if digit != 0 { truncated = true }
+        }
+        i += 1
+    }
+    if i < count && base[i] == UInt8(ascii: ".") {
+        i += 1
+        while i < count {
+            let digit = base[i] &- UInt8(ascii: "0")
+            if digit > 9 { break }
+            sawDigit = true
+            if mantissa == 0 && digit == 0 {
+                exponent -= 1
+            } else if significantDigits < 19 {
+                mantissa = mantissa &* 10 &+ UInt64(digit)
+                significantDigits += 1
+                exponent -= 1
+            } else if digit != 0 {
+                truncated = true
+            }
+            i += 1
+        }
+    }
+    guard sawDigit else { return nil }
+    if i < count && (base[i] == UInt8(ascii: "e") || base[i] == UInt8(ascii: "E")) {
+        i += 1
+        var exponentNegative = false
+        if i < count && (base[i] == UInt8(ascii: "-") || base[i] == UInt8(ascii: "+")) {
+            exponentNegative = base[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        var written = 0
+        var sawExponentDigit = false
+        while i < count {
+            let digit = base[i] &- UInt8(ascii: "0")
+            if digit > 9 { break }
+            sawExponentDigit = true
+            if written < 100_000 { written = written * 10 + Int(digit) }
+            i += 1
+        }
+        guard sawExponentDigit else { return nil }
+        exponent += exponentNegative ? -written : written
+    }
+    guard i == count else { return nil }
+    if mantissa == 0 { return negative ? -0.0 : 0.0 }
+    if !truncated && mantissa <= (1 << 53) && exponent >= -22 && exponent <= 22 {
+        let scaled =
+            exponent < 0
+            ? Double(mantissa) / exactPowersOfTen[-exponent]
+            : Double(mantissa) * exactPowersOfTen[exponent]
+        return negative ? -scaled : scaled
+    }
+    return parseWithStrtod(base, count)
+}
+
+/// The slow, exact path: a NUL-terminated copy handed to the C library.
+private func parseWithStrtod(_ base: UnsafePointer<UInt8>, _ count: Int) -> Double {
+    withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { copy in
+        for k in 0..<count { copy[k] = CChar(bitPattern: base[k]) }
+        copy[count] = 0
+        return strtod(copy.baseAddress!, nil)
+    }
+}
+
+/// Parses a decimal number from a string with the same rules as the byte parser.
+func parseDecimal(_ text: String) -> Double? {
+    var copy = text
+    return copy.withUTF8 { bytes in
+        guard let base = bytes.baseAddress else { return nil }
+        return parseDecimal(base, bytes.count)
+    }
+}

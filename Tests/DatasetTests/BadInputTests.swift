@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+
+@testable import Dataset
+
+@Suite struct BadInputTests {
+    let files = TestFiles()
+
+    private func loadError(_ path: String, target: String = "y", task: DataOptions.Task = .auto)
+        -> DataError?
+    {
+        do {
+            _ = try PreparedData.load(DataOptions(path: path, target: target, task: task))
+            return nil
+        } catch let error as DataError {
+            return error
+        } catch {
+            return nil
+        }
+    }
+
+    @Test func ragged_row_names_the_line_and_the_field_counts() throws {
+        let path = files.write("ragged.csv", "a,b,y\n1,2,x\n3,4,y\n5,6\n7,8,x\n")
+        let error = try #require(loadError(path))
+        #expect(error.kind == .raggedRow)
+        #expect(error.location?.line == 4)
+        #expect(error.location?.column == 1)
+        #expect(error.message == "row has 2 fields, the header has 3")
+        #expect(error.description.hasPrefix("\(path):4:1: error: row has 2 fields"))
+        #expect(error.description.contains("\n    5,6\n    ^\n  hint: "))
+    }
+
+    @Test func ragged_row_after_a_quoted_newline_counts_physical_lines() throws {
+        let path = files.write("ragged2.csv", "a,b,y\n\"x\ny\",2,p\n3,4,5,q\n")
+        let error = try #require(loadError(path))
+        #expect(error.kind == .raggedRow)
+        #expect(error.location?.line == 4)
+        #expect(error.message == "row has 4 fields, the header has 3")
+    }
+
+    @Test func empty_file_and_header_only() throws {
+        let empty = try #require(loadError(files.write("empty.csv", "")))
+        #expect(empty.kind == .emptyFile)
+        #expect(empty.description.contains("the file is empty"))
+        let blank = try #require(loadError(files.write("blank.csv", "\n  \n")))
+        #expect(blank.kind == .emptyFile)
+        let header = try #require(loadError(files.write("header.csv", "a,b,y\n")))
+        #expect(header.kind == .headerOnly)
+        #expect(header.location?.line == 1)
+        #expect(header.hint?.contains("one line per example") == true)
+    }
+
+    @Test func unknown_target_suggests_the_closest_column() throws {
+        let path = files.write("t.csv", "sepal_length,species\n1,a\n2,b\n")
+        let error = try #require(loadError(path, target: "specis"))
+        #expect(error.kind == .unknownColumn)
+        #expect(error.columnName == "specis")
+        #expect(error.hint?.hasPrefix("did you mean 'species'?") == true)
+        #expect(error.location?.sourceLine == "sepal_length,species")
+        let far = try #require(loadError(path, target: "zzzzzzzzzz"))
+        #expect(far.hint?.contains("did you mean") == false)
+    }
+
+    @Test func one_class_target_is_refused() throws {
+        let path = files.write("one.csv", "x,y\n1,spam\n2,spam\n3,spam\n")
+        let error = try #require(loadError(path))
+        #expect(error.kind == .singleClass)
+        #expect(error.location?.line == 1)
+        #expect(error.location?.column == 3)
+        #expect(error.message.contains("one class ('spam', 3 rows)"))
+    }
+
+    @Test func stray_strings_in_a_number_column_name_their_lines() throws {
+        var text = "x,y\n"
+        for row in 0..<60 {
+            let x = row == 20 ? "n/a?" : row == 45 ? "oops" : String(Double(row) * 1.5)
+            text += "\(x),\(row % 2 == 0 ? "a" : "b")\n"
+        }
+        let path = files.write("stray.csv", text)
+        let error = try #require(loadError(path))
+        #expect(error.kind == .strayStrings)
+        #expect(error.columnName == "x")
+        #expect(error.message.contains("'n/a?' (line 22), 'oops' (line 47)"))
+        #expect(error.location?.line == 22)
+        #expect(error.location?.column == 1)
+        #expect(error.hint?.contains("data.categorical") == true)
+        #expect(error.hint?.contains("missing-value markers") == true)
+        // Forcing the column categorical accepts it.
+        var options = DataOptions(path: path, target: "y")
+        options.categorical = ["x"]
+        let data = try PreparedData.load(options)
+        #expect(data.schema.columns[0].kind == .category)
+    }
+
+    @Test func non_utf8_and_binary_files_are_located() throws {
+        let latin1 = files.write(
+            "latin1.csv", bytes: Array("name,y\nabc,1\nJos".utf8) + [0xE9] + Array(",2\n".utf8))
+        let error = try #require(loadError(latin1))
+        #expect(error.kind == .notUTF8)
+        #expect(error.location?.line == 3)
+        #expect(error.location?.column == 1)
+        #expect(error.hint?.contains("iconv") == true)
+        var binary: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D]
+        binary += [UInt8](repeating: 7, count: 100)
+        let image = try #require(loadError(files.write("image.csv", bytes: binary)))
+        #expect(image.kind == .binaryFile)
+        #expect(image.location?.line == 3)  // after the PNG signature's two line feeds
+    }
+
+    @Test func unterminated_quote_and_missing_file() throws {
+        let quote = try #require(loadError(files.write("q.csv", "a,y\n1,x\n\"open,y\n")))
+        #expect(quote.kind == .unterminatedQuote)
+        #expect(quote.location?.line == 3)
+        let missing = try #require(loadError(files.directory + "/nope.csv"))
+        #expect(missing.kind == .fileNotReadable)
+        #expect(missing.message.contains("No such file"))
+    }
+
+    @Test func bad_options_are_reported() throws {
+        let path = files.write("ok.csv", "a,y\n1,x\n2,z\n3,x\n4,z\n")
+        var options = DataOptions(path: path, target: "y")
+        options.validationFraction = 0.6
+        options.testFraction = 0.5
+        #expect(throws: DataError.self) { try PreparedData.load(options) }
+        options = DataOptions(path: path, target: "y", ignore: ["b"])
+        do {
+            _ = try PreparedData.load(options)
+            Issue.record("an unknown ignored column must fail")
+        } catch let error as DataError {
+            #expect(error.kind == .unknownColumn)
+            #expect(error.message == "data.ignore 'b' is not a column of the file")
+        }
+        let regression = try #require(loadError(path, task: .regression))
+        #expect(regression.kind == .targetNotNumeric)
+    }
+}
