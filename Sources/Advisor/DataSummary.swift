@@ -18,7 +18,7 @@ public struct DataSummary: Sendable, Equatable, Codable {
     /// Training rows per class label (classification); empty for regression.
     public var classCounts: [String: Int]
     /// The linear model fitted on the training split (DEPTH-LINEAR).
-    public var linearProbe: LinearProbe
+    public var linearProbe: LinearProbeSummary
     /// Inputs that are scaled numeric columns.
     public var numericInputs: Int
     /// Inputs that are one-hot columns of categorical features.
@@ -39,7 +39,7 @@ public struct DataSummary: Sendable, Equatable, Codable {
     ///   - hasMissingValues: whether inputs had missing values (default false).
     public init(
         task: TaskKind, trainingRows: Int, inputs: Int, outputs: Int,
-        classCounts: [String: Int] = [:], linearProbe: LinearProbe = LinearProbe(),
+        classCounts: [String: Int] = [:], linearProbe: LinearProbeSummary = LinearProbeSummary(),
         numericInputs: Int? = nil, oneHotInputs: Int = 0, hasMissingValues: Bool = false
     ) {
         self.task = task
@@ -63,7 +63,7 @@ public struct DataSummary: Sendable, Equatable, Codable {
 }
 
 /// The linear probe of DEPTH-LINEAR: a logistic or least-squares model on the training split.
-public struct LinearProbe: Sendable, Equatable, Codable {
+public struct LinearProbeSummary: Sendable, Equatable, Codable {
     /// Classification: the linear model's accuracy on the training split, 0...1; nil if unknown.
     public var trainingAccuracy: Double?
     /// Classification: whether the training split is linearly separable (accuracy 100%).

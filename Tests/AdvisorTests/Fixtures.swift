@@ -13,29 +13,29 @@ enum Datasets {
     static let iris = DataSummary(
         task: .classification, trainingRows: 105, inputs: 4, outputs: 3,
         classCounts: ["setosa": 35, "versicolor": 35, "virginica": 35],
-        linearProbe: LinearProbe(trainingAccuracy: 0.981))
+        linearProbe: LinearProbeSummary(trainingAccuracy: 0.981))
     static let breastCancer = DataSummary(
         task: .classification, trainingRows: 398, inputs: 30, outputs: 1,
         classCounts: ["benign": 250, "malignant": 148],
-        linearProbe: LinearProbe(trainingAccuracy: 1.0))
+        linearProbe: LinearProbeSummary(trainingAccuracy: 1.0))
     static let breastCancerNotSeparable = DataSummary(
         task: .classification, trainingRows: 398, inputs: 30, outputs: 1,
         classCounts: ["benign": 250, "malignant": 148],
-        linearProbe: LinearProbe(trainingAccuracy: 0.992))
+        linearProbe: LinearProbeSummary(trainingAccuracy: 0.992))
     static let penguins = DataSummary(
         task: .classification, trainingRows: 240, inputs: 10, outputs: 3,
         classCounts: ["Adelie": 106, "Chinstrap": 48, "Gentoo": 86],
-        linearProbe: LinearProbe(trainingAccuracy: 0.996), numericInputs: 4, oneHotInputs: 6,
+        linearProbe: LinearProbeSummary(trainingAccuracy: 0.996), numericInputs: 4, oneHotInputs: 6,
         hasMissingValues: true)
     static let diabetes = DataSummary(
         task: .regression, trainingRows: 310, inputs: 10, outputs: 1,
-        linearProbe: LinearProbe(linearValidationR2: 0.42, mlpValidationR2: 0.41))
+        linearProbe: LinearProbeSummary(linearValidationR2: 0.42, mlpValidationR2: 0.41))
     static let diabetesProbeUnknown = DataSummary(
         task: .regression, trainingRows: 310, inputs: 10, outputs: 1,
-        linearProbe: LinearProbe(linearValidationR2: 0.42))
+        linearProbe: LinearProbeSummary(linearValidationR2: 0.42))
     static let wide = DataSummary(
         task: .classification, trainingRows: 100_000, inputs: 200, outputs: 10,
-        linearProbe: LinearProbe(trainingAccuracy: 0.9))
+        linearProbe: LinearProbeSummary(trainingAccuracy: 0.9))
 }
 
 func approximately(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool {

@@ -88,14 +88,14 @@ import Testing
     @Test func linearClassificationNeedsFullTrainingAccuracy() {
         func linear(_ accuracy: Double?) -> Bool? {
             LinearDepthRule(
-                task: .classification, probe: LinearProbe(trainingAccuracy: accuracy), margin: 0.01
+                task: .classification, probe: LinearProbeSummary(trainingAccuracy: accuracy), margin: 0.01
             ).isLinear
         }
         #expect(linear(1.0) == true)
         #expect(linear(0.999) == false)
         #expect(linear(nil) == nil)
         let flagged = LinearDepthRule(
-            task: .classification, probe: LinearProbe(separable: true), margin: 0.01)
+            task: .classification, probe: LinearProbeSummary(separable: true), margin: 0.01)
         #expect(flagged.isLinear == true)
         #expect(flagged.evaluate().applies)
     }
@@ -104,7 +104,7 @@ import Testing
         func linear(_ lin: Double?, _ mlp: Double?, margin: Double = 0.01) -> Bool? {
             LinearDepthRule(
                 task: .regression,
-                probe: LinearProbe(linearValidationR2: lin, mlpValidationR2: mlp),
+                probe: LinearProbeSummary(linearValidationR2: lin, mlpValidationR2: mlp),
                 margin: margin
             ).isLinear
         }

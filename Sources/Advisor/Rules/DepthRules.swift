@@ -16,12 +16,12 @@ public struct LinearDepthRule: Rule {
     /// The task.
     public var task: TaskKind
     /// The probe's results.
-    public var probe: LinearProbe
+    public var probe: LinearProbeSummary
     /// The R² margin for regression.
     public var margin: Double
 
     /// The rule on its inputs; each parameter sets the property of the same name.
-    public init(task: TaskKind, probe: LinearProbe, margin: Double) {
+    public init(task: TaskKind, probe: LinearProbeSummary, margin: Double) {
         self.task = task
         self.probe = probe
         self.margin = margin

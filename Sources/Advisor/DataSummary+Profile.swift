@@ -1,0 +1,29 @@
+import Dataset
+import Spec
+
+extension DataSummary {
+    /// The advisor's view of a data profile.
+    /// - Parameters:
+    ///   - profile: the data layer's profile of the prepared data.
+    ///   - mlpValidationR2: a small MLP's validation R² (regression), for DEPTH-LINEAR; nil when
+    ///     not measured.
+    public init(profile: DataProfile, mlpValidationR2: Double? = nil) {
+        let task: TaskKind = profile.task == "regression" ? .regression : .classification
+        let categorical: Set<String> = [
+            "category", "integer-coded category", "binary",
+        ]
+        let oneHot = profile.columns.filter { $0.role == "feature" && categorical.contains($0.type) }
+            .reduce(0) { $0 + $1.encodedWidth }
+        let probe = profile.linearProbe
+        self.init(
+            task: task, trainingRows: profile.splits.training, inputs: profile.inputs,
+            outputs: profile.outputs,
+            classCounts: Dictionary(
+                (profile.classes ?? []).map { ($0.label, $0.count) }, uniquingKeysWith: +),
+            linearProbe: LinearProbeSummary(
+                trainingAccuracy: probe.trainingAccuracy, separable: probe.separable,
+                linearValidationR2: probe.validationR2, mlpValidationR2: mlpValidationR2),
+            oneHotInputs: oneHot,
+            hasMissingValues: profile.columns.contains { $0.role == "feature" && $0.missing > 0 })
+    }
+}

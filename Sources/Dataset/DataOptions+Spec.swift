@@ -1,0 +1,23 @@
+import Spec
+
+extension DataOptions {
+    /// The data options a loaded spec asks for: its `data:` section, `task` and `training.seed`.
+    /// - Parameter spec: a spec from the loader (`data.resolvedPath` is already resolved).
+    public init(spec: NetworkSpec) {
+        let data = spec.data
+        let task: Task =
+            switch spec.task {
+            case .auto: .auto
+            case .fixed(.classification): .classification
+            case .fixed(.regression): .regression
+            }
+        self.init(
+            path: data.resolvedPath, target: data.target, features: data.features,
+            ignore: data.ignore, categorical: data.categorical,
+            missingMarkers: data.missingValues,
+            delimiter: data.delimiter.flatMap { $0.asciiValue },
+            validationFraction: data.split.validation, testFraction: data.split.test,
+            stratify: data.split.stratify.value, seed: spec.training.seed,
+            idColumn: data.idColumn, task: task)
+    }
+}
