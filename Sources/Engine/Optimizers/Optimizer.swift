@@ -163,7 +163,10 @@ public struct Optimizer: Sendable {
     /// - Parameters:
     ///   - model: the model (its walk order must not change between steps).
     ///   - learningRate: the rate for this step (the schedule's value).
-    public mutating func update(_ model: Sequential, learningRate: Float) {
+    /// - Returns: false, with no weight changed and the step not counted, when a gradient is
+    ///   not finite (DIAG-NONFINITE).
+    @discardableResult
+    public mutating func update(_ model: Sequential, learningRate: Float) -> Bool {
         prepare(model)
         step += 1
         let penalty = configuration.penalty
@@ -184,6 +187,10 @@ public struct Optimizer: Sendable {
             index += 1
         }
         globalGradientNorm = globalSquared.squareRoot()
+        guard globalSquared.isFinite else {
+            step -= 1
+            return false
+        }
         // Pass 2: clip and update, then the update and weight norms.
         index = 0
         let clipping = configuration.clipping
@@ -214,6 +221,7 @@ public struct Optimizer: Sendable {
             }
             index += 1
         }
+        return true
     }
 
     /// The rule for one tensor: `g` holds the (penalised) gradient on entry and the applied
