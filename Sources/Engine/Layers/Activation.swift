@@ -107,7 +107,8 @@ public struct ReLU: Layer {
         _ input: MatrixView, into output: MutableMatrixView, context: inout ForwardContext
     ) {
         guard context.isTraining else {
-            mapElements(input, output) { $0 > 0 ? $0 : 0 }
+            // `x < 0 ? 0 : x` rather than `x > 0 ? x : 0`: NaN propagates (DIAG-NONFINITE).
+            mapElements(input, output) { $0 < 0 ? 0 : $0 }
             return
         }
         hasStatistics = true
@@ -118,7 +119,7 @@ public struct ReLU: Layer {
                 let x = input.base + row * width
                 let y = output.base + row * width
                 for j in 0..<width {
-                    let v = x[j] > 0 ? x[j] : 0
+                    let v = x[j] < 0 ? 0 : x[j]
                     y[j] = v
                     m[j] = m[j] > v ? m[j] : v
                 }
