@@ -102,7 +102,8 @@ struct ModelTests {
     @Test func predictInChunksMatchesOnePass() throws {
         let model = try Sequential(description, seed: 4)
         let x = randomMatrix(rows: 37, columns: 4, seed: 8)
-        #expect(model.predict(x, batchSize: 5) == model.predict(x, batchSize: 100))
+        #expect(try model.predict(x, batchSize: 5) == model.predict(x, batchSize: 100))
+        #expect(throws: EngineError.self) { try model.predict(Matrix(rows: 2, columns: 3)) }
         let probabilities = model(x)
         for row in 0..<37 {
             let sum = (0..<3).reduce(Float(0)) { $0 + probabilities[row, $1] }

@@ -160,10 +160,12 @@ public final class Sequential {
         }
     }
 
-    /// Inference on a batch (allocates the result).
+    /// Inference on a batch (allocates the result); the input must have `inputWidth` columns
+    /// (a programming error otherwise: use `predict` for data from users).
     /// - Parameter input: `rows x inputWidth`.
     public func callAsFunction(_ input: Matrix) -> Matrix {
-        predict(input)
+        precondition(input.columns == inputWidth, "Input has \(input.columns) columns, the model expects \(inputWidth)")
+        return outputs(input, batchSize: 1024, depth: layers.count)
     }
 
     /// Inference in chunks of `batchSize` rows (default 1024), returning all outputs.
@@ -171,8 +173,16 @@ public final class Sequential {
     ///   - input: `rows x inputWidth`.
     ///   - batchSize: rows per forward pass.
     ///   - depth: layers to run (default all).
-    public func predict(_ input: Matrix, batchSize: Int = 1024, depth: Int? = nil) -> Matrix {
-        let depth = depth ?? layers.count
+    /// - Throws: `EngineError.invalidBatch` when the input width differs from `inputWidth`.
+    public func predict(_ input: Matrix, batchSize: Int = 1024, depth: Int? = nil) throws -> Matrix {
+        guard input.columns == inputWidth else {
+            throw EngineError.invalidBatch(
+                message: "data has \(input.columns) columns, the model expects \(inputWidth)")
+        }
+        return outputs(input, batchSize: batchSize, depth: min(max(depth ?? layers.count, 0), layers.count))
+    }
+
+    private func outputs(_ input: Matrix, batchSize: Int, depth: Int) -> Matrix {
         let width = depth == 0 ? inputWidth : widths[depth - 1]
         var result = Matrix(rows: input.rows, columns: width)
         let step = max(1, batchSize)

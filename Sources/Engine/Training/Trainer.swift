@@ -86,6 +86,11 @@ public final class Trainer {
                     fix: "use non-negative weights")
             }
         }
+        if case .huber(let delta) = configuration.loss, !(delta > 0) {
+            throw EngineError.invalidDescription(
+                path: "training.loss.delta", message: "Huber delta is \(delta)",
+                fix: "use a positive delta; the default is 1")
+        }
         if case .l1(let value) = configuration.optimizer.penalty, value < 0 {
             throw EngineError.invalidDescription(
                 path: "training.l1", message: "L1 is \(value)", fix: "use 1e-8 to 1e-4 (REG-L1-RANGE)")
@@ -261,7 +266,7 @@ public final class Trainer {
             throw EngineError.invalidBatch(
                 message: "data has \(inputs.columns) columns, the model expects \(model.inputWidth)")
         }
-        let outputs = model.predict(
+        let outputs = try model.predict(
             inputs, batchSize: configuration.evaluationBatchSize, depth: trainingDepth)
         let loss = try outputs.withView {
             try configuration.loss.evaluate(
