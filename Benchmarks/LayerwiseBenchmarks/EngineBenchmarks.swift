@@ -19,7 +19,9 @@ private final class TrainingCase {
 
 /// `rows x width` standard-normal features and labels from a random linear teacher, so the
 /// task is learnable (as a real data set would be). Seeded.
-private func syntheticClassification(rows: Int, width: Int, classes: Int, seed: UInt64) -> (Matrix, [Int]) {
+private func syntheticClassification(rows: Int, width: Int, classes: Int, seed: UInt64) -> (
+    Matrix, [Int]
+) {
     var generator = SeededGenerator(seed: seed)
     let teacher = (0..<(width * classes)).map { _ in Float(generator.nextNormal()) }
     var inputs = Matrix(rows: rows, columns: width)
@@ -63,7 +65,9 @@ private func breastCancer() throws -> (Matrix, [Int]) {
         for r in 0..<rows { mean += values[r * width + j] }
         mean /= Float(rows)
         var variance: Float = 0
-        for r in 0..<rows { variance += (values[r * width + j] - mean) * (values[r * width + j] - mean) }
+        for r in 0..<rows {
+            variance += (values[r * width + j] - mean) * (values[r * width + j] - mean)
+        }
         let std = max((variance / Float(rows)).squareRoot(), 1e-6)
         for r in 0..<rows { values[r * width + j] = (values[r * width + j] - mean) / std }
     }
@@ -78,7 +82,8 @@ private func makeCase(
         layers.append(.dense(units: width))
         if index < widths.count - 1 { layers.append(.activation(.relu)) }
     }
-    let model = try Sequential(ModelDescription(inputWidth: inputs.columns, layers: layers), seed: 1)
+    let model = try Sequential(
+        ModelDescription(inputWidth: inputs.columns, layers: layers), seed: 1)
     let state = TrainingCase()
     state.trainer = try Trainer(
         model: model,
@@ -120,7 +125,8 @@ private func registerTrainingBenchmarks() {
         for _ in benchmark.scaledIterations { step(small) }
     } setup: {
         let (inputs, labels) = try breastCancer()
-        let built = try makeCase(inputs: inputs, labels: labels, widths: [64, 32, 2], batchSize: 32)
+        let built = try makeCase(
+            inputs: inputs, labels: labels, widths: [64, 32, 2], batchSize: 32)
         small.trainer = built.trainer
         small.source = built.source
     }
@@ -135,8 +141,10 @@ private func registerTrainingBenchmarks() {
     ) { _ in
         epoch(medium)
     } setup: {
-        let (inputs, labels) = syntheticClassification(rows: 100_000, width: 50, classes: 5, seed: 3)
-        let built = try makeCase(inputs: inputs, labels: labels, widths: [256, 256, 5], batchSize: 256)
+        let (inputs, labels) = syntheticClassification(
+            rows: 100_000, width: 50, classes: 5, seed: 3)
+        let built = try makeCase(
+            inputs: inputs, labels: labels, widths: [256, 256, 5], batchSize: 256)
         medium.trainer = built.trainer
         medium.source = built.source
     }
@@ -145,7 +153,9 @@ private func registerTrainingBenchmarks() {
     // large: 784-1024-1024-10 ReLU, Adam, batch 512; per epoch of 200,000 x 784 synthetic rows.
     // LAYERWISE_BENCH_LARGE_ROWS overrides the row count (e.g. 20000 while the GEMM is naive;
     // scale the time by 200000 / rows).
-    let largeRows = ProcessInfo.processInfo.environment["LAYERWISE_BENCH_LARGE_ROWS"].flatMap(Int.init) ?? 200_000
+    let largeRows =
+        ProcessInfo.processInfo.environment["LAYERWISE_BENCH_LARGE_ROWS"].flatMap(Int.init)
+        ?? 200_000
     Benchmark(
         "Training large 784-1024-1024-10 batch 512 (per epoch of \(largeRows) rows)",
         configuration: .init(
@@ -154,8 +164,10 @@ private func registerTrainingBenchmarks() {
     ) { _ in
         epoch(large)
     } setup: {
-        let (inputs, labels) = syntheticClassification(rows: largeRows, width: 784, classes: 10, seed: 4)
-        let built = try makeCase(inputs: inputs, labels: labels, widths: [1024, 1024, 10], batchSize: 512)
+        let (inputs, labels) = syntheticClassification(
+            rows: largeRows, width: 784, classes: 10, seed: 4)
+        let built = try makeCase(
+            inputs: inputs, labels: labels, widths: [1024, 1024, 10], batchSize: 512)
         large.trainer = built.trainer
         large.source = built.source
     }

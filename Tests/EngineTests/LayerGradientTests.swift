@@ -8,7 +8,8 @@ struct LayerGradientTests {
 
     @Test func dense() {
         var generator = SeededGenerator(seed: 7)
-        let layer = Dense(inputWidth: 6, outputWidth: 4, initializer: .glorotUniform, generator: &generator)
+        let layer = Dense(
+            inputWidth: 6, outputWidth: 4, initializer: .glorotUniform, generator: &generator)
         checkLayerGradients(layer, input: input)
     }
 
@@ -91,7 +92,8 @@ struct LayerForwardTests {
         func run(seed: UInt64) -> Matrix {
             var y = Matrix(rows: 100, columns: 50)
             var context = ForwardContext(isTraining: true, generator: SeededGenerator(seed: seed))
-            x.withView { xv in y.withMutableView { layer.forward(xv, into: $0, context: &context) } }
+            x.withView { xv in y.withMutableView { layer.forward(xv, into: $0, context: &context) }
+            }
             return y
         }
         let first = run(seed: 3)
@@ -127,7 +129,9 @@ struct LayerForwardTests {
             }
         }
         close(elu(x, alpha: 2)) { $0 > 0 ? $0 : 2 * (expDouble($0) - 1) }
-        close(selu(x)) { 1.0507009873554805 * ($0 > 0 ? $0 : 1.6732632423543772 * (expDouble($0) - 1)) }
+        close(selu(x)) {
+            1.0507009873554805 * ($0 > 0 ? $0 : 1.6732632423543772 * (expDouble($0) - 1))
+        }
         close(sigmoid(x)) { 1 / (1 + expDouble(-$0)) }
         close(swish(x)) { $0 / (1 + expDouble(-$0)) }
         close(silu(x)) { $0 / (1 + expDouble(-$0)) }

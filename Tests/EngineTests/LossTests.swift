@@ -17,8 +17,12 @@ struct LossTests {
             var minus = outputs
             minus.storage[i] -= step
             let numeric =
-                (try plus.withView { try loss.evaluate(outputs: $0, targets: targets, classWeights: classWeights) }
-                    - minus.withView { try loss.evaluate(outputs: $0, targets: targets, classWeights: classWeights) })
+                (try plus.withView {
+                    try loss.evaluate(outputs: $0, targets: targets, classWeights: classWeights)
+                }
+                    - minus.withView {
+                        try loss.evaluate(outputs: $0, targets: targets, classWeights: classWeights)
+                    })
                 / Double(2 * step)
             #expect(
                 abs(Double(analytic.storage[i]) - numeric) < 1e-3 * max(1, abs(numeric)),
@@ -40,13 +44,15 @@ struct LossTests {
     @Test func softmaxCrossEntropyValues() throws {
         // Equal logits: ln C whatever the labels (DIAG-INITIAL-LOSS's reference).
         let flat = Matrix(rows: 2, columns: 4, repeating: 0.7)
-        #expect(abs(try softmaxCrossEntropy(logits: flat, labels: [0, 3]) - Float(logDouble(4))) < 1e-6)
+        #expect(
+            abs(try softmaxCrossEntropy(logits: flat, labels: [0, 3]) - Float(logDouble(4))) < 1e-6)
         // Hand value: logits [1, 2, 3], label 0: logsumexp = 3.40760596, loss 2.40760596.
         let row = Matrix(rows: 1, columns: 3, values: [1, 2, 3])
         #expect(abs(try softmaxCrossEntropy(logits: row, labels: [0]) - 2.40760596) < 1e-5)
         // Weighted mean: weights 2 (label 0) and 1 (label 2): (2*2.4076 + 1*0.4076) / 3.
         let two = Matrix(rows: 2, columns: 3, values: [1, 2, 3, 1, 2, 3])
-        let weighted = try softmaxCrossEntropy(logits: two, labels: [0, 2], classWeights: [2, 1, 1])
+        let weighted = try softmaxCrossEntropy(
+            logits: two, labels: [0, 2], classWeights: [2, 1, 1])
         #expect(abs(Double(weighted) - (2 * 2.40760596 + 0.40760596) / 3) < 1e-5)
         // Stable for huge logits.
         let huge = Matrix(rows: 1, columns: 2, values: [1e4, -1e4])
@@ -63,7 +69,10 @@ struct LossTests {
             .binaryCrossEntropy, outputs: randomMatrix(rows: 2, columns: 2, seed: 3),
             targets: .values(probabilities))
         // z = 0: ln 2. Hand value z = 2, t = 0: log(1 + e^2) = 2.12692801.
-        #expect(abs(try Engine.binaryCrossEntropy(logits: Matrix(rows: 1, columns: 1), labels: [1]) - 0.69314718) < 1e-6)
+        #expect(
+            abs(
+                try Engine.binaryCrossEntropy(logits: Matrix(rows: 1, columns: 1), labels: [1])
+                    - 0.69314718) < 1e-6)
         let two = Matrix(rows: 1, columns: 1, values: [2])
         #expect(abs(try Engine.binaryCrossEntropy(logits: two, labels: [0]) - 2.12692801) < 1e-5)
         let huge = Matrix(rows: 1, columns: 1, values: [-1e4])

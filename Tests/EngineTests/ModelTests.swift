@@ -29,18 +29,20 @@ struct ModelTests {
 
     @Test func stableNames() throws {
         let model = try Sequential(description, seed: 1)
-        #expect(model.exportTensors().map(\.name) == [
-            "layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias",
-            "layers.1.running_mean", "layers.1.running_var", "layers.4.weight", "layers.4.bias",
-            "layers.6.weight", "layers.6.bias",
-        ])
+        #expect(
+            model.exportTensors().map(\.name) == [
+                "layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias",
+                "layers.1.running_mean", "layers.1.running_var", "layers.4.weight", "layers.4.bias",
+                "layers.6.weight", "layers.6.bias",
+            ])
         #expect(model.tensor(named: "layers.0.weight")?.shape == [8, 4])
         #expect(model.trainableParameterCount == 8 * 4 + 8 + 8 + 8 + 6 * 8 + 6 + 3 * 3 + 3)
     }
 
     @Test func exportImportRoundTrip() throws {
         let source = try Sequential(description, seed: 1)
-        try source.setTensor(named: "layers.1.running_mean", values: [Float](repeating: 0.5, count: 8))
+        try source.setTensor(
+            named: "layers.1.running_mean", values: [Float](repeating: 0.5, count: 8))
         let target = try Sequential(description, seed: 2)
         try target.importTensors(source.exportTensors())
         #expect(target.exportTensors() == source.exportTensors())
@@ -48,13 +50,18 @@ struct ModelTests {
         #expect(target(x) == source(x))
         var broken = source.exportTensors()
         broken[0].shape = [4, 8]
-        #expect(throws: EngineError.shapeMismatch(name: "layers.0.weight", expected: [8, 4], found: [4, 8])) {
+        #expect(
+            throws: EngineError.shapeMismatch(
+                name: "layers.0.weight", expected: [8, 4], found: [4, 8])
+        ) {
             try target.importTensors(broken)
         }
         #expect(throws: EngineError.missingTensor(name: "layers.0.weight")) {
             try target.importTensors(Array(source.exportTensors().dropFirst()))
         }
-        #expect(throws: EngineError.self) { try target.setTensor(named: "layers.9.weight", values: []) }
+        #expect(throws: EngineError.self) {
+            try target.setTensor(named: "layers.9.weight", values: [])
+        }
     }
 
     @Test func initialisationFollowsINITByActivation() throws {
@@ -91,11 +98,18 @@ struct ModelTests {
                 return ""
             } catch { return "\(error)" }
         }
-        #expect(message(ModelDescription(inputWidth: 3, layers: [.dense(units: 0)])).contains("layers[0].units"))
-        #expect(message(ModelDescription(inputWidth: 3, layers: [.dropout(rate: 1)])).contains("layers[0].rate"))
         #expect(
-            message(ModelDescription(inputWidth: 3, layers: [.dense(units: 5), .activation(.maxout(pieces: 2))]))
-                .contains("layers[1].pieces"))
+            message(ModelDescription(inputWidth: 3, layers: [.dense(units: 0)])).contains(
+                "layers[0].units"))
+        #expect(
+            message(ModelDescription(inputWidth: 3, layers: [.dropout(rate: 1)])).contains(
+                "layers[0].rate"))
+        #expect(
+            message(
+                ModelDescription(
+                    inputWidth: 3, layers: [.dense(units: 5), .activation(.maxout(pieces: 2))])
+            )
+            .contains("layers[1].pieces"))
         #expect(message(ModelDescription(inputWidth: 0, layers: [])).contains("inputWidth"))
     }
 
@@ -150,11 +164,15 @@ struct BatchSourceTests {
     @Test func regressionTargetsFollowTheirRows() throws {
         let inputs = Matrix(rows: 5, columns: 1, values: [0, 1, 2, 3, 4])
         let targets = Matrix(rows: 5, columns: 1, values: [0, 10, 20, 30, 40])
-        var source = try InMemoryBatchSource(inputs: inputs, targets: .values(targets), batchSize: 2, seed: 3)
+        var source = try InMemoryBatchSource(
+            inputs: inputs, targets: .values(targets), batchSize: 2, seed: 3)
         source.startEpoch(0)
         var batch = Batch.empty
         while source.nextBatch(into: &batch) {
-            guard case .values(let t) = batch.targets else { Issue.record("wrong targets"); return }
+            guard case .values(let t) = batch.targets else {
+                Issue.record("wrong targets")
+                return
+            }
             for r in 0..<batch.inputs.rows { #expect(t[r, 0] == 10 * batch.inputs[r, 0]) }
         }
         #expect(throws: EngineError.self) {

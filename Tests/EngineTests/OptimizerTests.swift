@@ -23,7 +23,9 @@ struct OptimizerTests {
         }
     }
 
-    func run(_ description: OptimizerDescription, gradients: [[Float]] = gradients) throws -> [[Float]] {
+    func run(_ description: OptimizerDescription, gradients: [[Float]] = gradients) throws
+        -> [[Float]]
+    {
         let model = try makeModel()
         var optimizer = Optimizer(description)
         var results: [[Float]] = []
@@ -35,12 +37,15 @@ struct OptimizerTests {
         return results
     }
 
-    func expectClose(_ actual: [[Float]], _ expected: [[Double]], tolerance: Double = 2e-6,
-                     sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectClose(
+        _ actual: [[Float]], _ expected: [[Double]], tolerance: Double = 2e-6,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(actual.count == expected.count, sourceLocation: sourceLocation)
         for (a, e) in zip(actual, expected) {
             for (x, y) in zip(a, e) {
-                #expect(abs(Double(x) - y) < tolerance, "\(a) vs \(e)", sourceLocation: sourceLocation)
+                #expect(
+                    abs(Double(x) - y) < tolerance, "\(a) vs \(e)", sourceLocation: sourceLocation)
             }
         }
     }
@@ -69,8 +74,11 @@ struct OptimizerTests {
         let result = try run(OptimizerDescription(rule: .adam(), learningRate: 0.1))
         expectClose(
             result,
-            [[0.9000000357627869, -1.899999976158142], [0.8654394745826721, -1.9193509817123413],
-             [0.8275002837181091, -1.9465548992156982]])
+            [
+                [0.9000000357627869, -1.899999976158142],
+                [0.8654394745826721, -1.9193509817123413],
+                [0.8275002837181091, -1.9465548992156982],
+            ])
     }
 
     @Test func adamW() throws {
@@ -79,8 +87,10 @@ struct OptimizerTests {
             OptimizerDescription(rule: .adamW(weightDecay: 0.1), learningRate: 0.1))
         expectClose(
             result,
-            [[0.89000004529953, -1.8799999952316284], [0.8465394973754883, -1.8805509805679321],
-             [0.8001348972320557, -1.8889493942260742]])
+            [
+                [0.89000004529953, -1.8799999952316284], [0.8465394973754883, -1.8805509805679321],
+                [0.8001348972320557, -1.8889493942260742],
+            ])
     }
 
     @Test func rmsprop() throws {
@@ -88,8 +98,11 @@ struct OptimizerTests {
         let result = try run(OptimizerDescription(rule: .rmsprop(), learningRate: 0.01))
         expectClose(
             result,
-            [[0.9000000357627869, -1.9000000953674316], [0.9373002052307129, -1.9801445007324219],
-             [0.9188770055770874, -1.9998853206634521]], tolerance: 2e-5)
+            [
+                [0.9000000357627869, -1.9000000953674316],
+                [0.9373002052307129, -1.9801445007324219],
+                [0.9188770055770874, -1.9998853206634521],
+            ], tolerance: 2e-5)
     }
 
     @Test func rmspropCenteredMomentum() throws {
@@ -98,8 +111,11 @@ struct OptimizerTests {
                 rule: .rmsprop(momentum: 0.9, centered: true), learningRate: 0.01))
         expectClose(
             result,
-            [[0.8994962573051453, -1.8994961977005005], [0.8463996648788452, -1.8892042636871338],
-             [0.780141294002533, -1.89969801902771]], tolerance: 2e-5)
+            [
+                [0.8994962573051453, -1.8994961977005005],
+                [0.8463996648788452, -1.8892042636871338],
+                [0.780141294002533, -1.89969801902771],
+            ], tolerance: 2e-5)
     }
 
     @Test func adagrad() throws {
@@ -109,8 +125,11 @@ struct OptimizerTests {
                 rule: .adagrad(initialAccumulator: 0.1, learningRateDecay: 0.1), learningRate: 0.1))
         expectClose(
             result,
-            [[0.9154845476150513, -1.9311752319335938], [0.9445987343788147, -1.9926409721374512],
-             [0.9314225912094116, -2.0065298080444336]])
+            [
+                [0.9154845476150513, -1.9311752319335938],
+                [0.9445987343788147, -1.9926409721374512],
+                [0.9314225912094116, -2.0065298080444336],
+            ])
     }
 
     @Test func pytorchDefaults() {
@@ -118,7 +137,9 @@ struct OptimizerTests {
         #expect(OptimizerDescription().learningRate == 1e-3)
         #expect(OptimizerDescription(rule: .rmsprop()).learningRate == 1e-2)
         #expect(OptimizerDescription(rule: .adagrad()).learningRate == 1e-2)
-        #expect(UpdateRule.adamW() == .adamW(beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01))
+        #expect(
+            UpdateRule.adamW() == .adamW(beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01)
+        )
     }
 
     // MARK: Penalties and clipping (SGD, lr 1: the update is minus the processed gradient)
@@ -128,7 +149,8 @@ struct OptimizerTests {
     {
         let model = try makeModel(weights: [1, -2])
         var optimizer = Optimizer(
-            OptimizerDescription(rule: .sgd(), learningRate: 1, penalty: penalty, clipping: clipping))
+            OptimizerDescription(
+                rule: .sgd(), learningRate: 1, penalty: penalty, clipping: clipping))
         setGradient(model, gradient)
         optimizer.update(model, learningRate: 1)
         return model.tensor(named: "layers.0.weight")!.values
@@ -188,7 +210,8 @@ struct OptimizerTests {
         optimizer.update(model, learningRate: 0.1)
         let state = optimizer.exportState()
         #expect(state.step == 1)
-        #expect(state.tensors.map(\.name) == ["layers.0.weight.exp_avg", "layers.0.weight.exp_avg_sq"])
+        #expect(
+            state.tensors.map(\.name) == ["layers.0.weight.exp_avg", "layers.0.weight.exp_avg_sq"])
         var restored = Optimizer(OptimizerDescription(rule: .adam(), learningRate: 0.1))
         try restored.importState(state, model: model)
         #expect(restored.exportState() == state)

@@ -26,7 +26,8 @@ struct RandomTests {
         // xoshiro256** from the state words 1, 2, 3, 4 (reference C code by Blackman & Vigna):
         // first outputs 11520, 0, 1509978240, 1215971899390074240.
         var g = try! SeededGenerator(state: [1, 2, 3, 4])
-        #expect((0..<4).map { _ in g.next() } == [11520, 0, 1_509_978_240, 1_215_971_899_390_074_240])
+        #expect(
+            (0..<4).map { _ in g.next() } == [11520, 0, 1_509_978_240, 1_215_971_899_390_074_240])
     }
 
     @Test func distributions() {

@@ -4,10 +4,14 @@ import Testing
 
 @Suite("Learning-rate schedules")
 struct ScheduleTests {
-    func rate(_ schedule: LearningRateSchedule, step: Int = 0, epoch: Int = 0, stepsPerEpoch: Int = 10,
-              epochs: Int = 10) -> Double {
-        Double(schedule.rate(base: 1, step: step, epoch: epoch, stepsPerEpoch: stepsPerEpoch,
-                             totalEpochs: epochs))
+    func rate(
+        _ schedule: LearningRateSchedule, step: Int = 0, epoch: Int = 0, stepsPerEpoch: Int = 10,
+        epochs: Int = 10
+    ) -> Double {
+        Double(
+            schedule.rate(
+                base: 1, step: step, epoch: epoch, stepsPerEpoch: stepsPerEpoch,
+                totalEpochs: epochs))
     }
 
     @Test func constant() {
@@ -25,9 +29,11 @@ struct ScheduleTests {
 
     @Test func cosineMatchesPyTorch() {
         // torch.optim.lr_scheduler.CosineAnnealingLR(T_max=10), base 1.
-        let expected = [1.0, 0.9755282581475768, 0.9045084971874737, 0.7938926261462366,
-                        0.6545084971874737, 0.5, 0.34549150281252633, 0.2061073738537635,
-                        0.09549150281252633, 0.024471741852423234, 0.0]
+        let expected = [
+            1.0, 0.9755282581475768, 0.9045084971874737, 0.7938926261462366,
+            0.6545084971874737, 0.5, 0.34549150281252633, 0.2061073738537635,
+            0.09549150281252633, 0.024471741852423234, 0.0,
+        ]
         let schedule = LearningRateSchedule(.cosine())
         for epoch in 0...10 { #expect(abs(rate(schedule, epoch: epoch) - expected[epoch]) < 1e-6) }
         let floor = LearningRateSchedule(.cosine(minimumRate: 0.1, period: 4))
@@ -37,10 +43,13 @@ struct ScheduleTests {
     @Test func oneCycleMatchesPyTorch() {
         // torch OneCycleLR(max_lr=1, total_steps=100, cycle_momentum=False).
         let schedule = LearningRateSchedule(.oneCycle())
-        let expected: [(Int, Double)] = [(0, 0.04), (10, 0.29516394846410077), (29, 1.0),
-                                         (50, 0.793893450575732), (99, 4e-6)]
+        let expected: [(Int, Double)] = [
+            (0, 0.04), (10, 0.29516394846410077), (29, 1.0),
+            (50, 0.793893450575732), (99, 4e-6),
+        ]
         for (step, value) in expected {
-            #expect(abs(rate(schedule, step: step, epoch: step / 10) - value) < 1e-6, "step \(step)")
+            #expect(
+                abs(rate(schedule, step: step, epoch: step / 10) - value) < 1e-6, "step \(step)")
         }
     }
 
@@ -53,12 +62,15 @@ struct ScheduleTests {
 
     @Test func reduceOnPlateau() {
         let schedule = LearningRateSchedule(
-            .reduceOnPlateau(factor: 0.5, patience: 2, minDelta: 0.01, cooldown: 2, minimumRate: 0.2))
+            .reduceOnPlateau(
+                factor: 0.5, patience: 2, minDelta: 0.01, cooldown: 2, minimumRate: 0.2))
         var state = ScheduleState()
         func feed(_ loss: Double) -> Double {
             schedule.epochEnded(loss: loss, base: 1, state: &state)
-            return Double(schedule.rate(base: 1, step: 0, epoch: 0, stepsPerEpoch: 1,
-                                        totalEpochs: 1, state: state))
+            return Double(
+                schedule.rate(
+                    base: 1, step: 0, epoch: 0, stepsPerEpoch: 1,
+                    totalEpochs: 1, state: state))
         }
         #expect(feed(1.0) == 1)  // first value is the best
         #expect(feed(0.995) == 1)  // not better by min_delta: wait 1

@@ -15,7 +15,8 @@ func randomMatrix(
 
 /// A matrix whose entries are at least `margin` away from zero (keeps finite differences off
 /// the kinks of ReLU-like functions).
-func randomMatrixAvoidingZero(rows: Int, columns: Int, margin: Float = 0.05, seed: UInt64) -> Matrix {
+func randomMatrixAvoidingZero(rows: Int, columns: Int, margin: Float = 0.05, seed: UInt64) -> Matrix
+{
     var m = randomMatrix(rows: rows, columns: columns, low: -2, high: 2, seed: seed)
     for i in m.storage.indices where abs(m.storage[i]) < margin {
         m.storage[i] = m.storage[i] < 0 ? -margin - 0.1 : margin + 0.1
@@ -29,9 +30,13 @@ func weightedOutputSum<L: Layer>(
 ) -> Double {
     var output = Matrix(rows: input.rows, columns: layer.outputWidth)
     var context = ForwardContext(isTraining: training, generator: SeededGenerator(seed: 99))
-    input.withView { x in output.withMutableView { y in layer.forward(x, into: y, context: &context) } }
+    input.withView { x in
+        output.withMutableView { y in layer.forward(x, into: y, context: &context) }
+    }
     var total: Double = 0
-    for i in output.storage.indices { total += Double(output.storage[i]) * Double(weights.storage[i]) }
+    for i in output.storage.indices {
+        total += Double(output.storage[i]) * Double(weights.storage[i])
+    }
     return total
 }
 

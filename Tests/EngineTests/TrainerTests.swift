@@ -12,7 +12,9 @@ struct TrainerTests {
         let model = try Sequential(
             ModelDescription(
                 inputWidth: 2,
-                layers: [.dense(units: 8), .activation(.tanh), .dense(units: 1), .activation(.sigmoid)]),
+                layers: [
+                    .dense(units: 8), .activation(.tanh), .dense(units: 1), .activation(.sigmoid),
+                ]),
             seed: 1)
         let trainer = try Trainer(
             model: model,
@@ -29,7 +31,10 @@ struct TrainerTests {
         let probabilities = model(Self.xorInputs).storage
         #expect(probabilities.map { $0 > 0.5 ? 1 : 0 } == Self.xorLabels)
         guard case .classification(let metrics)? = outcome.history.epochs.last?.validationMetrics
-        else { Issue.record("no metrics"); return }
+        else {
+            Issue.record("no metrics")
+            return
+        }
         #expect(metrics.accuracy == 1)
         #expect(metrics.rocAUC == 1)
         #expect(outcome.history.epochs.last!.trainingLoss < 0.05)
@@ -39,7 +44,9 @@ struct TrainerTests {
         let model = try Sequential(
             ModelDescription(
                 inputWidth: 2,
-                layers: [.dense(units: 16), .activation(.relu), .dense(units: 2), .activation(.softmax)]),
+                layers: [
+                    .dense(units: 16), .activation(.relu), .dense(units: 2), .activation(.softmax),
+                ]),
             seed: 3)
         let trainer = try Trainer(
             model: model,
@@ -49,7 +56,8 @@ struct TrainerTests {
         var source = try InMemoryBatchSource(
             inputs: Self.xorInputs, targets: .classes(Self.xorLabels), batchSize: 2, seed: 2)
         try trainer.fit(training: &source)
-        let evaluation = try trainer.evaluate(inputs: Self.xorInputs, targets: .classes(Self.xorLabels))
+        let evaluation = try trainer.evaluate(
+            inputs: Self.xorInputs, targets: .classes(Self.xorLabels))
         guard case .classification(let metrics) = evaluation.metrics else { return }
         #expect(metrics.accuracy == 1)
         #expect(evaluation.loss < 0.05)
@@ -57,16 +65,19 @@ struct TrainerTests {
 
     @Test func regressionReachesHighRSquared() throws {
         var generator = SeededGenerator(seed: 9)
-        let x = Matrix(rows: 64, columns: 1, values: (0..<64).map { _ in 2 * generator.nextUnitFloat() - 1 })
+        let x = Matrix(
+            rows: 64, columns: 1, values: (0..<64).map { _ in 2 * generator.nextUnitFloat() - 1 })
         let y = Matrix(rows: 64, columns: 1, values: x.storage.map { 2 * $0 + 1 })
-        let model = try Sequential(ModelDescription(inputWidth: 1, layers: [.dense(units: 1)]), seed: 0)
+        let model = try Sequential(
+            ModelDescription(inputWidth: 1, layers: [.dense(units: 1)]), seed: 0)
         let trainer = try Trainer(
             model: model,
             configuration: TrainingConfiguration(
                 epochs: 60, loss: .meanSquaredError,
                 optimizer: OptimizerDescription(rule: .adam(), learningRate: 0.05)))
         var source = try InMemoryBatchSource(inputs: x, targets: .values(y), batchSize: 16, seed: 1)
-        let outcome = try trainer.fit(training: &source, validation: ValidationSet(inputs: x, targets: .values(y)))
+        let outcome = try trainer.fit(
+            training: &source, validation: ValidationSet(inputs: x, targets: .values(y)))
         guard case .regression(let metrics)? = outcome.history.epochs.last?.validationMetrics else {
             Issue.record("no regression metrics")
             return
@@ -98,7 +109,8 @@ struct TrainerTests {
 
     static let richConfiguration = TrainingConfiguration(
         epochs: 6, loss: .softmaxCrossEntropy, classWeights: [1, 2, 1],
-        optimizer: OptimizerDescription(rule: .adamW(), learningRate: 0.01, penalty: .l2(1e-4), clipping: .norm(1)),
+        optimizer: OptimizerDescription(
+            rule: .adamW(), learningRate: 0.01, penalty: .l2(1e-4), clipping: .norm(1)),
         schedule: LearningRateSchedule(.reduceOnPlateau(factor: 0.5, patience: 1), warmupSteps: 5),
         earlyStopping: EarlyStopping(patience: 50))
 
@@ -110,18 +122,24 @@ struct TrainerTests {
             try InMemoryBatchSource(inputs: x, targets: .classes(labels), batchSize: 16, seed: 7)
         }
         // Uninterrupted: 6 epochs.
-        let straight = try Trainer(model: try Sequential(Self.richDescription, seed: 11), configuration: Self.richConfiguration)
+        let straight = try Trainer(
+            model: try Sequential(Self.richDescription, seed: 11),
+            configuration: Self.richConfiguration)
         var straightSource = try source()
         try straight.fit(training: &straightSource, validation: validation)
 
         // Interrupted: 3 epochs, export through JSON, fresh trainer, 3 more.
-        let first = try Trainer(model: try Sequential(Self.richDescription, seed: 11), configuration: Self.richConfiguration)
+        let first = try Trainer(
+            model: try Sequential(Self.richDescription, seed: 11),
+            configuration: Self.richConfiguration)
         var firstSource = try source()
         let paused = try first.fit(training: &firstSource, validation: validation, untilEpoch: 3)
         #expect(paused.reason == .paused)
         let data = try JSONEncoder().encode(first.exportState())
         let state = try JSONDecoder().decode(TrainerState.self, from: data)
-        let resumed = try Trainer(model: try Sequential(Self.richDescription, seed: 999), configuration: Self.richConfiguration)
+        let resumed = try Trainer(
+            model: try Sequential(Self.richDescription, seed: 999),
+            configuration: Self.richConfiguration)
         try resumed.importState(state)
         var resumedSource = try source()
         let outcome = try resumed.fit(training: &resumedSource, validation: validation)
@@ -130,14 +148,18 @@ struct TrainerTests {
         #expect(resumed.model.exportTensors() == straight.model.exportTensors())
         #expect(resumed.optimizer.exportState() == straight.optimizer.exportState())
         #expect(resumed.model.dropoutGenerator == straight.model.dropoutGenerator)
-        #expect(resumed.history.epochs.map(\.stepLosses) == straight.history.epochs.map(\.stepLosses))
-        #expect(resumed.history.epochs.map(\.validationLoss) == straight.history.epochs.map(\.validationLoss))
+        #expect(
+            resumed.history.epochs.map(\.stepLosses) == straight.history.epochs.map(\.stepLosses))
+        #expect(
+            resumed.history.epochs.map(\.validationLoss)
+                == straight.history.epochs.map(\.validationLoss))
         #expect(resumed.epoch == 6 && resumed.step == straight.step)
 
         // A state for another configuration is refused with a clear error.
         var other = Self.richConfiguration
         other.epochs = 7
-        let stranger = try Trainer(model: try Sequential(Self.richDescription, seed: 11), configuration: other)
+        let stranger = try Trainer(
+            model: try Sequential(Self.richDescription, seed: 11), configuration: other)
         #expect(throws: EngineError.self) { try stranger.importState(state) }
     }
 
@@ -149,7 +171,8 @@ struct TrainerTests {
         // No later epoch can beat the first by this much: stop after patience epochs.
         configuration.earlyStopping = EarlyStopping(patience: 2, minDelta: 1e9)
         let trainer = try Trainer(model: model, configuration: configuration)
-        var source = try InMemoryBatchSource(inputs: x, targets: .classes(labels), batchSize: 16, seed: 1)
+        var source = try InMemoryBatchSource(
+            inputs: x, targets: .classes(labels), batchSize: 16, seed: 1)
         var afterFirstEpoch: [NamedTensor] = []
         let outcome = try trainer.fit(
             training: &source, validation: ValidationSet(inputs: x, targets: .classes(labels))
@@ -170,7 +193,8 @@ struct TrainerTests {
         var configuration = Self.richConfiguration
         configuration.epochs = 2
         let trainer = try Trainer(model: model, configuration: configuration)
-        var source = try InMemoryBatchSource(inputs: x, targets: .classes(labels), batchSize: 16, seed: 1)
+        var source = try InMemoryBatchSource(
+            inputs: x, targets: .classes(labels), batchSize: 16, seed: 1)
         var steps: [StepReport] = []
         var epochs: [EpochRecord] = []
         try trainer.fit(training: &source) { event in
@@ -186,16 +210,22 @@ struct TrainerTests {
         let record = epochs[0]
         #expect(record.stepLosses.count == 4 && record.stepGradientNorms.count == 4)
         #expect(record.stepLosses == steps.prefix(4).map(\.loss))
-        #expect(record.parameters.map(\.name) == [
-            "layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias",
-            "layers.5.weight", "layers.4.weight", "layers.4.bias", "layers.6.weight", "layers.6.bias",
-        ].sorted { a, b in
-            // Walk order: by layer index.
-            let la = Int(a.split(separator: ".")[1])!
-            let lb = Int(b.split(separator: ".")[1])!
-            return la < lb
-        })
-        #expect(record.parameters.allSatisfy { $0.gradientNormMean > 0 && $0.weightNorm > 0 && $0.updateRatioMean > 0 })
+        #expect(
+            record.parameters.map(\.name)
+                == [
+                    "layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias",
+                    "layers.5.weight", "layers.4.weight", "layers.4.bias", "layers.6.weight",
+                    "layers.6.bias",
+                ].sorted { a, b in
+                    // Walk order: by layer index.
+                    let la = Int(a.split(separator: ".")[1])!
+                    let lb = Int(b.split(separator: ".")[1])!
+                    return la < lb
+                })
+        #expect(
+            record.parameters.allSatisfy {
+                $0.gradientNormMean > 0 && $0.weightNorm > 0 && $0.updateRatioMean > 0
+            })
         #expect(record.deadUnits.map(\.layer) == [2])
         #expect(record.weightsFinite)
         // An untrained 3-class softmax starts near ln 3 (DIAG-INITIAL-LOSS).
@@ -209,7 +239,8 @@ struct TrainerTests {
         let model = try Sequential(Self.richDescription, seed: 6)
         let before = model.exportTensors()
         let trainer = try Trainer(model: model, configuration: Self.richConfiguration)
-        var source = try InMemoryBatchSource(inputs: x, targets: .classes(labels), batchSize: 32, shuffle: false)
+        var source = try InMemoryBatchSource(
+            inputs: x, targets: .classes(labels), batchSize: 32, shuffle: false)
         let outcome = try trainer.fit(training: &source)
         #expect(outcome.reason == .nonFinite(epoch: 0, step: 0, what: "loss"))
         #expect(outcome.reason.explanation.contains("DIAG-NONFINITE"))
@@ -220,10 +251,15 @@ struct TrainerTests {
 
     @Test func stopRequestEndsBetweenSteps() throws {
         let (x, labels) = Self.blobs(rows: 64, seed: 6)
-        let trainer = try Trainer(model: try Sequential(Self.richDescription, seed: 1), configuration: Self.richConfiguration)
-        var source = try InMemoryBatchSource(inputs: x, targets: .classes(labels), batchSize: 8, seed: 1)
+        let trainer = try Trainer(
+            model: try Sequential(Self.richDescription, seed: 1),
+            configuration: Self.richConfiguration)
+        var source = try InMemoryBatchSource(
+            inputs: x, targets: .classes(labels), batchSize: 8, seed: 1)
         let outcome = try trainer.fit(training: &source) { event in
-            if case .stepEnded(let report) = event, report.globalStep == 2 { trainer.stopRequest.request() }
+            if case .stepEnded(let report) = event, report.globalStep == 2 {
+                trainer.stopRequest.request()
+            }
         }
         #expect(outcome.reason == .stopRequested)
         #expect(trainer.step == 3)
@@ -232,11 +268,15 @@ struct TrainerTests {
     @Test func badInputIsAnErrorNotACrash() throws {
         let model = try Sequential(Self.richDescription, seed: 1)
         #expect(throws: EngineError.self) {
-            try Trainer(model: model, configuration: TrainingConfiguration(epochs: 0, loss: .softmaxCrossEntropy))
+            try Trainer(
+                model: model,
+                configuration: TrainingConfiguration(epochs: 0, loss: .softmaxCrossEntropy))
         }
         #expect(throws: EngineError.self) {
-            try Trainer(model: model, configuration: TrainingConfiguration(
-                epochs: 1, loss: .meanSquaredError, classWeights: [1, 2]))
+            try Trainer(
+                model: model,
+                configuration: TrainingConfiguration(
+                    epochs: 1, loss: .meanSquaredError, classWeights: [1, 2]))
         }
         let trainer = try Trainer(model: model, configuration: Self.richConfiguration)
         var wrongWidth = try InMemoryBatchSource(

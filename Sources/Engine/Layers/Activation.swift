@@ -273,7 +273,9 @@ public struct SELU: Layer {
     public mutating func forward(
         _ input: MatrixView, into output: MutableMatrixView, context: inout ForwardContext
     ) {
-        mapElements(input, output) { $0 > 0 ? seluScale * $0 : seluScale * seluAlpha * expm1Float($0) }
+        mapElements(input, output) {
+            $0 > 0 ? seluScale * $0 : seluScale * seluAlpha * expm1Float($0)
+        }
     }
 
     public mutating func backward(

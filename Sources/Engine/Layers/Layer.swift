@@ -21,7 +21,8 @@ public struct Parameter: Sendable, Equatable {
     ///   - shape: dimensions.
     ///   - isTrainable: trained by the optimizer (default true).
     ///   - isPenalized: L1/L2 penalties apply (default false).
-    public init(values: [Float], shape: [Int], isTrainable: Bool = true, isPenalized: Bool = false) {
+    public init(values: [Float], shape: [Int], isTrainable: Bool = true, isPenalized: Bool = false)
+    {
         precondition(values.count == shape.reduce(1, *), "Parameter values do not match shape")
         self.value = values
         self.gradient = isTrainable ? [Float](repeating: 0, count: values.count) : []
@@ -110,7 +111,9 @@ extension Layer {
     /// Inference on a batch: returns the output matrix (allocates; the training path does not).
     /// - Parameter input: `rows x inputWidth`.
     public func callAsFunction(_ input: Matrix) -> Matrix {
-        precondition(input.columns == inputWidth, "Input has \(input.columns) columns, the layer expects \(inputWidth)")
+        precondition(
+            input.columns == inputWidth,
+            "Input has \(input.columns) columns, the layer expects \(inputWidth)")
         var copy = self
         var output = Matrix(rows: input.rows, columns: outputWidth)
         var context = ForwardContext(isTraining: false)

@@ -127,7 +127,8 @@ public enum Loss: Codable, Equatable, Sendable {
         var result = Matrix(rows: outputs.rows, columns: outputs.columns)
         _ = try outputs.withView { view in
             try result.withMutableView { g in
-                try evaluate(outputs: view, targets: targets, classWeights: classWeights, gradient: g)
+                try evaluate(
+                    outputs: view, targets: targets, classWeights: classWeights, gradient: g)
             }
         }
         return result

@@ -65,7 +65,8 @@ public struct ModelDescription: Codable, Equatable, Sendable {
                         throw EngineError.invalidDescription(
                             path: path + ".pieces",
                             message: "maxout with \(pieces) pieces after a width of \(width)",
-                            fix: "make the layer before it \(max(pieces, 1)) times the units wanted")
+                            fix: "make the layer before it \(max(pieces, 1)) times the units wanted"
+                        )
                     }
                     width /= pieces
                 case .elu(let alpha) where !(alpha > 0):
@@ -104,7 +105,8 @@ public enum LayerDescription: Codable, Equatable, Sendable {
     ///   rule INIT-BY-ACTIVATION.
     /// - useBias: add a bias (default true).
     /// - maxNorm: max-norm constraint on each unit's weights (default nil: none).
-    case dense(units: Int, initializer: Initializer? = nil, useBias: Bool = true, maxNorm: Float? = nil)
+    case dense(
+        units: Int, initializer: Initializer? = nil, useBias: Bool = true, maxNorm: Float? = nil)
     /// Batch normalisation (PyTorch semantics; momentum default 0.1, epsilon default 1e-5).
     case batchNorm(momentum: Float = 0.1, epsilon: Float = 1e-5)
     /// Inverted dropout with drop probability `rate` in [0, 1).

@@ -59,7 +59,8 @@ public final class Sequential {
             case .dense(let units, let initializer, let useBias, let maxNorm):
                 var generator = SeededGenerator(seed: seed, stream: UInt64(index))
                 let chosen =
-                    initializer ?? Initializer.forActivation(description.activation(following: index))
+                    initializer
+                    ?? Initializer.forActivation(description.activation(following: index))
                 built.append(
                     Dense(
                         inputWidth: width, outputWidth: units, initializer: chosen,
@@ -108,7 +109,9 @@ public final class Sequential {
     public func forward(_ input: MatrixView, isTraining: Bool = false, depth: Int? = nil)
         -> MatrixView
     {
-        precondition(input.columns == inputWidth, "Input has \(input.columns) columns, the model expects \(inputWidth)")
+        precondition(
+            input.columns == inputWidth,
+            "Input has \(input.columns) columns, the model expects \(inputWidth)")
         let depth = depth ?? layers.count
         reserve(rows: input.rows)
         lastRows = input.rows
@@ -130,7 +133,8 @@ public final class Sequential {
     public func outputGradient(depth: Int? = nil) -> MutableMatrixView {
         let index = (depth ?? layers.count) - 1
         precondition(index >= 0, "A model without layers has no output gradient")
-        return MutableMatrixView(base: gradientBuffers[index], rows: lastRows, columns: widths[index])
+        return MutableMatrixView(
+            base: gradientBuffers[index], rows: lastRows, columns: widths[index])
     }
 
     /// Back-propagates the gradient in `outputGradient(depth:)` through layers `depth-1 ... 0`,
@@ -164,7 +168,9 @@ public final class Sequential {
     /// (a programming error otherwise: use `predict` for data from users).
     /// - Parameter input: `rows x inputWidth`.
     public func callAsFunction(_ input: Matrix) -> Matrix {
-        precondition(input.columns == inputWidth, "Input has \(input.columns) columns, the model expects \(inputWidth)")
+        precondition(
+            input.columns == inputWidth,
+            "Input has \(input.columns) columns, the model expects \(inputWidth)")
         return outputs(input, batchSize: 1024, depth: layers.count)
     }
 
@@ -174,12 +180,14 @@ public final class Sequential {
     ///   - batchSize: rows per forward pass.
     ///   - depth: layers to run (default all).
     /// - Throws: `EngineError.invalidBatch` when the input width differs from `inputWidth`.
-    public func predict(_ input: Matrix, batchSize: Int = 1024, depth: Int? = nil) throws -> Matrix {
+    public func predict(_ input: Matrix, batchSize: Int = 1024, depth: Int? = nil) throws -> Matrix
+    {
         guard input.columns == inputWidth else {
             throw EngineError.invalidBatch(
                 message: "data has \(input.columns) columns, the model expects \(inputWidth)")
         }
-        return outputs(input, batchSize: batchSize, depth: min(max(depth ?? layers.count, 0), layers.count))
+        return outputs(
+            input, batchSize: batchSize, depth: min(max(depth ?? layers.count, 0), layers.count))
     }
 
     private func outputs(_ input: Matrix, batchSize: Int, depth: Int) -> Matrix {
@@ -227,7 +235,8 @@ public final class Sequential {
         var tensors: [NamedTensor] = []
         visitParameters { name, parameter in
             tensors.append(
-                NamedTensor(name: name.description, shape: parameter.shape, values: parameter.value))
+                NamedTensor(name: name.description, shape: parameter.shape, values: parameter.value)
+            )
         }
         return tensors
     }
@@ -283,7 +292,8 @@ public final class Sequential {
                 parameter.value = values
                 problem = nil
             } else {
-                problem = .shapeMismatch(name: name, expected: parameter.shape, found: [values.count])
+                problem = .shapeMismatch(
+                    name: name, expected: parameter.shape, found: [values.count])
             }
         }
         if let problem { throw problem }

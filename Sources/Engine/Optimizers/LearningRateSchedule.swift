@@ -68,7 +68,8 @@ public struct LearningRateSchedule: Codable, Equatable, Sendable {
             let length = Double(max(period ?? totalEpochs, 1))
             let progress = Double(min(epoch, Int(length))) / length
             rate = Float(
-                Double(minimum) + Double(base - minimum) * (1 + cosDouble(Double.pi * progress)) / 2)
+                Double(minimum) + Double(base - minimum) * (1 + cosDouble(Double.pi * progress)) / 2
+            )
         case .reduceOnPlateau:
             rate = base * state.plateauScale
         case .oneCycle(let maximum, let fraction, let initialDivisor, let finalDivisor):
@@ -102,8 +103,10 @@ public struct LearningRateSchedule: Codable, Equatable, Sendable {
     /// - Returns: true when the rate was reduced.
     @discardableResult
     public func epochEnded(loss: Double, base: Float, state: inout ScheduleState) -> Bool {
-        guard case .reduceOnPlateau(let factor, let patience, let minDelta, let cooldown, let minimum) =
-            kind
+        guard
+            case .reduceOnPlateau(
+                let factor, let patience, let minDelta, let cooldown, let minimum) =
+                kind
         else { return false }
         if state.cooldownLeft > 0 {
             state.cooldownLeft -= 1

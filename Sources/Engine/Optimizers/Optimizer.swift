@@ -10,14 +10,17 @@ public enum UpdateRule: Codable, Equatable, Sendable {
     /// AdamW: Adam with decoupled weight decay `w *= 1 - lr * decay` before the step
     /// (default decay 0.01, PyTorch; applied to every trainable tensor, as PyTorch does with a
     /// single parameter group). Loshchilov and Hutter 2019.
-    case adamW(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0.01)
+    case adamW(
+        beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0.01)
     /// RMSprop: `sq = alpha sq + (1 - alpha) g^2`, step `g / (sqrt(sq) + eps)` (centered:
     /// subtract the squared mean gradient), optional momentum. Defaults alpha 0.99, eps 1e-8,
     /// momentum 0, not centered (PyTorch). Hinton, Coursera lecture 6e, 2012.
-    case rmsprop(alpha: Float = 0.99, epsilon: Float = 1e-8, momentum: Float = 0, centered: Bool = false)
+    case rmsprop(
+        alpha: Float = 0.99, epsilon: Float = 1e-8, momentum: Float = 0, centered: Bool = false)
     /// Adagrad: `sum += g^2`, step `lr / (1 + (t-1) decay) * g / (sqrt(sum) + eps)`. Defaults
     /// eps 1e-10, initial accumulator 0, learning-rate decay 0 (PyTorch). Duchi et al. 2011.
-    case adagrad(epsilon: Float = 1e-10, initialAccumulator: Float = 0, learningRateDecay: Float = 0)
+    case adagrad(
+        epsilon: Float = 1e-10, initialAccumulator: Float = 0, learningRateDecay: Float = 0)
 
     /// PyTorch's default learning rate for this rule: 1e-3 for SGD, Adam and AdamW; 1e-2 for
     /// RMSprop and Adagrad.
@@ -178,7 +181,8 @@ public struct Optimizer: Sendable {
             let count = parameter.value.count
             let squared = parameter.value.withUnsafeBufferPointer { w in
                 parameter.gradient.withUnsafeMutableBufferPointer { g in
-                    applyPenalty(penalty, parameter.isPenalized, w.baseAddress!, g.baseAddress!, count)
+                    applyPenalty(
+                        penalty, parameter.isPenalized, w.baseAddress!, g.baseAddress!, count)
                     return sumOfSquares(UnsafePointer(g.baseAddress!), count)
                 }
             }
@@ -215,8 +219,10 @@ public struct Optimizer: Sendable {
                     applyRule(
                         index: index, w.baseAddress!, g.baseAddress!, count, scale: scale,
                         clipValue: clipValue, learningRate: learningRate)
-                    updateNorms[index] = sumOfSquares(UnsafePointer(g.baseAddress!), count).squareRoot()
-                    weightNorms[index] = sumOfSquares(UnsafePointer(w.baseAddress!), count).squareRoot()
+                    updateNorms[index] = sumOfSquares(UnsafePointer(g.baseAddress!), count)
+                        .squareRoot()
+                    weightNorms[index] = sumOfSquares(UnsafePointer(w.baseAddress!), count)
+                        .squareRoot()
                 }
             }
             index += 1

@@ -13,7 +13,9 @@ public struct Batch: Sendable, Equatable {
     }
 
     /// An empty batch to pass to `BatchSource.nextBatch(into:)`.
-    public static var empty: Batch { Batch(inputs: Matrix(rows: 0, columns: 0), targets: .classes([])) }
+    public static var empty: Batch {
+        Batch(inputs: Matrix(rows: 0, columns: 0), targets: .classes([]))
+    }
 }
 
 /// Anything that yields the training batches of an epoch: the data layer's iterator, or

@@ -32,7 +32,8 @@ public struct ClassificationMetrics: Codable, Equatable, Sendable {
     ///     class 1 (a logit or probability), for ROC AUC; nil (default) to skip it.
     public init(predicted: [Int], actual: [Int], classCount: Int, positiveScores: [Float]? = nil) {
         precondition(predicted.count == actual.count, "Predictions and targets differ in count")
-        var confusion = [[Int]](repeating: [Int](repeating: 0, count: classCount), count: classCount)
+        var confusion = [[Int]](
+            repeating: [Int](repeating: 0, count: classCount), count: classCount)
         var correct = 0
         for (p, a) in zip(predicted, actual) {
             confusion[a][p] += 1
@@ -80,7 +81,9 @@ public struct ClassificationMetrics: Codable, Equatable, Sendable {
         var scores: [Float]? = nil
         if width == 1 {
             scores = outputs.storage
-            for row in 0..<outputs.rows { predicted[row] = outputs.storage[row] > threshold ? 1 : 0 }
+            for row in 0..<outputs.rows {
+                predicted[row] = outputs.storage[row] > threshold ? 1 : 0
+            }
         } else {
             for row in 0..<outputs.rows {
                 var best = 0

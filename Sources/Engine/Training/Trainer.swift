@@ -82,7 +82,8 @@ public final class Trainer {
             }
             guard weights.allSatisfy({ $0 >= 0 && $0.isFinite }) else {
                 throw EngineError.invalidDescription(
-                    path: "training.class_weights", message: "a class weight is negative or not finite",
+                    path: "training.class_weights",
+                    message: "a class weight is negative or not finite",
                     fix: "use non-negative weights")
             }
         }
@@ -93,11 +94,13 @@ public final class Trainer {
         }
         if case .l1(let value) = configuration.optimizer.penalty, value < 0 {
             throw EngineError.invalidDescription(
-                path: "training.l1", message: "L1 is \(value)", fix: "use 1e-8 to 1e-4 (REG-L1-RANGE)")
+                path: "training.l1", message: "L1 is \(value)",
+                fix: "use 1e-8 to 1e-4 (REG-L1-RANGE)")
         }
         if case .l2(let value) = configuration.optimizer.penalty, value < 0 {
             throw EngineError.invalidDescription(
-                path: "training.l2", message: "L2 is \(value)", fix: "use 1e-6 to 1e-2 (REG-L2-RANGE)")
+                path: "training.l2", message: "L2 is \(value)",
+                fix: "use 1e-6 to 1e-2 (REG-L2-RANGE)")
         }
         self.model = model
         self.configuration = configuration
@@ -120,7 +123,8 @@ public final class Trainer {
     /// - Returns: the batch loss, or nil (no update applied) when the loss or the gradient is
     ///   not finite.
     /// - Throws: `EngineError.invalidBatch` when the batch does not fit the model or loss.
-    public func trainStep(_ batch: Batch, learningRate: Float) throws -> (loss: Float, finite: Bool) {
+    public func trainStep(_ batch: Batch, learningRate: Float) throws -> (loss: Float, finite: Bool)
+    {
         guard batch.inputs.columns == model.inputWidth else {
             throw EngineError.invalidBatch(
                 message: "batch has \(batch.inputs.columns) columns, the model expects "
@@ -203,7 +207,8 @@ public final class Trainer {
             }
             var record = makeRecord()
             if let validation {
-                let evaluation = try evaluate(inputs: validation.inputs, targets: validation.targets)
+                let evaluation = try evaluate(
+                    inputs: validation.inputs, targets: validation.targets)
                 record.validationLoss = evaluation.loss
                 record.validationMetrics = evaluation.metrics
             }
@@ -264,7 +269,8 @@ public final class Trainer {
     public func evaluate(inputs: Matrix, targets: Targets) throws -> Evaluation {
         guard inputs.columns == model.inputWidth else {
             throw EngineError.invalidBatch(
-                message: "data has \(inputs.columns) columns, the model expects \(model.inputWidth)")
+                message: "data has \(inputs.columns) columns, the model expects \(model.inputWidth)"
+            )
         }
         let outputs = try model.predict(
             inputs, batchSize: configuration.evaluationBatchSize, depth: trainingDepth)
@@ -341,17 +347,22 @@ public final class Trainer {
             parameters.append(
                 ParameterStatistics(
                     name: name.description, layer: name.layer,
-                    gradientNormMean: index < gradientNormSums.count ? gradientNormSums[index] / steps : 0,
-                    gradientNormMax: index < gradientNormMaxima.count ? Double(gradientNormMaxima[index]) : 0,
+                    gradientNormMean: index < gradientNormSums.count
+                        ? gradientNormSums[index] / steps : 0,
+                    gradientNormMax: index < gradientNormMaxima.count
+                        ? Double(gradientNormMaxima[index]) : 0,
                     weightNorm: weightNorm,
-                    updateRatioMean: index < updateRatioSums.count ? updateRatioSums[index] / steps : 0))
+                    updateRatioMean: index < updateRatioSums.count
+                        ? updateRatioSums[index] / steps : 0))
             index += 1
         }
         return EpochRecord(
             epoch: epoch, trainingLoss: rowSum > 0 ? lossSum / Double(rowSum) : 0,
             validationLoss: nil, validationMetrics: nil, learningRate: lastRate,
             stepLosses: stepLosses, stepGradientNorms: stepGradientNorms, parameters: parameters,
-            deadUnits: model.deadUnitFractions.map { DeadUnitStatistics(layer: $0.layer, fraction: $0.fraction) },
+            deadUnits: model.deadUnitFractions.map {
+                DeadUnitStatistics(layer: $0.layer, fraction: $0.fraction)
+            },
             weightsFinite: finite, seconds: 0)
     }
 
