@@ -407,7 +407,7 @@ private func applyPenalty(
     }
 }
 
-/// The Adam update over one tensor, eight lanes at a time (Swift does not vectorise the scalar
+/// The Adam update over one tensor, four lanes at a time (Swift does not vectorise the scalar
 /// loop). PyTorch's single-tensor Adam, lane by lane: `m` lerps
 /// towards `g`, `v = beta2 v + (1 - beta2) g^2`, `w -= stepSize * m / (sqrt(v) / c2 + eps)`
 /// (the division by `c2` done as a multiplication by its inverse).
@@ -419,13 +419,13 @@ private func adamKernel(
     clipValue: Float, beta1: Float, beta2: Float, epsilon: Float, stepSize: Float,
     correction2Root: Float
 ) {
-    typealias Lanes = SIMD8<Float>
+    typealias Lanes = SIMD4<Float>
     let oneMinusBeta1 = 1 - beta1
     let oneMinusBeta2 = 1 - beta2
     let inverseCorrection2Root = 1 / correction2Root
     var i = 0
     // Lanes only without clipvalue (a clamp would go through non-inlined generic SIMD code).
-    while i + 8 <= count && !clipValue.isFinite {
+    while i + 4 <= count && !clipValue.isFinite {
         let rawW = UnsafeMutableRawPointer(w + i)
         let rawG = UnsafeMutableRawPointer(g + i)
         let rawM = UnsafeMutableRawPointer(m + i)
@@ -444,7 +444,7 @@ private func adamKernel(
         let after = before + delta
         rawW.storeBytes(of: after, as: Lanes.self)
         rawG.storeBytes(of: after - before, as: Lanes.self)
-        i += 8
+        i += 4
     }
     while i < count {
         let d = min(max(g[i] * scale, -clipValue), clipValue)
