@@ -1,0 +1,116 @@
+/// A network as a value: the input width and the layers in order. Codable (the builder maps a
+/// YAML config onto it), Equatable and Sendable. `Sequential(description, seed:)` builds it;
+/// the same description and seed give bit-identical weights.
+public struct ModelDescription: Codable, Equatable, Sendable {
+    /// Columns of the input batches (after encoding), > 0.
+    public var inputWidth: Int
+    /// The layers, input first. Layer `i`'s tensors are named `layers.i.<name>`.
+    public var layers: [LayerDescription]
+
+    /// A description.
+    /// - Parameters:
+    ///   - inputWidth: input columns.
+    ///   - layers: layers in order.
+    public init(inputWidth: Int, layers: [LayerDescription]) {
+        self.inputWidth = inputWidth
+        self.layers = layers
+    }
+
+    /// The width of each layer's output, checking the description on the way.
+    /// - Throws: `EngineError.invalidDescription` naming the layer (`layers[3]`) and the fix.
+    public func outputWidths() throws -> [Int] {
+        guard inputWidth > 0 else {
+            throw EngineError.invalidDescription(
+                path: "inputWidth", message: "input width is \(inputWidth)",
+                fix: "the input must have at least one column")
+        }
+        var width = inputWidth
+        var widths: [Int] = []
+        for (index, layer) in layers.enumerated() {
+            let path = "layers[\(index)]"
+            switch layer {
+            case .dense(let units, _, _, let maxNorm):
+                guard units > 0 else {
+                    throw EngineError.invalidDescription(
+                        path: path + ".units", message: "a dense layer has \(units) units",
+                        fix: "give it at least 1 unit")
+                }
+                if let maxNorm, !(maxNorm > 0) || !maxNorm.isFinite {
+                    throw EngineError.invalidDescription(
+                        path: path + ".maxNorm", message: "max-norm is \(maxNorm)",
+                        fix: "use a positive value such as 3, or none")
+                }
+                width = units
+            case .batchNorm(let momentum, let epsilon):
+                guard momentum >= 0, momentum <= 1 else {
+                    throw EngineError.invalidDescription(
+                        path: path + ".momentum", message: "momentum is \(momentum)",
+                        fix: "use a value in [0, 1]; PyTorch's default is 0.1")
+                }
+                guard epsilon > 0 else {
+                    throw EngineError.invalidDescription(
+                        path: path + ".epsilon", message: "epsilon is \(epsilon)",
+                        fix: "use a small positive value; PyTorch's default is 1e-5")
+                }
+            case .dropout(let rate):
+                guard rate >= 0, rate < 1 else {
+                    throw EngineError.invalidDescription(
+                        path: path + ".rate", message: "dropout rate is \(rate)",
+                        fix: "use a rate in [0, 1); REG-DROPOUT suggests 0.1 to 0.5")
+                }
+            case .activation(let activation):
+                switch activation {
+                case .maxout(let pieces):
+                    guard pieces > 0, width % pieces == 0 else {
+                        throw EngineError.invalidDescription(
+                            path: path + ".pieces",
+                            message: "maxout with \(pieces) pieces after a width of \(width)",
+                            fix: "make the layer before it \(max(pieces, 1)) times the units wanted"
+                        )
+                    }
+                    width /= pieces
+                case .elu(let alpha) where !(alpha > 0):
+                    throw EngineError.invalidDescription(
+                        path: path + ".alpha", message: "ELU alpha is \(alpha)",
+                        fix: "use a positive alpha; the default is 1")
+                default:
+                    break
+                }
+            }
+            widths.append(width)
+        }
+        return widths
+    }
+
+    /// The activation that follows layer `index`, skipping batch norm and dropout; nil when a
+    /// dense layer or the end comes first (a linear output). Used by INIT-BY-ACTIVATION.
+    public func activation(following index: Int) -> Activation? {
+        var next = index + 1
+        while next < layers.count {
+            switch layers[next] {
+            case .activation(let activation): return activation
+            case .dense: return nil
+            case .batchNorm, .dropout: next += 1
+            }
+        }
+        return nil
+    }
+}
+
+/// One layer of a `ModelDescription`.
+public enum LayerDescription: Codable, Equatable, Sendable {
+    /// A fully connected layer.
+    /// - units: output width.
+    /// - initializer: weight initialiser; nil (default) picks it from the next activation by
+    ///   rule INIT-BY-ACTIVATION.
+    /// - useBias: add a bias (default true).
+    /// - maxNorm: max-norm constraint on each unit's weights (default nil: none).
+    case dense(
+        units: Int, initializer: Initializer? = nil, useBias: Bool = true, maxNorm: Float? = nil)
+    /// Batch normalisation (PyTorch semantics; momentum default 0.1, epsilon default 1e-5).
+    case batchNorm(momentum: Float = 0.1, epsilon: Float = 1e-5)
+    /// Inverted dropout with drop probability `rate` in [0, 1).
+    case dropout(rate: Float)
+    /// An activation function.
+    case activation(Activation)
+}
