@@ -26,7 +26,7 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
         .target(name: "Spec", dependencies: ["CYAML"]),
-        .target(name: "Dataset", dependencies: ["Spec"]),
+        .target(name: "Dataset", dependencies: ["Spec", "Engine"]),
         .target(name: "Advisor", dependencies: ["Spec", "Dataset"]),
         .target(
             name: "Generator",
@@ -52,12 +52,12 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SpecTests", dependencies: ["Spec"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Spec"]),
+        .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Spec", "Engine"]),
         .testTarget(name: "AdvisorTests", dependencies: ["Advisor", "Dataset", "Spec"]),
         .testTarget(
             name: "GeneratorTests", dependencies: ["Generator", "Advisor", "Spec"], exclude: ["Golden"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "CKernels"]),
-        .testTarget(name: "RunsTests", dependencies: ["Runs"]),
+        .testTarget(name: "RunsTests", dependencies: ["Runs", "Engine"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
         .executableTarget(
             name: "LayerwiseBenchmarks",

@@ -1,3 +1,5 @@
+import Engine
+
 /// The table rows of the training, validation and test splits.
 public struct DataSplit: Sendable, Equatable, Codable {
     /// Training rows (table row indices, ascending).

@@ -1,3 +1,5 @@
+import Engine
+
 /// The linear-separability probe of rule DEPTH-LINEAR: a linear model on the training split.
 public struct LinearProbe: Sendable, Equatable, Codable {
     /// `logistic regression` (softmax over the classes) or `least squares`.

@@ -1,3 +1,5 @@
+import Engine
+
 /// A dataset ready for training: the table, its typing, the split, the fitted encoding and the
 /// three encoded splits.
 public struct PreparedData: Sendable {

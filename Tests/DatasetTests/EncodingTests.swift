@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Testing
 
@@ -163,11 +164,14 @@ import Testing
         var xor = "a,b,y\n"
         var linear = "a,b,y\n"
         for _ in 0..<400 {
-            let a = generator.nextUnit() * 2 - 1
-            let b = generator.nextUnit() * 2 - 1
-            separable += "\(a),\(b),\(a + 0.5 * b > 0.1 ? "up" : "down")\n"
+            let a = generator.nextUnitDouble() * 2 - 1
+            let b = generator.nextUnitDouble() * 2 - 1
+            // Separable with a margin: a finite run of logistic regression must reach 100%.
+            if abs(a + 0.5 * b - 0.1) > 0.05 {
+                separable += "\(a),\(b),\(a + 0.5 * b > 0.1 ? "up" : "down")\n"
+            }
             xor += "\(a),\(b),\((a > 0) != (b > 0) ? "one" : "zero")\n"
-            linear += "\(a),\(b),\(3 * a - 2 * b + 0.5 + 0.01 * generator.nextUnit())\n"
+            linear += "\(a),\(b),\(3 * a - 2 * b + 0.5 + 0.01 * generator.nextUnitDouble())\n"
         }
         let yes = DataProfile(try PreparedData.load(
             DataOptions(path: files.write("sep.csv", separable), target: "y")))

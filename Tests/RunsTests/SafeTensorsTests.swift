@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+import Engine
 @testable import Runs
 
 @Suite("safetensors model files")

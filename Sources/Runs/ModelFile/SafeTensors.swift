@@ -1,20 +1,5 @@
+import Engine
 import Foundation
-
-/// One named float32 tensor of a safetensors file.
-public struct NamedTensor: Sendable, Equatable {
-    /// The tensor's name (`layers.0.weight`).
-    public var name: String
-    /// Dimensions, outermost first (row-major).
-    public var shape: [Int]
-    /// Row-major values; `shape`'s product of them.
-    public var values: [Float]
-
-    public init(name: String, shape: [Int], values: [Float]) {
-        self.name = name
-        self.shape = shape
-        self.values = values
-    }
-}
 
 /// A safetensors file's content: float32 tensors and string metadata.
 ///
