@@ -78,9 +78,19 @@ public struct PreparedData: Sendable {
         }
     }
 
-    /// A batch iterator over the training split, shuffling with this data's generator.
-    /// - Parameter batchSize: rows per batch.
-    public func trainingBatches(batchSize: Int) -> BatchIterator {
-        BatchIterator(rows: training, batchSize: batchSize, generator: generator)
+    /// The training split as the engine's batch source, reshuffled every epoch (SHUFFLE-ALWAYS).
+    ///
+    /// Rows are copied into one reusable batch buffer (no allocation per batch); each epoch's
+    /// order depends only on the seed and the epoch number, so a resumed run replays it.
+    /// - Parameters:
+    ///   - batchSize: rows per batch (clamped to the rows: BATCH-NEVER-ABOVE-DATA).
+    ///   - shuffle: reshuffle every epoch (default true).
+    /// - Throws: `EngineError.invalidBatch` for an empty training split or a batch size below 1.
+    public func trainingBatches(batchSize: Int, shuffle: Bool = true) throws
+        -> InMemoryBatchSource
+    {
+        try InMemoryBatchSource(
+            inputs: training.inputMatrix, targets: training.engineTargets, batchSize: batchSize,
+            shuffle: shuffle, seed: options.seed)
     }
 }

@@ -124,38 +124,55 @@ import Testing
 
     @Test func batches_reuse_one_buffer_and_reshuffle_every_epoch() throws {
         let data = try PreparedData.load(DataOptions(path: repoData("iris.csv"), target: "species"))
-        let iterator = data.trainingBatches(batchSize: 32)
-        #expect(iterator.batchesPerEpoch == 4)
+        var source = try data.trainingBatches(batchSize: 32)
+        #expect(source.batchesPerEpoch == 4)
+        let width = data.training.featureCount
+        // Training rows by their features, to find each batch row's source row.
+        var rowOf: [[Float]: Int] = [:]
+        for row in 0..<data.training.rowCount {
+            rowOf[Array(data.training.features[(row * width)..<((row + 1) * width)])] = row
+        }
         var orders: [[Int]] = []
-        var base: UnsafePointer<Float>?
-        for _ in 0..<3 {
-            iterator.startEpoch()
+        var batch = Batch.empty
+        var base: UnsafeMutablePointer<Float>?
+        for epoch in 0..<3 {
+            source.startEpoch(epoch)
             var seen: [Int] = []
             var sizes: [Int] = []
-            while let batch = iterator.nextBatch() {
-                if base == nil { base = batch.features.baseAddress }
-                #expect(batch.features.baseAddress == base, "one reusable buffer")
-                sizes.append(batch.count)
-                // Each batch row equals its source row, label included.
-                let order = iterator.epochOrder
-                for k in 0..<batch.count {
-                    let source = data.training.sourceRows.firstIndex(of: order[seen.count + k])!
-                    let width = data.training.featureCount
-                    #expect(Array(batch.features[(k * width)..<((k + 1) * width)])
-                        == Array(data.training.features[(source * width)..<((source + 1) * width)]))
-                    #expect(batch.classIndices![k] == data.training.classIndices![source])
+            while source.nextBatch(into: &batch) {
+                let address = batch.inputs.withMutableView { $0.base }
+                if base == nil { base = address }
+                #expect(address == base, "one reusable buffer")
+                sizes.append(batch.inputs.rows)
+                guard case .classes(let labels) = batch.targets else {
+                    Issue.record("classification batches carry class indices")
+                    return
                 }
-                seen += order[seen.count..<(seen.count + batch.count)]
+                for k in 0..<batch.inputs.rows {
+                    let features = Array(batch.inputs.storage[(k * width)..<((k + 1) * width)])
+                    let row = try #require(rowOf[features], "batch row is a training row")
+                    // The label travels with its row.
+                    #expect(labels[k] == Int(data.training.classIndices![row]))
+                    seen.append(row)
+                }
             }
             #expect(sizes == [32, 32, 32, 6])
-            #expect(seen.sorted() == data.split.training)
+            // Every row once (iris repeats a few flowers: identical rows map to one index).
+            #expect(seen.count == data.training.rowCount)
+            #expect(Set(seen) == Set(rowOf.values))
             orders.append(seen)
         }
         #expect(orders[0] != orders[1] && orders[1] != orders[2])
-        // Same seed, same sequence.
-        let replay = data.trainingBatches(batchSize: 32)
-        replay.startEpoch()
-        #expect(replay.epochOrder == orders[0])
+        // Same seed, same sequence: epoch 0 replays.
+        var replay = try data.trainingBatches(batchSize: 32)
+        replay.startEpoch(0)
+        var first: [Int] = []
+        while replay.nextBatch(into: &batch) {
+            for k in 0..<batch.inputs.rows {
+                first.append(rowOf[Array(batch.inputs.storage[(k * width)..<((k + 1) * width)])]!)
+            }
+        }
+        #expect(first == orders[0])
     }
 
     @Test func probe_sees_separable_and_non_separable_data() throws {
