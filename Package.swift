@@ -42,7 +42,9 @@ let package = Package(
             ]
         ),
         .target(name: "Engine", dependencies: ["CKernels"]),
-        .target(name: "Runs", dependencies: ["Spec", "Dataset", "Advisor", "Generator", "Engine"]),
+        .target(
+            name: "Runs",
+            dependencies: ["Spec", "Dataset", "Advisor", "Generator", "Engine", "Diagnostics"]),
         .target(name: "Diagnostics", dependencies: ["Spec"]),
         .executableTarget(
             name: "LayerwiseCLI",

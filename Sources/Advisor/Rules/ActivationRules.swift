@@ -229,7 +229,6 @@ public struct InitializerRule: Rule {
         case .heNormal, .heUniform: [.heNormal, .heUniform].contains(initializer)
         case .glorotNormal, .glorotUniform: [.glorotNormal, .glorotUniform].contains(initializer)
         case .lecunNormal, .lecunUniform: [.lecunNormal, .lecunUniform].contains(initializer)
-        case .zeros: initializer == .zeros
         }
     }
 
@@ -253,7 +252,6 @@ public struct InitializerRule: Rule {
         case .glorotNormal: (2 / Double(fanIn + fanOut)).squareRoot()
         case .lecunNormal: (1 / Double(fanIn)).squareRoot()
         case .lecunUniform: (3 / Double(fanIn)).squareRoot()
-        case .zeros: 0
         }
     }
 

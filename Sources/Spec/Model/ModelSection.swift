@@ -105,7 +105,6 @@ public enum Initializer: String, Sendable, Equatable, Codable, CaseIterable {
     case glorotUniform = "glorot_uniform"
     case lecunNormal = "lecun_normal"
     case lecunUniform = "lecun_uniform"
-    case zeros
 }
 
 /// Where batch normalisation sits relative to the activation (BN-PLACEMENT).

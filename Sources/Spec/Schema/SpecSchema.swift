@@ -133,7 +133,6 @@ public enum SpecSchema {
             case .glorotUniform: "Glorot (Xavier) uniform, bound sqrt(6 / (fan_in + fan_out))."
             case .lecunNormal: "LeCun normal, std sqrt(1 / fan_in): SELU."
             case .lecunUniform: "LeCun uniform, bound sqrt(3 / fan_in)."
-            case .zeros: "All zeros (biases; never for weights of hidden layers)."
             }
         return SchemaChoice(initializer.rawValue, doc)
     }
