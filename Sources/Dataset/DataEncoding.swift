@@ -339,8 +339,14 @@ public struct DataEncoding: Sendable, Equatable, Codable {
     /// - Parameter path: the CSV file.
     /// - Returns: the encoded rows and the warnings.
     public func apply(toFile path: String) throws -> (EncodedRows, [String]) {
-        let table = try CSVReader.read(path: path, format: format)
-        return try encode(prepared(table), rows: Array(0..<table.rowCount))
+        try apply(to: CSVReader.read(path: path, format: format))
+    }
+
+    /// Encodes every row of a table read from a new file (see `apply(toFile:)`).
+    /// - Parameter table: a table read with this encoding's `format`.
+    /// - Returns: the encoded rows and the warnings.
+    public func apply(to table: DataTable) throws -> (EncodedRows, [String]) {
+        try encode(prepared(table), rows: Array(0..<table.rowCount))
     }
 
     /// The table with number features converted from text when a new file stored them as text,

@@ -1,0 +1,49 @@
+import Dataset
+import Engine
+
+/// Scores of a model on one split, in the target's own units.
+public struct SplitScore: Sendable, Equatable, Codable {
+    /// Rows scored.
+    public var rows: Int
+    /// The training loss on these rows (on the standardised target for regression).
+    public var loss: Double
+    /// Accuracy, macro precision/recall/F1, AUC and confusion matrix; or MSE, MAE and R² in
+    /// the target's units.
+    public var metrics: Metrics
+
+    /// The headline number: accuracy, or R².
+    public var headline: Double {
+        switch metrics {
+        case .classification(let scores): scores.accuracy
+        case .regression(let scores): scores.rSquared
+        }
+    }
+}
+
+/// Computes split scores for a trained model.
+public enum Scoring {
+    /// Scores `model` on `rows` (which carry targets).
+    /// - Parameters:
+    ///   - trainer: evaluates the loss (and classification metrics).
+    ///   - rows: an encoded split with targets.
+    ///   - target: the target encoding, to map regression predictions back to their units.
+    public static func score(trainer: Trainer, rows: EncodedRows, target: TargetEncoding) throws
+        -> SplitScore
+    {
+        let evaluation = try trainer.evaluate(
+            inputs: rows.inputMatrix, targets: rows.engineTargets)
+        guard case .regression = target else {
+            return SplitScore(rows: rows.rowCount, loss: evaluation.loss, metrics: evaluation.metrics)
+        }
+        // Regression metrics in the target's own units (R² is unchanged by the scaling).
+        var predictions = try trainer.model.predict(rows.inputMatrix)
+        for i in predictions.storage.indices {
+            predictions.storage[i] = target.mapBack(predictions.storage[i])
+        }
+        let actual = Matrix(
+            rows: rows.rowCount, columns: 1, values: (rows.targets ?? []).map(target.mapBack))
+        return SplitScore(
+            rows: rows.rowCount, loss: evaluation.loss,
+            metrics: .regression(RegressionMetrics(predictions: predictions, targets: actual)))
+    }
+}

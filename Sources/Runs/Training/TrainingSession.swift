@@ -1,0 +1,208 @@
+import Dataset
+import Diagnostics
+import Engine
+import Foundation
+import Spec
+
+/// What a finished (or stopped) run produced.
+public struct RunResult: Sendable {
+    /// Why training ended.
+    public var stopReason: StopReason
+    /// Epochs completed.
+    public var epochsRun: Int
+    /// The epoch whose weights the model holds (early stopping's best), 1-based; nil when none.
+    public var chosenEpoch: Int?
+    /// Scores per split: `train`, `validation`, `test` (absent when the split is empty).
+    public var scores: [String: SplitScore]
+    /// The learning rate trained with.
+    public var learningRate: Double
+    /// The range test, when `training.learning_rate` was `auto`.
+    public var rangeTest: RangeTestResult?
+    /// Whether a model file was written (not after a non-finite loss without a good epoch).
+    public var savedModel: Bool
+}
+
+/// Trains a complete config on prepared data, with a checkpoint and history written atomically
+/// after every epoch, so a run killed at any moment keeps its last complete epoch and
+/// `resume` continues it bit-identically.
+public final class TrainingSession {
+    /// The complete config, learning rate resolved.
+    public let config: NetworkSpec
+    /// The prepared data (split, encoding, encoded splits).
+    public let data: PreparedData
+    /// The trainer (its `stopRequest` stops the run after the current step).
+    public let trainer: Trainer
+    /// The learning rate in use.
+    public let learningRate: Double
+    /// The range test, when the rate was `auto`.
+    public let rangeTest: RangeTestResult?
+    private var source: InMemoryBatchSource
+    private let validation: ValidationSet?
+
+    /// Builds the network and, when `training.learning_rate` is `auto`, runs the range test
+    /// (LR-RANGE-TEST) and trains with its suggestion.
+    /// - Parameters:
+    ///   - config: a complete config (the advisor's, or a generated file).
+    ///   - data: the data prepared with the config's `data:` section and seed.
+    public init(config: NetworkSpec, data: PreparedData) throws {
+        let builder = NetworkBuilder(config: config, inputWidth: data.encoding.inputWidth)
+        let description = try builder.modelDescription()
+        guard let batchSize = config.training.batchSize.value else {
+            throw BuildError.unresolved(keyPath: "training.batch_size")
+        }
+        let source = try data.trainingBatches(
+            batchSize: batchSize, shuffle: config.training.shuffle)
+        let weights = try Self.classWeights(config.training.classWeights, data: data)
+        let seed = config.training.seed
+        var rate = config.training.learningRate.value
+        var rangeTest: RangeTestResult?
+        if rate == nil {
+            let probe = try Trainer(
+                model: Sequential(description, seed: seed),
+                configuration: builder.trainingConfiguration(
+                    learningRate: LearningRateFinder.fallbackRate,
+                    stepsPerEpoch: source.batchesPerEpoch, classWeights: weights))
+            let result = try LearningRateFinder.run(trainer: probe, source: source)
+            rangeTest = result
+            rate = result.suggestion ?? LearningRateFinder.fallbackRate
+        }
+        let learningRate = rate ?? LearningRateFinder.fallbackRate
+        var resolved = config
+        resolved.training.learningRate = .fixed(learningRate)
+        self.config = resolved
+        self.data = data
+        self.learningRate = learningRate
+        self.rangeTest = rangeTest
+        self.source = source
+        self.trainer = try Trainer(
+            model: Sequential(description, seed: seed),
+            configuration: builder.trainingConfiguration(
+                learningRate: learningRate, stepsPerEpoch: source.batchesPerEpoch,
+                classWeights: weights))
+        validation =
+            data.validation.rowCount > 0
+            ? ValidationSet(
+                inputs: data.validation.inputMatrix, targets: data.validation.engineTargets)
+            : nil
+    }
+
+    /// Continues from a checkpoint's state (same config and data, so the same trainer).
+    /// - Throws: when the checkpoint does not fit this network and configuration.
+    public func restore(_ state: TrainerState) throws {
+        try trainer.importState(state)
+    }
+
+    /// Trains to the end (or until stopped), writing the checkpoint and `history.csv` after
+    /// every epoch, then the model and `metrics.json`.
+    /// - Parameters:
+    ///   - folder: the run folder (its config.yaml is written by the caller).
+    ///   - onEvent: progress: every step and every epoch.
+    public func run(in folder: RunFolder, onEvent: (TrainingEvent) -> Void = { _ in }) throws
+        -> RunResult
+    {
+        let extra = ["learning_rate": "\(learningRate)"]
+        var outcome: TrainingOutcome
+        repeat {
+            outcome = try trainer.fit(
+                training: &source, validation: validation, untilEpoch: trainer.epoch + 1,
+                onEvent: onEvent)
+            switch outcome.reason {
+            case .nonFinite, .stopRequested:
+                break  // the last complete epoch's checkpoint stays as it is
+            default:
+                try AtomicFile.write(
+                    Checkpoint.serialized(trainer.exportState(), extra: extra),
+                    to: folder.checkpointPath)
+                try AtomicFile.write(
+                    HistoryTable.csv(trainer.history, task: data.encoding.target),
+                    to: folder.historyPath)
+            }
+        } while outcome.reason == .paused
+        let finite: Bool
+        if case .nonFinite = outcome.reason { finite = outcome.restoredBestWeights } else {
+            finite = true
+        }
+        var scores: [String: SplitScore] = [:]
+        if finite {
+            let artifact = ModelArtifact(
+                description: trainer.model.modelDescription, tensors: trainer.model.exportTensors(),
+                encoding: data.encoding,
+                configYAML: (try? String(contentsOfFile: folder.configPath, encoding: .utf8)) ?? ""
+            )
+            try artifact.write(to: folder.modelPath)
+            for (name, rows) in [
+                ("train", data.training), ("validation", data.validation), ("test", data.test),
+            ] where rows.rowCount > 0 {
+                scores[name] = try Scoring.score(
+                    trainer: trainer, rows: rows, target: data.encoding.target)
+            }
+        }
+        let result = RunResult(
+            stopReason: outcome.reason, epochsRun: trainer.history.epochs.count,
+            chosenEpoch: (trainer.history.bestEpoch ?? (trainer.history.epochs.count - 1)) + 1,
+            scores: scores, learningRate: learningRate, rangeTest: rangeTest, savedModel: finite)
+        try AtomicFile.write(try MetricsFile.json(result), to: folder.metricsPath)
+        return result
+    }
+
+    /// Class weights by class index: `balanced` is n / (C * count_c) over the training split.
+    static func classWeights(_ setting: Setting<ClassWeights>, data: PreparedData) throws
+        -> [Float]?
+    {
+        guard case .classes(_, let labels) = data.encoding.target else { return nil }
+        switch setting.value ?? ClassWeights.none {
+        case .none:
+            return nil
+        case .balanced:
+            var counts = [Int](repeating: 0, count: labels.count)
+            for index in data.training.classIndices ?? [] where index >= 0 {
+                counts[Int(index)] += 1
+            }
+            let total = Float(counts.reduce(0, +))
+            return counts.map { $0 > 0 ? total / (Float(labels.count) * Float($0)) : 0 }
+        case .explicit(let weights):
+            if let unknown = weights.keys.sorted().first(where: { !labels.contains($0) }) {
+                throw BuildError.unsupported(
+                    keyPath: "training.class_weights.\(unknown)",
+                    message: "no class `\(unknown)` in the target; its classes are "
+                        + labels.map { "`\($0)`" }.joined(separator: ", "))
+            }
+            return labels.map { Float(weights[$0] ?? 1) }
+        }
+    }
+}
+
+/// `metrics.json`: the final scores, the chosen epoch and why training stopped.
+enum MetricsFile {
+    static func json(_ result: RunResult) throws -> String {
+        struct Document: Encodable {
+            var stopReason: String
+            var epochsRun: Int
+            var chosenEpoch: Int?
+            var learningRate: Double
+            var rangeTest: RangeTestSummary?
+            var scores: [String: SplitScore]
+        }
+        struct RangeTestSummary: Encodable {
+            var suggestion: Double?
+            var valley: Double?
+            var steep: Double?
+            var minimumOverTen: Double?
+            var confidence: String
+            var reason: String
+        }
+        let document = Document(
+            stopReason: result.stopReason.explanation, epochsRun: result.epochsRun,
+            chosenEpoch: result.chosenEpoch, learningRate: result.learningRate,
+            rangeTest: result.rangeTest.map {
+                RangeTestSummary(
+                    suggestion: $0.suggestion, valley: $0.valley, steep: $0.steep,
+                    minimumOverTen: $0.minimumOverTen, confidence: $0.confidence.rawValue,
+                    reason: $0.reason)
+            }, scores: result.scores)
+        let encoder = Checkpoint.jsonEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
+    }
+}
