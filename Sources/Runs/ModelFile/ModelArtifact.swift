@@ -19,15 +19,18 @@ public struct ModelArtifact: Sendable {
     public var encoding: DataEncoding
     /// The complete config (YAML) the model was trained from, for people and `layerwise`.
     public var configYAML: String
+    /// The column that identifies rows (`data.id_column`), copied into predictions.
+    public var idColumn: String?
 
     public init(
         description: ModelDescription, tensors: [NamedTensor], encoding: DataEncoding,
-        configYAML: String
+        configYAML: String, idColumn: String? = nil
     ) {
         self.description = description
         self.tensors = tensors
         self.encoding = encoding
         self.configYAML = configYAML
+        self.idColumn = idColumn
     }
 
     /// The model, rebuilt with these weights.
@@ -41,12 +44,13 @@ public struct ModelArtifact: Sendable {
     public func serialized() throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let metadata = [
+        var metadata = [
             "format": Self.format, "format_version": Self.formatVersion,
             "model": String(decoding: try encoder.encode(description), as: UTF8.self),
             "encoding": String(decoding: try encoder.encode(encoding), as: UTF8.self),
             "config": configYAML,
         ]
+        if let idColumn { metadata["id_column"] = idColumn }
         return SafeTensorsFile(tensors: tensors, metadata: metadata).serialized()
     }
 
@@ -85,7 +89,7 @@ public struct ModelArtifact: Sendable {
         }
         let artifact = ModelArtifact(
             description: description, tensors: file.tensors, encoding: encoding,
-            configYAML: file.metadata["config"] ?? "")
+            configYAML: file.metadata["config"] ?? "", idColumn: file.metadata["id_column"])
         do {
             _ = try artifact.model()
         } catch {

@@ -32,18 +32,12 @@ public enum Scoring {
     {
         let evaluation = try trainer.evaluate(
             inputs: rows.inputMatrix, targets: rows.engineTargets)
-        guard case .regression = target else {
-            return SplitScore(rows: rows.rowCount, loss: evaluation.loss, metrics: evaluation.metrics)
-        }
-        // Regression metrics in the target's own units (R² is unchanged by the scaling).
-        var predictions = try trainer.model.predict(rows.inputMatrix)
-        for i in predictions.storage.indices {
-            predictions.storage[i] = target.mapBack(predictions.storage[i])
-        }
-        let actual = Matrix(
-            rows: rows.rowCount, columns: 1, values: (rows.targets ?? []).map(target.mapBack))
+        // Metrics from the outputs in the target's terms (regression in its own units; R² is
+        // unchanged by the scaling), the same path `evaluate` takes for a saved model.
+        let outputs = Predictor.interpret(
+            try trainer.model.predict(rows.inputMatrix), target: target)
         return SplitScore(
             rows: rows.rowCount, loss: evaluation.loss,
-            metrics: .regression(RegressionMetrics(predictions: predictions, targets: actual)))
+            metrics: try Evaluation.metrics(outputs: outputs, rows: rows, target: target))
     }
 }

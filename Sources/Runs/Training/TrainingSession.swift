@@ -127,8 +127,8 @@ public final class TrainingSession {
             let artifact = ModelArtifact(
                 description: trainer.model.modelDescription, tensors: trainer.model.exportTensors(),
                 encoding: data.encoding,
-                configYAML: (try? String(contentsOfFile: folder.configPath, encoding: .utf8)) ?? ""
-            )
+                configYAML: (try? String(contentsOfFile: folder.configPath, encoding: .utf8)) ?? "",
+                idColumn: config.data.idColumn)
             try artifact.write(to: folder.modelPath)
             for (name, rows) in [
                 ("train", data.training), ("validation", data.validation), ("test", data.test),

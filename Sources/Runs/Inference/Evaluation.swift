@@ -1,0 +1,85 @@
+import Dataset
+import Engine
+import Foundation
+import Spec
+
+/// Scores a saved model on labelled rows: the run's own test split, or a new labelled file.
+public enum Evaluation {
+    /// Metrics of `predictor`'s model on a labelled table (the target column must be present).
+    /// - Returns: the metrics in the target's units, the row count and the encoding warnings.
+    public static func metrics(of predictor: Predictor, on table: DataTable) throws -> (
+        metrics: Metrics, rows: Int, warnings: [String]
+    ) {
+        let target = predictor.artifact.encoding.target
+        guard table.columnIndex(named: target.name) != nil else {
+            throw DataError(
+                .missingColumns, path: table.path,
+                location: SourceLocation(
+                    path: table.path, line: 1, column: 1, sourceLine: table.headerLine),
+                message: "the file has no target column '\(target.name)' to score against",
+                hint: "evaluate needs labelled rows; use `layerwise predict` for unlabelled ones")
+        }
+        let (outputs, rows, warnings) = try predictor.outputs(for: table)
+        return (try metrics(outputs: outputs, rows: rows, target: target), rows.rowCount, warnings)
+    }
+
+    /// Metrics of model outputs (probabilities, or values in target units) against the
+    /// encoded rows' targets; rows whose class is missing or unknown are skipped.
+    public static func metrics(outputs: Matrix, rows: EncodedRows, target: TargetEncoding) throws
+        -> Metrics
+    {
+        switch target {
+        case .classes(_, let labels):
+            var predicted: [Int] = []
+            var actual: [Int] = []
+            var positive: [Float] = []
+            for row in 0..<outputs.rows {
+                let label = Int(rows.classIndices?[row] ?? -1)
+                guard label >= 0 else { continue }
+                var best = 0
+                for c in 1..<outputs.columns where outputs[row, c] > outputs[row, best] { best = c }
+                predicted.append(best)
+                actual.append(label)
+                positive.append(outputs[row, outputs.columns - 1])
+            }
+            return .classification(
+                ClassificationMetrics(
+                    predicted: predicted, actual: actual, classCount: labels.count,
+                    positiveScores: labels.count == 2 ? positive : nil))
+        case .regression:
+            let actual = Matrix(
+                rows: rows.rowCount, columns: 1, values: (rows.targets ?? []).map(target.mapBack))
+            return .regression(RegressionMetrics(predictions: outputs, targets: actual))
+        }
+    }
+
+    /// A person's summary of metrics: the headline scores and, for classification, the
+    /// confusion matrix with class labels.
+    public static func text(_ metrics: Metrics, labels: [String]?) -> String {
+        switch metrics {
+        case .classification(let scores):
+            var lines = [
+                String(
+                    format: "accuracy %.4f   macro precision %.4f   macro recall %.4f   macro F1 %.4f",
+                    scores.accuracy, scores.macroPrecision, scores.macroRecall, scores.macroF1)
+            ]
+            if let auc = scores.rocAUC { lines.append(String(format: "ROC AUC %.4f", auc)) }
+            let names = labels ?? scores.confusion.indices.map(String.init)
+            let width = max(names.map(\.count).max() ?? 1, 6)
+            lines.append("confusion matrix (rows: actual, columns: predicted)")
+            func pad(_ text: String) -> String {
+                String(repeating: " ", count: max(0, width - text.count)) + text
+            }
+            lines.append(pad("") + "  " + names.map(pad).joined(separator: " "))
+            for (index, row) in scores.confusion.enumerated() {
+                lines.append(
+                    pad(names[index]) + "  " + row.map { pad(String($0)) }.joined(separator: " "))
+            }
+            return lines.joined(separator: "\n")
+        case .regression(let scores):
+            return String(
+                format: "R² %.4f   MSE %.6g   MAE %.6g", scores.rSquared, scores.meanSquaredError,
+                scores.meanAbsoluteError)
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Dataset
+import Engine
+import Foundation
+
+/// Applies a saved model to new rows: the saved encoding, the forward pass, and the outputs in
+/// the target's own terms (class label and per-class probabilities, or the value in its units).
+public struct Predictor: Sendable {
+    /// The saved model.
+    public let artifact: ModelArtifact
+    /// A column copied into the output to identify rows (the spec's `data.id_column`).
+    public let idColumn: String?
+
+    public init(artifact: ModelArtifact, idColumn: String? = nil) {
+        self.artifact = artifact
+        self.idColumn = idColumn
+    }
+
+    /// The class labels, or nil for regression.
+    public var classLabels: [String]? {
+        if case .classes(_, let labels) = artifact.encoding.target { return labels }
+        return nil
+    }
+
+    /// Predictions for every row of a table, as probabilities per class (one row per input row,
+    /// a column per class) or values in the target's units (one column).
+    /// - Returns: the outputs, the encoded rows and the encoding's warnings (unseen categories).
+    public func outputs(for table: DataTable) throws -> (
+        outputs: Matrix, rows: EncodedRows, warnings: [String]
+    ) {
+        let (rows, warnings) = try artifact.encoding.apply(to: table)
+        let raw = try artifact.model().predict(rows.inputMatrix)
+        return (Self.interpret(raw, target: artifact.encoding.target), rows, warnings)
+    }
+
+    /// A model's raw outputs in the target's terms: regression values mapped back to their
+    /// units; one sigmoid output (the probability of the second class) as two probabilities.
+    public static func interpret(_ raw: Matrix, target: TargetEncoding) -> Matrix {
+        switch target {
+        case .regression:
+            var values = raw
+            for i in values.storage.indices { values.storage[i] = target.mapBack(values.storage[i]) }
+            return values
+        case .classes(_, let labels):
+            guard labels.count == 2, raw.columns == 1 else { return raw }
+            var both = Matrix(rows: raw.rows, columns: 2)
+            for row in 0..<raw.rows {
+                both[row, 0] = 1 - raw[row, 0]
+                both[row, 1] = raw[row, 0]
+            }
+            return both
+        }
+    }
+
+    /// The predictions as CSV text: the id column (when named), the prediction, and for
+    /// classification one `probability_<label>` column per class.
+    /// - Parameter table: rows read with the model's CSV format.
+    /// - Returns: the CSV text and the warnings.
+    public func csv(for table: DataTable) throws -> (text: String, warnings: [String]) {
+        var idValues: [String]?
+        if let idColumn {
+            guard let index = table.columnIndex(named: idColumn) else {
+                throw DataError(
+                    .missingColumns, path: table.path,
+                    location: SourceLocation(
+                        path: table.path, line: 1, column: 1, sourceLine: table.headerLine),
+                    message: "the id column '\(idColumn)' (data.id_column) is not in the file",
+                    hint: "add the column, or predict without ids")
+            }
+            idValues = (0..<table.rowCount).map { table.columns[index].text(row: $0) }
+        }
+        let (outputs, _, warnings) = try outputs(for: table)
+        let target = artifact.encoding.target.name
+        var header = idValues == nil ? [] : [idColumn ?? "id"]
+        header.append("predicted_" + target)
+        if let labels = classLabels { header += labels.map { "probability_" + $0 } }
+        var lines = [header.map(Self.quoted).joined(separator: ",")]
+        lines.reserveCapacity(outputs.rows + 1)
+        for row in 0..<outputs.rows {
+            var fields = idValues.map { [$0[row]] } ?? []
+            if let labels = classLabels {
+                var best = 0
+                for c in 1..<outputs.columns where outputs[row, c] > outputs[row, best] { best = c }
+                fields.append(labels[best])
+                fields += (0..<outputs.columns).map { "\(outputs[row, $0])" }
+            } else {
+                fields.append("\(outputs[row, 0])")
+            }
+            lines.append(fields.map(Self.quoted).joined(separator: ","))
+        }
+        return (lines.joined(separator: "\n") + "\n", warnings)
+    }
+
+    /// RFC 4180 quoting where a field needs it.
+    static func quoted(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+        else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+extension TableColumn {
+    /// The field at `row` as text ("" when missing).
+    public func text(row: Int) -> String {
+        switch data {
+        case .numbers(let values):
+            let value = values[row]
+            if value.isNaN { return strays.first { $0.row == row }?.text ?? "" }
+            return value == value.rounded() && abs(value) < 1e7 ? String(Int(value)) : "\(value)"
+        case .text(let codes, let levels):
+            let code = codes[row]
+            return code >= 0 ? levels[Int(code)] : ""
+        }
+    }
+}
