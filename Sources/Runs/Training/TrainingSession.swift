@@ -35,7 +35,7 @@ public final class TrainingSession {
     /// The learning rate in use.
     public let learningRate: Double
     /// The range test, when the rate was `auto`.
-    public let rangeTest: RangeTestResult?
+    public private(set) var rangeTest: RangeTestResult?
     private var source: InMemoryBatchSource
     private let validation: ValidationSet?
 
@@ -92,15 +92,77 @@ public final class TrainingSession {
         try trainer.importState(state)
     }
 
+    /// Reopens a run to continue it from its last complete epoch: the run's config.yaml
+    /// (learning rate already resolved), the same data (checked against the checkpoint's
+    /// encoding), the checkpoint's trainer state. With the same seed the run ends with the same
+    /// weights as an uninterrupted one.
+    /// - Parameters:
+    ///   - folder: the run folder.
+    ///   - loader: the spec loader (the config is a spec).
+    public static func resume(_ folder: RunFolder, loader: SpecLoader) throws -> TrainingSession {
+        guard FileManager.default.fileExists(atPath: folder.checkpointPath) else {
+            throw RunError.cannotResume(
+                path: folder.path, reason: "it has no checkpoint.safetensors (no epoch completed)")
+        }
+        let loaded = try loader.load(path: folder.configPath)
+        guard loaded.spec.training.learningRate.value != nil else {
+            throw RunError.cannotResume(
+                path: folder.path,
+                reason: "its config.yaml leaves training.learning_rate auto; a run's config has "
+                    + "the rate it trained with")
+        }
+        let data = try PreparedData.load(DataOptions(spec: loaded.spec))
+        let (state, metadata) = try Checkpoint.read(from: folder.checkpointPath)
+        if let json = metadata["encoding"],
+            let encoding = try? JSONDecoder().decode(DataEncoding.self, from: Data(json.utf8)),
+            encoding != data.encoding
+        {
+            throw RunError.dataChanged(
+                path: loaded.spec.data.resolvedPath,
+                detail: "its columns, categories or training-split statistics are not the ones "
+                    + "in the checkpoint")
+        }
+        let session = try TrainingSession(config: loaded.spec, data: data)
+        if let json = metadata["range_test"] {
+            session.rangeTest = try? Checkpoint.jsonDecoder().decode(
+                RangeTestResult.self, from: Data(json.utf8))
+        }
+        do {
+            try session.restore(state)
+        } catch {
+            throw RunError.cannotResume(
+                path: folder.path,
+                reason: "the checkpoint does not fit the run's config.yaml (was it edited?): \(error)")
+        }
+        return session
+    }
+
+    /// The checkpoint's extra metadata: the rate, the encoding (to check the data on resume)
+    /// and the range test.
+    private func checkpointMetadata() throws -> [String: String] {
+        let encoder = Checkpoint.jsonEncoder()
+        var extra = [
+            "learning_rate": "\(learningRate)",
+            "encoding": String(decoding: try encoder.encode(data.encoding), as: UTF8.self),
+        ]
+        if let rangeTest {
+            extra["range_test"] = String(decoding: try encoder.encode(rangeTest), as: UTF8.self)
+        }
+        return extra
+    }
+
     /// Trains to the end (or until stopped), writing the checkpoint and `history.csv` after
     /// every epoch, then the model and `metrics.json`.
     /// - Parameters:
     ///   - folder: the run folder (its config.yaml is written by the caller).
+    ///   - untilEpoch: pause after this many epochs, with the checkpoint written and nothing
+    ///     else (default nil: train to the end). The result's stop reason is then `.paused`.
     ///   - onEvent: progress: every step and every epoch.
-    public func run(in folder: RunFolder, onEvent: (TrainingEvent) -> Void = { _ in }) throws
-        -> RunResult
-    {
-        let extra = ["learning_rate": "\(learningRate)"]
+    public func run(
+        in folder: RunFolder, untilEpoch: Int? = nil,
+        onEvent: (TrainingEvent) -> Void = { _ in }
+    ) throws -> RunResult {
+        let extra = try checkpointMetadata()
         var outcome: TrainingOutcome
         repeat {
             outcome = try trainer.fit(
@@ -117,7 +179,12 @@ public final class TrainingSession {
                     HistoryTable.csv(trainer.history, task: data.encoding.target),
                     to: folder.historyPath)
             }
-        } while outcome.reason == .paused
+        } while outcome.reason == .paused && trainer.epoch < (untilEpoch ?? Int.max)
+        if outcome.reason == .paused {
+            return RunResult(
+                stopReason: .paused, epochsRun: trainer.history.epochs.count, chosenEpoch: nil,
+                scores: [:], learningRate: learningRate, rangeTest: rangeTest, savedModel: false)
+        }
         let finite: Bool
         if case .nonFinite = outcome.reason { finite = outcome.restoredBestWeights } else {
             finite = true
