@@ -246,7 +246,7 @@ extension DesignSession {
         choose("model.batch_norm", String(batchNorm), .spec, nil, describes)
         choose("model.dropout", formatNumber(dropout), .spec, nil, describes)
         choose("model.initializer", initializer.rawValue, .spec, nil, describes)
-        widthReasons = widths.map { _ in (nil, "set in spec") }
+        widthReasons = widths.map { _ in (.spec, nil, "set in spec") }
         return (design, layers)
     }
 
