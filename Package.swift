@@ -55,9 +55,11 @@ let package = Package(
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Spec"]),
         .testTarget(name: "AdvisorTests", dependencies: ["Advisor", "Dataset", "Spec"]),
         .testTarget(
-            name: "GeneratorTests", dependencies: ["Generator", "Advisor", "Spec"], exclude: ["Golden"]),
+            name: "GeneratorTests", dependencies: ["Generator", "Advisor", "Spec", "Runs"],
+            exclude: ["Golden"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "CKernels"]),
-        .testTarget(name: "RunsTests", dependencies: ["Runs"]),
+        .testTarget(
+            name: "RunsTests", dependencies: ["Runs", "Spec", "Dataset", "Advisor", "Generator"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
         .executableTarget(
             name: "LayerwiseBenchmarks",

@@ -139,7 +139,9 @@ extension DesignSession {
                 break
             }
         }
-        var initializer = output.initializer
+        // Without hidden layers model.initializer describes nothing: keep the spec's value so a
+        // generated config designs back to itself.
+        var initializer = spec.model.initializer.value ?? output.initializer
         var maxNorm: Double?
         if let first = hiddenDense.first, case .dense(let dense) = layers[first] {
             initializer = dense.initializer
