@@ -64,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "LayerwiseBenchmarks",
             dependencies: [
-                "Engine", "Dataset", "Advisor", "Spec",
+                "Engine", "Dataset", "Advisor", "Spec", "Generator", "Runs",
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/LayerwiseBenchmarks",
