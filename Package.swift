@@ -57,14 +57,17 @@ let package = Package(
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Spec", "Engine"]),
         .testTarget(name: "AdvisorTests", dependencies: ["Advisor", "Dataset", "Spec"]),
         .testTarget(
-            name: "GeneratorTests", dependencies: ["Generator", "Advisor", "Spec"], exclude: ["Golden"]),
+            name: "GeneratorTests", dependencies: ["Generator", "Advisor", "Spec", "Runs"],
+            exclude: ["Golden"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "CKernels"]),
-        .testTarget(name: "RunsTests", dependencies: ["Runs", "Engine"]),
+        .testTarget(
+            name: "RunsTests",
+            dependencies: ["Runs", "Spec", "Dataset", "Advisor", "Generator", "Engine"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
         .executableTarget(
             name: "LayerwiseBenchmarks",
             dependencies: [
-                "Engine", "Dataset", "Advisor", "Spec",
+                "Engine", "Dataset", "Advisor", "Spec", "Generator", "Runs",
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/LayerwiseBenchmarks",

@@ -117,13 +117,18 @@ extension DesignSession {
         } else {
             choose("data.split.stratify", String(stratify), .spec, nil, "set in spec")
         }
-        chooseSetting(
-            "model.template", config.model.template.value ?? SizingAdvisor.defaultTemplate,
-            fixed: !spec.model.template.isAuto, nil, "the plain multilayer perceptron template",
-            source: .policy)
+        let template = templateChoice(hiddenLayers: hidden.widths.count)
+        choose("model.template", template.name, template.source, nil, template.why)
         annotateLayers(layers, hidden: hidden)
         for entry in config.advisor.entries {
             let key = "advisor.\(entry.key)"
+            if templateSettings.contains(entry.key) {
+                choose(
+                    key, formatNumber(entry.value), .template, nil,
+                    "\(preferences?.source ?? ""): \(entry.key) \(formatNumber(entry.value)) "
+                        + "(proposed default \(formatNumber(entry.defaultValue)))")
+                continue
+            }
             let fixed = written(key) || entry.value != entry.defaultValue
             choose(
                 key, formatNumber(entry.value), fixed ? .spec : .policy, fixed ? nil : entry.ruleID,
@@ -194,16 +199,22 @@ extension DesignSession {
                         "no constraint on the output layer")
                 } else {
                     hiddenIndex += 1
-                    let reason: (rule: String?, why: String) =
-                        hiddenIndex < widthReasons.count ? widthReasons[hiddenIndex] : (nil, "")
+                    let reason: (source: ChoiceSource, rule: String?, why: String) =
+                        hiddenIndex < widthReasons.count
+                        ? widthReasons[hiddenIndex] : (.spec, nil, "")
                     choose(
-                        "\(base).dense.units", String(dense.units),
-                        reason.rule == nil ? .spec : .rule,
-                        reason.rule, reason.why)
-                    chooseSetting(
-                        "\(base).dense.initializer", dense.initializer.rawValue,
-                        fixed: !spec.model.initializer.isAuto, InitializerRule.id,
-                        "\(dense.initializer.rawValue) suits \(hidden.activation.name)")
+                        "\(base).dense.units", String(dense.units), reason.source, reason.rule,
+                        reason.why)
+                    if let preferred = preferred(\.initializer, unless: spec.model.initializer) {
+                        choose(
+                            "\(base).dense.initializer", dense.initializer.rawValue, .template,
+                            nil, "\(preferences?.source ?? ""): initializer \(preferred.rawValue)")
+                    } else {
+                        chooseSetting(
+                            "\(base).dense.initializer", dense.initializer.rawValue,
+                            fixed: !spec.model.initializer.isAuto, InitializerRule.id,
+                            "\(dense.initializer.rawValue) suits \(hidden.activation.name)")
+                    }
                     choose(
                         "\(base).dense.bias", String(dense.bias), .rule, BatchNormPlacementRule.id,
                         dense.bias
@@ -227,18 +238,25 @@ extension DesignSession {
                 let why =
                     "\(hidden.placement == .beforeActivation ? "before" : "after") "
                     + "\(hidden.activation.name)"
+                let origin =
+                    fixed
+                    ? "batch_norm set in spec; "
+                    : (preferred(\.batchNorm, unless: spec.model.batchNorm) != nil
+                        ? "\(templateLabel), BN-PLACEMENT \(why); " : "BN-DEEP, \(why); ")
                 choose(
                     "\(base).batch_norm.momentum", formatNumber(momentum), .policy, nil,
-                    (fixed ? "batch_norm set in spec; " : "BN-DEEP, \(why); ")
-                        + "PyTorch's momentum 0.1")
+                    origin + "PyTorch's momentum 0.1")
                 choose(
                     "\(base).batch_norm.epsilon", formatNumber(epsilon), .policy, nil,
-                    (fixed ? "batch_norm set in spec; " : "BN-DEEP, \(why); ")
-                        + "PyTorch's epsilon 1e-5")
+                    origin + "PyTorch's epsilon 1e-5")
             case .activation(let activation):
                 if isOutput {
                     choose(
                         "\(base).activation", activation.name, .rule, outputRuleID, taskDescription)
+                } else if let preferred = preferred(\.activation, unless: spec.model.activation) {
+                    choose(
+                        "\(base).activation", SpecText.activation(activation), .template, nil,
+                        "\(preferences?.source ?? ""): activation \(preferred.name)")
                 } else {
                     chooseSetting(
                         "\(base).activation", SpecText.activation(activation),
@@ -248,6 +266,11 @@ extension DesignSession {
                         hidden.widths.count >= settings.swishFromLayers
                             ? "a really deep network" : "hidden layers start with ReLU")
                 }
+            case .dropout(let rate)
+            where preferred(\.dropout, unless: spec.model.dropout) != nil:
+                choose(
+                    "\(base).dropout", formatNumber(rate), .template, nil,
+                    "\(preferences?.source ?? ""): dropout after each hidden layer")
             case .dropout(let rate):
                 chooseSetting(
                     "\(base).dropout", formatNumber(rate), fixed: !spec.model.dropout.isAuto,
@@ -257,6 +280,14 @@ extension DesignSession {
                 )
             }
         }
+    }
+
+    /// The template's preference at `keyPath` when the spec leaves `setting` auto.
+    func preferred<Value, Fixed>(
+        _ keyPath: KeyPath<DesignPreferences, Value?>, unless setting: Setting<Fixed>
+    ) -> Value? {
+        guard setting.isAuto else { return nil }
+        return preferences?[keyPath: keyPath]
     }
 
     func outputActivationName(_ layers: [LayerConfig]) -> String {

@@ -96,6 +96,17 @@ extension DesignSession {
         }
         if let fixedDepth { depth = fixedDepth }
 
+        // The template's depth, unless the spec fixes the depth or lists the widths.
+        let widthListFixed = neurons.map({ if case .widths = $0 { true } else { false } }) == true
+        var templateDepthWhy: String?
+        if fixedDepth == nil, !widthListFixed, let preferred = preferences?.depth(from: depth) {
+            depth = preferred.depth
+            templateDepthWhy = preferred.why
+        }
+        let depthImposed =
+            fixedDepth != nil || templateDepthWhy != nil
+            || (preferences.map { depth > 0 && $0.lowestDepth >= depth } ?? false)
+
         // Widths.
         var widths: [Int] = []
         var widthRule = "SIZE-GEOMETRIC/TWO-THIRDS/MEAN"
@@ -121,10 +132,12 @@ extension DesignSession {
         case nil:
             if depth > 0 {
                 var fit = fitted(depth, from: bounded)
-                if fixedDepth == nil {
+                if fixedDepth == nil && preferences?.hiddenLayers == nil {
                     // A layer fewer while the capacity starves the first layer below half the
-                    // width the rules want (DEPTH-WIDE-VS-DEEP's converse).
-                    while depth > 1, fit == nil || (fit?.first ?? 0) * 2 < bounded {
+                    // width the rules want (DEPTH-WIDE-VS-DEEP's converse); never below the
+                    // template's minimum.
+                    let floor = max(1, preferences?.lowestDepth ?? 1)
+                    while depth > floor, fit == nil || (fit?.first ?? 0) * 2 < bounded {
                         depth -= 1
                         fit = fitted(depth, from: bounded)
                         depthWhy +=
@@ -135,13 +148,15 @@ extension DesignSession {
                     widths = fit
                 } else {
                     widths = taper(min(bounded, max(minimumUseful, capacityUnits)), depth)
-                    if fixedDepth != nil {
+                    if depthImposed {
+                        let start = warnings.count
                         warn(
                             CapacityRule.id, "model.hidden_layers",
                             "\(depth) hidden layers need at least \(widths.reduce(0, +)) units, "
                                 + "above the capacity of \(formatNumber(capacity.totalHidden)) for "
                                 + "\(ns) rows; fewer layers generalise better"
                         )
+                        if fixedDepth == nil { attributeWarnings(since: start) }
                     }
                 }
                 widthWhy =
@@ -167,12 +182,21 @@ extension DesignSession {
             widthRule = ruleID(of: rule)
         }
 
+        // The template's width factor scales the rules' widths (not widths the user fixed).
+        var ruleWidths: [Int]?
+        if neurons == nil, let factor = preferences?.widthFactor, factor != 1, !widths.isEmpty {
+            ruleWidths = widths
+            widths = widths.map { max(1, Int((Double($0) * factor).rounded())) }
+        }
+
         // The user's shape choices against the rules.
-        if fixedDepth != nil
-            || neurons.map({ if case .widths = $0 { true } else { false } }) == true
-        {
+        if fixedDepth != nil || widthListFixed {
             let key = fixedDepth != nil ? "model.hidden_layers" : "model.neurons"
             checkDepth(depth, keyPath: key, linear: linear, low: low, high: high)
+        } else if templateDepthWhy != nil {
+            let start = warnings.count
+            checkDepth(depth, keyPath: "model.hidden_layers", linear: linear, low: low, high: high)
+            attributeWarnings(since: start)
         }
         if neurons != nil {
             checkWidths(
@@ -181,7 +205,14 @@ extension DesignSession {
                     if case .widths = neurons { return "model.neurons[\(index)]" }
                     return "model.neurons"
                 }, wholeKeyPath: "model.neurons", capacity: capacity, bounds: bounds)
+        } else if ruleWidths != nil {
+            let start = warnings.count
+            checkWidths(
+                widths, keyPath: { _ in "model.neurons" }, wholeKeyPath: "model.neurons",
+                capacity: capacity, bounds: bounds)
+            attributeWarnings(since: start)
         }
+        let widthOrigin = neurons != nil ? "set in spec" : templateLabel
 
         // Sizing table.
         let medianIDs = [GeometricWidthRule.id, TwoThirdsWidthRule.id, MeanWidthRule.id]
@@ -214,13 +245,19 @@ extension DesignSession {
                 : (total <= capacityUnits
                     ? "total hidden \(total) <= \(capacityUnits)"
                         + ((widths.first ?? 0) < bounded && neurons == nil ? ": cut the width" : "")
-                    : "total hidden \(total) exceeds \(capacityUnits) (set in spec)")
+                    : "total hidden \(total) exceeds \(capacityUnits) (\(widthOrigin), warned)")
         }
         if let index = rows.firstIndex(where: { $0.id == WidthBoundsRule.id }) {
             let outside = widths.filter { !bounds.admits($0) }
             rows[index].applies = !widths.isEmpty && (neurons == nil || outside.isEmpty)
             if widths.isEmpty {
                 rows[index].why = "no hidden layer"
+            } else if let ruleWidths {
+                rows[index].applies = outside.isEmpty
+                rows[index].why =
+                    "\(templateLabel) scales \(SpecText.neurons(.widths(ruleWidths))) to "
+                    + SpecText.neurons(.widths(widths))
+                    + (outside.isEmpty ? ", within bounds" : ", outside (warned)")
             } else if neurons == nil {
                 rows[index].why =
                     bounded != desired ? "clamped \(desired) -> \(bounded)" : "widths within bounds"
@@ -243,6 +280,9 @@ extension DesignSession {
             if fixedDepth != nil {
                 rows[index].applies = false
                 rows[index].why = "hidden_layers set in spec; " + rows[index].why
+            } else if let templateDepthWhy {
+                rows[index].applies = false
+                rows[index].why = "\(templateLabel): \(templateDepthWhy); " + rows[index].why
             } else if rows[index].id == usedDepthRule {
                 rows[index].applies = true
             } else if rows[index].id == LowDepthRule.id || rows[index].id == HighDepthRule.id {
@@ -255,12 +295,22 @@ extension DesignSession {
 
         // Reasons for the shape keys.
         let depthFromRule = fixedDepth == nil && !depthRule.isEmpty
-        chooseSetting(
-            "model.hidden_layers", String(depth), fixed: fixedDepth != nil,
-            depthFromRule ? depthRule : nil,
-            depthFromRule ? depthWhy : "one per width of model.neurons", source: .spec)
+        if let templateDepthWhy, let source = preferences?.source {
+            choose("model.hidden_layers", String(depth), .template, nil, "\(source): \(templateDepthWhy)")
+        } else {
+            chooseSetting(
+                "model.hidden_layers", String(depth), fixed: fixedDepth != nil,
+                depthFromRule ? depthRule : nil,
+                depthFromRule ? depthWhy : "one per width of model.neurons", source: .spec)
+        }
+        let factorWhy = ruleWidths.map { rule in
+            "\(preferences?.source ?? ""): width x \(formatNumber(preferences?.widthFactor ?? 1)) "
+                + "of the rules' \(SpecText.neurons(.widths(rule))) (\(medianSource ?? widthRule))"
+        }
         if neurons != nil {
             choose("model.neurons", SpecText.neurons(.widths(widths)), .spec, nil, "set in spec")
+        } else if let factorWhy {
+            choose("model.neurons", SpecText.neurons(.widths(widths)), .template, nil, factorWhy)
         } else {
             choose(
                 "model.neurons", SpecText.neurons(.widths(widths)), .rule,
@@ -270,9 +320,10 @@ extension DesignSession {
                     : widthWhy + (widths.count > 1 ? ", SIZE-TAPER halves it per layer" : ""))
         }
         widthReasons = widths.indices.map { index in
-            if neurons != nil { return (nil, "set in spec (model.neurons)") }
-            if index == 0 { return (medianSource ?? widthRule, widthWhy) }
-            return (TaperRule.id, "half the layer before, at least No = \(bounds.lowest)")
+            if neurons != nil { return (.spec, nil, "set in spec (model.neurons)") }
+            if let factorWhy { return (.template, nil, factorWhy) }
+            if index == 0 { return (.rule, medianSource ?? widthRule, widthWhy) }
+            return (.rule, TaperRule.id, "half the layer before, at least No = \(bounds.lowest)")
         }
 
         return hiddenChoices(widths: widths)
@@ -369,10 +420,23 @@ extension DesignSession {
             LastResortHiddenActivationRule().evaluate(), deepRule.evaluate(),
             RecurrentActivationRule().evaluate(),
         ]
-        let activation = spec.model.activation.value ?? (deepRule.applies ? .swish : .relu)
+        let preferredActivation = spec.model.activation.isAuto ? preferences?.activation : nil
+        let activation =
+            spec.model.activation.value ?? preferredActivation
+            ?? (deepRule.applies ? .swish : .relu)
         let activationRule =
             deepRule.applies ? DeepHiddenActivationRule.id : DefaultHiddenActivationRule.id
-        chooseSetting(
+        if let preferredActivation, let source = preferences?.source {
+            choose(
+                "model.activation", SpecText.activation(preferredActivation), .template, nil,
+                "\(source): activation \(preferredActivation.name)")
+            if depth > 0 {
+                let start = warnings.count
+                checkActivation(preferredActivation, depth: depth, keyPath: "model.activation")
+                attributeWarnings(since: start)
+            }
+        } else {
+            chooseSetting(
             "model.activation", SpecText.activation(activation),
             fixed: !spec.model.activation.isAuto,
             activationRule,
@@ -380,15 +444,22 @@ extension DesignSession {
                 ? "no hidden layer (unused)"
                 : (deepRule.applies
                     ? "a really deep network: swish" : "hidden layers start with ReLU"))
+        }
         if let fixed = spec.model.activation.value, depth > 0 {
             checkActivation(fixed, depth: depth, keyPath: "model.activation")
         }
 
         let bnRule = DeepBatchNormRule(layers: depth, fromLayers: settings.batchNormFromLayers)
-        let batchNorm = spec.model.batchNorm.value ?? bnRule.applies
+        let preferredBatchNorm = spec.model.batchNorm.isAuto ? preferences?.batchNorm : nil
+        let batchNorm = spec.model.batchNorm.value ?? preferredBatchNorm ?? bnRule.applies
         let placementRule = BatchNormPlacementRule(activation: activation)
         evaluations += [bnRule.evaluate(), placementRule.evaluate()]
-        chooseSetting(
+        if let preferredBatchNorm, let source = preferences?.source {
+            choose(
+                "model.batch_norm", String(preferredBatchNorm), .template, nil,
+                "\(source): " + (preferredBatchNorm ? "batch norm in every hidden layer" : "no batch norm"))
+        } else {
+            chooseSetting(
             "model.batch_norm", String(batchNorm), fixed: !spec.model.batchNorm.isAuto,
             DeepBatchNormRule.id,
             depth == 0
@@ -396,20 +467,31 @@ extension DesignSession {
                 : (bnRule.applies
                     ? "\(depth) hidden layers: deep"
                     : "\(depth) hidden layer\(depth == 1 ? "" : "s"): shallow, not needed"))
+        }
 
+        let preferredInitializer = spec.model.initializer.isAuto ? preferences?.initializer : nil
         let initializer =
-            spec.model.initializer.value ?? InitializerRule.initializer(for: activation)
-        chooseSetting(
-            "model.initializer", initializer.rawValue, fixed: !spec.model.initializer.isAuto,
-            InitializerRule.id, "\(initializer.rawValue) suits \(activation.name)")
-        if let fixed = spec.model.initializer.value, depth > 0,
-            !InitializerRule.suits(fixed, activation)
+            spec.model.initializer.value ?? preferredInitializer
+            ?? InitializerRule.initializer(for: activation)
+        if let preferredInitializer, let source = preferences?.source {
+            choose(
+                "model.initializer", initializer.rawValue, .template, nil,
+                "\(source): initializer \(preferredInitializer.rawValue)")
+        } else {
+            chooseSetting(
+                "model.initializer", initializer.rawValue, fixed: !spec.model.initializer.isAuto,
+                InitializerRule.id, "\(initializer.rawValue) suits \(activation.name)")
+        }
+        if let chosen = spec.model.initializer.value ?? preferredInitializer, depth > 0,
+            !InitializerRule.suits(chosen, activation)
         {
+            let start = warnings.count
             warn(
                 InitializerRule.id, "model.initializer",
-                "\(fixed.rawValue) does not suit \(activation.name): use "
+                "\(chosen.rawValue) does not suit \(activation.name): use "
                     + "\(InitializerRule.initializer(for: activation).rawValue)"
             )
+            if spec.model.initializer.isAuto { attributeWarnings(since: start) }
         }
 
         var design = HiddenDesign(
@@ -427,6 +509,15 @@ extension DesignSession {
             design.dropout = depth > 0 ? fixed : 0
             checkDropout(fixed, depth: depth, batchNorm: design.batchNorm, keyPath: "model.dropout")
             choose("model.dropout", formatNumber(fixed), .spec, nil, "set in spec")
+        } else if let preferred = preferences?.dropout, let source = preferences?.source {
+            design.dropout = depth > 0 ? preferred : 0
+            let start = warnings.count
+            checkDropout(
+                preferred, depth: depth, batchNorm: design.batchNorm, keyPath: "model.dropout")
+            attributeWarnings(since: start)
+            choose(
+                "model.dropout", formatNumber(design.dropout), .template, nil,
+                "\(source): dropout \(formatNumber(preferred)) after each hidden layer")
         } else {
             design.dropout = dropoutRule.applies ? dropoutRule.rate : 0
             let rule = design.batchNorm ? BatchNormReplacesDropoutRule.id : DropoutRule.id

@@ -139,7 +139,9 @@ extension DesignSession {
                 break
             }
         }
-        var initializer = output.initializer
+        // Without hidden layers model.initializer describes nothing: keep the spec's value so a
+        // generated config designs back to itself.
+        var initializer = spec.model.initializer.value ?? output.initializer
         var maxNorm: Double?
         if let first = hiddenDense.first, case .dense(let dense) = layers[first] {
             initializer = dense.initializer
@@ -246,7 +248,7 @@ extension DesignSession {
         choose("model.batch_norm", String(batchNorm), .spec, nil, describes)
         choose("model.dropout", formatNumber(dropout), .spec, nil, describes)
         choose("model.initializer", initializer.rawValue, .spec, nil, describes)
-        widthReasons = widths.map { _ in (nil, "set in spec") }
+        widthReasons = widths.map { _ in (.spec, nil, "set in spec") }
         return (design, layers)
     }
 

@@ -38,6 +38,12 @@ public struct Recommendation: Sendable, Equatable {
         }
     }
 
+    /// The reason of every value of the complete config by key path (`Choice.annotation`): the
+    /// annotations `generate(spec:annotations:template:)` writes after each value.
+    public var annotations: [String: String] {
+        Dictionary(choices.map { ($0.keyPath, $0.annotation) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// The combination policy, as text the CLI can print.
     public static var policy: String { CombinationPolicy.text }
 }
@@ -52,6 +58,8 @@ public enum ChoiceSource: String, Sendable, Equatable, Codable {
     case policy
     /// Taken from the data profile.
     case data
+    /// The chosen template's design preferences (`Choice.why` starts with its name).
+    case template
 }
 
 /// One value of the complete config with its reason.
@@ -84,6 +92,17 @@ public struct Choice: Sendable, Equatable, Codable {
         case .rule: ruleID ?? "rule"
         case .policy: "policy"
         case .data: "data"
+        case .template: "template"
+        }
+    }
+
+    /// The reason as one config comment: `RULE-ID: why` for a rule, `template NAME: why` for
+    /// a template preference, else the why (`set in spec`, a policy's reason).
+    public var annotation: String {
+        switch source {
+        case .rule: ruleID.map { "\($0): \(why)" } ?? why
+        case .template: "template \(why)"
+        case .spec, .policy, .data: why
         }
     }
 }

@@ -10,8 +10,6 @@ import Spec
 /// halves it layer after layer, and SIZE-CAPACITY caps the total. The user's fixed choices win
 /// and break rules only with a warning.
 public enum SizingAdvisor {
-    /// The template named in the complete config when the spec leaves `model.template` auto.
-    public static let defaultTemplate = "mlp"
     /// The smallest hidden width worth a layer: one ReLU unit is only a hinge and dies easily.
     public static let minimumUsefulWidth = 2
     /// Batch normalisation's momentum (PyTorch's default 0.1).
@@ -24,14 +22,17 @@ public enum SizingAdvisor {
     ///   - spec: the user's spec; its fixed settings win, `auto` ones are decided by the rules,
     ///     `spec.advisor` holds the proposed thresholds, `spec.locations` places the warnings.
     ///   - data: the data summary (Ns, Ni, No, task, classes, linear probe).
+    ///   - preferences: the chosen template's design preferences (default none): weaker than
+    ///     the spec's fixed values, stronger than the rules; `preferences.source` becomes
+    ///     `model.template`. Without them an auto template is named by `TemplatePolicy`.
     /// - Returns: the complete config with the evaluations, reasons and warnings behind it.
     /// - Throws: `AdvisorError.invalidData` for counts below 1, `AdvisorError.invalidSpec` for
     ///   an explicit layer list whose output is not `No` wide or widths that contradict
     ///   `model.hidden_layers`.
-    public static func recommend(spec: NetworkSpec, data: DataSummary) throws(AdvisorError)
-        -> Recommendation
-    {
-        var design = DesignSession(spec: spec, data: data)
+    public static func recommend(
+        spec: NetworkSpec, data: DataSummary, preferences: DesignPreferences? = nil
+    ) throws(AdvisorError) -> Recommendation {
+        var design = DesignSession(spec: spec, data: data, preferences: preferences)
         return try design.run()
     }
 }
@@ -51,20 +52,60 @@ struct HiddenDesign {
 struct DesignSession {
     let spec: NetworkSpec
     let data: DataSummary
+    /// The template's preferences, if a template was chosen.
+    let preferences: DesignPreferences?
+    /// The spec's advisor thresholds, with the template's BN-DEEP and ACT-HIDDEN-DEEP
+    /// thresholds where the spec leaves them at their defaults.
     let settings: AdvisorSettings
+    /// Advisor keys whose value came from the template.
+    let templateSettings: Set<String>
     var warnings: [AdvisorWarning] = []
     var choices: [Choice] = []
     var sizing: [RuleEvaluation] = []
     var evaluations: [RuleEvaluation] = []
     /// Rule and reason of each hidden width, for the `dense.units` annotations.
-    var widthReasons: [(rule: String?, why: String)] = []
+    var widthReasons: [(source: ChoiceSource, rule: String?, why: String)] = []
     /// Whether the spec listed the layers itself.
     var explicitLayers = false
 
-    init(spec: NetworkSpec, data: DataSummary) {
+    init(spec: NetworkSpec, data: DataSummary, preferences: DesignPreferences? = nil) {
         self.spec = spec
         self.data = data
-        self.settings = spec.advisor
+        self.preferences = preferences
+        // An explicit layer list is the network as written: only the template's name applies.
+        let design = spec.model.layers == nil ? preferences : nil
+        var settings = spec.advisor
+        var fromTemplate: Set<String> = []
+        let defaults = AdvisorSettings()
+        func userSet(_ key: String) -> Bool { spec.location(of: "advisor.\(key)") != nil }
+        if let swish = design?.swishFromLayers, !userSet("swish_from_layers"),
+            settings.swishFromLayers == defaults.swishFromLayers
+        {
+            settings.swishFromLayers = swish
+            if swish != defaults.swishFromLayers { fromTemplate.insert("swish_from_layers") }
+        }
+        if let norm = design?.batchNormFromLayers, !userSet("batch_norm_from_layers"),
+            settings.batchNormFromLayers == defaults.batchNormFromLayers
+        {
+            settings.batchNormFromLayers = norm
+            if norm != defaults.batchNormFromLayers { fromTemplate.insert("batch_norm_from_layers") }
+        }
+        self.settings = settings
+        self.templateSettings = fromTemplate
+    }
+
+    /// `template NAME` for annotations and warnings.
+    var templateLabel: String { "template \(preferences?.source ?? "")" }
+
+    /// Prefixes the warnings recorded since `start` with the template's name and locates them
+    /// at the spec's `model.template` (when written): the template, not the user's key, chose
+    /// the values they are about.
+    mutating func attributeWarnings(since start: Int) {
+        guard let preferences, start < warnings.count else { return }
+        for index in start..<warnings.count {
+            warnings[index].message = "template \(preferences.source): " + warnings[index].message
+            warnings[index].location = spec.location(of: "model.template")
+        }
     }
 
     var ni: Int { data.inputs }
@@ -161,7 +202,7 @@ struct DesignSession {
         evaluations += initializerEvaluations(layers)
 
         config.model.layers = layers
-        config.model.template = .fixed(spec.model.template.value ?? SizingAdvisor.defaultTemplate)
+        config.model.template = .fixed(templateChoice(hiddenLayers: hidden.widths.count).name)
         config.model.hiddenLayers = .fixed(hidden.widths.count)
         config.model.neurons = .fixed(.widths(hidden.widths))
         config.model.activation = .fixed(hidden.activation)
@@ -169,6 +210,7 @@ struct DesignSession {
         config.model.dropout = .fixed(hidden.dropout)
         config.model.initializer = .fixed(hidden.initializer)
 
+        config.advisor = settings
         config.training = trainingDesign(hidden: hidden, layers: layers)
         config.data.split.stratify = .fixed(
             spec.data.split.stratify.value ?? (task == .classification))
@@ -181,6 +223,21 @@ struct DesignSession {
         return Recommendation(
             data: data, config: config, sizing: sizing, evaluations: evaluations, choices: choices,
             warnings: warnings, parameterCount: parameters, diagram: diagram, hiddenWidths: widths)
+    }
+
+    /// The template named in the complete config and why: the preferences' template, else the
+    /// spec's, else `TemplatePolicy` for `model.template: auto`.
+    func templateChoice(hiddenLayers: Int) -> (name: String, source: ChoiceSource, why: String) {
+        if let preferences {
+            if spec.model.template.value == preferences.source {
+                return (preferences.source, .spec, "set in spec")
+            }
+            let why = preferences.reason ?? "template \(preferences.source)"
+            return (preferences.source, .policy, why)
+        }
+        if let fixed = spec.model.template.value { return (fixed, .spec, "set in spec") }
+        let automatic = TemplatePolicy.automaticTemplate(task: task, hiddenLayers: hiddenLayers)
+        return (automatic.name, .policy, automatic.why)
     }
 
     /// INIT-BY-ACTIVATION for every dense layer: the activation after it and its fans.

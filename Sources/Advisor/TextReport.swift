@@ -6,8 +6,13 @@ public enum TextReport {
     ///   - recommendation: what `SizingAdvisor.recommend` returned.
     ///   - colour: ANSI colours (headings, applied rules, warnings); default false. The CLI
     ///     turns it on for a TTY only.
+    ///   - renderedWarnings: the warnings already rendered (the CLI renders them like a compiler,
+    ///     with the spec's source line and a caret); nil lists `recommendation.warnings` one
+    ///     per line. Default nil.
     /// - Returns: the report; columns aligned by visible width, lines end in "\n".
-    public static func render(_ recommendation: Recommendation, colour: Bool = false) -> String {
+    public static func render(
+        _ recommendation: Recommendation, colour: Bool = false, renderedWarnings: String? = nil
+    ) -> String {
         let style = Style(enabled: colour)
         var out: [String] = []
         let data = recommendation.data
@@ -70,6 +75,20 @@ public enum TextReport {
             highlight: { _ in false })
 
         out.append("")
+        if let renderedWarnings {
+            let count = renderedWarnings.split(separator: "\n").count { line in
+                line.contains(": warning: ")
+            }
+            if count == 0 {
+                out.append(style.heading("Warnings") + "  none")
+            } else {
+                out.append(style.heading("Warnings (\(count))"))
+                var text = renderedWarnings
+                while text.hasSuffix("\n") { text.removeLast() }
+                out.append(text)
+            }
+            return out.joined(separator: "\n") + "\n"
+        }
         if recommendation.warnings.isEmpty {
             out.append(style.heading("Warnings") + "  none")
         } else {

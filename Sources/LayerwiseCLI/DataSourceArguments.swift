@@ -1,25 +1,45 @@
 import ArgumentParser
 import Dataset
 
-/// The options shared by the commands that read a CSV directly (`profile`, `init`).
+/// The options shared by the commands that read a dataset (`profile`, `init`).
 struct DataSourceArguments: ParsableArguments {
-    @Argument(help: "A CSV file (header line, then one row per example).")
+    @Argument(
+        help: ArgumentHelp(
+            "A CSV file (header line, then one row per example), or for `profile` a spec "
+                + "(.yaml).",
+            valueName: "data.csv|spec.yaml"))
     var input: String
 
-    @Option(help: "The column to predict.")
+    @Option(help: "The column to predict (with a CSV file).")
     var target: String?
 
-    @Option(help: "Seed of the split and the probe.")
-    var seed: UInt64 = 42
+    @Option(help: "Seed of the split and the probe (with a CSV file; a spec has training.seed).")
+    var seed: UInt64?
 
-    /// Specs need the spec loader; until it lands only CSV paths are accepted.
-    func validateInput() throws {
+    /// Whether the input names a spec rather than a CSV file.
+    var isSpec: Bool {
         let lowered = input.lowercased()
-        if lowered.hasSuffix(".yaml") || lowered.hasSuffix(".yml") {
-            throw ValidationError(
-                "'\(input)' is a spec: reading specs needs the spec loader, which is not part of "
-                    + "this build yet. Use `layerwise <command> "
-                    + "data.csv --target COLUMN` for now.")
+        return lowered.hasSuffix(".yaml") || lowered.hasSuffix(".yml")
+    }
+
+    /// Checks the input: a CSV needs `--target`; a spec is accepted only when `allowingSpec`
+    /// and then takes no `--target` or `--seed` (the spec has them).
+    func validateInput(allowingSpec: Bool) throws {
+        if isSpec {
+            guard allowingSpec else {
+                throw ValidationError(
+                    "'\(input)' is a spec; this command reads a CSV file: "
+                        + "`layerwise <command> data.csv --target COLUMN`.")
+            }
+            if target != nil {
+                throw ValidationError(
+                    "--target is for CSV files; the spec names its target (data.target).")
+            }
+            if seed != nil {
+                throw ValidationError(
+                    "--seed is for CSV files; the spec's training.seed seeds the split.")
+            }
+            return
         }
         if target == nil {
             throw ValidationError("--target COLUMN is required with a CSV file.")
@@ -28,6 +48,6 @@ struct DataSourceArguments: ParsableArguments {
 
     /// The data options for the CSV and target.
     var options: DataOptions {
-        DataOptions(path: input, target: target ?? "", seed: seed)
+        DataOptions(path: input, target: target ?? "", seed: seed ?? 42)
     }
 }

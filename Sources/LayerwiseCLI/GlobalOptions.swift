@@ -28,6 +28,11 @@ struct GlobalOptions: ParsableArguments {
         !noColor && isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil
     }
 
+    /// Colour on standard error only for a terminal, unless turned off.
+    var colorsStandardError: Bool {
+        !noColor && isatty(STDERR_FILENO) == 1 && getenv("NO_COLOR") == nil
+    }
+
     /// The bundled templates and the user's.
     func templateCatalog() throws -> TemplateCatalog {
         try TemplateCatalog(userDirectory: templates)

@@ -16,7 +16,7 @@ struct InitCommand: ParsableCommand {
     @Flag(help: "Replace the output file if it exists.")
     var force = false
 
-    func validate() throws { try source.validateInput() }
+    func validate() throws { try source.validateInput(allowingSpec: false) }
 
     func run() throws {
         do {

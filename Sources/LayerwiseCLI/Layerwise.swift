@@ -7,7 +7,7 @@ struct Layerwise: ParsableCommand {
         abstract: "Configure, explain and train neural networks for tabular data.",
         subcommands: [
             ValidateCommand.self, SchemaCommand.self, InitCommand.self, ProfileCommand.self,
-            TemplatesCommand.self,
+            RecommendCommand.self, GenerateCommand.self, TemplatesCommand.self,
         ]
     )
 }

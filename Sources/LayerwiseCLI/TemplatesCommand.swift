@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Generator
+import Runs
 
 /// `layerwise templates`: the bundled and user templates, with their descriptions.
 struct TemplatesCommand: ParsableCommand {
@@ -12,6 +13,12 @@ struct TemplatesCommand: ParsableCommand {
             Templates/ folder next to or above the executable, then above the current directory.
             """
     )
+
+    @Argument(
+        help: ArgumentHelp(
+            "Specs whose model.template is a path to a template file: listed too.",
+            valueName: "spec"))
+    var specs: [String] = []
 
     @OptionGroup var options: GlobalOptions
 
@@ -26,6 +33,20 @@ struct TemplatesCommand: ParsableCommand {
 
     func run() throws {
         let catalog = try options.templateCatalog()
-        print(catalog.listing)
+        var lines = [catalog.listing]
+        do {
+            for spec in specs {
+                let loaded = try DesignPlan.loadSpec(path: spec, catalog: catalog)
+                guard let path = loaded.spec.model.template.value, TemplateCatalog.isPath(path)
+                else { continue }
+                let template = try catalog.template(named: path, specPath: spec)
+                lines.append(
+                    "\(template.name)  user (\(spec): \(path))  \(template.design.description)")
+            }
+        } catch let error as DesignPlanError {
+            printError(error.description)
+            throw ExitCode.failure
+        }
+        print(lines.joined(separator: "\n"))
     }
 }

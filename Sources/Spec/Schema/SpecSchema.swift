@@ -85,7 +85,7 @@ public enum SpecSchema {
     static let modelKeys: [SchemaKey] = [
         SchemaKey(
             "template", .anyOf([.string(.any), auto]), default: .auto,
-            "A template in `Templates/` by name (`mlp`), or a path to a `.mustache` file "
+            "A template in `Templates/` by name (`mlp-classifier`), or a path to a `.mustache` file "
                 + "(contains `/` or ends in `.mustache`), relative to the spec."),
         SchemaKey(
             "hidden_layers", .anyOf([.integer(.atLeast(0)), auto]), default: .auto,
@@ -94,10 +94,10 @@ public enum SpecSchema {
             "neurons",
             .anyOf([
                 .choice(noun: "sizing rule", sizingRules), .integer(.atLeast(1)),
-                .list(.integer(.atLeast(1)), minimumCount: 1), auto,
+                .list(.integer(.atLeast(1)), minimumCount: 0), auto,
             ]), default: .auto,
             "Hidden widths: a sizing rule, one width for every layer, or a list of widths "
-                + "(one per hidden layer)."),
+                + "(one per hidden layer; `[]` with `hidden_layers: 0`)."),
         SchemaKey(
             "activation", .anyOf([.named(noun: "activation", hiddenActivations), auto]),
             default: .auto, "Hidden-layer activation (ACT-HIDDEN-*)."),

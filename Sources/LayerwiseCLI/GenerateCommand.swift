@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import Runs
+
+/// `layerwise generate SPEC [--template NAME|PATH] [-o FILE] [--force]`.
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Write the complete network config for a spec, rendered through a template: "
+            + "every layer and hyperparameter explicit, each with the rule that chose it.",
+        discussion: """
+            The config is loaded back with the spec loader before it is written: it validates \
+            and describes exactly the recommended network. data.path is written relative to \
+            the output file's folder. Without -o the config goes to standard output.
+            """)
+
+    @Argument(help: ArgumentHelp("The spec file (YAML).", valueName: "spec"))
+    var spec: String
+
+    @Option(
+        help: ArgumentHelp(
+            "A template name (`layerwise templates`) or a .mustache file; overrides the spec's "
+                + "model.template.",
+            valueName: "name|path"))
+    var template: String?
+
+    @Option(
+        name: [.short, .customLong("output")],
+        help: ArgumentHelp("The config file to write (atomically).", valueName: "file"))
+    var output: String?
+
+    @Flag(help: "Replace the output file if it exists.")
+    var force = false
+
+    @OptionGroup var options: GlobalOptions
+
+    func validate() throws {
+        if force && output == nil {
+            throw ValidationError("--force replaces the -o FILE; without -o nothing is replaced")
+        }
+    }
+
+    func run() throws {
+        do {
+            if let output, !force, FileManager.default.fileExists(atPath: output) {
+                throw DesignPlanError.outputExists(path: output)
+            }
+            let plan = try DesignPlan(
+                specPath: spec, catalog: try options.templateCatalog(), template: template)
+            let generated = try plan.generate(outputPath: output)
+            let warnings = plan.renderedWarnings(colored: options.colorsStandardError)
+            if !warnings.isEmpty { printError(warnings) }
+            guard let output else {
+                print(generated.text, terminator: "")
+                return
+            }
+            try DesignPlan.write(generated, to: output, overwrite: force)
+            let recommendation = plan.recommendation
+            print(
+                "wrote \(output): \(recommendation.diagram), "
+                    + "\(recommendation.parameterCount) parameters (template "
+                    + "\(plan.preferences.source))")
+        } catch let error as DesignPlanError {
+            printError(error.description)
+            throw ExitCode.failure
+        }
+    }
+}
