@@ -56,7 +56,8 @@ func registerRecommendBenchmarks() {
             let summary = DataSummary(profile: profile!)
             blackHole(
                 try DesignPlan(
-                    specPath: spec, loaded: loaded!.value, profile: profile!, summary: summary,
+                    specPath: spec, loaded: loaded!.value, data: prepared!, profile: profile!,
+                    summary: summary,
                     catalog: catalog))
         }
         let total = load + prepare + probe + advise

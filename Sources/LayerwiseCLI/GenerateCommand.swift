@@ -45,7 +45,7 @@ struct GenerateCommand: ParsableCommand {
             if let output, !force, FileManager.default.fileExists(atPath: output) {
                 throw DesignPlanError.outputExists(path: output)
             }
-            let plan = try DesignPlan(
+            let plan = try DesignPlan.measured(
                 specPath: spec, catalog: try options.templateCatalog(), template: template)
             let generated = try plan.generate(outputPath: output)
             let warnings = plan.renderedWarnings(colored: options.colorsStandardError)
@@ -62,6 +62,11 @@ struct GenerateCommand: ParsableCommand {
                     + "\(plan.preferences.source))")
         } catch let error as DesignPlanError {
             printError(error.description)
+            throw ExitCode.failure
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            printError(String(describing: error))
             throw ExitCode.failure
         }
     }

@@ -59,9 +59,3 @@ struct ProfileCommand: ParsableCommand {
         }
     }
 }
-
-/// Writes `text` to standard error, ending it with a newline.
-func printError(_ text: String) {
-    let line = text.hasSuffix("\n") ? text : text + "\n"
-    FileHandle.standardError.write(Data(line.utf8))
-}

@@ -78,7 +78,7 @@ struct RecommendCommand: ParsableCommand {
         guard let spec else { return }
         let plan: DesignPlan
         do {
-            plan = try DesignPlan(
+            plan = try DesignPlan.measured(
                 specPath: spec, catalog: try options.templateCatalog(), template: template)
             switch format {
             case .text:
@@ -98,6 +98,11 @@ struct RecommendCommand: ParsableCommand {
             }
         } catch let error as DesignPlanError {
             printError(error.description)
+            throw ExitCode.failure
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            printError(String(describing: error))
             throw ExitCode.failure
         }
     }

@@ -34,15 +34,21 @@ extension DesignPlan {
     /// - Parameter outputPath: the file the config will be written to (its folder anchors the
     ///   relative paths; the file need not exist); nil for standard output (paths relative to
     ///   the current directory). Default nil.
+    ///   - learningRate: the rate a run resolved (the range test's), with its reason, written
+    ///     in place of `auto`. Default nil.
     /// - Returns: the text and the config read back.
     /// - Throws: `DesignPlanError.template` (strictness), `.generator`, and the internal
     ///   `.generatedConfigInvalid` / `.generatedConfigMismatch` when the check fails.
-    public func generate(outputPath: String? = nil) throws(DesignPlanError) -> GeneratedConfig {
+    public func generate(
+        outputPath: String? = nil, learningRate: (value: Double, reason: String)? = nil
+    ) throws(DesignPlanError) -> GeneratedConfig {
         let directory = Self.folder(of: outputPath)
-        let expected = config(relativeTo: directory)
+        var expected = config(relativeTo: directory)
+        if let learningRate { expected.training.learningRate = .fixed(learningRate.value) }
         let text: String
         do {
             var annotations = recommendation.annotations
+            if let learningRate { annotations["training.learning_rate"] = learningRate.reason }
             let written = recommendation.config.data.path
             if expected.data.path != written {
                 annotations["data.path"] = "set in spec as \(written); relative to this file"

@@ -28,6 +28,8 @@ public struct DesignPlan: Sendable {
     public let profile: DataProfile
     /// The data layer's notes (categories seen only in validation, rows without a target).
     public let dataWarnings: [String]
+    /// The prepared data (split, fitted encoding, encoded splits): what training uses.
+    public let data: PreparedData
     /// The advisor's view of the data.
     public let summary: DataSummary
     /// The template the config is rendered through.
@@ -58,23 +60,22 @@ public struct DesignPlan: Sendable {
         let profile = DataProfile(prepared)
         let summary = DataSummary(profile: profile, mlpValidationR2: mlpValidationR2)
         try self.init(
-            specPath: specPath, loaded: loaded, profile: profile,
-            dataWarnings: prepared.warnings, summary: summary, catalog: catalog,
-            template: template)
+            specPath: specPath, loaded: loaded, data: prepared, profile: profile,
+            summary: summary, catalog: catalog, template: template)
     }
 
     /// The stages after the data: template and advice, on an already profiled dataset.
     /// - Parameters:
     ///   - specPath: the spec file as the user named it.
     ///   - loaded: the loaded spec.
+    ///   - data: its prepared data.
     ///   - profile: its data's profile.
-    ///   - dataWarnings: the data layer's notes. Default none.
     ///   - summary: the advisor's view of `profile`.
     ///   - catalog: the templates.
     ///   - template: `--template NAME|PATH`, or nil (spec's or auto). Default nil.
     /// - Throws: `DesignPlanError.template`, `.templateTask` or `.advisor`.
     public init(
-        specPath: String, loaded: LoadedSpec, profile: DataProfile, dataWarnings: [String] = [],
+        specPath: String, loaded: LoadedSpec, data: PreparedData, profile: DataProfile,
         summary: DataSummary, catalog: TemplateCatalog, template: String? = nil
     ) throws(DesignPlanError) {
         let spec = loaded.spec
@@ -124,7 +125,8 @@ public struct DesignPlan: Sendable {
         self.specPath = specPath
         self.loaded = loaded
         self.profile = profile
-        self.dataWarnings = dataWarnings
+        self.dataWarnings = data.warnings
+        self.data = data
         self.summary = summary
         self.template = chosen
         self.preferences = preferences

@@ -154,12 +154,13 @@ public final class TrainingSession {
     /// Trains to the end (or until stopped), writing the checkpoint and `history.csv` after
     /// every epoch, then the model and `metrics.json`.
     /// - Parameters:
-    ///   - folder: the run folder (its config.yaml is written by the caller).
+    ///   - folder: the run folder (its config.yaml is written by the caller); nil trains in
+    ///     memory only (probes), writing nothing.
     ///   - untilEpoch: pause after this many epochs, with the checkpoint written and nothing
     ///     else (default nil: train to the end). The result's stop reason is then `.paused`.
     ///   - onEvent: progress: every step and every epoch.
     public func run(
-        in folder: RunFolder, untilEpoch: Int? = nil,
+        in folder: RunFolder?, untilEpoch: Int? = nil,
         onEvent: (TrainingEvent) -> Void = { _ in }
     ) throws -> RunResult {
         let extra = try checkpointMetadata()
@@ -172,6 +173,7 @@ public final class TrainingSession {
             case .nonFinite, .stopRequested:
                 break  // the last complete epoch's checkpoint stays as it is
             default:
+                guard let folder else { break }
                 try AtomicFile.write(
                     Checkpoint.serialized(trainer.exportState(), extra: extra),
                     to: folder.checkpointPath)
@@ -190,13 +192,15 @@ public final class TrainingSession {
             finite = true
         }
         var scores: [String: SplitScore] = [:]
-        if finite {
+        if finite, let folder {
             let artifact = ModelArtifact(
                 description: trainer.model.modelDescription, tensors: trainer.model.exportTensors(),
                 encoding: data.encoding,
                 configYAML: (try? String(contentsOfFile: folder.configPath, encoding: .utf8)) ?? "",
                 idColumn: config.data.idColumn)
             try artifact.write(to: folder.modelPath)
+        }
+        if finite {
             for (name, rows) in [
                 ("train", data.training), ("validation", data.validation), ("test", data.test),
             ] where rows.rowCount > 0 {
@@ -208,7 +212,7 @@ public final class TrainingSession {
             stopReason: outcome.reason, epochsRun: trainer.history.epochs.count,
             chosenEpoch: (trainer.history.bestEpoch ?? (trainer.history.epochs.count - 1)) + 1,
             scores: scores, learningRate: learningRate, rangeTest: rangeTest, savedModel: finite)
-        try AtomicFile.write(try MetricsFile.json(result), to: folder.metricsPath)
+        if let folder { try AtomicFile.write(try MetricsFile.json(result), to: folder.metricsPath) }
         return result
     }
 
