@@ -6,8 +6,9 @@ struct Layerwise: ParsableCommand {
         commandName: "layerwise",
         abstract: "Configure, explain and train neural networks for tabular data.",
         subcommands: [
-            ValidateCommand.self, SchemaCommand.self, InitCommand.self, ProfileCommand.self,
-            RecommendCommand.self, GenerateCommand.self, TemplatesCommand.self,
+            TrainCommand.self, ValidateCommand.self, SchemaCommand.self, InitCommand.self,
+            ProfileCommand.self, RecommendCommand.self, GenerateCommand.self,
+            TemplatesCommand.self,
         ]
     )
 }

@@ -1,0 +1,54 @@
+import Spec
+
+extension TextReport {
+    /// The design in a few lines, as `train` prints it before training: the network diagram,
+    /// parameters and template, then the training choices with their rule IDs.
+    /// - Parameter recommendation: the advisor's result.
+    public static func compact(_ recommendation: Recommendation) -> String {
+        let config = recommendation.config
+        let training = config.training
+        let data = recommendation.data
+        func rule(_ keyPath: String) -> String {
+            guard let choice = recommendation.reason(for: keyPath) else { return "" }
+            return choice.ruleID.map { " [\($0)]" } ?? (choice.source == .spec ? " [spec]" : "")
+        }
+        var parts: [String] = []
+        if let optimizer = training.optimizer.value {
+            parts.append(optimizer.name + rule("training.optimizer"))
+        }
+        switch training.learningRate {
+        case .auto: parts.append("learning rate by range test [LR-RANGE-TEST]")
+        case .fixed(let rate): parts.append("learning rate \(rate)" + rule("training.learning_rate"))
+        }
+        if let batch = training.batchSize.value {
+            parts.append("batch \(batch)" + rule("training.batch_size"))
+        }
+        if let epochs = training.epochs.value {
+            parts.append("up to \(epochs) epochs" + rule("training.epochs"))
+        }
+        if case .fixed(let early?) = training.earlyStopping {
+            parts.append("early stopping, patience \(early.patience)" + rule("training.early_stopping"))
+        }
+        switch training.regularization.value?.penalty {
+        case .l1(let value)?: parts.append("L1 \(short(value))" + rule("training.regularization"))
+        case .l2(let value)?: parts.append("L2 \(short(value))" + rule("training.regularization"))
+        default: break
+        }
+        switch training.gradientClipping.value {
+        case .clipNorm(let value)?: parts.append("clipnorm \(value)" + rule("training.gradient_clipping"))
+        case .globalClipNorm(let value)?:
+            parts.append("global clipnorm \(value)" + rule("training.gradient_clipping"))
+        case .clipValue(let value)?:
+            parts.append("clipvalue \(value)" + rule("training.gradient_clipping"))
+        default: break
+        }
+        func short(_ value: Double) -> String { String(format: "%.3g", value) }
+        let template = config.model.template.value.map { ", template \($0)" } ?? ""
+        return """
+            Design  \(recommendation.diagram), \(recommendation.parameterCount) parameters\(template)
+            Data    \(data.task.rawValue): Ns = \(data.trainingRows) training rows, Ni = \(data.inputs), No = \(data.outputs)
+            Train   \(parts.joined(separator: ", "))
+
+            """
+    }
+}

@@ -1,0 +1,122 @@
+import Advisor
+import ArgumentParser
+import Diagnostics
+import Engine
+import Foundation
+import Runs
+
+/// `layerwise train SPEC`: from a spec (or a generated config) to a trained, saved, evaluated
+/// model in a run folder; `--resume RUN` continues a run from its last checkpoint.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Design, train, save and evaluate a network from a spec or a generated config.",
+        discussion: """
+            Writes runs/<name>-<time>/ (or --out DIR): config.yaml (the resolved config), \
+            history.csv, metrics.json, model.safetensors and a checkpoint after every epoch. \
+            Ctrl-C stops after the current step and saves; `--resume RUN` continues a run.
+            """)
+
+    @Argument(help: ArgumentHelp("A spec or a generated config (YAML).", valueName: "spec"))
+    var spec: String?
+
+    @Option(help: ArgumentHelp("A template by name or path, instead of the spec's.", valueName: "name|path"))
+    var template: String?
+
+    @Option(name: .long, help: ArgumentHelp("The run folder (default runs/<name>-<time>).", valueName: "dir"))
+    var out: String?
+
+    @Option(help: ArgumentHelp("Continue the run in this folder from its last checkpoint.", valueName: "run"))
+    var resume: String?
+
+    @Flag(help: "Print no progress.")
+    var quiet = false
+
+    @OptionGroup var options: GlobalOptions
+
+    func validate() throws {
+        if resume != nil {
+            if spec != nil { throw ValidationError("give a spec or --resume RUN, not both") }
+            if out != nil || template != nil {
+                throw ValidationError("--resume continues a run as it was: drop --out and --template")
+            }
+        } else if spec == nil {
+            throw ValidationError("give a spec, e.g. `layerwise train Specs/iris.yaml`, or --resume RUN")
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let folder: RunFolder
+            let session: TrainingSession
+            if let resume {
+                folder = try RunFolder(existing: resume)
+                session = try TrainingSession.resume(folder, loader: try options.specLoader())
+                print("Resuming \(folder.path) after epoch \(session.trainer.epoch)")
+            } else if let spec {
+                let plan = try DesignPlan.measured(
+                    specPath: spec, catalog: try options.templateCatalog(), template: template)
+                let warnings = plan.renderedWarnings(colored: options.colorsStandardError)
+                if !warnings.isEmpty { printError(warnings) }
+                print(TextReport.compact(plan.recommendation))
+                session = try TrainingSession(config: plan.recommendation.config, data: plan.data)
+                folder = try RunFolder.create(name: plan.loaded.spec.name, explicit: out)
+                var reason = "set in spec"
+                if let test = session.rangeTest {
+                    print(test.summary + "\n")
+                    reason =
+                        test.suggestion == nil
+                        ? "LR-RANGE-TEST: no clear valley, Adam's default"
+                        : "LR-RANGE-TEST: valley of the range test (confidence \(test.confidence.rawValue))"
+                    try AtomicFile.write(test.chart().svg(), to: folder.rangeTestPath)
+                }
+                let generated = try plan.generate(
+                    outputPath: folder.configPath, learningRate: (session.learningRate, reason))
+                try AtomicFile.write(generated.text, to: folder.configPath)
+            } else {
+                return
+            }
+            let progress = TrainingProgress(
+                epochs: session.config.training.epochs.value ?? 0, quiet: quiet)
+            let stop = session.trainer.stopRequest
+            let interrupt = InterruptHandler { stop.request() }
+            let result = try session.run(in: folder, onEvent: progress.handle)
+            progress.finish()
+            withExtendedLifetime(interrupt) {}
+            print(Self.summary(result, folder: folder))
+            if case .nonFinite = result.stopReason { throw ExitCode.failure }
+        }
+    }
+
+    /// The end of a run for a person: why it stopped, the scores, the folder.
+    static func summary(_ result: RunResult, folder: RunFolder) -> String {
+        var lines = [
+            "Stopped  \(result.stopReason.explanation) after \(result.epochsRun) epoch"
+                + (result.epochsRun == 1 ? "" : "s")
+                + (result.chosenEpoch.map { "; weights of epoch \($0)" } ?? "")
+        ]
+        for split in ["train", "validation", "test"] {
+            guard let score = result.scores[split] else { continue }
+            let name = split.padding(toLength: 10, withPad: " ", startingAt: 0)
+            switch score.metrics {
+            case .classification(let metrics):
+                lines.append(
+                    "  \(name) accuracy \(String(format: "%.4f", metrics.accuracy))  macro F1 "
+                        + String(format: "%.4f", metrics.macroF1)
+                        + (metrics.rocAUC.map { String(format: "  AUC %.4f", $0) } ?? "")
+                        + "  (\(score.rows) rows)")
+            case .regression(let metrics):
+                lines.append(
+                    "  \(name) R² \(String(format: "%.4f", metrics.rSquared))  MAE "
+                        + String(format: "%.4g", metrics.meanAbsoluteError) + "  RMSE "
+                        + String(format: "%.4g", metrics.meanSquaredError.squareRoot())
+                        + "  (\(score.rows) rows)")
+            }
+        }
+        if !result.savedModel {
+            lines.append("No model saved: no epoch finished with finite weights; the last good checkpoint stays.")
+        }
+        lines.append("Run      \(folder.path)")
+        return lines.joined(separator: "\n")
+    }
+}
