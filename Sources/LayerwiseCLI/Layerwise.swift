@@ -6,7 +6,7 @@ struct Layerwise: ParsableCommand {
         commandName: "layerwise",
         abstract: "Configure, explain and train neural networks for tabular data.",
         subcommands: [
-            TrainCommand.self, ValidateCommand.self, SchemaCommand.self, InitCommand.self,
+            TrainCommand.self, EvaluateCommand.self, PredictCommand.self, ValidateCommand.self, SchemaCommand.self, InitCommand.self,
             ProfileCommand.self, RecommendCommand.self, GenerateCommand.self,
             TemplatesCommand.self,
         ]

@@ -59,20 +59,9 @@ struct TrainCommand: ParsableCommand {
                 let warnings = plan.renderedWarnings(colored: options.colorsStandardError)
                 if !warnings.isEmpty { printError(warnings) }
                 print(TextReport.compact(plan.recommendation))
-                session = try TrainingSession(config: plan.recommendation.config, data: plan.data)
                 folder = try RunFolder.create(name: plan.loaded.spec.name, explicit: out)
-                var reason = "set in spec"
-                if let test = session.rangeTest {
-                    print(test.summary + "\n")
-                    reason =
-                        test.suggestion == nil
-                        ? "LR-RANGE-TEST: no clear valley, Adam's default"
-                        : "LR-RANGE-TEST: valley of the range test (confidence \(test.confidence.rawValue))"
-                    try AtomicFile.write(test.chart().svg(), to: folder.rangeTestPath)
-                }
-                let generated = try plan.generate(
-                    outputPath: folder.configPath, learningRate: (session.learningRate, reason))
-                try AtomicFile.write(generated.text, to: folder.configPath)
+                session = try TrainingSession.begin(plan: plan, in: folder)
+                if let test = session.rangeTest { print(test.summary + "\n") }
             } else {
                 return
             }

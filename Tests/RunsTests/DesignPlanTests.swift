@@ -55,7 +55,7 @@ func temporaryFolder() throws -> URL {
     }
 
     @Test func breastCancerKeepsTheUsersNetworkAndLocatesTheWarning() throws {
-        let plan = try plan("breast_cancer")
+        let plan = try plan("breast_cancer_custom")
         let data = plan.summary
         #expect(data.task == .classification && data.inputs == 30 && data.outputs == 1)
         #expect(data.classCounts.count == 2)
@@ -65,7 +65,7 @@ func temporaryFolder() throws -> URL {
         #expect(recommendation.config.training.loss == .fixed(.binaryCrossEntropy))
         // 48 hidden units exceed SIZE-CAPACITY for ~398 rows: warned at `neurons:` (line 11).
         let warning = try #require(plan.warnings.first { $0.message.hasSuffix("[SIZE-CAPACITY]") })
-        #expect(warning.location == SourceLocation(file: Repository.spec("breast_cancer"), line: 11, column: 12))
+        #expect(warning.location == SourceLocation(file: Repository.spec("breast_cancer_custom"), line: 11, column: 12))
         #expect(warning.length == "[32, 16]".count)
         let rendered = plan.renderedWarnings(colored: false)
         #expect(rendered.contains("11 |   neurons: [32, 16]\n   |            ^~~~~~~~\n"))

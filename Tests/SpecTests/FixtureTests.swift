@@ -221,7 +221,7 @@ struct ValidSpecTests {
         #expect(loaded.warnings[0].keyPath == "data.split.stratify")
     }
 
-    @Test("the example specs in Specs/ validate cleanly", arguments: ["iris", "breast_cancer", "penguins", "diabetes"])
+    @Test("the example specs in Specs/ validate cleanly", arguments: ["iris", "breast_cancer", "breast_cancer_custom", "penguins", "diabetes"])
     func examples(name: String) throws {
         let url = repositoryRoot.appending(path: "Specs/\(name).yaml")
         let text = try String(contentsOf: url, encoding: .utf8)
@@ -235,7 +235,7 @@ struct ValidSpecTests {
 
     @Test("the breast cancer example fixes the choices it shows")
     func breastCancer() throws {
-        let url = repositoryRoot.appending(path: "Specs/breast_cancer.yaml")
+        let url = repositoryRoot.appending(path: "Specs/breast_cancer_custom.yaml")
         let spec = try SpecLoader().load(path: url.path()).spec
         #expect(spec.data.target == "diagnosis")
         #expect(spec.model.neurons == .fixed(.widths([32, 16])))

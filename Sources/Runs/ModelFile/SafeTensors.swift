@@ -64,6 +64,12 @@ public struct SafeTensorsFile: Sendable, Equatable {
         }
         var headerLength: UInt64 = 0
         for i in 0..<8 { headerLength |= UInt64(bytes[i]) << (8 * UInt64(i)) }
+        if headerLength >= 2, headerLength <= 100_000_000,
+            headerLength > UInt64(bytes.count - 8), bytes.count > 8, bytes[8] == UInt8(ascii: "{")
+        {
+            // A plausible header cut short: an interrupted copy or write.
+            throw .truncated(path: path, expected: 8 + Int(headerLength), actual: bytes.count)
+        }
         guard headerLength >= 2, headerLength <= UInt64(bytes.count - 8),
             headerLength <= 100_000_000
         else {

@@ -86,6 +86,28 @@ public final class TrainingSession {
             : nil
     }
 
+    /// Starts a new run of a design in `folder`: builds the session (running the range test
+    /// when the rate is `auto`), writes the range-test curve and the resolved config.yaml
+    /// (rendered through the plan's template, the learning rate filled in and annotated).
+    /// - Parameters:
+    ///   - plan: the design of the spec.
+    ///   - folder: a new run folder.
+    public static func begin(plan: DesignPlan, in folder: RunFolder) throws -> TrainingSession {
+        let session = try TrainingSession(config: plan.recommendation.config, data: plan.data)
+        var reason = plan.recommendation.annotations["training.learning_rate"] ?? "set in spec"
+        if let test = session.rangeTest {
+            reason =
+                test.suggestion == nil
+                ? "LR-RANGE-TEST: no clear valley in the range test; Adam's default"
+                : "LR-RANGE-TEST: valley of the range test (confidence \(test.confidence.rawValue))"
+            try AtomicFile.write(test.chart().svg(), to: folder.rangeTestPath)
+        }
+        let generated = try plan.generate(
+            outputPath: folder.configPath, learningRate: (session.learningRate, reason))
+        try AtomicFile.write(generated.text, to: folder.configPath)
+        return session
+    }
+
     /// Continues from a checkpoint's state (same config and data, so the same trainer).
     /// - Throws: when the checkpoint does not fit this network and configuration.
     public func restore(_ state: TrainerState) throws {
