@@ -441,6 +441,7 @@ public struct DataEncoding: Sendable, Equatable, Codable {
         case .oneHot(let levels, let missingLevel):
             let lookup = levelLookup(column, levels: levels)
             var unseen = 0
+            var unseenValues: [String] = []
             var missing = 0
             for (k, row) in rows.enumerated() {
                 let base = k * width + offset
@@ -452,12 +453,18 @@ public struct DataEncoding: Sendable, Equatable, Codable {
                     if missingLevel { output[base + levels.count] = 1 }
                 } else {
                     unseen += 1
+                    let value = column.text(row: row)
+                    if unseenValues.count < 3, !unseenValues.contains(value) {
+                        unseenValues.append(value)
+                    }
                 }
             }
             if unseen > 0 {
                 warnings.append(
                     "column '\(feature.name)': \(unseen) row(s) with a category not seen in "
-                        + "training, encoded as all zeros")
+                        + "training ("
+                        + unseenValues.map { "'\($0)'" }.joined(separator: ", ")
+                        + "), encoded as all zeros")
             }
             if missing > 0 && !missingLevel {
                 warnings.append(

@@ -109,3 +109,18 @@ public struct DataTable: Sendable, Equatable {
             hint: hint)
     }
 }
+
+extension TableColumn {
+    /// The field at `row` as text ("" when missing).
+    public func text(row: Int) -> String {
+        switch data {
+        case .numbers(let values):
+            let value = values[row]
+            if value.isNaN { return strays.first { $0.row == row }?.text ?? "" }
+            return value == value.rounded() && abs(value) < 1e7 ? String(Int(value)) : "\(value)"
+        case .text(let codes, let levels):
+            let code = codes[row]
+            return code >= 0 ? levels[Int(code)] : ""
+        }
+    }
+}

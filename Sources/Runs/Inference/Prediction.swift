@@ -97,18 +97,3 @@ public struct Predictor: Sendable {
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
-
-extension TableColumn {
-    /// The field at `row` as text ("" when missing).
-    public func text(row: Int) -> String {
-        switch data {
-        case .numbers(let values):
-            let value = values[row]
-            if value.isNaN { return strays.first { $0.row == row }?.text ?? "" }
-            return value == value.rounded() && abs(value) < 1e7 ? String(Int(value)) : "\(value)"
-        case .text(let codes, let levels):
-            let code = codes[row]
-            return code >= 0 ? levels[Int(code)] : ""
-        }
-    }
-}

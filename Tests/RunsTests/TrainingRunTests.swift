@@ -1,0 +1,242 @@
+import Dataset
+import Engine
+import Foundation
+import Generator
+import Spec
+import Testing
+
+@testable import Runs
+
+/// A new run of a bundled spec (or a spec text) in a temporary folder, as `train` starts it.
+func startRun(_ specPath: String, edit: ((inout NetworkSpec) -> Void)? = nil) throws -> (
+    session: TrainingSession, folder: RunFolder, plan: DesignPlan
+) {
+    let plan = try DesignPlan.measured(specPath: specPath, catalog: try TemplateCatalog())
+    let folder = try RunFolder.create(
+        name: "test", explicit: try temporaryFolder().appendingPathComponent("run").path)
+    return (try TrainingSession.begin(plan: plan, in: folder), folder, plan)
+}
+
+/// Issue 7's quality bar: the recommended design of each bundled spec, no hand tuning, scored
+/// on its test split (scikit-learn's default MLP: iris 0.957, breast cancer 0.956, penguins
+/// 0.989, diabetes R² 0.05).
+@Suite struct QualityBarTests {
+    @Test(arguments: [
+        ("iris", 0.93), ("breast_cancer", 0.95), ("penguins", 0.97), ("diabetes", 0.40),
+    ])
+    func recommendedDesignReachesTheBar(_ name: String, _ bar: Double) throws {
+        let (session, folder, _) = try startRun(Repository.spec(name))
+        let result = try session.run(in: folder)
+        let test = try #require(result.scores["test"])
+        #expect(test.headline >= bar, "\(name): test score \(test.headline) below \(bar)")
+        // Everything a run promises is in its folder.
+        for path in [
+            folder.configPath, folder.historyPath, folder.metricsPath, folder.modelPath,
+            folder.checkpointPath,
+        ] {
+            #expect(FileManager.default.fileExists(atPath: path), "\(path) missing")
+        }
+        let history = try String(contentsOfFile: folder.historyPath, encoding: .utf8)
+        #expect(history.split(separator: "\n").count == result.epochsRun + 1)
+    }
+}
+
+@Suite struct TrainingRunTests {
+    @Test func resumedRunEndsWithTheSameWeightsAsAnUninterruptedOne() throws {
+        // Uninterrupted.
+        let (straight, straightFolder, _) = try startRun(Repository.spec("iris"))
+        let full = try straight.run(in: straightFolder)
+        // Stopped after 3 epochs ("killed"), then resumed from the folder alone.
+        let (first, folder, _) = try startRun(Repository.spec("iris"))
+        let paused = try first.run(in: folder, untilEpoch: 3)
+        #expect(paused.stopReason == .paused && paused.epochsRun == 3)
+        #expect(!FileManager.default.fileExists(atPath: folder.modelPath))
+        let resumed = try TrainingSession.resume(
+            RunFolder(existing: folder.path), loader: SpecLoader(
+                templates: TemplateNames(names: try TemplateCatalog().entries.map(\.name))))
+        #expect(resumed.trainer.epoch == 3)
+        let finished = try resumed.run(in: folder)
+        #expect(finished.epochsRun == full.epochsRun)
+        let a = try ModelArtifact.read(from: straightFolder.modelPath)
+        let b = try ModelArtifact.read(from: folder.modelPath)
+        #expect(a.tensors.map { $0.values.map(\.bitPattern) } == b.tensors.map { $0.values.map(\.bitPattern) })
+        #expect(finished.scores["test"] == full.scores["test"])
+    }
+
+    @Test func checkpointAfterEveryEpochIsCompleteAndReadable() throws {
+        let (session, folder, _) = try startRun(Repository.spec("penguins"))
+        _ = try session.run(in: folder, untilEpoch: 2)
+        let (state, metadata) = try Checkpoint.read(from: folder.checkpointPath)
+        #expect(state.epoch == 2)
+        #expect(state.history.epochs.count == 2)
+        #expect(metadata["learning_rate"] == "\(session.learningRate)")
+        #expect(!state.model.isEmpty && state.model.count == session.trainer.model.exportTensors().count)
+        // No temporary files are left beside it.
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(!files.contains { $0.hasPrefix(".") })
+    }
+
+    @Test func nonFiniteLossStopsCleanlyAndKeepsTheLastGoodCheckpoint() throws {
+        let folder = try temporaryFolder()
+        let spec = folder.appendingPathComponent("diverge.yaml")
+        try """
+            name: diverge
+            data:
+              path: \(Repository.specs)/data/diabetes.csv
+              target: progression
+            model: {hidden_layers: 1, neurons: [8]}
+            training:
+              learning_rate: 1.0e+6
+              optimizer: sgd
+              gradient_clipping: none
+              regularization: none
+              early_stopping: false
+              epochs: 50
+            """.write(to: spec, atomically: true, encoding: .utf8)
+        let (session, runFolder, _) = try startRun(spec.path)
+        let result = try session.run(in: runFolder)
+        guard case .nonFinite = result.stopReason else {
+            Issue.record("expected a non-finite stop, got \(result.stopReason)")
+            return
+        }
+        #expect(result.stopReason.explanation.contains("DIAG-NONFINITE"))
+        #expect(!result.savedModel)
+        #expect(!FileManager.default.fileExists(atPath: runFolder.modelPath))
+        #expect(FileManager.default.fileExists(atPath: runFolder.metricsPath))
+        if FileManager.default.fileExists(atPath: runFolder.checkpointPath) {
+            let (state, _) = try Checkpoint.read(from: runFolder.checkpointPath)
+            #expect(state.model.allSatisfy { $0.values.allSatisfy(\.isFinite) })
+        }
+    }
+
+    @Test func classWeightsBalanceTheTrainingSplit() throws {
+        let plan = try DesignPlan(specPath: Repository.spec("penguins"), catalog: try TemplateCatalog())
+        let weights = try #require(try TrainingSession.classWeights(.fixed(.balanced), data: plan.data))
+        var counts = [Int](repeating: 0, count: weights.count)
+        for index in plan.data.training.classIndices ?? [] { counts[Int(index)] += 1 }
+        // n / (C * count): every class's weighted count is n / C.
+        let total = Float(counts.reduce(0, +))
+        for (weight, count) in zip(weights, counts) {
+            #expect(abs(weight * Float(count) - total / Float(counts.count)) < 1e-3)
+        }
+        #expect(throws: BuildError.self) {
+            try TrainingSession.classWeights(.fixed(.explicit(["Emperor": 2])), data: plan.data)
+        }
+    }
+}
+
+@Suite struct PredictionTests {
+    static let iris = Result { try trainedRun("iris") }
+    static let penguins = Result { try trainedRun("penguins") }
+
+    static func trainedRun(_ name: String) throws -> RunFolder {
+        let (session, folder, _) = try startRun(Repository.spec(name))
+        _ = try session.run(in: folder)
+        return folder
+    }
+
+    func table(_ text: String) throws -> DataTable {
+        let file = try temporaryFolder().appendingPathComponent("rows.csv")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        return try CSVReader.read(path: file.path)
+    }
+
+    @Test func predictionsCarryLabelsAndProbabilitiesThatSumToOne() throws {
+        let artifact = try ModelArtifact.read(from: Self.iris.get().modelPath)
+        let predictor = Predictor(artifact: artifact)
+        let rows = try table(
+            "sepal_length,sepal_width,petal_length,petal_width,extra\n5.1,3.5,1.4,0.2,x\n6.7,3.0,5.2,2.3,y\n")
+        let (text, warnings) = try predictor.csv(for: rows)
+        #expect(warnings.isEmpty)
+        let lines = text.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        #expect(lines[0] == [
+            "predicted_species", "probability_setosa", "probability_versicolor",
+            "probability_virginica",
+        ])
+        #expect(lines[1][0] == "setosa" && lines[2][0] == "virginica")
+        for line in lines.dropFirst() {
+            let sum = line.dropFirst().compactMap(Double.init).reduce(0, +)
+            #expect(abs(sum - 1) < 1e-4)
+        }
+    }
+
+    @Test func missingColumnsAreNamedAndUnseenCategoriesWarn() throws {
+        let artifact = try ModelArtifact.read(from: Self.iris.get().modelPath)
+        #expect {
+            try Predictor(artifact: artifact).csv(for: table("sepal_length,sepal_width\n1,2\n"))
+        } throws: { error in
+            "\(error)".contains("petal_length") && "\(error)".contains("petal_width")
+        }
+        let penguins = try ModelArtifact.read(from: Self.penguins.get().modelPath)
+        let rows = try table(
+            "island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex\n"
+                + "Atlantis,40.1,18.0,190,3800,male\n")
+        let (text, warnings) = try Predictor(artifact: penguins).csv(for: rows)
+        #expect(warnings.contains { $0.contains("Atlantis") }, "\(warnings)")
+        #expect(text.split(separator: "\n").count == 2)
+    }
+
+    @Test func evaluationOfTheRunsTestSplitMatchesTraining() throws {
+        let folder = try Self.iris.get()
+        let artifact = try ModelArtifact.read(from: folder.modelPath)
+        let (metrics, rows) = try RunEvaluation.testSplit(
+            of: folder, artifact: artifact,
+            loader: SpecLoader(templates: TemplateNames(names: try TemplateCatalog().entries.map(\.name))))
+        #expect(rows.rowCount == 24)
+        let saved = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: folder.metricsPath))) as? [String: Any]
+        let test = (saved?["scores"] as? [String: Any])?["test"] as? [String: Any]
+        guard case .classification(let scores) = metrics else {
+            Issue.record("iris is classification")
+            return
+        }
+        #expect((test?["accuracy"] as? NSNumber)?.doubleValue == scores.accuracy)
+        #expect((test?["confusion_matrix"] as? [[Int]]) == scores.confusion)
+    }
+}
+
+@Suite struct ModelFileTests {
+    func write(_ bytes: [UInt8]) throws -> String {
+        let file = try temporaryFolder().appendingPathComponent("model.safetensors")
+        try Data(bytes).write(to: file)
+        return file.path
+    }
+
+    @Test func foreignAndOtherVersionFilesAreRefusedWithTheReason() throws {
+        let foreign = SafeTensorsFile(
+            tensors: [NamedTensor(name: "w", shape: [1], values: [1])], metadata: ["format": "pt"])
+        #expect {
+            try ModelArtifact.read(from: write(foreign.serialized()))
+        } throws: { error in
+            guard let error = error as? ModelFileError, case .unsupported = error else { return false }
+            return error.description.contains("not mark it as a Layerwise model")
+        }
+        let future = SafeTensorsFile(
+            tensors: [], metadata: ["format": ModelArtifact.format, "format_version": "99"])
+        #expect {
+            try ModelArtifact.read(from: write(future.serialized()))
+        } throws: { error in
+            "\(error)".contains("version 99")
+        }
+    }
+
+    @Test func truncatedModelIsNamedTruncated() throws {
+        let folder = try PredictionTests.iris.get()
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder.modelPath)))
+        for cut in [bytes.count - 4, bytes.count / 2, 200] {
+            #expect {
+                try ModelArtifact.read(from: write(Array(bytes.prefix(cut))))
+            } throws: { error in
+                guard let error = error as? ModelFileError, case .truncated = error else { return false }
+                return true
+            }
+        }
+    }
+
+    @Test func aFolderThatIsNotARunIsRefused() throws {
+        let folder = try temporaryFolder()
+        #expect(throws: RunError.notARun(path: folder.path, reason: "it has no config.yaml")) {
+            try RunFolder(existing: folder.path)
+        }
+    }
+}
