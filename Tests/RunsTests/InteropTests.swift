@@ -1,0 +1,50 @@
+import Dataset
+import Foundation
+import Testing
+
+@testable import Runs
+
+/// Whether `python3` with numpy and safetensors is on this machine (CI installs them).
+let pythonWithSafeTensors: Bool = {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", "import numpy, safetensors"]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    do {
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    } catch {
+        return false
+    }
+}()
+
+/// The model file is plain safetensors: Python loads it with `safetensors` and numpy, rebuilds
+/// the encoding and network from the metadata, and gets Layerwise's predictions.
+@Suite(.enabled(if: pythonWithSafeTensors, "needs python3 with numpy and safetensors"))
+struct SafeTensorsInteropTests {
+    @Test(arguments: ["penguins", "breast_cancer"])
+    func pythonReproducesThePredictions(_ name: String) throws {
+        let (session, folder, _) = try startRun(Repository.spec(name))
+        _ = try session.run(in: folder)
+        let data = Repository.root.appendingPathComponent("Specs/data/\(name).csv").path
+        let artifact = try ModelArtifact.read(from: folder.modelPath)
+        let table = try CSVReader.read(path: data, format: artifact.encoding.format)
+        let predictions = folder.path + "/predictions.csv"
+        try AtomicFile.write(try Predictor(artifact: artifact).csv(for: table).text, to: predictions)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", Repository.root.appendingPathComponent("Scripts/check_model_interop.py").path,
+            folder.path, data, predictions,
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        process.waitUntilExit()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains("\(table.rowCount) of \(table.rowCount) predictions agree"))
+    }
+}
