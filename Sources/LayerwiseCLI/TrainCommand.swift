@@ -84,6 +84,11 @@ struct TrainCommand: ParsableCommand {
                 + (result.epochsRun == 1 ? "" : "s")
                 + (result.chosenEpoch.map { "; weights of epoch \($0)" } ?? "")
         ]
+        if result.stopReason == .stopRequested {
+            lines.append(
+                "  the model holds the weights at the stop; `--resume \(folder.path)` continues "
+                    + "from the end of epoch \(result.epochsRun)")
+        }
         for split in ["train", "validation", "test"] {
             guard let score = result.scores[split] else { continue }
             let name = split.padding(toLength: 10, withPad: " ", startingAt: 0)

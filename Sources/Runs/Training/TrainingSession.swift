@@ -232,7 +232,8 @@ public final class TrainingSession {
         }
         let result = RunResult(
             stopReason: outcome.reason, epochsRun: trainer.history.epochs.count,
-            chosenEpoch: (trainer.history.bestEpoch ?? (trainer.history.epochs.count - 1)) + 1,
+            chosenEpoch: outcome.reason == .stopRequested
+                ? nil : (trainer.history.bestEpoch ?? (trainer.history.epochs.count - 1)) + 1,
             scores: scores, learningRate: learningRate, rangeTest: rangeTest, savedModel: finite)
         if let folder { try AtomicFile.write(try MetricsFile.json(result, labels: classLabels), to: folder.metricsPath) }
         return result
