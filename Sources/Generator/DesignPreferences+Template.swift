@@ -9,12 +9,8 @@ extension DesignPreferences {
     ///   - reason: why the template was chosen (the `model.template` annotation); default nil
     ///     ("template NAME").
     public init(template: TemplateDesign, name: String, reason: String? = nil) {
-        self.init(
-            source: name, reason: reason, hiddenLayers: template.hiddenLayers,
-            minHiddenLayers: template.minHiddenLayers, maxHiddenLayers: template.maxHiddenLayers,
-            widthFactor: template.widthFactor, batchNorm: template.batchNorm,
-            dropout: template.dropout, activation: template.activation,
-            initializer: template.initializer, swishFromLayers: template.swishFromLayers,
-            batchNormFromLayers: template.batchNormFromLayers)
+        self = template.preferences
+        source = name
+        self.reason = reason
     }
 }

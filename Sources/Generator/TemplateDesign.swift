@@ -1,3 +1,4 @@
+import Advisor
 import Foundation
 import Spec
 
@@ -27,27 +28,9 @@ public struct TemplateDesign: Sendable, Equatable {
     public var description: String
     /// The task the template is for.
     public var task: TemplateTask = .any
-    /// Exactly this many hidden layers.
-    public var hiddenLayers: Int?
-    /// At least this many hidden layers.
-    public var minHiddenLayers: Int?
-    /// At most this many hidden layers.
-    public var maxHiddenLayers: Int?
-    /// Multiply the rule-chosen widths by this (a wide template says 2 or more).
-    public var widthFactor: Double?
-    /// Batch normalisation on or off.
-    public var batchNorm: Bool?
-    /// Dropout rate after each hidden layer.
-    public var dropout: Double?
-    /// Hidden activation.
-    public var activation: ActivationFunction?
-    /// Hidden-layer initialiser.
-    public var initializer: Initializer?
-    /// Swish from this many hidden layers (ACT-HIDDEN-DEEP), instead of the advisor setting.
-    public var swishFromLayers: Int?
-    /// Batch normalisation from this many hidden layers (BN-DEEP), instead of the advisor
-    /// setting.
-    public var batchNormFromLayers: Int?
+    /// What the header asks of the advisor (`hidden_layers`, `width_factor`, `batch_norm`,
+    /// ...), as the advisor takes it; its `source` is filled in when the template is chosen.
+    public var preferences = DesignPreferences(source: "")
 
     public init(description: String) { self.description = description }
 
@@ -141,7 +124,7 @@ public struct TemplateDesign: Sendable, Equatable {
                     scanner.span(line: start + 1, column: 1, length: lines[start].count),
                     message: "the design header has no `description:` line"))
         }
-        if let low = design.minHiddenLayers, let high = design.maxHiddenLayers, low > high,
+        if let low = design.preferences.minHiddenLayers, let high = design.preferences.maxHiddenLayers, low > high,
             let line = seen["max_hidden_layers"]
         {
             errors.append(
@@ -149,8 +132,8 @@ public struct TemplateDesign: Sendable, Equatable {
                     scanner.span(line: line, column: 1, length: lines[line - 1].count),
                     message: "`max_hidden_layers` (\(high)) is below `min_hidden_layers` (\(low))"))
         }
-        if let exact = design.hiddenLayers, let line = seen["hidden_layers"],
-            exact < (design.minHiddenLayers ?? 0) || exact > (design.maxHiddenLayers ?? Int.max)
+        if let exact = design.preferences.hiddenLayers, let line = seen["hidden_layers"],
+            exact < (design.preferences.minHiddenLayers ?? 0) || exact > (design.preferences.maxHiddenLayers ?? Int.max)
         {
             errors.append(
                 .header(
@@ -180,21 +163,21 @@ public struct TemplateDesign: Sendable, Equatable {
                 throw bad("classification, regression or any")
             }
             self.task = task
-        case "hidden_layers": hiddenLayers = try integer(atLeast: 0)
-        case "min_hidden_layers": minHiddenLayers = try integer(atLeast: 0)
-        case "max_hidden_layers": maxHiddenLayers = try integer(atLeast: 0)
-        case "swish_from_layers": swishFromLayers = try integer(atLeast: 1)
-        case "batch_norm_from_layers": batchNormFromLayers = try integer(atLeast: 1)
+        case "hidden_layers": preferences.hiddenLayers = try integer(atLeast: 0)
+        case "min_hidden_layers": preferences.minHiddenLayers = try integer(atLeast: 0)
+        case "max_hidden_layers": preferences.maxHiddenLayers = try integer(atLeast: 0)
+        case "swish_from_layers": preferences.swishFromLayers = try integer(atLeast: 1)
+        case "batch_norm_from_layers": preferences.batchNormFromLayers = try integer(atLeast: 1)
         case "width_factor":
             guard let number = Double(value), number.isFinite, number > 0 else { throw bad("a number > 0") }
-            widthFactor = number
+            preferences.widthFactor = number
         case "dropout":
             guard let number = Double(value), number >= 0, number < 1 else { throw bad("a rate, 0 <= rate < 1") }
-            dropout = number
+            preferences.dropout = number
         case "batch_norm":
             switch value {
-            case "true": batchNorm = true
-            case "false": batchNorm = false
+            case "true": preferences.batchNorm = true
+            case "false": preferences.batchNorm = false
             default: throw bad("true or false")
             }
         case "activation":
@@ -204,12 +187,12 @@ public struct TemplateDesign: Sendable, Equatable {
                 throw bad("a hidden activation (\(hidden.map(\.name).joined(separator: ", ")))"
                     + (suggestion.map { "; did you mean `\($0)`?" } ?? ""))
             }
-            activation = function
+            preferences.activation = function
         case "initializer":
             guard let initializer = Initializer(rawValue: value) else {
                 throw bad(Initializer.allCases.map(\.rawValue).joined(separator: ", "))
             }
-            self.initializer = initializer
+            preferences.initializer = initializer
         default:
             var message = "unknown header key `\(key)`"
             if let suggestion = Suggestion.closest(to: key, among: Self.keys) {

@@ -22,10 +22,10 @@ import Testing
         #expect(try design("mlp-classifier").task == .classification)
         #expect(try design("mlp-regressor").task == .regression)
         let deep = try design("deep-mlp")
-        #expect(deep.task == .any && deep.minHiddenLayers == 3 && deep.batchNorm == true)
-        #expect(deep.swishFromLayers == 6 && deep.batchNormFromLayers == 3)
+        #expect(deep.task == .any && deep.preferences.minHiddenLayers == 3 && deep.preferences.batchNorm == true)
+        #expect(deep.preferences.swishFromLayers == 6 && deep.preferences.batchNormFromLayers == 3)
         let wide = try design("wide-shallow")
-        #expect(wide.hiddenLayers == 1 && wide.dropout == 0.3 && wide.widthFactor == 4 && wide.batchNorm == false)
+        #expect(wide.preferences.hiddenLayers == 1 && wide.preferences.dropout == 0.3 && wide.preferences.widthFactor == 4 && wide.preferences.batchNorm == false)
         for entry in catalog.entries { #expect(!entry.description.isEmpty) }
     }
 
@@ -45,9 +45,9 @@ import Testing
             """
         let design = try TemplateDesign.parse(source: source, file: "t.mustache")
         #expect(design.description == "Our network." && design.task == .regression)
-        #expect(design.minHiddenLayers == 2 && design.maxHiddenLayers == 4)
-        #expect(design.activation == .elu(alpha: 1.0) && design.initializer == .heNormal)
-        #expect(design.hiddenLayers == nil && design.dropout == nil)
+        #expect(design.preferences.minHiddenLayers == 2 && design.preferences.maxHiddenLayers == 4)
+        #expect(design.preferences.activation == .elu(alpha: 1.0) && design.preferences.initializer == .heNormal)
+        #expect(design.preferences.hiddenLayers == nil && design.preferences.dropout == nil)
         // A one-line header works too.
         let short = try TemplateDesign.parse(source: "{{%CONTENT_TYPE:TEXT}}\n{{! description: x }}\n", file: "t")
         #expect(short.description == "x")
