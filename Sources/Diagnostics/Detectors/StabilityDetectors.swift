@@ -79,8 +79,9 @@ public struct NonFiniteDetector: Detector {
 /// - a layer's gradient norm (per step if recorded, else per epoch) above
 ///   `explodingGradientFactor` (10) times its running median (of up to 100 earlier points, after
 ///   `explodingMinimumHistory` points);
-/// - the global gradient norm `sqrt(sum of layer norms²)` above `largeGradientNorm` (1.0) for more
-///   than `largeGradientFraction` (half) of the points.
+/// - the global gradient norm (the record's per-step global norms, else `sqrt(sum of layer
+///   norms²)`) above `largeGradientNorm` (1.0) for more than `largeGradientFraction` (half) of
+///   the points.
 ///
 /// Severity: error when the loss jumped, else warning. Recommends (rulebook): gradient
 /// clipping; lower learning rate; fewer layers. Edits: clipnorm 1.0, learning rate / 3.
@@ -151,8 +152,10 @@ public struct ExplodingGradientDetector: Detector {
         ]
     }
 
-    /// Per step when every layer recorded step norms, else per epoch; nil without layers.
+    /// The record's global per-step norms when recorded; else per step when every layer recorded
+    /// step norms, else per epoch; nil without layers.
     private func globalGradientNorms(_ record: TrainingRecord) -> [Double]? {
+        if let global = record.globalStepGradientNorm, !global.isEmpty { return global }
         guard !record.layers.isEmpty else { return nil }
         let steps = record.layers.compactMap(\.stepGradientNorm)
         let series = steps.count == record.layers.count ? steps : record.layers.map(\.gradientNorm)

@@ -43,6 +43,9 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
     public var stepLosses: [Double]?
     /// Loss of the very first mini-batch, before any update (DIAG-INITIAL-LOSS).
     public var firstBatchLoss: Double?
+    /// Global gradient norm (all trainable tensors together) of every optimizer step, in order;
+    /// nil when not recorded (DIAG-EXPLODING's "above 1.0 for most steps").
+    public var globalStepGradientNorm: [Double]?
 
     /// Per trainable layer statistics, from the input side to the output layer.
     public var layers: [LayerRecord]
@@ -66,7 +69,7 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
         epochsPlanned: Int, stoppedEarly: Bool = false, trainLoss: [Double],
         validationLoss: [Double] = [], trainMetric: [Double] = [], validationMetric: [Double] = [],
         learningRate: [Double] = [], stepLosses: [Double]? = nil, firstBatchLoss: Double? = nil,
-        layers: [LayerRecord] = [], nonFiniteEvents: [NonFiniteEvent] = [],
+        globalStepGradientNorm: [Double]? = nil, layers: [LayerRecord] = [], nonFiniteEvents: [NonFiniteEvent] = [],
         classRecall: [[Double]] = [], trivialBaselineScore: Double? = nil,
         trivialBaselineLoss: Double? = nil
     ) {
@@ -83,6 +86,7 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
         self.learningRate = learningRate
         self.stepLosses = stepLosses
         self.firstBatchLoss = firstBatchLoss
+        self.globalStepGradientNorm = globalStepGradientNorm
         self.layers = layers
         self.nonFiniteEvents = nonFiniteEvents
         self.classRecall = classRecall

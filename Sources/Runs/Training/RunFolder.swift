@@ -48,6 +48,12 @@ public struct RunFolder: Sendable, Equatable {
     public var reportPath: String { path + "/report.html" }
     /// The learning-rate range test's curve, when one ran.
     public var rangeTestPath: String { path + "/lr-range-test.svg" }
+    /// What the diagnostics read (`RunRecordFile`): the training record, the range test, the
+    /// held-out evaluation; rewritten after every epoch and at the end.
+    public var recordPath: String { path + "/record.json" }
+    /// How the run started (`RunManifest`): the original spec (path and text), the template,
+    /// the design with the rules behind it.
+    public var manifestPath: String { path + "/run.json" }
 
     /// An existing run folder.
     /// - Throws: `RunError.notARun` when it lacks a config or both model and checkpoint.
