@@ -35,6 +35,10 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
     public var validationLoss: [Double]
     /// Training metric per epoch (accuracy, or R²).
     public var trainMetric: [Double]
+    /// Loss on the training split measured after each epoch in inference mode (no dropout, the
+    /// same rows every time): the training curve without mini-batch noise. Empty when not
+    /// measured; detectors prefer it to `trainLoss` when it has one entry per epoch.
+    public var trainEvaluationLoss: [Double] = []
     /// Validation metric per epoch (accuracy, or R²); empty without a validation split.
     public var validationMetric: [Double]
     /// Learning rate per epoch (the rate in force at the epoch's last step).

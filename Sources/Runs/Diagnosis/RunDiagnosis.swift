@@ -258,7 +258,7 @@ public struct RunDiagnosis: Sendable {
             throw SpecWriteError.invalid(
                 path: path, diagnostics: DiagnosticRenderer().render(error.diagnostics, source: text))
         }
-        try AtomicFile.write(text, to: path)
+        try AtomicFile.write(text.hasSuffix("\n") ? text : text + "\n", to: path)
         return edits + rewrites
     }
 

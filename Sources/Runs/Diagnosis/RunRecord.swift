@@ -90,6 +90,7 @@ public enum RunRecord {
         let aligned = epochs.compactMap { scores[$0.epoch] }
         if aligned.count == epochs.count {
             record.trainMetric = aligned.map(\.metric)
+            record.trainEvaluationLoss = aligned.map(\.loss)
             if record.classRecall.isEmpty, task == .classification {
                 record.classRecall = aligned.compactMap(\.recall)
             }
