@@ -62,7 +62,9 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "CKernels"]),
         .testTarget(
             name: "RunsTests",
-            dependencies: ["Runs", "Spec", "Dataset", "Advisor", "Generator", "Engine"]),
+            dependencies: [
+                "Runs", "Spec", "Dataset", "Advisor", "Generator", "Engine", "Diagnostics",
+            ]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
         .executableTarget(
             name: "LayerwiseBenchmarks",

@@ -8,7 +8,8 @@ struct Layerwise: ParsableCommand {
         subcommands: [
             TrainCommand.self, EvaluateCommand.self, PredictCommand.self, ValidateCommand.self, SchemaCommand.self, InitCommand.self,
             ProfileCommand.self, RecommendCommand.self, GenerateCommand.self,
-            TemplatesCommand.self,
+            TemplatesCommand.self, LearningRateFindCommand.self, DiagnoseCommand.self,
+            ReportCommand.self,
         ]
     )
 }

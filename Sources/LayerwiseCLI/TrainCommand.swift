@@ -13,7 +13,8 @@ struct TrainCommand: ParsableCommand {
         abstract: "Design, train, save and evaluate a network from a spec or a generated config.",
         discussion: """
             Writes runs/<name>-<time>/ (or --out DIR): config.yaml (the resolved config), \
-            history.csv, metrics.json, model.safetensors and a checkpoint after every epoch. \
+            history.csv, metrics.json, model.safetensors, record.json, report.html and a \
+            checkpoint after every epoch; prints the diagnostics' findings at the end. \
             Ctrl-C stops after the current step and saves; `--resume RUN` continues a run.
             """)
 
@@ -73,6 +74,13 @@ struct TrainCommand: ParsableCommand {
             progress.finish()
             withExtendedLifetime(interrupt) {}
             print(Self.summary(result, folder: folder))
+            if let diagnosis = result.diagnosis {
+                print("\n" + diagnosis.findingsText)
+                if !diagnosis.findings.flatMap(\.edits).isEmpty {
+                    print("Apply: layerwise diagnose \(folder.path) --write-spec NEW.yaml")
+                }
+                print("Report   \(folder.reportPath)")
+            }
             if case .nonFinite = result.stopReason { throw ExitCode.failure }
         }
     }

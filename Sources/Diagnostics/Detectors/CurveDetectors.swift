@@ -63,7 +63,8 @@ public struct OscillatingLossDetector: Detector {
 
 /// DIAG-SLOW: the loss falls steadily, but slowly.
 ///
-/// Detects, on the per-epoch training loss (4 epochs or more): at least `slowSteadyFraction`
+/// Detects, on the per-epoch training loss (its noise-free evaluation when recorded; 4 epochs or
+/// more): at least `slowSteadyFraction`
 /// (80%) of epoch-to-epoch changes are decreases, the whole run drops more than `flatTolerance`
 /// (1%, else DIAG-FLAT applies), yet the first half of training drops under
 /// `slowFirstHalfDrop` (20%) from the first epoch. Severity: warning. Recommends (rulebook):
@@ -76,7 +77,7 @@ public struct SlowTrainingDetector: Detector {
     public func findings(
         in record: TrainingRecord, spec: NetworkSpec?, thresholds: DiagnosticThresholds
     ) -> [Finding] {
-        let losses = record.trainLoss
+        let losses = LossCurve.epochs(record).values
         guard losses.count >= 4, losses.allSatisfy(\.isFinite), let first = losses.first,
             first > 0, let last = losses.last
         else { return [] }
@@ -152,7 +153,7 @@ public struct NotConvergedDetector: Detector {
 ///
 /// Detects: from `flatAfterFraction` (5%) of the points on, every training loss (smoothed
 /// per-step, else per-epoch) is within `flatTolerance` (1%) of the first value (the first-batch
-/// loss when recorded). Severity: error. Recommends (rulebook): the learning rate is far too low,
+/// loss for a per-step curve). Severity: error. Recommends (rulebook): the learning rate is far too low,
 /// units are dead, or there is a bug: run the tiny-overfit check. Edit: learning rate x 10.
 /// Source: notes "Summary of hyperparameter tuning"; Google's loss-curve guide.
 public struct FlatLossDetector: Detector {
@@ -164,7 +165,12 @@ public struct FlatLossDetector: Detector {
     ) -> [Finding] {
         let curve = LossCurve.training(record, thresholds)
         guard curve.values.count >= 2, curve.values.allSatisfy(\.isFinite) else { return [] }
-        let first = record.firstBatchLoss.flatMap { $0.isFinite ? $0 : nil } ?? curve.values[0]
+        // The first-batch loss starts a per-step curve; a per-epoch curve starts at its own first
+        // point (one batch's loss is noisier than the 1% tolerance).
+        let first =
+            curve.unit == "step"
+            ? record.firstBatchLoss.flatMap { $0.isFinite ? $0 : nil } ?? curve.values[0]
+            : curve.values[0]
         guard first != 0 else { return [] }
         let start = max(1, Int((thresholds.flatAfterFraction * Double(curve.values.count)).rounded(.up)))
         guard start < curve.values.count else { return [] }

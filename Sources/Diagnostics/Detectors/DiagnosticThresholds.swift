@@ -33,6 +33,11 @@ public struct DiagnosticThresholds: Codable, Sendable, Equatable {
     public var largeGradientFraction: Double = 0.5
     /// Running medians need this many earlier values before a spike counts. Default 3 (ours).
     public var explodingMinimumHistory: Int = 3
+    /// Large gradient norms count only while the updates are not negligible: the median
+    /// update-to-weight ratio of the last epoch at least this. Large gradients with tiny steps
+    /// mean a rate far too low (DIAG-FLAT), not an explosion. Default 1e-4 (ours; Karpathy's
+    /// healthy ratio is about 1e-3).
+    public var explodingMinimumUpdateRatio: Double = 1e-4
 
     // MARK: DIAG-VANISHING
 

@@ -27,12 +27,24 @@ struct LossCurve {
     var unit: String
 
     /// The training loss as detectors read it: EMA-smoothed per-step losses when enough steps are
-    /// recorded, else the per-epoch means (already averages; a 0.98 EMA over a few dozen points
-    /// would lag behind the curve by most of its length).
+    /// recorded, else the per-epoch curve (`epochs(_:)`; a 0.98 EMA over a few dozen points would
+    /// lag behind the curve by most of its length).
     static func training(_ record: TrainingRecord, _ thresholds: DiagnosticThresholds) -> LossCurve {
         if let steps = record.stepLosses, steps.count >= thresholds.minimumStepsForStepSignals {
             return LossCurve(
                 values: exponentialMovingAverage(steps, beta: thresholds.emaBeta), unit: "step")
+        }
+        return epochs(record)
+    }
+
+    /// The per-epoch training loss: the inference-mode evaluation of the training split when
+    /// recorded for every epoch (no mini-batch or dropout noise: a last partial batch dropped
+    /// at random moves an epoch's mean by several percent), else the epoch means.
+    static func epochs(_ record: TrainingRecord) -> LossCurve {
+        if !record.trainEvaluationLoss.isEmpty,
+            record.trainEvaluationLoss.count == record.trainLoss.count
+        {
+            return LossCurve(values: record.trainEvaluationLoss, unit: "epoch")
         }
         return LossCurve(values: record.trainLoss, unit: "epoch")
     }

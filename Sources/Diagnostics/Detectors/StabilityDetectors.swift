@@ -79,8 +79,12 @@ public struct NonFiniteDetector: Detector {
 /// - a layer's gradient norm (per step if recorded, else per epoch) above
 ///   `explodingGradientFactor` (10) times its running median (of up to 100 earlier points, after
 ///   `explodingMinimumHistory` points);
-/// - the global gradient norm `sqrt(sum of layer norms²)` above `largeGradientNorm` (1.0) for more
-///   than `largeGradientFraction` (half) of the points.
+/// - the global gradient norm (the record's per-step global norms, else `sqrt(sum of layer
+///   norms²)`) above `largeGradientNorm` (1.0) for more than `largeGradientFraction` (half) of
+///   the points, while the loss has stopped improving across the window (under 1%) and the
+///   updates are not negligible (median update/weight ratio at least
+///   `explodingMinimumUpdateRatio`, 1e-4). Ours: without these, an untrained network's large
+///   gradients (a rate far too low, or a run still learning fast) would count as exploding.
 ///
 /// Severity: error when the loss jumped, else warning. Recommends (rulebook): gradient
 /// clipping; lower learning rate; fewer layers. Edits: clipnorm 1.0, learning rate / 3.
@@ -125,7 +129,9 @@ public struct ExplodingGradientDetector: Detector {
                 }
             }
         }
-        if let global = globalGradientNorms(record) {
+        if let global = globalGradientNorms(record), lossStalled(record, thresholds),
+            updatesMatter(record, thresholds)
+        {
             let finite = global.filter(\.isFinite)
             let large = finite.filter { $0 > thresholds.largeGradientNorm }.count
             let fraction = finite.isEmpty ? 0 : Double(large) / Double(finite.count)
@@ -151,8 +157,32 @@ public struct ExplodingGradientDetector: Detector {
         ]
     }
 
-    /// Per step when every layer recorded step norms, else per epoch; nil without layers.
+    /// Whether the training loss stopped improving across the window (under
+    /// `notConvergedImprovement`): large gradients while the loss still falls are a network
+    /// learning, not exploding.
+    private func lossStalled(_ record: TrainingRecord, _ thresholds: DiagnosticThresholds) -> Bool {
+        let curve = LossCurve.training(record, thresholds)
+        let window = curve.window(thresholds)
+        guard let start = window.first, let end = window.last, start.isFinite, end.isFinite,
+            start > 0
+        else { return true }
+        return (start - end) / start < thresholds.notConvergedImprovement
+    }
+
+    /// Whether the last epoch's median update-to-weight ratio is at least
+    /// `explodingMinimumUpdateRatio` (true when not recorded).
+    private func updatesMatter(_ record: TrainingRecord, _ thresholds: DiagnosticThresholds)
+        -> Bool
+    {
+        let ratios = record.layers.compactMap { $0.updateRatio.last }.filter(\.isFinite)
+        guard !ratios.isEmpty else { return true }
+        return median(ratios) >= thresholds.explodingMinimumUpdateRatio
+    }
+
+    /// The record's global per-step norms when recorded; else per step when every layer recorded
+    /// step norms, else per epoch; nil without layers.
     private func globalGradientNorms(_ record: TrainingRecord) -> [Double]? {
+        if let global = record.globalStepGradientNorm, !global.isEmpty { return global }
         guard !record.layers.isEmpty else { return nil }
         let steps = record.layers.compactMap(\.stepGradientNorm)
         let series = steps.count == record.layers.count ? steps : record.layers.map(\.gradientNorm)

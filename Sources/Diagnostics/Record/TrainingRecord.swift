@@ -35,6 +35,10 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
     public var validationLoss: [Double]
     /// Training metric per epoch (accuracy, or R²).
     public var trainMetric: [Double]
+    /// Loss on the training split measured after each epoch in inference mode (no dropout, the
+    /// same rows every time): the training curve without mini-batch noise. Empty when not
+    /// measured; detectors prefer it to `trainLoss` when it has one entry per epoch.
+    public var trainEvaluationLoss: [Double] = []
     /// Validation metric per epoch (accuracy, or R²); empty without a validation split.
     public var validationMetric: [Double]
     /// Learning rate per epoch (the rate in force at the epoch's last step).
@@ -43,6 +47,9 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
     public var stepLosses: [Double]?
     /// Loss of the very first mini-batch, before any update (DIAG-INITIAL-LOSS).
     public var firstBatchLoss: Double?
+    /// Global gradient norm (all trainable tensors together) of every optimizer step, in order;
+    /// nil when not recorded (DIAG-EXPLODING's "above 1.0 for most steps").
+    public var globalStepGradientNorm: [Double]?
 
     /// Per trainable layer statistics, from the input side to the output layer.
     public var layers: [LayerRecord]
@@ -66,7 +73,7 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
         epochsPlanned: Int, stoppedEarly: Bool = false, trainLoss: [Double],
         validationLoss: [Double] = [], trainMetric: [Double] = [], validationMetric: [Double] = [],
         learningRate: [Double] = [], stepLosses: [Double]? = nil, firstBatchLoss: Double? = nil,
-        layers: [LayerRecord] = [], nonFiniteEvents: [NonFiniteEvent] = [],
+        globalStepGradientNorm: [Double]? = nil, layers: [LayerRecord] = [], nonFiniteEvents: [NonFiniteEvent] = [],
         classRecall: [[Double]] = [], trivialBaselineScore: Double? = nil,
         trivialBaselineLoss: Double? = nil
     ) {
@@ -83,6 +90,7 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
         self.learningRate = learningRate
         self.stepLosses = stepLosses
         self.firstBatchLoss = firstBatchLoss
+        self.globalStepGradientNorm = globalStepGradientNorm
         self.layers = layers
         self.nonFiniteEvents = nonFiniteEvents
         self.classRecall = classRecall

@@ -62,6 +62,9 @@ public struct RunReport: Sendable {
     public var rangeTest: RangeTestResult?
     /// The evaluation plot's data.
     public var evaluation: Evaluation?
+    /// The evaluation plot's title (`Confusion matrix, test split (24 rows)`); nil for the
+    /// chart's default.
+    public var evaluationTitle: String?
     /// The diagnostics' findings.
     public var findings: [Finding] = []
 
@@ -98,9 +101,14 @@ public struct RunReport: Sendable {
             body += "<h2>Evaluation</h2>\n<div class=\"grid\"><figure class=\"natural\">"
             switch evaluation {
             case .confusionMatrix(let names, let counts):
-                body += ConfusionMatrixChart(classNames: names, counts: counts).svg()
+                var chart = ConfusionMatrixChart(classNames: names, counts: counts)
+                if let evaluationTitle { chart.title = evaluationTitle }
+                body += chart.svg()
             case .regression(let predicted, let actual):
-                body += predictedVersusActualChart(predicted: predicted, actual: actual).svg()
+                body += predictedVersusActualChart(
+                    predicted: predicted, actual: actual,
+                    title: evaluationTitle ?? "Predicted vs actual"
+                ).svg()
             }
             body += "</figure></div>\n"
         }
@@ -231,7 +239,7 @@ public struct RunReport: Sendable {
         .evidence{margin:6px 0;padding-left:20px;color:#444;font-size:14px}
         .finding p{margin:6px 0}
         pre{background:#f1f3f5;border-radius:6px;padding:8px 12px;overflow-x:auto;font-size:13px;margin:6px 0}
-        pre.summary{align-self:start;white-space:pre-wrap}
+        pre.summary,pre.design{align-self:start;white-space:pre-wrap}
         code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px}
         table.design{border-collapse:collapse;background:#fff;font-size:14px}
         table.design th,table.design td{border:1px solid #ddd;padding:5px 12px;text-align:left}

@@ -30,6 +30,7 @@ extension DesignPlan {
         let epochs = max(1, min(probe.training.epochs.value ?? 100, probeSteps / stepsPerEpoch))
         probe.training.epochs = .fixed(epochs)
         let session = try TrainingSession(config: probe, data: plain.data)
+        session.scoresTrainingSplit = false
         let result = try session.run(in: nil)
         guard let r2 = result.scores["validation"]?.headline, r2.isFinite else { return plain }
         var summary = plain.summary

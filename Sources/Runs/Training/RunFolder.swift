@@ -48,9 +48,16 @@ public struct RunFolder: Sendable, Equatable {
     public var reportPath: String { path + "/report.html" }
     /// The learning-rate range test's curve, when one ran.
     public var rangeTestPath: String { path + "/lr-range-test.svg" }
+    /// What the diagnostics read (`RunRecordFile`): the training record, the range test, the
+    /// held-out evaluation; rewritten after every epoch and at the end.
+    public var recordPath: String { path + "/record.json" }
+    /// How the run started (`RunManifest`): the original spec (path and text), the template,
+    /// the design with the rules behind it.
+    public var manifestPath: String { path + "/run.json" }
 
     /// An existing run folder.
-    /// - Throws: `RunError.notARun` when it lacks a config or both model and checkpoint.
+    /// - Throws: `RunError.notARun` when it lacks a config, or a model, a checkpoint and a
+    ///   record (a run that diverged in its first epoch has only the record).
     public init(existing path: String) throws(RunError) {
         let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
         var isFolder: ObjCBool = false
@@ -64,7 +71,11 @@ public struct RunFolder: Sendable, Equatable {
         guard
             FileManager.default.fileExists(atPath: modelPath)
                 || FileManager.default.fileExists(atPath: checkpointPath)
-        else { throw .notARun(path: path, reason: "it has neither model.safetensors nor a checkpoint") }
+                || FileManager.default.fileExists(atPath: recordPath)
+        else {
+            throw .notARun(
+                path: path, reason: "it has no model.safetensors, checkpoint or record.json")
+        }
     }
 
     private init(created path: String) { self.path = path }

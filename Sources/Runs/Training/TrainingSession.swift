@@ -1,3 +1,4 @@
+import Advisor
 import Dataset
 import Diagnostics
 import Engine
@@ -20,6 +21,12 @@ public struct RunResult: Sendable {
     public var rangeTest: RangeTestResult?
     /// Whether a model file was written (not after a non-finite loss without a good epoch).
     public var savedModel: Bool
+    /// The diagnosis of the run (findings, report), when it trained in a run folder and did
+    /// not pause.
+    public var diagnosis: RunDiagnosis? = nil
+
+    /// The diagnostics' findings (empty without a diagnosis).
+    public var findings: [Finding] { diagnosis?.findings ?? [] }
 }
 
 /// Trains a complete config on prepared data, with a checkpoint and history written atomically
@@ -36,8 +43,31 @@ public final class TrainingSession {
     public let learningRate: Double
     /// The range test, when the rate was `auto`.
     public private(set) var rangeTest: RangeTestResult?
+    /// The training split's score after each completed epoch (`EpochTrainingScore`).
+    public private(set) var trainingScores: [EpochTrainingScore] = []
+    /// Whether to score the training split after each epoch (on at most `trainingScoreRows`
+    /// rows), for DIAG-UNDERFIT and the metric curve. Default true; probes turn it off.
+    public var scoresTrainingSplit = true
+    /// The training rows scored after each epoch: the first ones of the (randomly split)
+    /// training split, at most this many. Bounds the cost on large data.
+    public static let trainingScoreRows = 2_048
+    /// How the run started (`run.json`), when known.
+    public private(set) var manifest: RunManifest?
+    /// The spec the findings' edits are phrased against (the user's original, else the config).
+    var editableSpec: RunDiagnosis.EditableSpec?
     private var source: InMemoryBatchSource
     private let validation: ValidationSet?
+    private lazy var trainingSample: ValidationSet = {
+        let rows = data.training
+        let count = min(rows.rowCount, Self.trainingScoreRows)
+        let inputs = Matrix(
+            rows: count, columns: rows.featureCount,
+            values: Array(rows.features.prefix(count * rows.featureCount)))
+        let targets: Targets =
+            rows.classIndices.map { .classes($0.prefix(count).map { Int($0) }) }
+            ?? .values(Matrix(rows: count, columns: 1, values: Array((rows.targets ?? []).prefix(count))))
+        return ValidationSet(inputs: inputs, targets: targets)
+    }()
 
     /// Builds the network and, when `training.learning_rate` is `auto`, runs the range test
     /// (LR-RANGE-TEST) and trains with its suggestion.
@@ -57,12 +87,7 @@ public final class TrainingSession {
         var rate = config.training.learningRate.value
         var rangeTest: RangeTestResult?
         if rate == nil {
-            let probe = try Trainer(
-                model: Sequential(description, seed: seed),
-                configuration: builder.trainingConfiguration(
-                    learningRate: LearningRateFinder.fallbackRate,
-                    stepsPerEpoch: source.batchesPerEpoch, classWeights: weights))
-            let result = try LearningRateFinder.run(trainer: probe, source: source)
+            let result = try Self.rangeTest(config: config, data: data)
             rangeTest = result
             rate = result.suggestion ?? LearningRateFinder.fallbackRate
         }
@@ -86,9 +111,36 @@ public final class TrainingSession {
             : nil
     }
 
+    /// The learning-rate range test (LR-RANGE-TEST) on the network of a complete config: the
+    /// network as it will train (batch normalisation included: LR-WITH-BATCHNORM), at its
+    /// seeded initial weights, over the config's training batches. Nothing is kept.
+    /// - Parameters:
+    ///   - config: a complete config (`training.learning_rate` may be `auto`).
+    ///   - data: the prepared data.
+    ///   - test: the sweep's settings (default: the rulebook's).
+    public static func rangeTest(
+        config: NetworkSpec, data: PreparedData,
+        test: LearningRateRangeTest = LearningRateRangeTest()
+    ) throws -> RangeTestResult {
+        let builder = NetworkBuilder(config: config, inputWidth: data.encoding.inputWidth)
+        guard let batchSize = config.training.batchSize.value else {
+            throw BuildError.unresolved(keyPath: "training.batch_size")
+        }
+        let source = try data.trainingBatches(
+            batchSize: batchSize, shuffle: config.training.shuffle)
+        let probe = try Trainer(
+            model: Sequential(try builder.modelDescription(), seed: config.training.seed),
+            configuration: builder.trainingConfiguration(
+                learningRate: LearningRateFinder.fallbackRate,
+                stepsPerEpoch: source.batchesPerEpoch,
+                classWeights: try classWeights(config.training.classWeights, data: data)))
+        return try LearningRateFinder.run(trainer: probe, source: source, test: test)
+    }
+
     /// Starts a new run of a design in `folder`: builds the session (running the range test
-    /// when the rate is `auto`), writes the range-test curve and the resolved config.yaml
-    /// (rendered through the plan's template, the learning rate filled in and annotated).
+    /// when the rate is `auto`), writes the range-test curve, the resolved config.yaml
+    /// (rendered through the plan's template, the learning rate filled in and annotated) and
+    /// `run.json` (the original spec and the design's reasons).
     /// - Parameters:
     ///   - plan: the design of the spec.
     ///   - folder: a new run folder.
@@ -105,6 +157,24 @@ public final class TrainingSession {
         let generated = try plan.generate(
             outputPath: folder.configPath, learningRate: (session.learningRate, reason))
         try AtomicFile.write(generated.text, to: folder.configPath)
+        var design = plan.recommendation.choices.map {
+            RunManifest.DesignChoice(keyPath: $0.keyPath, value: $0.value, rule: $0.annotation)
+        }
+        if let index = design.firstIndex(where: { $0.keyPath == "training.learning_rate" }) {
+            design[index].value = yamlNumber(session.learningRate)
+            design[index].rule = reason
+        }
+        let manifest = RunManifest(
+            specPath: standardised(
+                plan.specPath.hasPrefix("/")
+                    ? plan.specPath : FileManager.default.currentDirectoryPath + "/" + plan.specPath),
+            specText: plan.loaded.source, template: plan.preferences.source, design: design,
+            designText: TextReport.compact(plan.recommendation))
+        try manifest.write(to: folder)
+        session.manifest = manifest
+        session.editableSpec = RunDiagnosis.EditableSpec(
+            path: manifest.specPath ?? plan.specPath, text: plan.loaded.source,
+            spec: plan.loaded.spec, isOriginal: true)
         return session
     }
 
@@ -149,6 +219,15 @@ public final class TrainingSession {
             session.rangeTest = try? Checkpoint.jsonDecoder().decode(
                 RangeTestResult.self, from: Data(json.utf8))
         }
+        if let json = metadata["training_scores"],
+            let scores = try? Checkpoint.jsonDecoder().decode(
+                [EpochTrainingScore].self, from: Data(json.utf8))
+        {
+            session.trainingScores = scores
+        }
+        session.manifest = RunManifest.read(from: folder)
+        session.editableSpec = RunDiagnosis.editableSpec(
+            folder: folder, manifest: session.manifest, loader: loader)
         do {
             try session.restore(state)
         } catch {
@@ -170,6 +249,10 @@ public final class TrainingSession {
         if let rangeTest {
             extra["range_test"] = String(decoding: try encoder.encode(rangeTest), as: UTF8.self)
         }
+        if !trainingScores.isEmpty {
+            extra["training_scores"] = String(
+                decoding: try encoder.encode(trainingScores), as: UTF8.self)
+        }
         return extra
     }
 
@@ -185,23 +268,27 @@ public final class TrainingSession {
         in folder: RunFolder?, untilEpoch: Int? = nil,
         onEvent: (TrainingEvent) -> Void = { _ in }
     ) throws -> RunResult {
-        let extra = try checkpointMetadata()
         var outcome: TrainingOutcome
         repeat {
+            let epochsBefore = trainer.history.epochs.count
             outcome = try trainer.fit(
                 training: &source, validation: validation, untilEpoch: trainer.epoch + 1,
                 onEvent: onEvent)
+            if scoresTrainingSplit, trainer.history.epochs.count > epochsBefore {
+                try scoreTrainingSplit(epoch: trainer.history.epochs.count - 1)
+            }
             switch outcome.reason {
             case .nonFinite, .stopRequested:
                 break  // the last complete epoch's checkpoint stays as it is
             default:
                 guard let folder else { break }
                 try AtomicFile.write(
-                    Checkpoint.serialized(trainer.exportState(), extra: extra),
+                    Checkpoint.serialized(trainer.exportState(), extra: try checkpointMetadata()),
                     to: folder.checkpointPath)
                 try AtomicFile.write(
                     HistoryTable.csv(trainer.history, task: data.encoding.target),
                     to: folder.historyPath)
+                try recordFile(stopReason: nil, scores: [:], evaluation: nil).write(to: folder)
             }
         } while outcome.reason == .paused && trainer.epoch < (untilEpoch ?? Int.max)
         if outcome.reason == .paused {
@@ -230,13 +317,75 @@ public final class TrainingSession {
                     trainer: trainer, rows: rows, target: data.encoding.target)
             }
         }
-        let result = RunResult(
+        var result = RunResult(
             stopReason: outcome.reason, epochsRun: trainer.history.epochs.count,
             chosenEpoch: outcome.reason == .stopRequested
                 ? nil : (trainer.history.bestEpoch ?? (trainer.history.epochs.count - 1)) + 1,
             scores: scores, learningRate: learningRate, rangeTest: rangeTest, savedModel: finite)
-        if let folder { try AtomicFile.write(try MetricsFile.json(result, labels: classLabels), to: folder.metricsPath) }
+        if let folder {
+            try AtomicFile.write(try MetricsFile.json(result, labels: classLabels), to: folder.metricsPath)
+            let model = trainer.model
+            let evaluation =
+                finite
+                ? try RunDiagnosis.heldOutEvaluation(predict: { try model.predict($0) }, data: data)
+                : nil
+            let file = try recordFile(
+                stopReason: outcome.reason, scores: scores, evaluation: evaluation)
+            try file.write(to: folder)
+            let diagnosis = RunDiagnosis(
+                folder: folder, manifest: manifest, file: file, editable: editableSpec)
+            try diagnosis.writeReport()
+            result.diagnosis = diagnosis
+        }
         return result
+    }
+
+    /// The diagnostics' record of the run so far (`RunRecord`), as `record.json` keeps it.
+    /// - Parameters:
+    ///   - stopReason: why training ended; nil while it runs.
+    ///   - scores: the final scores by split (empty while it runs).
+    ///   - evaluation: the held-out evaluation of the final model.
+    public func trainingRecord(stopReason: StopReason?) -> TrainingRecord {
+        RunRecord.make(
+            history: trainer.history, tensors: trainer.model.exportTensors(),
+            description: trainer.model.modelDescription, config: config,
+            configuration: trainer.configuration, data: data, trainingScores: trainingScores,
+            stopReason: stopReason)
+    }
+
+    private func recordFile(
+        stopReason: StopReason?, scores: [String: SplitScore], evaluation: ReportEvaluation?
+    ) throws -> RunRecordFile {
+        var named: [RunRecordFile.NamedScore] = []
+        for split in ["test", "validation", "train"] {
+            guard let score = scores[split] else { continue }
+            switch score.metrics {
+            case .classification(let metrics):
+                named.append(.init("\(split) accuracy", metrics.accuracy))
+                named.append(.init("\(split) macro F1", metrics.macroF1))
+            case .regression(let metrics):
+                named.append(.init("\(split) R²", metrics.rSquared))
+                named.append(.init("\(split) MAE", metrics.meanAbsoluteError))
+            }
+        }
+        return RunRecordFile(
+            record: trainingRecord(stopReason: stopReason), stopReason: stopReason?.explanation,
+            learningRate: learningRate, rangeTest: rangeTest, evaluation: evaluation,
+            scores: named)
+    }
+
+    /// Scores the model on the training sample after an epoch (inference mode).
+    private func scoreTrainingSplit(epoch: Int) throws {
+        guard data.training.rowCount > 0 else { return }
+        let sample = trainingSample
+        let evaluation = try trainer.evaluate(inputs: sample.inputs, targets: sample.targets)
+        var recall: [Double]?
+        if case .classification(let metrics) = evaluation.metrics { recall = metrics.recall }
+        trainingScores.removeAll { $0.epoch >= epoch }
+        trainingScores.append(
+            EpochTrainingScore(
+                epoch: epoch, loss: evaluation.loss, metric: RunRecord.headline(evaluation.metrics),
+                recall: recall))
     }
 
     /// The class labels, in index order (nil for regression).
