@@ -104,8 +104,13 @@ public struct DiagnosticThresholds: Codable, Sendable, Equatable {
 
     // MARK: DIAG-INITIAL-LOSS
 
-    /// Relative gap between the first-batch loss and ln C above this. Default 0.5.
-    public var initialLossGap: Double = 0.5
+    /// Relative gap between the first-batch loss and ln C above this. Default 1.5 (ours; the
+    /// rulebook proposes 0.5): Glorot-initialised softmax outputs on standardised inputs start
+    /// with logits of standard deviation 1 to 1.5, a first loss of ln C + var / 2, which is a
+    /// relative gap of 0.5 to 1.1 for three classes on perfectly healthy runs. 1.5 still
+    /// catches what the rule is for: mislabelled targets and broken initialisations, whose
+    /// first loss is several times ln C.
+    public var initialLossGap: Double = 1.5
 
     // MARK: DIAG-CONTRADICTION
 
