@@ -114,6 +114,7 @@ typedef struct {
 
 typedef struct {
     scratch_buffer a, b;
+    scratch_buffer shared_b;  // the direct path's copy of B, made once and read by every chunk
 } thread_scratch;
 
 static _Thread_local thread_scratch scratch;
@@ -124,8 +125,10 @@ static void free_scratch(void *value) {
     thread_scratch *s = value;
     free(s->a.data);
     free(s->b.data);
+    free(s->shared_b.data);
     s->a = (scratch_buffer){0};
     s->b = (scratch_buffer){0};
+    s->shared_b = (scratch_buffer){0};
 }
 
 static void make_scratch_key(void) { pthread_key_create(&scratch_key, free_scratch); }
@@ -172,18 +175,79 @@ static void gemm_reference(int ta, int tb, int m, int n, int k, float alpha, con
     }
 }
 
+// MARK: - Transposition (packing transposed operands)
+
+/// dst[p * ldd + j] = src[j * lds + p] for j < rows, p < cols: a rows x cols block of a
+/// row-major matrix written transposed. Scalar: 8 or 16 read streams, contiguous writes.
+static void transpose_scalar(int rows, int cols, const float *src, ptrdiff_t lds, float *dst,
+                             ptrdiff_t ldd) {
+    for (int j0 = 0; j0 < rows; j0 += 16) {
+        const int count = min_int(16, rows - j0);
+        for (int p = 0; p < cols; p++) {
+            float *row = dst + (size_t)p * ldd + j0;
+            for (int j = 0; j < count; j++) row[j] = src[(size_t)(j0 + j) * lds + p];
+        }
+    }
+}
+
+#if defined(__x86_64__)
+/// One 8 x 8 block through registers: eight row loads, the unpack / shuffle / lane-permute
+/// network, eight row stores.
+__attribute__((target("avx2"), always_inline)) static inline void transpose8x8_avx(
+    const float *src, ptrdiff_t lds, float *dst, ptrdiff_t ldd) {
+    const __m256 r0 = _mm256_loadu_ps(src + 0 * lds), r1 = _mm256_loadu_ps(src + 1 * lds);
+    const __m256 r2 = _mm256_loadu_ps(src + 2 * lds), r3 = _mm256_loadu_ps(src + 3 * lds);
+    const __m256 r4 = _mm256_loadu_ps(src + 4 * lds), r5 = _mm256_loadu_ps(src + 5 * lds);
+    const __m256 r6 = _mm256_loadu_ps(src + 6 * lds), r7 = _mm256_loadu_ps(src + 7 * lds);
+    const __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+    const __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+    const __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+    const __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+    const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    const __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    const __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+    const __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    _mm256_storeu_ps(dst + 0 * ldd, _mm256_permute2f128_ps(u0, u4, 0x20));
+    _mm256_storeu_ps(dst + 1 * ldd, _mm256_permute2f128_ps(u1, u5, 0x20));
+    _mm256_storeu_ps(dst + 2 * ldd, _mm256_permute2f128_ps(u2, u6, 0x20));
+    _mm256_storeu_ps(dst + 3 * ldd, _mm256_permute2f128_ps(u3, u7, 0x20));
+    _mm256_storeu_ps(dst + 4 * ldd, _mm256_permute2f128_ps(u0, u4, 0x31));
+    _mm256_storeu_ps(dst + 5 * ldd, _mm256_permute2f128_ps(u1, u5, 0x31));
+    _mm256_storeu_ps(dst + 6 * ldd, _mm256_permute2f128_ps(u2, u6, 0x31));
+    _mm256_storeu_ps(dst + 7 * ldd, _mm256_permute2f128_ps(u3, u7, 0x31));
+}
+
+__attribute__((target("avx2"))) static void transpose_avx(int rows, int cols, const float *src,
+                                                          ptrdiff_t lds, float *dst,
+                                                          ptrdiff_t ldd) {
+    const int rows8 = rows & ~7, cols8 = cols & ~7;
+    // Column blocks outermost: the 8 source rows of a block stream through L1 once.
+    for (int j = 0; j < rows8; j += 8) {
+        const float *s = src + (size_t)j * lds;
+        for (int p = 0; p < cols8; p += 8) transpose8x8_avx(s + p, lds, dst + (size_t)p * ldd + j, ldd);
+    }
+    if (cols8 < cols) transpose_scalar(rows8, cols - cols8, src + cols8, lds, dst + (size_t)cols8 * ldd, ldd);
+    if (rows8 < rows) transpose_scalar(rows - rows8, cols, src + (size_t)rows8 * lds, lds, dst + rows8, ldd);
+}
+#endif
+
+/// dst[p * ldd + j] = src[j * lds + p] for j < rows, p < cols (8 x 8 register transposes when
+/// the CPU has AVX; the path choice never changes the copied values).
+static void transpose_block(int rows, int cols, const float *src, ptrdiff_t lds, float *dst,
+                            ptrdiff_t ldd) {
+#if defined(__x86_64__)
+    if (lw_kernel_path() >= LW_KERNEL_AVX2) {
+        transpose_avx(rows, cols, src, lds, dst, ldd);
+        return;
+    }
+#endif
+    transpose_scalar(rows, cols, src, lds, dst, ldd);
+}
+
 /// Copies op(B)[0:k, 0:n] into a row-major k x npad buffer, zero-padding columns n..npad.
 static void copy_b_rows(int tb, const float *b, int ldb, int k, int n, int npad, float *dst) {
     if (tb) {
-        // Transpose 16 stored rows at a time: 16 sequential read streams, contiguous writes.
-        for (int j0 = 0; j0 < n; j0 += 16) {
-            const int cols = min_int(16, n - j0);
-            const float *src = b + (size_t)j0 * ldb;
-            for (int p = 0; p < k; p++) {
-                float *row = dst + (size_t)p * npad + j0;
-                for (int j = 0; j < cols; j++) row[j] = src[(size_t)j * ldb + p];
-            }
-        }
+        transpose_block(n, k, b, ldb, dst, npad);
     } else {
         for (int p = 0; p < k; p++)
             memcpy(dst + (size_t)p * npad, b + (size_t)p * ldb, (size_t)n * sizeof(float));
@@ -195,13 +259,15 @@ static void copy_b_rows(int tb, const float *b, int ldb, int k, int n, int npad,
 
 /// Small products: no packing of A (the tile reads it through strides) and none of B when it is
 /// already row-major and the tile can mask its ragged edge. One pass over k, no blocking.
-static int gemm_direct(const lw_gemm_path *P, int ta, int tb, int m, int n, int k, float alpha,
-                       const float *a, int lda, const float *b, int ldb, float beta, float *c,
-                       int ldc) {
+/// `b_ready`: B is already a row-major copy the tile can read (zero-padded to NR columns when
+/// the path needs it), made once by the caller for every chunk.
+static int gemm_direct(const lw_gemm_path *P, int b_ready, int ta, int tb, int m, int n, int k,
+                       float alpha, const float *a, int lda, const float *b, int ldb, float beta,
+                       float *c, int ldc) {
     const ptrdiff_t ars = ta ? 1 : lda, acs = ta ? lda : 1;
     const float *rows_b = b;
     ptrdiff_t brs = ldb;
-    if (tb || !P->reads_unpadded_b) {
+    if (!b_ready && (tb || !P->reads_unpadded_b)) {
         const int npad = round_up(n, P->nr);
         float *copy = scratch_floats(&scratch.b, (size_t)k * npad);
         if (!copy) return 0;
@@ -232,11 +298,8 @@ static void pack_a(int ta, const float *a, int lda, int ic, int pc, int mc, int 
                 const float *src = a + (size_t)(pc + p) * lda + ic + ir;
                 for (int i = 0; i < rows; i++) sliver[p * MR + i] = src[i];
             }
-        } else {  // read each row contiguously, write with stride MR
-            for (int i = 0; i < rows; i++) {
-                const float *src = a + (size_t)(ic + ir + i) * lda + pc;
-                for (int p = 0; p < kc; p++) sliver[p * MR + i] = src[p];
-            }
+        } else {  // a rows x kc block of A, written transposed
+            transpose_block(rows, kc, a + (size_t)(ic + ir) * lda + pc, lda, sliver, MR);
         }
     }
 }
@@ -248,13 +311,11 @@ static void pack_b(int tb, const float *b, int ldb, int pc, int jc, int kc, int 
     for (int jr = 0; jr < nc; jr += NR) {
         const int cols = min_int(NR, nc - jr);
         float *sliver = dst + (size_t)jr * kc;
-        if (tb) {  // `cols` sequential read streams, contiguous writes
-            const float *src = b + (size_t)(jc + jr) * ldb + pc;
-            for (int p = 0; p < kc; p++) {
-                float *row = sliver + p * NR;
-                for (int j = 0; j < cols; j++) row[j] = src[(size_t)j * ldb + p];
-                for (int j = cols; j < NR; j++) row[j] = 0.0f;
-            }
+        if (tb) {  // a cols x kc block of the stored B, written transposed
+            transpose_block(cols, kc, b + (size_t)(jc + jr) * ldb + pc, ldb, sliver, NR);
+            if (cols < NR)
+                for (int p = 0; p < kc; p++)
+                    memset(sliver + p * NR + cols, 0, (size_t)(NR - cols) * sizeof(float));
         } else {
             for (int p = 0; p < kc; p++) {
                 const float *src = b + (size_t)(pc + p) * ldb + jc + jr;
@@ -321,7 +382,7 @@ static int prefers_direct(const lw_gemm_path *P, int m, int n, int k) {
 
 typedef struct {
     const lw_gemm_path *path;
-    int direct, split_columns, chunks, unit;
+    int direct, b_ready, split_columns, chunks, unit, threads;
     int ta, tb, m, n, k;
     float alpha, beta;
     const float *a, *b;
@@ -331,8 +392,9 @@ typedef struct {
 
 static void run_serial(const gemm_job *job, int m, int n, const float *a, const float *b,
                        float *c) {
-    int done = job->direct ? gemm_direct(job->path, job->ta, job->tb, m, n, job->k, job->alpha, a,
-                                         job->lda, b, job->ldb, job->beta, c, job->ldc)
+    int done = job->direct ? gemm_direct(job->path, job->b_ready, job->ta, job->tb, m, n, job->k,
+                                         job->alpha, a, job->lda, b, job->ldb, job->beta, c,
+                                         job->ldc)
                            : gemm_packed(job->path, job->ta, job->tb, m, n, job->k, job->alpha, a,
                                          job->lda, b, job->ldb, job->beta, c, job->ldc);
     if (!done)
@@ -453,7 +515,9 @@ static void run_parallel(const gemm_job *job) {
         for (int index = 0; index < job->chunks; index++) run_chunk(job, index);
         return;
     }
-    ensure_workers(job->chunks - 1);
+    // One worker per extra thread, not per chunk: chunks are claimed dynamically, and more
+    // runnable threads than cores would time-slice against the caller.
+    ensure_workers(min_int(job->chunks, job->threads) - 1);
     pool.job = *job;
     atomic_store(&pool.finished, 0);
     const unsigned epoch = ++pool.epoch_counter;
@@ -512,8 +576,23 @@ void lw_sgemm_with(int path, int threads, int trans_a, int trans_b, int m, int n
         // slow to schedule costs a small chunk, not half the product; packed chunks each
         // repack A, so there one chunk per thread is the better trade.
         job.chunks = min_int(job.direct ? 4 * count : count, min_int(units, 0xFFFF));
+        job.threads = count;
     }
-    if (job.chunks > 1 && now_ns() >= atomic_load_explicit(&serial_until_ns, memory_order_relaxed))
+    const int parallel =
+        job.chunks > 1 && now_ns() >= atomic_load_explicit(&serial_until_ns, memory_order_relaxed);
+    if (parallel && job.direct && (job.tb || !P->reads_unpadded_b)) {
+        // Copy (transpose) B once here rather than once per chunk.
+        const int npad = round_up(n, P->nr);
+        float *copy = scratch_floats(&scratch.shared_b, (size_t)k * npad);
+        if (copy) {
+            copy_b_rows(job.tb, b, ldb, k, n, npad, copy);
+            job.b = copy;
+            job.ldb = npad;
+            job.tb = 0;
+            job.b_ready = 1;
+        }
+    }
+    if (parallel)
         run_parallel(&job);
     else
         run_serial(&job, m, n, a, b, c);
