@@ -2,6 +2,7 @@
 // and compiled three times (portable, AVX2+FMA, AVX-512) so the vectorizer can use the wide
 // registers; the active kernel path picks the variant.
 #include "CKernels.h"
+#include "gemm_internal.h"
 
 #include <math.h>
 
@@ -336,24 +337,127 @@ void lw_relu_forward(int rows, int cols, const float *x, float *y, float *column
     LW_DISPATCH(relu_forward, (rows, cols, x, y, column_max))
 }
 
+// MARK: - Blocked, parallel passes over parameter tensors
+//
+// A tensor is cut into blocks whose size depends only on its length; each block's sums of
+// squares are computed on their own and added in block order. Blocks run on the GEMM pool when
+// there are several, so the results are the same on any number of threads.
+
+#define LW_BLOCK_MIN 16384  // floats: 64 KiB of each array per block
+#define LW_MAX_BLOCKS 1024
+
+static size_t block_length(size_t count) {
+    size_t length = (count + LW_MAX_BLOCKS - 1) / LW_MAX_BLOCKS;
+    length = (length + 15) & ~(size_t)15;
+    return length < LW_BLOCK_MIN ? LW_BLOCK_MIN : length;
+}
+
+typedef float (*sum_squares_fn)(size_t, const float *);
+typedef float (*penalize_fn)(size_t, const float *, float *, float, float);
+typedef void (*adam_fn)(size_t, float *, float *, float *, float *, float, float, float, float,
+                        float, float, float, float, float *);
+typedef void (*sgd_fn)(size_t, float *, float *, float *, float, float, float, int, int, float,
+                       float, float *);
+
+typedef struct {
+    int kind;  // 0 sum of squares, 1 penalty, 2 Adam, 3 SGD
+    size_t count, block;
+    float *w, *g, *m, *v;  // m: SGD's momentum buffer (may be NULL)
+    float scale, clip, beta1, beta2, eps, step_size, correction2_root, decay_factor;
+    float lr, momentum, dampening, l1, l2;
+    int nesterov, first;
+    sum_squares_fn sum_squares;
+    penalize_fn penalize;
+    adam_fn adam;
+    sgd_fn sgd;
+    float (*partials)[2];  // per block
+} block_job;
+
+static void run_block(const void *context, int index) {
+    const block_job *job = context;
+    const size_t first = (size_t)index * job->block;
+    const size_t n = job->count - first < job->block ? job->count - first : job->block;
+    float *out = job->partials[index];
+    switch (job->kind) {
+    case 0: out[0] = job->sum_squares(n, job->g + first); break;
+    case 1: out[0] = job->penalize(n, job->w + first, job->g + first, job->l1, job->l2); break;
+    case 2:
+        job->adam(n, job->w + first, job->g + first, job->m + first, job->v + first, job->scale,
+                  job->clip, job->beta1, job->beta2, job->eps, job->step_size,
+                  job->correction2_root, job->decay_factor, out);
+        break;
+    default:
+        job->sgd(n, job->w + first, job->g + first, job->m ? job->m + first : NULL, job->lr,
+                 job->momentum, job->dampening, job->nesterov, job->first, job->scale, job->clip,
+                 out);
+        break;
+    }
+}
+
+/// Runs `job` over its blocks (in parallel when there are several) and adds the per-block
+/// sums in order into totals[0..1].
+static void run_blocks(block_job *job, double totals[2]) {
+    float partials[LW_MAX_BLOCKS][2];
+    job->block = block_length(job->count);
+    job->partials = partials;
+    const int blocks = job->count == 0 ? 0 : (int)((job->count + job->block - 1) / job->block);
+    if (blocks > 1) lw_parallel_for(blocks, run_block, job);
+    else if (blocks == 1) run_block(job, 0);
+    totals[0] = totals[1] = 0;
+    for (int i = 0; i < blocks; i++) {
+        totals[0] += partials[i][0];
+        totals[1] += partials[i][1];
+    }
+}
+
+#if defined(__x86_64__)
+#define LW_PICK(NAME) \
+    (lw_kernel_path() == LW_KERNEL_AVX512 ? NAME##_avx512 \
+     : lw_kernel_path() == LW_KERNEL_AVX2 ? NAME##_avx2 : NAME##_portable)
+#else
+#define LW_PICK(NAME) NAME##_portable
+#endif
+
 float lw_sum_squares(size_t count, const float *x) {
-    LW_VALUE_DISPATCH(sum_squares, (count, x))
+    block_job job = {.kind = 0, .count = count, .g = (float *)x, .sum_squares = LW_PICK(sum_squares)};
+    double totals[2];
+    run_blocks(&job, totals);
+    return (float)totals[0];
 }
 
 float lw_penalize_sum_squares(size_t count, const float *w, float *g, float l1, float l2) {
-    LW_VALUE_DISPATCH(penalize_sum_squares, (count, w, g, l1, l2))
+    block_job job = {.kind = 1, .count = count, .w = (float *)w, .g = g, .l1 = l1, .l2 = l2,
+                     .penalize = LW_PICK(penalize_sum_squares)};
+    double totals[2];
+    run_blocks(&job, totals);
+    return (float)totals[0];
 }
 
 void lw_adam_step(size_t count, float *w, float *g, float *m, float *v, float scale, float clip,
                   float beta1, float beta2, float eps, float step_size, float correction2_root,
                   float decay_factor, float *squares) {
-    LW_DISPATCH(adam_step, (count, w, g, m, v, scale, clip, beta1, beta2, eps, step_size,
-                            correction2_root, decay_factor, squares))
+    block_job job = {.kind = 2, .count = count, .w = w, .g = g, .m = m, .v = v, .scale = scale,
+                     .clip = clip, .beta1 = beta1, .beta2 = beta2, .eps = eps,
+                     .step_size = step_size, .correction2_root = correction2_root,
+                     .decay_factor = decay_factor, .adam = LW_PICK(adam_step)};
+    double totals[2];
+    run_blocks(&job, totals);
+    if (squares) {
+        squares[0] = (float)totals[0];
+        squares[1] = (float)totals[1];
+    }
 }
 
 void lw_sgd_step(size_t count, float *w, float *g, float *buffer, float lr, float momentum,
                  float dampening, int nesterov, int first, float scale, float clip,
                  float *squares) {
-    LW_DISPATCH(sgd_step, (count, w, g, buffer, lr, momentum, dampening, nesterov, first, scale,
-                           clip, squares))
+    block_job job = {.kind = 3, .count = count, .w = w, .g = g, .m = buffer, .lr = lr,
+                     .momentum = momentum, .dampening = dampening, .nesterov = nesterov,
+                     .first = first, .scale = scale, .clip = clip, .sgd = LW_PICK(sgd_step)};
+    double totals[2];
+    run_blocks(&job, totals);
+    if (squares) {
+        squares[0] = (float)totals[0];
+        squares[1] = (float)totals[1];
+    }
 }

@@ -275,6 +275,20 @@ static int gemm_direct(const lw_gemm_path *P, int b_ready, int ta, int tb, int m
         rows_b = copy;
         brs = npad;
     }
+    if ((size_t)k * n <= 16384) {
+        // All of B fits in L1/L2 (a shallow product, such as dX = dY W with few outputs): row
+        // blocks outermost, so C is written row by row instead of in NR-wide strips down every
+        // row (with a large power-of-two ldc those strips alias the same cache sets).
+        for (int ir = 0; ir < m; ir += P->mr) {
+            const int mr = min_int(P->mr, m - ir);
+            for (int jr = 0; jr < n; jr += P->nr) {
+                P->direct_tile(k, a + ir * ars, ars, acs, rows_b + jr, brs,
+                               c + (size_t)ir * ldc + jr, ldc, mr, min_int(P->nr, n - jr), alpha,
+                               beta);
+            }
+        }
+        return 1;
+    }
     // Column slabs outermost: one k x NR slab of B stays in L1 while every row block uses it.
     for (int jr = 0; jr < n; jr += P->nr) {
         const int nr = min_int(P->nr, n - jr);
@@ -317,11 +331,19 @@ static void pack_b(int tb, const float *b, int ldb, int pc, int jc, int kc, int 
                 for (int p = 0; p < kc; p++)
                     memset(sliver + p * NR + cols, 0, (size_t)(NR - cols) * sizeof(float));
         } else {
-            for (int p = 0; p < kc; p++) {
-                const float *src = b + (size_t)(pc + p) * ldb + jc + jr;
-                float *row = sliver + p * NR;
-                memcpy(row, src, (size_t)cols * sizeof(float));
-                if (cols < NR) memset(row + cols, 0, (size_t)(NR - cols) * sizeof(float));
+            const float *src = b + (size_t)pc * ldb + jc + jr;
+            if (cols == 32 && NR == 32) {  // the AVX-512 panel: a fixed-size copy is inlined
+                for (int p = 0; p < kc; p++)
+                    memcpy(sliver + p * 32, src + (size_t)p * ldb, 32 * sizeof(float));
+            } else if (cols == 16 && NR == 16) {  // the AVX2 panel
+                for (int p = 0; p < kc; p++)
+                    memcpy(sliver + p * 16, src + (size_t)p * ldb, 16 * sizeof(float));
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    float *row = sliver + p * NR;
+                    memcpy(row, src + (size_t)p * ldb, (size_t)cols * sizeof(float));
+                    if (cols < NR) memset(row + cols, 0, (size_t)(NR - cols) * sizeof(float));
+                }
             }
         }
     }
@@ -382,7 +404,7 @@ static int prefers_direct(const lw_gemm_path *P, int m, int n, int k) {
 
 typedef struct {
     const lw_gemm_path *path;
-    int direct, b_ready, split_columns, chunks, unit, threads;
+    int direct, dot, b_ready, split_columns, chunks, unit, threads;
     int ta, tb, m, n, k;
     float alpha, beta;
     const float *a, *b;
@@ -392,6 +414,11 @@ typedef struct {
 
 static void run_serial(const gemm_job *job, int m, int n, const float *a, const float *b,
                        float *c) {
+    if (job->dot) {
+        job->path->dot_rows(m, n, job->k, job->alpha, a, job->lda, b, job->ldb, job->beta, c,
+                            job->ldc);
+        return;
+    }
     int done = job->direct ? gemm_direct(job->path, job->b_ready, job->ta, job->tb, m, n, job->k,
                                          job->alpha, a, job->lda, b, job->ldb, job->beta, c,
                                          job->ldc)
@@ -433,14 +460,15 @@ static struct {
     atomic_uint epoch;
     _Atomic uint64_t claims;  // epoch << 32 | chunks << 16 | next chunk
     atomic_int finished;
-    gemm_job job;
+    lw_task_fn task;      // what a chunk runs: task(context, index); set before `claims`
+    const void *context;  // the caller's, alive until every chunk has finished
 } pool = {
     .busy = PTHREAD_MUTEX_INITIALIZER,
     .lock = PTHREAD_MUTEX_INITIALIZER,
     .wake = PTHREAD_COND_INITIALIZER,
 };
 
-#define WORKER_SPIN_NS 50000       // a worker spins this long for the next job, then sleeps
+#define WORKER_SPIN_NS 300000      // a worker spins this long for the next job, then sleeps
 #define LATE_WORKER_NS 20000       // the caller waiting this long on workers means they are
 #define SERIAL_BACKOFF_NS 20000000 // descheduled (machine oversubscribed): go serial a while
 
@@ -466,7 +494,7 @@ static int claim_chunk(unsigned epoch) {
 static void run_claimed_chunks(unsigned epoch) {
     int index;
     while ((index = claim_chunk(epoch)) >= 0) {
-        run_chunk(&pool.job, index);
+        pool.task(pool.context, index);
         atomic_fetch_add_explicit(&pool.finished, 1, memory_order_release);
     }
 }
@@ -510,18 +538,20 @@ static int ensure_workers(int count) {
     return pool.workers;
 }
 
-static void run_parallel(const gemm_job *job) {
-    if (pthread_mutex_trylock(&pool.busy) != 0) {  // another thread's GEMM has the workers
-        for (int index = 0; index < job->chunks; index++) run_chunk(job, index);
+/// Runs task(context, 0 ..< chunks) on the caller and up to `threads - 1` workers.
+static void run_tasks(int chunks, int threads, lw_task_fn task, const void *context) {
+    if (pthread_mutex_trylock(&pool.busy) != 0) {  // another thread's job has the workers
+        for (int index = 0; index < chunks; index++) task(context, index);
         return;
     }
     // One worker per extra thread, not per chunk: chunks are claimed dynamically, and more
     // runnable threads than cores would time-slice against the caller.
-    ensure_workers(min_int(job->chunks, job->threads) - 1);
-    pool.job = *job;
+    ensure_workers(min_int(chunks, threads) - 1);
+    pool.task = task;
+    pool.context = context;
     atomic_store(&pool.finished, 0);
     const unsigned epoch = ++pool.epoch_counter;
-    atomic_store(&pool.claims, (uint64_t)epoch << 32 | (uint64_t)job->chunks << 16);
+    atomic_store(&pool.claims, (uint64_t)epoch << 32 | (uint64_t)chunks << 16);
     pthread_mutex_lock(&pool.lock);
     atomic_store(&pool.epoch, epoch);
     if (pool.sleeping > 0) pthread_cond_broadcast(&pool.wake);
@@ -531,7 +561,7 @@ static void run_parallel(const gemm_job *job) {
     run_claimed_chunks(epoch);
     const int64_t own_done = now_ns();
     int spins = 0;
-    while (atomic_load_explicit(&pool.finished, memory_order_acquire) < job->chunks) {
+    while (atomic_load_explicit(&pool.finished, memory_order_acquire) < chunks) {
         if (++spins < 4096) LW_CPU_RELAX();
         else sched_yield();  // the worker holding the last chunk was descheduled
     }
@@ -546,6 +576,25 @@ static void run_parallel(const gemm_job *job) {
         late_runs = 0;
     }
     pthread_mutex_unlock(&pool.busy);
+}
+
+static void gemm_task(const void *context, int index) { run_chunk(context, index); }
+
+static void run_parallel(const gemm_job *job) {
+    run_tasks(job->chunks, job->threads, gemm_task, job);
+}
+
+static int serial_backoff_active(void) {
+    return now_ns() < atomic_load_explicit(&serial_until_ns, memory_order_relaxed);
+}
+
+void lw_parallel_for(int tasks, lw_task_fn task, const void *context) {
+    const int threads = lw_thread_count();
+    if (tasks > 1 && threads > 1 && !serial_backoff_active()) {
+        run_tasks(tasks, threads, task, context);
+        return;
+    }
+    for (int index = 0; index < tasks; index++) task(context, index);
 }
 
 // MARK: - Entry points
@@ -565,17 +614,22 @@ void lw_sgemm_with(int path, int threads, int trans_a, int trans_b, int m, int n
         .ta = trans_a != 0, .tb = trans_b != 0, .m = m, .n = n, .k = k,
         .alpha = alpha, .beta = beta, .a = a, .b = b, .c = c, .lda = lda, .ldb = ldb, .ldc = ldc,
     };
+    // A few output columns from a transposed B (a Dense layer's x W^T with few units): dot
+    // products over contiguous rows of both operands beat a 32-wide tile that is mostly padding
+    // and, on the packed path, packing all of A for a handful of columns.
+    job.dot = P->dot_rows && !job.ta && job.tb && n <= LW_DOT_MAX_N && k >= 32;
+    if (job.dot) job.direct = 0;
     int count = threads > 0 ? min_int(threads, LW_MAX_THREADS) : lw_thread_count();
     if (count > 1 && 2.0 * m * n * k >= PARALLEL_MIN_FLOPS) {
         // Split the larger side of C into whole tiles; the direct path prefers rows so each
         // thread reads the same (shared, read-only) B.
-        job.split_columns = job.direct ? m < 2 * P->mr : n >= m;
+        job.split_columns = job.dot ? 0 : job.direct ? m < 2 * P->mr : n >= m;
         job.unit = job.split_columns ? P->nr : P->mr;
         const int units = ((job.split_columns ? n : m) + job.unit - 1) / job.unit;
         // The direct path over-splits (chunks are claimed dynamically) so a worker the OS is
         // slow to schedule costs a small chunk, not half the product; packed chunks each
         // repack A, so there one chunk per thread is the better trade.
-        job.chunks = min_int(job.direct ? 4 * count : count, min_int(units, 0xFFFF));
+        job.chunks = min_int(job.direct || job.dot ? 4 * count : count, min_int(units, 0xFFFF));
         job.threads = count;
     }
     const int parallel =

@@ -246,4 +246,95 @@ struct FusedKernelTests {
             }
         }
     }
+    @Test("Long tensors run in blocks (threaded when there are several): same on 1 or 2 threads")
+    func blockedPassesAreThreadIndependent() {
+        let count = 100_003  // several 16384-float blocks and a ragged last one
+        let w0 = values(count, seed: 51)
+        let g0 = values(count, seed: 52)
+        func run(threads: Int) -> (w: [Float], g: [Float], m: [Float], squares: (Float, Float), norm: Float) {
+            var (w, g) = (w0, g0)
+            var m = [Float](repeating: 0, count: count)
+            var v = [Float](repeating: 0, count: count)
+            let previous = CPUKernels.threadCount
+            CPUKernels.threadCount = threads
+            defer { CPUKernels.threadCount = previous }
+            let norm = g.withUnsafeBufferPointer { lw_sum_squares(count, $0.baseAddress) }
+            let squares = squares { out in
+                w.withUnsafeMutableBufferPointer { wp in
+                    g.withUnsafeMutableBufferPointer { gp in
+                        m.withUnsafeMutableBufferPointer { mp in
+                            v.withUnsafeMutableBufferPointer { vp in
+                                lw_adam_step(
+                                    count, wp.baseAddress, gp.baseAddress, mp.baseAddress,
+                                    vp.baseAddress, 1, .infinity, 0.9, 0.999, 1e-8, 0.01, 0.0316,
+                                    1, out)
+                            }
+                        }
+                    }
+                }
+            }
+            return (w, g, m, squares, norm)
+        }
+        let single = run(threads: 1)
+        let double = run(threads: 2)
+        #expect(single.w == double.w && single.g == double.g && single.m == double.m)
+        #expect(single.squares == double.squares && single.norm == double.norm)
+        let expectedNorm = g0.reduce(0.0) { $0 + Double($1) * Double($1) }
+        expectClose(single.norm, expectedNorm, relative: 1e-6, "gradient norm")
+        var (updates, weights) = (0.0, 0.0)
+        for i in 0..<count {
+            let d = Double(g0[i])
+            let mi = 0.1 * d
+            let vi = 0.001 * d * d
+            let after = Double(w0[i]) - 0.01 * mi / (vi.squareRoot() / 0.0316 + 1e-8)
+            #expect(abs(Double(single.w[i]) - after) <= 1e-6, "w \(i)")
+            updates += Double(single.g[i]) * Double(single.g[i])
+            weights += Double(single.w[i]) * Double(single.w[i])
+        }
+        expectClose(single.squares.0, updates, relative: 1e-5, "update norm")
+        expectClose(single.squares.1, weights, relative: 1e-6, "weight norm")
+    }
+
+    @Test("Few-column products from a transposed B (dot-product kernel) match the reference")
+    func fewColumnProducts() {
+        for (m, n, k) in [(512, 10, 1024), (256, 5, 256), (33, 16, 40), (7, 13, 100), (3, 1, 32)] {
+            let a = values(m * k, seed: UInt64(m + k))
+            let b = values(n * k, seed: UInt64(n + 3 * k))
+            let prior = values(m * n, seed: 3)
+            func run(threads: Int, beta: Float) -> [Float] {
+                var c = beta == 0 ? [Float](repeating: .nan, count: m * n) : prior
+                a.withUnsafeBufferPointer { ap in
+                    b.withUnsafeBufferPointer { bp in
+                        c.withUnsafeMutableBufferPointer { cp in
+                            lw_sgemm_with(
+                                LW_KERNEL_AUTO, Int32(threads), 0, 1, Int32(m), Int32(n), Int32(k),
+                                1.5, ap.baseAddress, Int32(k), bp.baseAddress, Int32(k), beta,
+                                cp.baseAddress, Int32(n))
+                        }
+                    }
+                }
+                return c
+            }
+            for beta in [Float(0), 0.5] {
+                let c = run(threads: 1, beta: beta)
+                #expect(run(threads: 2, beta: beta) == c, "\(m)x\(n)x\(k) threads")
+                for i in 0..<m {
+                    for j in 0..<n {
+                        var sum = 0.0
+                        var magnitude = 0.0
+                        for p in 0..<k {
+                            let product = Double(a[i * k + p]) * Double(b[j * k + p])
+                            sum += product
+                            magnitude += abs(product)
+                        }
+                        let expected = 1.5 * sum + Double(beta) * Double(prior[i * n + j])
+                        let tolerance = 2 * Double(k + 2) * 1.2e-7 * (1.5 * magnitude + 1)
+                        #expect(
+                            abs(Double(c[i * n + j]) - expected) <= tolerance,
+                            "\(m)x\(n)x\(k) beta \(beta) C[\(i),\(j)]")
+                    }
+                }
+            }
+        }
+    }
 }
