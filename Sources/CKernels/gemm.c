@@ -468,7 +468,7 @@ static struct {
     .wake = PTHREAD_COND_INITIALIZER,
 };
 
-#define WORKER_SPIN_NS 300000      // a worker spins this long for the next job, then sleeps
+#define WORKER_SPIN_NS 50000       // a worker spins this long for the next job, then sleeps
 #define LATE_WORKER_NS 20000       // the caller waiting this long on workers means they are
 #define SERIAL_BACKOFF_NS 20000000 // descheduled (machine oversubscribed): go serial a while
 
