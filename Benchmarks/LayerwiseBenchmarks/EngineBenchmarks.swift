@@ -4,6 +4,13 @@ import Engine
 import Foundation
 
 func registerEngineBenchmarks() {
+    // LAYERWISE_BENCH_THREADS pins the kernels' thread count (e.g. 1 for a per-core figure of
+    // the training cases); unset, they use every core.
+    if let threads = ProcessInfo.processInfo.environment["LAYERWISE_BENCH_THREADS"].flatMap(
+        Int.init)
+    {
+        CPUKernels.threadCount = threads
+    }
     registerGEMMBenchmarks()
     registerTrainingBenchmarks()
 }

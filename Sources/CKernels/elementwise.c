@@ -2,8 +2,13 @@
 // and compiled three times (portable, AVX2+FMA, AVX-512) so the vectorizer can use the wide
 // registers; the active kernel path picks the variant.
 #include "CKernels.h"
+#include "gemm_internal.h"
 
 #include <math.h>
+
+// The 16-lane vector helpers below are always inlined into one variant per path, so the
+// argument-passing ABI the warning is about never applies.
+#pragma clang diagnostic ignored "-Wpsabi"
 
 #define LW_INLINE static inline __attribute__((always_inline))
 
@@ -55,6 +60,192 @@ LW_INLINE void adam_update_body(size_t count, float *restrict param, const float
     }
 }
 
+
+LW_INLINE void relu_forward_body(int rows, int cols, const float *x, float *y,
+                                 float *column_max) {
+    for (int i = 0; i < rows; i++) {
+        const float *restrict xi = x + (size_t)i * cols;
+        float *restrict yi = y + (size_t)i * cols;
+        // `v < 0 ? 0 : v` keeps NaN (unlike `v > 0 ? v : 0`): non-finite checks must see it.
+        for (int j = 0; j < cols; j++) yi[j] = xi[j] < 0.0f ? 0.0f : xi[j];
+        if (column_max) {
+            float *restrict top = column_max;
+            for (int j = 0; j < cols; j++) top[j] = top[j] > yi[j] ? top[j] : yi[j];
+        }
+    }
+}
+
+// Reductions keep 16 independent partial sums in one 16-lane vector (element i goes to lane
+// i % 16) and add the lanes in order at the end: a fixed order, so deterministic for a given
+// path. Clang's vector extension compiles the same lane arithmetic to one zmm (AVX-512), two
+// ymm (AVX2) or four xmm (baseline): the loop vectorizer will not reassociate float sums.
+typedef float lw_v16 __attribute__((ext_vector_type(16)));
+typedef int lw_i16 __attribute__((ext_vector_type(16)));
+
+LW_INLINE lw_v16 load16(const float *p) {
+    lw_v16 v;
+    __builtin_memcpy(&v, p, sizeof v);
+    return v;
+}
+
+LW_INLINE void store16(float *p, lw_v16 v) { __builtin_memcpy(p, &v, sizeof v); }
+
+/// Loads `count` < 16 floats, the other lanes 0.
+LW_INLINE lw_v16 load_partial16(const float *p, size_t count) {
+    float lanes[16] = {0};
+    for (size_t l = 0; l < count; l++) lanes[l] = p[l];
+    return load16(lanes);
+}
+
+LW_INLINE void store_partial16(float *p, lw_v16 v, size_t count) {
+    float lanes[16];
+    store16(lanes, v);
+    for (size_t l = 0; l < count; l++) p[l] = lanes[l];
+}
+
+LW_INLINE double sum_lanes(lw_v16 v) {
+    double total = 0;
+    for (int l = 0; l < 16; l++) total += v[l];
+    return total;
+}
+
+/// Clamps to [-clip, clip] (clip = +inf: no clamp). Inputs are finite (checked before).
+LW_INLINE lw_v16 clamp16(lw_v16 v, float clip) {
+    return __builtin_elementwise_max(__builtin_elementwise_min(v, (lw_v16)clip), (lw_v16)(-clip));
+}
+
+LW_INLINE float sum_squares_body(size_t count, const float *x) {
+    lw_v16 acc = 0;
+    size_t i = 0;
+    for (; i + 16 <= count; i += 16) {
+        const lw_v16 v = load16(x + i);
+        acc += v * v;
+    }
+    if (i < count) {
+        const lw_v16 v = load_partial16(x + i, count - i);
+        acc += v * v;
+    }
+    return (float)sum_lanes(acc);
+}
+
+LW_INLINE lw_v16 penalize16(lw_v16 w, lw_v16 g, float l1, float twice_l2) {
+    const lw_i16 positive = w > 0.0f, negative = w < 0.0f;  // lanes of all ones or zero
+    // sign(w): +1 where positive, -1 where negative, 0 at 0 (the comparisons are -1 / 0).
+    const lw_v16 sign = __builtin_convertvector(negative - positive, lw_v16);
+    return g + (l1 * sign + twice_l2 * w);
+}
+
+LW_INLINE float penalize_sum_squares_body(size_t count, const float *w, float *g, float l1,
+                                          float l2) {
+    const float twice_l2 = 2.0f * l2;
+    lw_v16 acc = 0;
+    size_t i = 0;
+    for (; i + 16 <= count; i += 16) {
+        const lw_v16 gi = penalize16(load16(w + i), load16(g + i), l1, twice_l2);
+        store16(g + i, gi);
+        acc += gi * gi;
+    }
+    if (i < count) {
+        const size_t rest = count - i;
+        const lw_v16 gi =
+            penalize16(load_partial16(w + i, rest), load_partial16(g + i, rest), l1, twice_l2);
+        store_partial16(g + i, gi, rest);
+        acc += gi * gi;
+    }
+    return (float)sum_lanes(acc);
+}
+
+/// One 16-lane group of the Adam step (see lw_adam_step); accumulates the squared change and
+/// the squared new weight.
+LW_INLINE void adam16(float *w, float *g, float *m, float *v, size_t count, float scale,
+                      float clip, float beta1, float beta2, float eps, float step_size,
+                      float correction2_root, float decay_factor, lw_v16 *updates,
+                      lw_v16 *weights) {
+    const int full = count == 16;
+    const lw_v16 gi = full ? load16(g) : load_partial16(g, count);
+    const lw_v16 mi0 = full ? load16(m) : load_partial16(m, count);
+    const lw_v16 vi0 = full ? load16(v) : load_partial16(v, count);
+    const lw_v16 wi = full ? load16(w) : load_partial16(w, count);
+    const lw_v16 d = clamp16(gi * scale, clip);
+    const lw_v16 mi = mi0 + (1.0f - beta1) * (d - mi0);  // PyTorch: m.lerp_(g, 1 - beta1)
+    const lw_v16 vi = vi0 * beta2 + (1.0f - beta2) * d * d;
+    const lw_v16 before = wi * decay_factor;  // AdamW's decoupled decay; factor 1 for Adam
+    const lw_v16 denominator = __builtin_elementwise_sqrt(vi) / correction2_root + eps;
+    const lw_v16 after = before - step_size * (mi / denominator);
+    const lw_v16 change = after - before;
+    if (full) {
+        store16(m, mi);
+        store16(v, vi);
+        store16(w, after);
+        store16(g, change);
+    } else {
+        store_partial16(m, mi, count);
+        store_partial16(v, vi, count);
+        store_partial16(w, after, count);
+        store_partial16(g, change, count);
+    }
+    // Lanes past `count` hold 0 in every input, so they add exactly 0.
+    *updates += change * change;
+    *weights += after * after;
+}
+
+LW_INLINE void adam_step_body(size_t count, float *w, float *g, float *m, float *v, float scale,
+                              float clip, float beta1, float beta2, float eps, float step_size,
+                              float correction2_root, float decay_factor, float *squares) {
+    lw_v16 updates = 0, weights = 0;
+    for (size_t i = 0; i < count; i += 16) {
+        const size_t n = count - i < 16 ? count - i : 16;
+        adam16(w + i, g + i, m + i, v + i, n, scale, clip, beta1, beta2, eps, step_size,
+               correction2_root, decay_factor, &updates, &weights);
+    }
+    if (squares) {
+        squares[0] = (float)sum_lanes(updates);
+        squares[1] = (float)sum_lanes(weights);
+    }
+}
+
+/// One 16-lane group of the SGD step (see lw_sgd_step).
+LW_INLINE void sgd16(float *w, float *g, float *buffer, size_t count, float lr, float momentum,
+                     float dampening, int nesterov, int first, float scale, float clip,
+                     lw_v16 *updates, lw_v16 *weights) {
+    const int full = count == 16;
+    const lw_v16 d = clamp16((full ? load16(g) : load_partial16(g, count)) * scale, clip);
+    lw_v16 direction = d;
+    if (buffer) {
+        const lw_v16 b0 = full ? load16(buffer) : load_partial16(buffer, count);
+        const lw_v16 b = first ? d : momentum * b0 + (1.0f - dampening) * d;
+        if (full) store16(buffer, b);
+        else store_partial16(buffer, b, count);
+        direction = nesterov ? d + momentum * b : b;
+    }
+    const lw_v16 delta = -lr * direction;
+    const lw_v16 after = (full ? load16(w) : load_partial16(w, count)) + delta;
+    if (full) {
+        store16(w, after);
+        store16(g, delta);
+    } else {
+        store_partial16(w, after, count);
+        store_partial16(g, delta, count);
+    }
+    *updates += delta * delta;
+    *weights += after * after;
+}
+
+LW_INLINE void sgd_step_body(size_t count, float *w, float *g, float *buffer, float lr,
+                             float momentum, float dampening, int nesterov, int first,
+                             float scale, float clip, float *squares) {
+    lw_v16 updates = 0, weights = 0;
+    for (size_t i = 0; i < count; i += 16) {
+        const size_t n = count - i < 16 ? count - i : 16;
+        sgd16(w + i, g + i, buffer ? buffer + i : 0, n, lr, momentum, dampening, nesterov, first,
+              scale, clip, &updates, &weights);
+    }
+    if (squares) {
+        squares[0] = (float)sum_lanes(updates);
+        squares[1] = (float)sum_lanes(weights);
+    }
+}
+
 #define LW_AVX2 __attribute__((target("avx2,fma")))
 #define LW_AVX512 __attribute__((target("avx512f")))
 
@@ -69,7 +260,20 @@ LW_INLINE void adam_update_body(size_t count, float *restrict param, const float
     case LW_KERNEL_AVX2: NAME##_avx2 ARGS; break;                        \
     default: NAME##_portable ARGS; break;                                \
     }
+#define LW_VALUE_VARIANTS(TYPE, NAME, PARAMS, ARGS)                          \
+    static TYPE NAME##_portable PARAMS { return NAME##_body ARGS; }          \
+    static LW_AVX2 TYPE NAME##_avx2 PARAMS { return NAME##_body ARGS; }      \
+    static LW_AVX512 TYPE NAME##_avx512 PARAMS { return NAME##_body ARGS; }
+#define LW_VALUE_DISPATCH(NAME, ARGS)                                    \
+    switch (lw_kernel_path()) {                                          \
+    case LW_KERNEL_AVX512: return NAME##_avx512 ARGS;                    \
+    case LW_KERNEL_AVX2: return NAME##_avx2 ARGS;                        \
+    default: return NAME##_portable ARGS;                                \
+    }
 #else
+#define LW_VALUE_VARIANTS(TYPE, NAME, PARAMS, ARGS)                          \
+    static TYPE NAME##_portable PARAMS { return NAME##_body ARGS; }
+#define LW_VALUE_DISPATCH(NAME, ARGS) return NAME##_portable ARGS;
 #define LW_VARIANTS(NAME, PARAMS, ARGS) static void NAME##_portable PARAMS { NAME##_body ARGS; }
 #define LW_DISPATCH(NAME, ARGS) NAME##_portable ARGS
 #endif
@@ -108,4 +312,152 @@ void lw_adam_update(size_t count, float *param, const float *grad, float *m, flo
                     float bias_correction2, float weight_decay) {
     LW_DISPATCH(adam_update, (count, param, grad, m, v, lr, beta1, beta2, eps, bias_correction1,
                               bias_correction2, weight_decay))
+}
+
+LW_VARIANTS(relu_forward, (int rows, int cols, const float *x, float *y, float *column_max),
+            (rows, cols, x, y, column_max))
+LW_VALUE_VARIANTS(float, sum_squares, (size_t count, const float *x), (count, x))
+LW_VALUE_VARIANTS(float, penalize_sum_squares,
+                  (size_t count, const float *w, float *g, float l1, float l2),
+                  (count, w, g, l1, l2))
+LW_VARIANTS(adam_step,
+            (size_t count, float *w, float *g, float *m, float *v, float scale, float clip,
+             float beta1, float beta2, float eps, float step_size, float correction2_root,
+             float decay_factor, float *squares),
+            (count, w, g, m, v, scale, clip, beta1, beta2, eps, step_size, correction2_root,
+             decay_factor, squares))
+LW_VARIANTS(sgd_step,
+            (size_t count, float *w, float *g, float *buffer, float lr, float momentum,
+             float dampening, int nesterov, int first, float scale, float clip, float *squares),
+            (count, w, g, buffer, lr, momentum, dampening, nesterov, first, scale, clip,
+             squares))
+
+void lw_relu_forward(int rows, int cols, const float *x, float *y, float *column_max) {
+    if (rows <= 0 || cols <= 0) return;
+    LW_DISPATCH(relu_forward, (rows, cols, x, y, column_max))
+}
+
+// MARK: - Blocked, parallel passes over parameter tensors
+//
+// A tensor is cut into blocks whose size depends only on its length; each block's sums of
+// squares are computed on their own and added in block order. Blocks run on the GEMM pool when
+// there are several, so the results are the same on any number of threads.
+
+#define LW_BLOCK_MIN 16384  // floats: 64 KiB of each array per block
+#define LW_MAX_BLOCKS 1024
+
+static size_t block_length(size_t count) {
+    size_t length = (count + LW_MAX_BLOCKS - 1) / LW_MAX_BLOCKS;
+    length = (length + 15) & ~(size_t)15;
+    return length < LW_BLOCK_MIN ? LW_BLOCK_MIN : length;
+}
+
+typedef float (*sum_squares_fn)(size_t, const float *);
+typedef float (*penalize_fn)(size_t, const float *, float *, float, float);
+typedef void (*adam_fn)(size_t, float *, float *, float *, float *, float, float, float, float,
+                        float, float, float, float, float *);
+typedef void (*sgd_fn)(size_t, float *, float *, float *, float, float, float, int, int, float,
+                       float, float *);
+
+typedef struct {
+    int kind;  // 0 sum of squares, 1 penalty, 2 Adam, 3 SGD
+    size_t count, block;
+    float *w, *g, *m, *v;  // m: SGD's momentum buffer (may be NULL)
+    float scale, clip, beta1, beta2, eps, step_size, correction2_root, decay_factor;
+    float lr, momentum, dampening, l1, l2;
+    int nesterov, first;
+    sum_squares_fn sum_squares;
+    penalize_fn penalize;
+    adam_fn adam;
+    sgd_fn sgd;
+    float (*partials)[2];  // per block
+} block_job;
+
+static void run_block(const void *context, int index) {
+    const block_job *job = context;
+    const size_t first = (size_t)index * job->block;
+    const size_t n = job->count - first < job->block ? job->count - first : job->block;
+    float *out = job->partials[index];
+    switch (job->kind) {
+    case 0: out[0] = job->sum_squares(n, job->g + first); break;
+    case 1: out[0] = job->penalize(n, job->w + first, job->g + first, job->l1, job->l2); break;
+    case 2:
+        job->adam(n, job->w + first, job->g + first, job->m + first, job->v + first, job->scale,
+                  job->clip, job->beta1, job->beta2, job->eps, job->step_size,
+                  job->correction2_root, job->decay_factor, out);
+        break;
+    default:
+        job->sgd(n, job->w + first, job->g + first, job->m ? job->m + first : NULL, job->lr,
+                 job->momentum, job->dampening, job->nesterov, job->first, job->scale, job->clip,
+                 out);
+        break;
+    }
+}
+
+/// Runs `job` over its blocks (in parallel when there are several) and adds the per-block
+/// sums in order into totals[0..1].
+static void run_blocks(block_job *job, double totals[2]) {
+    float partials[LW_MAX_BLOCKS][2];
+    job->block = block_length(job->count);
+    job->partials = partials;
+    const int blocks = job->count == 0 ? 0 : (int)((job->count + job->block - 1) / job->block);
+    if (blocks > 1) lw_parallel_for(blocks, run_block, job);
+    else if (blocks == 1) run_block(job, 0);
+    totals[0] = totals[1] = 0;
+    for (int i = 0; i < blocks; i++) {
+        totals[0] += partials[i][0];
+        totals[1] += partials[i][1];
+    }
+}
+
+#if defined(__x86_64__)
+#define LW_PICK(NAME) \
+    (lw_kernel_path() == LW_KERNEL_AVX512 ? NAME##_avx512 \
+     : lw_kernel_path() == LW_KERNEL_AVX2 ? NAME##_avx2 : NAME##_portable)
+#else
+#define LW_PICK(NAME) NAME##_portable
+#endif
+
+float lw_sum_squares(size_t count, const float *x) {
+    block_job job = {.kind = 0, .count = count, .g = (float *)x, .sum_squares = LW_PICK(sum_squares)};
+    double totals[2];
+    run_blocks(&job, totals);
+    return (float)totals[0];
+}
+
+float lw_penalize_sum_squares(size_t count, const float *w, float *g, float l1, float l2) {
+    block_job job = {.kind = 1, .count = count, .w = (float *)w, .g = g, .l1 = l1, .l2 = l2,
+                     .penalize = LW_PICK(penalize_sum_squares)};
+    double totals[2];
+    run_blocks(&job, totals);
+    return (float)totals[0];
+}
+
+void lw_adam_step(size_t count, float *w, float *g, float *m, float *v, float scale, float clip,
+                  float beta1, float beta2, float eps, float step_size, float correction2_root,
+                  float decay_factor, float *squares) {
+    block_job job = {.kind = 2, .count = count, .w = w, .g = g, .m = m, .v = v, .scale = scale,
+                     .clip = clip, .beta1 = beta1, .beta2 = beta2, .eps = eps,
+                     .step_size = step_size, .correction2_root = correction2_root,
+                     .decay_factor = decay_factor, .adam = LW_PICK(adam_step)};
+    double totals[2];
+    run_blocks(&job, totals);
+    if (squares) {
+        squares[0] = (float)totals[0];
+        squares[1] = (float)totals[1];
+    }
+}
+
+void lw_sgd_step(size_t count, float *w, float *g, float *buffer, float lr, float momentum,
+                 float dampening, int nesterov, int first, float scale, float clip,
+                 float *squares) {
+    block_job job = {.kind = 3, .count = count, .w = w, .g = g, .m = buffer, .lr = lr,
+                     .momentum = momentum, .dampening = dampening, .nesterov = nesterov,
+                     .first = first, .scale = scale, .clip = clip, .sgd = LW_PICK(sgd_step)};
+    double totals[2];
+    run_blocks(&job, totals);
+    if (squares) {
+        squares[0] = (float)totals[0];
+        squares[1] = (float)totals[1];
+    }
 }

@@ -114,6 +114,7 @@ typedef struct {
 
 typedef struct {
     scratch_buffer a, b;
+    scratch_buffer shared_b;  // the direct path's copy of B, made once and read by every chunk
 } thread_scratch;
 
 static _Thread_local thread_scratch scratch;
@@ -124,8 +125,10 @@ static void free_scratch(void *value) {
     thread_scratch *s = value;
     free(s->a.data);
     free(s->b.data);
+    free(s->shared_b.data);
     s->a = (scratch_buffer){0};
     s->b = (scratch_buffer){0};
+    s->shared_b = (scratch_buffer){0};
 }
 
 static void make_scratch_key(void) { pthread_key_create(&scratch_key, free_scratch); }
@@ -172,18 +175,79 @@ static void gemm_reference(int ta, int tb, int m, int n, int k, float alpha, con
     }
 }
 
+// MARK: - Transposition (packing transposed operands)
+
+/// dst[p * ldd + j] = src[j * lds + p] for j < rows, p < cols: a rows x cols block of a
+/// row-major matrix written transposed. Scalar: 8 or 16 read streams, contiguous writes.
+static void transpose_scalar(int rows, int cols, const float *src, ptrdiff_t lds, float *dst,
+                             ptrdiff_t ldd) {
+    for (int j0 = 0; j0 < rows; j0 += 16) {
+        const int count = min_int(16, rows - j0);
+        for (int p = 0; p < cols; p++) {
+            float *row = dst + (size_t)p * ldd + j0;
+            for (int j = 0; j < count; j++) row[j] = src[(size_t)(j0 + j) * lds + p];
+        }
+    }
+}
+
+#if defined(__x86_64__)
+/// One 8 x 8 block through registers: eight row loads, the unpack / shuffle / lane-permute
+/// network, eight row stores.
+__attribute__((target("avx2"), always_inline)) static inline void transpose8x8_avx(
+    const float *src, ptrdiff_t lds, float *dst, ptrdiff_t ldd) {
+    const __m256 r0 = _mm256_loadu_ps(src + 0 * lds), r1 = _mm256_loadu_ps(src + 1 * lds);
+    const __m256 r2 = _mm256_loadu_ps(src + 2 * lds), r3 = _mm256_loadu_ps(src + 3 * lds);
+    const __m256 r4 = _mm256_loadu_ps(src + 4 * lds), r5 = _mm256_loadu_ps(src + 5 * lds);
+    const __m256 r6 = _mm256_loadu_ps(src + 6 * lds), r7 = _mm256_loadu_ps(src + 7 * lds);
+    const __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+    const __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+    const __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+    const __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+    const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    const __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    const __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+    const __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    _mm256_storeu_ps(dst + 0 * ldd, _mm256_permute2f128_ps(u0, u4, 0x20));
+    _mm256_storeu_ps(dst + 1 * ldd, _mm256_permute2f128_ps(u1, u5, 0x20));
+    _mm256_storeu_ps(dst + 2 * ldd, _mm256_permute2f128_ps(u2, u6, 0x20));
+    _mm256_storeu_ps(dst + 3 * ldd, _mm256_permute2f128_ps(u3, u7, 0x20));
+    _mm256_storeu_ps(dst + 4 * ldd, _mm256_permute2f128_ps(u0, u4, 0x31));
+    _mm256_storeu_ps(dst + 5 * ldd, _mm256_permute2f128_ps(u1, u5, 0x31));
+    _mm256_storeu_ps(dst + 6 * ldd, _mm256_permute2f128_ps(u2, u6, 0x31));
+    _mm256_storeu_ps(dst + 7 * ldd, _mm256_permute2f128_ps(u3, u7, 0x31));
+}
+
+__attribute__((target("avx2"))) static void transpose_avx(int rows, int cols, const float *src,
+                                                          ptrdiff_t lds, float *dst,
+                                                          ptrdiff_t ldd) {
+    const int rows8 = rows & ~7, cols8 = cols & ~7;
+    // Column blocks outermost: the 8 source rows of a block stream through L1 once.
+    for (int j = 0; j < rows8; j += 8) {
+        const float *s = src + (size_t)j * lds;
+        for (int p = 0; p < cols8; p += 8) transpose8x8_avx(s + p, lds, dst + (size_t)p * ldd + j, ldd);
+    }
+    if (cols8 < cols) transpose_scalar(rows8, cols - cols8, src + cols8, lds, dst + (size_t)cols8 * ldd, ldd);
+    if (rows8 < rows) transpose_scalar(rows - rows8, cols, src + (size_t)rows8 * lds, lds, dst + rows8, ldd);
+}
+#endif
+
+/// dst[p * ldd + j] = src[j * lds + p] for j < rows, p < cols (8 x 8 register transposes when
+/// the CPU has AVX; the path choice never changes the copied values).
+static void transpose_block(int rows, int cols, const float *src, ptrdiff_t lds, float *dst,
+                            ptrdiff_t ldd) {
+#if defined(__x86_64__)
+    if (lw_kernel_path() >= LW_KERNEL_AVX2) {
+        transpose_avx(rows, cols, src, lds, dst, ldd);
+        return;
+    }
+#endif
+    transpose_scalar(rows, cols, src, lds, dst, ldd);
+}
+
 /// Copies op(B)[0:k, 0:n] into a row-major k x npad buffer, zero-padding columns n..npad.
 static void copy_b_rows(int tb, const float *b, int ldb, int k, int n, int npad, float *dst) {
     if (tb) {
-        // Transpose 16 stored rows at a time: 16 sequential read streams, contiguous writes.
-        for (int j0 = 0; j0 < n; j0 += 16) {
-            const int cols = min_int(16, n - j0);
-            const float *src = b + (size_t)j0 * ldb;
-            for (int p = 0; p < k; p++) {
-                float *row = dst + (size_t)p * npad + j0;
-                for (int j = 0; j < cols; j++) row[j] = src[(size_t)j * ldb + p];
-            }
-        }
+        transpose_block(n, k, b, ldb, dst, npad);
     } else {
         for (int p = 0; p < k; p++)
             memcpy(dst + (size_t)p * npad, b + (size_t)p * ldb, (size_t)n * sizeof(float));
@@ -195,19 +259,35 @@ static void copy_b_rows(int tb, const float *b, int ldb, int k, int n, int npad,
 
 /// Small products: no packing of A (the tile reads it through strides) and none of B when it is
 /// already row-major and the tile can mask its ragged edge. One pass over k, no blocking.
-static int gemm_direct(const lw_gemm_path *P, int ta, int tb, int m, int n, int k, float alpha,
-                       const float *a, int lda, const float *b, int ldb, float beta, float *c,
-                       int ldc) {
+/// `b_ready`: B is already a row-major copy the tile can read (zero-padded to NR columns when
+/// the path needs it), made once by the caller for every chunk.
+static int gemm_direct(const lw_gemm_path *P, int b_ready, int ta, int tb, int m, int n, int k,
+                       float alpha, const float *a, int lda, const float *b, int ldb, float beta,
+                       float *c, int ldc) {
     const ptrdiff_t ars = ta ? 1 : lda, acs = ta ? lda : 1;
     const float *rows_b = b;
     ptrdiff_t brs = ldb;
-    if (tb || !P->reads_unpadded_b) {
+    if (!b_ready && (tb || !P->reads_unpadded_b)) {
         const int npad = round_up(n, P->nr);
         float *copy = scratch_floats(&scratch.b, (size_t)k * npad);
         if (!copy) return 0;
         copy_b_rows(tb, b, ldb, k, n, npad, copy);
         rows_b = copy;
         brs = npad;
+    }
+    if ((size_t)k * n <= 16384) {
+        // All of B fits in L1/L2 (a shallow product, such as dX = dY W with few outputs): row
+        // blocks outermost, so C is written row by row instead of in NR-wide strips down every
+        // row (with a large power-of-two ldc those strips alias the same cache sets).
+        for (int ir = 0; ir < m; ir += P->mr) {
+            const int mr = min_int(P->mr, m - ir);
+            for (int jr = 0; jr < n; jr += P->nr) {
+                P->direct_tile(k, a + ir * ars, ars, acs, rows_b + jr, brs,
+                               c + (size_t)ir * ldc + jr, ldc, mr, min_int(P->nr, n - jr), alpha,
+                               beta);
+            }
+        }
+        return 1;
     }
     // Column slabs outermost: one k x NR slab of B stays in L1 while every row block uses it.
     for (int jr = 0; jr < n; jr += P->nr) {
@@ -232,11 +312,8 @@ static void pack_a(int ta, const float *a, int lda, int ic, int pc, int mc, int 
                 const float *src = a + (size_t)(pc + p) * lda + ic + ir;
                 for (int i = 0; i < rows; i++) sliver[p * MR + i] = src[i];
             }
-        } else {  // read each row contiguously, write with stride MR
-            for (int i = 0; i < rows; i++) {
-                const float *src = a + (size_t)(ic + ir + i) * lda + pc;
-                for (int p = 0; p < kc; p++) sliver[p * MR + i] = src[p];
-            }
+        } else {  // a rows x kc block of A, written transposed
+            transpose_block(rows, kc, a + (size_t)(ic + ir) * lda + pc, lda, sliver, MR);
         }
     }
 }
@@ -248,19 +325,25 @@ static void pack_b(int tb, const float *b, int ldb, int pc, int jc, int kc, int 
     for (int jr = 0; jr < nc; jr += NR) {
         const int cols = min_int(NR, nc - jr);
         float *sliver = dst + (size_t)jr * kc;
-        if (tb) {  // `cols` sequential read streams, contiguous writes
-            const float *src = b + (size_t)(jc + jr) * ldb + pc;
-            for (int p = 0; p < kc; p++) {
-                float *row = sliver + p * NR;
-                for (int j = 0; j < cols; j++) row[j] = src[(size_t)j * ldb + p];
-                for (int j = cols; j < NR; j++) row[j] = 0.0f;
-            }
+        if (tb) {  // a cols x kc block of the stored B, written transposed
+            transpose_block(cols, kc, b + (size_t)(jc + jr) * ldb + pc, ldb, sliver, NR);
+            if (cols < NR)
+                for (int p = 0; p < kc; p++)
+                    memset(sliver + p * NR + cols, 0, (size_t)(NR - cols) * sizeof(float));
         } else {
-            for (int p = 0; p < kc; p++) {
-                const float *src = b + (size_t)(pc + p) * ldb + jc + jr;
-                float *row = sliver + p * NR;
-                memcpy(row, src, (size_t)cols * sizeof(float));
-                if (cols < NR) memset(row + cols, 0, (size_t)(NR - cols) * sizeof(float));
+            const float *src = b + (size_t)pc * ldb + jc + jr;
+            if (cols == 32 && NR == 32) {  // the AVX-512 panel: a fixed-size copy is inlined
+                for (int p = 0; p < kc; p++)
+                    memcpy(sliver + p * 32, src + (size_t)p * ldb, 32 * sizeof(float));
+            } else if (cols == 16 && NR == 16) {  // the AVX2 panel
+                for (int p = 0; p < kc; p++)
+                    memcpy(sliver + p * 16, src + (size_t)p * ldb, 16 * sizeof(float));
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    float *row = sliver + p * NR;
+                    memcpy(row, src + (size_t)p * ldb, (size_t)cols * sizeof(float));
+                    if (cols < NR) memset(row + cols, 0, (size_t)(NR - cols) * sizeof(float));
+                }
             }
         }
     }
@@ -321,7 +404,7 @@ static int prefers_direct(const lw_gemm_path *P, int m, int n, int k) {
 
 typedef struct {
     const lw_gemm_path *path;
-    int direct, split_columns, chunks, unit;
+    int direct, dot, b_ready, split_columns, chunks, unit, threads;
     int ta, tb, m, n, k;
     float alpha, beta;
     const float *a, *b;
@@ -331,8 +414,14 @@ typedef struct {
 
 static void run_serial(const gemm_job *job, int m, int n, const float *a, const float *b,
                        float *c) {
-    int done = job->direct ? gemm_direct(job->path, job->ta, job->tb, m, n, job->k, job->alpha, a,
-                                         job->lda, b, job->ldb, job->beta, c, job->ldc)
+    if (job->dot) {
+        job->path->dot_rows(m, n, job->k, job->alpha, a, job->lda, b, job->ldb, job->beta, c,
+                            job->ldc);
+        return;
+    }
+    int done = job->direct ? gemm_direct(job->path, job->b_ready, job->ta, job->tb, m, n, job->k,
+                                         job->alpha, a, job->lda, b, job->ldb, job->beta, c,
+                                         job->ldc)
                            : gemm_packed(job->path, job->ta, job->tb, m, n, job->k, job->alpha, a,
                                          job->lda, b, job->ldb, job->beta, c, job->ldc);
     if (!done)
@@ -371,7 +460,8 @@ static struct {
     atomic_uint epoch;
     _Atomic uint64_t claims;  // epoch << 32 | chunks << 16 | next chunk
     atomic_int finished;
-    gemm_job job;
+    lw_task_fn task;      // what a chunk runs: task(context, index); set before `claims`
+    const void *context;  // the caller's, alive until every chunk has finished
 } pool = {
     .busy = PTHREAD_MUTEX_INITIALIZER,
     .lock = PTHREAD_MUTEX_INITIALIZER,
@@ -404,7 +494,7 @@ static int claim_chunk(unsigned epoch) {
 static void run_claimed_chunks(unsigned epoch) {
     int index;
     while ((index = claim_chunk(epoch)) >= 0) {
-        run_chunk(&pool.job, index);
+        pool.task(pool.context, index);
         atomic_fetch_add_explicit(&pool.finished, 1, memory_order_release);
     }
 }
@@ -448,16 +538,20 @@ static int ensure_workers(int count) {
     return pool.workers;
 }
 
-static void run_parallel(const gemm_job *job) {
-    if (pthread_mutex_trylock(&pool.busy) != 0) {  // another thread's GEMM has the workers
-        for (int index = 0; index < job->chunks; index++) run_chunk(job, index);
+/// Runs task(context, 0 ..< chunks) on the caller and up to `threads - 1` workers.
+static void run_tasks(int chunks, int threads, lw_task_fn task, const void *context) {
+    if (pthread_mutex_trylock(&pool.busy) != 0) {  // another thread's job has the workers
+        for (int index = 0; index < chunks; index++) task(context, index);
         return;
     }
-    ensure_workers(job->chunks - 1);
-    pool.job = *job;
+    // One worker per extra thread, not per chunk: chunks are claimed dynamically, and more
+    // runnable threads than cores would time-slice against the caller.
+    ensure_workers(min_int(chunks, threads) - 1);
+    pool.task = task;
+    pool.context = context;
     atomic_store(&pool.finished, 0);
     const unsigned epoch = ++pool.epoch_counter;
-    atomic_store(&pool.claims, (uint64_t)epoch << 32 | (uint64_t)job->chunks << 16);
+    atomic_store(&pool.claims, (uint64_t)epoch << 32 | (uint64_t)chunks << 16);
     pthread_mutex_lock(&pool.lock);
     atomic_store(&pool.epoch, epoch);
     if (pool.sleeping > 0) pthread_cond_broadcast(&pool.wake);
@@ -467,7 +561,7 @@ static void run_parallel(const gemm_job *job) {
     run_claimed_chunks(epoch);
     const int64_t own_done = now_ns();
     int spins = 0;
-    while (atomic_load_explicit(&pool.finished, memory_order_acquire) < job->chunks) {
+    while (atomic_load_explicit(&pool.finished, memory_order_acquire) < chunks) {
         if (++spins < 4096) LW_CPU_RELAX();
         else sched_yield();  // the worker holding the last chunk was descheduled
     }
@@ -482,6 +576,25 @@ static void run_parallel(const gemm_job *job) {
         late_runs = 0;
     }
     pthread_mutex_unlock(&pool.busy);
+}
+
+static void gemm_task(const void *context, int index) { run_chunk(context, index); }
+
+static void run_parallel(const gemm_job *job) {
+    run_tasks(job->chunks, job->threads, gemm_task, job);
+}
+
+static int serial_backoff_active(void) {
+    return now_ns() < atomic_load_explicit(&serial_until_ns, memory_order_relaxed);
+}
+
+void lw_parallel_for(int tasks, lw_task_fn task, const void *context) {
+    const int threads = lw_thread_count();
+    if (tasks > 1 && threads > 1 && !serial_backoff_active()) {
+        run_tasks(tasks, threads, task, context);
+        return;
+    }
+    for (int index = 0; index < tasks; index++) task(context, index);
 }
 
 // MARK: - Entry points
@@ -501,19 +614,39 @@ void lw_sgemm_with(int path, int threads, int trans_a, int trans_b, int m, int n
         .ta = trans_a != 0, .tb = trans_b != 0, .m = m, .n = n, .k = k,
         .alpha = alpha, .beta = beta, .a = a, .b = b, .c = c, .lda = lda, .ldb = ldb, .ldc = ldc,
     };
+    // A few output columns from a transposed B (a Dense layer's x W^T with few units): dot
+    // products over contiguous rows of both operands beat a 32-wide tile that is mostly padding
+    // and, on the packed path, packing all of A for a handful of columns.
+    job.dot = P->dot_rows && !job.ta && job.tb && n <= LW_DOT_MAX_N && k >= 32;
+    if (job.dot) job.direct = 0;
     int count = threads > 0 ? min_int(threads, LW_MAX_THREADS) : lw_thread_count();
     if (count > 1 && 2.0 * m * n * k >= PARALLEL_MIN_FLOPS) {
         // Split the larger side of C into whole tiles; the direct path prefers rows so each
         // thread reads the same (shared, read-only) B.
-        job.split_columns = job.direct ? m < 2 * P->mr : n >= m;
+        job.split_columns = job.dot ? 0 : job.direct ? m < 2 * P->mr : n >= m;
         job.unit = job.split_columns ? P->nr : P->mr;
         const int units = ((job.split_columns ? n : m) + job.unit - 1) / job.unit;
         // The direct path over-splits (chunks are claimed dynamically) so a worker the OS is
         // slow to schedule costs a small chunk, not half the product; packed chunks each
         // repack A, so there one chunk per thread is the better trade.
-        job.chunks = min_int(job.direct ? 4 * count : count, min_int(units, 0xFFFF));
+        job.chunks = min_int(job.direct || job.dot ? 4 * count : count, min_int(units, 0xFFFF));
+        job.threads = count;
     }
-    if (job.chunks > 1 && now_ns() >= atomic_load_explicit(&serial_until_ns, memory_order_relaxed))
+    const int parallel =
+        job.chunks > 1 && now_ns() >= atomic_load_explicit(&serial_until_ns, memory_order_relaxed);
+    if (parallel && job.direct && (job.tb || !P->reads_unpadded_b)) {
+        // Copy (transpose) B once here rather than once per chunk.
+        const int npad = round_up(n, P->nr);
+        float *copy = scratch_floats(&scratch.shared_b, (size_t)k * npad);
+        if (copy) {
+            copy_b_rows(job.tb, b, ldb, k, n, npad, copy);
+            job.b = copy;
+            job.ldb = npad;
+            job.tb = 0;
+            job.b_ready = 1;
+        }
+    }
+    if (parallel)
         run_parallel(&job);
     else
         run_serial(&job, m, n, a, b, c);

@@ -16,6 +16,16 @@ typedef void (*lw_direct_tile_fn)(int k, const float *a, ptrdiff_t ars, ptrdiff_
                                   const float *b, ptrdiff_t brs, float *c, ptrdiff_t ldc, int mr,
                                   int nr, float alpha, float beta);
 
+/// Products with few output columns and B stored transposed (C = A B^T with B n x k, as in a
+/// Dense layer with few units): C[i][j] = alpha * dot(A row i, B row j) + beta * C[i][j] for
+/// rows i < m and j < n <= LW_DOT_MAX_N, both operands read contiguously. Each dot product is
+/// summed in a fixed order (vector lanes over p, then the lanes in order), so a row's result
+/// does not depend on which rows are computed with it.
+typedef void (*lw_dot_rows_fn)(int m, int n, int k, float alpha, const float *a, ptrdiff_t lda,
+                               const float *b, ptrdiff_t ldb, float beta, float *c,
+                               ptrdiff_t ldc);
+#define LW_DOT_MAX_N 16
+
 /// One instruction-set path: micro-tile shape, cache blocking and its kernels.
 typedef struct {
     int mr, nr;            // micro-tile rows and columns
@@ -23,6 +33,7 @@ typedef struct {
     int reads_unpadded_b;  // direct tile masks its B loads, so row-major B needs no copy
     lw_packed_tile_fn packed_tile;
     lw_direct_tile_fn direct_tile;
+    lw_dot_rows_fn dot_rows;  // NULL: the path has no dot-product kernel
 } lw_gemm_path;
 
 extern const lw_gemm_path lw_path_portable;
@@ -30,3 +41,11 @@ extern const lw_gemm_path lw_path_portable;
 extern const lw_gemm_path lw_path_avx2;
 extern const lw_gemm_path lw_path_avx512;
 #endif
+
+/// A unit of parallel work: chunk `index` of a job described by `context`.
+typedef void (*lw_task_fn)(const void *context, int index);
+
+/// Runs task(context, i) for i in 0 ..< tasks on the GEMM thread pool (the calling thread
+/// included; the global thread count; serially while workers are being descheduled), and
+/// returns when all have finished. Tasks must not depend on which thread runs them.
+void lw_parallel_for(int tasks, lw_task_fn task, const void *context);

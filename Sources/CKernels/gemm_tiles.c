@@ -167,12 +167,70 @@ static LW_AVX512 void direct_tile_avx512(int k, const float *a, ptrdiff_t ars, p
 #undef CALL
 }
 
+/// Rows of a small-n A B^T product, ROWS rows at a time: ROWS x n vector accumulators over p
+/// (16 lanes per step, the k tail masked), each reduced lane by lane in order.
+LW_INLINE LW_AVX512 void dot_rows_block_avx512(const int rows, int n, int k, float alpha,
+                                               const float *a, ptrdiff_t lda, const float *b,
+                                               ptrdiff_t ldb, float beta, float *c,
+                                               ptrdiff_t ldc) {
+    __m512 acc[2][LW_DOT_MAX_N];
+    for (int r = 0; r < rows; r++)
+        for (int j = 0; j < n; j++) acc[r][j] = _mm512_setzero_ps();
+    for (int p = 0; p < k; p += 16) {
+        const __mmask16 mask = mask16(k - p);
+        __m512 av[2];
+        for (int r = 0; r < rows; r++) av[r] = _mm512_maskz_loadu_ps(mask, a + r * lda + p);
+        for (int j = 0; j < n; j++) {
+            const __m512 bv = _mm512_maskz_loadu_ps(mask, b + j * ldb + p);
+            for (int r = 0; r < rows; r++) acc[r][j] = _mm512_fmadd_ps(av[r], bv, acc[r][j]);
+        }
+    }
+    for (int r = 0; r < rows; r++) {
+        float *cr = c + r * ldc;
+        for (int j = 0; j < n; j++) {
+            float lanes[16];
+            _mm512_storeu_ps(lanes, acc[r][j]);
+            float sum = 0.0f;
+            for (int l = 0; l < 16; l++) sum += lanes[l];
+            cr[j] = beta == 0.0f ? alpha * sum : alpha * sum + beta * cr[j];
+        }
+    }
+}
+
+/// All rows for one compile-time n: two rows share each B load while 2n accumulators fit the
+/// 32 registers (n <= 12), one row at a time above that.
+LW_INLINE LW_AVX512 void dot_rows_n_avx512(const int n, int m, int k, float alpha,
+                                           const float *a, ptrdiff_t lda, const float *b,
+                                           ptrdiff_t ldb, float beta, float *c, ptrdiff_t ldc) {
+    int i = 0;
+    if (n <= 12)
+        for (; i + 2 <= m; i += 2)
+            dot_rows_block_avx512(2, n, k, alpha, a + i * lda, lda, b, ldb, beta, c + i * ldc,
+                                  ldc);
+    for (; i < m; i++)
+        dot_rows_block_avx512(1, n, k, alpha, a + i * lda, lda, b, ldb, beta, c + i * ldc, ldc);
+}
+
+static LW_AVX512 void dot_rows_avx512(int m, int n, int k, float alpha, const float *a,
+                                      ptrdiff_t lda, const float *b, ptrdiff_t ldb, float beta,
+                                      float *c, ptrdiff_t ldc) {
+    switch (n) {
+#define CASE(N) \
+    case N: dot_rows_n_avx512(N, m, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
+    CASE(1) CASE(2) CASE(3) CASE(4) CASE(5) CASE(6) CASE(7) CASE(8)
+    CASE(9) CASE(10) CASE(11) CASE(12) CASE(13) CASE(14) CASE(15) CASE(16)
+#undef CASE
+    default: break;  // the driver only calls it for n <= LW_DOT_MAX_N
+    }
+}
+
 // Zen 4 / Skylake-X: a 256 x 32 B sliver (32 KiB) streams from L1/L2, the 128 x 256 A block
 // (128 KiB) stays in L2, the B panel in L2/L3.
 const lw_gemm_path lw_path_avx512 = {
     .mr = AVX512_MR, .nr = AVX512_NR, .kc = 256, .mc = 128, .nc = 2048,
     .reads_unpadded_b = 1,
     .packed_tile = packed_tile_avx512, .direct_tile = direct_tile_avx512,
+    .dot_rows = dot_rows_avx512,
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -93,6 +93,43 @@ void lw_adam_update(size_t count, float *param, const float *grad, float *m, flo
                     float beta1, float beta2, float eps, float bias_correction1,
                     float bias_correction2, float weight_decay);
 
+/// ReLU forward in training: y = x < 0 ? 0 : x (NaN kept) over rows x cols contiguous floats
+/// (y may alias x); when `column_max` is non-NULL also column_max[j] = max(column_max[j], y[i][j])
+/// over the rows, the dead-unit statistic (a unit whose maximum stays 0 never activated).
+void lw_relu_forward(int rows, int cols, const float *x, float *y, float *column_max);
+
+/// Sum of x[i]^2 in a fixed order (16 interleaved partial sums added in order at the end), so
+/// the result is deterministic for a given kernel path.
+float lw_sum_squares(size_t count, const float *x);
+
+/// Adds the penalty gradient to g in place, g += l1 * sign(w) + 2 * l2 * w (L1 / L2 as Keras
+/// regularizers; pass 0 for the one not used), and returns the sum of squares of the new g
+/// (the order of `lw_sum_squares`).
+float lw_penalize_sum_squares(size_t count, const float *w, float *g, float l1, float l2);
+
+/// The engine's Adam / AdamW step over one tensor (PyTorch's single-tensor Adam), with the
+/// gradient prepared and the diagnostics' norms fused in:
+///   d = clamp(g * scale, -clip, clip)            (clipnorm scale; clip = +inf for none)
+///   m += (1 - beta1) (d - m);  v = beta2 v + (1 - beta2) d^2
+///   w' = w * decay_factor                        (AdamW: 1 - lr * decay; 1 for Adam)
+///   w  = w' - step_size * m / (sqrt(v) / correction2_root + eps)
+/// with step_size = lr / (1 - beta1^t) and correction2_root = sqrt(1 - beta2^t). On exit
+/// g holds the change w - w'. When `squares` is non-NULL, squares[0] = sum of the changes
+/// squared and squares[1] = sum of the new weights squared (fixed order).
+void lw_adam_step(size_t count, float *w, float *g, float *m, float *v, float scale, float clip,
+                  float beta1, float beta2, float eps, float step_size, float correction2_root,
+                  float decay_factor, float *squares);
+
+/// The engine's SGD step over one tensor (PyTorch semantics), norms fused as in lw_adam_step:
+///   d = clamp(g * scale, -clip, clip)
+///   with a momentum `buffer` (NULL for plain SGD): buffer = first ? d
+///       : momentum * buffer + (1 - dampening) * d;  direction = nesterov ? d + momentum *
+///       buffer : buffer
+///   delta = -lr * direction;  w += delta;  g = delta.
+void lw_sgd_step(size_t count, float *w, float *g, float *buffer, float lr, float momentum,
+                 float dampening, int nesterov, int first, float scale, float clip,
+                 float *squares);
+
 #ifdef __cplusplus
 }
 #endif

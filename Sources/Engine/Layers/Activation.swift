@@ -1,3 +1,5 @@
+import CKernels
+
 /// An activation function, as a description value (what a config names).
 ///
 /// Each case has a layer struct (`ReLU`, `LeakyReLU`, ...) and a free function (`relu(_:)`,
@@ -108,22 +110,15 @@ public struct ReLU: Layer {
     ) {
         guard context.isTraining else {
             // `x < 0 ? 0 : x` rather than `x > 0 ? x : 0`: NaN propagates (DIAG-NONFINITE).
-            mapElements(input, output) { $0 < 0 ? 0 : $0 }
+            lw_relu_forward(Int32(input.rows), Int32(inputWidth), input.base, output.base, nil)
             return
         }
         hasStatistics = true
-        let width = inputWidth
+        // The same pass keeps each unit's largest output (the dead-unit statistic).
         largestActivation.withUnsafeMutableBufferPointer { largest in
-            let m = largest.baseAddress!
-            for row in 0..<input.rows {
-                let x = input.base + row * width
-                let y = output.base + row * width
-                for j in 0..<width {
-                    let v = x[j] < 0 ? 0 : x[j]
-                    y[j] = v
-                    m[j] = m[j] > v ? m[j] : v
-                }
-            }
+            lw_relu_forward(
+                Int32(input.rows), Int32(inputWidth), input.base, output.base,
+                largest.baseAddress)
         }
     }
 
@@ -131,7 +126,8 @@ public struct ReLU: Layer {
         input: MatrixView, output: MatrixView, outputGradient: MatrixView,
         inputGradient: MutableMatrixView?
     ) {
-        mapGradient(input, output, outputGradient, inputGradient) { x, _ in x > 0 ? 1 : 0 }
+        guard let inputGradient else { return }
+        lw_relu_backward(input.count, input.base, outputGradient.base, inputGradient.base)
     }
 
     public mutating func resetActivityStatistics() {

@@ -67,21 +67,18 @@ public struct Dense: Layer {
     ) {
         let rows = input.rows
         let units = outputWidth
-        var beta: Float = 0
-        if let bias {
-            // Start from the bias in every row, then accumulate the product (beta 1).
-            bias.value.withUnsafeBufferPointer { b in
-                for row in 0..<rows {
-                    (output.base + row * units).update(from: b.baseAddress!, count: units)
-                }
-            }
-            beta = 1
-        }
         weight.value.withUnsafeBufferPointer { w in
             lw_sgemm(
                 0, 1, Int32(rows), Int32(units), Int32(inputWidth), 1, input.base,
-                Int32(inputWidth), w.baseAddress, Int32(inputWidth), beta, output.base,
+                Int32(inputWidth), w.baseAddress, Int32(inputWidth), 0, output.base,
                 Int32(units))
+        }
+        if let bias {
+            // The bias after the product, in one vectorized pass over the output.
+            bias.value.withUnsafeBufferPointer { b in
+                lw_add_bias_rows(
+                    Int32(rows), Int32(units), output.base, Int32(units), b.baseAddress, 0)
+            }
         }
     }
 
@@ -98,13 +95,11 @@ public struct Dense: Layer {
                 Int32(units), input.base, Int32(inputWidth), 0, gw.baseAddress, Int32(inputWidth))
         }
         if bias != nil {
+            // Summed over the batch in row order (deterministic), vectorized across columns.
             bias!.gradient.withUnsafeMutableBufferPointer { gb in
-                let g = gb.baseAddress!
-                g.update(repeating: 0, count: units)
-                for row in 0..<rows {
-                    let dy = outputGradient.base + row * units
-                    for j in 0..<units { g[j] += dy[j] }
-                }
+                lw_column_sums(
+                    Int32(rows), Int32(units), outputGradient.base, Int32(units), 0,
+                    gb.baseAddress)
             }
         }
         if let inputGradient {

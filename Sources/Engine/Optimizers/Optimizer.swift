@@ -1,3 +1,5 @@
+import CKernels
+
 /// The update rule of an optimizer, with PyTorch's defaults and formulas (rule OPT-DEFAULT:
 /// Adam; OPT-MOMENTUM: SGD with momentum 0.9 when chosen, set by the caller).
 public enum UpdateRule: Codable, Equatable, Sendable {
@@ -176,14 +178,22 @@ public struct Optimizer: Sendable {
         // Pass 1: penalty gradient in place, and gradient norms.
         var index = 0
         var globalSquared: Float = 0
+        var l1: Float = 0
+        var l2: Float = 0
+        switch penalty {
+        case .none: break
+        case .l1(let lambda): l1 = lambda
+        case .l2(let lambda): l2 = lambda
+        }
+        let hasPenalty = l1 != 0 || l2 != 0
         model.visitParameters { _, parameter in
             guard parameter.isTrainable else { return }
             let count = parameter.value.count
             let squared = parameter.value.withUnsafeBufferPointer { w in
                 parameter.gradient.withUnsafeMutableBufferPointer { g in
-                    applyPenalty(
-                        penalty, parameter.isPenalized, w.baseAddress!, g.baseAddress!, count)
-                    return sumOfSquares(UnsafePointer(g.baseAddress!), count)
+                    hasPenalty && parameter.isPenalized
+                        ? lw_penalize_sum_squares(count, w.baseAddress, g.baseAddress, l1, l2)
+                        : lw_sum_squares(count, g.baseAddress)
                 }
             }
             gradientNorms[index] = squared.squareRoot()
@@ -216,13 +226,13 @@ public struct Optimizer: Sendable {
             }
             parameter.value.withUnsafeMutableBufferPointer { w in
                 parameter.gradient.withUnsafeMutableBufferPointer { g in
-                    applyRule(
+                    // The rules with a C kernel return the squared norms of the change and of
+                    // the new weights from the same pass (no extra reads for the diagnostics).
+                    let squares = applyRule(
                         index: index, w.baseAddress!, g.baseAddress!, count, scale: scale,
                         clipValue: clipValue, learningRate: learningRate)
-                    updateNorms[index] = sumOfSquares(UnsafePointer(g.baseAddress!), count)
-                        .squareRoot()
-                    weightNorms[index] = sumOfSquares(UnsafePointer(w.baseAddress!), count)
-                        .squareRoot()
+                    updateNorms[index] = squares.update.squareRoot()
+                    weightNorms[index] = squares.weight.squareRoot()
                 }
             }
             index += 1
@@ -231,8 +241,64 @@ public struct Optimizer: Sendable {
     }
 
     /// The rule for one tensor: `g` holds the (penalised) gradient on entry and the applied
-    /// change on exit.
+    /// change on exit. SGD and Adam/AdamW run in C kernels (`lw_sgd_step`, `lw_adam_step`);
+    /// RMSprop and Adagrad are Swift loops.
+    /// - Returns: the sums of squares of the change and of the new weights.
     private mutating func applyRule(
+        index: Int, _ w: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>,
+        _ count: Int, scale: Float, clipValue: Float, learningRate lr: Float
+    ) -> (update: Float, weight: Float) {
+        var squares: (Float, Float) = (0, 0)
+        switch configuration.rule {
+        case .sgd(let momentum, let dampening, let nesterov):
+            withUnsafeMutableBytes(of: &squares) { raw in
+                let out = raw.baseAddress!.assumingMemoryBound(to: Float.self)
+                if momentum == 0 {
+                    lw_sgd_step(
+                        count, w, g, nil, lr, 0, 0, 0, 0, scale, clipValue, out)
+                    return
+                }
+                slots[index * slotCount].withUnsafeMutableBufferPointer { buffer in
+                    lw_sgd_step(
+                        count, w, g, buffer.baseAddress, lr, momentum, dampening,
+                        nesterov ? 1 : 0, step == 1 ? 1 : 0, scale, clipValue, out)
+                }
+            }
+            return squares
+        case .adam(let beta1, let beta2, let epsilon), .adamW(let beta1, let beta2, let epsilon, _):
+            var decayFactor: Float = 1
+            if case .adamW(_, _, _, let decay) = configuration.rule, decay != 0 {
+                decayFactor = 1 - lr * decay
+            }
+            let correction1 = 1 - powDouble(Double(beta1), Double(step))
+            let correction2 = 1 - powDouble(Double(beta2), Double(step))
+            let stepSize = Float(Double(lr) / correction1)
+            let correction2Root = Float(correction2.squareRoot())
+            // Swapped out (no copy, no allocation) so both can be written at once.
+            var firstSlot = takeSlot(index, 0)
+            var secondSlot = takeSlot(index, 1)
+            withUnsafeMutableBytes(of: &squares) { raw in
+                let out = raw.baseAddress!.assumingMemoryBound(to: Float.self)
+                firstSlot.withUnsafeMutableBufferPointer { m in
+                    secondSlot.withUnsafeMutableBufferPointer { v in
+                        lw_adam_step(
+                            count, w, g, m.baseAddress, v.baseAddress, scale, clipValue, beta1,
+                            beta2, epsilon, stepSize, correction2Root, decayFactor, out)
+                    }
+                }
+            }
+            putSlot(index, 0, &firstSlot)
+            putSlot(index, 1, &secondSlot)
+            return squares
+        default:
+            applySwiftRule(
+                index: index, w, g, count, scale: scale, clipValue: clipValue, learningRate: lr)
+            return (lw_sum_squares(count, g), lw_sum_squares(count, w))
+        }
+    }
+
+    /// The rules without a C kernel (RMSprop, Adagrad).
+    private mutating func applySwiftRule(
         index: Int, _ w: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>,
         _ count: Int, scale: Float, clipValue: Float, learningRate lr: Float
     ) {
@@ -242,50 +308,8 @@ public struct Optimizer: Sendable {
             return min(max(v, -clipValue), clipValue)
         }
         switch configuration.rule {
-        case .sgd(let momentum, let dampening, let nesterov):
-            if momentum == 0 {
-                for i in 0..<count {
-                    let delta = -lr * gradient(i)
-                    w[i] += delta
-                    g[i] = delta
-                }
-                return
-            }
-            slots[index * slotCount].withUnsafeMutableBufferPointer { bufferPointer in
-                let buf = bufferPointer.baseAddress!
-                let first = t == 1
-                for i in 0..<count {
-                    let d = gradient(i)
-                    buf[i] = first ? d : momentum * buf[i] + (1 - dampening) * d
-                    let direction = nesterov ? d + momentum * buf[i] : buf[i]
-                    let delta = -lr * direction
-                    w[i] += delta
-                    g[i] = delta
-                }
-            }
-        case .adam(let beta1, let beta2, let epsilon), .adamW(let beta1, let beta2, let epsilon, _):
-            if case .adamW(_, _, _, let decay) = configuration.rule, decay != 0 {
-                let factor = 1 - lr * decay
-                for i in 0..<count { w[i] *= factor }
-            }
-            let correction1 = 1 - powDouble(Double(beta1), Double(t))
-            let correction2 = 1 - powDouble(Double(beta2), Double(t))
-            let stepSize = Float(Double(lr) / correction1)
-            let correction2Root = Float(correction2.squareRoot())
-            // Swapped out (no copy, no allocation) so both can be written at once.
-            var firstSlot = takeSlot(index, 0)
-            var secondSlot = takeSlot(index, 1)
-            firstSlot.withUnsafeMutableBufferPointer { mBuffer in
-                secondSlot.withUnsafeMutableBufferPointer { vBuffer in
-                    adamKernel(
-                        w: w, g: g, m: mBuffer.baseAddress!, v: vBuffer.baseAddress!,
-                        count: count, scale: scale, clipValue: clipValue, beta1: beta1,
-                        beta2: beta2, epsilon: epsilon, stepSize: stepSize,
-                        correction2Root: correction2Root)
-                }
-            }
-            putSlot(index, 0, &firstSlot)
-            putSlot(index, 1, &secondSlot)
+        case .sgd, .adam, .adamW:
+            return  // C kernels (applyRule)
         case .rmsprop(let alpha, let epsilon, let momentum, let centered):
             var squares = takeSlot(index, 0)
             var buffers = momentum > 0 ? takeSlot(index, 1) : []
@@ -391,91 +415,7 @@ public struct Optimizer: Sendable {
     }
 }
 
-@inline(__always)
-private func applyPenalty(
-    _ penalty: Penalty, _ isPenalized: Bool, _ w: UnsafePointer<Float>,
-    _ g: UnsafeMutablePointer<Float>, _ count: Int
-) {
-    guard isPenalized else { return }
-    switch penalty {
-    case .none: return
-    case .l1(let lambda):
-        for i in 0..<count { g[i] += w[i] > 0 ? lambda : (w[i] < 0 ? -lambda : 0) }
-    case .l2(let lambda):
-        let twice = 2 * lambda
-        for i in 0..<count { g[i] += twice * w[i] }
-    }
-}
-
-/// The Adam update over one tensor, four lanes at a time (Swift does not vectorise the scalar
-/// loop). PyTorch's single-tensor Adam, lane by lane: `m` lerps
-/// towards `g`, `v = beta2 v + (1 - beta2) g^2`, `w -= stepSize * m / (sqrt(v) / c2 + eps)`
-/// (the division by `c2` done as a multiplication by its inverse).
-/// On exit `g` holds the change applied to `w`.
-@inline(__always)
-private func adamKernel(
-    w: UnsafeMutablePointer<Float>, g: UnsafeMutablePointer<Float>,
-    m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, count: Int, scale: Float,
-    clipValue: Float, beta1: Float, beta2: Float, epsilon: Float, stepSize: Float,
-    correction2Root: Float
-) {
-    typealias Lanes = SIMD4<Float>
-    let oneMinusBeta1 = 1 - beta1
-    let oneMinusBeta2 = 1 - beta2
-    let inverseCorrection2Root = 1 / correction2Root
-    var i = 0
-    // Lanes only without clipvalue (a clamp would go through non-inlined generic SIMD code).
-    while i + 4 <= count && !clipValue.isFinite {
-        let rawW = UnsafeMutableRawPointer(w + i)
-        let rawG = UnsafeMutableRawPointer(g + i)
-        let rawM = UnsafeMutableRawPointer(m + i)
-        let rawV = UnsafeMutableRawPointer(v + i)
-        let d = rawG.loadUnaligned(as: Lanes.self) * scale
-        var mi = rawM.loadUnaligned(as: Lanes.self)
-        mi = mi + oneMinusBeta1 * (d - mi)
-        let vi = rawV.loadUnaligned(as: Lanes.self) * beta2 + oneMinusBeta2 * d * d
-        rawM.storeBytes(of: mi, as: Lanes.self)
-        rawV.storeBytes(of: vi, as: Lanes.self)
-        // Multiplying by 1 / sqrt(1 - beta2^t) (PyTorch divides): one division less per lane,
-        // at most one rounding step apart.
-        let denominator = vi.squareRoot() * inverseCorrection2Root + epsilon
-        let delta = -stepSize * (mi / denominator)
-        let before = rawW.loadUnaligned(as: Lanes.self)
-        let after = before + delta
-        rawW.storeBytes(of: after, as: Lanes.self)
-        rawG.storeBytes(of: after - before, as: Lanes.self)
-        i += 4
-    }
-    while i < count {
-        let d = min(max(g[i] * scale, -clipValue), clipValue)
-        let mi = m[i] + oneMinusBeta1 * (d - m[i])
-        let vi = v[i] * beta2 + oneMinusBeta2 * d * d
-        m[i] = mi
-        v[i] = vi
-        let denominator = vi.squareRoot() * inverseCorrection2Root + epsilon
-        let delta = -stepSize * (mi / denominator)
-        let before = w[i]
-        w[i] = before + delta
-        g[i] = w[i] - before
-        i += 1
-    }
-}
-
-/// Sum of squares with eight independent accumulators (vectorised; a fixed order, so
-/// deterministic).
+/// Sum of squares in a fixed order (`lw_sum_squares`: deterministic for a given kernel path).
 func sumOfSquares(_ x: UnsafePointer<Float>, _ count: Int) -> Float {
-    var accumulator = SIMD8<Float>(repeating: 0)
-    var i = 0
-    let raw = UnsafeRawPointer(x)
-    while i + 8 <= count {
-        let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-        accumulator += v * v
-        i += 8
-    }
-    var total = accumulator.sum()
-    while i < count {
-        total += x[i] * x[i]
-        i += 1
-    }
-    return total
+    lw_sum_squares(count, x)
 }
