@@ -17,12 +17,7 @@ struct GenerateCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The spec file (YAML).", valueName: "spec"))
     var spec: String
 
-    @Option(
-        help: ArgumentHelp(
-            "A template name (`layerwise templates`) or a .mustache file; overrides the spec's "
-                + "model.template.",
-            valueName: "name|path"))
-    var template: String?
+    @OptionGroup var templateOption: TemplateOption
 
     @Option(
         name: [.short, .customLong("output")],
@@ -46,7 +41,7 @@ struct GenerateCommand: ParsableCommand {
                 throw DesignPlanError.outputExists(path: output)
             }
             let plan = try DesignPlan.measured(
-                specPath: spec, catalog: try options.templateCatalog(), template: template)
+                specPath: spec, catalog: try options.templateCatalog(), template: templateOption.template)
             let generated = try plan.generate(outputPath: output)
             let warnings = plan.renderedWarnings(colored: options.colorsStandardError)
             if !warnings.isEmpty { printError(warnings) }

@@ -43,3 +43,13 @@ struct GlobalOptions: ParsableArguments {
         SpecLoader(templates: TemplateNames(names: try templateCatalog().entries.map(\.name)))
     }
 }
+
+/// `--template NAME|PATH`, shared by the commands that design a network.
+struct TemplateOption: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "A template name (`layerwise templates`) or a .mustache file; overrides the spec's "
+                + "model.template.",
+            valueName: "name|path"))
+    var template: String?
+}

@@ -17,8 +17,7 @@ struct LearningRateFindCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("A spec or a generated config (YAML).", valueName: "spec"))
     var spec: String
 
-    @Option(help: ArgumentHelp("A template by name or path, instead of the spec's.", valueName: "name|path"))
-    var template: String?
+    @OptionGroup var templateOption: TemplateOption
 
     @Option(name: .long, help: ArgumentHelp("The folder for the curve (default runs/<name>-lr-find-<time>).", valueName: "dir"))
     var out: String?
@@ -28,7 +27,7 @@ struct LearningRateFindCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let plan = try DesignPlan.measured(
-                specPath: spec, catalog: try options.templateCatalog(), template: template)
+                specPath: spec, catalog: try options.templateCatalog(), template: templateOption.template)
             let warnings = plan.renderedWarnings(colored: options.colorsStandardError)
             if !warnings.isEmpty { printError(warnings) }
             print("Network  \(plan.recommendation.diagram)")

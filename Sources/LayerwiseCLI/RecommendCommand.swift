@@ -26,12 +26,7 @@ struct RecommendCommand: ParsableCommand {
     @Option(help: "Output format: text, yaml or json.")
     var format: OutputFormat = .text
 
-    @Option(
-        help: ArgumentHelp(
-            "A template name (`layerwise templates`) or a .mustache file; overrides the spec's "
-                + "model.template.",
-            valueName: "name|path"))
-    var template: String?
+    @OptionGroup var templateOption: TemplateOption
 
     @Option(
         help: ArgumentHelp(
@@ -79,7 +74,7 @@ struct RecommendCommand: ParsableCommand {
         let plan: DesignPlan
         do {
             plan = try DesignPlan.measured(
-                specPath: spec, catalog: try options.templateCatalog(), template: template)
+                specPath: spec, catalog: try options.templateCatalog(), template: templateOption.template)
             switch format {
             case .text:
                 let colour = options.colorsStandardOutput

@@ -21,8 +21,7 @@ struct TrainCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("A spec or a generated config (YAML).", valueName: "spec"))
     var spec: String?
 
-    @Option(help: ArgumentHelp("A template by name or path, instead of the spec's.", valueName: "name|path"))
-    var template: String?
+    @OptionGroup var templateOption: TemplateOption
 
     @Option(name: .long, help: ArgumentHelp("The run folder (default runs/<name>-<time>).", valueName: "dir"))
     var out: String?
@@ -38,7 +37,7 @@ struct TrainCommand: ParsableCommand {
     func validate() throws {
         if resume != nil {
             if spec != nil { throw ValidationError("give a spec or --resume RUN, not both") }
-            if out != nil || template != nil {
+            if out != nil || templateOption.template != nil {
                 throw ValidationError("--resume continues a run as it was: drop --out and --template")
             }
         } else if spec == nil {
@@ -56,7 +55,7 @@ struct TrainCommand: ParsableCommand {
                 print("Resuming \(folder.path) after epoch \(session.trainer.epoch)")
             } else if let spec {
                 let plan = try DesignPlan.measured(
-                    specPath: spec, catalog: try options.templateCatalog(), template: template)
+                    specPath: spec, catalog: try options.templateCatalog(), template: templateOption.template)
                 let warnings = plan.renderedWarnings(colored: options.colorsStandardError)
                 if !warnings.isEmpty { printError(warnings) }
                 print(TextReport.compact(plan.recommendation))
