@@ -36,7 +36,7 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
+        try reportingErrors {
             if let output, !force, FileManager.default.fileExists(atPath: output) {
                 throw DesignPlanError.outputExists(path: output)
             }
@@ -55,14 +55,6 @@ struct GenerateCommand: ParsableCommand {
                 "wrote \(output): \(recommendation.diagram), "
                     + "\(recommendation.parameterCount) parameters (template "
                     + "\(plan.preferences.source))")
-        } catch let error as DesignPlanError {
-            printError(error.description)
-            throw ExitCode.failure
-        } catch let exit as ExitCode {
-            throw exit
-        } catch {
-            printError(String(describing: error))
-            throw ExitCode.failure
         }
     }
 }

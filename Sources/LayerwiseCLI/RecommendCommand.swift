@@ -71,10 +71,10 @@ struct RecommendCommand: ParsableCommand {
             return
         }
         guard let spec else { return }
-        let plan: DesignPlan
-        do {
-            plan = try DesignPlan.measured(
-                specPath: spec, catalog: try options.templateCatalog(), template: templateOption.template)
+        try reportingErrors {
+            let plan = try DesignPlan.measured(
+                specPath: spec, catalog: try options.templateCatalog(),
+                template: templateOption.template)
             switch format {
             case .text:
                 let colour = options.colorsStandardOutput
@@ -91,14 +91,6 @@ struct RecommendCommand: ParsableCommand {
                 printWarnings(of: plan)
                 print(try JSONReport.render(plan.recommendation))
             }
-        } catch let error as DesignPlanError {
-            printError(error.description)
-            throw ExitCode.failure
-        } catch let exit as ExitCode {
-            throw exit
-        } catch {
-            printError(String(describing: error))
-            throw ExitCode.failure
         }
     }
 
