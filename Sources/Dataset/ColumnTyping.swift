@@ -69,21 +69,33 @@ struct NumberSummary {
     init(_ values: [Float]) {
         var seen = Set<UInt32>()
         var previous = -Float.infinity
-        for value in values where !value.isNaN {
-            present += 1
-            if allIntegers && value != value.rounded() { allIntegers = false }
-            if ascending && value < previous { ascending = false }
-            previous = value
-            if seen.count <= distinctLimit { seen.insert((value == 0 ? 0 : value).bitPattern) }
+        values.withUnsafeBufferPointer { values in
+            for value in values where !value.isNaN {
+                present += 1
+                if allIntegers && !isIntegral(value) { allIntegers = false }
+                if ascending && value < previous { ascending = false }
+                previous = value
+                if seen.count <= distinctLimit {
+                    seen.insert((value == 0 ? 0 : value).bitPattern)
+                }
+            }
         }
         distinct = seen.count
         if distinct > distinctLimit && allIntegers {
             // Integers: an exact count decides "unique per row" (identifiers).
-            let sorted = values.filter { !$0.isNaN }.sorted()
+            let sorted = FloatSorting.sorted(values.filter { !$0.isNaN })
             distinct = sorted.isEmpty ? 0 : 1
             for k in sorted.indices.dropFirst() where sorted[k] != sorted[k - 1] { distinct += 1 }
         }
     }
+}
+
+/// Whether `value` is a whole number (as `value == value.rounded()`, without the library call
+/// per value): every `Float` of magnitude 2^23 or more is one.
+@inline(__always)
+func isIntegral(_ value: Float) -> Bool {
+    guard abs(value) < 8_388_608 else { return true }
+    return Float(Int32(value)) == value
 }
 
 /// Decides column types and the task from a table and the user's options.
@@ -317,6 +329,8 @@ public enum ColumnTyper {
     static func numericReading(of column: TableColumn) -> TableColumn? {
         guard case .text(let codes, let levels) = column.data else { return nil }
         let parsed = levels.map { parseDecimal($0).map(Float.init) }
+        // No level is a number: every present value would be a stray, never "a few".
+        if !parsed.contains(where: { $0?.isFinite == true }) { return nil }
         var values = [Float](repeating: .nan, count: codes.count)
         var strays: [StrayValue] = []
         for (row, code) in codes.enumerated() where code >= 0 {

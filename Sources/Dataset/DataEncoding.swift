@@ -132,12 +132,35 @@ public struct DataEncoding: Sendable, Equatable, Codable {
         table: DataTable, schema: DataSchema, trainingRows: [Int], format: CSVFormat
     ) -> DataEncoding {
         var features: [FeatureEncoding] = []
-        for j in schema.featureIndices {
+        // Number columns first, each on its own (one sort per column): on both cores when the
+        // split is large. Results go by position, so the order does not depend on scheduling.
+        let featureIndices = schema.featureIndices
+        let numberPositions = featureIndices.indices.filter { position in
+            let j = featureIndices[position]
+            return table.columns[j].isNumeric && schema.columns[j].kind == .number
+        }
+        var numbers = [FeatureEncoding?](repeating: nil, count: featureIndices.count)
+        numbers.withUnsafeMutableBufferPointer { buffer in
+            let numbers = SharedPointer(buffer)
+            TwoCores.forEach(
+                numberPositions.count,
+                parallel: trainingRows.count * numberPositions.count >= TwoCores.minimumWork
+            ) { k in
+                let position = numberPositions[k]
+                let column = table.columns[featureIndices[position]]
+                if case .numbers(let values) = column.data {
+                    numbers[position] = fitNumber(column.name, values, trainingRows)
+                }
+            }
+        }
+        for (position, j) in featureIndices.enumerated() {
             let column = table.columns[j]
             let typing = schema.columns[j]
+            if let number = numbers[position] {
+                features.append(number)
+                continue
+            }
             switch column.data {
-            case .numbers(let values) where typing.kind == .number:
-                features.append(fitNumber(column.name, values, trainingRows))
             default:
                 let (levels, counts, missing) = trainingLevels(column, trainingRows)
                 let present = levels.indices.filter { counts[$0] > 0 }.map { levels[$0] }
@@ -194,9 +217,13 @@ public struct DataEncoding: Sendable, Equatable, Codable {
     {
         var present: [Float] = []
         present.reserveCapacity(rows.count)
-        for row in rows where !values[row].isNaN { present.append(values[row]) }
+        values.withUnsafeBufferPointer { values in
+            for row in rows where !values[row].isNaN { present.append(values[row]) }
+        }
         let missing = rows.count - present.count
-        present.sort()
+        // Ascending order (linear-time radix sort, same array as `sorted()`): the median, and
+        // the sums below keep their order, so the statistics stay bit for bit the same.
+        present = FloatSorting.sorted(present)
         let median: Float
         if present.isEmpty {
             median = 0

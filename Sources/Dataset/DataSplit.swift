@@ -67,9 +67,11 @@ public struct DataSplit: Sendable, Equatable, Codable {
                 strata[byCode[key]].append(row)
             }
         }
-        var split = DataSplit(
-            training: [], validation: [], test: [], droppedMissingTarget: dropped,
-            stratified: useStrata)
+        // Each row is marked with its split, then the rows are listed in one ascending sweep
+        // (the same lists as sorting each split, without the sorts).
+        let (none, training, validation, test): (UInt8, UInt8, UInt8, UInt8) = (0, 1, 2, 3)
+        var assignment = [UInt8](repeating: none, count: table.rowCount)
+        var counts = (training: 0, validation: 0, test: 0)
         for var stratum in strata {
             generator.shuffle(&stratum)
             let n = stratum.count
@@ -78,13 +80,29 @@ public struct DataSplit: Sendable, Equatable, Codable {
             while validationCount + testCount >= n && validationCount + testCount > 0 {
                 if testCount >= validationCount { testCount -= 1 } else { validationCount -= 1 }
             }
-            split.validation += stratum[0..<validationCount]
-            split.test += stratum[validationCount..<(validationCount + testCount)]
-            split.training += stratum[(validationCount + testCount)...]
+            for (k, row) in stratum.enumerated() {
+                assignment[row] =
+                    k < validationCount ? validation
+                    : k < validationCount + testCount ? test : training
+            }
+            counts.validation += validationCount
+            counts.test += testCount
+            counts.training += n - validationCount - testCount
         }
-        split.training.sort()
-        split.validation.sort()
-        split.test.sort()
+        var split = DataSplit(
+            training: [], validation: [], test: [], droppedMissingTarget: dropped,
+            stratified: useStrata)
+        split.training.reserveCapacity(counts.training)
+        split.validation.reserveCapacity(counts.validation)
+        split.test.reserveCapacity(counts.test)
+        for (row, mark) in assignment.enumerated() {
+            switch mark {
+            case training: split.training.append(row)
+            case validation: split.validation.append(row)
+            case test: split.test.append(row)
+            default: break
+            }
+        }
         return split
     }
 }

@@ -25,6 +25,11 @@ public struct LinearProbe: Sendable, Equatable, Codable {
     /// recommend` on a 100,000-row file within a few reads of the file (the recommend
     /// benchmark); accuracy and separability are still measured on the whole training split.
     public static let maxFittedRows = 4_096
+    /// Rows of the screening fit, made first when the training split is larger: a linear
+    /// model that cannot separate even these rows says the data is not separable, and the
+    /// fit on `maxFittedRows` is skipped (4 times the work). Splits of at most this many rows
+    /// (all the bundled datasets) are fitted once, whole.
+    public static let screeningRows = 1_024
     /// Most training rows the least-squares probe fits on (one pass: cheap).
     public static let maxLeastSquaresRows = 20_000
     /// Full-batch steps of the logistic model.
@@ -35,150 +40,68 @@ public struct LinearProbe: Sendable, Equatable, Codable {
     /// Classification: multinomial logistic regression, no penalty, weights from zero, full-batch
     /// gradient descent with Adam steps (lr 0.1, betas 0.9/0.999) for `logisticIterations`
     /// steps on at most `maxFittedRows` training rows; accuracy is then measured on the whole
-    /// training split, separable when it is 100% (DEPTH-LINEAR). Regression: least squares with
-    /// an intercept by the normal equations (Cholesky, a 1e-9 ridge for rank deficiency).
-    public static func run(_ data: PreparedData) -> LinearProbe {
+    /// training split, separable when it is 100% (DEPTH-LINEAR). A split larger than
+    /// `screeningRows` is screened first: the same fit on a seeded sample of that many rows;
+    /// when it does not reach 100% on its own rows the data is not separable and its accuracy
+    /// is reported (`fittedRows` says which fit). Regression: least squares with an intercept by
+    /// the normal equations (Cholesky, a 1e-9 ridge for rank deficiency).
+    /// - Parameters:
+    ///   - data: the prepared data (training and validation splits).
+    ///   - parallel: use both cores for large splits (default true; the result is the same).
+    public static func run(_ data: PreparedData, parallel: Bool = true) -> LinearProbe {
         var generator = SeededGenerator(seed: data.options.seed ^ 0x5052_4F42_45)  // "PROBE"
         let training = data.training
         var rows = Array(0..<training.rowCount)
-        let limit: Int
-        if case .regression = data.encoding.target {
-            limit = maxLeastSquaresRows
-        } else {
-            limit = maxFittedRows
-        }
-        if rows.count > limit {
-            generator.shuffle(&rows)
-            rows = Array(rows.prefix(limit)).sorted()
-        }
         switch data.encoding.target {
         case .classes(_, let labels):
-            return logistic(data, rows: rows, classCount: labels.count)
+            // One seeded order: the screening sample is the start of the full fit's sample.
+            if rows.count > screeningRows { generator.shuffle(&rows) }
+            let fitted =
+                rows.count > maxFittedRows
+                ? Array(rows.prefix(maxFittedRows)).sorted() : Array(0..<training.rowCount)
+            if rows.count > screeningRows {
+                let sample = Array(rows.prefix(screeningRows)).sorted()
+                let screen = LogisticFit(
+                    training, rows: sample, classCount: max(2, labels.count), parallel: parallel)
+                screen.train(steps: logisticIterations)
+                if !screen.separatesFittedRows() {
+                    return logisticResult(screen, data, fittedRows: sample.count)
+                }
+            }
+            let fit = LogisticFit(
+                training, rows: fitted, classCount: max(2, labels.count), parallel: parallel)
+            fit.train(steps: logisticIterations)
+            return logisticResult(fit, data, fittedRows: fitted.count)
         case .regression:
-            return leastSquares(data, rows: rows)
+            if rows.count > maxLeastSquaresRows {
+                generator.shuffle(&rows)
+                rows = Array(rows.prefix(maxLeastSquaresRows)).sorted()
+            }
+            return leastSquares(data, rows: rows, parallel: parallel)
         }
     }
 
-    private static func logistic(_ data: PreparedData, rows: [Int], classCount: Int)
+    private static func logisticResult(_ fit: LogisticFit, _ data: PreparedData, fittedRows: Int)
+        -> LinearProbe
+    {
+        let trainingAccuracy = fit.accuracy(data.training)
+        let validationAccuracy = fit.accuracy(data.validation)
+        return LinearProbe(
+            model: "logistic regression", fittedRows: fittedRows, iterations: logisticIterations,
+            trainingAccuracy: trainingAccuracy, validationAccuracy: validationAccuracy,
+            separable: trainingAccuracy.map { $0 >= 1 }, trainingR2: nil, validationR2: nil)
+    }
+
+    private static func leastSquares(_ data: PreparedData, rows: [Int], parallel: Bool)
         -> LinearProbe
     {
         let training = data.training
         let width = training.featureCount
-        let k = max(2, classCount)
-        let stride = width + 1  // weights per class, bias last
-        var weights = [Double](repeating: 0, count: k * stride)
-        var gradient = [Double](repeating: 0, count: k * stride)
-        var moment1 = gradient
-        var moment2 = gradient
-        var probabilities = [Double](repeating: 0, count: k)
-        let classes = training.classIndices ?? []
-        let rate = 0.1
-        let (beta1, beta2) = (0.9, 0.999)
-        // Pointers hoisted and each row widened to Double once: the fit is the probe's cost.
-        var row64 = [Double](repeating: 0, count: width)
-        training.features.withUnsafeBufferPointer { x in
-            weights.withUnsafeMutableBufferPointer { w in
-                gradient.withUnsafeMutableBufferPointer { g in
-                    probabilities.withUnsafeMutableBufferPointer { p in
-                        row64.withUnsafeMutableBufferPointer { r in
-                            let (w, g, p, r) = (w.baseAddress!, g.baseAddress!, p.baseAddress!, r.baseAddress!)
-                            for step in 1...logisticIterations {
-                                g.update(repeating: 0, count: k * stride)
-                                for row in rows {
-                                    let label = Int(classes[row])
-                                    if label < 0 { continue }
-                                    let features = x.baseAddress! + row * width
-                                    for f in 0..<width { r[f] = Double(features[f]) }
-                                    var largest = -Double.infinity
-                                    for c in 0..<k {
-                                        let wc = w + c * stride
-                                        var z = wc[width]
-                                        for f in 0..<width { z += wc[f] * r[f] }
-                                        p[c] = z
-                                        largest = max(largest, z)
-                                    }
-                                    var total = 0.0
-                                    for c in 0..<k {
-                                        p[c] = _exp(p[c] - largest)
-                                        total += p[c]
-                                    }
-                                    let inverse = 1 / total
-                                    for c in 0..<k {
-                                        let error = p[c] * inverse - (c == label ? 1 : 0)
-                                        let gc = g + c * stride
-                                        for f in 0..<width { gc[f] += error * r[f] }
-                                        gc[width] += error
-                                    }
-                                }
-                                let scale = 1 / Double(max(1, rows.count))
-                                let correction1 = 1 - _pow(beta1, Double(step))
-                                let correction2 = 1 - _pow(beta2, Double(step))
-                                for i in 0..<(k * stride) {
-                                    let gradientValue = g[i] * scale
-                                    moment1[i] = beta1 * moment1[i] + (1 - beta1) * gradientValue
-                                    moment2[i] =
-                                        beta2 * moment2[i] + (1 - beta2) * gradientValue * gradientValue
-                                    w[i] -= rate * (moment1[i] / correction1)
-                                        / ((moment2[i] / correction2).squareRoot() + 1e-8)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        func accuracy(_ split: EncodedRows) -> Double? {
-            guard split.rowCount > 0, let labels = split.classIndices else { return nil }
-            var correct = 0
-            var counted = 0
-            split.features.withUnsafeBufferPointer { x in
-                for row in 0..<split.rowCount where labels[row] >= 0 {
-                    let features = x.baseAddress! + row * width
-                    var best = 0
-                    var bestScore = -Double.infinity
-                    for c in 0..<k {
-                        var z = weights[c * stride + width]
-                        for f in 0..<width { z += weights[c * stride + f] * Double(features[f]) }
-                        if z > bestScore {
-                            bestScore = z
-                            best = c
-                        }
-                    }
-                    counted += 1
-                    if best == Int(labels[row]) { correct += 1 }
-                }
-            }
-            return counted > 0 ? Double(correct) / Double(counted) : nil
-        }
-        let trainingAccuracy = accuracy(training)
-        return LinearProbe(
-            model: "logistic regression", fittedRows: rows.count, iterations: logisticIterations,
-            trainingAccuracy: trainingAccuracy, validationAccuracy: accuracy(data.validation),
-            separable: trainingAccuracy.map { $0 >= 1 }, trainingR2: nil, validationR2: nil)
-    }
-
-    private static func leastSquares(_ data: PreparedData, rows: [Int]) -> LinearProbe {
-        let training = data.training
-        let width = training.featureCount
         let n = width + 1
-        var normal = [Double](repeating: 0, count: n * n)
-        var moment = [Double](repeating: 0, count: n)
-        let targets = training.targets ?? []
-        var augmented = [Double](repeating: 1, count: n)
-        training.features.withUnsafeBufferPointer { x in
-            for row in rows {
-                let features = x.baseAddress! + row * width
-                for f in 0..<width { augmented[f] = Double(features[f]) }
-                let y = Double(targets[row])
-                for a in 0..<n {
-                    moment[a] += augmented[a] * y
-                    let value = augmented[a]
-                    for b in 0...a { normal[a * n + b] += value * augmented[b] }
-                }
-            }
-        }
-        for a in 0..<n { normal[a * n + a] += 1e-9 * Double(max(1, rows.count)) }
-        let weights = solveSymmetric(normal, moment, n)
+        let (normal, moment) = normalEquations(training, rows: rows, parallel: parallel)
+        var regularized = normal
+        for a in 0..<n { regularized[a * n + a] += 1e-9 * Double(max(1, rows.count)) }
+        let weights = solveSymmetric(regularized, moment, n)
         func rSquared(_ split: EncodedRows) -> Double? {
             guard split.rowCount > 1, let y = split.targets else { return nil }
             var mean = 0.0
@@ -187,12 +110,18 @@ public struct LinearProbe: Sendable, Equatable, Codable {
             var residual = 0.0
             var total = 0.0
             split.features.withUnsafeBufferPointer { x in
-                for row in 0..<split.rowCount {
-                    var prediction = weights[width]
-                    let features = x.baseAddress! + row * width
-                    for f in 0..<width { prediction += weights[f] * Double(features[f]) }
-                    residual += (Double(y[row]) - prediction) * (Double(y[row]) - prediction)
-                    total += (Double(y[row]) - mean) * (Double(y[row]) - mean)
+                y.withUnsafeBufferPointer { y in
+                    weights.withUnsafeBufferPointer { w in
+                        guard let x = x.baseAddress, let w = w.baseAddress else { return }
+                        for row in 0..<split.rowCount {
+                            var prediction = w[width]
+                            let features = x + row * width
+                            for f in 0..<width { prediction += w[f] * Double(features[f]) }
+                            let target = Double(y[row])
+                            residual += (target - prediction) * (target - prediction)
+                            total += (target - mean) * (target - mean)
+                        }
+                    }
                 }
             }
             return total > 0 ? 1 - residual / total : nil
@@ -201,6 +130,85 @@ public struct LinearProbe: Sendable, Equatable, Codable {
             model: "least squares", fittedRows: rows.count, iterations: 0, trainingAccuracy: nil,
             validationAccuracy: nil, separable: nil, trainingR2: rSquared(training),
             validationR2: rSquared(data.validation))
+    }
+
+    /// The lower triangle of `X'X` and `X'y` over `rows` (X with a last column of ones),
+    /// `n x n` row-major with `n = featureCount + 1`; each element summed in row order.
+    ///
+    /// Each row's products are added four columns at a time into a padded matrix; on two cores
+    /// the matrix rows are split between the threads (each element keeps its order of sums).
+    static func normalEquations(_ training: EncodedRows, rows: [Int], parallel: Bool)
+        -> (normal: [Double], moment: [Double])
+    {
+        let width = training.featureCount
+        let n = width + 1
+        let chunks = (n + 3) / 4
+        let stride = 4 * chunks
+        // The fitted rows widened once, padded: row-major, the 1 of the intercept at `width`.
+        var packed = [SIMD4<Double>](repeating: .zero, count: rows.count * chunks)
+        var targets = [Double](repeating: 0, count: rows.count)
+        let y = training.targets ?? []
+        training.features.withUnsafeBufferPointer { x in
+            packed.withUnsafeMutableBytes { bytes in
+                guard let x = x.baseAddress, let base = bytes.baseAddress else { return }
+                let target = base.assumingMemoryBound(to: Double.self)
+                for (i, row) in rows.enumerated() {
+                    let source = x + row * width
+                    let destination = target + i * stride
+                    for f in 0..<width { destination[f] = Double(source[f]) }
+                    destination[width] = 1
+                    targets[i] = Double(y[row])
+                }
+            }
+        }
+        var padded = [SIMD4<Double>](repeating: .zero, count: n * chunks)
+        var moment = [Double](repeating: 0, count: n)
+        // Split the triangle's rows so both threads get about half of its elements.
+        let split = parallel && rows.count * n * n / 2 >= TwoCores.minimumWork
+            ? max(1, min(n - 1, Int((Double(n * n) / 2).squareRoot().rounded()))) : n
+        let parts = split < n ? [0..<split, split..<n] : [0..<n]
+        packed.withUnsafeBufferPointer { packed in
+            targets.withUnsafeBufferPointer { targets in
+                padded.withUnsafeMutableBufferPointer { paddedBuffer in
+                    moment.withUnsafeMutableBufferPointer { momentBuffer in
+                        guard let x = packed.baseAddress, let t = targets.baseAddress else {
+                            return
+                        }
+                        let rowsIn = SharedPointer(UnsafeMutablePointer(mutating: x))
+                        let targetsIn = SharedPointer(UnsafeMutablePointer(mutating: t))
+                        let matrix = SharedPointer(paddedBuffer)
+                        let moments = SharedPointer(momentBuffer)
+                        let count = rows.count
+                        TwoCores.forEach(parts.count, parallel: parts.count > 1) { part in
+                            let range = parts[part]
+                            for i in 0..<count {
+                                let row = rowsIn.base + i * chunks
+                                let values = UnsafeRawPointer(row).assumingMemoryBound(
+                                    to: Double.self)
+                                let y = targetsIn[i]
+                                for a in range {
+                                    let value = values[a]
+                                    moments[a] += value * y
+                                    let factor = SIMD4<Double>(repeating: value)
+                                    let line = matrix.base + a * chunks
+                                    // Columns 0...a (the padding past a is never read).
+                                    for j in 0...(a / 4) { line[j] += factor * row[j] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var normal = [Double](repeating: 0, count: n * n)
+        padded.withUnsafeBytes { bytes in
+            guard let base = bytes.baseAddress else { return }
+            let values = base.assumingMemoryBound(to: Double.self)
+            for a in 0..<n {
+                for b in 0...a { normal[a * n + b] = values[a * stride + b] }
+            }
+        }
+        return (normal, moment)
     }
 
     /// Solves `A w = b` for symmetric positive definite `A` (lower triangle filled) by Cholesky.
