@@ -28,6 +28,36 @@ LW_INLINE void add_bias_rows_body(int rows, int cols, float *x, int ldx, const f
     }
 }
 
+LW_INLINE void bias_act_block_body(int rows, int cols, float *x, int ldx, const float *bias,
+                                   int relu, float *column_max) {
+    for (int i = 0; i < rows; i++) {
+        float *restrict xi = x + (size_t)i * ldx;
+        if (bias)
+            for (int j = 0; j < cols; j++) xi[j] += bias[j];
+        if (relu)  // `v < 0 ? 0 : v` keeps NaN, as relu_forward does
+            for (int j = 0; j < cols; j++) xi[j] = xi[j] < 0.0f ? 0.0f : xi[j];
+        if (column_max) {
+            float *restrict top = column_max;
+            for (int j = 0; j < cols; j++) top[j] = top[j] > xi[j] ? top[j] : xi[j];
+        }
+    }
+}
+
+LW_INLINE void relu_backward_sums_body(int rows, int cols, const float *activation,
+                                       const float *upstream, float *dx, float *restrict sums) {
+    for (int j = 0; j < cols; j++) sums[j] = 0.0f;
+    for (int i = 0; i < rows; i++) {
+        const float *restrict ai = activation + (size_t)i * cols;
+        const float *ui = upstream + (size_t)i * cols;
+        float *di = dx + (size_t)i * cols;
+        for (int j = 0; j < cols; j++) {
+            const float d = ai[j] > 0.0f ? ui[j] : 0.0f;
+            di[j] = d;
+            sums[j] += d;
+        }
+    }
+}
+
 LW_INLINE void column_sums_body(int rows, int cols, const float *x, int ldx, float beta,
                                 float *restrict out) {
     for (int j = 0; j < cols; j++) out[j] = beta == 0.0f ? 0.0f : beta * out[j];
@@ -281,6 +311,14 @@ LW_INLINE void sgd_step_body(size_t count, float *w, float *g, float *buffer, fl
 LW_VARIANTS(add_bias_rows,
             (int rows, int cols, float *x, int ldx, const float *bias, int relu),
             (rows, cols, x, ldx, bias, relu))
+LW_VARIANTS(bias_act_block,
+            (int rows, int cols, float *x, int ldx, const float *bias, int relu,
+             float *column_max),
+            (rows, cols, x, ldx, bias, relu, column_max))
+LW_VARIANTS(relu_backward_sums,
+            (int rows, int cols, const float *activation, const float *upstream, float *dx,
+             float *sums),
+            (rows, cols, activation, upstream, dx, sums))
 LW_VARIANTS(column_sums, (int rows, int cols, const float *x, int ldx, float beta, float *out),
             (rows, cols, x, ldx, beta, out))
 LW_VARIANTS(relu_backward,
@@ -296,6 +334,18 @@ LW_VARIANTS(adam_update,
 void lw_add_bias_rows(int rows, int cols, float *x, int ldx, const float *bias, int relu) {
     if (rows <= 0 || cols <= 0) return;
     LW_DISPATCH(add_bias_rows, (rows, cols, x, ldx, bias, relu))
+}
+
+void lw_bias_act_block(int rows, int cols, float *x, int ldx, const float *bias, int relu,
+                       float *column_max) {
+    if (rows <= 0 || cols <= 0) return;
+    LW_DISPATCH(bias_act_block, (rows, cols, x, ldx, bias, relu, column_max))
+}
+
+void lw_relu_backward_column_sums(int rows, int cols, const float *activation,
+                                  const float *upstream, float *dx, float *sums) {
+    if (cols <= 0) return;
+    LW_DISPATCH(relu_backward_sums, (rows < 0 ? 0 : rows, cols, activation, upstream, dx, sums))
 }
 
 void lw_column_sums(int rows, int cols, const float *x, int ldx, float beta, float *out) {
