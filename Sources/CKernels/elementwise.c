@@ -5,6 +5,7 @@
 #include "gemm_internal.h"
 
 #include <math.h>
+#include <string.h>
 
 // The 16-lane vector helpers below are always inlined into one variant per path, so the
 // argument-passing ABI the warning is about never applies.
@@ -509,5 +510,27 @@ void lw_sgd_step(size_t count, float *w, float *g, float *buffer, float lr, floa
     if (squares) {
         squares[0] = (float)totals[0];
         squares[1] = (float)totals[1];
+    }
+}
+
+// MARK: - Batch gather
+
+void lw_gather_rows(int rows, int width, const float *src, const ptrdiff_t *indices,
+                    float *dst) {
+    if (rows <= 0 || width <= 0) return;
+    // Shuffled rows are scattered over the whole data set: ask for a few rows ahead while
+    // copying this one, so the copy is not one cache miss per line.
+    enum { AHEAD = 4 };
+    const size_t bytes = (size_t)width * sizeof(float);
+    for (int r = 0; r < rows && r < AHEAD; r++) {
+        const char *row = (const char *)(src + (size_t)indices[r] * width);
+        for (size_t line = 0; line < bytes; line += 64) __builtin_prefetch(row + line, 0, 0);
+    }
+    for (int r = 0; r < rows; r++) {
+        if (r + AHEAD < rows) {
+            const char *next = (const char *)(src + (size_t)indices[r + AHEAD] * width);
+            for (size_t line = 0; line < bytes; line += 64) __builtin_prefetch(next + line, 0, 0);
+        }
+        memcpy(dst + (size_t)r * width, src + (size_t)indices[r] * width, bytes);
     }
 }

@@ -147,6 +147,13 @@ void lw_sgd_step(size_t count, float *w, float *g, float *buffer, float lr, floa
                  float dampening, int nesterov, int first, float scale, float clip,
                  float *squares);
 
+// MARK: - Batch gather
+
+/// Copies rows indices[0 ..< rows] of src (width floats each, contiguous) into dst in order,
+/// prefetching a few rows ahead (the shuffled batch gather).
+void lw_gather_rows(int rows, int width, const float *src, const ptrdiff_t *indices,
+                    float *dst);
+
 #ifdef __cplusplus
 }
 #endif
