@@ -5,6 +5,7 @@
 #include "gemm_internal.h"
 
 #include <math.h>
+#include <string.h>
 
 // The 16-lane vector helpers below are always inlined into one variant per path, so the
 // argument-passing ABI the warning is about never applies.
@@ -24,6 +25,36 @@ LW_INLINE void add_bias_rows_body(int rows, int cols, float *x, int ldx, const f
             }
         } else {
             for (int j = 0; j < cols; j++) xi[j] += bias[j];
+        }
+    }
+}
+
+LW_INLINE void bias_act_block_body(int rows, int cols, float *x, int ldx, const float *bias,
+                                   int relu, float *column_max) {
+    for (int i = 0; i < rows; i++) {
+        float *restrict xi = x + (size_t)i * ldx;
+        if (bias)
+            for (int j = 0; j < cols; j++) xi[j] += bias[j];
+        if (relu)  // `v < 0 ? 0 : v` keeps NaN, as relu_forward does
+            for (int j = 0; j < cols; j++) xi[j] = xi[j] < 0.0f ? 0.0f : xi[j];
+        if (column_max) {
+            float *restrict top = column_max;
+            for (int j = 0; j < cols; j++) top[j] = top[j] > xi[j] ? top[j] : xi[j];
+        }
+    }
+}
+
+LW_INLINE void relu_backward_sums_body(int rows, int cols, const float *activation,
+                                       const float *upstream, float *dx, float *restrict sums) {
+    for (int j = 0; j < cols; j++) sums[j] = 0.0f;
+    for (int i = 0; i < rows; i++) {
+        const float *restrict ai = activation + (size_t)i * cols;
+        const float *ui = upstream + (size_t)i * cols;
+        float *di = dx + (size_t)i * cols;
+        for (int j = 0; j < cols; j++) {
+            const float d = ai[j] > 0.0f ? ui[j] : 0.0f;
+            di[j] = d;
+            sums[j] += d;
         }
     }
 }
@@ -281,6 +312,14 @@ LW_INLINE void sgd_step_body(size_t count, float *w, float *g, float *buffer, fl
 LW_VARIANTS(add_bias_rows,
             (int rows, int cols, float *x, int ldx, const float *bias, int relu),
             (rows, cols, x, ldx, bias, relu))
+LW_VARIANTS(bias_act_block,
+            (int rows, int cols, float *x, int ldx, const float *bias, int relu,
+             float *column_max),
+            (rows, cols, x, ldx, bias, relu, column_max))
+LW_VARIANTS(relu_backward_sums,
+            (int rows, int cols, const float *activation, const float *upstream, float *dx,
+             float *sums),
+            (rows, cols, activation, upstream, dx, sums))
 LW_VARIANTS(column_sums, (int rows, int cols, const float *x, int ldx, float beta, float *out),
             (rows, cols, x, ldx, beta, out))
 LW_VARIANTS(relu_backward,
@@ -296,6 +335,18 @@ LW_VARIANTS(adam_update,
 void lw_add_bias_rows(int rows, int cols, float *x, int ldx, const float *bias, int relu) {
     if (rows <= 0 || cols <= 0) return;
     LW_DISPATCH(add_bias_rows, (rows, cols, x, ldx, bias, relu))
+}
+
+void lw_bias_act_block(int rows, int cols, float *x, int ldx, const float *bias, int relu,
+                       float *column_max) {
+    if (rows <= 0 || cols <= 0) return;
+    LW_DISPATCH(bias_act_block, (rows, cols, x, ldx, bias, relu, column_max))
+}
+
+void lw_relu_backward_column_sums(int rows, int cols, const float *activation,
+                                  const float *upstream, float *dx, float *sums) {
+    if (cols <= 0) return;
+    LW_DISPATCH(relu_backward_sums, (rows < 0 ? 0 : rows, cols, activation, upstream, dx, sums))
 }
 
 void lw_column_sums(int rows, int cols, const float *x, int ldx, float beta, float *out) {
@@ -459,5 +510,27 @@ void lw_sgd_step(size_t count, float *w, float *g, float *buffer, float lr, floa
     if (squares) {
         squares[0] = (float)totals[0];
         squares[1] = (float)totals[1];
+    }
+}
+
+// MARK: - Batch gather
+
+void lw_gather_rows(int rows, int width, const float *src, const ptrdiff_t *indices,
+                    float *dst) {
+    if (rows <= 0 || width <= 0) return;
+    // Shuffled rows are scattered over the whole data set: ask for a few rows ahead while
+    // copying this one, so the copy is not one cache miss per line.
+    enum { AHEAD = 4 };
+    const size_t bytes = (size_t)width * sizeof(float);
+    for (int r = 0; r < rows && r < AHEAD; r++) {
+        const char *row = (const char *)(src + (size_t)indices[r] * width);
+        for (size_t line = 0; line < bytes; line += 64) __builtin_prefetch(row + line, 0, 0);
+    }
+    for (int r = 0; r < rows; r++) {
+        if (r + AHEAD < rows) {
+            const char *next = (const char *)(src + (size_t)indices[r + AHEAD] * width);
+            for (size_t line = 0; line < bytes; line += 64) __builtin_prefetch(next + line, 0, 0);
+        }
+        memcpy(dst + (size_t)r * width, src + (size_t)indices[r] * width, bytes);
     }
 }

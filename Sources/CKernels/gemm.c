@@ -115,6 +115,7 @@ typedef struct {
 typedef struct {
     scratch_buffer a, b;
     scratch_buffer shared_b;  // the direct path's copy of B, made once and read by every chunk
+    scratch_buffer chunk_max; // per-chunk column maxima of lw_sgemm_bias_act
 } thread_scratch;
 
 static _Thread_local thread_scratch scratch;
@@ -126,6 +127,8 @@ static void free_scratch(void *value) {
     free(s->a.data);
     free(s->b.data);
     free(s->shared_b.data);
+    free(s->chunk_max.data);
+    s->chunk_max = (scratch_buffer){0};
     s->a = (scratch_buffer){0};
     s->b = (scratch_buffer){0};
     s->shared_b = (scratch_buffer){0};
@@ -410,6 +413,11 @@ typedef struct {
     const float *a, *b;
     float *c;
     int lda, ldb, ldc;
+    // Epilogue (lw_sgemm_bias_act): bias, ReLU, column maxima. With rows split over chunks,
+    // each chunk keeps its maxima in its own row of `chunk_max` (merged in chunk order).
+    const float *bias;
+    int relu, epilogue;
+    float *column_max, *chunk_max;
 } gemm_job;
 
 static void run_serial(const gemm_job *job, int m, int n, const float *a, const float *b,
@@ -440,9 +448,17 @@ static void run_chunk(const gemm_job *job, int index) {
     if (job->split_columns) {
         const float *b = job->tb ? job->b + (size_t)first * job->ldb : job->b + first;
         run_serial(job, job->m, end - first, job->a, b, job->c + first);
+        if (job->epilogue)  // this chunk owns columns first ..< end of the maxima
+            lw_bias_act_block(job->m, end - first, job->c + first, job->ldc,
+                              job->bias ? job->bias + first : NULL, job->relu,
+                              job->column_max ? job->column_max + first : NULL);
     } else {
         const float *a = job->ta ? job->a + first : job->a + (size_t)first * job->lda;
-        run_serial(job, end - first, job->n, a, job->b, job->c + (size_t)first * job->ldc);
+        float *c = job->c + (size_t)first * job->ldc;
+        run_serial(job, end - first, job->n, a, job->b, c);
+        if (job->epilogue)
+            lw_bias_act_block(end - first, job->n, c, job->ldc, job->bias, job->relu,
+                              job->chunk_max ? job->chunk_max + (size_t)index * job->n : NULL);
     }
 }
 
@@ -599,12 +615,15 @@ void lw_parallel_for(int tasks, lw_task_fn task, const void *context) {
 
 // MARK: - Entry points
 
-void lw_sgemm_with(int path, int threads, int trans_a, int trans_b, int m, int n, int k,
-                   float alpha, const float *a, int lda, const float *b, int ldb, float beta,
-                   float *c, int ldc) {
+static void sgemm_epilogue(int path, int threads, int trans_a, int trans_b, int m, int n, int k,
+                           float alpha, const float *a, int lda, const float *b, int ldb,
+                           float beta, float *c, int ldc, const float *bias, int relu,
+                           float *column_max) {
     if (m <= 0 || n <= 0) return;
+    const int epilogue = bias != NULL || relu || column_max != NULL;
     if (k <= 0 || alpha == 0.0f) {
         scale_c(m, n, beta, c, ldc);
+        if (epilogue) lw_bias_act_block(m, n, c, ldc, bias, relu, column_max);
         return;
     }
     if (path == LW_KERNEL_AUTO || !lw_kernel_path_supported(path)) path = lw_kernel_path();
@@ -613,6 +632,7 @@ void lw_sgemm_with(int path, int threads, int trans_a, int trans_b, int m, int n
         .path = P, .direct = prefers_direct(P, m, n, k), .chunks = 1,
         .ta = trans_a != 0, .tb = trans_b != 0, .m = m, .n = n, .k = k,
         .alpha = alpha, .beta = beta, .a = a, .b = b, .c = c, .lda = lda, .ldb = ldb, .ldc = ldc,
+        .bias = bias, .relu = relu != 0, .epilogue = epilogue, .column_max = column_max,
     };
     // A few output columns from a transposed B (a Dense layer's x W^T with few units): dot
     // products over contiguous rows of both operands beat a 32-wide tile that is mostly padding
@@ -646,10 +666,42 @@ void lw_sgemm_with(int path, int threads, int trans_a, int trans_b, int m, int n
             job.b_ready = 1;
         }
     }
-    if (parallel)
+    if (parallel) {
+        if (column_max && !job.split_columns) {
+            job.chunk_max = scratch_floats(&scratch.chunk_max, (size_t)job.chunks * n);
+            if (!job.chunk_max) {  // no memory for per-chunk maxima: take them afterwards
+                job.column_max = NULL;
+                job.epilogue = bias != NULL || relu;
+            } else {
+                memset(job.chunk_max, 0, (size_t)job.chunks * n * sizeof(float));
+            }
+        }
         run_parallel(&job);
-    else
+        if (job.chunk_max) {
+            for (int index = 0; index < job.chunks; index++)
+                lw_bias_act_block(1, n, job.chunk_max + (size_t)index * n, n, NULL, 0,
+                                  column_max);
+        } else if (column_max && !job.column_max) {
+            lw_bias_act_block(m, n, c, ldc, NULL, 0, column_max);
+        }
+    } else {
         run_serial(&job, m, n, a, b, c);
+        if (epilogue) lw_bias_act_block(m, n, c, ldc, bias, relu, column_max);
+    }
+}
+
+void lw_sgemm_with(int path, int threads, int trans_a, int trans_b, int m, int n, int k,
+                   float alpha, const float *a, int lda, const float *b, int ldb, float beta,
+                   float *c, int ldc) {
+    sgemm_epilogue(path, threads, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
+                   NULL, 0, NULL);
+}
+
+void lw_sgemm_bias_act(int trans_a, int trans_b, int m, int n, int k, const float *a, int lda,
+                       const float *b, int ldb, float *c, int ldc, const float *bias, int relu,
+                       float *column_max) {
+    sgemm_epilogue(LW_KERNEL_AUTO, 0, trans_a, trans_b, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c,
+                   ldc, bias, relu, column_max);
 }
 
 void lw_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a,

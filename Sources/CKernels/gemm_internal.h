@@ -49,3 +49,9 @@ typedef void (*lw_task_fn)(const void *context, int index);
 /// included; the global thread count; serially while workers are being descheduled), and
 /// returns when all have finished. Tasks must not depend on which thread runs them.
 void lw_parallel_for(int tasks, lw_task_fn task, const void *context);
+
+/// The GEMM epilogue on a block of C (rows x cols, row stride ldx), in place: adds `bias`
+/// (NULL: none), then with `relu` applies `v < 0 ? 0 : v`, then with `column_max` non-NULL
+/// keeps column_max[j] = max(column_max[j], x[i][j]) (the dead-unit statistic).
+void lw_bias_act_block(int rows, int cols, float *x, int ldx, const float *bias, int relu,
+                       float *column_max);

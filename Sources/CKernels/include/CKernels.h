@@ -27,6 +27,17 @@ void lw_sgemm_with(int path, int threads, int trans_a, int trans_b, int m, int n
                    float alpha, const float *a, int lda, const float *b, int ldb, float beta,
                    float *c, int ldc);
 
+/// `C = op(A) op(B) + bias` (bias broadcast over rows; NULL for none), then with `relu` non-zero
+/// `C = C < 0 ? 0 : C` (NaN kept), applied to each thread's part of C right after its product
+/// while it is still in cache: the Dense forward with its bias and a following ReLU fused.
+/// When `column_max` is non-NULL also column_max[j] = max(column_max[j], C[i][j]) over the rows
+/// (the dead-unit statistic of `lw_relu_forward`). Same threading and determinism as `lw_sgemm`
+/// (the products are identical; the epilogue is elementwise, and the maxima merge in a fixed
+/// chunk order).
+void lw_sgemm_bias_act(int trans_a, int trans_b, int m, int n, int k, const float *a, int lda,
+                       const float *b, int ldb, float *c, int ldc, const float *bias, int relu,
+                       float *column_max);
+
 // MARK: - Kernel path (runtime CPU dispatch)
 
 /// The best path the CPU supports (chosen once via __builtin_cpu_supports).
@@ -79,6 +90,12 @@ void lw_add_bias_rows(int rows, int cols, float *x, int ldx, const float *bias, 
 /// so the result is deterministic.
 void lw_column_sums(int rows, int cols, const float *x, int ldx, float beta, float *out);
 
+/// ReLU backward fused with the bias gradient: dx = activation > 0 ? upstream : 0 over rows x
+/// cols contiguous floats (dx may alias upstream), and sums[j] = sum over rows of dx[i][j],
+/// added in row order (the same sums as `lw_column_sums` on dx with beta 0).
+void lw_relu_backward_column_sums(int rows, int cols, const float *activation,
+                                  const float *upstream, float *dx, float *sums);
+
 /// ReLU backward: dx[i] = activation[i] > 0 ? upstream[i] : 0, where `activation` is the
 /// ReLU's output (or its input: the sign is the same). dx may alias upstream.
 void lw_relu_backward(size_t count, const float *activation, const float *upstream, float *dx);
@@ -129,6 +146,13 @@ void lw_adam_step(size_t count, float *w, float *g, float *m, float *v, float sc
 void lw_sgd_step(size_t count, float *w, float *g, float *buffer, float lr, float momentum,
                  float dampening, int nesterov, int first, float scale, float clip,
                  float *squares);
+
+// MARK: - Batch gather
+
+/// Copies rows indices[0 ..< rows] of src (width floats each, contiguous) into dst in order,
+/// prefetching a few rows ahead (the shuffled batch gather).
+void lw_gather_rows(int rows, int width, const float *src, const ptrdiff_t *indices,
+                    float *dst);
 
 #ifdef __cplusplus
 }

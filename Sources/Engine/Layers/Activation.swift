@@ -135,6 +135,11 @@ public struct ReLU: Layer {
         for j in largestActivation.indices { largestActivation[j] = 0 }
     }
 
+    public mutating func withActivationMaxima(_ body: (UnsafeMutablePointer<Float>?) -> Void) {
+        hasStatistics = true
+        largestActivation.withUnsafeMutableBufferPointer { body($0.baseAddress) }
+    }
+
     public var deadUnitFraction: Double? {
         guard hasStatistics, inputWidth > 0 else { return nil }
         let dead = largestActivation.reduce(0) { $0 + ($1 > 0 ? 0 : 1) }

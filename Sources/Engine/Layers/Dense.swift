@@ -65,19 +65,59 @@ public struct Dense: Layer {
     public mutating func forward(
         _ input: MatrixView, into output: MutableMatrixView, context: inout ForwardContext
     ) {
+        forwardFused(input, into: output, relu: false, columnMax: nil)
+    }
+
+    public mutating func forwardFusingReLU(
+        _ input: MatrixView, into output: MutableMatrixView,
+        activationMaxima: UnsafeMutablePointer<Float>?
+    ) -> Bool {
+        forwardFused(input, into: output, relu: true, columnMax: activationMaxima)
+        return true
+    }
+
+    public mutating func backwardFusingReLU(
+        input: MatrixView, activation: MatrixView, upstream: MatrixView,
+        maskedGradient: MutableMatrixView, inputGradient: MutableMatrixView?
+    ) -> Bool {
+        let rows = Int32(input.rows)
+        let units = Int32(outputWidth)
+        if bias != nil {
+            bias!.gradient.withUnsafeMutableBufferPointer { gb in
+                lw_relu_backward_column_sums(
+                    rows, units, activation.base, upstream.base, maskedGradient.base,
+                    gb.baseAddress)
+            }
+        } else {
+            lw_relu_backward(activation.count, activation.base, upstream.base, maskedGradient.base)
+        }
+        backward(
+            input: input, outputGradient: maskedGradient.readOnly, inputGradient: inputGradient,
+            biasGradientReady: true)
+        return true
+    }
+
+    /// The forward product with its epilogue fused into the GEMM: bias, then with `relu` a
+    /// ReLU (`x < 0 ? 0 : x`), and with `columnMax` the ReLU's dead-unit maxima.
+    func forwardFused(
+        _ input: MatrixView, into output: MutableMatrixView, relu: Bool,
+        columnMax: UnsafeMutablePointer<Float>?
+    ) {
         let rows = input.rows
         let units = outputWidth
         weight.value.withUnsafeBufferPointer { w in
-            lw_sgemm(
-                0, 1, Int32(rows), Int32(units), Int32(inputWidth), 1, input.base,
-                Int32(inputWidth), w.baseAddress, Int32(inputWidth), 0, output.base,
-                Int32(units))
-        }
-        if let bias {
-            // The bias after the product, in one vectorized pass over the output.
-            bias.value.withUnsafeBufferPointer { b in
-                lw_add_bias_rows(
-                    Int32(rows), Int32(units), output.base, Int32(units), b.baseAddress, 0)
+            if let bias {
+                bias.value.withUnsafeBufferPointer { b in
+                    lw_sgemm_bias_act(
+                        0, 1, Int32(rows), Int32(units), Int32(inputWidth), input.base,
+                        Int32(inputWidth), w.baseAddress, Int32(inputWidth), output.base,
+                        Int32(units), b.baseAddress, relu ? 1 : 0, columnMax)
+                }
+            } else {
+                lw_sgemm_bias_act(
+                    0, 1, Int32(rows), Int32(units), Int32(inputWidth), input.base,
+                    Int32(inputWidth), w.baseAddress, Int32(inputWidth), output.base,
+                    Int32(units), nil, relu ? 1 : 0, columnMax)
             }
         }
     }
@@ -85,6 +125,17 @@ public struct Dense: Layer {
     public mutating func backward(
         input: MatrixView, output: MatrixView, outputGradient: MatrixView,
         inputGradient: MutableMatrixView?
+    ) {
+        backward(
+            input: input, outputGradient: outputGradient, inputGradient: inputGradient,
+            biasGradientReady: false)
+    }
+
+    /// The backward pass; `biasGradientReady` means the bias gradient was already written (a
+    /// fused ReLU backward summed it while masking the gradient).
+    mutating func backward(
+        input: MatrixView, outputGradient: MatrixView, inputGradient: MutableMatrixView?,
+        biasGradientReady: Bool
     ) {
         let rows = input.rows
         let units = outputWidth
@@ -94,7 +145,7 @@ public struct Dense: Layer {
                 1, 0, Int32(units), Int32(inputWidth), Int32(rows), 1, outputGradient.base,
                 Int32(units), input.base, Int32(inputWidth), 0, gw.baseAddress, Int32(inputWidth))
         }
-        if bias != nil {
+        if bias != nil && !biasGradientReady {
             // Summed over the batch in row order (deterministic), vectorized across columns.
             bias!.gradient.withUnsafeMutableBufferPointer { gb in
                 lw_column_sums(

@@ -98,6 +98,27 @@ public protocol Layer: Sendable {
     /// Fraction of units that never activated in training since the last reset, for layers
     /// that can die (ReLU; DIAG-DEAD-RELU); nil for the others.
     var deadUnitFraction: Double? { get }
+
+    /// Forward fused with a following ReLU (bias and ReLU applied as the product writes its
+    /// output), keeping that ReLU's statistics through `activationMaxima`. Returns false, doing
+    /// nothing, for layers that cannot fuse (the default); `Dense` can.
+    mutating func forwardFusingReLU(
+        _ input: MatrixView, into output: MutableMatrixView,
+        activationMaxima: UnsafeMutablePointer<Float>?
+    ) -> Bool
+
+    /// Backward through this layer and a following ReLU whose output is `activation` and
+    /// whose upstream gradient is `upstream`: masks it into `maskedGradient` (d loss / d this
+    /// layer's output) while summing the bias gradient, then back-propagates as `backward`.
+    /// Returns false, doing nothing, for layers that cannot fuse (the default).
+    mutating func backwardFusingReLU(
+        input: MatrixView, activation: MatrixView, upstream: MatrixView,
+        maskedGradient: MutableMatrixView, inputGradient: MutableMatrixView?
+    ) -> Bool
+
+    /// Calls `body` with a ReLU's per-unit maxima storage, marking its statistics as taken
+    /// (the ReLU's forward was fused into the layer before it). Default: body(nil).
+    mutating func withActivationMaxima(_ body: (UnsafeMutablePointer<Float>?) -> Void)
 }
 
 extension Layer {
@@ -107,6 +128,17 @@ extension Layer {
     public mutating func applyConstraints() {}
     public mutating func resetActivityStatistics() {}
     public var deadUnitFraction: Double? { nil }
+    public mutating func forwardFusingReLU(
+        _ input: MatrixView, into output: MutableMatrixView,
+        activationMaxima: UnsafeMutablePointer<Float>?
+    ) -> Bool { false }
+    public mutating func backwardFusingReLU(
+        input: MatrixView, activation: MatrixView, upstream: MatrixView,
+        maskedGradient: MutableMatrixView, inputGradient: MutableMatrixView?
+    ) -> Bool { false }
+    public mutating func withActivationMaxima(_ body: (UnsafeMutablePointer<Float>?) -> Void) {
+        body(nil)
+    }
 
     /// Inference on a batch: returns the output matrix (allocates; the training path does not).
     /// - Parameter input: `rows x inputWidth`.

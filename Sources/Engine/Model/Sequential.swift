@@ -36,6 +36,9 @@ public final class Sequential {
     public var outputWidth: Int { widths.last ?? inputWidth }
 
     private let widths: [Int]
+    /// fusesReLU[i]: layer i is a Dense and layer i + 1 a ReLU, run as one product with its
+    /// bias and ReLU applied as the output is written (layer i's own buffer then stays unused).
+    private let fusesReLU: [Bool]
     private var capacityRows = 0
     private var outputBuffers: [UnsafeMutablePointer<Float>] = []
     private var gradientBuffers: [UnsafeMutablePointer<Float>] = []
@@ -75,6 +78,9 @@ public final class Sequential {
             width = widths[index]
         }
         layers = built
+        fusesReLU = built.indices.map { index in
+            index + 1 < built.count && built[index] is Dense && built[index + 1] is ReLU
+        }
     }
 
     deinit {
@@ -117,11 +123,35 @@ public final class Sequential {
         lastRows = input.rows
         var context = ForwardContext(isTraining: isTraining, generator: dropoutGenerator)
         var current = input
-        for index in 0..<depth {
+        var index = 0
+        while index < depth {
+            if index + 1 < depth && fusesReLU[index] {
+                let output = MutableMatrixView(
+                    base: outputBuffers[index + 1], rows: input.rows, columns: widths[index + 1])
+                let fused = layers.withUnsafeMutableBufferPointer { layers in
+                    var fused = false
+                    if isTraining {
+                        layers[index + 1].withActivationMaxima { maxima in
+                            fused = layers[index].forwardFusingReLU(
+                                current, into: output, activationMaxima: maxima)
+                        }
+                    } else {
+                        fused = layers[index].forwardFusingReLU(
+                            current, into: output, activationMaxima: nil)
+                    }
+                    return fused
+                }
+                if fused {
+                    current = output.readOnly
+                    index += 2
+                    continue
+                }
+            }
             let output = MutableMatrixView(
                 base: outputBuffers[index], rows: input.rows, columns: widths[index])
             layers[index].forward(current, into: output, context: &context)
             current = output.readOnly
+            index += 1
         }
         if isTraining { dropoutGenerator = context.generator }
         return current
@@ -145,7 +175,8 @@ public final class Sequential {
     public func backward(_ input: MatrixView, depth: Int? = nil) {
         let depth = depth ?? layers.count
         let rows = input.rows
-        for index in stride(from: depth - 1, through: 0, by: -1) {
+        var index = depth - 1
+        while index >= 0 {
             let layerInput =
                 index == 0
                 ? input
@@ -158,9 +189,32 @@ public final class Sequential {
                 ? nil
                 : MutableMatrixView(
                     base: gradientBuffers[index - 1], rows: rows, columns: widths[index - 1])
+            if index >= 1 && fusesReLU[index - 1], let inputGradient {
+                // The ReLU's forward was fused into the Dense before it (see `forward`): its
+                // output is `output`, the Dense's own output buffer was never written.
+                let dense = index - 1
+                let denseInput =
+                    dense == 0
+                    ? input
+                    : MatrixView(
+                        base: outputBuffers[dense - 1], rows: rows, columns: widths[dense - 1])
+                let denseInputGradient =
+                    dense == 0
+                    ? nil
+                    : MutableMatrixView(
+                        base: gradientBuffers[dense - 1], rows: rows, columns: widths[dense - 1])
+                if layers[dense].backwardFusingReLU(
+                    input: denseInput, activation: output, upstream: gradient,
+                    maskedGradient: inputGradient, inputGradient: denseInputGradient)
+                {
+                    index -= 2
+                    continue
+                }
+            }
             layers[index].backward(
                 input: layerInput, output: output, outputGradient: gradient,
                 inputGradient: inputGradient)
+            index -= 1
         }
     }
 

@@ -1,3 +1,5 @@
+import CKernels
+
 /// One batch: inputs and their targets. Sources reuse a batch's storage from one call to the
 /// next (see `Matrix.reshape`), so iterating allocates nothing in steady state.
 public struct Batch: Sendable, Equatable {
@@ -108,9 +110,10 @@ public struct InMemoryBatchSource: BatchSource, Sendable {
         batch.inputs.reshape(rows: rows, columns: width)
         inputs.withView { all in
             batch.inputs.withMutableView { out in
-                for r in 0..<rows {
-                    (out.base + r * width).update(
-                        from: all.base + order[position + r] * width, count: width)
+                order.withUnsafeBufferPointer { order in
+                    lw_gather_rows(
+                        Int32(rows), Int32(width), all.base, order.baseAddress! + position,
+                        out.base)
                 }
             }
         }

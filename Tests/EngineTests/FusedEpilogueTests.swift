@@ -1,0 +1,174 @@
+import CKernels
+import Testing
+
+@testable import Engine
+
+/// Deterministic values in [-1, 1) (a 64-bit LCG), so failures reproduce.
+private func epilogueValues(_ count: Int, seed: UInt64) -> [Float] {
+    var state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1
+    return (0..<count).map { _ in
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Float(Int64(bitPattern: state >> 11) % (1 << 24)) / Float(1 << 23) - 1
+    }
+}
+
+@Suite("GEMM epilogue and fused Dense+ReLU")
+struct FusedEpilogueTests {
+    /// Shapes on the direct path (row and column splits), the packed path and the few-column
+    /// dot-product path, with ragged tiles, above and below the parallel threshold.
+    static let shapes: [(Int, Int, Int)] = [
+        (7, 13, 5), (256, 256, 50), (45, 1000, 70), (1000, 37, 64), (257, 129, 600),
+        (300, 5, 256), (64, 2, 32),
+    ]
+
+    @Test("lw_sgemm_bias_act equals lw_sgemm, then bias, ReLU and column maxima done naively")
+    func biasActMatchesNaive() {
+        for (m, n, k) in Self.shapes {
+            let a = epilogueValues(m * k, seed: UInt64(m + 3 * k))
+            let b = epilogueValues(n * k, seed: UInt64(n + 5 * k))  // stored n x k (x W^T)
+            let bias = epilogueValues(n, seed: UInt64(n))
+            var product = [Float](repeating: 0, count: m * n)
+            lw_sgemm(
+                0, 1, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(k), 0, &product,
+                Int32(n))
+            for relu in [false, true] {
+                for useBias in [false, true] {
+                    var expected = product
+                    var expectedMax = [Float](repeating: 0, count: n)
+                    for i in 0..<m {
+                        for j in 0..<n {
+                            var v = expected[i * n + j]
+                            if useBias { v += bias[j] }
+                            if relu { v = v < 0 ? 0 : v }
+                            expected[i * n + j] = v
+                            expectedMax[j] = expectedMax[j] > v ? expectedMax[j] : v
+                        }
+                    }
+                    var c = [Float](repeating: .nan, count: m * n)  // beta 0: never read
+                    var columnMax = [Float](repeating: 0, count: n)
+                    columnMax.withUnsafeMutableBufferPointer { maxima in
+                        lw_sgemm_bias_act(
+                            0, 1, Int32(m), Int32(n), Int32(k), a, Int32(k), b, Int32(k), &c,
+                            Int32(n), useBias ? bias : nil, relu ? 1 : 0, maxima.baseAddress)
+                    }
+                    #expect(c == expected, "\(m)x\(n)x\(k) relu \(relu) bias \(useBias)")
+                    #expect(columnMax == expectedMax, "maxima \(m)x\(n)x\(k) relu \(relu)")
+                }
+            }
+        }
+    }
+
+    @Test("Column maxima accumulate across calls and ReLU keeps NaN")
+    func maximaAccumulateAndNaN() {
+        let a: [Float] = [1, 0, 0, 1, -1, 2]  // 3 x 2
+        let b: [Float] = [1, 0, 0, 1]  // 2 x 2 identity, stored transposed
+        var c = [Float](repeating: 0, count: 6)
+        var maxima: [Float] = [5, 0.25]
+        maxima.withUnsafeMutableBufferPointer { top in
+            lw_sgemm_bias_act(0, 1, 3, 2, 2, a, 2, b, 2, &c, 2, [.nan, -1.5], 1, top.baseAddress)
+        }
+        // Column 0 is NaN everywhere (kept by the ReLU); column 1 is [-1.5, -0.5, 0.5] -> ReLU.
+        #expect(c[0].isNaN && c[2].isNaN && c[4].isNaN)
+        #expect(c[1] == 0 && c[3] == 0 && c[5] == 0.5)
+        #expect(maxima[0].isNaN)  // as lw_relu_forward: a NaN output shows in the statistic
+        #expect(maxima[1] == 0.5)
+        maxima.withUnsafeMutableBufferPointer { top in
+            lw_sgemm_bias_act(0, 1, 3, 2, 2, a, 2, b, 2, &c, 2, [0, -3], 1, top.baseAddress)
+        }
+        #expect(maxima[1] == 0.5)  // kept: this call's column 1 never activates
+    }
+
+    @Test("ReLU backward with column sums equals the two separate passes")
+    func reluBackwardSums() {
+        for (rows, cols) in [(1, 1), (7, 37), (256, 256), (33, 5)] {
+            let activation = epilogueValues(rows * cols, seed: UInt64(rows * cols))
+            let upstream = epilogueValues(rows * cols, seed: UInt64(rows + cols))
+            var expected = upstream
+            lw_relu_backward(rows * cols, activation, upstream, &expected)
+            var expectedSums = [Float](repeating: 0, count: cols)
+            for i in 0..<rows {
+                for j in 0..<cols {
+                    let d = activation[i * cols + j] > 0 ? upstream[i * cols + j] : 0
+                    #expect(expected[i * cols + j] == d)
+                    expectedSums[j] += d
+                }
+            }
+            var dx = [Float](repeating: .nan, count: rows * cols)
+            var sums = [Float](repeating: .nan, count: cols)
+            lw_relu_backward_column_sums(
+                Int32(rows), Int32(cols), activation, upstream, &dx, &sums)
+            #expect(dx == expected)
+            #expect(sums == expectedSums)
+            // In place (dx aliasing the upstream gradient), as Sequential may use it.
+            var inPlace = upstream
+            inPlace.withUnsafeMutableBufferPointer { g in
+                lw_relu_backward_column_sums(
+                    Int32(rows), Int32(cols), activation, g.baseAddress, g.baseAddress, &sums)
+            }
+            #expect(inPlace == expected)
+            #expect(sums == expectedSums)
+        }
+    }
+
+    @Test("Fused Dense+ReLU in Sequential matches the layers run one by one")
+    func sequentialFusionMatchesLayerByLayer() throws {
+        let description = ModelDescription(
+            inputWidth: 6,
+            layers: [
+                .dense(units: 9), .activation(.relu), .dense(units: 7), .activation(.relu),
+                .dense(units: 3),
+            ])
+        let model = try Sequential(description, seed: 11)
+        let rows = 13
+        let input = Matrix(rows: rows, columns: 6, values: epilogueValues(rows * 6, seed: 2))
+        let upstream = epilogueValues(rows * 3, seed: 4)
+
+        // Layer by layer, through the protocol's own forward and backward (no fusion).
+        var layers = model.layers
+        var activations: [Matrix] = [input]
+        var context = ForwardContext(isTraining: true)
+        for index in layers.indices {
+            var output = Matrix(rows: rows, columns: layers[index].outputWidth)
+            activations[index].withView { x in
+                output.withMutableView { y in layers[index].forward(x, into: y, context: &context) }
+            }
+            activations.append(output)
+        }
+        var gradient = Matrix(rows: rows, columns: 3, values: upstream)
+        for index in layers.indices.reversed() {
+            var inputGradient = Matrix(rows: rows, columns: layers[index].inputWidth)
+            activations[index].withView { x in
+                activations[index + 1].withView { y in
+                    gradient.withView { g in
+                        inputGradient.withMutableView { dx in
+                            layers[index].backward(
+                                input: x, output: y, outputGradient: g, inputGradient: dx)
+                        }
+                    }
+                }
+            }
+            gradient = inputGradient
+        }
+
+        // The same through Sequential (fused).
+        let fusedOutput = input.withView { x in
+            model.forward(x, isTraining: true).copyToMatrix()
+        }
+        #expect(fusedOutput.storage == activations.last!.storage)
+        let target = model.outputGradient()
+        for i in 0..<upstream.count { target.base[i] = upstream[i] }
+        input.withView { x in model.backward(x) }
+
+        for index in layers.indices {
+            var expected: [[Float]] = []
+            layers[index].visitParameters { _, parameter in expected.append(parameter.gradient) }
+            var found: [[Float]] = []
+            model.layers[index].visitParameters { _, parameter in found.append(parameter.gradient) }
+            #expect(found == expected, "layer \(index) gradients")
+            #expect(
+                model.layers[index].deadUnitFraction == layers[index].deadUnitFraction,
+                "layer \(index) dead units")
+        }
+        #expect(model.deadUnitFractions.count == 2)
+    }
+}
