@@ -106,3 +106,16 @@ func svgNumber(_ value: Double) -> String {
 public let chartPalette = [
     "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#7F7F7F", "#000000",
 ]
+
+/// The opening of a chart's standalone SVG: size, font, accessible title and a white
+/// background. The caller appends the content and `</svg>`.
+func svgDocumentStart(width: Double, height: Double, title: String) -> String {
+    """
+    <svg xmlns="http://www.w3.org/2000/svg" width="\(svgNumber(width))" \
+    height="\(svgNumber(height))" viewBox="0 0 \(svgNumber(width)) \(svgNumber(height))" \
+    font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="11" \
+    role="img" aria-label="\(xmlEscaped(title))">
+    <rect width="100%" height="100%" fill="#ffffff"/>
+
+    """
+}

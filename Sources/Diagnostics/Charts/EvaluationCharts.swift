@@ -27,14 +27,7 @@ public struct ConfusionMatrixChart: Sendable {
         func name(_ index: Int) -> String {
             index < classNames.count ? classNames[index] : String(index)
         }
-        var svg = """
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(svgNumber(width))" \
-            height="\(svgNumber(height))" viewBox="0 0 \(svgNumber(width)) \(svgNumber(height))" \
-            font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="11" \
-            role="img" aria-label="\(xmlEscaped(title))">
-
-            """
-        svg += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
+        var svg = svgDocumentStart(width: width, height: height, title: title)
         svg += "<text x=\"8\" y=\"18\" font-size=\"14\" font-weight=\"600\" fill=\"#222\">"
         svg += "\(xmlEscaped(title))</text>\n"
         svg += "<text x=\"\(svgNumber(left + cell * Double(count) / 2))\" y=\"34\" "

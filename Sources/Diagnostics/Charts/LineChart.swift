@@ -117,14 +117,7 @@ public struct LineChart: Sendable {
             point.x.isFinite && point.y.isFinite && (!logX || point.x > 0) && (!logY || point.y > 0)
         }
 
-        var svg = """
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(svgNumber(width))" \
-            height="\(svgNumber(height))" viewBox="0 0 \(svgNumber(width)) \(svgNumber(height))" \
-            font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="11" \
-            role="img" aria-label="\(xmlEscaped(title))">
-
-            """
-        svg += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
+        var svg = svgDocumentStart(width: width, height: height, title: title)
         svg += "<text x=\"\(svgNumber(left))\" y=\"18\" font-size=\"14\" font-weight=\"600\" "
         svg += "fill=\"#222\">\(xmlEscaped(title))</text>\n"
         // Legend: one row under the title.
