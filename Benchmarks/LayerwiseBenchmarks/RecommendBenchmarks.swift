@@ -71,7 +71,8 @@ func registerRecommendBenchmarks() {
         let total = load + prepare + probe + advise
         benchmark.measurement(.custom("read ms"), milliseconds(read))
         benchmark.measurement(.custom("prepare ms (read included)"), milliseconds(load + prepare))
-        benchmark.measurement(.custom("prepare beyond read ms"), milliseconds(load + prepare - read))
+        benchmark.measurement(
+            .custom("prepare beyond read ms"), milliseconds(load + prepare - read))
         benchmark.measurement(.custom("probe+profile ms"), milliseconds(probe))
         benchmark.measurement(.custom("advise+template ms"), milliseconds(advise))
         benchmark.measurement(.custom("recommend ms"), milliseconds(total))
@@ -110,7 +111,8 @@ func registerRecommendBenchmarks() {
         let total = load + prepare + probe + advise + mlp
         benchmark.measurement(.custom("read ms"), milliseconds(read))
         benchmark.measurement(.custom("prepare ms (read included)"), milliseconds(load + prepare))
-        benchmark.measurement(.custom("prepare beyond read ms"), milliseconds(load + prepare - read))
+        benchmark.measurement(
+            .custom("prepare beyond read ms"), milliseconds(load + prepare - read))
         benchmark.measurement(.custom("probe+profile ms"), milliseconds(probe))
         benchmark.measurement(.custom("advise+template ms"), milliseconds(advise))
         benchmark.measurement(.custom("MLP probe ms"), milliseconds(mlp))

@@ -18,7 +18,8 @@ extension TextReport {
         }
         switch training.learningRate {
         case .auto: parts.append("learning rate by range test [LR-RANGE-TEST]")
-        case .fixed(let rate): parts.append("learning rate \(rate)" + rule("training.learning_rate"))
+        case .fixed(let rate):
+            parts.append("learning rate \(rate)" + rule("training.learning_rate"))
         }
         if let batch = training.batchSize.value {
             parts.append("batch \(batch)" + rule("training.batch_size"))
@@ -27,7 +28,8 @@ extension TextReport {
             parts.append("up to \(epochs) epochs" + rule("training.epochs"))
         }
         if case .fixed(let early?) = training.earlyStopping {
-            parts.append("early stopping, patience \(early.patience)" + rule("training.early_stopping"))
+            parts.append(
+                "early stopping, patience \(early.patience)" + rule("training.early_stopping"))
         }
         switch training.regularization.value?.penalty {
         case .l1(let value)?: parts.append("L1 \(short(value))" + rule("training.regularization"))
@@ -35,7 +37,8 @@ extension TextReport {
         default: break
         }
         switch training.gradientClipping.value {
-        case .clipNorm(let value)?: parts.append("clipnorm \(value)" + rule("training.gradient_clipping"))
+        case .clipNorm(let value)?:
+            parts.append("clipnorm \(value)" + rule("training.gradient_clipping"))
         case .globalClipNorm(let value)?:
             parts.append("global clipnorm \(value)" + rule("training.gradient_clipping"))
         case .clipValue(let value)?:

@@ -12,8 +12,10 @@ extension DataSummary {
         let categorical: Set<String> = [
             "category", "integer-coded category", "binary",
         ]
-        let oneHot = profile.columns.filter { $0.role == "feature" && categorical.contains($0.type) }
-            .reduce(0) { $0 + $1.encodedWidth }
+        let oneHot = profile.columns.filter {
+            $0.role == "feature" && categorical.contains($0.type)
+        }
+        .reduce(0) { $0 + $1.encodedWidth }
         let probe = profile.linearProbe
         self.init(
             task: task, trainingRows: profile.splits.training, inputs: profile.inputs,

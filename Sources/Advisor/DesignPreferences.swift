@@ -99,7 +99,9 @@ public enum TemplatePolicy {
     ///   - task: the design's task.
     ///   - hiddenLayers: the design's hidden layers.
     /// - Returns: the template's name and a one-line reason (`auto: ...`).
-    public static func automaticTemplate(task: TaskKind, hiddenLayers: Int)
+    public static func automaticTemplate(
+        task: TaskKind, hiddenLayers: Int
+    )
         -> (name: String, why: String)
     {
         let layers = "\(hiddenLayers) hidden layer\(hiddenLayers == 1 ? "" : "s")"

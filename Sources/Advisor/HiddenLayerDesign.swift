@@ -296,7 +296,9 @@ extension DesignSession {
         // Reasons for the shape keys.
         let depthFromRule = fixedDepth == nil && !depthRule.isEmpty
         if let templateDepthWhy, let source = preferences?.source {
-            choose("model.hidden_layers", String(depth), .template, nil, "\(source): \(templateDepthWhy)")
+            choose(
+                "model.hidden_layers", String(depth), .template, nil,
+                "\(source): \(templateDepthWhy)")
         } else {
             chooseSetting(
                 "model.hidden_layers", String(depth), fixed: fixedDepth != nil,
@@ -437,13 +439,13 @@ extension DesignSession {
             }
         } else {
             chooseSetting(
-            "model.activation", SpecText.activation(activation),
-            fixed: !spec.model.activation.isAuto,
-            activationRule,
-            depth == 0
-                ? "no hidden layer (unused)"
-                : (deepRule.applies
-                    ? "a really deep network: swish" : "hidden layers start with ReLU"))
+                "model.activation", SpecText.activation(activation),
+                fixed: !spec.model.activation.isAuto,
+                activationRule,
+                depth == 0
+                    ? "no hidden layer (unused)"
+                    : (deepRule.applies
+                        ? "a really deep network: swish" : "hidden layers start with ReLU"))
         }
         if let fixed = spec.model.activation.value, depth > 0 {
             checkActivation(fixed, depth: depth, keyPath: "model.activation")
@@ -457,16 +459,17 @@ extension DesignSession {
         if let preferredBatchNorm, let source = preferences?.source {
             choose(
                 "model.batch_norm", String(preferredBatchNorm), .template, nil,
-                "\(source): " + (preferredBatchNorm ? "batch norm in every hidden layer" : "no batch norm"))
+                "\(source): "
+                    + (preferredBatchNorm ? "batch norm in every hidden layer" : "no batch norm"))
         } else {
             chooseSetting(
-            "model.batch_norm", String(batchNorm), fixed: !spec.model.batchNorm.isAuto,
-            DeepBatchNormRule.id,
-            depth == 0
-                ? "no hidden layer"
-                : (bnRule.applies
-                    ? "\(depth) hidden layers: deep"
-                    : "\(depth) hidden layer\(depth == 1 ? "" : "s"): shallow, not needed"))
+                "model.batch_norm", String(batchNorm), fixed: !spec.model.batchNorm.isAuto,
+                DeepBatchNormRule.id,
+                depth == 0
+                    ? "no hidden layer"
+                    : (bnRule.applies
+                        ? "\(depth) hidden layers: deep"
+                        : "\(depth) hidden layer\(depth == 1 ? "" : "s"): shallow, not needed"))
         }
 
         let preferredInitializer = spec.model.initializer.isAuto ? preferences?.initializer : nil

@@ -41,7 +41,8 @@ public struct Recommendation: Sendable, Equatable {
     /// The reason of every value of the complete config by key path (`Choice.annotation`): the
     /// annotations `generate(spec:annotations:template:)` writes after each value.
     public var annotations: [String: String] {
-        Dictionary(choices.map { ($0.keyPath, $0.annotation) }, uniquingKeysWith: { first, _ in first })
+        Dictionary(
+            choices.map { ($0.keyPath, $0.annotation) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The combination policy, as text the CLI can print.

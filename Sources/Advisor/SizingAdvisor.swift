@@ -88,7 +88,9 @@ struct DesignSession {
             settings.batchNormFromLayers == defaults.batchNormFromLayers
         {
             settings.batchNormFromLayers = norm
-            if norm != defaults.batchNormFromLayers { fromTemplate.insert("batch_norm_from_layers") }
+            if norm != defaults.batchNormFromLayers {
+                fromTemplate.insert("batch_norm_from_layers")
+            }
         }
         self.settings = settings
         self.templateSettings = fromTemplate

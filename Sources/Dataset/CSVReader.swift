@@ -71,7 +71,8 @@ public enum CSVReader {
                 .emptyFile, path: path, message: "the file has no data (only blank space)",
                 hint: "a CSV needs a header line naming the columns, then one line per row")
         }
-        let delimiter = format.delimiter ?? detectDelimiter(file.buffer + start, file.filled - start)
+        let delimiter =
+            format.delimiter ?? detectDelimiter(file.buffer + start, file.filled - start)
         var parser = CSVRecordParser(delimiter: delimiter)
         defer { parser.deallocate() }
 
@@ -106,8 +107,10 @@ public enum CSVReader {
         let headerEnd = start + consumed
         let headerLine = SourceLocator.lineText(file.buffer, file.filled, lineStart: start)
         let headerColumns = header.offsets.map { offset in
-            String(decoding: UnsafeBufferPointer(start: file.buffer + start, count: offset - start),
-                   as: UTF8.self).count + 1
+            String(
+                decoding: UnsafeBufferPointer(start: file.buffer + start, count: offset - start),
+                as: UTF8.self
+            ).count + 1
         }
 
         // Which columns hold text, from the first records.
@@ -142,9 +145,11 @@ public enum CSVReader {
             let chunkBase = UnsafePointer(file.buffer + chunkStart)
             let splitAt =
                 parallel && available >= 1 << 20
-                && findByte(UInt8(ascii: "\""), chunkBase, available) == nil
-                ? findByte(UInt8(ascii: "\n"), chunkBase + available / 2,
-                           available - available / 2).map { available / 2 + $0 + 1 } : nil
+                    && findByte(UInt8(ascii: "\""), chunkBase, available) == nil
+                ? findByte(
+                    UInt8(ascii: "\n"), chunkBase + available / 2,
+                    available - available / 2
+                ).map { available / 2 + $0 + 1 } : nil
             if let splitAt {
                 workers[0].assign(
                     UnsafeBufferPointer(rebasing: bytes[0..<splitAt]), offset: chunkOffset,
@@ -184,8 +189,9 @@ public enum CSVReader {
                 message: "the file has a header but no data rows",
                 hint: "add one line per example below the header")
         }
-        return finish(&table, path: path, delimiter: delimiter, headerLine: headerLine,
-                      headerColumns: headerColumns)
+        return finish(
+            &table, path: path, delimiter: delimiter, headerLine: headerLine,
+            headerColumns: headerColumns)
     }
 
     /// Moves the builders' values into exactly sized arrays, freeing each builder right after
@@ -240,8 +246,9 @@ public enum CSVReader {
 
     /// The file offsets of the field `column` in data rows `rows` (0-based), by re-reading the
     /// file; used only to locate errors.
-    static func fieldOffsets(path: String, format: CSVFormat, rows: [Int], column: Int) -> [Int: Int]
-    {
+    static func fieldOffsets(
+        path: String, format: CSVFormat, rows: [Int], column: Int
+    ) -> [Int: Int] {
         guard let file = try? ChunkedFile(path: path, chunkSize: chunkSize) else { return [:] }
         defer { file.close() }
         var sink = RowLocatingSink(wanted: rows.sorted(), column: column)
@@ -415,7 +422,8 @@ enum SourceLocator {
                 start: file.buffer + contentStart,
                 count: max(0, min(offset - file.offsetOfBuffer, file.filled) - contentStart))
             let column = String(decoding: prefix, as: UTF8.self).count + 1
-            let text = lineText(file.buffer + contentStart, file.filled - contentStart, lineStart: 0)
+            let text = lineText(
+                file.buffer + contentStart, file.filled - contentStart, lineStart: 0)
             return SourceLocation(path: path, line: line, column: column, sourceLine: text)
         } catch {
             return SourceLocation(path: path, line: line, column: 1)
@@ -428,7 +436,8 @@ enum SourceLocator {
         guard available > 0 else { return "" }
         var end = findByte(10, base + lineStart, available) ?? available
         if end > 0 && base[lineStart + end - 1] == 13 { end -= 1 }
-        return String(decoding: UnsafeBufferPointer(start: base + lineStart, count: end),
-                      as: UTF8.self)
+        return String(
+            decoding: UnsafeBufferPointer(start: base + lineStart, count: end),
+            as: UTF8.self)
     }
 }

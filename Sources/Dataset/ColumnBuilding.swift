@@ -72,8 +72,10 @@ struct StringInterner {
             if hashes[Int(code)] == hash && equalsEntry(Int(code), base, length) { return code }
             slot = (slot + 1) & mask
         }
-        guard let text = String(validating: UnsafeBufferPointer(start: base, count: length),
-                                as: UTF8.self)
+        guard
+            let text = String(
+                validating: UnsafeBufferPointer(start: base, count: length),
+                as: UTF8.self)
         else { return nil }
         let code = Int32(strings.count)
         strings.append(text)

@@ -144,11 +144,16 @@ public enum ColumnTyper {
             var column = table.columns[j]
             let isTarget = j == targetIndex
             let userExcluded: String? =
-                isTarget ? nil
-                : options.ignore.contains(column.name) ? "ignored by data.ignore"
-                : column.name == options.idColumn ? "the row identifier (data.id)"
-                : options.features.map { $0.contains(column.name) ? nil : "not in data.features" }
-                    ?? nil
+                isTarget
+                ? nil
+                : options.ignore.contains(column.name)
+                    ? "ignored by data.ignore"
+                    : column.name == options.idColumn
+                        ? "the row identifier (data.id)"
+                        : options.features.map {
+                            $0.contains(column.name) ? nil : "not in data.features"
+                        }
+                            ?? nil
             // Mixed columns: mostly text becomes text; mostly numbers with a few strings is an
             // error for a column that is used, unless forced categorical.
             if case .text = column.data, let numeric = numericReading(of: column) {
@@ -168,10 +173,12 @@ public enum ColumnTyper {
             if isTarget && options.task == .classification { column = column.asText() }
             if forced.contains(column.name) && !isTarget { column = column.asText() }
             table.columns[j] = column
-            var typing = describe(column, rows: table.rowCount, forced: forced.contains(column.name))
+            var typing = describe(
+                column, rows: table.rowCount, forced: forced.contains(column.name))
             if isTarget {
-                task = try targetTask(&typing, column: column, options: options, table: table,
-                                      index: j)
+                task = try targetTask(
+                    &typing, column: column, options: options, table: table,
+                    index: j)
                 typing.role = .target
             } else if let userExcluded {
                 typing.role = .excluded
@@ -215,10 +222,12 @@ public enum ColumnTyper {
                 && (summary.ascending || looksLikeIdentifierName(column.name))
             {
                 (typing.kind, typing.role) = (.identifier, .excluded)
-                typing.reason = "a different integer on every row"
+                typing.reason =
+                    "a different integer on every row"
                     + (summary.ascending ? ", ascending" : "") + ": a row id"
             } else if summary.allIntegers && summary.distinct <= 10 {
-                typing.reason = "\(summary.distinct) distinct integers, kept as one ordered "
+                typing.reason =
+                    "\(summary.distinct) distinct integers, kept as one ordered "
                     + "number; list it in data.categorical to one-hot encode it"
             } else {
                 typing.reason =
@@ -247,7 +256,8 @@ public enum ColumnTyper {
                 typing.reason = "two values"
             } else if distinct * 2 > present && distinct > 20 && (meanLength >= 30 || wordy) {
                 (typing.kind, typing.role) = (.freeText, .excluded)
-                typing.reason = "\(distinct) distinct texts (mean length \(Int(meanLength))): "
+                typing.reason =
+                    "\(distinct) distinct texts (mean length \(Int(meanLength))): "
                     + "free text is not encoded"
             } else if distinct == present && present >= 10 {
                 (typing.kind, typing.role) = (.identifier, .excluded)
@@ -271,7 +281,8 @@ public enum ColumnTyper {
         let present = table.rowCount - column.missingCount
         if present == 0 {
             throw DataError(
-                .targetAllMissing, path: table.path, location: table.headerLocation(ofColumn: index),
+                .targetAllMissing, path: table.path,
+                location: table.headerLocation(ofColumn: index),
                 columnName: column.name, message: "the target '\(column.name)' has no values",
                 hint: "every row's target is missing; check data.target names the right column")
         }
@@ -312,7 +323,8 @@ public enum ColumnTyper {
             }
             if case .numbers = column.data {
                 typing.kind = typing.distinctCount == 2 ? .binary : .integerCategory
-                typing.reason = "target: \(typing.distinctCount) distinct integers, "
+                typing.reason =
+                    "target: \(typing.distinctCount) distinct integers, "
                     + "classification"
             } else {
                 typing.kind = typing.distinctCount == 2 ? .binary : .category
@@ -379,10 +391,12 @@ public enum ColumnTyper {
             column.strays.count > shown.count
             ? " and \(column.strays.count - shown.count) more" : ""
         let distinct = Array(Set(column.strays.map(\.text))).sorted()
-        var hint = "clean those rows, or list '\(column.name)' in data.categorical to treat its "
+        var hint =
+            "clean those rows, or list '\(column.name)' in data.categorical to treat its "
             + "values as categories"
         if distinct.count <= 3 {
-            hint += "; if " + distinct.map { "'\($0)'" }.joined(separator: " and ")
+            hint +=
+                "; if " + distinct.map { "'\($0)'" }.joined(separator: " and ")
                 + " mean\(distinct.count == 1 ? "s" : "") 'missing', add "
                 + (distinct.count == 1 ? "it" : "them") + " to the missing-value markers"
         }

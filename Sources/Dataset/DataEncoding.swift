@@ -1,4 +1,5 @@
 import Engine
+
 /// How one input column becomes encoded input columns, with statistics from the training split.
 public struct FeatureEncoding: Sendable, Equatable, Codable {
     /// How the values are turned into numbers.
@@ -212,7 +213,9 @@ public struct DataEncoding: Sendable, Equatable, Codable {
         return DataEncoding(features: features, target: target, format: format)
     }
 
-    private static func fitNumber(_ name: String, _ values: [Float], _ rows: [Int])
+    private static func fitNumber(
+        _ name: String, _ values: [Float], _ rows: [Int]
+    )
         -> FeatureEncoding
     {
         var present: [Float] = []
@@ -253,7 +256,9 @@ public struct DataEncoding: Sendable, Equatable, Codable {
     }
 
     /// The column's values as text levels, with their counts over `rows` and the missing count.
-    private static func trainingLevels(_ column: TableColumn, _ rows: [Int])
+    private static func trainingLevels(
+        _ column: TableColumn, _ rows: [Int]
+    )
         -> (levels: [String], counts: [Int], missing: Int)
     {
         switch column.data {
@@ -307,7 +312,8 @@ public struct DataEncoding: Sendable, Equatable, Codable {
     public func encode(_ table: DataTable, rows: [Int]) throws -> (EncodedRows, [String]) {
         let missingNames = features.map(\.name).filter { table.columnIndex(named: $0) == nil }
         if !missingNames.isEmpty {
-            var hint = "the file's columns are: "
+            var hint =
+                "the file's columns are: "
                 + table.columnNames.prefix(30).joined(separator: ", ")
             let suggestions = missingNames.compactMap { name in
                 closestName(to: name, in: table.columnNames).map { "'\(name)' -> '\($0)'" }
@@ -332,8 +338,9 @@ public struct DataEncoding: Sendable, Equatable, Codable {
             guard let j = table.columnIndex(named: feature.name) else { continue }
             let column = table.columns[j]
             let columnWarnings = try output.withUnsafeMutableBufferPointer { buffer in
-                try encodeColumn(feature, column, table: table, rows: rows, into: buffer,
-                                 offset: offset, width: width)
+                try encodeColumn(
+                    feature, column, table: table, rows: rows, into: buffer,
+                    offset: offset, width: width)
             }
             warnings += columnWarnings
             offset += feature.width
@@ -406,8 +413,9 @@ public struct DataEncoding: Sendable, Equatable, Codable {
                 var options = DataOptions(path: table.path, target: target.name)
                 options.missingMarkers = format.missingMarkers
                 options.delimiter = format.delimiter
-                throw ColumnTyper.strayError(column, index: j, table: table,
-                                             options: options)
+                throw ColumnTyper.strayError(
+                    column, index: j, table: table,
+                    options: options)
             }
         }
         return table

@@ -99,22 +99,27 @@ public struct DataProfile: Sendable, Equatable, Codable {
         lines.append("")
         let header = ["column", "type", "role", "missing", "distinct", "inputs", "reason"]
         let body = columns.map {
-            [$0.name, $0.type, $0.role, String($0.missing), String($0.distinct),
-             $0.encodedWidth > 0 ? String($0.encodedWidth) : "-", $0.reason]
+            [
+                $0.name, $0.type, $0.role, String($0.missing), String($0.distinct),
+                $0.encodedWidth > 0 ? String($0.encodedWidth) : "-", $0.reason,
+            ]
         }
         lines += alignedTable(header: header, rows: body, rightAligned: [3, 4, 5])
         if let classes {
             lines.append("")
             let total = max(1, classes.reduce(0) { $0 + $1.count })
             let classRows = classes.map {
-                [$0.label, String($0.count),
-                 formatFixed(100 * Double($0.count) / Double(total), 1) + "%"]
+                [
+                    $0.label, String($0.count),
+                    formatFixed(100 * Double($0.count) / Double(total), 1) + "%",
+                ]
             }
             lines += alignedTable(
                 header: ["class", "rows", "share"], rows: classRows, rightAligned: [1, 2])
             if let imbalanceRatio {
-                lines.append("Imbalance ratio (largest / smallest class): "
-                             + formatFixed(imbalanceRatio, 2))
+                lines.append(
+                    "Imbalance ratio (largest / smallest class): "
+                        + formatFixed(imbalanceRatio, 2))
             }
         }
         lines.append("")

@@ -82,7 +82,8 @@ public struct DataSplit: Sendable, Equatable, Codable {
             }
             for (k, row) in stratum.enumerated() {
                 assignment[row] =
-                    k < validationCount ? validation
+                    k < validationCount
+                    ? validation
                     : k < validationCount + testCount ? test : training
             }
             counts.validation += validationCount

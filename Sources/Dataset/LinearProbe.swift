@@ -81,7 +81,9 @@ public struct LinearProbe: Sendable, Equatable, Codable {
         }
     }
 
-    private static func logisticResult(_ fit: LogisticFit, _ data: PreparedData, fittedRows: Int)
+    private static func logisticResult(
+        _ fit: LogisticFit, _ data: PreparedData, fittedRows: Int
+    )
         -> LinearProbe
     {
         let trainingAccuracy = fit.accuracy(data.training)
@@ -92,7 +94,9 @@ public struct LinearProbe: Sendable, Equatable, Codable {
             separable: trainingAccuracy.map { $0 >= 1 }, trainingR2: nil, validationR2: nil)
     }
 
-    private static func leastSquares(_ data: PreparedData, rows: [Int], parallel: Bool)
+    private static func leastSquares(
+        _ data: PreparedData, rows: [Int], parallel: Bool
+    )
         -> LinearProbe
     {
         let training = data.training
@@ -137,7 +141,9 @@ public struct LinearProbe: Sendable, Equatable, Codable {
     ///
     /// Each row's products are added four columns at a time into a padded matrix; on two cores
     /// the matrix rows are split between the threads (each element keeps its order of sums).
-    static func normalEquations(_ training: EncodedRows, rows: [Int], parallel: Bool)
+    static func normalEquations(
+        _ training: EncodedRows, rows: [Int], parallel: Bool
+    )
         -> (normal: [Double], moment: [Double])
     {
         let width = training.featureCount
@@ -164,7 +170,8 @@ public struct LinearProbe: Sendable, Equatable, Codable {
         var padded = [SIMD4<Double>](repeating: .zero, count: n * chunks)
         var moment = [Double](repeating: 0, count: n)
         // Split the triangle's rows so both threads get about half of its elements.
-        let split = parallel && rows.count * n * n / 2 >= TwoCores.minimumWork
+        let split =
+            parallel && rows.count * n * n / 2 >= TwoCores.minimumWork
             ? max(1, min(n - 1, Int((Double(n * n) / 2).squareRoot().rounded()))) : n
         let parts = split < n ? [0..<split, split..<n] : [0..<n]
         packed.withUnsafeBufferPointer { packed in

@@ -123,7 +123,8 @@ final class LogisticFit: @unchecked Sendable {
                     let gradientValue = gradientValues[i] * scale
                     moment1[i] = beta1 * moment1[i] + (1 - beta1) * gradientValue
                     moment2[i] = beta2 * moment2[i] + (1 - beta2) * gradientValue * gradientValue
-                    weights[i] -= rate * (moment1[i] / correction1)
+                    weights[i] -=
+                        rate * (moment1[i] / correction1)
                         / ((moment2[i] / correction2).squareRoot() + 1e-8)
                 }
             }

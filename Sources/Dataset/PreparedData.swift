@@ -86,7 +86,9 @@ public struct PreparedData: Sendable {
     ///   - batchSize: rows per batch (clamped to the rows: BATCH-NEVER-ABOVE-DATA).
     ///   - shuffle: reshuffle every epoch (default true).
     /// - Throws: `EngineError.invalidBatch` for an empty training split or a batch size below 1.
-    public func trainingBatches(batchSize: Int, shuffle: Bool = true) throws
+    public func trainingBatches(
+        batchSize: Int, shuffle: Bool = true
+    ) throws
         -> InMemoryBatchSource
     {
         try InMemoryBatchSource(

@@ -27,7 +27,8 @@ public enum StarterSpec {
 
             """
         for column in excluded {
-            out += "                              #   excluded automatically: \(column.name) "
+            out +=
+                "                              #   excluded automatically: \(column.name) "
                 + "(\(column.type): \(column.reason))\n"
         }
         out += """
@@ -134,7 +135,8 @@ public enum StarterSpec {
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else {
             throw SpecWriteError(
-                path: path, message: "cannot create a file in '\(directory)': "
+                path: path,
+                message: "cannot create a file in '\(directory)': "
                     + String(cString: strerror(errno)),
                 hint: "check that the directory exists and is writable")
         }

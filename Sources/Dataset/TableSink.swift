@@ -51,8 +51,7 @@ struct TableSink: RecordSink {
         columns = textColumns.map { ColumnBuilder(isText: $0) }
     }
 
-    mutating func record(_ fields: UnsafeBufferPointer<FieldView>, fileOffset: Int) throws -> Bool
-    {
+    mutating func record(_ fields: UnsafeBufferPointer<FieldView>, fileOffset: Int) throws -> Bool {
         guard fields.count == columns.count else {
             throw LocatedFailure(
                 kind: .raggedRow, fileOffset: fileOffset,
@@ -192,8 +191,7 @@ struct ColumnModeSampler: RecordSink {
         self.markers = markers
     }
 
-    mutating func record(_ fields: UnsafeBufferPointer<FieldView>, fileOffset: Int) throws -> Bool
-    {
+    mutating func record(_ fields: UnsafeBufferPointer<FieldView>, fileOffset: Int) throws -> Bool {
         for j in 0..<min(fields.count, numeric.count) {
             var start = fields[j].base
             var count = fields[j].count
@@ -223,8 +221,7 @@ struct HeaderSink: RecordSink {
     var offsets: [Int] = []
     var invalidOffset: Int?
 
-    mutating func record(_ fields: UnsafeBufferPointer<FieldView>, fileOffset: Int) throws -> Bool
-    {
+    mutating func record(_ fields: UnsafeBufferPointer<FieldView>, fileOffset: Int) throws -> Bool {
         for field in fields {
             let bytes = UnsafeBufferPointer(start: field.base, count: field.count)
             guard let name = String(validating: bytes, as: UTF8.self) else {
@@ -246,8 +243,7 @@ struct RowLocatingSink: RecordSink {
     var row = -1  // the header is row -1
     var next = 0
 
-    mutating func record(_ fields: UnsafeBufferPointer<FieldView>, fileOffset: Int) throws -> Bool
-    {
+    mutating func record(_ fields: UnsafeBufferPointer<FieldView>, fileOffset: Int) throws -> Bool {
         defer { row += 1 }
         guard next < wanted.count else { return false }
         if row == wanted[next] {

@@ -44,7 +44,8 @@ struct SharedPointer<Element>: @unchecked Sendable {
 
     init(_ buffer: UnsafeMutableBufferPointer<Element>) {
         // An empty array may have no storage: any valid pointer will do, nothing is read.
-        base = buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: MemoryLayout<Element>.alignment)!
+        base =
+            buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: MemoryLayout<Element>.alignment)!
     }
 
     subscript(index: Int) -> Element {

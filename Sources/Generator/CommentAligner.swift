@@ -30,7 +30,9 @@ enum CommentAligner {
             return (line.trimmingTrailingSpaces(), nil)
         }
         let code = String(line[..<start]).trimmingTrailingSpaces()
-        if code.allSatisfy({ $0 == " " || $0 == "\t" }) { return (line.trimmingTrailingSpaces(), nil) }
+        if code.allSatisfy({ $0 == " " || $0 == "\t" }) {
+            return (line.trimmingTrailingSpaces(), nil)
+        }
         return (code, String(line[start...]).trimmingTrailingSpaces())
     }
 

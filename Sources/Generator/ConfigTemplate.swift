@@ -59,7 +59,8 @@ public struct ConfigTemplate: Sendable, Equatable {
         }
         var name = url.lastPathComponent
         if name.hasSuffix(".mustache") { name.removeLast(".mustache".count) }
-        return try ConfigTemplate(name: name, path: displayPath(path), origin: origin, source: source)
+        return try ConfigTemplate(
+            name: name, path: displayPath(path), origin: origin, source: source)
     }
 
     /// The template checked against the generator's variables and parsed by swift-mustache,
@@ -80,7 +81,8 @@ public struct ConfigTemplate: Sendable, Equatable {
                 errors.append(
                     .syntax(
                         tag.nameSpan,
-                        message: "only `CONTENT_TYPE: TEXT` is supported (other types escape values)"))
+                        message:
+                            "only `CONTENT_TYPE: TEXT` is supported (other types escape values)"))
             }
         }
         if errors.isEmpty {

@@ -37,7 +37,9 @@ public indirect enum ViewValue: Sendable, Equatable {
             }
             current = child
             if let index {
-                guard case .list(let items) = child, items.indices.contains(index) else { return nil }
+                guard case .list(let items) = child, items.indices.contains(index) else {
+                    return nil
+                }
                 current = .mapping(items[index])
             }
         }
@@ -112,7 +114,9 @@ private struct Builder {
     }
 
     /// `name` and `name_why` for the value at `keyPath`.
-    func value(_ name: String, _ text: String?, _ keyPath: String, into map: inout [String: ViewValue]) {
+    func value(
+        _ name: String, _ text: String?, _ keyPath: String, into map: inout [String: ViewValue]
+    ) {
         map[name] = text.map(ViewValue.text) ?? .absent
         map[name + "_why"] = .text(text == nil ? "" : why(keyPath))
     }
@@ -134,12 +138,15 @@ private struct Builder {
         value("version", YAMLScalar.integer(spec.version), "version", into: &root)
         value("name", YAMLScalar.string(spec.name), "name", into: &root)
         root["data"] = .mapping(data(spec.data))
-        value("task", fixed(spec.task, "task").map { YAMLScalar.string($0.rawValue) }, "task", into: &root)
+        value(
+            "task", fixed(spec.task, "task").map { YAMLScalar.string($0.rawValue) }, "task",
+            into: &root)
         if root["task"] == .absent { root["task"] = .text("auto") }
         root["model"] = .mapping(model(spec.model))
         root["training"] = .mapping(training(spec.training))
         let advisorEntries = advisor(spec.advisor)
-        root["advisor"] = advisorEntries.isEmpty ? .absent : .mapping(["entries": .list(advisorEntries)])
+        root["advisor"] =
+            advisorEntries.isEmpty ? .absent : .mapping(["entries": .list(advisorEntries)])
         return root
     }
 
@@ -149,7 +156,8 @@ private struct Builder {
         value("target", YAMLScalar.string(data.target), "data.target", into: &map)
         value("features", data.features.map(YAMLScalar.stringList), "data.features", into: &map)
         value("ignore", YAMLScalar.stringList(data.ignore), "data.ignore", into: &map)
-        value("categorical", YAMLScalar.stringList(data.categorical), "data.categorical", into: &map)
+        value(
+            "categorical", YAMLScalar.stringList(data.categorical), "data.categorical", into: &map)
         value("id_column", data.idColumn.map(YAMLScalar.string), "data.id_column", into: &map)
         value(
             "delimiter", data.delimiter.map { YAMLScalar.doubleQuoted(String($0)) },
@@ -158,7 +166,9 @@ private struct Builder {
             "missing_values", YAMLScalar.stringList(data.missingValues), "data.missing_values",
             into: &map)
         var split: [String: ViewValue] = [:]
-        value("validation", YAMLScalar.float(data.split.validation), "data.split.validation", into: &split)
+        value(
+            "validation", YAMLScalar.float(data.split.validation), "data.split.validation",
+            into: &split)
         value("test", YAMLScalar.float(data.split.test), "data.split.test", into: &split)
         let stratify = fixed(data.split.stratify, "data.split.stratify")
         value("stratify", YAMLScalar.bool(stratify ?? false), "data.split.stratify", into: &split)
@@ -169,13 +179,29 @@ private struct Builder {
     mutating func model(_ model: ModelSection) -> [String: ViewValue] {
         var map: [String: ViewValue] = [:]
         let p = "model."
-        value("template", fixed(model.template, p + "template").map(YAMLScalar.string) ?? "auto", p + "template", into: &map)
-        value("hidden_layers", fixed(model.hiddenLayers, p + "hidden_layers").map(YAMLScalar.integer) ?? "auto", p + "hidden_layers", into: &map)
-        value("neurons", fixed(model.neurons, p + "neurons").map(Self.neurons) ?? "auto", p + "neurons", into: &map)
-        value("activation", fixed(model.activation, p + "activation").map(Self.activation) ?? "auto", p + "activation", into: &map)
-        value("batch_norm", fixed(model.batchNorm, p + "batch_norm").map(YAMLScalar.bool) ?? "auto", p + "batch_norm", into: &map)
-        value("dropout", fixed(model.dropout, p + "dropout").map(YAMLScalar.float) ?? "auto", p + "dropout", into: &map)
-        value("initializer", fixed(model.initializer, p + "initializer").map { $0.rawValue } ?? "auto", p + "initializer", into: &map)
+        value(
+            "template", fixed(model.template, p + "template").map(YAMLScalar.string) ?? "auto",
+            p + "template", into: &map)
+        value(
+            "hidden_layers",
+            fixed(model.hiddenLayers, p + "hidden_layers").map(YAMLScalar.integer) ?? "auto",
+            p + "hidden_layers", into: &map)
+        value(
+            "neurons", fixed(model.neurons, p + "neurons").map(Self.neurons) ?? "auto",
+            p + "neurons", into: &map)
+        value(
+            "activation", fixed(model.activation, p + "activation").map(Self.activation) ?? "auto",
+            p + "activation", into: &map)
+        value(
+            "batch_norm", fixed(model.batchNorm, p + "batch_norm").map(YAMLScalar.bool) ?? "auto",
+            p + "batch_norm", into: &map)
+        value(
+            "dropout", fixed(model.dropout, p + "dropout").map(YAMLScalar.float) ?? "auto",
+            p + "dropout", into: &map)
+        value(
+            "initializer",
+            fixed(model.initializer, p + "initializer").map { $0.rawValue } ?? "auto",
+            p + "initializer", into: &map)
         guard let layers = model.layers, !layers.isEmpty else {
             missing.append("model.layers")
             map["layers"] = .list([])
@@ -216,7 +242,9 @@ private struct Builder {
     mutating func training(_ training: TrainingSection) -> [String: ViewValue] {
         var map: [String: ViewValue] = [:]
         let p = "training."
-        value("loss", fixed(training.loss, p + "loss").map(Self.loss) ?? "auto", p + "loss", into: &map)
+        value(
+            "loss", fixed(training.loss, p + "loss").map(Self.loss) ?? "auto", p + "loss",
+            into: &map)
 
         var optimizer: [String: ViewValue] = [:]
         let chosen = fixed(training.optimizer, p + "optimizer")
@@ -231,8 +259,13 @@ private struct Builder {
         value(
             "learning_rate", training.learningRate.value.map(YAMLScalar.float) ?? "auto",
             p + "learning_rate", into: &map)
-        value("batch_size", fixed(training.batchSize, p + "batch_size").map(YAMLScalar.integer) ?? "auto", p + "batch_size", into: &map)
-        value("epochs", fixed(training.epochs, p + "epochs").map(YAMLScalar.integer) ?? "auto", p + "epochs", into: &map)
+        value(
+            "batch_size",
+            fixed(training.batchSize, p + "batch_size").map(YAMLScalar.integer) ?? "auto",
+            p + "batch_size", into: &map)
+        value(
+            "epochs", fixed(training.epochs, p + "epochs").map(YAMLScalar.integer) ?? "auto",
+            p + "epochs", into: &map)
 
         switch fixed(training.earlyStopping, p + "early_stopping") {
         case .some(.some(let stopping)):
@@ -240,7 +273,9 @@ private struct Builder {
             let q = p + "early_stopping."
             value("patience", YAMLScalar.integer(stopping.patience), q + "patience", into: &on)
             value("min_delta", YAMLScalar.float(stopping.minDelta), q + "min_delta", into: &on)
-            value("restore_best", YAMLScalar.bool(stopping.restoreBest), q + "restore_best", into: &on)
+            value(
+                "restore_best", YAMLScalar.bool(stopping.restoreBest), q + "restore_best", into: &on
+            )
             switchable("early_stopping", on: on, off: nil, p + "early_stopping", into: &map)
         case .some(.none):
             switchable("early_stopping", on: nil, off: "false", p + "early_stopping", into: &map)
@@ -254,16 +289,24 @@ private struct Builder {
             "regularization",
             on: penalty.isEmpty
                 ? nil
-                : ["entries": .list(penalty.map { parameter($0.key, $0.text, p + "regularization.\($0.key)") })],
+                : [
+                    "entries": .list(
+                        penalty.map { parameter($0.key, $0.text, p + "regularization.\($0.key)") })
+                ],
             off: regularization == nil ? "auto" : "none", p + "regularization", into: &map)
 
-        value("weight_decay", fixed(training.weightDecay, p + "weight_decay").map(YAMLScalar.float) ?? "auto", p + "weight_decay", into: &map)
+        value(
+            "weight_decay",
+            fixed(training.weightDecay, p + "weight_decay").map(YAMLScalar.float) ?? "auto",
+            p + "weight_decay", into: &map)
 
         let clipping = fixed(training.gradientClipping, p + "gradient_clipping")
         let clip = clipping.flatMap(Self.clippingEntry)
         switchable(
             "gradient_clipping",
-            on: clip.map { ["entries": .list([parameter($0.key, $0.text, p + "gradient_clipping.\($0.key)")])] },
+            on: clip.map {
+                ["entries": .list([parameter($0.key, $0.text, p + "gradient_clipping.\($0.key)")])]
+            },
             off: clipping == nil ? "auto" : "none", p + "gradient_clipping", into: &map)
 
         var schedule: [String: ViewValue] = [:]
@@ -278,7 +321,10 @@ private struct Builder {
             p + "schedule.warmup_epochs", into: &schedule)
         map["schedule"] = .mapping(schedule)
 
-        value("class_weights", fixed(training.classWeights, p + "class_weights").map(Self.classWeights) ?? "auto", p + "class_weights", into: &map)
+        value(
+            "class_weights",
+            fixed(training.classWeights, p + "class_weights").map(Self.classWeights) ?? "auto",
+            p + "class_weights", into: &map)
         value("shuffle", YAMLScalar.bool(training.shuffle), p + "shuffle", into: &map)
         value("seed", YAMLScalar.integer(training.seed), p + "seed", into: &map)
         return map
@@ -294,7 +340,9 @@ private struct Builder {
     }
 
     func advisor(_ settings: AdvisorSettings) -> [[String: ViewValue]] {
-        AdvisorSettingKeys.differences(settings).map { parameter($0.key, $0.text, "advisor.\($0.key)") }
+        AdvisorSettingKeys.differences(settings).map {
+            parameter($0.key, $0.text, "advisor.\($0.key)")
+        }
     }
 
     // MARK: - YAML forms of the spec's enums
@@ -320,7 +368,9 @@ private struct Builder {
     }
 
     static func loss(_ loss: LossFunction) -> String {
-        if case .huber(let delta) = loss { return "{name: huber, delta: \(YAMLScalar.float(delta))}" }
+        if case .huber(let delta) = loss {
+            return "{name: huber, delta: \(YAMLScalar.float(delta))}"
+        }
         return loss.name
     }
 
@@ -338,14 +388,18 @@ private struct Builder {
         }
     }
 
-    static func regularizationEntries(_ regularization: Regularization) -> [(key: String, text: String)] {
+    static func regularizationEntries(
+        _ regularization: Regularization
+    ) -> [(key: String, text: String)] {
         var entries: [(key: String, text: String)] = []
         switch regularization.penalty {
         case .none: break
         case .l1(let strength): entries.append(("l1", YAMLScalar.float(strength)))
         case .l2(let strength): entries.append(("l2", YAMLScalar.float(strength)))
         }
-        if let maxNorm = regularization.maxNorm { entries.append(("max_norm", YAMLScalar.float(maxNorm))) }
+        if let maxNorm = regularization.maxNorm {
+            entries.append(("max_norm", YAMLScalar.float(maxNorm)))
+        }
         return entries
     }
 
@@ -362,12 +416,17 @@ private struct Builder {
         let f = YAMLScalar.float
         switch kind {
         case .constant: return []
-        case .step(let stepSize, let gamma): return [("step_size", YAMLScalar.integer(stepSize)), ("gamma", f(gamma))]
+        case .step(let stepSize, let gamma):
+            return [("step_size", YAMLScalar.integer(stepSize)), ("gamma", f(gamma))]
         case .exponential(let gamma): return [("gamma", f(gamma))]
         case .cosine(let minimumRate): return [("min_rate", f(minimumRate))]
         case .plateau(let factor, let patience, let minDelta):
-            return [("factor", f(factor)), ("patience", YAMLScalar.integer(patience)), ("min_delta", f(minDelta))]
-        case .oneCycle(let maxRate, let pctStart): return [("max_rate", f(maxRate)), ("pct_start", f(pctStart))]
+            return [
+                ("factor", f(factor)), ("patience", YAMLScalar.integer(patience)),
+                ("min_delta", f(minDelta)),
+            ]
+        case .oneCycle(let maxRate, let pctStart):
+            return [("max_rate", f(maxRate)), ("pct_start", f(pctStart))]
         }
     }
 
@@ -376,7 +435,10 @@ private struct Builder {
         case .none: "none"
         case .balanced: "balanced"
         case .explicit(let map):
-            "{" + map.keys.sorted().map { "\(YAMLScalar.string($0)): \(YAMLScalar.float(map[$0]!))" }
+            "{"
+                + map.keys.sorted().map {
+                    "\(YAMLScalar.string($0)): \(YAMLScalar.float(map[$0]!))"
+                }
                 .joined(separator: ", ") + "}"
         }
     }

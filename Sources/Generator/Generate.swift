@@ -17,7 +17,9 @@ import Spec
 /// - Returns: the YAML document, ending in a newline.
 /// - Throws: `TemplateError` for a template problem, `GeneratorError` for an incomplete config
 ///   or a template written for the other task.
-public func generate(spec: NetworkSpec, annotations: [String: String], template: ConfigTemplate)
+public func generate(
+    spec: NetworkSpec, annotations: [String: String], template: ConfigTemplate
+)
     throws -> String
 {
     let checked = try template.checked()

@@ -73,11 +73,13 @@ public struct TemplateCatalog: Sendable {
     /// folder when `specPath` is given, else to the current directory. Anything else is a name:
     /// the user's template of that name, else the bundled one.
     /// - Throws: `TemplateError.notFound` with did-you-mean, or a load error.
-    public func template(named nameOrPath: String, specPath: String? = nil) throws -> ConfigTemplate {
+    public func template(named nameOrPath: String, specPath: String? = nil) throws -> ConfigTemplate
+    {
         if Self.isPath(nameOrPath) {
             var path = nameOrPath
             if !path.hasPrefix("/"), let specPath {
-                path = URL(fileURLWithPath: specPath).deletingLastPathComponent()
+                path =
+                    URL(fileURLWithPath: specPath).deletingLastPathComponent()
                     .appendingPathComponent(path).path
             }
             return try ConfigTemplate.load(path: path, origin: .user)
@@ -103,7 +105,8 @@ public struct TemplateCatalog: Sendable {
             let shadowed = seen.contains(entry.name)
             seen.insert(entry.name)
             let name = entry.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
-            let origin = entry.origin.rawValue.padding(toLength: originWidth, withPad: " ", startingAt: 0)
+            let origin = entry.origin.rawValue.padding(
+                toLength: originWidth, withPad: " ", startingAt: 0)
             let note = shadowed ? " (shadowed by the user's template)" : ""
             return "\(name)  \(origin)  \(entry.description)\(note)"
         }.joined(separator: "\n")
@@ -174,7 +177,9 @@ public struct TemplateCatalog: Sendable {
             .map { URL(fileURLWithPath: directory).appendingPathComponent($0).path }
     }
 
-    static func load(directory: String, origin: TemplateOrigin, errors: inout [TemplateError]) -> [Entry] {
+    static func load(
+        directory: String, origin: TemplateOrigin, errors: inout [TemplateError]
+    ) -> [Entry] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
             isDirectory.boolValue

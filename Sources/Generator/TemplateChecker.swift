@@ -35,7 +35,8 @@ struct TemplateChecker {
                 continue
             case .sectionEnd:
                 guard stack.count > 1, let open = stack.last else {
-                    errors.append(.mismatchedSectionEnd(tag.nameSpan, name: tag.name, open: nil, opened: nil))
+                    errors.append(
+                        .mismatchedSectionEnd(tag.nameSpan, name: tag.name, open: nil, opened: nil))
                     continue
                 }
                 if open.name == tag.name {
@@ -43,11 +44,15 @@ struct TemplateChecker {
                 } else if let depth = stack.lastIndex(where: { $0.name == tag.name }), depth > 0 {
                     // Closing an outer section: the inner ones were left open.
                     errors.append(
-                        .mismatchedSectionEnd(tag.nameSpan, name: tag.name, open: open.name, opened: open.tag?.nameSpan))
+                        .mismatchedSectionEnd(
+                            tag.nameSpan, name: tag.name, open: open.name,
+                            opened: open.tag?.nameSpan))
                     stack.removeSubrange(depth...)
                 } else {
                     errors.append(
-                        .mismatchedSectionEnd(tag.nameSpan, name: tag.name, open: open.name, opened: open.tag?.nameSpan))
+                        .mismatchedSectionEnd(
+                            tag.nameSpan, name: tag.name, open: open.name,
+                            opened: open.tag?.nameSpan))
                 }
             case .section, .invertedSection:
                 let resolved = resolve(tag, in: stack, errors: &errors)
@@ -65,10 +70,13 @@ struct TemplateChecker {
                         used.insert(node.path)
                     } else if stack.count > 1 {
                         errors.append(
-                            .sectionUsedAsValue(tag.nameSpan, name: ".", path: "section `\(stack.last!.name)`"))
+                            .sectionUsedAsValue(
+                                tag.nameSpan, name: ".", path: "section `\(stack.last!.name)`"))
                     } else {
                         errors.append(
-                            .unknownVariable(tag.nameSpan, name: ".", suggestion: nil, note: "`{{.}}` needs an open section over a value"))
+                            .unknownVariable(
+                                tag.nameSpan, name: ".", suggestion: nil,
+                                note: "`{{.}}` needs an open section over a value"))
                     }
                     continue
                 }
@@ -76,7 +84,8 @@ struct TemplateChecker {
                 if node.kind == .value {
                     used.insert(node.path)
                 } else {
-                    errors.append(.sectionUsedAsValue(tag.nameSpan, name: tag.name, path: node.path))
+                    errors.append(
+                        .sectionUsedAsValue(tag.nameSpan, name: tag.name, path: node.path))
                 }
             }
         }
@@ -86,14 +95,17 @@ struct TemplateChecker {
         // Required-but-unused only makes sense once the template's structure is sound.
         if errors.isEmpty {
             for path in schema.requiredPaths.subtracting(used).sorted() {
-                errors.append(.requiredVariableUnused(file: file, path: path, hint: Self.hint(for: path)))
+                errors.append(
+                    .requiredVariableUnused(file: file, path: path, hint: Self.hint(for: path)))
             }
         }
         return errors
     }
 
     /// The node `tag.name` names from the current scopes, or nil after recording an error.
-    private func resolve(_ tag: TemplateTag, in stack: [Scope], errors: inout [TemplateError])
+    private func resolve(
+        _ tag: TemplateTag, in stack: [Scope], errors: inout [TemplateError]
+    )
         -> VariableSchema.Node?
     {
         let name = tag.name
@@ -151,13 +163,16 @@ struct TemplateChecker {
             }
         }
         for scope in stack { add(scope.names, prefix: "", depth: 0) }
-        return Suggestion.closest(to: name.hasPrefix(".") ? String(name.dropFirst()) : name, among: candidates)
+        return Suggestion.closest(
+            to: name.hasPrefix(".") ? String(name.dropFirst()) : name, among: candidates)
     }
 
     /// Where a name that is not visible here does exist, if anywhere.
     private func elsewhereNote(for last: String, stack: [Scope]) -> String? {
-        let places = schema.allNodes.filter { $0.path.split(separator: ".").last.map(String.init) == last }
-            .map(\.path)
+        let places = schema.allNodes.filter {
+            $0.path.split(separator: ".").last.map(String.init) == last
+        }
+        .map(\.path)
         guard !places.isEmpty else { return nil }
         return "`\(last)` exists as " + places.prefix(4).map { "`\($0)`" }.joined(separator: ", ")
             + "; it is visible only inside the sections that lead to it"
@@ -172,7 +187,8 @@ struct TemplateChecker {
         let place = sections.isEmpty ? "at the top level" : "inside \(opening)"
         if leaf.hasSuffix("_why") {
             let value = String(leaf.dropLast(4))
-            return "print it \(place) as the comment of its value: `\(value): {{\(value)}}  # {{\(leaf)}}`"
+            return
+                "print it \(place) as the comment of its value: `\(value): {{\(value)}}  # {{\(leaf)}}`"
         }
         if ["key", "value", "why"].contains(leaf) {
             return "print each item \(place): `{{key}}: {{value}}  # {{why}}`"
@@ -190,7 +206,8 @@ private extension String {
 /// "Did you mean": the closest candidate by edit distance.
 enum Suggestion {
     /// The candidate nearest to `word`, if within a third of its length (at least 2 edits).
-    static func closest<S: Sequence>(to word: String, among candidates: S) -> String? where S.Element == String {
+    static func closest<S: Sequence>(to word: String, among candidates: S) -> String?
+    where S.Element == String {
         let limit = max(2, word.count / 3)
         var best: (String, Int)?
         for candidate in candidates.sorted() {

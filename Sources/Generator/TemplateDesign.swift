@@ -57,13 +57,18 @@ public struct TemplateDesign: Sendable, Equatable {
         else { throw TemplateError.missingContentType(file: file) }
 
         // The header comment: the first non-blank line after the content type starts `{{!`.
-        guard let start = lines.indices.dropFirst().first(where: { !lines[$0].trimmingWhitespace().isEmpty }),
+        guard
+            let start = lines.indices.dropFirst().first(where: {
+                !lines[$0].trimmingWhitespace().isEmpty
+            }),
             lines[start].trimmingWhitespace().hasPrefix("{{!")
         else {
             let line = min(2, lines.count)
             throw TemplateError.header(
                 scanner.span(line: line, column: 1, length: lines[line - 1].count),
-                message: "expected the design header `{{! description: ... }}` after the content-type line")
+                message:
+                    "expected the design header `{{! description: ... }}` after the content-type line"
+            )
         }
         var errors: [TemplateError] = []
         var design = TemplateDesign(description: "")
@@ -103,7 +108,8 @@ public struct TemplateDesign: Sendable, Equatable {
             let keySpan = scanner.span(line: lineNumber, column: keyColumn, length: key.count)
             let valueSpan = scanner.span(line: lineNumber, column: valueColumn, length: value.count)
             if let previous = seen[key] {
-                errors.append(.header(keySpan, message: "`\(key)` is set twice (first on line \(previous))"))
+                errors.append(
+                    .header(keySpan, message: "`\(key)` is set twice (first on line \(previous))"))
                 continue
             }
             seen[key] = lineNumber
@@ -124,7 +130,8 @@ public struct TemplateDesign: Sendable, Equatable {
                     scanner.span(line: start + 1, column: 1, length: lines[start].count),
                     message: "the design header has no `description:` line"))
         }
-        if let low = design.preferences.minHiddenLayers, let high = design.preferences.maxHiddenLayers, low > high,
+        if let low = design.preferences.minHiddenLayers,
+            let high = design.preferences.maxHiddenLayers, low > high,
             let line = seen["max_hidden_layers"]
         {
             errors.append(
@@ -133,25 +140,32 @@ public struct TemplateDesign: Sendable, Equatable {
                     message: "`max_hidden_layers` (\(high)) is below `min_hidden_layers` (\(low))"))
         }
         if let exact = design.preferences.hiddenLayers, let line = seen["hidden_layers"],
-            exact < (design.preferences.minHiddenLayers ?? 0) || exact > (design.preferences.maxHiddenLayers ?? Int.max)
+            exact < (design.preferences.minHiddenLayers ?? 0)
+                || exact > (design.preferences.maxHiddenLayers ?? Int.max)
         {
             errors.append(
                 .header(
                     scanner.span(line: line, column: 1, length: lines[line - 1].count),
-                    message: "`hidden_layers` (\(exact)) is outside `min_hidden_layers`...`max_hidden_layers`"))
+                    message:
+                        "`hidden_layers` (\(exact)) is outside `min_hidden_layers`...`max_hidden_layers`"
+                ))
         }
         if let error = TemplateError.combined(errors) { throw error }
         return design
     }
 
-    private mutating func set(_ key: String, to value: String, keySpan: TemplateSpan, valueSpan: TemplateSpan)
+    private mutating func set(
+        _ key: String, to value: String, keySpan: TemplateSpan, valueSpan: TemplateSpan
+    )
         throws
     {
         func bad(_ expected: String) -> TemplateError {
             .header(valueSpan, message: "`\(key)`: expected \(expected), found `\(value)`")
         }
         func integer(atLeast minimum: Int) throws -> Int {
-            guard let number = Int(value), number >= minimum else { throw bad("an integer >= \(minimum)") }
+            guard let number = Int(value), number >= minimum else {
+                throw bad("an integer >= \(minimum)")
+            }
             return number
         }
         switch key {
@@ -169,10 +183,14 @@ public struct TemplateDesign: Sendable, Equatable {
         case "swish_from_layers": preferences.swishFromLayers = try integer(atLeast: 1)
         case "batch_norm_from_layers": preferences.batchNormFromLayers = try integer(atLeast: 1)
         case "width_factor":
-            guard let number = Double(value), number.isFinite, number > 0 else { throw bad("a number > 0") }
+            guard let number = Double(value), number.isFinite, number > 0 else {
+                throw bad("a number > 0")
+            }
             preferences.widthFactor = number
         case "dropout":
-            guard let number = Double(value), number >= 0, number < 1 else { throw bad("a rate, 0 <= rate < 1") }
+            guard let number = Double(value), number >= 0, number < 1 else {
+                throw bad("a rate, 0 <= rate < 1")
+            }
             preferences.dropout = number
         case "batch_norm":
             switch value {
@@ -184,8 +202,9 @@ public struct TemplateDesign: Sendable, Equatable {
             let hidden = ActivationFunction.all.filter { $0 != .softmax }
             guard let function = hidden.first(where: { $0.name == value }) else {
                 let suggestion = Suggestion.closest(to: value, among: hidden.map(\.name))
-                throw bad("a hidden activation (\(hidden.map(\.name).joined(separator: ", ")))"
-                    + (suggestion.map { "; did you mean `\($0)`?" } ?? ""))
+                throw bad(
+                    "a hidden activation (\(hidden.map(\.name).joined(separator: ", ")))"
+                        + (suggestion.map { "; did you mean `\($0)`?" } ?? ""))
             }
             preferences.activation = function
         case "initializer":

@@ -105,7 +105,9 @@ public enum TemplateError: Error, CustomStringConvertible, Equatable {
             }
             var text = Self.diagnostic(
                 span, "`{{/\(name)}}` closes section `\(open)`; expected `{{/\(open)}}`")
-            if let opened { text += "\n" + Self.diagnostic(opened, "`\(open)` opened here", kind: "note") }
+            if let opened {
+                text += "\n" + Self.diagnostic(opened, "`\(open)` opened here", kind: "note")
+            }
             return text
         case .setDelimiterNotSupported(let span):
             return Self.diagnostic(
@@ -148,7 +150,9 @@ public enum TemplateError: Error, CustomStringConvertible, Equatable {
         }
     }
 
-    static func diagnostic(_ span: TemplateSpan, _ message: String, kind: String = "error")
+    static func diagnostic(
+        _ span: TemplateSpan, _ message: String, kind: String = "error"
+    )
         -> String
     {
         "\(span.location): \(kind): \(message)\n\(span.excerpt)"

@@ -77,7 +77,8 @@ struct TemplateScanner {
             let sigil: Character? = triple ? nil : character(at: sigilIndex)
             let closing = triple ? "}}}" : "}}"
             let isComment = sigil == "!"
-            let innerStart = sigilIndex + (triple || sigil.map(Self.sigils.contains) != true ? 0 : 1)
+            let innerStart =
+                sigilIndex + (triple || sigil.map(Self.sigils.contains) != true ? 0 : 1)
 
             guard let closeIndex = find(closing, from: innerStart, acrossLines: isComment) else {
                 let span = self.span(line: startLine, column: startColumn, length: 2)
@@ -112,11 +113,13 @@ struct TemplateScanner {
             }
             if let kind {
                 if kind == .comment || kind == .pragma {
-                    tags.append(TemplateTag(kind: kind, name: trimmed, span: tagSpan, nameSpan: nameSpan))
+                    tags.append(
+                        TemplateTag(kind: kind, name: trimmed, span: tagSpan, nameSpan: nameSpan))
                 } else if let problem = Self.nameProblem(trimmed) {
                     errors.append(.syntax(nameSpan, message: problem))
                 } else {
-                    tags.append(TemplateTag(kind: kind, name: trimmed, span: tagSpan, nameSpan: nameSpan))
+                    tags.append(
+                        TemplateTag(kind: kind, name: trimmed, span: tagSpan, nameSpan: nameSpan))
                 }
             }
             advance(to: closeIndex + closing.count)
@@ -138,7 +141,8 @@ struct TemplateScanner {
             ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "_" || $0 == "." || $0 == "-"
         }
         if !allowed {
-            return "`\(name)` is not a variable name: use letters, digits, `_`, and `.` between names"
+            return
+                "`\(name)` is not a variable name: use letters, digits, `_`, and `.` between names"
         }
         if name.hasSuffix(".") || name.contains("..") {
             return "`\(name)` is not a variable name: a `.` must separate two names"

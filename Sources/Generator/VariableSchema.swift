@@ -121,7 +121,8 @@ public struct VariableSchema: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `key`, `value`, `why`: one parameter of a setting whose parameters depend on a choice.
-    static let parameterList: Entry = .list("params", [.plain("key"), .plain("value"), .plain("why")])
+    static let parameterList: Entry = .list(
+        "params", [.plain("key"), .plain("value"), .plain("why")])
 
     static let standardLayout: [Entry] = [
         .value("version"),
@@ -166,13 +167,19 @@ public struct VariableSchema: Sendable, Equatable, CustomStringConvertible {
                 .switchable(
                     "early_stopping",
                     [.value("patience"), .value("min_delta"), .value("restore_best")]),
-                .switchable("regularization", [.list("entries", [.plain("key"), .plain("value"), .plain("why")])]),
+                .switchable(
+                    "regularization",
+                    [.list("entries", [.plain("key"), .plain("value"), .plain("why")])]),
                 .value("weight_decay"),
-                .switchable("gradient_clipping", [.list("entries", [.plain("key"), .plain("value"), .plain("why")])]),
+                .switchable(
+                    "gradient_clipping",
+                    [.list("entries", [.plain("key"), .plain("value"), .plain("why")])]),
                 .mapping("schedule", [.value("name"), parameterList, .value("warmup_epochs")]),
                 .value("class_weights"), .value("shuffle"), .value("seed"),
             ]),
-        .mapping("advisor", optional: true, [.list("entries", [.plain("key"), .plain("value"), .plain("why")])]),
+        .mapping(
+            "advisor", optional: true,
+            [.list("entries", [.plain("key"), .plain("value"), .plain("why")])]),
     ]
 
     static func build(_ entries: [Entry], under prefix: String) -> [String: Node] {
@@ -181,11 +188,13 @@ public struct VariableSchema: Sendable, Equatable, CustomStringConvertible {
         for entry in entries {
             switch entry {
             case .value(let name, let optional):
-                nodes[name] = Node(kind: .value, optional: optional, required: true, path: path(name))
+                nodes[name] = Node(
+                    kind: .value, optional: optional, required: true, path: path(name))
                 nodes[name + "_why"] = Node(
                     kind: .value, optional: false, required: true, path: path(name + "_why"))
             case .plain(let name, let required):
-                nodes[name] = Node(kind: .value, optional: false, required: required, path: path(name))
+                nodes[name] = Node(
+                    kind: .value, optional: false, required: required, path: path(name))
             case .mapping(let name, let optional, let children):
                 nodes[name] = Node(
                     kind: .mapping(build(children, under: path(name))), optional: optional,

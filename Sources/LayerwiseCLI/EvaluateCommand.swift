@@ -14,7 +14,9 @@ struct EvaluateCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("A run folder written by `layerwise train`.", valueName: "run"))
     var runFolder: String
 
-    @Argument(help: ArgumentHelp("A labelled CSV file (default: the run's test split).", valueName: "data.csv"))
+    @Argument(
+        help: ArgumentHelp(
+            "A labelled CSV file (default: the run's test split).", valueName: "data.csv"))
     var data: String?
 
     @OptionGroup var options: GlobalOptions
@@ -32,7 +34,8 @@ struct EvaluateCommand: ParsableCommand {
                 print("\(data): \(rows) rows")
                 print(Evaluation.text(metrics, labels: labels))
             } else {
-                let test = try RunEvaluation.testSplit(of: folder, artifact: artifact,
+                let test = try RunEvaluation.testSplit(
+                    of: folder, artifact: artifact,
                     loader: try options.specLoader())
                 print("\(folder.path): test split, \(test.rows.rowCount) rows")
                 print(Evaluation.text(test.metrics, labels: labels))

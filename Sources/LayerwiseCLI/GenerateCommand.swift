@@ -41,7 +41,8 @@ struct GenerateCommand: ParsableCommand {
                 throw DesignPlanError.outputExists(path: output)
             }
             let plan = try DesignPlan.measured(
-                specPath: spec, catalog: try options.templateCatalog(), template: templateOption.template)
+                specPath: spec, catalog: try options.templateCatalog(),
+                template: templateOption.template)
             let generated = try plan.generate(outputPath: output)
             let warnings = plan.renderedWarnings(colored: options.colorsStandardError)
             if !warnings.isEmpty { printError(warnings) }

@@ -20,7 +20,9 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(
         name: .long,
-        help: "Never colour the output (colour is on only for a terminal; NO_COLOR also turns it off).")
+        help:
+            "Never colour the output (colour is on only for a terminal; NO_COLOR also turns it off)."
+    )
     var noColor = false
 
     /// Colour only on a terminal, unless turned off.

@@ -28,8 +28,9 @@ struct InitCommand: ParsableCommand {
                 .deletingPathExtension
             let text = StarterSpec.render(name: name, dataPath: dataPath, profile: profile)
             try StarterSpec.write(text, to: output, overwrite: force)
-            print("wrote \(output) (\(profile.task), target '\(profile.target)', "
-                  + "Ni = \(profile.inputs), No = \(profile.outputs))")
+            print(
+                "wrote \(output) (\(profile.task), target '\(profile.target)', "
+                    + "Ni = \(profile.inputs), No = \(profile.outputs))")
         } catch let error as DataError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode.failure

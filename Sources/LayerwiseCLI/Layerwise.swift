@@ -6,7 +6,8 @@ struct Layerwise: ParsableCommand {
         commandName: "layerwise",
         abstract: "Configure, explain and train neural networks for tabular data.",
         subcommands: [
-            TrainCommand.self, EvaluateCommand.self, PredictCommand.self, ValidateCommand.self, SchemaCommand.self, InitCommand.self,
+            TrainCommand.self, EvaluateCommand.self, PredictCommand.self, ValidateCommand.self,
+            SchemaCommand.self, InitCommand.self,
             ProfileCommand.self, RecommendCommand.self, GenerateCommand.self,
             TemplatesCommand.self, LearningRateFindCommand.self, DiagnoseCommand.self,
             ReportCommand.self,

@@ -19,7 +19,10 @@ struct LearningRateFindCommand: ParsableCommand {
 
     @OptionGroup var templateOption: TemplateOption
 
-    @Option(name: .long, help: ArgumentHelp("The folder for the curve (default runs/<name>-lr-find-<time>).", valueName: "dir"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The folder for the curve (default runs/<name>-lr-find-<time>).", valueName: "dir"))
     var out: String?
 
     @OptionGroup var options: GlobalOptions
@@ -27,7 +30,8 @@ struct LearningRateFindCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let plan = try DesignPlan.measured(
-                specPath: spec, catalog: try options.templateCatalog(), template: templateOption.template)
+                specPath: spec, catalog: try options.templateCatalog(),
+                template: templateOption.template)
             let warnings = plan.renderedWarnings(colored: options.colorsStandardError)
             if !warnings.isEmpty { printError(warnings) }
             print("Network  \(plan.recommendation.diagram)")
@@ -38,8 +42,9 @@ struct LearningRateFindCommand: ParsableCommand {
             print(LearningRateRangeTest.terminalPlot(result))
             print("\nCurve    \(sweep.chartPath)")
             if let suggestion = result.suggestion {
-                print("Use it   training.learning_rate: \(yamlNumber(suggestion))   "
-                    + "(or leave it auto: train runs this test)")
+                print(
+                    "Use it   training.learning_rate: \(yamlNumber(suggestion))   "
+                        + "(or leave it auto: train runs this test)")
             }
         }
     }

@@ -18,10 +18,14 @@ struct PredictCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("A run folder written by `layerwise train`.", valueName: "run"))
     var runFolder: String
 
-    @Argument(help: ArgumentHelp("The rows to predict (CSV with the model's input columns).", valueName: "data.csv"))
+    @Argument(
+        help: ArgumentHelp(
+            "The rows to predict (CSV with the model's input columns).", valueName: "data.csv"))
     var data: String
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write here instead of standard output.", valueName: "file"))
+    @Option(
+        name: [.short, .customLong("output")],
+        help: ArgumentHelp("Write here instead of standard output.", valueName: "file"))
     var output: String?
 
     @Flag(help: "Replace the output file if it exists.")

@@ -6,7 +6,8 @@ import Runs
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write a run's report.html again (self-contained HTML: curves, design, findings).")
+        abstract: "Write a run's report.html again (self-contained HTML: curves, design, findings)."
+    )
 
     @Argument(help: ArgumentHelp("A run folder written by `layerwise train`.", valueName: "run"))
     var runFolder: String
@@ -18,8 +19,9 @@ struct ReportCommand: ParsableCommand {
             let diagnosis = try RunDiagnosis.load(
                 try RunFolder(existing: runFolder), loader: try options.specLoader())
             try diagnosis.writeReport()
-            print("Wrote \(diagnosis.folder.reportPath) (\(diagnosis.findings.count) finding"
-                + (diagnosis.findings.count == 1 ? "" : "s") + ")")
+            print(
+                "Wrote \(diagnosis.folder.reportPath) (\(diagnosis.findings.count) finding"
+                    + (diagnosis.findings.count == 1 ? "" : "s") + ")")
         }
     }
 }

@@ -22,7 +22,9 @@ struct SchemaCommand: ParsableCommand {
     @Option(name: .long, help: "json (JSON Schema draft-07) or markdown (the spec reference).")
     var format: OutputFormat = .json
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    @Option(
+        name: [.short, .customLong("output")],
+        help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var output: String?
 
     func run() throws {

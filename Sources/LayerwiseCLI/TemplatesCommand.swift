@@ -24,8 +24,9 @@ struct TemplatesCommand: ParsableCommand {
 
     func validate() throws {
         var isFolder: ObjCBool = false
-        if let templates = options.templates, !FileManager.default.fileExists(atPath: templates, isDirectory: &isFolder)
-            || !isFolder.boolValue
+        if let templates = options.templates,
+            !FileManager.default.fileExists(atPath: templates, isDirectory: &isFolder)
+                || !isFolder.boolValue
         {
             throw ValidationError("--templates \(templates): no such folder")
         }

@@ -23,10 +23,14 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var templateOption: TemplateOption
 
-    @Option(name: .long, help: ArgumentHelp("The run folder (default runs/<name>-<time>).", valueName: "dir"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The run folder (default runs/<name>-<time>).", valueName: "dir"))
     var out: String?
 
-    @Option(help: ArgumentHelp("Continue the run in this folder from its last checkpoint.", valueName: "run"))
+    @Option(
+        help: ArgumentHelp(
+            "Continue the run in this folder from its last checkpoint.", valueName: "run"))
     var resume: String?
 
     @Flag(help: "Print no progress.")
@@ -38,10 +42,12 @@ struct TrainCommand: ParsableCommand {
         if resume != nil {
             if spec != nil { throw ValidationError("give a spec or --resume RUN, not both") }
             if out != nil || templateOption.template != nil {
-                throw ValidationError("--resume continues a run as it was: drop --out and --template")
+                throw ValidationError(
+                    "--resume continues a run as it was: drop --out and --template")
             }
         } else if spec == nil {
-            throw ValidationError("give a spec, e.g. `layerwise train Specs/iris.yaml`, or --resume RUN")
+            throw ValidationError(
+                "give a spec, e.g. `layerwise train Specs/iris.yaml`, or --resume RUN")
         }
     }
 
@@ -55,7 +61,8 @@ struct TrainCommand: ParsableCommand {
                 print("Resuming \(folder.path) after epoch \(session.trainer.epoch)")
             } else if let spec {
                 let plan = try DesignPlan.measured(
-                    specPath: spec, catalog: try options.templateCatalog(), template: templateOption.template)
+                    specPath: spec, catalog: try options.templateCatalog(),
+                    template: templateOption.template)
                 let warnings = plan.renderedWarnings(colored: options.colorsStandardError)
                 if !warnings.isEmpty { printError(warnings) }
                 print(TextReport.compact(plan.recommendation))
@@ -115,7 +122,9 @@ struct TrainCommand: ParsableCommand {
             }
         }
         if !result.savedModel {
-            lines.append("No model saved: no epoch finished with finite weights; the last good checkpoint stays.")
+            lines.append(
+                "No model saved: no epoch finished with finite weights; the last good checkpoint stays."
+            )
         }
         lines.append("Run      \(folder.path)")
         return lines.joined(separator: "\n")

@@ -106,7 +106,8 @@ final class InterruptHandler {
         signal(SIGINT, SIG_IGN)
         source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         source.setEventHandler {
-            printError("\ninterrupted: stopping after the current step and saving (Ctrl-C again quits)")
+            printError(
+                "\ninterrupted: stopping after the current step and saving (Ctrl-C again quits)")
             signal(SIGINT, SIG_DFL)
             onInterrupt()
         }

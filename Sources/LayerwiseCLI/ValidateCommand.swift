@@ -18,7 +18,9 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Spec files (YAML).", valueName: "spec"))
     var specs: [String]
 
-    @Option(name: .long, help: "Output format: text (compiler-style) or json (for editors and scripts).")
+    @Option(
+        name: .long, help: "Output format: text (compiler-style) or json (for editors and scripts)."
+    )
     var format: OutputFormat = .text
 
     @OptionGroup var options: GlobalOptions

@@ -48,8 +48,9 @@ import Testing
         let row = try #require(result.sizing.first { $0.id == WidthBoundsRule.id })
         #expect(!row.applies && row.why.contains("outside (warned)"))
         #expect(result.choice("model.neurons")?.source == .template)
-        #expect(result.choice("model.layers[0].dense.units")?.annotation.hasPrefix(
-            "template wide-shallow: width x 4") == true)
+        #expect(
+            result.choice("model.layers[0].dense.units")?.annotation.hasPrefix(
+                "template wide-shallow: width x 4") == true)
     }
 
     @Test func theSpecWinsOverThePreferences() throws {
@@ -64,7 +65,9 @@ import Testing
         #expect(result.config.model.dropout == .fixed(0.1))
         #expect(result.choice("model.hidden_layers")?.source == .spec)
         let widthSpec = try SizingAdvisor.recommend(
-            spec: { var s = makeSpec(); s.model.neurons = .fixed(.widths([5])); return s }(),
+            spec: {
+                var s = makeSpec(); s.model.neurons = .fixed(.widths([5])); return s
+            }(),
             data: Datasets.iris, preferences: wide)
         #expect(widthSpec.hiddenWidths == [5])
     }
@@ -77,7 +80,8 @@ import Testing
         #expect(try template(Datasets.diabetes) == TemplatePolicy.regressor)
         // Ni = 200 > 32: DEPTH-HIGH gives 4 layers: the deep template.
         #expect(try template(Datasets.wide) == TemplatePolicy.deep)
-        #expect(TemplatePolicy.automaticTemplate(task: .regression, hiddenLayers: 3).name == "deep-mlp")
+        #expect(
+            TemplatePolicy.automaticTemplate(task: .regression, hiddenLayers: 3).name == "deep-mlp")
         // A template fixed in the spec is kept; the preferences' source is what is written.
         var spec = makeSpec()
         spec.model.template = .fixed("wide-shallow")
@@ -101,7 +105,8 @@ import Testing
         // The spec's own threshold wins.
         var spec = makeSpec()
         spec.advisor.swishFromLayers = 8
-        let kept = try SizingAdvisor.recommend(spec: spec, data: Datasets.diabetes, preferences: early)
+        let kept = try SizingAdvisor.recommend(
+            spec: spec, data: Datasets.diabetes, preferences: early)
         #expect(kept.config.model.activation == .fixed(.relu))
     }
 }

@@ -88,7 +88,8 @@ import Testing
     @Test func linearClassificationNeedsFullTrainingAccuracy() {
         func linear(_ accuracy: Double?) -> Bool? {
             LinearDepthRule(
-                task: .classification, probe: LinearProbeSummary(trainingAccuracy: accuracy), margin: 0.01
+                task: .classification, probe: LinearProbeSummary(trainingAccuracy: accuracy),
+                margin: 0.01
             ).isLinear
         }
         #expect(linear(1.0) == true)

@@ -6,7 +6,9 @@ import Testing
 @Suite struct BadInputTests {
     let files = TestFiles()
 
-    private func loadError(_ path: String, target: String = "y", task: DataOptions.Task = .auto)
+    private func loadError(
+        _ path: String, target: String = "y", task: DataOptions.Task = .auto
+    )
         -> DataError?
     {
         do {

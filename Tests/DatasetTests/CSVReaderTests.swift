@@ -37,9 +37,10 @@ import Testing
     }
 
     @Test func rejects_what_is_not_a_plain_decimal() {
-        for text in ["", "-", "+", ".", "e5", "1e", "1e+", "inf", "nan", "NaN", "0x10", "1.2.3",
-                     "1 2", "12a", "--1", "1,5"]
-        {
+        for text in [
+            "", "-", "+", ".", "e5", "1e", "1e+", "inf", "nan", "NaN", "0x10", "1.2.3",
+            "1 2", "12a", "--1", "1,5",
+        ] {
             #expect(parseDecimal(text) == nil, "\(text)")
         }
     }

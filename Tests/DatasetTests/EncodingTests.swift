@@ -15,7 +15,8 @@ import Testing
         for row in 0..<40 {
             let x = row % 10 == 3 ? "NA" : String(Double(row) * 0.5)
             let note = "free text number \(row) with several words in it"
-            text += "\(row + 1),\(x),\(colours[row % 3]),\(row % 2 == 0 ? "yes" : "no"),k,"
+            text +=
+                "\(row + 1),\(x),\(colours[row % 3]),\(row % 2 == 0 ? "yes" : "no"),k,"
                 + "\(note),\(row % 3 == 0 ? "pos" : "neg")\n"
         }
         return text
@@ -50,21 +51,32 @@ import Testing
         options = DataOptions(path: path, target: "y", categorical: ["x"])
         let forced = try PreparedData.load(options)
         #expect(forced.schema.columns[1].kind == .category)
-        #expect(forced.encoding.features.first?.method
-            == .oneHot(levels: (0..<40).filter { $0 % 10 != 3 && forced.split.training.contains($0) }
-                .map { formatNumber(Float($0) * 0.5) }, missingLevel: forced.split.training
-                .contains { $0 % 10 == 3 }))
+        #expect(
+            forced.encoding.features.first?.method
+                == .oneHot(
+                    levels: (0..<40).filter { $0 % 10 != 3 && forced.split.training.contains($0) }
+                        .map { formatNumber(Float($0) * 0.5) },
+                    missingLevel: forced.split.training
+                        .contains { $0 % 10 == 3 }))
     }
 
     @Test func integer_targets_decide_the_task() throws {
-        let few = files.write("few.csv", "a,y\n" + (0..<30).map { "\($0 * 7 % 30),\($0 % 3)" }
-            .joined(separator: "\n"))
-        #expect(try PreparedData.load(DataOptions(path: few, target: "y")).schema.task
-            == .classification)
-        let many = files.write("many.csv", "a,y\n" + (0..<60).map { "\($0 * 7 % 60),\($0 * 7 % 50)" }
-            .joined(separator: "\n"))
-        #expect(try PreparedData.load(DataOptions(path: many, target: "y")).schema.task
-            == .regression)
+        let few = files.write(
+            "few.csv",
+            "a,y\n"
+                + (0..<30).map { "\($0 * 7 % 30),\($0 % 3)" }
+                .joined(separator: "\n"))
+        #expect(
+            try PreparedData.load(DataOptions(path: few, target: "y")).schema.task
+                == .classification)
+        let many = files.write(
+            "many.csv",
+            "a,y\n"
+                + (0..<60).map { "\($0 * 7 % 60),\($0 * 7 % 50)" }
+                .joined(separator: "\n"))
+        #expect(
+            try PreparedData.load(DataOptions(path: many, target: "y")).schema.task
+                == .regression)
         let forced = try PreparedData.load(
             DataOptions(path: many, target: "y", task: .classification))
         #expect(forced.schema.task == .classification)
@@ -81,8 +93,9 @@ import Testing
         let rows = data.training.sourceRows
         for (k, row) in rows.enumerated() {
             let width = data.training.featureCount
-            #expect(Array(again.features[(row * width)..<((row + 1) * width)])
-                == Array(data.training.features[(k * width)..<((k + 1) * width)]))
+            #expect(
+                Array(again.features[(row * width)..<((row + 1) * width)])
+                    == Array(data.training.features[(k * width)..<((k + 1) * width)]))
         }
         // A new file: extra column, columns reordered, no target, an unseen colour.
         let fresh = files.write(
@@ -103,8 +116,9 @@ import Testing
             Issue.record("missing columns must fail")
         } catch let error as DataError {
             #expect(error.kind == .missingColumns)
-            #expect(error.message == "the model needs columns 'x', 'colour', which the file "
-                + "does not have")
+            #expect(
+                error.message == "the model needs columns 'x', 'colour', which the file "
+                    + "does not have")
         }
     }
 
@@ -190,15 +204,18 @@ import Testing
             xor += "\(a),\(b),\((a > 0) != (b > 0) ? "one" : "zero")\n"
             linear += "\(a),\(b),\(3 * a - 2 * b + 0.5 + 0.01 * generator.nextUnitDouble())\n"
         }
-        let yes = DataProfile(try PreparedData.load(
-            DataOptions(path: files.write("sep.csv", separable), target: "y")))
+        let yes = DataProfile(
+            try PreparedData.load(
+                DataOptions(path: files.write("sep.csv", separable), target: "y")))
         #expect(yes.linearProbe.separable == true)
-        let no = DataProfile(try PreparedData.load(
-            DataOptions(path: files.write("xor.csv", xor), target: "y")))
+        let no = DataProfile(
+            try PreparedData.load(
+                DataOptions(path: files.write("xor.csv", xor), target: "y")))
         #expect(no.linearProbe.separable == false)
         #expect(no.linearProbe.trainingAccuracy! < 0.8)
-        let fit = DataProfile(try PreparedData.load(
-            DataOptions(path: files.write("lin.csv", linear), target: "y")))
+        let fit = DataProfile(
+            try PreparedData.load(
+                DataOptions(path: files.write("lin.csv", linear), target: "y")))
         #expect(fit.linearProbe.validationR2! > 0.999)
         // Rendering: aligned text and JSON carry the same numbers.
         #expect(fit.text.contains("Inputs    Ni = 2 after encoding"))
@@ -214,16 +231,17 @@ import Testing
         #expect(relative.hasSuffix("Specs/data/iris.csv"))
         #expect(relative.hasPrefix("../"))
         let text = StarterSpec.render(name: "iris", dataPath: "data/iris.csv", profile: profile)
-        for key in ["name: iris", "  path: data/iris.csv", "  target: species", "  ignore: []",
-                    "  categorical: []", "  split:", "    validation: auto", "    test: auto",
-                    "    stratify: auto", "task: auto", "  template: auto",
-                    "  hidden_layers: auto", "  neurons: auto", "  activation: auto",
-                    "  batch_norm: auto", "  dropout: auto", "  optimizer: auto",
-                    "  learning_rate: auto", "  batch_size: auto", "  epochs: auto",
-                    "  early_stopping:", "    patience: auto", "    min_delta: auto",
-                    "    restore_best: auto", "  schedule: auto", "  shuffle: auto",
-                    "  seed: auto"]
-        {
+        for key in [
+            "name: iris", "  path: data/iris.csv", "  target: species", "  ignore: []",
+            "  categorical: []", "  split:", "    validation: auto", "    test: auto",
+            "    stratify: auto", "task: auto", "  template: auto",
+            "  hidden_layers: auto", "  neurons: auto", "  activation: auto",
+            "  batch_norm: auto", "  dropout: auto", "  optimizer: auto",
+            "  learning_rate: auto", "  batch_size: auto", "  epochs: auto",
+            "  early_stopping:", "    patience: auto", "    min_delta: auto",
+            "    restore_best: auto", "  schedule: auto", "  shuffle: auto",
+            "  seed: auto",
+        ] {
             #expect(text.contains("\n" + key), "\(key)")
         }
         let output = files.directory + "/spec.yaml"

@@ -14,8 +14,10 @@ import Testing
     /// Random floats with many duplicates, both zeros, infinities and subnormals.
     private func awkwardFloats(_ count: Int, seed: UInt64) -> [Float] {
         var generator = SeededGenerator(seed: seed)
-        let specials: [Float] = [0, -0.0, .infinity, -.infinity, .leastNonzeroMagnitude,
-                                 -.leastNonzeroMagnitude, .greatestFiniteMagnitude, 1, -1]
+        let specials: [Float] = [
+            0, -0.0, .infinity, -.infinity, .leastNonzeroMagnitude,
+            -.leastNonzeroMagnitude, .greatestFiniteMagnitude, 1, -1,
+        ]
         return (0..<count).map { _ in
             switch generator.next() % 4 {
             case 0: return specials[Int(generator.next() % UInt64(specials.count))]
@@ -26,9 +28,10 @@ import Testing
     }
 
     @Test func radix_sort_equals_the_standard_sort_bit_for_bit() {
-        for (count, seed) in [(0, 1), (1, 2), (7, 3), (511, 4), (512, 5), (513, 6), (4_000, 7),
-                              (50_001, 8)] as [(Int, UInt64)]
-        {
+        for (count, seed) in [
+            (0, 1), (1, 2), (7, 3), (511, 4), (512, 5), (513, 6), (4_000, 7),
+            (50_001, 8),
+        ] as [(Int, UInt64)] {
             let values = awkwardFloats(count, seed: seed)
             let fast = FloatSorting.sorted(values)
             let reference = values.sorted()
@@ -38,32 +41,41 @@ import Testing
         let narrow = (0..<3_000).map { Float(1 + Double($0 % 977) / 1024) }
         #expect(FloatSorting.sorted(narrow) == narrow.sorted())
         // -0 and +0 keep their input order, as in the stable standard sort.
-        let zeros: [Float] = Array(repeating: -0.0, count: 300) + Array(repeating: 0, count: 300)
+        let zeros: [Float] =
+            Array(repeating: -0.0, count: 300) + Array(repeating: 0, count: 300)
             + Array(repeating: -0.0, count: 300)
-        #expect(FloatSorting.sorted(zeros.reversed()).map(\.bitPattern)
-            == zeros.reversed().sorted().map(\.bitPattern))
+        #expect(
+            FloatSorting.sorted(zeros.reversed()).map(\.bitPattern)
+                == zeros.reversed().sorted().map(\.bitPattern))
     }
 
     @Test func integral_check_equals_rounding() {
         var values = awkwardFloats(20_000, seed: 9)
-        values += [0.5, -0.5, 1.5, 8_388_607.5, -8_388_607.5, 8_388_608, 16_777_216, 2.5e-8,
-                   Float(Int32.max), -Float(Int32.max), 1e30, -1e30]
+        values += [
+            0.5, -0.5, 1.5, 8_388_607.5, -8_388_607.5, 8_388_608, 16_777_216, 2.5e-8,
+            Float(Int32.max), -Float(Int32.max), 1e30, -1e30,
+        ]
         for value in values {
             #expect(isIntegral(value) == (value == value.rounded()), "\(value)")
         }
     }
 
     /// The median, mean and deviation the encoding stores, computed the plain way.
-    private func referenceStatistics(_ values: [Float], rows: [Int])
+    private func referenceStatistics(
+        _ values: [Float], rows: [Int]
+    )
         -> (median: Float, mean: Double, deviation: Double)
     {
         let present = rows.map { values[$0] }.filter { !$0.isNaN }.sorted()
         let missing = rows.count - present.count
         let median: Float =
-            present.isEmpty ? 0
-            : present.count % 2 == 1 ? present[present.count / 2]
-            : Float((Double(present[present.count / 2 - 1])
-                     + Double(present[present.count / 2])) / 2)
+            present.isEmpty
+            ? 0
+            : present.count % 2 == 1
+                ? present[present.count / 2]
+                : Float(
+                    (Double(present[present.count / 2 - 1])
+                        + Double(present[present.count / 2])) / 2)
         var sum = present.reduce(0.0) { $0 + Double($1) } + Double(missing) * Double(median)
         let mean = sum / Double(max(1, rows.count))
         sum = 0
@@ -75,13 +87,15 @@ import Testing
 
     @Test func encoding_statistics_equal_the_sorted_reference_on_odd_even_and_missing() throws {
         // Odd and even counts of present training values, with and without NaN (missing).
-        for (rows, missingEvery) in [(3_001, 0), (3_000, 0), (3_001, 7), (3_000, 5), (9, 4),
-                                     (10, 0)]
-        {
+        for (rows, missingEvery) in [
+            (3_001, 0), (3_000, 0), (3_001, 7), (3_000, 5), (9, 4),
+            (10, 0),
+        ] {
             var generator = SeededGenerator(seed: UInt64(rows * 31 + missingEvery))
             var text = "a,b,y\n"
             for row in 0..<rows {
-                let a = missingEvery > 0 && row % missingEvery == 3
+                let a =
+                    missingEvery > 0 && row % missingEvery == 3
                     ? "NA" : String(format: "%.3f", generator.nextUnitDouble() * 200 - 100)
                 let b = row % 13 == 0 ? "0" : row % 17 == 0 ? "-0" : String((row * 7) % 50)
                 text += "\(a),\(b),\(generator.nextUnitDouble())\n"
@@ -140,9 +154,10 @@ import Testing
     }
 
     @Test func split_by_marking_equals_shuffle_cut_and_sort() throws {
-        for (file, target) in [("penguins.csv", "species"), ("iris.csv", "species"),
-                               ("breast_cancer.csv", "diagnosis")]
-        {
+        for (file, target) in [
+            ("penguins.csv", "species"), ("iris.csv", "species"),
+            ("breast_cancer.csv", "diagnosis"),
+        ] {
             for seed: UInt64 in [1, 42, 77] {
                 let options = DataOptions(path: repoData(file), target: target, seed: seed)
                 let data = try PreparedData.load(options)
@@ -159,7 +174,9 @@ import Testing
 
     /// The probe's fit as plain loops (the implementation before packing): the weights,
     /// class by class, `width` inputs then the bias.
-    private func referenceLogistic(_ training: EncodedRows, rows: [Int], classCount k: Int)
+    private func referenceLogistic(
+        _ training: EncodedRows, rows: [Int], classCount k: Int
+    )
         -> [Double]
     {
         let width = training.featureCount
@@ -214,7 +231,8 @@ import Testing
         var text = (0..<inputs).map { "x\($0)" }.joined(separator: ",") + ",y\n"
         for row in 0..<rows {
             let x = (0..<inputs).map { _ in generator.nextUnitDouble() * 2 - 1 }
-            let score = x.enumerated().reduce(0.0) { $0 + $1.element * Double($1.offset % 3 - 1) }
+            let score =
+                x.enumerated().reduce(0.0) { $0 + $1.element * Double($1.offset % 3 - 1) }
                 + (generator.nextUnitDouble() - 0.5)
             let label = row % 97 == 5 ? "" : score < -0.3 ? "a" : score < 0.3 ? "b" : "c"
             text += x.map { String(format: "%.4f", $0) }.joined(separator: ",") + ",\(label)\n"
@@ -230,9 +248,11 @@ import Testing
                 DataOptions(path: repoData("breast_cancer.csv"), target: "diagnosis")),
         ]
         // Large enough for two threads; 7 inputs: a partial last chunk.
-        cases.append(try PreparedData.load(DataOptions(
-            path: files.write("noisy.csv", noisyClasses(rows: 3_000, inputs: 7, seed: 3)),
-            target: "y")))
+        cases.append(
+            try PreparedData.load(
+                DataOptions(
+                    path: files.write("noisy.csv", noisyClasses(rows: 3_000, inputs: 7, seed: 3)),
+                    target: "y")))
         for data in cases {
             guard case .classes(_, let labels) = data.encoding.target else { continue }
             let k = max(2, labels.count)
@@ -241,8 +261,9 @@ import Testing
             for parallel in [false, true] {
                 let fit = LogisticFit(data.training, rows: rows, classCount: k, parallel: parallel)
                 fit.train(steps: LinearProbe.logisticIterations)
-                #expect(fit.weightValues.map(\.bitPattern) == reference.map(\.bitPattern),
-                        "\(data.options.path) parallel \(parallel)")
+                #expect(
+                    fit.weightValues.map(\.bitPattern) == reference.map(\.bitPattern),
+                    "\(data.options.path) parallel \(parallel)")
             }
         }
     }

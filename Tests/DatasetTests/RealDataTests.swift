@@ -16,8 +16,10 @@ import Testing
         #expect(data.schema.task == .classification)
         #expect(data.encoding.inputWidth == 4)
         #expect(data.encoding.target.outputWidth == 3)
-        #expect(data.encoding.target == .classes(
-            name: "species", labels: ["setosa", "versicolor", "virginica"]))
+        #expect(
+            data.encoding.target
+                == .classes(
+                    name: "species", labels: ["setosa", "versicolor", "virginica"]))
         // 50 per class: round(7.5) = 8 validation, 8 test, 34 training each.
         #expect(data.split.validation.count == 24)
         #expect(data.split.test.count == 24)
@@ -42,9 +44,10 @@ import Testing
             #expect(abs(share(split) - overall) < 0.01)
         }
         let profile = DataProfile(data)
-        #expect(profile.classes == [
-            .init(label: "benign", count: 357), .init(label: "malignant", count: 212),
-        ])
+        #expect(
+            profile.classes == [
+                .init(label: "benign", count: 357), .init(label: "malignant", count: 212),
+            ])
         #expect(abs(profile.imbalanceRatio! - 357.0 / 212.0) < 1e-12)
         #expect(profile.linearProbe.trainingAccuracy! > 0.95)
         #expect(profile.linearProbe.validationAccuracy! > 0.9)
@@ -54,16 +57,21 @@ import Testing
         let data = try PreparedData.load(
             DataOptions(path: repoData("penguins.csv"), target: "species"))
         let schema = data.schema
-        let missing = Dictionary(uniqueKeysWithValues: schema.columns.map {
-            ($0.name, $0.missingCount)
-        })
-        #expect(missing == [
-            "species": 0, "island": 0, "bill_length_mm": 2, "bill_depth_mm": 2,
-            "flipper_length_mm": 2, "body_mass_g": 2, "sex": 11, "year": 0,
-        ])
+        let missing = Dictionary(
+            uniqueKeysWithValues: schema.columns.map {
+                ($0.name, $0.missingCount)
+            })
+        #expect(
+            missing == [
+                "species": 0, "island": 0, "bill_length_mm": 2, "bill_depth_mm": 2,
+                "flipper_length_mm": 2, "body_mass_g": 2, "sex": 11, "year": 0,
+            ])
         let kinds = schema.columns.map(\.kind)
-        #expect(kinds == [.category, .category, .number, .number, .number, .number, .binary,
-                          .number])
+        #expect(
+            kinds == [
+                .category, .category, .number, .number, .number, .number, .binary,
+                .number,
+            ])
         // Ni after one-hot: island 3 + each number 1 (+1 indicator if training had missing)
         // + sex 1 (+1 indicator) + year 1.
         func trainingMissing(_ name: String) -> Int {
@@ -74,13 +82,15 @@ import Testing
             }
         }
         let numbers = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
-        let expectedNi = 3 + numbers.map { 1 + (trainingMissing($0) > 0 ? 1 : 0) }.reduce(0, +)
+        let expectedNi =
+            3 + numbers.map { 1 + (trainingMissing($0) > 0 ? 1 : 0) }.reduce(0, +)
             + 1 + (trainingMissing("sex") > 0 ? 1 : 0) + 1
         #expect(data.encoding.inputWidth == expectedNi)
         #expect(data.encoding.inputWidth == 14)  // seed 42: the training split has both kinds
-        #expect(Array(data.encoding.inputNames.prefix(3)) == [
-            "island=Biscoe", "island=Dream", "island=Torgersen",
-        ])
+        #expect(
+            Array(data.encoding.inputNames.prefix(3)) == [
+                "island=Biscoe", "island=Dream", "island=Torgersen",
+            ])
         let profile = DataProfile(data)
         #expect(profile.classes?.map(\.count) == [152, 68, 124])
         #expect(profile.splits.training + profile.splits.validation + profile.splits.test == 344)

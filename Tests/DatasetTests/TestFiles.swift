@@ -5,7 +5,8 @@ struct TestFiles {
     let directory: String
 
     init() {
-        let base = FileManager.default.temporaryDirectory.path + "/layerwise-dataset-"
+        let base =
+            FileManager.default.temporaryDirectory.path + "/layerwise-dataset-"
             + UUID().uuidString
         try? FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         directory = base

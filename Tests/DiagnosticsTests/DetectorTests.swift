@@ -10,7 +10,9 @@ private func ruleIDs(_ record: TrainingRecord, spec: NetworkSpec? = nil) -> Set<
     Set(diagnose(record, spec: spec).map(\.ruleID))
 }
 
-private func finding(_ rule: String, in record: TrainingRecord, spec: NetworkSpec? = nil)
+private func finding(
+    _ rule: String, in record: TrainingRecord, spec: NetworkSpec? = nil
+)
     -> Finding?
 {
     diagnose(record, spec: spec).first { $0.ruleID == rule }
@@ -55,7 +57,9 @@ struct PathologyTests {
 
     @Test func nonFiniteGradientEvent() throws {
         var record = Records.healthy()
-        record.nonFiniteEvents = [NonFiniteEvent(quantity: .gradients, epoch: 4, step: 17, layer: "dense_1")]
+        record.nonFiniteEvents = [
+            NonFiniteEvent(quantity: .gradients, epoch: 4, step: 17, layer: "dense_1")
+        ]
         let result = try #require(finding("DIAG-NONFINITE", in: record))
         #expect(result.evidence.first?.context == "epoch 5, step 18, layer dense_1")
     }
@@ -67,7 +71,8 @@ struct PathologyTests {
         #expect(result.severity == .error)
         #expect(result.edits.map(\.keyPath).contains("training.gradient_clipping"))
         // Without a spec the old rate comes from the record.
-        #expect(result.edits.contains(SpecEdit("training.learning_rate", from: "0.01", to: "0.0033")))
+        #expect(
+            result.edits.contains(SpecEdit("training.learning_rate", from: "0.01", to: "0.0033")))
     }
 
     @Test func explodingGradientSpike() throws {
@@ -84,7 +89,10 @@ struct PathologyTests {
             record.layers[index].stepGradientNorm = (0..<500).map { 2 + 0.1 * sin(Double($0)) }
         }
         let result = try #require(finding("DIAG-EXPLODING", in: record))
-        #expect(result.evidence.contains { $0.name == "fraction_gradient_norm_above_1" && $0.value == 1 })
+        #expect(
+            result.evidence.contains {
+                $0.name == "fraction_gradient_norm_above_1" && $0.value == 1
+            })
     }
 
     @Test func vanishingInADeepSigmoidStack() throws {
@@ -100,7 +108,8 @@ struct PathologyTests {
         }
         let spec = Records.spec(activation: .sigmoid, neurons: [8, 8, 8, 8, 8])
         let result = try #require(finding("DIAG-VANISHING", in: record, spec: spec))
-        let ratio = try #require(result.evidence.first { $0.name == "first_to_last_gradient_ratio" })
+        let ratio = try #require(
+            result.evidence.first { $0.name == "first_to_last_gradient_ratio" })
         #expect(abs(ratio.value - pow(0.2, 5)) < 1e-12)
         #expect(
             result.edits == [
@@ -164,7 +173,9 @@ struct PathologyTests {
     @Test func slowTraining() throws {
         let losses = (0..<60).map { 1.0 - 0.004 * Double($0) }
         let result = try #require(
-            finding("DIAG-SLOW", in: Records.withTrainLoss(losses), spec: Records.spec(learningRate: 1e-4)))
+            finding(
+                "DIAG-SLOW", in: Records.withTrainLoss(losses),
+                spec: Records.spec(learningRate: 1e-4)))
         #expect(result.edits == [SpecEdit("training.learning_rate", from: "1.0e-4", to: "3.0e-4")])
         #expect(!ruleIDs(Records.withTrainLoss(losses)).contains("DIAG-FLAT"))
     }
@@ -183,7 +194,8 @@ struct PathologyTests {
         let losses = (0..<60).map { 1.0986 + 0.001 * sin(Double($0)) }
         var record = Records.withTrainLoss(losses)
         record.firstBatchLoss = 1.0986
-        let result = try #require(finding("DIAG-FLAT", in: record, spec: Records.spec(learningRate: 1e-6)))
+        let result = try #require(
+            finding("DIAG-FLAT", in: record, spec: Records.spec(learningRate: 1e-6)))
         #expect(result.severity == .error)
         #expect(result.edits == [SpecEdit("training.learning_rate", from: "1.0e-6", to: "1.0e-5")])
     }
@@ -286,7 +298,9 @@ struct FindingTests {
     @Test func renderedText() {
         let finding = Finding(
             ruleID: "DIAG-OVERFIT", severity: .warning, title: "the network overfits",
-            evidence: [Evidence("validation_loss_min", 0.2123, "epoch 14"), Evidence("ratio", 1.5e-5)],
+            evidence: [
+                Evidence("validation_loss_min", 0.2123, "epoch 14"), Evidence("ratio", 1.5e-5),
+            ],
             recommendation: "Regularise.",
             edits: [SpecEdit("model.dropout", from: nil, to: "0.2")])
         #expect(
@@ -349,7 +363,8 @@ struct FindingTests {
     }
 
     @Test func emaIsBiasCorrected() {
-        #expect(exponentialMovingAverage([2, 2, 2, 2], beta: 0.98).allSatisfy { abs($0 - 2) < 1e-12 })
+        #expect(
+            exponentialMovingAverage([2, 2, 2, 2], beta: 0.98).allSatisfy { abs($0 - 2) < 1e-12 })
         let smoothed = exponentialMovingAverage([1, 3], beta: 0.5)
         // avg1 = 0.5, smooth1 = 0.5 / 0.5 = 1; avg2 = 0.25 + 1.5 = 1.75, smooth2 = 1.75 / 0.75.
         #expect(abs(smoothed[0] - 1) < 1e-12)

@@ -128,7 +128,8 @@ struct RangeTestTests {
         var losses = rates.indices.map { 3 - 0.02 * Double($0) }
         losses[60] = .infinity
         let result = test.analyse(
-            learningRates: Array(rates[...60]), losses: Array(losses[...60]), stopReason: .nonFinite)
+            learningRates: Array(rates[...60]), losses: Array(losses[...60]), stopReason: .nonFinite
+        )
         #expect(result.usedRange == 10..<55)
         #expect(result.smoothedLosses.count == 60)
     }
@@ -136,7 +137,9 @@ struct RangeTestTests {
     /// Indices from fastai's `valley` run in Python on the same sequences.
     @Test func valleyMatchesFastai() {
         let a = [3.0, 2.9, 3.1, 2.5, 2.4, 2.6, 2.0, 1.8, 1.9, 1.2, 1.0, 1.5, 3.0, 8.0]
-        let b = [1.0, 1.1, 1.05, 0.9, 0.95, 0.7, 0.72, 0.5, 0.55, 0.3, 0.31, 0.2, 0.4, 0.9, 2.0, 5.0]
+        let b = [
+            1.0, 1.1, 1.05, 0.9, 0.95, 0.7, 0.72, 0.5, 0.55, 0.3, 0.31, 0.2, 0.4, 0.9, 2.0, 5.0,
+        ]
         let c = (0..<30).map { 2.0 - 0.05 * Double($0) + 0.3 * sin(Double($0)) }
         #expect(LearningRateRangeTest.valleyIndex(a) == 5)
         #expect(LearningRateRangeTest.valleyIndex(b) == 7)

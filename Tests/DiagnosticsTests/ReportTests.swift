@@ -17,7 +17,9 @@ private func xmlError(_ text: String) -> String? {
 private func svgElements(_ html: String) -> [String] {
     var elements: [String] = []
     var rest = html[...]
-    while let start = rest.range(of: "<svg "), let end = rest.range(of: "</svg>", range: start.upperBound..<rest.endIndex) {
+    while let start = rest.range(of: "<svg "),
+        let end = rest.range(of: "</svg>", range: start.upperBound..<rest.endIndex)
+    {
         elements.append(String(rest[start.lowerBound..<end.upperBound]))
         rest = rest[end.upperBound...]
     }
@@ -32,22 +34,28 @@ enum SyntheticReport {
             let offset = Double(epoch) - 20
             return 0.3 + 0.0015 * offset * offset
         }
-        record.learningRate = (0..<60).map { 0.01 * 0.5 * (1 + cos(Double.pi * Double($0) / 60)) + 1e-4 }
+        record.learningRate = (0..<60).map {
+            0.01 * 0.5 * (1 + cos(Double.pi * Double($0) / 60)) + 1e-4
+        }
         let bowl = QuadraticBowl(curvatures: (1...10).map(Double.init), noise: 0.05)
         let rangeTest = LearningRateRangeTest().run(step: bowl.step)
         var report = RunReport(title: "iris <overfit & co>", record: record)
         report.subtitle = "runs/iris-20261125-150000 · Specs/iris.yaml · seed 42"
-        report.scores = [.init("test accuracy", 0.933), .init("validation accuracy", 0.956), .init("epochs", 60)]
+        report.scores = [
+            .init("test accuracy", 0.933), .init("validation accuracy", 0.956), .init("epochs", 60),
+        ]
         report.designRows = [
             .init("hidden layers", "2", rule: "DEPTH-LOW"),
             .init("hidden widths", "[16, 8]", rule: "SIZE-GEOMETRIC, SIZE-TAPER"),
             .init("activation", "relu", rule: "ACT-HIDDEN-DEFAULT"),
             .init("optimizer", "adam, lr 0.01", rule: "OPT-DEFAULT, LR-RANGE-TEST"),
         ]
-        report.designText = "input 4 -> dense 16 relu -> dense 8 relu -> dense 3 softmax  (227 parameters)"
+        report.designText =
+            "input 4 -> dense 16 relu -> dense 8 relu -> dense 3 softmax  (227 parameters)"
         report.rangeTest = rangeTest
         report.evaluation = .confusionMatrix(
-            classNames: ["setosa", "versicolor", "virginica"], counts: [[8, 0, 0], [0, 6, 1], [0, 2, 6]])
+            classNames: ["setosa", "versicolor", "virginica"],
+            counts: [[8, 0, 0], [0, 6, 1], [0, 2, 6]])
         report.findings = diagnose(record, spec: SyntheticRecords.spec())
         return report
     }
@@ -88,7 +96,9 @@ struct ReportTests {
     @Test func logChartsSkipNonPositiveValues() {
         var chart = LineChart(
             title: "g", xLabel: "x", yLabel: "y",
-            series: [.init("g", points: [ChartPoint(1e-7, 1), ChartPoint(0, 2), ChartPoint(1, 0.5)])])
+            series: [
+                .init("g", points: [ChartPoint(1e-7, 1), ChartPoint(0, 2), ChartPoint(1, 0.5)])
+            ])
         chart.logX = true
         let svg = chart.svg()
         #expect(xmlError(svg) == nil)
@@ -97,11 +107,13 @@ struct ReportTests {
 
     @Test func confusionMatrixAndScatterAreWellFormed() {
         let matrix = ConfusionMatrixChart(
-            classNames: ["a<b", "c"], counts: [[5, 1], [0, 7]]).svg()
+            classNames: ["a<b", "c"], counts: [[5, 1], [0, 7]]
+        ).svg()
         #expect(xmlError(matrix) == nil)
         #expect(matrix.contains(">7</text>") && matrix.contains("a&lt;b"))
         let scatter = predictedVersusActualChart(
-            predicted: [1, 2.2, 2.9, .nan], actual: [1.1, 2, 3, 4]).svg()
+            predicted: [1, 2.2, 2.9, .nan], actual: [1.1, 2, 3, 4]
+        ).svg()
         #expect(xmlError(scatter) == nil)
         #expect(scatter.components(separatedBy: "<circle").count - 1 == 3)
     }

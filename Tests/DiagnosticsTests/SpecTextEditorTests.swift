@@ -44,7 +44,9 @@ struct SpecTextEditorTests {
         #expect(edited.contains("  learning_rate: 0.033         # too high?\n"))
         #expect(edited.contains("  activation: leaky_relu           # ACT-HIDDEN-DEFAULT\n"))
         #expect(edited.split(separator: "\n").count == Self.iris.split(separator: "\n").count)
-        #expect(edited.replacingOccurrences(of: " ", with: "") == expected.replacingOccurrences(of: " ", with: ""))
+        #expect(
+            edited.replacingOccurrences(of: " ", with: "")
+                == expected.replacingOccurrences(of: " ", with: ""))
     }
 
     @Test func insertsMissingKeysUnderTheirSection() throws {
@@ -84,7 +86,8 @@ struct SpecTextEditorTests {
                 SpecEdit("data.split.validation", from: "0.15", to: "0.2"),
                 SpecEdit("data.split.seed", from: nil, to: "7"),
             ], to: Self.iris)
-        #expect(edited.contains("  split: {validation: 0.2, test: 0.15, stratify: true, seed: 7}\n"))
+        #expect(
+            edited.contains("  split: {validation: 0.2, test: 0.15, stratify: true, seed: 7}\n"))
     }
 
     @Test func turnsAScalarParentIntoAFlowMapping() throws {
@@ -92,7 +95,9 @@ struct SpecTextEditorTests {
         let edited = try SpecTextEditor.apply(
             [SpecEdit("training.gradient_clipping.clipnorm", from: nil, to: "1.0")], to: text)
         #expect(
-            edited == "training:\n  gradient_clipping: {clipnorm: 1.0}   # CLIP-DEFAULTS\n  epochs: 10\n")
+            edited
+                == "training:\n  gradient_clipping: {clipnorm: 1.0}   # CLIP-DEFAULTS\n  epochs: 10\n"
+        )
     }
 
     @Test func appendsAMissingSection() throws {
@@ -111,7 +116,8 @@ struct SpecTextEditorTests {
 
     @Test func emptyKeyGetsItsValue() throws {
         let text = "model:\n  dropout:    # none yet\ntraining:\n  epochs: 5\n"
-        let edited = try SpecTextEditor.apply([SpecEdit("model.dropout", from: nil, to: "0.2")], to: text)
+        let edited = try SpecTextEditor.apply(
+            [SpecEdit("model.dropout", from: nil, to: "0.2")], to: text)
         #expect(edited == "model:\n  dropout: 0.2  # none yet\ntraining:\n  epochs: 5\n")
     }
 
@@ -159,19 +165,23 @@ struct SpecTextEditorTests {
         let text = "model:\n  layers:\n  - dense: {units: 8}\n  - activation: tanh\nname: x\n"
         let edited = try SpecTextEditor.apply(
             [SpecEdit("model.layers[1].activation", from: "tanh", to: "relu")], to: text)
-        #expect(edited == "model:\n  layers:\n  - dense: {units: 8}\n  - activation: relu\nname: x\n")
+        #expect(
+            edited == "model:\n  layers:\n  - dense: {units: 8}\n  - activation: relu\nname: x\n")
     }
 
     @Test func reportsWhatItCannotEdit() throws {
         #expect(throws: SpecTextEditError.self) {
-            try SpecTextEditor.apply([SpecEdit("model.layers[9].dense.units", from: nil, to: "4")], to: Self.generated)
+            try SpecTextEditor.apply(
+                [SpecEdit("model.layers[9].dense.units", from: nil, to: "4")], to: Self.generated)
         }
         #expect(throws: SpecTextEditError.invalidKeyPath("training..epochs")) {
-            try SpecTextEditor.apply([SpecEdit("training..epochs", from: nil, to: "4")], to: Self.iris)
+            try SpecTextEditor.apply(
+                [SpecEdit("training..epochs", from: nil, to: "4")], to: Self.iris)
         }
         let flowList = "model:\n  layers: [{dense: {units: 8}}]\n"
         do {
-            _ = try SpecTextEditor.apply([SpecEdit("model.layers[0].dense.units", from: nil, to: "4")], to: flowList)
+            _ = try SpecTextEditor.apply(
+                [SpecEdit("model.layers[0].dense.units", from: nil, to: "4")], to: flowList)
             Issue.record("expected an error")
         } catch let error as SpecTextEditError {
             #expect(error.description.hasPrefix("line 2: error: model.layers[0].dense.units"))

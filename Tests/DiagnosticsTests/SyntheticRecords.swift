@@ -27,7 +27,8 @@ enum SyntheticRecords {
                     ? (0..<units).map { 0.8 + 0.1 * cos(Double($0)) } : nil)
         }
         return TrainingRecord(
-            task: .classification, classCount: 3, classNames: ["setosa", "versicolor", "virginica"],
+            task: .classification, classCount: 3,
+            classNames: ["setosa", "versicolor", "virginica"],
             epochsPlanned: epochs, trainLoss: train, validationLoss: validation,
             trainMetric: t.map { 0.95 - 0.6 * exp(-$0 / 6) },
             validationMetric: t.map { 0.93 - 0.6 * exp(-$0 / 6) },
@@ -42,7 +43,9 @@ enum SyntheticRecords {
             trivialBaselineScore: 0.34, trivialBaselineLoss: log(3.0))
     }
 
-    static func withTrainLoss(_ losses: [Double], _ record: TrainingRecord = healthy())
+    static func withTrainLoss(
+        _ losses: [Double], _ record: TrainingRecord = healthy()
+    )
         -> TrainingRecord
     {
         var record = record
@@ -58,7 +61,8 @@ enum SyntheticRecords {
     ) -> NetworkSpec {
         var spec = NetworkSpec(
             name: "iris",
-            data: DataSection(path: "data/iris.csv", resolvedPath: "Specs/data/iris.csv", target: "species"))
+            data: DataSection(
+                path: "data/iris.csv", resolvedPath: "Specs/data/iris.csv", target: "species"))
         spec.training.learningRate = .fixed(learningRate)
         spec.training.epochs = .fixed(epochs)
         spec.model.activation = .fixed(activation)

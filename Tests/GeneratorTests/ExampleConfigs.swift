@@ -5,7 +5,8 @@ enum ExampleConfigs {
     /// Iris-like classification: 2 hidden layers, batch norm before Leaky ReLU, dropout, L2 with
     /// max-norm, cosine schedule with warmup, balanced class weights, one advisor override.
     static var classification: (spec: NetworkSpec, annotations: [String: String]) {
-        var data = DataSection(path: "data/iris.csv", resolvedPath: "Specs/data/iris.csv", target: "species")
+        var data = DataSection(
+            path: "data/iris.csv", resolvedPath: "Specs/data/iris.csv", target: "species")
         data.features = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
         data.split.stratify = .fixed(true)
         var spec = NetworkSpec(name: "iris", data: data)
@@ -36,11 +37,13 @@ enum ExampleConfigs {
         spec.training.learningRate = .auto
         spec.training.batchSize = .fixed(32)
         spec.training.epochs = .fixed(200)
-        spec.training.earlyStopping = .fixed(EarlyStoppingConfig(patience: 10, minDelta: 1e-4, restoreBest: true))
+        spec.training.earlyStopping = .fixed(
+            EarlyStoppingConfig(patience: 10, minDelta: 1e-4, restoreBest: true))
         spec.training.regularization = .fixed(Regularization(penalty: .l2(1e-4), maxNorm: 3.0))
         spec.training.weightDecay = .fixed(0)
         spec.training.gradientClipping = .fixed(.clipNorm(1.0))
-        spec.training.schedule = .fixed(ScheduleConfig(kind: .cosine(minimumRate: 1e-5), warmupEpochs: 2))
+        spec.training.schedule = .fixed(
+            ScheduleConfig(kind: .cosine(minimumRate: 1e-5), warmupEpochs: 2))
         spec.training.classWeights = .fixed(.balanced)
         spec.training.seed = 7
         spec.advisor.capacityAlpha = 5
@@ -86,7 +89,9 @@ enum ExampleConfigs {
     /// no early stopping, no regularization, no clipping, a step schedule, and labels that YAML
     /// would misread unless quoted.
     static var regression: (spec: NetworkSpec, annotations: [String: String]) {
-        var data = DataSection(path: "data/diabetes.csv", resolvedPath: "Specs/data/diabetes.csv", target: "progression")
+        var data = DataSection(
+            path: "data/diabetes.csv", resolvedPath: "Specs/data/diabetes.csv",
+            target: "progression")
         data.ignore = ["row id", "null"]
         data.categorical = ["sex", "yes", "1990"]
         data.idColumn = "patient"

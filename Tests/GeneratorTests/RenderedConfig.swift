@@ -20,7 +20,9 @@ struct RenderedConfig {
     init(_ text: String) {
         var stack: [(indent: Int, path: String)] = []
         var itemCounts: [String: Int] = [:]
-        for (offset, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (offset, raw) in text.split(separator: "\n", omittingEmptySubsequences: false)
+            .enumerated()
+        {
             let lineNumber = offset + 1
             let line = String(raw)
             let trimmed = line.drop(while: { $0 == " " })
@@ -49,7 +51,9 @@ struct RenderedConfig {
                 malformed.append((lineNumber, line))
                 continue
             }
-            while let last = stack.last, last.indent >= indent, last.path != itemPath { stack.removeLast() }
+            while let last = stack.last, last.indent >= indent, last.path != itemPath {
+                stack.removeLast()
+            }
             let parent = stack.last?.path ?? ""
             let path = parent.isEmpty ? key : "\(parent).\(key)"
             if value.isEmpty {

@@ -12,7 +12,8 @@ func classifierSource() throws -> String {
 
 /// The 1-based line and column of the first occurrence of `needle` in `text`.
 func position(of needle: String, in text: String) -> (line: Int, column: Int)? {
-    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+    {
         if let range = line.range(of: needle) {
             return (index + 1, line.distance(from: line.startIndex, to: range.lowerBound) + 1)
         }
@@ -50,13 +51,20 @@ func checkErrors(_ source: String, file: String = "house.mustache") throws -> [T
             return
         }
         #expect(name == "batchsize" && suggestion == "batch_size")
-        #expect(span.location == SourceLocation(file: "house.mustache", line: where_.line, column: where_.column))
+        #expect(
+            span.location
+                == SourceLocation(file: "house.mustache", line: where_.line, column: where_.column))
         let text = errors[0].description
-        #expect(text.hasPrefix("house.mustache:\(where_.line):\(where_.column): error: unknown variable `batchsize`; did you mean `batch_size`?"))
+        #expect(
+            text.hasPrefix(
+                "house.mustache:\(where_.line):\(where_.column): error: unknown variable `batchsize`; did you mean `batch_size`?"
+            ))
         // Source line and a caret under the name.
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines[1].contains("batch_size: {{batchsize}}"))
-        #expect(lines[2] == String(repeating: " ", count: 4 + where_.column - 1) + "^" + String(repeating: "~", count: "batchsize".count - 1))
+        #expect(
+            lines[2] == String(repeating: " ", count: 4 + where_.column - 1) + "^"
+                + String(repeating: "~", count: "batchsize".count - 1))
     }
 
     @Test func sectionScopesDecideWhatIsVisible() throws {
@@ -84,7 +92,8 @@ func checkErrors(_ source: String, file: String = "house.mustache") throws -> [T
     }
 
     @Test func mappingPrintedAsValueIsAnError() throws {
-        let source = try classifierSource().replacingOccurrences(of: "  layers:\n", with: "  layers: {{layers}}\n")
+        let source = try classifierSource().replacingOccurrences(
+            of: "  layers:\n", with: "  layers: {{layers}}\n")
         let errors = try checkErrors(source)
         guard case .sectionUsedAsValue(let span, "layers", "model.layers") = errors.first else {
             Issue.record("expected sectionUsedAsValue, got \(errors)")
@@ -98,13 +107,33 @@ func checkErrors(_ source: String, file: String = "house.mustache") throws -> [T
             of: "  weight_decay: {{weight_decay}}  # {{weight_decay_why}}\n", with: "")
         let errors = try checkErrors(source)
         #expect(errors.count == 2)
-        #expect(errors.contains(.requiredVariableUnused(file: "house.mustache", path: "training.weight_decay", hint: TemplateChecker.hint(for: "training.weight_decay"))))
-        #expect(errors.contains { if case .requiredVariableUnused(_, "training.weight_decay_why", _) = $0 { true } else { false } })
-        #expect(errors[0].description.contains("house.mustache: error: the template never uses `training.weight_decay`"))
+        #expect(
+            errors.contains(
+                .requiredVariableUnused(
+                    file: "house.mustache", path: "training.weight_decay",
+                    hint: TemplateChecker.hint(for: "training.weight_decay"))))
+        #expect(
+            errors.contains {
+                if case .requiredVariableUnused(_, "training.weight_decay_why", _) = $0 {
+                    true
+                } else {
+                    false
+                }
+            })
+        #expect(
+            errors[0].description.contains(
+                "house.mustache: error: the template never uses `training.weight_decay`"))
         // Dropping a layer field is caught the same way.
         let noBias = try classifierSource().replacingOccurrences(
             of: "        bias: {{bias}}  # {{bias_why}}\n", with: "")
-        #expect(try checkErrors(noBias).contains { if case .requiredVariableUnused(_, "model.layers[].dense.bias", _) = $0 { true } else { false } })
+        #expect(
+            try checkErrors(noBias).contains {
+                if case .requiredVariableUnused(_, "model.layers[].dense.bias", _) = $0 {
+                    true
+                } else {
+                    false
+                }
+            })
     }
 
     @Test func unclosedSectionPointsAtItsOpening() throws {
@@ -122,7 +151,8 @@ func checkErrors(_ source: String, file: String = "house.mustache") throws -> [T
         let source = try classifierSource().replacingOccurrences(
             of: "{{/dropout}}\n{{/layers}}", with: "{{/layers}}\n{{/dropout}}")
         let errors = try checkErrors(source)
-        guard case .mismatchedSectionEnd(let span, "layers", "dropout", let opened?) = errors.first else {
+        guard case .mismatchedSectionEnd(let span, "layers", "dropout", let opened?) = errors.first
+        else {
             Issue.record("expected mismatchedSectionEnd, got \(errors)")
             return
         }
@@ -141,21 +171,25 @@ func checkErrors(_ source: String, file: String = "house.mustache") throws -> [T
         #expect(span.location.line == lineCount - 1 && span.location.column == 1)
         #expect(message.contains("not closed"))
 
-        let badName = try classifierSource().replacingOccurrences(of: "seed: {{seed}}", with: "seed: {{se ed}}")
+        let badName = try classifierSource().replacingOccurrences(
+            of: "seed: {{seed}}", with: "seed: {{se ed}}")
         guard case .syntax(let nameSpan, _) = try checkErrors(badName).first else {
             Issue.record("expected a syntax error for `se ed`")
             return
         }
         #expect(nameSpan.location.line == position(of: "{{se ed}}", in: badName)?.line)
-        #expect(nameSpan.location.column == (position(of: "{{se ed}}", in: badName)?.column ?? 0) + 2)
+        #expect(
+            nameSpan.location.column == (position(of: "{{se ed}}", in: badName)?.column ?? 0) + 2)
 
-        let transform = try classifierSource().replacingOccurrences(of: "{{seed}}", with: "{{first(seed)}}")
+        let transform = try classifierSource().replacingOccurrences(
+            of: "{{seed}}", with: "{{first(seed)}}")
         #expect(try checkErrors(transform).first?.description.contains("transforms") == true)
     }
 
     @Test func swiftMustacheParseErrorsAreMappedToLineAndColumn() throws {
         // A malformed pragma passes our scanner; swift-mustache rejects it, and we locate it.
-        let source = try classifierSource().replacingOccurrences(of: "\ntask: {{task}}", with: "\n{{%CONTENT_TYPE TEXT}}\ntask: {{task}}")
+        let source = try classifierSource().replacingOccurrences(
+            of: "\ntask: {{task}}", with: "\n{{%CONTENT_TYPE TEXT}}\ntask: {{task}}")
         let errors = try checkErrors(source)
         guard case .syntax(let span, let message) = errors.first else {
             Issue.record("expected a syntax error, got \(errors)")
@@ -167,16 +201,20 @@ func checkErrors(_ source: String, file: String = "house.mustache") throws -> [T
     }
 
     @Test func setDelimiterAndPartialsAreRejected() throws {
-        let delimiter = try classifierSource().replacingOccurrences(of: "\ndata:\n", with: "\n{{=<% %>=}}\ndata:\n")
+        let delimiter = try classifierSource().replacingOccurrences(
+            of: "\ndata:\n", with: "\n{{=<% %>=}}\ndata:\n")
         let errors = try checkErrors(delimiter)
         guard case .setDelimiterNotSupported(let span) = errors.first else {
             Issue.record("expected setDelimiterNotSupported, got \(errors)")
             return
         }
-        #expect(span.location.line == position(of: "{{=<% %>=}}", in: delimiter)?.line && span.location.column == 1)
+        #expect(
+            span.location.line == position(of: "{{=<% %>=}}", in: delimiter)?.line
+                && span.location.column == 1)
         #expect(errors[0].description.contains("set-delimiter tags are not supported"))
 
-        let partial = try classifierSource().replacingOccurrences(of: "\ndata:\n", with: "\n{{> header}}\ndata:\n")
+        let partial = try classifierSource().replacingOccurrences(
+            of: "\ndata:\n", with: "\n{{> header}}\ndata:\n")
         guard case .partialNotSupported(_, let name) = try checkErrors(partial).first else {
             Issue.record("expected partialNotSupported")
             return

@@ -22,9 +22,24 @@ enum YAMLResolution: Equatable {
 
     static func yaml11(_ text: String) -> YAMLResolution {
         if matches(text, #"~|null|Null|NULL|"#) { return .null }
-        if matches(text, #"y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"#) { return .bool }
-        if matches(text, #"[-+]?(0b[0-1_]+|0[0-7_]+|(0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|[1-9][0-9_]*(:[0-5]?[0-9])+)"#) { return .int }
-        if matches(text, #"[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"#) { return .float }
+        if matches(
+            text,
+            #"y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"#)
+        {
+            return .bool
+        }
+        if matches(
+            text,
+            #"[-+]?(0b[0-1_]+|0[0-7_]+|(0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|[1-9][0-9_]*(:[0-5]?[0-9])+)"#
+        ) {
+            return .int
+        }
+        if matches(
+            text,
+            #"[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"#
+        ) {
+            return .float
+        }
         return .string
     }
 
@@ -52,7 +67,9 @@ func unquote(_ text: String) -> String? {
         case "r": result += "\r"
         case "u":
             let hex = String(String.UnicodeScalarView((0..<4).compactMap { _ in iterator.next() }))
-            guard let code = UInt32(hex, radix: 16), let decoded = Unicode.Scalar(code) else { return nil }
+            guard let code = UInt32(hex, radix: 16), let decoded = Unicode.Scalar(code) else {
+                return nil
+            }
             result.unicodeScalars.append(decoded)
         default: return nil
         }
@@ -89,7 +106,8 @@ func unquote(_ text: String) -> String? {
 
     static let strings: [String] = [
         "", " ", "null", "Null", "NULL", "~", "true", "False", "yes", "No", "on", "OFF", "y", "n",
-        "?", "-", "- a", ":", "a: b", "a #b", "#a", "[x]", "{x}", "a,b", "1990", "1.5", "1e3", "0x1F",
+        "?", "-", "- a", ":", "a: b", "a #b", "#a", "[x]", "{x}", "a,b", "1990", "1.5", "1e3",
+        "0x1F",
         "0o17", ".inf", "-.inf", ".nan", "+1", "1_000", "12:30", "&anchor", "*alias", "!tag", "|",
         ">", "'quoted'", "\"dq\"", "back\\slash", "tab\there", "new\nline", "é", "naïve", " lead",
         "trail ", "%", "@", "`", "NA", "N/A", "NaN", "data/iris.csv", "sepal length", "species",
@@ -113,6 +131,8 @@ func unquote(_ text: String) -> String? {
     }
 
     @Test func plainWhereTheExampleIsPlain() {
-        #expect(YAMLScalar.stringList(["", "NA", "N/A", "NaN", "null", "?"]) == #"["", NA, N/A, NaN, "null", "?"]"#)
+        #expect(
+            YAMLScalar.stringList(["", "NA", "N/A", "NaN", "null", "?"])
+                == #"["", NA, N/A, NaN, "null", "?"]"#)
     }
 }

@@ -11,7 +11,9 @@ import Testing
 enum Repository {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
-    static func spec(_ name: String) -> String { root.appendingPathComponent("Specs/\(name).yaml").path }
+    static func spec(_ name: String) -> String {
+        root.appendingPathComponent("Specs/\(name).yaml").path
+    }
     static var specs: String { root.appendingPathComponent("Specs").path }
 }
 
@@ -44,8 +46,11 @@ func temporaryFolder() throws -> URL {
         #expect(data.linearProbe.separable == false)
         #expect(recommendation.hiddenWidths.count == 1)
         #expect(recommendation.hiddenWidths.allSatisfy { (3..<8).contains($0) })
-        #expect(recommendation.diagram.hasPrefix("4 -> ") && recommendation.diagram.hasSuffix("-> 3 (softmax)"))
-        #expect(plan.preferences.source == "mlp-classifier" && plan.template.name == "mlp-classifier")
+        #expect(
+            recommendation.diagram.hasPrefix("4 -> ")
+                && recommendation.diagram.hasSuffix("-> 3 (softmax)"))
+        #expect(
+            plan.preferences.source == "mlp-classifier" && plan.template.name == "mlp-classifier")
         #expect(recommendation.config.model.template == .fixed("mlp-classifier"))
         #expect(recommendation.config.training.loss == .fixed(.crossEntropy))
         // Parameters of 4 -> h -> 3: weights and biases.
@@ -65,7 +70,10 @@ func temporaryFolder() throws -> URL {
         #expect(recommendation.config.training.loss == .fixed(.binaryCrossEntropy))
         // 48 hidden units exceed SIZE-CAPACITY for ~398 rows: warned at `neurons:` (line 11).
         let warning = try #require(plan.warnings.first { $0.message.hasSuffix("[SIZE-CAPACITY]") })
-        #expect(warning.location == SourceLocation(file: Repository.spec("breast_cancer_custom"), line: 11, column: 12))
+        #expect(
+            warning.location
+                == SourceLocation(
+                    file: Repository.spec("breast_cancer_custom"), line: 11, column: 12))
         #expect(warning.length == "[32, 16]".count)
         let rendered = plan.renderedWarnings(colored: false)
         #expect(rendered.contains("11 |   neurons: [32, 16]\n   |            ^~~~~~~~\n"))
@@ -95,7 +103,8 @@ func temporaryFolder() throws -> URL {
         #expect(plan.profile.rows == 442)
         #expect((305...312).contains(data.trainingRows))
         #expect(data.inputs == 11)  // 9 numbers + sex one-hot (data.categorical)
-        #expect(data.linearProbe.linearValidationR2 != nil && data.linearProbe.mlpValidationR2 == nil)
+        #expect(
+            data.linearProbe.linearValidationR2 != nil && data.linearProbe.mlpValidationR2 == nil)
         let recommendation = plan.recommendation
         #expect(recommendation.diagram.hasSuffix("-> 1 (linear)"))
         #expect(!recommendation.hiddenWidths.isEmpty)
@@ -115,7 +124,8 @@ func temporaryFolder() throws -> URL {
         #expect(generated.config.task == expected.task)
         #expect(generated.config.data.path == "data/\(name).csv")
         // Nothing is auto in the generated config except the learning rate.
-        #expect(!generated.text.contains(": auto ") || generated.text.contains("learning_rate: auto"))
+        #expect(
+            !generated.text.contains(": auto ") || generated.text.contains("learning_rate: auto"))
         #expect(generated.text.components(separatedBy: ": auto ").count <= 2)
         // Loading the generated file from disk and designing again gives the same network.
         let folder = try temporaryFolder()
@@ -136,8 +146,9 @@ func temporaryFolder() throws -> URL {
         let config = plan.config(relativeTo: folder.path)
         #expect(config.data.path.hasPrefix("../"))
         let resolved = folder.appendingPathComponent(config.data.path).standardizedFileURL.path
-        #expect(FileManager.default.contentsEqual(
-            atPath: resolved, andPath: Repository.specs + "/data/iris.csv"))
+        #expect(
+            FileManager.default.contentsEqual(
+                atPath: resolved, andPath: Repository.specs + "/data/iris.csv"))
         #expect(plan.config(relativeTo: Repository.specs).data.path == "data/iris.csv")
     }
 
@@ -147,14 +158,23 @@ func temporaryFolder() throws -> URL {
         #expect(recommendation.hiddenWidths.count >= 3)
         #expect(recommendation.config.model.batchNorm == .fixed(true))
         let layers = recommendation.config.model.layers ?? []
-        #expect(layers.filter { $0.kindName == "batch_norm" }.count == recommendation.hiddenWidths.count)
-        #expect(recommendation.annotations["model.hidden_layers"] == "template deep-mlp: at least 3 hidden layers")
+        #expect(
+            layers.filter { $0.kindName == "batch_norm" }.count == recommendation.hiddenWidths.count
+        )
+        #expect(
+            recommendation.annotations["model.hidden_layers"]
+                == "template deep-mlp: at least 3 hidden layers")
         #expect(recommendation.annotations["model.template"] == "chosen with --template")
         // 3 layers on Ni = 4 break DEPTH-LOW: kept and warned, attributed to the template.
-        #expect(plan.warnings.contains { $0.message.hasPrefix("template deep-mlp: ") && $0.message.hasSuffix("[DEPTH-LOW]") })
+        #expect(
+            plan.warnings.contains {
+                $0.message.hasPrefix("template deep-mlp: ") && $0.message.hasSuffix("[DEPTH-LOW]")
+            })
         let generated = try plan.generate(outputPath: Repository.specs + "/iris.generated.yaml")
         #expect(generated.config.model == recommendation.config.model)
-        #expect(generated.text.contains("hidden_layers: 3") && generated.text.contains("# template deep-mlp: at least 3 hidden layers"))
+        #expect(
+            generated.text.contains("hidden_layers: 3")
+                && generated.text.contains("# template deep-mlp: at least 3 hidden layers"))
     }
 
     @Test func wideTemplateGivesOneLayerWithDropoutAndWarns() throws {
@@ -167,7 +187,8 @@ func temporaryFolder() throws -> URL {
             #expect(recommendation.config.model.layers?.contains(.dropout(rate: 0.3)) == true)
             let width = recommendation.hiddenWidths[0]
             let boundsWarning = plan.warnings.first { $0.message.hasSuffix("[SIZE-BOUNDS]") }
-            #expect((width >= 2 * ni) == (boundsWarning != nil), "\(name): width \(width), Ni \(ni)")
+            #expect(
+                (width >= 2 * ni) == (boundsWarning != nil), "\(name): width \(width), Ni \(ni)")
             if let boundsWarning {
                 #expect(boundsWarning.message.contains("template wide-shallow: width \(width)"))
                 #expect(boundsWarning.message.contains("DEPTH-WIDE-VS-DEEP"))
@@ -181,8 +202,11 @@ func temporaryFolder() throws -> URL {
         #expect {
             try plan("iris", template: "mlp-regressor")
         } throws: { error in
-            guard case .templateTask(let diagnostic, _) = error as? DesignPlanError else { return false }
-            return diagnostic.message.contains("is for regression, but the data is a classification task")
+            guard case .templateTask(let diagnostic, _) = error as? DesignPlanError else {
+                return false
+            }
+            return diagnostic.message.contains(
+                "is for regression, but the data is a classification task")
                 && diagnostic.notes.contains { $0.message.contains("mlp-classifier") }
         }
         // Named in the spec: located at `template:` with its source line.
@@ -190,18 +214,22 @@ func temporaryFolder() throws -> URL {
         defer { try? FileManager.default.removeItem(at: folder) }
         let spec = folder.appendingPathComponent("iris.yaml").path
         try """
-            data:
-              path: \(Repository.specs)/data/iris.csv
-              target: species
-            model:
-              template: mlp-regressor
-            """.write(toFile: spec, atomically: true, encoding: .utf8)
+        data:
+          path: \(Repository.specs)/data/iris.csv
+          target: species
+        model:
+          template: mlp-regressor
+        """.write(toFile: spec, atomically: true, encoding: .utf8)
         do {
             _ = try DesignPlan(specPath: spec, catalog: catalog)
             Issue.record("expected an error")
         } catch {
-            #expect(error.description.hasPrefix("\(spec):5:13: error: model.template: template `mlp-regressor`"))
-            #expect(error.description.contains("5 |   template: mlp-regressor\n  |             ^~~~~~~~~~~~~"))
+            #expect(
+                error.description.hasPrefix(
+                    "\(spec):5:13: error: model.template: template `mlp-regressor`"))
+            #expect(
+                error.description.contains(
+                    "5 |   template: mlp-regressor\n  |             ^~~~~~~~~~~~~"))
         }
     }
 
@@ -225,7 +253,9 @@ func temporaryFolder() throws -> URL {
         // Data: the data layer's error, as is.
         let column = try write("data:\n  path: \(data)\n  target: specis\n")
         do { _ = try DesignPlan(specPath: column, catalog: catalog) } catch {
-            guard case .data(let dataError) = error else { Issue.record("expected .data, got \(error)"); return }
+            guard case .data(let dataError) = error else {
+                Issue.record("expected .data, got \(error)"); return
+            }
             #expect(error.description == dataError.description + "\n")
             #expect(error.description.contains("species"))
         }
@@ -234,8 +264,12 @@ func temporaryFolder() throws -> URL {
             "data:\n  path: \(data)\n  target: species\nmodel:\n  layers:\n"
                 + "    - dense: {units: 2}\n    - activation: softmax\n")
         do { _ = try DesignPlan(specPath: output, catalog: catalog) } catch {
-            guard case .advisor = error else { Issue.record("expected .advisor, got \(error)"); return }
-            #expect(error.description.contains(":6:22: error: model.layers[0].dense.units: the output layer has 2 units"))
+            guard case .advisor = error else {
+                Issue.record("expected .advisor, got \(error)"); return
+            }
+            #expect(
+                error.description.contains(
+                    ":6:22: error: model.layers[0].dense.units: the output layer has 2 units"))
             #expect(error.description.contains("6 |     - dense: {units: 2}"))
         }
     }
@@ -255,16 +289,18 @@ func temporaryFolder() throws -> URL {
             encoding: .utf8)
         let spec = folder.appendingPathComponent("iris.yaml").path
         try """
-            data:
-              path: \(Repository.specs)/data/iris.csv
-              target: species
-            model:
-              template: styles/house.mustache
-            """.write(toFile: spec, atomically: true, encoding: .utf8)
+        data:
+          path: \(Repository.specs)/data/iris.csv
+          target: species
+        model:
+          template: styles/house.mustache
+        """.write(toFile: spec, atomically: true, encoding: .utf8)
         let plan = try DesignPlan(specPath: spec, catalog: catalog)
         #expect(plan.template.name == "house")
         #expect(plan.recommendation.hiddenWidths.count == 2)
-        #expect(plan.recommendation.annotations["model.hidden_layers"] == "template styles/house.mustache: 2 hidden layers")
+        #expect(
+            plan.recommendation.annotations["model.hidden_layers"]
+                == "template styles/house.mustache: 2 hidden layers")
         // Written into a sub-folder, the template path is relative to the new file.
         let output = folder.appendingPathComponent("out/config.yaml").path
         try FileManager.default.createDirectory(
@@ -296,7 +332,9 @@ func temporaryFolder() throws -> URL {
         #expect(DesignPlan.firstDifference(expected: config, found: config) == nil)
         var changed = config
         changed.model.layers?[0] = .dense(DenseConfig(units: 99, initializer: .heNormal))
-        #expect(DesignPlan.firstDifference(expected: config, found: changed)?.keyPath == "model.layers[0]")
+        #expect(
+            DesignPlan.firstDifference(expected: config, found: changed)?.keyPath
+                == "model.layers[0]")
         changed = config
         changed.training.batchSize = .fixed(7)
         let difference = try #require(DesignPlan.firstDifference(expected: config, found: changed))

@@ -16,7 +16,9 @@ import Testing
 
 /// A spec (and optional CSV files beside it) written into a new temporary folder, trained as
 /// `layerwise train` trains it, in a run folder.
-func trainSpec(_ text: String, files: [String: String] = [:]) throws -> (
+func trainSpec(
+    _ text: String, files: [String: String] = [:]
+) throws -> (
     result: RunResult, folder: RunFolder, specPath: String
 ) {
     let folder = try temporaryFolder()
@@ -188,7 +190,8 @@ let iris = "data: {path: \(Repository.specs)/data/iris.csv, target: species}"
             training: {learning_rate: 0.001, early_stopping: false, epochs: 20}
             """)
         let finding = try #require(result.finding("DIAG-VANISHING"), "\(result.findings)")
-        let ratio = try #require(finding.evidence.first { $0.name == "first_to_last_gradient_ratio" })
+        let ratio = try #require(
+            finding.evidence.first { $0.name == "first_to_last_gradient_ratio" })
         #expect(ratio.value < 1e-3)
         #expect(finding.edits.contains(SpecEdit("model.activation", from: "sigmoid", to: "relu")))
         #expect(finding.edits.contains(SpecEdit("model.batch_norm", from: "false", to: "true")))
@@ -253,12 +256,16 @@ let iris = "data: {path: \(Repository.specs)/data/iris.csv, target: species}"
         let width = scales.count + 1
         var gram = [[Double]](repeating: [Double](repeating: 0, count: width), count: width)
         for row in design {
-            for i in 0..<width { for j in 0..<width { gram[i][j] += 2 * row[i] * row[j] / Double(rows) } }
+            for i in 0..<width {
+                for j in 0..<width { gram[i][j] += 2 * row[i] * row[j] / Double(rows) }
+            }
         }
         var vector = [Double](repeating: 1, count: width)
         var lambda = 0.0
         for _ in 0..<200 {
-            let next = (0..<width).map { i in (0..<width).reduce(0.0) { $0 + gram[i][$1] * vector[$1] } }
+            let next = (0..<width).map { i in
+                (0..<width).reduce(0.0) { $0 + gram[i][$1] * vector[$1] }
+            }
             lambda = (next.map { $0 * $0 }.reduce(0, +)).squareRoot()
             vector = next.map { $0 / lambda }
         }
@@ -308,8 +315,10 @@ let iris = "data: {path: \(Repository.specs)/data/iris.csv, target: species}"
         func bits(_ tensors: [NamedTensor]) -> [String: [UInt32]] {
             Dictionary(uniqueKeysWithValues: tensors.map { ($0.name, $0.values.map(\.bitPattern)) })
         }
-        let swept = try Trainer(model: Sequential(description, seed: 9), configuration: configuration)
-        let plain = try Trainer(model: Sequential(description, seed: 9), configuration: configuration)
+        let swept = try Trainer(
+            model: Sequential(description, seed: 9), configuration: configuration)
+        let plain = try Trainer(
+            model: Sequential(description, seed: 9), configuration: configuration)
         var batches = try source()
         var plainBatches = try source()
         try swept.fit(training: &batches, untilEpoch: 1)
@@ -351,9 +360,12 @@ let iris = "data: {path: \(Repository.specs)/data/iris.csv, target: species}"
         #expect(svg.contains("valley \(formatNumberForTest(suggestion))"))
         #expect(XMLParser(data: Data(svg.utf8)).parse())
         let json = try Data(contentsOf: URL(fileURLWithPath: sweep.resultPath))
-        #expect(try TrainingRecord.jsonDecoder().decode(RangeTestResult.self, from: json) == sweep.result)
+        #expect(
+            try TrainingRecord.jsonDecoder().decode(RangeTestResult.self, from: json)
+                == sweep.result)
         // Same network and seed: the same sweep as the one `train` runs for `auto`.
-        let again = try TrainingSession.rangeTest(config: plan.recommendation.config, data: plan.data)
+        let again = try TrainingSession.rangeTest(
+            config: plan.recommendation.config, data: plan.data)
         #expect(again == sweep.result)
     }
 }
@@ -453,7 +465,8 @@ func formatNumberForTest(_ value: Double) -> String {
             let (session, folder, _) = try startRun(Repository.spec(name))
             _ = try session.run(in: folder)
             try FileManager.default.removeItem(atPath: folder.reportPath)
-            let diagnosis = try RunDiagnosis.load(RunFolder(existing: folder.path), loader: loader())
+            let diagnosis = try RunDiagnosis.load(
+                RunFolder(existing: folder.path), loader: loader())
             try diagnosis.writeReport()
             let html = try String(contentsOfFile: folder.reportPath, encoding: .utf8)
             #expect(!html.lowercased().contains("<script"))
@@ -471,7 +484,10 @@ func formatNumberForTest(_ value: Double) -> String {
             // Loss, metric, learning rate, gradient norms, range test, evaluation.
             #expect(svgs.count == 6, "\(name): \(svgs.count) charts")
             for svg in svgs { #expect(XMLParser(data: Data(svg.utf8)).parse(), "\(name)") }
-            #expect(html.contains(name == "iris" ? "Confusion matrix, test split" : "Predicted vs actual, test split"))
+            #expect(
+                html.contains(
+                    name == "iris"
+                        ? "Confusion matrix, test split" : "Predicted vs actual, test split"))
             // The design with the rules behind it.
             #expect(html.contains("DEPTH-") && html.contains("OPT-DEFAULT"), "\(name)")
         }

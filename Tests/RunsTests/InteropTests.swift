@@ -32,18 +32,21 @@ struct SafeTensorsInteropTests {
         let artifact = try ModelArtifact.read(from: folder.modelPath)
         let table = try CSVReader.read(path: data, format: artifact.encoding.format)
         let predictions = folder.path + "/predictions.csv"
-        try AtomicFile.write(try Predictor(artifact: artifact).csv(for: table).text, to: predictions)
+        try AtomicFile.write(
+            try Predictor(artifact: artifact).csv(for: table).text, to: predictions)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
-            "python3", Repository.root.appendingPathComponent("Scripts/check_model_interop.py").path,
+            "python3",
+            Repository.root.appendingPathComponent("Scripts/check_model_interop.py").path,
             folder.path, data, predictions,
         ]
         let output = Pipe()
         process.standardOutput = output
         try process.run()
         process.waitUntilExit()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let text = String(
+            decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 0, "\(text)")
         #expect(text.contains("\(table.rowCount) of \(table.rowCount) predictions agree"))
     }

@@ -8,7 +8,8 @@ import Testing
 /// split, the whole of a small one, never the test rows.
 @Suite struct MeasuredProbeDataTests {
     private func regressionCSV(rows: Int) throws -> String {
-        let directory = FileManager.default.temporaryDirectory.path + "/layerwise-probe-"
+        let directory =
+            FileManager.default.temporaryDirectory.path + "/layerwise-probe-"
             + UUID().uuidString
         try FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true)
@@ -35,13 +36,15 @@ import Testing
         let sources = probe.training.sourceRows
         #expect(sources == sources.sorted() && Set(sources).count == sources.count)
         let width = data.training.featureCount
-        let index = Dictionary(uniqueKeysWithValues: data.training.sourceRows.enumerated().map {
-            ($0.element, $0.offset)
-        })
+        let index = Dictionary(
+            uniqueKeysWithValues: data.training.sourceRows.enumerated().map {
+                ($0.element, $0.offset)
+            })
         for (k, source) in sources.enumerated().prefix(500) {
             let row = try #require(index[source])
-            #expect(Array(probe.training.features[(k * width)..<((k + 1) * width)])
-                == Array(data.training.features[(row * width)..<((row + 1) * width)]))
+            #expect(
+                Array(probe.training.features[(k * width)..<((k + 1) * width)])
+                    == Array(data.training.features[(row * width)..<((row + 1) * width)]))
             #expect(probe.training.targets?[k] == data.training.targets?[row])
         }
         #expect(DesignPlan.probeData(data, seed: 42).training == probe.training)

@@ -1,14 +1,15 @@
+import Engine
 import Foundation
 import Testing
 
-import Engine
 @testable import Runs
 
 @Suite("safetensors model files")
 struct SafeTensorsTests {
     let sample = SafeTensorsFile(
         tensors: [
-            NamedTensor(name: "layers.0.weight", shape: [2, 3], values: [1, -2, 3.5, 0, 1e-8, -7]),
+            NamedTensor(
+                name: "layers.0.weight", shape: [2, 3], values: [1, -2, 3.5, 0, 1e-8, -7]),
             NamedTensor(name: "layers.0.bias", shape: [3], values: [0.25, .infinity, -0.0]),
         ],
         metadata: ["format": "layerwise", "config": "name: iris\n"])
@@ -18,8 +19,9 @@ struct SafeTensorsTests {
         let read = try SafeTensorsFile(bytes: bytes, path: "m.safetensors")
         #expect(read.metadata == sample.metadata)
         #expect(read.tensor(named: "layers.0.weight") == sample.tensors[0])
-        #expect(read.tensor(named: "layers.0.bias")?.values.map(\.bitPattern)
-            == sample.tensors[1].values.map(\.bitPattern))
+        #expect(
+            read.tensor(named: "layers.0.bias")?.values.map(\.bitPattern)
+                == sample.tensors[1].values.map(\.bitPattern))
     }
 
     @Test func headerIsPaddedToEightBytesAndDataFollowsInOrder() {
@@ -29,7 +31,8 @@ struct SafeTensorsTests {
         #expect(length % 8 == 0)
         #expect(bytes.count == 8 + length + 9 * 4)
         // The first tensor's first value starts right after the header.
-        let first = UInt32(bytes[8 + length]) | UInt32(bytes[9 + length]) << 8
+        let first =
+            UInt32(bytes[8 + length]) | UInt32(bytes[9 + length]) << 8
             | UInt32(bytes[10 + length]) << 16 | UInt32(bytes[11 + length]) << 24
         #expect(Float(bitPattern: first) == 1)
     }

@@ -8,7 +8,9 @@ import Testing
 @testable import Runs
 
 /// A new run of a bundled spec (or a spec text) in a temporary folder, as `train` starts it.
-func startRun(_ specPath: String, edit: ((inout NetworkSpec) -> Void)? = nil) throws -> (
+func startRun(
+    _ specPath: String, edit: ((inout NetworkSpec) -> Void)? = nil
+) throws -> (
     session: TrainingSession, folder: RunFolder, plan: DesignPlan
 ) {
     let plan = try DesignPlan.measured(specPath: specPath, catalog: try TemplateCatalog())
@@ -52,14 +54,17 @@ func startRun(_ specPath: String, edit: ((inout NetworkSpec) -> Void)? = nil) th
         #expect(paused.stopReason == .paused && paused.epochsRun == 3)
         #expect(!FileManager.default.fileExists(atPath: folder.modelPath))
         let resumed = try TrainingSession.resume(
-            RunFolder(existing: folder.path), loader: SpecLoader(
+            RunFolder(existing: folder.path),
+            loader: SpecLoader(
                 templates: TemplateNames(names: try TemplateCatalog().entries.map(\.name))))
         #expect(resumed.trainer.epoch == 3)
         let finished = try resumed.run(in: folder)
         #expect(finished.epochsRun == full.epochsRun)
         let a = try ModelArtifact.read(from: straightFolder.modelPath)
         let b = try ModelArtifact.read(from: folder.modelPath)
-        #expect(a.tensors.map { $0.values.map(\.bitPattern) } == b.tensors.map { $0.values.map(\.bitPattern) })
+        #expect(
+            a.tensors.map { $0.values.map(\.bitPattern) }
+                == b.tensors.map { $0.values.map(\.bitPattern) })
         #expect(finished.scores["test"] == full.scores["test"])
     }
 
@@ -70,7 +75,9 @@ func startRun(_ specPath: String, edit: ((inout NetworkSpec) -> Void)? = nil) th
         #expect(state.epoch == 2)
         #expect(state.history.epochs.count == 2)
         #expect(metadata["learning_rate"] == "\(session.learningRate)")
-        #expect(!state.model.isEmpty && state.model.count == session.trainer.model.exportTensors().count)
+        #expect(
+            !state.model.isEmpty && state.model.count == session.trainer.model.exportTensors().count
+        )
         // No temporary files are left beside it.
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         #expect(!files.contains { $0.hasPrefix(".") })
@@ -80,19 +87,19 @@ func startRun(_ specPath: String, edit: ((inout NetworkSpec) -> Void)? = nil) th
         let folder = try temporaryFolder()
         let spec = folder.appendingPathComponent("diverge.yaml")
         try """
-            name: diverge
-            data:
-              path: \(Repository.specs)/data/diabetes.csv
-              target: progression
-            model: {hidden_layers: 1, neurons: [8]}
-            training:
-              learning_rate: 1.0e+6
-              optimizer: sgd
-              gradient_clipping: none
-              regularization: none
-              early_stopping: false
-              epochs: 50
-            """.write(to: spec, atomically: true, encoding: .utf8)
+        name: diverge
+        data:
+          path: \(Repository.specs)/data/diabetes.csv
+          target: progression
+        model: {hidden_layers: 1, neurons: [8]}
+        training:
+          learning_rate: 1.0e+6
+          optimizer: sgd
+          gradient_clipping: none
+          regularization: none
+          early_stopping: false
+          epochs: 50
+        """.write(to: spec, atomically: true, encoding: .utf8)
         let (session, runFolder, _) = try startRun(spec.path)
         let result = try session.run(in: runFolder)
         guard case .nonFinite = result.stopReason else {
@@ -110,8 +117,10 @@ func startRun(_ specPath: String, edit: ((inout NetworkSpec) -> Void)? = nil) th
     }
 
     @Test func classWeightsBalanceTheTrainingSplit() throws {
-        let plan = try DesignPlan(specPath: Repository.spec("penguins"), catalog: try TemplateCatalog())
-        let weights = try #require(try TrainingSession.classWeights(.fixed(.balanced), data: plan.data))
+        let plan = try DesignPlan(
+            specPath: Repository.spec("penguins"), catalog: try TemplateCatalog())
+        let weights = try #require(
+            try TrainingSession.classWeights(.fixed(.balanced), data: plan.data))
         var counts = [Int](repeating: 0, count: weights.count)
         for index in plan.data.training.classIndices ?? [] { counts[Int(index)] += 1 }
         // n / (C * count): every class's weighted count is n / C.
@@ -145,14 +154,16 @@ func startRun(_ specPath: String, edit: ((inout NetworkSpec) -> Void)? = nil) th
         let artifact = try ModelArtifact.read(from: Self.iris.get().modelPath)
         let predictor = Predictor(artifact: artifact)
         let rows = try table(
-            "sepal_length,sepal_width,petal_length,petal_width,extra\n5.1,3.5,1.4,0.2,x\n6.7,3.0,5.2,2.3,y\n")
+            "sepal_length,sepal_width,petal_length,petal_width,extra\n5.1,3.5,1.4,0.2,x\n6.7,3.0,5.2,2.3,y\n"
+        )
         let (text, warnings) = try predictor.csv(for: rows)
         #expect(warnings.isEmpty)
         let lines = text.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
-        #expect(lines[0] == [
-            "predicted_species", "probability_setosa", "probability_versicolor",
-            "probability_virginica",
-        ])
+        #expect(
+            lines[0] == [
+                "predicted_species", "probability_setosa", "probability_versicolor",
+                "probability_virginica",
+            ])
         #expect(lines[1][0] == "setosa" && lines[2][0] == "virginica")
         for line in lines.dropFirst() {
             let sum = line.dropFirst().compactMap(Double.init).reduce(0, +)
@@ -181,10 +192,12 @@ func startRun(_ specPath: String, edit: ((inout NetworkSpec) -> Void)? = nil) th
         let artifact = try ModelArtifact.read(from: folder.modelPath)
         let (metrics, rows) = try RunEvaluation.testSplit(
             of: folder, artifact: artifact,
-            loader: SpecLoader(templates: TemplateNames(names: try TemplateCatalog().entries.map(\.name))))
+            loader: SpecLoader(
+                templates: TemplateNames(names: try TemplateCatalog().entries.map(\.name))))
         #expect(rows.rowCount == 24)
-        let saved = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: folder.metricsPath))) as? [String: Any]
+        let saved =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: folder.metricsPath))) as? [String: Any]
         let test = (saved?["scores"] as? [String: Any])?["test"] as? [String: Any]
         guard case .classification(let scores) = metrics else {
             Issue.record("iris is classification")
@@ -208,7 +221,9 @@ func startRun(_ specPath: String, edit: ((inout NetworkSpec) -> Void)? = nil) th
         #expect {
             try ModelArtifact.read(from: write(foreign.serialized()))
         } throws: { error in
-            guard let error = error as? ModelFileError, case .unsupported = error else { return false }
+            guard let error = error as? ModelFileError, case .unsupported = error else {
+                return false
+            }
             return error.description.contains("not mark it as a Layerwise model")
         }
         let future = SafeTensorsFile(
@@ -227,7 +242,9 @@ func startRun(_ specPath: String, edit: ((inout NetworkSpec) -> Void)? = nil) th
             #expect {
                 try ModelArtifact.read(from: write(Array(bytes.prefix(cut))))
             } throws: { error in
-                guard let error = error as? ModelFileError, case .truncated = error else { return false }
+                guard let error = error as? ModelFileError, case .truncated = error else {
+                    return false
+                }
                 return true
             }
         }

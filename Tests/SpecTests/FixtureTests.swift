@@ -13,7 +13,9 @@ let fixtureLoader = SpecLoader(
     templates: TemplateNames(directory: fixtures.appending(path: "Templates").path()))
 
 /// Loads a fixture with a display path relative to the fixtures folder, so messages are stable.
-func checkFixture(_ relativePath: String) throws -> (spec: NetworkSpec?, diagnostics: [Diagnostic], text: String) {
+func checkFixture(
+    _ relativePath: String
+) throws -> (spec: NetworkSpec?, diagnostics: [Diagnostic], text: String) {
     let url = fixtures.appending(path: relativePath)
     let text = try String(contentsOf: url, encoding: .utf8)
     let result = fixtureLoader.check(
@@ -29,7 +31,9 @@ func loadFixture(_ relativePath: String) throws -> LoadedSpec {
 }
 
 let invalidFixtureNames: [String] = {
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: fixtures.appending(path: "invalid").path())) ?? []
+    let names =
+        (try? FileManager.default.contentsOfDirectory(
+            atPath: fixtures.appending(path: "invalid").path())) ?? []
     return names.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
 }()
 
@@ -40,7 +44,8 @@ struct InvalidCorpusTests {
         #expect(invalidFixtureNames.count >= 30)
         for name in invalidFixtureNames {
             let expected = fixtures.appending(path: "invalid/\(name).expected")
-            #expect(FileManager.default.fileExists(atPath: expected.path()), "missing \(name).expected")
+            #expect(
+                FileManager.default.fileExists(atPath: expected.path()), "missing \(name).expected")
         }
     }
 
@@ -56,7 +61,8 @@ struct InvalidCorpusTests {
         let url = fixtures.appending(path: "invalid/\(name).yaml")
         #expect(throws: SpecLoadError.self) {
             try fixtureLoader.load(
-                text: text, path: "invalid/\(name).yaml", baseDirectory: url.deletingLastPathComponent().path())
+                text: text, path: "invalid/\(name).yaml",
+                baseDirectory: url.deletingLastPathComponent().path())
         }
         _ = spec
     }
@@ -68,7 +74,8 @@ struct InvalidCorpusTests {
         let keyPaths = diagnostics.compactMap(\.keyPath)
         #expect(
             keyPaths == [
-                "data.split.test", "model.hidden_layers", "model.activation.slop", "training.batch_size",
+                "data.split.test", "model.hidden_layers", "model.activation.slop",
+                "training.batch_size",
                 "training.early_stopping.patience", "training.shuffle",
             ])
         let lines = diagnostics.compactMap { $0.location?.line }
@@ -109,7 +116,9 @@ struct ValidSpecTests {
         #expect(spec.model == ModelSection())
         #expect(spec.training == TrainingSection())
         #expect(spec.advisor == AdvisorSettings())
-        #expect(spec.location(of: "data.target") == SourceLocation(file: "valid/minimal.yaml", line: 3, column: 11))
+        #expect(
+            spec.location(of: "data.target")
+                == SourceLocation(file: "valid/minimal.yaml", line: 3, column: 11))
     }
 
     @Test("a complete config loads to exactly what it says")
@@ -152,11 +161,15 @@ struct ValidSpecTests {
         #expect(training.learningRate == .fixed(0.05))
         #expect(training.batchSize == .fixed(16))
         #expect(training.epochs == .fixed(120))
-        #expect(training.earlyStopping == .fixed(EarlyStoppingConfig(patience: 7, minDelta: 1e-3, restoreBest: false)))
+        #expect(
+            training.earlyStopping
+                == .fixed(EarlyStoppingConfig(patience: 7, minDelta: 1e-3, restoreBest: false)))
         #expect(training.regularization == .fixed(Regularization(penalty: .l2(1e-4), maxNorm: 4)))
         #expect(training.weightDecay == .fixed(0))
         #expect(training.gradientClipping == .fixed(.globalClipNorm(2.5)))
-        #expect(training.schedule == .fixed(ScheduleConfig(kind: .step(stepSize: 5, gamma: 0.1), warmupEpochs: 2)))
+        #expect(
+            training.schedule
+                == .fixed(ScheduleConfig(kind: .step(stepSize: 5, gamma: 0.1), warmupEpochs: 2)))
         #expect(training.classWeights == .fixed(.explicit(["x": 1, "y": 2.5])))
         #expect(training.shuffle == false)
         #expect(training.seed == 123)
@@ -182,12 +195,15 @@ struct ValidSpecTests {
         #expect(spec.training.earlyStopping == .fixed(nil))
         #expect(spec.training.regularization == .fixed(.none))
         #expect(spec.training.gradientClipping == .fixed(.none))
-        #expect(spec.training.schedule == .fixed(ScheduleConfig(kind: .oneCycle(maxRate: 0.1, pctStart: 0.3))))
+        #expect(
+            spec.training.schedule
+                == .fixed(ScheduleConfig(kind: .oneCycle(maxRate: 0.1, pctStart: 0.3))))
     }
 
     @Test("a name alone gets PyTorch's default parameters", arguments: OptimizerConfig.defaults)
     func optimizerDefaults(expected: OptimizerConfig) throws {
-        let text = "data: {path: tiny.csv, target: label}\ntraining: {optimizer: \(expected.name)}\n"
+        let text =
+            "data: {path: tiny.csv, target: label}\ntraining: {optimizer: \(expected.name)}\n"
         let spec = try fixtureLoader.load(
             text: text, path: "inline.yaml", baseDirectory: fixtures.appending(path: "data").path()
         ).spec
@@ -221,13 +237,17 @@ struct ValidSpecTests {
         #expect(loaded.warnings[0].keyPath == "data.split.stratify")
     }
 
-    @Test("the example specs in Specs/ validate cleanly", arguments: ["iris", "breast_cancer", "breast_cancer_custom", "penguins", "diabetes"])
+    @Test(
+        "the example specs in Specs/ validate cleanly",
+        arguments: ["iris", "breast_cancer", "breast_cancer_custom", "penguins", "diabetes"])
     func examples(name: String) throws {
         let url = repositoryRoot.appending(path: "Specs/\(name).yaml")
         let text = try String(contentsOf: url, encoding: .utf8)
         let loaded = try SpecLoader(
             templates: TemplateNames(directory: repositoryRoot.appending(path: "Templates").path())
-        ).load(text: text, path: "Specs/\(name).yaml", baseDirectory: url.deletingLastPathComponent().path())
+        ).load(
+            text: text, path: "Specs/\(name).yaml",
+            baseDirectory: url.deletingLastPathComponent().path())
         #expect(loaded.warnings.isEmpty)
         #expect(loaded.spec.name == name)
         #expect(FileManager.default.fileExists(atPath: loaded.spec.data.resolvedPath))
@@ -241,7 +261,9 @@ struct ValidSpecTests {
         #expect(spec.model.neurons == .fixed(.widths([32, 16])))
         #expect(spec.training.optimizer == .fixed(.adamw(beta1: 0.9, beta2: 0.999, epsilon: 1e-8)))
         #expect(spec.training.learningRate == .auto)
-        #expect(spec.training.schedule == .fixed(ScheduleConfig(kind: .cosine(minimumRate: 0), warmupEpochs: 3)))
+        #expect(
+            spec.training.schedule
+                == .fixed(ScheduleConfig(kind: .cosine(minimumRate: 0), warmupEpochs: 3)))
         #expect(spec.training.classWeights == .fixed(.balanced))
     }
 

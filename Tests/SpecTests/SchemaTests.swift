@@ -11,7 +11,8 @@ struct SchemaOutputTests {
         let current = try String(contentsOf: file, encoding: .utf8)
         #expect(
             current == SpecReferenceWriter().document(),
-            "docs/spec.md is stale: run `swift run layerwise schema --format markdown -o docs/spec.md`")
+            "docs/spec.md is stale: run `swift run layerwise schema --format markdown -o docs/spec.md`"
+        )
     }
 
     @Test("docs/spec.schema.json is generated from the schema and current")
@@ -20,7 +21,8 @@ struct SchemaOutputTests {
         let current = try String(contentsOf: file, encoding: .utf8)
         #expect(
             current == JSONSchemaWriter().document(),
-            "docs/spec.schema.json is stale: run `swift run layerwise schema -o docs/spec.schema.json`")
+            "docs/spec.schema.json is stale: run `swift run layerwise schema -o docs/spec.schema.json`"
+        )
     }
 
     @Test("the JSON Schema is valid JSON and describes every top-level key")
@@ -54,13 +56,18 @@ struct SchemaOutputTests {
     @Test("model defaults and schema defaults agree")
     func defaultsAgree() {
         func defaultOf(_ keys: [SchemaKey], _ name: String) -> JSONValue? {
-            guard case .value(let value)? = keys.first(where: { $0.name == name })?.defaultValue else { return nil }
+            guard case .value(let value)? = keys.first(where: { $0.name == name })?.defaultValue
+            else { return nil }
             return value
         }
         #expect(defaultOf(SpecSchema.splitKeys, "validation") == .number(SplitSection().validation))
         #expect(defaultOf(SpecSchema.trainingKeys, "seed") == .int(Int(TrainingSection().seed)))
-        #expect(defaultOf(SpecSchema.earlyStoppingKeys, "patience") == .int(EarlyStoppingConfig().patience))
-        #expect(defaultOf(SpecSchema.advisorKeys, "target_steps") == .int(AdvisorSettings().targetSteps))
+        #expect(
+            defaultOf(SpecSchema.earlyStoppingKeys, "patience")
+                == .int(EarlyStoppingConfig().patience))
+        #expect(
+            defaultOf(SpecSchema.advisorKeys, "target_steps") == .int(AdvisorSettings().targetSteps)
+        )
     }
 }
 
@@ -82,9 +89,11 @@ struct DiagnosticTests {
     @Test("the renderer puts the caret under the column, through tabs, and underlines the token")
     func caret() {
         let diagnostic = Diagnostic(
-            .error, at: SourceLocation(file: "f.yaml", line: 2, column: 3), length: 4, keyPath: "a.b", "bad",
+            .error, at: SourceLocation(file: "f.yaml", line: 2, column: 3), length: 4,
+            keyPath: "a.b", "bad",
             notes: [.help("fix it")])
-        let rendered = DiagnosticRenderer(colored: false).render(diagnostic, source: "a:\n\tbcde: 1\n")
+        let rendered = DiagnosticRenderer(colored: false).render(
+            diagnostic, source: "a:\n\tbcde: 1\n")
         #expect(
             rendered == """
                 f.yaml:2:3: error: a.b: bad
@@ -93,15 +102,18 @@ struct DiagnosticTests {
                   = help: fix it
 
                 """)
-        let colored = DiagnosticRenderer(colored: true).render(diagnostic, source: "a:\n\tbcde: 1\n")
+        let colored = DiagnosticRenderer(colored: true).render(
+            diagnostic, source: "a:\n\tbcde: 1\n")
         #expect(colored.contains("\u{1B}[31m"))
     }
 
     @Test("JSON output is flat: file, line, column, severity, keyPath, message, notes")
     func json() throws {
         let diagnostic = Diagnostic(
-            .warning, at: SourceLocation(file: "s.yaml", line: 3, column: 5), keyPath: "model.dropout",
-            "too high", notes: [.note("first", at: SourceLocation(file: "s.yaml", line: 1, column: 1))])
+            .warning, at: SourceLocation(file: "s.yaml", line: 3, column: 5),
+            keyPath: "model.dropout",
+            "too high",
+            notes: [.note("first", at: SourceLocation(file: "s.yaml", line: 1, column: 1))])
         let data = try JSONEncoder().encode(diagnostic)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(object["file"] as? String == "s.yaml")

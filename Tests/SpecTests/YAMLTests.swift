@@ -18,13 +18,17 @@ struct CoreSchemaTests {
             ("true", YAMLValue.bool(true)), ("True", .bool(true)), ("TRUE", .bool(true)),
             ("false", .bool(false)), ("False", .bool(false)),
             ("null", .null), ("Null", .null), ("NULL", .null), ("~", .null), ("", .null),
-            ("0", .int(0)), ("-17", .int(-17)), ("+5", .int(5)), ("0x1F", .int(31)), ("0o17", .int(15)),
-            ("1e-4", .float(1e-4)), ("1.0e-5", .float(1e-5)), ("0.5", .float(0.5)), (".5", .float(0.5)),
+            ("0", .int(0)), ("-17", .int(-17)), ("+5", .int(5)), ("0x1F", .int(31)),
+            ("0o17", .int(15)),
+            ("1e-4", .float(1e-4)), ("1.0e-5", .float(1e-5)), ("0.5", .float(0.5)),
+            (".5", .float(0.5)),
             ("-2.5E3", .float(-2500)), ("1.", .float(1)), (".inf", .float(.infinity)),
             ("-.inf", .float(-.infinity)), ("+.inf", .float(.infinity)),
-            ("no", .string("no")), ("yes", .string("yes")), ("on", .string("on")), ("off", .string("off")),
+            ("no", .string("no")), ("yes", .string("yes")), ("on", .string("on")),
+            ("off", .string("off")),
             ("1_000", .string("1_000")), ("0x", .string("0x")), ("0o8", .string("0o8")),
-            ("1e", .string("1e")), (".", .string(".")), ("nan", .string("nan")), ("1.2.3", .string("1.2.3")),
+            ("1e", .string("1e")), (".", .string(".")), ("nan", .string("nan")),
+            ("1.2.3", .string("1.2.3")),
             ("'1'", .string("1")), ("\"true\"", .string("true")), ("'null'", .string("null")),
             ("!!str 12", .string("12")), ("!!float 3", .float(3)),
         ])
@@ -94,8 +98,12 @@ struct YAMLStructureTests {
     @Test("an alias bomb stops at the node limit")
     func aliasBomb() {
         var text = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
-        for (name, previous) in zip(["b", "c", "d", "e", "f", "g"], ["a", "b", "c", "d", "e", "f"]) {
-            text += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]\n"
+        for (name, previous) in zip(
+            ["b", "c", "d", "e", "f", "g"], ["a", "b", "c", "d", "e", "f"])
+        {
+            text +=
+                "\(name): &\(name) ["
+                + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]\n"
         }
         let result = YAMLParser(nodeLimit: 10_000).parse(text, file: "bomb.yaml")
         #expect(result.root == nil)
@@ -137,13 +145,19 @@ struct YAMLStructureTests {
         #expect(result.root == nil)
         #expect(result.diagnostics.count == 1)
         #expect(result.diagnostics[0].message.hasPrefix("YAML syntax: "))
-        #expect(result.diagnostics[0].notes.contains { $0.location == SourceLocation(file: "t.yaml", line: 1, column: 4) })
+        #expect(
+            result.diagnostics[0].notes.contains {
+                $0.location == SourceLocation(file: "t.yaml", line: 1, column: 4)
+            })
     }
 
     @Test("tabs in indentation get their own message, one per line")
     func tabs() {
         let result = parse("a:\n\tb: 1\n\tc: 2\n")
-        #expect(result.diagnostics.map(\.message) == ["tab character in indentation", "tab character in indentation"])
+        #expect(
+            result.diagnostics.map(\.message) == [
+                "tab character in indentation", "tab character in indentation",
+            ])
         #expect(result.diagnostics.map { $0.location?.line } == [2, 3])
         // A tab inside a value is fine.
         #expect(parse("a: \"x\ty\"\n").diagnostics.isEmpty)

@@ -49,11 +49,14 @@ public struct ConfusionMatrixChart: Sendable {
                 let share = Double(value) / Double(total)
                 let x = left + cell * Double(column)
                 let color = row == column ? "0,114,178" : "213,94,0"
-                svg += "<rect x=\"\(svgNumber(x))\" y=\"\(svgNumber(y))\" width=\"\(svgNumber(cell))\" "
+                svg +=
+                    "<rect x=\"\(svgNumber(x))\" y=\"\(svgNumber(y))\" width=\"\(svgNumber(cell))\" "
                 svg += "height=\"\(svgNumber(cell))\" fill=\"rgb(\(color))\" "
                 svg += "fill-opacity=\"\(svgNumber(0.08 + 0.85 * share))\" stroke=\"#fff\"/>\n"
-                svg += "<text x=\"\(svgNumber(x + cell / 2))\" y=\"\(svgNumber(y + cell / 2 + 4))\" "
-                svg += "text-anchor=\"middle\" fill=\"\(share > 0.55 ? "#fff" : "#222")\">\(value)</text>\n"
+                svg +=
+                    "<text x=\"\(svgNumber(x + cell / 2))\" y=\"\(svgNumber(y + cell / 2 + 4))\" "
+                svg +=
+                    "text-anchor=\"middle\" fill=\"\(share > 0.55 ? "#fff" : "#222")\">\(value)</text>\n"
             }
         }
         svg += "</svg>"
@@ -73,7 +76,8 @@ public func predictedVersusActualChart(
         title: title, xLabel: "actual", yLabel: "predicted",
         series: [
             .init("rows", points: pairs, style: .points),
-            .init("predicted = actual", points: [ChartPoint(low, low), ChartPoint(high, high)],
+            .init(
+                "predicted = actual", points: [ChartPoint(low, low), ChartPoint(high, high)],
                 color: "#7F7F7F", style: .dashed),
         ])
     chart.width = 420

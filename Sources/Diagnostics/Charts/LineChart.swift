@@ -37,7 +37,9 @@ public struct LineChart: Sendable {
         public var style: Style
 
         /// Creates a series.
-        public init(_ name: String, points: [ChartPoint], color: String? = nil, style: Style = .line) {
+        public init(
+            _ name: String, points: [ChartPoint], color: String? = nil, style: Style = .line
+        ) {
             self.name = name
             self.points = points
             self.color = color
@@ -134,8 +136,10 @@ public struct LineChart: Sendable {
         for tick in yAxis.ticks {
             let y = py(tick)
             svg += "<line x1=\"\(svgNumber(left))\" y1=\"\(svgNumber(y))\" "
-            svg += "x2=\"\(svgNumber(left + plotWidth))\" y2=\"\(svgNumber(y))\" stroke=\"#e6e6e6\"/>\n"
-            svg += "<text x=\"\(svgNumber(left - 6))\" y=\"\(svgNumber(y + 4))\" text-anchor=\"end\" "
+            svg +=
+                "x2=\"\(svgNumber(left + plotWidth))\" y2=\"\(svgNumber(y))\" stroke=\"#e6e6e6\"/>\n"
+            svg +=
+                "<text x=\"\(svgNumber(left - 6))\" y=\"\(svgNumber(y + 4))\" text-anchor=\"end\" "
             svg += "fill=\"#555\">\(xmlEscaped(yAxis.label(tick)))</text>\n"
         }
         for tick in xAxis.ticks {
@@ -145,7 +149,8 @@ public struct LineChart: Sendable {
             svg += "<text x=\"\(svgNumber(x))\" y=\"\(svgNumber(top + plotHeight + 16))\" "
             svg += "text-anchor=\"middle\" fill=\"#555\">\(xmlEscaped(xAxis.label(tick)))</text>\n"
         }
-        svg += "<rect x=\"\(svgNumber(left))\" y=\"\(svgNumber(top))\" width=\"\(svgNumber(plotWidth))\" "
+        svg +=
+            "<rect x=\"\(svgNumber(left))\" y=\"\(svgNumber(top))\" width=\"\(svgNumber(plotWidth))\" "
         svg += "height=\"\(svgNumber(plotHeight))\" fill=\"none\" stroke=\"#999\"/>\n"
         svg += "<text x=\"\(svgNumber(left + plotWidth / 2))\" y=\"\(svgNumber(height - 8))\" "
         svg += "text-anchor=\"middle\" fill=\"#333\">\(xmlEscaped(xLabel))</text>\n"
@@ -158,7 +163,8 @@ public struct LineChart: Sendable {
             switch entry.style {
             case .points:
                 for point in entry.points where usable(point) {
-                    svg += "<circle cx=\"\(svgNumber(px(point.x)))\" cy=\"\(svgNumber(py(point.y)))\" "
+                    svg +=
+                        "<circle cx=\"\(svgNumber(px(point.x)))\" cy=\"\(svgNumber(py(point.y)))\" "
                     svg += "r=\"2.5\" fill=\"\(color)\" fill-opacity=\"0.7\"/>\n"
                 }
             case .line, .dashed:
@@ -174,7 +180,8 @@ public struct LineChart: Sendable {
                         continue
                     }
                     let coordinates = run.map { "\(svgNumber(px($0.x))),\(svgNumber(py($0.y)))" }
-                    svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.8\"\(dash) "
+                    svg +=
+                        "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.8\"\(dash) "
                     svg += "points=\"\(coordinates.joined(separator: " "))\"/>\n"
                 }
             }
@@ -183,12 +190,15 @@ public struct LineChart: Sendable {
             let x = px(marker.point.x)
             let y = py(marker.point.y)
             svg += "<line x1=\"\(svgNumber(x))\" y1=\"\(svgNumber(top))\" x2=\"\(svgNumber(x))\" "
-            svg += "y2=\"\(svgNumber(top + plotHeight))\" stroke=\"#D55E00\" stroke-dasharray=\"3 3\"/>\n"
+            svg +=
+                "y2=\"\(svgNumber(top + plotHeight))\" stroke=\"#D55E00\" stroke-dasharray=\"3 3\"/>\n"
             svg += "<circle cx=\"\(svgNumber(x))\" cy=\"\(svgNumber(y))\" r=\"5\" fill=\"#D55E00\" "
             svg += "stroke=\"#fff\" stroke-width=\"1.5\"/>\n"
             let anchorEnd = x > left + plotWidth * 0.7
-            svg += "<text x=\"\(svgNumber(anchorEnd ? x - 8 : x + 8))\" y=\"\(svgNumber(max(top + 12, y - 8)))\" "
-            svg += "text-anchor=\"\(anchorEnd ? "end" : "start")\" fill=\"#D55E00\" font-weight=\"600\">"
+            svg +=
+                "<text x=\"\(svgNumber(anchorEnd ? x - 8 : x + 8))\" y=\"\(svgNumber(max(top + 12, y - 8)))\" "
+            svg +=
+                "text-anchor=\"\(anchorEnd ? "end" : "start")\" fill=\"#D55E00\" font-weight=\"600\">"
             svg += "\(xmlEscaped(marker.label))</text>\n"
         }
         svg += "</svg>"

@@ -81,7 +81,9 @@ public struct TerminalPlot: Sendable {
             }
             previous = current
         }
-        var text = cells.map { row in row.map { Character(Unicode.Scalar(0x2800 + UInt32($0)) ?? " ") } }
+        var text = cells.map { row in
+            row.map { Character(Unicode.Scalar(0x2800 + UInt32($0)) ?? " ") }
+        }
         for marker in markers where marker.x.isFinite && marker.y.isFinite {
             let (x, y) = position(marker)
             text[y / 4][x / 2] = "◆"
@@ -115,7 +117,9 @@ public struct TerminalPlot: Sendable {
         place(rightLabel, at: labelWidth + 2 + width - rightLabel.count)
         lines.append(String(axisLine).trimmingWhitespace.isEmpty ? "" : String(axisLine))
         if !xLabel.isEmpty {
-            lines.append(String(repeating: " ", count: labelWidth + 2 + max(0, width / 2 - xLabel.count / 2)) + xLabel)
+            lines.append(
+                String(repeating: " ", count: labelWidth + 2 + max(0, width / 2 - xLabel.count / 2))
+                    + xLabel)
         }
         return lines.map { line in
             var trimmed = line
@@ -129,7 +133,9 @@ extension LearningRateRangeTest {
     /// The range test's smoothed loss against the rate, for the terminal, with the suggestion
     /// marked. Shows the used (trimmed) points; the vertical range stops at 1.5x the first used
     /// loss so the divergence does not flatten the valley.
-    public static func terminalPlot(_ result: RangeTestResult, width: Int = 60, height: Int = 15)
+    public static func terminalPlot(
+        _ result: RangeTestResult, width: Int = 60, height: Int = 15
+    )
         -> String
     {
         var plot = TerminalPlot(

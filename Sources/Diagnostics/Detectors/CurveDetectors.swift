@@ -50,7 +50,8 @@ public struct OscillatingLossDetector: Detector {
                 ruleID: ruleID, severity: .warning,
                 title: "the training loss oscillates instead of settling",
                 evidence: [
-                    Evidence("detrended_variation", variation, "last \(window.count) \(curve.unit)s"),
+                    Evidence(
+                        "detrended_variation", variation, "last \(window.count) \(curve.unit)s"),
                     Evidence("drop_between_window_halves", drop),
                     Evidence("sign_change_fraction", changeFraction),
                 ],
@@ -140,10 +141,12 @@ public struct NotConvergedDetector: Detector {
                 ruleID: ruleID, severity: .warning,
                 title: "training stopped while the loss was still improving",
                 evidence: [
-                    Evidence("window_improvement", improvement, "last \(window.count) \(curve.unit)s"),
+                    Evidence(
+                        "window_improvement", improvement, "last \(window.count) \(curve.unit)s"),
                     Evidence("epochs_run", Double(record.epochsRun)),
                 ],
-                recommendation: "Train for more epochs (early stopping ends the run when it is done).",
+                recommendation:
+                    "Train for more epochs (early stopping ends the run when it is done).",
                 edits: [proposals.moreEpochs])
         ]
     }
@@ -172,7 +175,8 @@ public struct FlatLossDetector: Detector {
             ? record.firstBatchLoss.flatMap { $0.isFinite ? $0 : nil } ?? curve.values[0]
             : curve.values[0]
         guard first != 0 else { return [] }
-        let start = max(1, Int((thresholds.flatAfterFraction * Double(curve.values.count)).rounded(.up)))
+        let start = max(
+            1, Int((thresholds.flatAfterFraction * Double(curve.values.count)).rounded(.up)))
         guard start < curve.values.count else { return [] }
         let deviation = curve.values[start...].map { abs($0 - first) / abs(first) }.max() ?? 0
         guard deviation <= thresholds.flatTolerance else { return [] }
@@ -184,7 +188,8 @@ public struct FlatLossDetector: Detector {
                 evidence: [
                     Evidence("first_loss", first),
                     Evidence("final_loss", curve.values[curve.values.count - 1]),
-                    Evidence("largest_relative_change", deviation, "after \(curve.label(start - 1))"),
+                    Evidence(
+                        "largest_relative_change", deviation, "after \(curve.label(start - 1))"),
                 ],
                 recommendation:
                     "The learning rate is far too low, the units are dead, or there is a bug: "

@@ -12,7 +12,9 @@ struct EditProposals {
     let thresholds: DiagnosticThresholds
 
     /// The old value's text for a `Setting`, following the rules above.
-    func oldText<Value>(_ setting: Setting<Value>?, keyPath: String, text: (Value) -> String)
+    func oldText<Value>(
+        _ setting: Setting<Value>?, keyPath: String, text: (Value) -> String
+    )
         -> String?
     {
         guard let spec, let setting else { return nil }

@@ -98,10 +98,13 @@ public struct UnderfitDetector: Detector {
         let hidden = record.hiddenLayers.map(\.units)
         if hidden.isEmpty {
             if spec?.model.layers == nil {
-                let old = proposals.oldText(spec?.model.hiddenLayers, keyPath: "model.hidden_layers") {
+                let old = proposals.oldText(
+                    spec?.model.hiddenLayers, keyPath: "model.hidden_layers"
+                ) {
                     String($0)
                 }
-                edits.append(SpecEdit("model.hidden_layers", from: spec == nil ? "0" : old, to: "1"))
+                edits.append(
+                    SpecEdit("model.hidden_layers", from: spec == nil ? "0" : old, to: "1"))
             }
         } else {
             edits += proposals.setHiddenWidths(

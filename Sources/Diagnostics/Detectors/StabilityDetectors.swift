@@ -60,13 +60,15 @@ public struct NonFiniteDetector: Detector {
                 ruleID: ruleID, severity: .error,
                 title: "training produced non-finite values (NaN or infinity)",
                 evidence: evidence,
-                recommendation:
-                    (inputsBad ? "the inputs contain NaN: fix the data first. " : "")
+                recommendation: (inputsBad ? "the inputs contain NaN: fix the data first. " : "")
                     + "Gradients exploded: clip gradients (CLIP-DEFAULTS), lower the learning "
                     + "rate; if it persists use a smaller batch, fewer layers or weight "
                     + "regularisation, and check the inputs for NaN.",
-                edits: [proposals.addClipping, proposals.learningRate(times: 1 / thresholds.learningRateDecrease)]
-                    .compactMap { $0 })
+                edits: [
+                    proposals.addClipping,
+                    proposals.learningRate(times: 1 / thresholds.learningRateDecrease),
+                ]
+                .compactMap { $0 })
         ]
     }
 }
@@ -152,8 +154,11 @@ public struct ExplodingGradientDetector: Detector {
                 recommendation:
                     "Clip gradients (CLIP-DEFAULTS: clipnorm 1.0) and lower the learning rate; "
                     + "if it persists, use fewer layers.",
-                edits: [proposals.addClipping, proposals.learningRate(times: 1 / thresholds.learningRateDecrease)]
-                    .compactMap { $0 })
+                edits: [
+                    proposals.addClipping,
+                    proposals.learningRate(times: 1 / thresholds.learningRateDecrease),
+                ]
+                .compactMap { $0 })
         ]
     }
 
@@ -171,7 +176,9 @@ public struct ExplodingGradientDetector: Detector {
 
     /// Whether the last epoch's median update-to-weight ratio is at least
     /// `explodingMinimumUpdateRatio` (true when not recorded).
-    private func updatesMatter(_ record: TrainingRecord, _ thresholds: DiagnosticThresholds)
+    private func updatesMatter(
+        _ record: TrainingRecord, _ thresholds: DiagnosticThresholds
+    )
         -> Bool
     {
         let ratios = record.layers.compactMap { $0.updateRatio.last }.filter(\.isFinite)
@@ -263,7 +270,8 @@ public struct DeadReLUDetector: Detector {
             else { continue }
             worst = max(worst, last)
             evidence.append(
-                Evidence("dead_unit_fraction", last, "layer \(layer.name), epoch \(fractions.count)"))
+                Evidence(
+                    "dead_unit_fraction", last, "layer \(layer.name), epoch \(fractions.count)"))
         }
         guard !evidence.isEmpty else { return [] }
         let proposals = EditProposals(record: record, spec: spec, thresholds: thresholds)

@@ -150,7 +150,8 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
         var steepest = Double.infinity
         for i in 0..<(losses.count - 1) {
             let slope =
-                (losses[i + 1] - losses[i]) / (log10(learningRates[i + 1]) - log10(learningRates[i]))
+                (losses[i + 1] - losses[i])
+                / (log10(learningRates[i + 1]) - log10(learningRates[i]))
             if slope < steepest {
                 steepest = slope
                 best = i
@@ -221,7 +222,8 @@ public struct RangeTestResult: Codable, Sendable, Equatable {
         var lines: [String] = []
         if let valley, let steep, let minimumOverTen {
             lines.append("LR-RANGE-TEST: suggested learning rate \(formatNumber(valley)) (valley)")
-            lines.append("  steep: \(formatNumber(steep)), minimum/10: \(formatNumber(minimumOverTen))")
+            lines.append(
+                "  steep: \(formatNumber(steep)), minimum/10: \(formatNumber(minimumOverTen))")
         } else {
             lines.append("LR-RANGE-TEST: no suggestion")
         }

@@ -73,7 +73,8 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
         epochsPlanned: Int, stoppedEarly: Bool = false, trainLoss: [Double],
         validationLoss: [Double] = [], trainMetric: [Double] = [], validationMetric: [Double] = [],
         learningRate: [Double] = [], stepLosses: [Double]? = nil, firstBatchLoss: Double? = nil,
-        globalStepGradientNorm: [Double]? = nil, layers: [LayerRecord] = [], nonFiniteEvents: [NonFiniteEvent] = [],
+        globalStepGradientNorm: [Double]? = nil, layers: [LayerRecord] = [],
+        nonFiniteEvents: [NonFiniteEvent] = [],
         classRecall: [[Double]] = [], trivialBaselineScore: Double? = nil,
         trivialBaselineLoss: Double? = nil
     ) {

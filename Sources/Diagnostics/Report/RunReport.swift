@@ -82,7 +82,8 @@ public struct RunReport: Sendable {
         if !scores.isEmpty {
             body += "<section class=\"scores\">"
             for score in scores {
-                body += "<div class=\"score\"><div class=\"value\">\(formatNumber(score.value))</div>"
+                body +=
+                    "<div class=\"score\"><div class=\"value\">\(formatNumber(score.value))</div>"
                 body += "<div class=\"name\">\(xmlEscaped(score.name))</div></div>"
             }
             body += "</section>\n"
@@ -132,7 +133,8 @@ public struct RunReport: Sendable {
     private func findingsSection() -> String {
         var html = "<h2>Findings</h2>\n"
         guard !findings.isEmpty else {
-            return html + "<p class=\"healthy\">No diagnostic rule fired: the run looks healthy.</p>\n"
+            return html
+                + "<p class=\"healthy\">No diagnostic rule fired: the run looks healthy.</p>\n"
         }
         for finding in findings {
             html += "<div class=\"finding \(finding.severity.rawValue)\">"
@@ -180,7 +182,9 @@ public struct RunReport: Sendable {
         charts.append(LineChart(title: "Loss", xLabel: "epoch", yLabel: "loss", series: lossSeries))
         if !record.trainMetric.isEmpty || !record.validationMetric.isEmpty {
             var series: [LineChart.Series] = []
-            if !record.trainMetric.isEmpty { series.append(.init("training", values: record.trainMetric)) }
+            if !record.trainMetric.isEmpty {
+                series.append(.init("training", values: record.trainMetric))
+            }
             if !record.validationMetric.isEmpty {
                 series.append(.init("validation", values: record.validationMetric))
             }
@@ -188,7 +192,9 @@ public struct RunReport: Sendable {
                 series.append(
                     .init(
                         "trivial baseline",
-                        points: [ChartPoint(1, baseline), ChartPoint(Double(record.epochsRun), baseline)],
+                        points: [
+                            ChartPoint(1, baseline), ChartPoint(Double(record.epochsRun), baseline),
+                        ],
                         color: "#7F7F7F", style: .dashed))
             }
             let name = record.metricName == "r2" ? "R²" : record.metricName

@@ -103,8 +103,9 @@ struct YAMLLines {
                 if character == open { quote = nil }
             } else if character == "'" || character == "\"" {
                 quote = character
-            } else if character == "#", index == column || line[index - 1] == " "
-                || line[index - 1] == "\t"
+            } else if character == "#",
+                index == column || line[index - 1] == " "
+                    || line[index - 1] == "\t"
             {
                 return index
             }
@@ -162,7 +163,8 @@ struct YAMLLines {
     }
 
     func column(ofLine index: Int, in block: Block) -> Int {
-        index == block.start ? (block.firstColumn ?? Self.indent(of: lines[index]))
+        index == block.start
+            ? (block.firstColumn ?? Self.indent(of: lines[index]))
             : Self.indent(of: lines[index])
     }
 
@@ -201,7 +203,9 @@ struct YAMLLines {
 
     // MARK: Editing
 
-    mutating func set(_ segments: ArraySlice<KeyPathSegment>, to value: String, keyPath: String)
+    mutating func set(
+        _ segments: ArraySlice<KeyPathSegment>, to value: String, keyPath: String
+    )
         throws
     {
         try set(
@@ -236,7 +240,9 @@ struct YAMLLines {
             Self.isContent(lines[$0], from: Self.indent(of: lines[$0]))
         }
 
-        if rest.isEmpty || (inline.isEmpty && !hasChildren) || (!inline.isEmpty && !inline.hasPrefix("{") && !inline.hasPrefix("[")) {
+        if rest.isEmpty || (inline.isEmpty && !hasChildren)
+            || (!inline.isEmpty && !inline.hasPrefix("{") && !inline.hasPrefix("["))
+        {
             // Replace the whole value: a leaf, or a parent that is empty or a scalar.
             guard !rest.contains(where: { if case .index = $0 { true } else { false } }) else {
                 throw SpecTextEditError.unsupported(
@@ -281,7 +287,8 @@ struct YAMLLines {
             // `key:` or `key:   # comment`: put the value right after the colon.
             let tail = Array(line[(entry.colon + 1)...])
             let keepComment = comment != nil ? tail.drop { $0 == " " } : []
-            line = Array(line[...entry.colon]) + Array(" " + value)
+            line =
+                Array(line[...entry.colon]) + Array(" " + value)
                 + (keepComment.isEmpty ? [] : Array("  ") + keepComment)
         } else {
             line.replaceSubrange(range, with: Array(value))
@@ -290,7 +297,9 @@ struct YAMLLines {
     }
 
     /// The `index`-th item of the block sequence in `block`: its mapping block and column.
-    private func sequenceItem(_ index: Int, in block: Block, keyPath: String, key: String) throws
+    private func sequenceItem(
+        _ index: Int, in block: Block, keyPath: String, key: String
+    ) throws
         -> (block: Block, column: Int)
     {
         var itemLines: [Int] = []

@@ -89,7 +89,9 @@ extension DesignPlan {
     ///   - path: the file.
     ///   - overwrite: replace an existing file. Default false.
     /// - Throws: `DesignPlanError.outputExists` or `.write`.
-    public static func write(_ generated: GeneratedConfig, to path: String, overwrite: Bool = false)
+    public static func write(
+        _ generated: GeneratedConfig, to path: String, overwrite: Bool = false
+    )
         throws(DesignPlanError)
     {
         if !overwrite && FileManager.default.fileExists(atPath: path) {
@@ -110,7 +112,9 @@ extension DesignPlan {
     }
 
     /// The first key (task, model, training) where two configs differ, with both values.
-    public static func firstDifference(expected: NetworkSpec, found: NetworkSpec)
+    public static func firstDifference(
+        expected: NetworkSpec, found: NetworkSpec
+    )
         -> (keyPath: String, expected: String, found: String)?
     {
         func text(_ value: Any) -> String { String(describing: value) }
@@ -118,13 +122,28 @@ extension DesignPlan {
         let training = (expected.training, found.training)
         var pairs: [(String, Any, Any, Bool)] = [
             ("task", expected.task, found.task, expected.task == found.task),
-            ("model.template", model.0.template, model.1.template, model.0.template == model.1.template),
-            ("model.hidden_layers", model.0.hiddenLayers, model.1.hiddenLayers, model.0.hiddenLayers == model.1.hiddenLayers),
+            (
+                "model.template", model.0.template, model.1.template,
+                model.0.template == model.1.template
+            ),
+            (
+                "model.hidden_layers", model.0.hiddenLayers, model.1.hiddenLayers,
+                model.0.hiddenLayers == model.1.hiddenLayers
+            ),
             ("model.neurons", model.0.neurons, model.1.neurons, model.0.neurons == model.1.neurons),
-            ("model.activation", model.0.activation, model.1.activation, model.0.activation == model.1.activation),
-            ("model.batch_norm", model.0.batchNorm, model.1.batchNorm, model.0.batchNorm == model.1.batchNorm),
+            (
+                "model.activation", model.0.activation, model.1.activation,
+                model.0.activation == model.1.activation
+            ),
+            (
+                "model.batch_norm", model.0.batchNorm, model.1.batchNorm,
+                model.0.batchNorm == model.1.batchNorm
+            ),
             ("model.dropout", model.0.dropout, model.1.dropout, model.0.dropout == model.1.dropout),
-            ("model.initializer", model.0.initializer, model.1.initializer, model.0.initializer == model.1.initializer),
+            (
+                "model.initializer", model.0.initializer, model.1.initializer,
+                model.0.initializer == model.1.initializer
+            ),
         ]
         let expectedLayers = model.0.layers ?? []
         let foundLayers = model.1.layers ?? []
@@ -132,22 +151,58 @@ extension DesignPlan {
             let left: LayerConfig? = index < expectedLayers.count ? expectedLayers[index] : nil
             let right: LayerConfig? = index < foundLayers.count ? foundLayers[index] : nil
             pairs.append(
-                ("model.layers[\(index)]", left.map(text) ?? "no layer",
-                 right.map(text) ?? "no layer", left == right))
+                (
+                    "model.layers[\(index)]", left.map(text) ?? "no layer",
+                    right.map(text) ?? "no layer", left == right
+                ))
         }
         pairs += [
             ("training.loss", training.0.loss, training.1.loss, training.0.loss == training.1.loss),
-            ("training.optimizer", training.0.optimizer, training.1.optimizer, training.0.optimizer == training.1.optimizer),
-            ("training.learning_rate", training.0.learningRate, training.1.learningRate, training.0.learningRate == training.1.learningRate),
-            ("training.batch_size", training.0.batchSize, training.1.batchSize, training.0.batchSize == training.1.batchSize),
-            ("training.epochs", training.0.epochs, training.1.epochs, training.0.epochs == training.1.epochs),
-            ("training.early_stopping", training.0.earlyStopping, training.1.earlyStopping, training.0.earlyStopping == training.1.earlyStopping),
-            ("training.regularization", training.0.regularization, training.1.regularization, training.0.regularization == training.1.regularization),
-            ("training.weight_decay", training.0.weightDecay, training.1.weightDecay, training.0.weightDecay == training.1.weightDecay),
-            ("training.gradient_clipping", training.0.gradientClipping, training.1.gradientClipping, training.0.gradientClipping == training.1.gradientClipping),
-            ("training.schedule", training.0.schedule, training.1.schedule, training.0.schedule == training.1.schedule),
-            ("training.class_weights", training.0.classWeights, training.1.classWeights, training.0.classWeights == training.1.classWeights),
-            ("training.shuffle", training.0.shuffle, training.1.shuffle, training.0.shuffle == training.1.shuffle),
+            (
+                "training.optimizer", training.0.optimizer, training.1.optimizer,
+                training.0.optimizer == training.1.optimizer
+            ),
+            (
+                "training.learning_rate", training.0.learningRate, training.1.learningRate,
+                training.0.learningRate == training.1.learningRate
+            ),
+            (
+                "training.batch_size", training.0.batchSize, training.1.batchSize,
+                training.0.batchSize == training.1.batchSize
+            ),
+            (
+                "training.epochs", training.0.epochs, training.1.epochs,
+                training.0.epochs == training.1.epochs
+            ),
+            (
+                "training.early_stopping", training.0.earlyStopping, training.1.earlyStopping,
+                training.0.earlyStopping == training.1.earlyStopping
+            ),
+            (
+                "training.regularization", training.0.regularization, training.1.regularization,
+                training.0.regularization == training.1.regularization
+            ),
+            (
+                "training.weight_decay", training.0.weightDecay, training.1.weightDecay,
+                training.0.weightDecay == training.1.weightDecay
+            ),
+            (
+                "training.gradient_clipping", training.0.gradientClipping,
+                training.1.gradientClipping,
+                training.0.gradientClipping == training.1.gradientClipping
+            ),
+            (
+                "training.schedule", training.0.schedule, training.1.schedule,
+                training.0.schedule == training.1.schedule
+            ),
+            (
+                "training.class_weights", training.0.classWeights, training.1.classWeights,
+                training.0.classWeights == training.1.classWeights
+            ),
+            (
+                "training.shuffle", training.0.shuffle, training.1.shuffle,
+                training.0.shuffle == training.1.shuffle
+            ),
             ("training.seed", training.0.seed, training.1.seed, training.0.seed == training.1.seed),
         ]
         // Anything the list above misses still counts.

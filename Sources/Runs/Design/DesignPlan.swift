@@ -108,7 +108,8 @@ public struct DesignPlan: Sendable {
             // design is then made again with that template's preferences.
             let plain = try Self.recommend(loaded, summary, nil)
             let hidden = plain.hiddenWidths.count
-            let automatic = TemplatePolicy.automaticTemplate(task: summary.task, hiddenLayers: hidden)
+            let automatic = TemplatePolicy.automaticTemplate(
+                task: summary.task, hiddenLayers: hidden)
             do {
                 chosen = try catalog.template(named: automatic.name)
             } catch let error as TemplateError {
@@ -138,7 +139,9 @@ public struct DesignPlan: Sendable {
 
     /// Stage 1: loads and validates the spec; `model.template` may name any catalog template.
     /// - Throws: `DesignPlanError.spec` with every diagnostic.
-    public static func loadSpec(path: String, catalog: TemplateCatalog) throws(DesignPlanError)
+    public static func loadSpec(
+        path: String, catalog: TemplateCatalog
+    ) throws(DesignPlanError)
         -> LoadedSpec
     {
         let loader = SpecLoader(templates: TemplateNames(names: catalog.entries.map(\.name)))

@@ -21,7 +21,9 @@ public struct LearningRateSweep: Sendable {
     ///   - out: the folder to write into (created if needed); nil makes
     ///     `runs/<name>-lr-find-<time>/`.
     ///   - parent: where a new folder goes when `out` is nil. Default `runs`.
-    public static func run(plan: DesignPlan, out: String?, parent: String = "runs") throws
+    public static func run(
+        plan: DesignPlan, out: String?, parent: String = "runs"
+    ) throws
         -> LearningRateSweep
     {
         let result = try TrainingSession.rangeTest(

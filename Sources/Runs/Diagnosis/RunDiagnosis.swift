@@ -73,7 +73,8 @@ public struct RunDiagnosis: Sendable {
         self.manifest = manifest
         self.file = file
         self.editable = editable
-        let thresholds = editable.map { DiagnosticThresholds(spec: $0.spec) } ?? DiagnosticThresholds()
+        let thresholds =
+            editable.map { DiagnosticThresholds(spec: $0.spec) } ?? DiagnosticThresholds()
         findings = diagnose(file.record, spec: editable?.spec, thresholds: thresholds)
     }
 
@@ -91,7 +92,9 @@ public struct RunDiagnosis: Sendable {
     }
 
     /// The user's spec as it ran (from `run.json`) when it still loads, else the run's config.
-    static func editableSpec(folder: RunFolder, manifest: RunManifest?, loader: SpecLoader)
+    static func editableSpec(
+        folder: RunFolder, manifest: RunManifest?, loader: SpecLoader
+    )
         -> EditableSpec?
     {
         if let path = manifest?.specPath, let text = manifest?.specText,
@@ -115,7 +118,8 @@ public struct RunDiagnosis: Sendable {
         let data = try PreparedData.load(DataOptions(spec: config))
         guard FileManager.default.fileExists(atPath: folder.checkpointPath) else {
             throw RunError.notARun(
-                path: folder.path, reason: "it has neither record.json nor a checkpoint to read "
+                path: folder.path,
+                reason: "it has neither record.json nor a checkpoint to read "
                     + "the training history from")
         }
         let (state, metadata) = try Checkpoint.read(from: folder.checkpointPath)
@@ -144,16 +148,20 @@ public struct RunDiagnosis: Sendable {
 
     /// The confusion matrix, or predictions against targets (target units), on the test split
     /// (the validation split when there is no test split); nil without held-out rows.
-    static func heldOutEvaluation(predict: (Matrix) throws -> Matrix, data: PreparedData) throws
+    static func heldOutEvaluation(
+        predict: (Matrix) throws -> Matrix, data: PreparedData
+    ) throws
         -> ReportEvaluation?
     {
         let (split, rows) =
             data.test.rowCount > 0 ? ("test", data.test) : ("validation", data.validation)
         guard rows.rowCount > 0 else { return nil }
-        let outputs = Predictor.interpret(try predict(rows.inputMatrix), target: data.encoding.target)
+        let outputs = Predictor.interpret(
+            try predict(rows.inputMatrix), target: data.encoding.target)
         switch data.encoding.target {
         case .classes(_, let labels):
-            let metrics = try Evaluation.metrics(outputs: outputs, rows: rows, target: data.encoding.target)
+            let metrics = try Evaluation.metrics(
+                outputs: outputs, rows: rows, target: data.encoding.target)
             guard case .classification(let scores) = metrics else { return nil }
             return .confusionMatrix(split: split, classNames: labels, counts: scores.confusion)
         case .regression:
@@ -181,7 +189,8 @@ public struct RunDiagnosis: Sendable {
 
     /// The report of this run.
     public func report() -> RunReport {
-        var report = RunReport(title: editable?.spec.name ?? lastComponent(folder.path), record: file.record)
+        var report = RunReport(
+            title: editable?.spec.name ?? lastComponent(folder.path), record: file.record)
         var subtitle = ["run " + folder.path]
         if let manifest {
             let formatter = ISO8601DateFormatter()
@@ -256,7 +265,8 @@ public struct RunDiagnosis: Sendable {
             _ = try loader.load(text: text, path: path)
         } catch {
             throw SpecWriteError.invalid(
-                path: path, diagnostics: DiagnosticRenderer().render(error.diagnostics, source: text))
+                path: path,
+                diagnostics: DiagnosticRenderer().render(error.diagnostics, source: text))
         }
         try AtomicFile.write(text.hasSuffix("\n") ? text : text + "\n", to: path)
         return edits + rewrites
@@ -264,7 +274,9 @@ public struct RunDiagnosis: Sendable {
 
     /// Edits that keep relative paths (`data.path`, a `model.template` file) pointing at the same
     /// files from the new spec's folder.
-    func pathRewrites(spec: NetworkSpec, from original: String, to destination: String)
+    func pathRewrites(
+        spec: NetworkSpec, from original: String, to destination: String
+    )
         -> [SpecEdit]
     {
         let oldFolder = absoluteFolder(of: original)
@@ -321,6 +333,7 @@ func relativePath(from folder: String, to target: String) -> String {
 func yamlQuoted(_ text: String) -> String {
     let plain = text.allSatisfy { $0.isLetter || $0.isNumber || "/._-".contains($0) }
     if plain, let first = text.first, first != "-" { return text }
-    return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\")
+    return "\""
+        + text.replacingOccurrences(of: "\\", with: "\\\\")
         .replacingOccurrences(of: "\"", with: "\\\"") + "\""
 }

@@ -57,7 +57,8 @@ public struct RunManifest: Codable, Sendable, Equatable {
 
     /// Writes `run.json` atomically.
     public func write(to folder: RunFolder) throws {
-        try AtomicFile.write(try RunFiles.encoder().encode(self).map { $0 }, to: folder.manifestPath)
+        try AtomicFile.write(
+            try RunFiles.encoder().encode(self).map { $0 }, to: folder.manifestPath)
     }
 }
 

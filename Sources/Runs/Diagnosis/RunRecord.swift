@@ -86,7 +86,8 @@ public enum RunRecord {
                 return nil
             }
         }
-        let scores = Dictionary(trainingScores.map { ($0.epoch, $0) }, uniquingKeysWith: { _, b in b })
+        let scores = Dictionary(
+            trainingScores.map { ($0.epoch, $0) }, uniquingKeysWith: { _, b in b })
         let aligned = epochs.compactMap { scores[$0.epoch] }
         if aligned.count == epochs.count {
             record.trainMetric = aligned.map(\.metric)
@@ -126,7 +127,8 @@ public enum RunRecord {
             if case .dense = layers[$0] { return true }
             return false
         }
-        let tensorByName = Dictionary(tensors.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let tensorByName = Dictionary(
+            tensors.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var records: [LayerRecord] = []
         for (position, index) in denseIndices.enumerated() {
             guard case .dense(let units, _, _, _) = layers[index] else { continue }
@@ -140,7 +142,8 @@ public enum RunRecord {
                 case .activation:
                     if activationIndex == nil {
                         activationIndex = j
-                        activation = activationName(config: config, description: description, index: j)
+                        activation = activationName(
+                            config: config, description: description, index: j)
                     }
                 case .batchNorm:
                     normalised = true
@@ -160,7 +163,9 @@ public enum RunRecord {
                 layer.updateRatio.append(statistics?.updateRatioMean ?? .nan)
             }
             if let activationIndex,
-                history.epochs.contains(where: { $0.deadUnits.contains { $0.layer == activationIndex } })
+                history.epochs.contains(where: {
+                    $0.deadUnits.contains { $0.layer == activationIndex }
+                })
             {
                 layer.deadUnitFraction = history.epochs.map { epoch in
                     epoch.deadUnits.first { $0.layer == activationIndex }?.fraction ?? 0
@@ -180,7 +185,9 @@ public enum RunRecord {
 
     /// The spec name of the activation at `index` (the config's layer list mirrors the engine's
     /// one to one).
-    static func activationName(config: NetworkSpec, description: ModelDescription, index: Int)
+    static func activationName(
+        config: NetworkSpec, description: ModelDescription, index: Int
+    )
         -> String
     {
         if let layers = config.model.layers, index < layers.count,
@@ -221,7 +228,9 @@ public enum RunRecord {
         return sums.map { $0.squareRoot() }
     }
 
-    static func nonFiniteEvents(history: TrainingHistory, stopReason: StopReason?)
+    static func nonFiniteEvents(
+        history: TrainingHistory, stopReason: StopReason?
+    )
         -> [NonFiniteEvent]
     {
         var events: [NonFiniteEvent] = []
@@ -243,7 +252,9 @@ public enum RunRecord {
 
     /// The trivial baseline on the training split: majority-class accuracy and the loss of the
     /// class prior as constant logits, or R² 0 and the loss of the mean (the median for MAE).
-    static func trivialBaseline(data: PreparedData, configuration: TrainingConfiguration) -> (
+    static func trivialBaseline(
+        data: PreparedData, configuration: TrainingConfiguration
+    ) -> (
         score: Double?, loss: Double?
     ) {
         let rows = data.training

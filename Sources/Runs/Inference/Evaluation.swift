@@ -7,7 +7,9 @@ import Spec
 public enum Evaluation {
     /// Metrics of `predictor`'s model on a labelled table (the target column must be present).
     /// - Returns: the metrics in the target's units, the row count and the encoding warnings.
-    public static func metrics(of predictor: Predictor, on table: DataTable) throws -> (
+    public static func metrics(
+        of predictor: Predictor, on table: DataTable
+    ) throws -> (
         metrics: Metrics, rows: Int, warnings: [String]
     ) {
         let target = predictor.artifact.encoding.target
@@ -25,7 +27,9 @@ public enum Evaluation {
 
     /// Metrics of model outputs (probabilities, or values in target units) against the
     /// encoded rows' targets; rows whose class is missing or unknown are skipped.
-    public static func metrics(outputs: Matrix, rows: EncodedRows, target: TargetEncoding) throws
+    public static func metrics(
+        outputs: Matrix, rows: EncodedRows, target: TargetEncoding
+    ) throws
         -> Metrics
     {
         switch target {
@@ -60,7 +64,8 @@ public enum Evaluation {
         case .classification(let scores):
             var lines = [
                 String(
-                    format: "accuracy %.4f   macro precision %.4f   macro recall %.4f   macro F1 %.4f",
+                    format:
+                        "accuracy %.4f   macro precision %.4f   macro recall %.4f   macro F1 %.4f",
                     scores.accuracy, scores.macroPrecision, scores.macroRecall, scores.macroF1)
             ]
             if let auc = scores.rocAUC { lines.append(String(format: "ROC AUC %.4f", auc)) }

@@ -24,7 +24,9 @@ public struct Predictor: Sendable {
     /// Predictions for every row of a table, as probabilities per class (one row per input row,
     /// a column per class) or values in the target's units (one column).
     /// - Returns: the outputs, the encoded rows and the encoding's warnings (unseen categories).
-    public func outputs(for table: DataTable) throws -> (
+    public func outputs(
+        for table: DataTable
+    ) throws -> (
         outputs: Matrix, rows: EncodedRows, warnings: [String]
     ) {
         let (rows, warnings) = try artifact.encoding.apply(to: table)
@@ -38,7 +40,9 @@ public struct Predictor: Sendable {
         switch target {
         case .regression:
             var values = raw
-            for i in values.storage.indices { values.storage[i] = target.mapBack(values.storage[i]) }
+            for i in values.storage.indices {
+                values.storage[i] = target.mapBack(values.storage[i])
+            }
             return values
         case .classes(_, let labels):
             guard labels.count == 2, raw.columns == 1 else { return raw }

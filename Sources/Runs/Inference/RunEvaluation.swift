@@ -12,7 +12,9 @@ public enum RunEvaluation {
     ///   - loader: the spec loader (the run's config.yaml is a spec).
     /// - Throws: `RunError.dataChanged` when the data no longer gives the encoding the model
     ///   was trained with.
-    public static func testSplit(of folder: RunFolder, artifact: ModelArtifact, loader: SpecLoader)
+    public static func testSplit(
+        of folder: RunFolder, artifact: ModelArtifact, loader: SpecLoader
+    )
         throws -> (metrics: Metrics, rows: EncodedRows)
     {
         let loaded = try loader.load(path: folder.configPath)
@@ -30,7 +32,8 @@ public enum RunEvaluation {
         let outputs = Predictor.interpret(
             try artifact.model().predict(data.test.inputMatrix), target: artifact.encoding.target)
         return (
-            try Evaluation.metrics(outputs: outputs, rows: data.test, target: artifact.encoding.target),
+            try Evaluation.metrics(
+                outputs: outputs, rows: data.test, target: artifact.encoding.target),
             data.test
         )
     }

@@ -60,7 +60,9 @@ public struct SafeTensorsFile: Sendable, Equatable {
     /// - Throws: `ModelFileError` saying what is wrong and what to do.
     public init(bytes: [UInt8], path: String) throws(ModelFileError) {
         guard bytes.count >= 8 else {
-            throw .notSafeTensors(path: path, reason: "the file has \(bytes.count) bytes, fewer than the 8-byte header length")
+            throw .notSafeTensors(
+                path: path,
+                reason: "the file has \(bytes.count) bytes, fewer than the 8-byte header length")
         }
         var headerLength: UInt64 = 0
         for i in 0..<8 { headerLength |= UInt64(bytes[i]) << (8 * UInt64(i)) }
@@ -107,16 +109,20 @@ public struct SafeTensorsFile: Sendable, Equatable {
                     ($0 as? NSNumber)?.intValue
                 }), offsets.count == 2
             else {
-                throw .corrupt(path: path, reason: "tensor `\(name)` lacks dtype, shape or data_offsets")
+                throw .corrupt(
+                    path: path, reason: "tensor `\(name)` lacks dtype, shape or data_offsets")
             }
             guard dtype == "F32" else {
-                throw .unsupported(path: path, reason: "tensor `\(name)` is \(dtype); Layerwise models are F32")
+                throw .unsupported(
+                    path: path, reason: "tensor `\(name)` is \(dtype); Layerwise models are F32")
             }
             let count = shape.reduce(1, *)
             guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[1] >= offsets[0],
                 offsets[1] - offsets[0] == count * 4
             else {
-                throw .corrupt(path: path, reason: "tensor `\(name)`'s offsets do not match its shape \(shape)")
+                throw .corrupt(
+                    path: path, reason: "tensor `\(name)`'s offsets do not match its shape \(shape)"
+                )
             }
             guard offsets[1] <= dataLength else {
                 throw .truncated(path: path, expected: headerEnd + offsets[1], actual: bytes.count)
@@ -127,7 +133,8 @@ public struct SafeTensorsFile: Sendable, Equatable {
         var covered = 0
         for entry in entries {
             guard entry.begin == covered else {
-                throw .corrupt(path: path, reason: "tensor `\(entry.name)` overlaps another or leaves a gap")
+                throw .corrupt(
+                    path: path, reason: "tensor `\(entry.name)` overlaps another or leaves a gap")
             }
             covered = entry.end
         }

@@ -16,7 +16,9 @@ public enum Checkpoint {
     /// - Parameters:
     ///   - state: the trainer's state.
     ///   - extra: more metadata (e.g. the learning-rate choice), kept as strings.
-    public static func serialized(_ state: TrainerState, extra: [String: String] = [:]) throws
+    public static func serialized(
+        _ state: TrainerState, extra: [String: String] = [:]
+    ) throws
         -> [UInt8]
     {
         var stripped = state
@@ -35,7 +37,9 @@ public enum Checkpoint {
 
     /// Reads a checkpoint back into a trainer state and its extra metadata.
     /// - Throws: `ModelFileError` for a missing, truncated, foreign or other-version file.
-    public static func read(from path: String) throws(ModelFileError) -> (
+    public static func read(
+        from path: String
+    ) throws(ModelFileError) -> (
         state: TrainerState, metadata: [String: String]
     ) {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -54,7 +58,8 @@ public enum Checkpoint {
         else { throw .corrupt(path: path, reason: "the `trainer` metadata is missing or invalid") }
         func tensors(_ prefix: String) -> [NamedTensor] {
             file.tensors.filter { $0.name.hasPrefix(prefix) }.map {
-                NamedTensor(name: String($0.name.dropFirst(prefix.count)), shape: $0.shape,
+                NamedTensor(
+                    name: String($0.name.dropFirst(prefix.count)), shape: $0.shape,
                     values: $0.values)
             }
         }

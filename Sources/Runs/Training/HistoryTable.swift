@@ -54,7 +54,8 @@ public enum HistoryTable {
                 ]
             }
             for layer in deadLayers {
-                row.append(record.deadUnits.first { $0.layer == layer }.map { number($0.fraction) } ?? "")
+                row.append(
+                    record.deadUnits.first { $0.layer == layer }.map { number($0.fraction) } ?? "")
             }
             lines.append(row.joined(separator: ","))
         }

@@ -103,7 +103,8 @@ public struct RunFolder: Sendable, Equatable {
             formatter.locale = Locale(identifier: "en_US_POSIX")
             formatter.timeZone = TimeZone(identifier: "UTC")
             formatter.dateFormat = "yyyyMMdd-HHmmss"
-            let safeName = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" })
+            let safeName = String(
+                name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" })
             path = parent + "/" + safeName + "-" + formatter.string(from: date)
             var suffix = 2
             while manager.fileExists(atPath: path) {

@@ -27,7 +27,9 @@ public enum Scoring {
     ///   - trainer: evaluates the loss (and classification metrics).
     ///   - rows: an encoded split with targets.
     ///   - target: the target encoding, to map regression predictions back to their units.
-    public static func score(trainer: Trainer, rows: EncodedRows, target: TargetEncoding) throws
+    public static func score(
+        trainer: Trainer, rows: EncodedRows, target: TargetEncoding
+    ) throws
         -> SplitScore
     {
         let evaluation = try trainer.evaluate(

@@ -65,7 +65,8 @@ public final class TrainingSession {
             values: Array(rows.features.prefix(count * rows.featureCount)))
         let targets: Targets =
             rows.classIndices.map { .classes($0.prefix(count).map { Int($0) }) }
-            ?? .values(Matrix(rows: count, columns: 1, values: Array((rows.targets ?? []).prefix(count))))
+            ?? .values(
+                Matrix(rows: count, columns: 1, values: Array((rows.targets ?? []).prefix(count))))
         return ValidationSet(inputs: inputs, targets: targets)
     }()
 
@@ -167,7 +168,8 @@ public final class TrainingSession {
         let manifest = RunManifest(
             specPath: standardised(
                 plan.specPath.hasPrefix("/")
-                    ? plan.specPath : FileManager.default.currentDirectoryPath + "/" + plan.specPath),
+                    ? plan.specPath : FileManager.default.currentDirectoryPath + "/" + plan.specPath
+            ),
             specText: plan.loaded.source, template: plan.preferences.source, design: design,
             designText: TextReport.compact(plan.recommendation))
         try manifest.write(to: folder)
@@ -233,7 +235,8 @@ public final class TrainingSession {
         } catch {
             throw RunError.cannotResume(
                 path: folder.path,
-                reason: "the checkpoint does not fit the run's config.yaml (was it edited?): \(error)")
+                reason:
+                    "the checkpoint does not fit the run's config.yaml (was it edited?): \(error)")
         }
         return session
     }
@@ -297,7 +300,9 @@ public final class TrainingSession {
                 scores: [:], learningRate: learningRate, rangeTest: rangeTest, savedModel: false)
         }
         let finite: Bool
-        if case .nonFinite = outcome.reason { finite = outcome.restoredBestWeights } else {
+        if case .nonFinite = outcome.reason {
+            finite = outcome.restoredBestWeights
+        } else {
             finite = true
         }
         var scores: [String: SplitScore] = [:]
@@ -323,7 +328,8 @@ public final class TrainingSession {
                 ? nil : (trainer.history.bestEpoch ?? (trainer.history.epochs.count - 1)) + 1,
             scores: scores, learningRate: learningRate, rangeTest: rangeTest, savedModel: finite)
         if let folder {
-            try AtomicFile.write(try MetricsFile.json(result, labels: classLabels), to: folder.metricsPath)
+            try AtomicFile.write(
+                try MetricsFile.json(result, labels: classLabels), to: folder.metricsPath)
             let model = trainer.model
             let evaluation =
                 finite
@@ -395,7 +401,9 @@ public final class TrainingSession {
     }
 
     /// Class weights by class index: `balanced` is n / (C * count_c) over the training split.
-    static func classWeights(_ setting: Setting<ClassWeights>, data: PreparedData) throws
+    static func classWeights(
+        _ setting: Setting<ClassWeights>, data: PreparedData
+    ) throws
         -> [Float]?
     {
         guard case .classes(_, let labels) = data.encoding.target else { return nil }

@@ -39,12 +39,16 @@ public struct Diagnostic: Sendable, Hashable, Codable {
         }
 
         /// Background information.
-        public static func note(_ message: String, at location: SourceLocation? = nil, length: Int = 1)
+        public static func note(
+            _ message: String, at location: SourceLocation? = nil, length: Int = 1
+        )
             -> Note
         { Note(.note, message, at: location, length: length) }
 
         /// A suggested fix.
-        public static func help(_ message: String, at location: SourceLocation? = nil, length: Int = 1)
+        public static func help(
+            _ message: String, at location: SourceLocation? = nil, length: Int = 1
+        )
             -> Note
         { Note(.help, message, at: location, length: length) }
     }

@@ -33,7 +33,9 @@ public struct DiagnosticRenderer: Sendable {
                 gutterWidth: gutterWidth, caretColor: color(for: diagnostic.severity))
         }
         // Plain notes belong to the main snippet; located ones follow with their own.
-        let ordered = diagnostic.notes.filter { $0.location == nil } + diagnostic.notes.filter { $0.location != nil }
+        let ordered =
+            diagnostic.notes.filter { $0.location == nil }
+            + diagnostic.notes.filter { $0.location != nil }
         for note in ordered {
             let noteColor = note.kind == .note ? ANSI.cyan : ANSI.green
             if let location = note.location {
@@ -48,7 +50,8 @@ public struct DiagnosticRenderer: Sendable {
             } else {
                 let pad = String(repeating: " ", count: gutterWidth + 1)
                 output += "\(pad)\(paint("=", ANSI.blue)) "
-                output += "\(paint(note.kind.rawValue + ":", ANSI.bold + noteColor)) \(note.message)\n"
+                output +=
+                    "\(paint(note.kind.rawValue + ":", ANSI.bold + noteColor)) \(note.message)\n"
             }
         }
         return output

@@ -102,10 +102,14 @@ struct SchemaValidator {
             }
         case .sequence(let items):
             for case .list(let itemType, let minimumCount) in alternatives {
-                return validateList(node, items, itemType: itemType, minimumCount: minimumCount, path: path, name: name)
+                return validateList(
+                    node, items, itemType: itemType, minimumCount: minimumCount, path: path,
+                    name: name)
             }
         case .scalar(let scalar):
-            if let value = validateScalar(node, scalar, alternatives: alternatives, type: type, path: path, name: name) {
+            if let value = validateScalar(
+                node, scalar, alternatives: alternatives, type: type, path: path, name: name)
+            {
                 return value
             }
             return nil
@@ -121,7 +125,9 @@ struct SchemaValidator {
         _ node: YAMLNode, _ scalar: YAMLScalar, alternatives: [SchemaType], type: SchemaType,
         path: String, name: String
     ) -> SpecNode? {
-        func accept(_ value: SpecValue) -> SpecNode { SpecNode(value: value, node: node, path: path) }
+        func accept(_ value: SpecValue) -> SpecNode {
+            SpecNode(value: value, node: node, path: path)
+        }
         switch scalar.value {
         case .bool(let value):
             for case .boolean in alternatives { return accept(.bool(value)) }
@@ -129,14 +135,17 @@ struct SchemaValidator {
             for alternative in alternatives {
                 switch alternative {
                 case .integer(let bounds):
-                    return checkBounds(Double(value), bounds, node, path, name) ? accept(.int(value)) : nil
+                    return checkBounds(Double(value), bounds, node, path, name)
+                        ? accept(.int(value)) : nil
                 case .number(let bounds):
-                    return checkBounds(Double(value), bounds, node, path, name) ? accept(.number(Double(value))) : nil
+                    return checkBounds(Double(value), bounds, node, path, name)
+                        ? accept(.number(Double(value))) : nil
                 default: continue
                 }
             }
             for case .string(let rule) in alternatives {
-                return checkString(scalar.text, rule, node, path) ? accept(.string(scalar.text)) : nil
+                return checkString(scalar.text, rule, node, path)
+                    ? accept(.string(scalar.text)) : nil
             }
         case .float(let value):
             for case .number(let bounds) in alternatives {
@@ -147,7 +156,8 @@ struct SchemaValidator {
                 return checkBounds(value, bounds, node, path, name) ? accept(.number(value)) : nil
             }
             for case .string(let rule) in alternatives {
-                return checkString(scalar.text, rule, node, path) ? accept(.string(scalar.text)) : nil
+                return checkString(scalar.text, rule, node, path)
+                    ? accept(.string(scalar.text)) : nil
             }
         case .string(let text):
             for alternative in alternatives {
@@ -159,7 +169,8 @@ struct SchemaValidator {
                     guard let variant = variants.first(where: { $0.name == text }) else { continue }
                     let missing = variant.parameters.filter(\.isRequired)
                     if !missing.isEmpty {
-                        let example = missing.map { "\($0.name): \($0.example ?? "…")" }.joined(separator: ", ")
+                        let example = missing.map { "\($0.name): \($0.example ?? "…")" }.joined(
+                            separator: ", ")
                         error(
                             node, path, "\(noun) `\(text)` needs `\(missing[0].name)`",
                             notes: [.help("write it as a mapping: `{name: \(text), \(example)}`")])
@@ -167,7 +178,8 @@ struct SchemaValidator {
                     }
                     return accept(.named(text, defaults(of: variant.parameters, path: path)))
                 case .tagged(_, let variants):
-                    guard let variant = variants.first(where: { $0.name == text }), variant.allowsBareName
+                    guard let variant = variants.first(where: { $0.name == text }),
+                        variant.allowsBareName
                     else { continue }
                     return accept(.tagged(text, nil))
                 default: continue
@@ -182,7 +194,10 @@ struct SchemaValidator {
                 default: false
                 }
             }
-            if takesNames, scalar.style == .plain || YAMLValue.resolve(text, style: .plain, tag: nil) == .string(text) {
+            if takesNames,
+                scalar.style == .plain
+                    || YAMLValue.resolve(text, style: .plain, tag: nil) == .string(text)
+            {
                 unknownName(node, text, type: type, path: path)
                 return nil
             }
@@ -198,11 +213,14 @@ struct SchemaValidator {
     ) -> Bool {
         if bounds.contains(value) { return true }
         let condition = bounds.condition(on: name) ?? name
-        error(node, path, "expected \(condition), found \(node.scalar?.text ?? Bounds.format(value))")
+        error(
+            node, path, "expected \(condition), found \(node.scalar?.text ?? Bounds.format(value))")
         return false
     }
 
-    private mutating func checkString(_ text: String, _ rule: StringRule, _ node: YAMLNode, _ path: String) -> Bool {
+    private mutating func checkString(
+        _ text: String, _ rule: StringRule, _ node: YAMLNode, _ path: String
+    ) -> Bool {
         switch rule {
         case .any:
             return true
@@ -220,20 +238,25 @@ struct SchemaValidator {
                 return false
             }
             if text.contains("/") || text == "." || text == ".." {
-                error(node, path, "`\(text)` cannot name a folder", notes: [.help("use a name without `/`")])
+                error(
+                    node, path, "`\(text)` cannot name a folder",
+                    notes: [.help("use a name without `/`")])
                 return false
             }
             return true
         }
     }
 
-    private mutating func unknownName(_ node: YAMLNode, _ text: String, type: SchemaType, path: String) {
-        let noun = type.alternatives.lazy.compactMap { alternative -> String? in
-            switch alternative {
-            case .choice(let noun, _), .named(let noun, _), .tagged(let noun, _): noun
-            default: nil
-            }
-        }.first ?? "value"
+    private mutating func unknownName(
+        _ node: YAMLNode, _ text: String, type: SchemaType, path: String
+    ) {
+        let noun =
+            type.alternatives.lazy.compactMap { alternative -> String? in
+                switch alternative {
+                case .choice(let noun, _), .named(let noun, _), .tagged(let noun, _): noun
+                default: nil
+                }
+            }.first ?? "value"
         var notes: [Diagnostic.Note] = []
         if let close = Suggestion.closest(to: text, in: type.names) {
             notes.append(.help("did you mean `\(close)`?"))
@@ -254,10 +277,15 @@ struct SchemaValidator {
             if scalar.style != .plain, plain != .string(scalar.text), plain != .null {
                 notes.append(.help("remove the quotes: a quoted value is a string"))
             } else if scalar.style == .plain, scalar.text.contains("_"),
-                case .int = YAMLValue.resolve(scalar.text.replacing("_", with: ""), style: .plain, tag: nil)
+                case .int = YAMLValue.resolve(
+                    scalar.text.replacing("_", with: ""), style: .plain, tag: nil)
             {
-                notes.append(.help("YAML 1.2 numbers have no `_` separators; write `\(scalar.text.replacing("_", with: ""))`"))
-            } else if scalar.style == .plain, ["yes", "no", "on", "off", "y", "n"].contains(scalar.text.lowercased()),
+                notes.append(
+                    .help(
+                        "YAML 1.2 numbers have no `_` separators; write `\(scalar.text.replacing("_", with: ""))`"
+                    ))
+            } else if scalar.style == .plain,
+                ["yes", "no", "on", "off", "y", "n"].contains(scalar.text.lowercased()),
                 type.alternatives.contains(where: { if case .boolean = $0 { true } else { false } })
             {
                 let meaning = ["yes", "on", "y"].contains(scalar.text.lowercased())
@@ -297,13 +325,18 @@ struct SchemaValidator {
     // MARK: - Collections
 
     private mutating func validateList(
-        _ node: YAMLNode, _ items: [YAMLNode], itemType: SchemaType, minimumCount: Int, path: String,
+        _ node: YAMLNode, _ items: [YAMLNode], itemType: SchemaType, minimumCount: Int,
+        path: String,
         name: String
     ) -> SpecNode? {
         if items.count < minimumCount {
             let notes: [Diagnostic.Note] =
                 name == "layers"
-                ? [.help("list at least one layer, or remove `layers` to let the advisor build the network")]
+                ? [
+                    .help(
+                        "list at least one layer, or remove `layers` to let the advisor build the network"
+                    )
+                ]
                 : [.help("list at least \(minimumCount), or remove `\(name)`")]
             error(node, path, "`\(name)` is empty", notes: notes)
             return nil
@@ -340,22 +373,28 @@ struct SchemaValidator {
                 }
                 continue  // An empty value means the default.
             }
-            if let value = validate(entry.value, as: schemaKey.type, path: childPath, name: name, owner: entry.key) {
+            if let value = validate(
+                entry.value, as: schemaKey.type, path: childPath, name: name, owner: entry.key)
+            {
                 validated.append((name, value))
             }
         }
         let missing = keys.filter { $0.isRequired && !present.contains($0.name) }
         if !missing.isEmpty {
-            let names = SchemaType.joinedWithOr(missing.map { "`\($0.name)`" }).replacing(" or ", with: " and ")
+            let names = SchemaType.joinedWithOr(missing.map { "`\($0.name)`" }).replacing(
+                " or ", with: " and ")
             error(
-                owner ?? node, path, "missing required key\(missing.count == 1 ? "" : "s") \(names)",
+                owner ?? node, path,
+                "missing required key\(missing.count == 1 ? "" : "s") \(names)",
                 notes: missing.map { .help(requiredHelp($0)) })
         }
         return SpecNode(value: .mapping(validated), node: node, path: path)
     }
 
     private func requiredHelp(_ key: SchemaKey) -> String {
-        let doc = key.doc.prefix(1).lowercased() + key.doc.dropFirst().dropLast(key.doc.hasSuffix(".") ? 1 : 0)
+        let doc =
+            key.doc.prefix(1).lowercased()
+            + key.doc.dropFirst().dropLast(key.doc.hasSuffix(".") ? 1 : 0)
         if let example = key.example {
             return "add `\(key.name): \(example)` (\(doc))"
         }
@@ -372,11 +411,15 @@ struct SchemaValidator {
             let elsewhere = SpecSchema.sections(holding: name).filter { $0 != section }
             if let home = elsewhere.first {
                 notes.append(
-                    .help(home.isEmpty ? "`\(name)` is a top-level key; move it out of `\(section)`"
-                        : "`\(name)` belongs in `\(home)`; move it there"))
+                    .help(
+                        home.isEmpty
+                            ? "`\(name)` is a top-level key; move it out of `\(section)`"
+                            : "`\(name)` belongs in `\(home)`; move it there"))
             } else {
                 let place = section.isEmpty ? "at the top level" : "in `\(section)`"
-                notes.append(.note("valid keys \(place): " + names.map { "`\($0)`" }.joined(separator: ", ")))
+                notes.append(
+                    .note("valid keys \(place): " + names.map { "`\($0)`" }.joined(separator: ", "))
+                )
             }
         }
         error(keyNode, path, "unknown key `\(name)`", notes: notes)
@@ -409,14 +452,16 @@ struct SchemaValidator {
                 default: nil
                 }
             if let value {
-                values[parameter.name] = SpecNode(value: value, node: nil, path: "\(path).\(parameter.name)")
+                values[parameter.name] = SpecNode(
+                    value: value, node: nil, path: "\(path).\(parameter.name)")
             }
         }
         return values
     }
 
     private mutating func validateNamed(
-        _ node: YAMLNode, _ entries: [YAMLEntry], noun: String, variants: [SchemaVariant], path: String
+        _ node: YAMLNode, _ entries: [YAMLEntry], noun: String, variants: [SchemaVariant],
+        path: String
     ) -> SpecNode? {
         guard let nameEntry = entries.first(where: { $0.key.scalar?.text == "name" }) else {
             error(
@@ -426,13 +471,18 @@ struct SchemaValidator {
         }
         let namePath = "\(path).name"
         locations[namePath] = location(nameEntry.value)
-        guard let nameText = nameEntry.value.scalar?.text, case .string = nameEntry.value.scalar?.value
+        guard let nameText = nameEntry.value.scalar?.text,
+            case .string = nameEntry.value.scalar?.value
         else {
-            mismatch(nameEntry.value, type: .choice(noun: noun, variants.map { SchemaChoice($0.name, $0.doc) }), path: namePath)
+            mismatch(
+                nameEntry.value,
+                type: .choice(noun: noun, variants.map { SchemaChoice($0.name, $0.doc) }),
+                path: namePath)
             return nil
         }
         guard let variant = variants.first(where: { $0.name == nameText }) else {
-            unknownName(nameEntry.value, nameText, type: .named(noun: noun, variants), path: namePath)
+            unknownName(
+                nameEntry.value, nameText, type: .named(noun: noun, variants), path: namePath)
             return nil
         }
         var parameters = defaults(of: variant.parameters, path: path)
@@ -446,16 +496,23 @@ struct SchemaValidator {
                 if let close = Suggestion.closest(to: key, in: names) {
                     notes.append(.help("did you mean `\(close)`?"))
                 } else {
-                    let owners = variants.filter { $0.parameters.contains { $0.name == key } }.map { "`\($0.name)`" }
+                    let owners = variants.filter { $0.parameters.contains { $0.name == key } }.map {
+                        "`\($0.name)`"
+                    }
                     if !owners.isEmpty {
-                        notes.append(.note("`\(key)` is a parameter of \(SchemaType.joinedWithOr(owners))"))
+                        notes.append(
+                            .note("`\(key)` is a parameter of \(SchemaType.joinedWithOr(owners))"))
                     }
                     notes.append(
                         .note(
-                            names.isEmpty ? "\(noun) `\(nameText)` takes no parameters"
-                                : "parameters of `\(nameText)`: " + names.map { "`\($0)`" }.joined(separator: ", ")))
+                            names.isEmpty
+                                ? "\(noun) `\(nameText)` takes no parameters"
+                                : "parameters of `\(nameText)`: "
+                                    + names.map { "`\($0)`" }.joined(separator: ", ")))
                 }
-                error(entry.key, childPath, "unknown parameter `\(key)` for \(noun) `\(nameText)`", notes: notes)
+                error(
+                    entry.key, childPath, "unknown parameter `\(key)` for \(noun) `\(nameText)`",
+                    notes: notes)
                 continue
             }
             present.insert(key)
@@ -466,7 +523,8 @@ struct SchemaValidator {
                 parameters[key] = nil
             }
         }
-        for parameter in variant.parameters where parameter.isRequired && !present.contains(parameter.name) {
+        for parameter in variant.parameters
+        where parameter.isRequired && !present.contains(parameter.name) {
             error(
                 node, path, "\(noun) `\(nameText)` needs `\(parameter.name)`",
                 notes: [.help(requiredHelp(parameter))])
@@ -475,20 +533,23 @@ struct SchemaValidator {
     }
 
     private mutating func validateTagged(
-        _ node: YAMLNode, _ entries: [YAMLEntry], noun: String, variants: [SchemaVariant], path: String
+        _ node: YAMLNode, _ entries: [YAMLEntry], noun: String, variants: [SchemaVariant],
+        path: String
     ) -> SpecNode? {
         guard let first = entries.first, let kind = first.key.scalar?.text else {
             error(node, path, "empty \(noun): expected a one-key mapping like `dense: {units: 8}`")
             return nil
         }
         let kindPath = "\(path).\(kind)"
-        guard let variant = variants.first(where: { $0.name == kind }), let payloadType = variant.payload
+        guard let variant = variants.first(where: { $0.name == kind }),
+            let payloadType = variant.payload
         else {
             var notes: [Diagnostic.Note] = []
             if let close = Suggestion.closest(to: kind, in: variants.map(\.name)) {
                 notes.append(.help("did you mean `\(close)`?"))
             }
-            notes.append(.note("\(noun) kinds: " + variants.map { "`\($0.name)`" }.joined(separator: ", ")))
+            notes.append(
+                .note("\(noun) kinds: " + variants.map { "`\($0.name)`" }.joined(separator: ", ")))
             error(first.key, kindPath, "unknown \(noun) kind `\(kind)`", notes: notes)
             return nil
         }
@@ -496,8 +557,13 @@ struct SchemaValidator {
             let extra = entries[1]
             let extraName = extra.key.scalar?.text ?? ""
             var notes: [Diagnostic.Note] = []
-            if first.value.isNull, case .object(let keys) = payloadType, keys.contains(where: { $0.name == extraName }) {
-                notes.append(.help("indent `\(extraName)` under `\(kind):` so it belongs to the \(kind) layer"))
+            if first.value.isNull, case .object(let keys) = payloadType,
+                keys.contains(where: { $0.name == extraName })
+            {
+                notes.append(
+                    .help(
+                        "indent `\(extraName)` under `\(kind):` so it belongs to the \(kind) layer")
+                )
             } else {
                 notes.append(.help("start each \(noun) on its own `- ` line"))
             }
@@ -509,7 +575,9 @@ struct SchemaValidator {
         }
         locations[kindPath] = location(first.value)
         if first.value.isNull {
-            if variant.allowsBareName { return SpecNode(value: .tagged(kind, nil), node: node, path: path) }
+            if variant.allowsBareName {
+                return SpecNode(value: .tagged(kind, nil), node: node, path: path)
+            }
             var notes: [Diagnostic.Note] = []
             switch payloadType {
             case .number(let bounds), .integer(let bounds):
@@ -522,11 +590,14 @@ struct SchemaValidator {
             error(first.key, kindPath, "`\(kind)` needs a value", notes: notes)
             return nil
         }
-        guard let payload = validate(first.value, as: payloadType, path: kindPath, name: kind, owner: first.key)
+        guard
+            let payload = validate(
+                first.value, as: payloadType, path: kindPath, name: kind, owner: first.key)
         else { return nil }
         var filled = payload
         if case .mapping(var entries) = payload.value, case .object(let keys) = payloadType {
-            for (key, value) in defaults(of: keys, path: kindPath) where !entries.contains(where: { $0.key == key }) {
+            for (key, value) in defaults(of: keys, path: kindPath)
+            where !entries.contains(where: { $0.key == key }) {
                 entries.append((key, value))
             }
             filled.value = .mapping(entries)

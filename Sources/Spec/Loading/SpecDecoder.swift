@@ -21,19 +21,22 @@ struct SpecDecoder {
     }
 
     private mutating func report(
-        _ severity: Diagnostic.Severity, _ node: SpecNode, _ message: String, notes: [Diagnostic.Note] = []
+        _ severity: Diagnostic.Severity, _ node: SpecNode, _ message: String,
+        notes: [Diagnostic.Note] = []
     ) {
         guard let yaml = node.node else { return }
         diagnostics.append(
             Diagnostic(
-                severity, at: SourceLocation(file: file, line: yaml.start.line, column: yaml.start.column),
+                severity,
+                at: SourceLocation(file: file, line: yaml.start.line, column: yaml.start.column),
                 length: yaml.underlineLength, keyPath: node.path, message, notes: notes))
     }
 
     private func note(_ message: String, at node: SpecNode?) -> Diagnostic.Note {
         guard let node, let yaml = node.node else { return .note(message) }
         return .note(
-            message, at: SourceLocation(file: file, line: yaml.start.line, column: yaml.start.column),
+            message,
+            at: SourceLocation(file: file, line: yaml.start.line, column: yaml.start.column),
             length: yaml.underlineLength)
     }
 
@@ -59,7 +62,8 @@ struct SpecDecoder {
     // MARK: - data
 
     private mutating func decodeData(_ node: SpecNode) -> DataSection? {
-        guard let pathNode = node["path"], let path = pathNode.string, let target = node["target"]?.string
+        guard let pathNode = node["path"], let path = pathNode.string,
+            let target = node["target"]?.string
         else { return nil }
         let resolved = Self.join(baseDirectory, path)
         switch fileExists(resolved) {
@@ -69,7 +73,9 @@ struct SpecDecoder {
                 .error, pathNode, "data file not found: `\(Self.join(displayDirectory, path))`",
                 notes: [.note("`path` is relative to the folder of the spec file")])
         case .directory:
-            report(.error, pathNode, "`\(Self.join(displayDirectory, path))` is a folder, not a CSV file")
+            report(
+                .error, pathNode,
+                "`\(Self.join(displayDirectory, path))` is a folder, not a CSV file")
         }
         var data = DataSection(path: path, resolvedPath: resolved, target: target)
         data.features = node["features"]?.strings
@@ -84,7 +90,9 @@ struct SpecDecoder {
             if let stratify = split["stratify"] {
                 data.split.stratify = stratify.bool.map { .fixed($0) } ?? .auto
             }
-            if data.split.validation + data.split.test >= 1, let at = split["test"] ?? split["validation"] {
+            if data.split.validation + data.split.test >= 1,
+                let at = split["test"] ?? split["validation"]
+            {
                 let sum = Bounds.format(data.split.validation + data.split.test)
                 report(
                     .error, at,
@@ -98,7 +106,8 @@ struct SpecDecoder {
             if let item = items.first(where: { $0.string == data.target }) {
                 report(
                     .error, item,
-                    key == "ignore" ? "the target `\(data.target)` cannot be ignored"
+                    key == "ignore"
+                        ? "the target `\(data.target)` cannot be ignored"
                         : "the target `\(data.target)` cannot be a feature",
                     notes: [note("the target is set here", at: targetNode)])
             }
@@ -182,9 +191,13 @@ struct SpecDecoder {
             notes.append(.help("did you mean `\(close)`?"))
         }
         if templates.names.isEmpty {
-            notes.append(.note("no templates found" + (templates.directory.map { " in `\($0)`" } ?? "")))
+            notes.append(
+                .note("no templates found" + (templates.directory.map { " in `\($0)`" } ?? "")))
         } else {
-            notes.append(.note("available templates: " + templates.names.sorted().map { "`\($0)`" }.joined(separator: ", ")))
+            notes.append(
+                .note(
+                    "available templates: "
+                        + templates.names.sorted().map { "`\($0)`" }.joined(separator: ", ")))
         }
         report(.error, node, "unknown template `\(name)`", notes: notes)
         return false
@@ -223,7 +236,8 @@ struct SpecDecoder {
                 layers.append(
                     .dense(
                         DenseConfig(
-                            units: units, initializer: initializer, bias: payload["bias"]?.bool ?? true,
+                            units: units, initializer: initializer,
+                            bias: payload["bias"]?.bool ?? true,
                             maxNorm: payload["max_norm"]?.number)))
             case "batch_norm":
                 layers.append(
@@ -231,7 +245,9 @@ struct SpecDecoder {
                         momentum: payload?["momentum"]?.number ?? 0.1,
                         epsilon: payload?["epsilon"]?.number ?? 1e-5))
             case "activation":
-                if let payload, let function = Self.activation(payload) { layers.append(.activation(function)) }
+                if let payload, let function = Self.activation(payload) {
+                    layers.append(.activation(function))
+                }
             case "dropout":
                 if let rate = payload?.number { layers.append(.dropout(rate: rate)) }
             default: continue
@@ -321,13 +337,20 @@ struct SpecDecoder {
             }
             return .fixed(.sgd(momentum: number("momentum"), nesterov: nesterov))
         case "adam":
-            return .fixed(.adam(beta1: number("beta1"), beta2: number("beta2"), epsilon: number("epsilon")))
+            return .fixed(
+                .adam(beta1: number("beta1"), beta2: number("beta2"), epsilon: number("epsilon")))
         case "adamw":
-            return .fixed(.adamw(beta1: number("beta1"), beta2: number("beta2"), epsilon: number("epsilon")))
+            return .fixed(
+                .adamw(beta1: number("beta1"), beta2: number("beta2"), epsilon: number("epsilon")))
         case "rmsprop":
-            return .fixed(.rmsprop(alpha: number("alpha"), epsilon: number("epsilon"), momentum: number("momentum")))
+            return .fixed(
+                .rmsprop(
+                    alpha: number("alpha"), epsilon: number("epsilon"), momentum: number("momentum")
+                ))
         case "adagrad":
-            return .fixed(.adagrad(epsilon: number("epsilon"), initialAccumulator: number("initial_accumulator")))
+            return .fixed(
+                .adagrad(
+                    epsilon: number("epsilon"), initialAccumulator: number("initial_accumulator")))
         default: return .auto
         }
     }
@@ -340,11 +363,16 @@ struct SpecDecoder {
             let l2 = node["l2"]
             var penalty = Regularization.Penalty.none
             if let l1, let l2 {
-                let (first, second) = (l1.node?.start ?? .init(line: 0, column: 0)) < (l2.node?.start ?? .init(line: 0, column: 0)) ? (l1, l2) : (l2, l1)
+                let (first, second) =
+                    (l1.node?.start ?? .init(line: 0, column: 0))
+                        < (l2.node?.start ?? .init(line: 0, column: 0)) ? (l1, l2) : (l2, l1)
                 report(
-                    .error, second, "`l1` and `l2` are set together; use one or the other (REG-L1-XOR-L2)",
+                    .error, second,
+                    "`l1` and `l2` are set together; use one or the other (REG-L1-XOR-L2)",
                     notes: [
-                        note("`\(first.path.split(separator: ".").last ?? "")` is set here", at: first),
+                        note(
+                            "`\(first.path.split(separator: ".").last ?? "")` is set here",
+                            at: first),
                         .help("L1 makes weights sparse, L2 keeps them small; for an MLP choose l2"),
                     ])
             } else if let strength = l1?.number {
@@ -364,17 +392,24 @@ struct SpecDecoder {
             guard let (firstKey, first) = entries.first else {
                 diagnostics.append(
                     Diagnostic(
-                        .error, at: location(node) ?? SourceLocation(file: file, line: 1, column: 1),
+                        .error,
+                        at: location(node) ?? SourceLocation(file: file, line: 1, column: 1),
                         keyPath: node.path, "empty `gradient_clipping`",
-                        notes: [.help("give one of `clipnorm`, `global_clipnorm`, `clipvalue`, or write `none`")]))
+                        notes: [
+                            .help(
+                                "give one of `clipnorm`, `global_clipnorm`, `clipvalue`, or write `none`"
+                            )
+                        ]))
                 return .auto
             }
             for (key, other) in entries.dropFirst() {
                 report(
-                    .error, other, "`\(firstKey)` and `\(key)` are set together; gradient clipping takes one kind",
+                    .error, other,
+                    "`\(firstKey)` and `\(key)` are set together; gradient clipping takes one kind",
                     notes: [
                         note("`\(firstKey)` is set here", at: first),
-                        .help("clipnorm 1.0 or clipvalue 0.5 are the usual choices (CLIP-DEFAULTS)"),
+                        .help(
+                            "clipnorm 1.0 or clipvalue 0.5 are the usual choices (CLIP-DEFAULTS)"),
                     ])
             }
             let value = first.number ?? 1
@@ -398,8 +433,10 @@ struct SpecDecoder {
         case "exponential": kind = .exponential(gamma: number("gamma"))
         case "cosine": kind = .cosine(minimumRate: number("min_rate"))
         case "plateau":
-            kind = .plateau(factor: number("factor"), patience: int("patience"), minDelta: number("min_delta"))
-        case "one_cycle": kind = .oneCycle(maxRate: number("max_rate"), pctStart: number("pct_start"))
+            kind = .plateau(
+                factor: number("factor"), patience: int("patience"), minDelta: number("min_delta"))
+        case "one_cycle":
+            kind = .oneCycle(maxRate: number("max_rate"), pctStart: number("pct_start"))
         default: return .auto
         }
         return .fixed(ScheduleConfig(kind: kind, warmupEpochs: int("warmup_epochs")))
@@ -418,7 +455,8 @@ struct SpecDecoder {
             }
         }
         for (low, high) in [
-            ("minimum_epochs", "maximum_epochs"), ("depth_three_layers_up_to", "depth_four_layers_up_to"),
+            ("minimum_epochs", "maximum_epochs"),
+            ("depth_three_layers_up_to", "depth_four_layers_up_to"),
             ("batch256_rows", "batch512_rows"),
         ] {
             guard let lowNode = node[low], let highNode = node[high] ?? node[low],
@@ -428,7 +466,8 @@ struct SpecDecoder {
             if lowValue > highValue {
                 report(
                     .error, node[high] == nil ? lowNode : highNode,
-                    "`\(low)` (\(Bounds.format(lowValue))) exceeds `\(high)` (\(Bounds.format(highValue)))")
+                    "`\(low)` (\(Bounds.format(lowValue))) exceeds `\(high)` (\(Bounds.format(highValue)))"
+                )
             }
         }
         return settings
@@ -458,14 +497,18 @@ struct SpecDecoder {
             case .fixed(.some) = spec.training.earlyStopping
         {
             report(
-                .error, stopping, "early stopping needs validation rows, but `data.split.validation` is 0",
+                .error, stopping,
+                "early stopping needs validation rows, but `data.split.validation` is 0",
                 notes: [
-                    note("the validation fraction is set here", at: root["data"]?["split"]?["validation"]),
+                    note(
+                        "the validation fraction is set here",
+                        at: root["data"]?["split"]?["validation"]),
                     .help("set a validation fraction such as 0.15, or `early_stopping: false`"),
                 ])
         }
         if case .fixed(let regularization) = spec.training.regularization,
-            case .l2 = regularization.penalty, let decay = spec.training.weightDecay.value, decay > 0,
+            case .l2 = regularization.penalty, let decay = spec.training.weightDecay.value,
+            decay > 0,
             let decayNode = training?["weight_decay"]
         {
             report(

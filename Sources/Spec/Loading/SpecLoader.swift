@@ -54,7 +54,9 @@ public struct SpecLoader: Sendable {
     public var parser: YAMLParser
 
     /// - Parameter templates: the templates `model.template` may name. Default: none.
-    public init(templates: TemplateNames = TemplateNames(names: []), parser: YAMLParser = YAMLParser()) {
+    public init(
+        templates: TemplateNames = TemplateNames(names: []), parser: YAMLParser = YAMLParser()
+    ) {
         self.templates = templates
         self.parser = parser
     }
@@ -70,7 +72,8 @@ public struct SpecLoader: Sendable {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw SpecLoadError(
-                file: path, source: nil, diagnostics: [Diagnostic(.error, file: path, "no such file")])
+                file: path, source: nil,
+                diagnostics: [Diagnostic(.error, file: path, "no such file")])
         }
         guard !isDirectory.boolValue,
             let data = FileManager.default.contents(atPath: path)
@@ -83,7 +86,9 @@ public struct SpecLoader: Sendable {
             throw SpecLoadError(
                 file: path, source: nil,
                 diagnostics: [
-                    Diagnostic(.error, file: path, "the file is not UTF-8 text", notes: [.help("save it as UTF-8")])
+                    Diagnostic(
+                        .error, file: path, "the file is not UTF-8 text",
+                        notes: [.help("save it as UTF-8")])
                 ])
         }
         return try load(text: text, path: path)
@@ -96,7 +101,9 @@ public struct SpecLoader: Sendable {
     ///   - baseDirectory: the folder relative paths resolve against; default: `path`'s folder.
     ///     Messages still show paths relative to `path`'s folder, as the user would.
     /// - Throws: ``SpecLoadError`` with every diagnostic when any is an error.
-    public func load(text: String, path: String, baseDirectory: String? = nil) throws(SpecLoadError)
+    public func load(
+        text: String, path: String, baseDirectory: String? = nil
+    ) throws(SpecLoadError)
         -> LoadedSpec
     {
         let (spec, diagnostics) = check(text: text, path: path, baseDirectory: baseDirectory)
@@ -107,7 +114,9 @@ public struct SpecLoader: Sendable {
     }
 
     /// Every diagnostic for a spec, in source order, and the spec when it decoded.
-    public func check(text: String, path: String, baseDirectory: String? = nil)
+    public func check(
+        text: String, path: String, baseDirectory: String? = nil
+    )
         -> (spec: NetworkSpec?, diagnostics: [Diagnostic])
     {
         let parsed = parser.parse(text, file: path)
@@ -124,14 +133,17 @@ public struct SpecLoader: Sendable {
         var validator = SchemaValidator(file: path)
         guard root.entries != nil else {
             validator.error(
-                root, "", "a spec is a mapping of keys (`data:`, `model:`, …), found \(SchemaValidator.describe(root))")
+                root, "",
+                "a spec is a mapping of keys (`data:`, `model:`, …), found \(SchemaValidator.describe(root))"
+            )
             return (nil, Self.sorted(diagnostics + validator.diagnostics))
         }
         let validated = validator.validate(root, as: SpecSchema.root, path: "", name: "spec")
         diagnostics += validator.diagnostics
         let displayDirectory = (path as NSString).deletingLastPathComponent
         var decoder = SpecDecoder(
-            file: path, baseDirectory: baseDirectory ?? displayDirectory, displayDirectory: displayDirectory,
+            file: path, baseDirectory: baseDirectory ?? displayDirectory,
+            displayDirectory: displayDirectory,
             templates: templates, fileExists: Self.fileKind)
         let defaultName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         var spec = validated.flatMap { decoder.decode($0, defaultName: defaultName) }
@@ -144,7 +156,9 @@ public struct SpecLoader: Sendable {
 
     @Sendable static func fileKind(_ path: String) -> SpecDecoder.FileKind {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return .missing }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return .missing
+        }
         return isDirectory.boolValue ? .directory : .file
     }
 

@@ -42,7 +42,8 @@ public struct AdvisorThreshold: Sendable {
 
 extension AdvisorSettings {
     private static func integer(
-        _ key: String, _ path: WritableKeyPath<AdvisorSettings, Int> & Sendable, atLeast: Double = 1,
+        _ key: String, _ path: WritableKeyPath<AdvisorSettings, Int> & Sendable,
+        atLeast: Double = 1,
         _ rule: String, _ doc: String
     ) -> AdvisorThreshold {
         AdvisorThreshold(

@@ -17,7 +17,9 @@ public struct JSONSchemaWriter: Sendable {
         if case .object(let keys) = SpecSchema.root {
             members += objectMembers(keys)
             // Top-level `x-` keys are the user's own, a home for YAML anchors.
-            members.insert(.init("patternProperties", .object([.init("^x-", .object([]))])), at: members.count - 1)
+            members.insert(
+                .init("patternProperties", .object([.init("^x-", .object([]))])),
+                at: members.count - 1)
         }
         return JSONValue.object(members).serialized() + "\n"
     }
@@ -45,10 +47,12 @@ public struct JSONSchemaWriter: Sendable {
         case .string(let rule):
             switch rule {
             // Plain numbers are column names too (`target: 2007`).
-            case .any: return .object([.init("type", .array([.string("string"), .string("number")]))])
+            case .any:
+                return .object([.init("type", .array([.string("string"), .string("number")]))])
             case .singleCharacter:
                 return .object([
-                    .init("type", .string("string")), .init("minLength", .int(1)), .init("maxLength", .int(1)),
+                    .init("type", .string("string")), .init("minLength", .int(1)),
+                    .init("maxLength", .int(1)),
                 ])
             case .fileName:
                 return .object([
@@ -56,23 +60,31 @@ public struct JSONSchemaWriter: Sendable {
                     .init("pattern", .string("^[^/]+$")),
                 ])
             }
-        case .integer(let bounds): return .object([.init("type", .string("integer"))] + limits(bounds))
-        case .number(let bounds): return .object([.init("type", .string("number"))] + limits(bounds))
+        case .integer(let bounds):
+            return .object([.init("type", .string("integer"))] + limits(bounds))
+        case .number(let bounds):
+            return .object([.init("type", .string("number"))] + limits(bounds))
         case .boolean: return .object([.init("type", .string("boolean"))])
         case .keyword(let word, let doc):
-            return .object([.init("enum", .array([.string(word)])), .init("description", .string(doc))])
+            return .object([
+                .init("enum", .array([.string(word)])), .init("description", .string(doc)),
+            ])
         case .choice(_, let choices):
             return .object([
                 .init("enum", .array(choices.map { .string($0.name) })),
                 .init("enumDescriptions", .array(choices.map { .string($0.doc) })),
             ])
         case .list(let item, let minimumCount):
-            var members: [JSONValue.Member] = [.init("type", .string("array")), .init("items", schema(for: item))]
+            var members: [JSONValue.Member] = [
+                .init("type", .string("array")), .init("items", schema(for: item)),
+            ]
             if minimumCount > 0 { members.append(.init("minItems", .int(minimumCount))) }
             return .object(members)
         case .object(let keys): return .object(objectMembers(keys))
         case .dictionary(_, let value):
-            return .object([.init("type", .string("object")), .init("additionalProperties", schema(for: value))])
+            return .object([
+                .init("type", .string("object")), .init("additionalProperties", schema(for: value)),
+            ])
         case .named(_, let variants):
             let names = JSONValue.object([
                 .init("enum", .array(variants.map { .string($0.name) })),
@@ -87,12 +99,18 @@ public struct JSONSchemaWriter: Sendable {
         case .tagged(_, let variants):
             var alternatives: [JSONValue] = []
             let bare = variants.filter(\.allowsBareName)
-            if !bare.isEmpty { alternatives.append(.object([.init("enum", .array(bare.map { .string($0.name) }))])) }
+            if !bare.isEmpty {
+                alternatives.append(.object([.init("enum", .array(bare.map { .string($0.name) }))]))
+            }
             for variant in variants {
                 guard let payload = variant.payload else { continue }
                 var payloadSchema = schema(for: payload)
                 if variant.allowsBareName {
-                    payloadSchema = .object([.init("anyOf", .array([payloadSchema, .object([.init("type", .string("null"))])]))])
+                    payloadSchema = .object([
+                        .init(
+                            "anyOf",
+                            .array([payloadSchema, .object([.init("type", .string("null"))])]))
+                    ])
                 }
                 if case .object(let members) = payloadSchema {
                     payloadSchema = .object([.init("description", .string(variant.doc))] + members)
@@ -107,7 +125,9 @@ public struct JSONSchemaWriter: Sendable {
             }
             return .object([.init("anyOf", .array(alternatives))])
         case .anyOf(let types):
-            return .object([.init("anyOf", .array(types.flatMap(\.alternatives).map { schema(for: $0) }))])
+            return .object([
+                .init("anyOf", .array(types.flatMap(\.alternatives).map { schema(for: $0) }))
+            ])
         }
     }
 
@@ -117,10 +137,12 @@ public struct JSONSchemaWriter: Sendable {
             value == value.rounded() && abs(value) < 1e15 ? .int(Int(value)) : .number(value)
         }
         if let minimum = bounds.minimum {
-            members.append(.init(bounds.minimumIsExclusive ? "exclusiveMinimum" : "minimum", number(minimum)))
+            members.append(
+                .init(bounds.minimumIsExclusive ? "exclusiveMinimum" : "minimum", number(minimum)))
         }
         if let maximum = bounds.maximum {
-            members.append(.init(bounds.maximumIsExclusive ? "exclusiveMaximum" : "maximum", number(maximum)))
+            members.append(
+                .init(bounds.maximumIsExclusive ? "exclusiveMaximum" : "maximum", number(maximum)))
         }
         return members
     }

@@ -37,13 +37,15 @@ public enum JSONValue: Sendable, Equatable {
             if items.allSatisfy(\.isScalar) {
                 return "[" + items.map { $0.serialized() }.joined(separator: ", ") + "]"
             }
-            return "[\n" + items.map { inner + $0.serialized(indentation: indentation + 1) }
+            return "[\n"
+                + items.map { inner + $0.serialized(indentation: indentation + 1) }
                 .joined(separator: ",\n") + "\n\(pad)]"
         case .object(let members):
             if members.isEmpty { return "{}" }
             return "{\n"
                 + members.map {
-                    inner + Self.quote($0.key) + ": " + $0.value.serialized(indentation: indentation + 1)
+                    inner + Self.quote($0.key) + ": "
+                        + $0.value.serialized(indentation: indentation + 1)
                 }.joined(separator: ",\n") + "\n\(pad)}"
         }
     }

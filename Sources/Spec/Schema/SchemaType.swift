@@ -69,12 +69,16 @@ public indirect enum SchemaType: Sendable {
         case .keyword(let word, _): "`\(word)`"
         case .choice(let noun, let choices):
             choices.count <= 4
-                ? Self.joinedWithOr(choices.map { "`\($0.name)`" }) : "\(article(noun)) \(noun) name"
+                ? Self.joinedWithOr(choices.map { "`\($0.name)`" })
+                : "\(article(noun)) \(noun) name"
         case .list(let item, _): "a list of \(item.pluralPhrase)"
         case .object: "a mapping"
-        case .dictionary(let keyNoun, let value): "a mapping of \(keyNoun)s to \(value.pluralPhrase)"
-        case .named(let noun, _): "\(article(noun)) \(noun) name or a mapping with `name` and parameters"
-        case .tagged(let noun, _): "\(article(noun)) \(noun) (a one-key mapping like `dense: {units: 8}`)"
+        case .dictionary(let keyNoun, let value):
+            "a mapping of \(keyNoun)s to \(value.pluralPhrase)"
+        case .named(let noun, _):
+            "\(article(noun)) \(noun) name or a mapping with `name` and parameters"
+        case .tagged(let noun, _):
+            "\(article(noun)) \(noun) (a one-key mapping like `dense: {units: 8}`)"
         case .anyOf: phrase
         }
     }
@@ -136,7 +140,9 @@ public struct Bounds: Sendable, Equatable {
     /// `>= value`.
     public static func atLeast(_ value: Double) -> Bounds { Bounds(minimum: value) }
     /// `> value`.
-    public static func above(_ value: Double) -> Bounds { Bounds(minimum: value, minimumIsExclusive: true) }
+    public static func above(_ value: Double) -> Bounds {
+        Bounds(minimum: value, minimumIsExclusive: true)
+    }
     /// `0 <= x < high`.
     public static func fraction(below high: Double = 1) -> Bounds {
         Bounds(minimum: 0, maximum: high, maximumIsExclusive: true)
@@ -162,8 +168,10 @@ public struct Bounds: Sendable, Equatable {
         case (nil, nil): return nil
         case (let low?, let high?) where low == high && !minimumIsExclusive && !maximumIsExclusive:
             return "\(name) = \(Self.format(low))"
-        case (let low?, let high?): return "\(Self.format(low)) \(lowSign) \(name) \(highSign) \(Self.format(high))"
-        case (let low?, nil): return "\(name) \(minimumIsExclusive ? ">" : ">=") \(Self.format(low))"
+        case (let low?, let high?):
+            return "\(Self.format(low)) \(lowSign) \(name) \(highSign) \(Self.format(high))"
+        case (let low?, nil):
+            return "\(name) \(minimumIsExclusive ? ">" : ">=") \(Self.format(low))"
         case (nil, let high?): return "\(name) \(highSign) \(Self.format(high))"
         }
     }

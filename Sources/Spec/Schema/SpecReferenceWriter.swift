@@ -48,7 +48,8 @@ public struct SpecReferenceWriter: Sendable {
         ]
         sections.append(table(title: "Top level", path: "", keys: SpecSchema.rootKeys))
         sections.append(table(title: "`data`", path: "data", keys: SpecSchema.dataKeys))
-        sections.append(table(title: "`data.split`", path: "data.split", keys: SpecSchema.splitKeys))
+        sections.append(
+            table(title: "`data.split`", path: "data.split", keys: SpecSchema.splitKeys))
         sections.append(table(title: "`model`", path: "model", keys: SpecSchema.modelKeys))
         sections.append(choices(title: "Sizing rules (`model.neurons`)", SpecSchema.sizingRules))
         sections.append(choices(title: "Initializers", SpecSchema.initializers))
@@ -61,11 +62,17 @@ public struct SpecReferenceWriter: Sendable {
         sections.append(layers())
         sections.append(table(title: "`training`", path: "training", keys: SpecSchema.trainingKeys))
         sections.append(
-            table(title: "`training.early_stopping`", path: "training.early_stopping", keys: SpecSchema.earlyStoppingKeys))
+            table(
+                title: "`training.early_stopping`", path: "training.early_stopping",
+                keys: SpecSchema.earlyStoppingKeys))
         sections.append(
-            table(title: "`training.regularization`", path: "training.regularization", keys: SpecSchema.regularizationKeys))
+            table(
+                title: "`training.regularization`", path: "training.regularization",
+                keys: SpecSchema.regularizationKeys))
         sections.append(
-            table(title: "`training.gradient_clipping`", path: "training.gradient_clipping", keys: SpecSchema.clippingKeys)
+            table(
+                title: "`training.gradient_clipping`", path: "training.gradient_clipping",
+                keys: SpecSchema.clippingKeys)
                 + "\nGive exactly one of the three.\n")
         sections.append(variants(title: "Losses", intro: nil, SpecSchema.losses))
         sections.append(variants(title: "Optimizers", intro: nil, SpecSchema.optimizers))
@@ -79,7 +86,9 @@ public struct SpecReferenceWriter: Sendable {
     }
 
     private func table(title: String, path: String, keys: [SchemaKey]) -> String {
-        var lines = ["## \(title)", "", "| Key | Type | Default | Description |", "|---|---|---|---|"]
+        var lines = [
+            "## \(title)", "", "| Key | Type | Default | Description |", "|---|---|---|---|",
+        ]
         for key in keys {
             let name = "`\(key.name)`"
             let defaultText =
@@ -88,7 +97,9 @@ public struct SpecReferenceWriter: Sendable {
                 case .value(let value)?: "`\(value.yamlText)`"
                 case .described(let text)?: text
                 }
-            lines.append("| \(name) | \(typeText(key.type, name: key.name)) | \(defaultText) | \(escape(key.doc)) |")
+            lines.append(
+                "| \(name) | \(typeText(key.type, name: key.name)) | \(defaultText) | \(escape(key.doc)) |"
+            )
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -104,7 +115,9 @@ public struct SpecReferenceWriter: Sendable {
         if let intro { lines += [intro, ""] }
         lines += ["| Name | Parameters (default) | Meaning |", "|---|---|---|"]
         for variant in variants {
-            let parameters = variant.parameters.filter { $0.name != "warmup_epochs" || title != "Schedules" }
+            let parameters = variant.parameters.filter {
+                $0.name != "warmup_epochs" || title != "Schedules"
+            }
             let text =
                 parameters.isEmpty
                 ? "—"
@@ -169,17 +182,23 @@ public struct SpecReferenceWriter: Sendable {
                 case .singleCharacter: "one character"
                 case .fileName: "string without `/`"
                 }
-            case .integer(let bounds): "integer" + (bounds.condition(on: "x").map { " `\($0)`" } ?? "")
-            case .number(let bounds): "number" + (bounds.condition(on: "x").map { " `\($0)`" } ?? "")
+            case .integer(let bounds):
+                "integer" + (bounds.condition(on: "x").map { " `\($0)`" } ?? "")
+            case .number(let bounds):
+                "number" + (bounds.condition(on: "x").map { " `\($0)`" } ?? "")
             case .boolean: "`true`/`false`"
             case .keyword(let word, _): "`\(word)`"
             case .choice(let noun, let choices):
                 choices.count <= 4
                     ? choices.map { "`\($0.name)`" }.joined(separator: ", ")
                     : "\(noun) name"
-            case .list(let item, _): "list of " + typeText(item, name: name).replacing("integer", with: "integers").replacing("string", with: "strings")
+            case .list(let item, _):
+                "list of "
+                    + typeText(item, name: name).replacing("integer", with: "integers").replacing(
+                        "string", with: "strings")
             case .object: "mapping (below)"
-            case .dictionary(let keyNoun, let value): "mapping of \(keyNoun) to \(typeText(value, name: name))"
+            case .dictionary(let keyNoun, let value):
+                "mapping of \(keyNoun) to \(typeText(value, name: name))"
             case .named(let noun, _): "\(noun) (below)"
             case .tagged(let noun, _): "\(noun)s (below)"
             case .anyOf: typeText(alternative, name: name)

@@ -23,8 +23,10 @@ public enum SpecSchema {
             example: "{path: data/train.csv, target: label}"),
         SchemaKey(
             "task", .anyOf([.choice(noun: "task", tasks), auto]), default: .auto,
-            "What to predict: `auto` decides from the target column (text or few integer values: classification)."),
-        SchemaKey("model", .object(modelKeys), default: .described("all `auto`"), "The network's shape."),
+            "What to predict: `auto` decides from the target column (text or few integer values: classification)."
+        ),
+        SchemaKey(
+            "model", .object(modelKeys), default: .described("all `auto`"), "The network's shape."),
         SchemaKey(
             "training", .object(trainingKeys), default: .described("all `auto`"),
             "How to train the network."),
@@ -44,7 +46,9 @@ public enum SpecSchema {
             "features", .list(.string(.any), minimumCount: 1),
             default: .described("every column but `target`, `ignore` and `id_column`"),
             "Input columns, listed explicitly."),
-        SchemaKey("ignore", .list(.string(.any), minimumCount: 0), default: .value(.array([])), "Columns to drop."),
+        SchemaKey(
+            "ignore", .list(.string(.any), minimumCount: 0), default: .value(.array([])),
+            "Columns to drop."),
         SchemaKey(
             "categorical", .list(.string(.any), minimumCount: 0), default: .value(.array([])),
             "Columns forced to be categorical (e.g. integer-coded categories)."),
@@ -76,7 +80,8 @@ public enum SpecSchema {
     ]
 
     static let tasks = [
-        SchemaChoice("classification", "Predict a class: softmax (or one sigmoid for two classes)."),
+        SchemaChoice(
+            "classification", "Predict a class: softmax (or one sigmoid for two classes)."),
         SchemaChoice("regression", "Predict a number: linear output, mean squared error."),
     ]
 
@@ -119,7 +124,9 @@ public enum SpecSchema {
 
     static let sizingRules = [
         SchemaChoice(SizingRule.geometric.rawValue, "sqrt(Ni * No) (SIZE-GEOMETRIC)."),
-        SchemaChoice(SizingRule.capacity.rawValue, "Ns / (alpha * (Ni + No)) across the hidden layers (SIZE-CAPACITY)."),
+        SchemaChoice(
+            SizingRule.capacity.rawValue,
+            "Ns / (alpha * (Ni + No)) across the hidden layers (SIZE-CAPACITY)."),
         SchemaChoice(SizingRule.twoThirds.rawValue, "2/3 * Ni + No (SIZE-TWO-THIRDS)."),
         SchemaChoice(SizingRule.mean.rawValue, "(Ni + No) / 2 (SIZE-MEAN)."),
     ]
@@ -141,23 +148,33 @@ public enum SpecSchema {
         SchemaVariant("relu", "max(0, x)."),
         SchemaVariant(
             "leaky_relu", "x, or slope * x below 0.",
-            parameters: [SchemaKey("slope", .number(.atLeast(0)), default: .number(0.01), "Negative slope.")]),
+            parameters: [
+                SchemaKey("slope", .number(.atLeast(0)), default: .number(0.01), "Negative slope.")
+            ]),
         SchemaVariant(
             "prelu", "Leaky ReLU with a learned slope per unit.",
             parameters: [
-                SchemaKey("initial_slope", .number(.atLeast(0)), default: .number(0.25), "Starting slope.")
+                SchemaKey(
+                    "initial_slope", .number(.atLeast(0)), default: .number(0.25), "Starting slope."
+                )
             ]),
         SchemaVariant(
             "elu", "x, or alpha * (exp(x) - 1) below 0.",
-            parameters: [SchemaKey("alpha", .number(.above(0)), default: .number(1.0), "Saturation value.")]),
+            parameters: [
+                SchemaKey("alpha", .number(.above(0)), default: .number(1.0), "Saturation value.")
+            ]),
         SchemaVariant("selu", "Scaled ELU (self-normalising; use lecun_normal)."),
         SchemaVariant("tanh", "Hyperbolic tangent."),
         SchemaVariant("sigmoid", "Logistic sigmoid."),
         SchemaVariant("swish", "x * sigmoid(x) (SiLU)."),
         SchemaVariant("gelu", "Gaussian error linear unit."),
         SchemaVariant(
-            "maxout", "Maximum over `pieces` linear pieces (the layer before is `pieces` times wider).",
-            parameters: [SchemaKey("pieces", .integer(.atLeast(2)), default: .int(2), "Linear pieces per unit.")]),
+            "maxout",
+            "Maximum over `pieces` linear pieces (the layer before is `pieces` times wider).",
+            parameters: [
+                SchemaKey(
+                    "pieces", .integer(.atLeast(2)), default: .int(2), "Linear pieces per unit.")
+            ]),
     ]
 
     static let layerActivations: [SchemaVariant] =
@@ -175,7 +192,8 @@ public enum SpecSchema {
                     "initializer", .choice(noun: "initializer", initializers),
                     default: .described("by the next activation (INIT-BY-ACTIVATION)"),
                     "Weight initialiser."),
-                SchemaKey("bias", .boolean, default: .bool(true), "Add a bias (off before batch norm)."),
+                SchemaKey(
+                    "bias", .boolean, default: .bool(true), "Add a bias (off before batch norm)."),
                 SchemaKey(
                     "max_norm", .number(.above(0)), default: .described("none"),
                     "Max-norm constraint on each unit's incoming weights."),
@@ -186,7 +204,8 @@ public enum SpecSchema {
                 SchemaKey(
                     "momentum", .number(Bounds(minimum: 0, minimumIsExclusive: true, maximum: 1)),
                     default: .number(0.1), "Weight of the batch in the running statistics."),
-                SchemaKey("epsilon", .number(.above(0)), default: .number(1e-5), "Added to the variance."),
+                SchemaKey(
+                    "epsilon", .number(.above(0)), default: .number(1e-5), "Added to the variance."),
             ])),
         SchemaVariant(
             "activation", "An activation function (a name, or `{name: leaky_relu, slope: 0.1}`).",
@@ -220,14 +239,16 @@ public enum SpecSchema {
         SchemaKey(
             "regularization",
             .anyOf([.object(regularizationKeys), .keyword("none", doc: "No penalty."), auto]),
-            default: .auto, "Weight penalty: L1 or L2, never both (REG-L1-XOR-L2); `none` for none."),
+            default: .auto, "Weight penalty: L1 or L2, never both (REG-L1-XOR-L2); `none` for none."
+        ),
         SchemaKey(
             "weight_decay", .anyOf([.number(.atLeast(0)), auto]), default: .auto,
             "Decoupled weight decay (AdamW), or added to the gradient for other optimizers."),
         SchemaKey(
             "gradient_clipping",
             .anyOf([.object(clippingKeys), .keyword("none", doc: "No clipping."), auto]),
-            default: .auto, "Gradient clipping, one of its three kinds (CLIP-DEFAULTS); `none` for none."),
+            default: .auto,
+            "Gradient clipping, one of its three kinds (CLIP-DEFAULTS); `none` for none."),
         SchemaKey(
             "schedule", .anyOf([.named(noun: "schedule", schedules), auto]), default: .auto,
             "Learning-rate schedule: a name, or a mapping with `name`, parameters and "
@@ -239,7 +260,8 @@ public enum SpecSchema {
                 .keyword("balanced", doc: "Inverse class frequency."),
                 .keyword("none", doc: "Every class weighs 1."), auto,
             ]), default: .auto,
-            "Class weights of the loss (classification): `balanced`, `none`, or a weight per label."),
+            "Class weights of the loss (classification): `balanced`, `none`, or a weight per label."
+        ),
         SchemaKey(
             "shuffle", .boolean, default: .bool(TrainingSection().shuffle),
             "Shuffle the training rows every epoch (SHUFFLE-ALWAYS)."),
@@ -261,8 +283,10 @@ public enum SpecSchema {
     ]
 
     static let regularizationKeys: [SchemaKey] = [
-        SchemaKey("l1", .number(.atLeast(0)), default: .described("none"), "L1 strength (REG-L1-RANGE)."),
-        SchemaKey("l2", .number(.atLeast(0)), default: .described("none"), "L2 strength (REG-L2-RANGE)."),
+        SchemaKey(
+            "l1", .number(.atLeast(0)), default: .described("none"), "L1 strength (REG-L1-RANGE)."),
+        SchemaKey(
+            "l2", .number(.atLeast(0)), default: .described("none"), "L2 strength (REG-L2-RANGE)."),
         SchemaKey(
             "max_norm", .number(.above(0)), default: .described("none"),
             "Max-norm constraint on each unit's incoming weights (OVERFIT-RECIPE-MLP)."),
@@ -287,24 +311,34 @@ public enum SpecSchema {
         SchemaVariant("mae", "Mean absolute error."),
         SchemaVariant(
             "huber", "Huber loss: squared below `delta`, linear above (robust to outliers).",
-            parameters: [SchemaKey("delta", .number(.above(0)), default: .number(1.0), "Threshold.")]),
+            parameters: [
+                SchemaKey("delta", .number(.above(0)), default: .number(1.0), "Threshold.")
+            ]),
     ]
 
     private static let epsilonDoc = "Added to the denominator for numerical stability."
 
     static let optimizers: [SchemaVariant] = [
         SchemaVariant(
-            "sgd", "Stochastic gradient descent, optionally with (Nesterov) momentum (OPT-MOMENTUM).",
+            "sgd",
+            "Stochastic gradient descent, optionally with (Nesterov) momentum (OPT-MOMENTUM).",
             parameters: [
-                SchemaKey("momentum", .number(.fraction()), default: .number(0), "Momentum; 0.9 is usual."),
-                SchemaKey("nesterov", .boolean, default: .bool(false), "Nesterov momentum (needs momentum > 0)."),
+                SchemaKey(
+                    "momentum", .number(.fraction()), default: .number(0), "Momentum; 0.9 is usual."
+                ),
+                SchemaKey(
+                    "nesterov", .boolean, default: .bool(false),
+                    "Nesterov momentum (needs momentum > 0)."),
             ]),
         SchemaVariant("adam", "Adam (OPT-DEFAULT).", parameters: adamParameters),
-        SchemaVariant("adamw", "Adam with decoupled weight decay (`training.weight_decay`).", parameters: adamParameters),
+        SchemaVariant(
+            "adamw", "Adam with decoupled weight decay (`training.weight_decay`).",
+            parameters: adamParameters),
         SchemaVariant(
             "rmsprop", "RMSprop.",
             parameters: [
-                SchemaKey("alpha", .number(.fraction()), default: .number(0.99), "Smoothing constant."),
+                SchemaKey(
+                    "alpha", .number(.fraction()), default: .number(0.99), "Smoothing constant."),
                 SchemaKey("epsilon", .number(.above(0)), default: .number(1e-8), epsilonDoc),
                 SchemaKey("momentum", .number(.fraction()), default: .number(0), "Momentum."),
             ]),
@@ -319,8 +353,10 @@ public enum SpecSchema {
     ]
 
     private static let adamParameters: [SchemaKey] = [
-        SchemaKey("beta1", .number(.fraction()), default: .number(0.9), "Decay of the first moment."),
-        SchemaKey("beta2", .number(.fraction()), default: .number(0.999), "Decay of the second moment."),
+        SchemaKey(
+            "beta1", .number(.fraction()), default: .number(0.9), "Decay of the first moment."),
+        SchemaKey(
+            "beta2", .number(.fraction()), default: .number(0.999), "Decay of the second moment."),
         SchemaKey("epsilon", .number(.above(0)), default: .number(1e-8), epsilonDoc),
     ]
 
@@ -333,14 +369,19 @@ public enum SpecSchema {
         SchemaVariant(
             "step", "Multiply the rate by `gamma` every `step_size` epochs.",
             parameters: [
-                SchemaKey("step_size", .integer(.atLeast(1)), default: .int(10), "Epochs between steps."),
-                SchemaKey("gamma", .number(Bounds(minimum: 0, minimumIsExclusive: true, maximum: 1)), default: .number(0.1), "Factor per step."),
+                SchemaKey(
+                    "step_size", .integer(.atLeast(1)), default: .int(10), "Epochs between steps."),
+                SchemaKey(
+                    "gamma", .number(Bounds(minimum: 0, minimumIsExclusive: true, maximum: 1)),
+                    default: .number(0.1), "Factor per step."),
                 warmup,
             ]),
         SchemaVariant(
             "exponential", "Multiply the rate by `gamma` every epoch.",
             parameters: [
-                SchemaKey("gamma", .number(Bounds(minimum: 0, minimumIsExclusive: true, maximum: 1)), default: .number(0.95), "Factor per epoch."),
+                SchemaKey(
+                    "gamma", .number(Bounds(minimum: 0, minimumIsExclusive: true, maximum: 1)),
+                    default: .number(0.95), "Factor per epoch."),
                 warmup,
             ]),
         SchemaVariant(
@@ -352,16 +393,34 @@ public enum SpecSchema {
         SchemaVariant(
             "plateau", "Multiply the rate by `factor` when validation loss stops improving.",
             parameters: [
-                SchemaKey("factor", .number(Bounds(minimum: 0, minimumIsExclusive: true, maximum: 1, maximumIsExclusive: true)), default: .number(0.1), "Factor per reduction."),
-                SchemaKey("patience", .integer(.atLeast(0)), default: .int(10), "Epochs without improvement first."),
-                SchemaKey("min_delta", .number(.atLeast(0)), default: .number(1e-4), "Smallest improvement that counts."),
+                SchemaKey(
+                    "factor",
+                    .number(
+                        Bounds(
+                            minimum: 0, minimumIsExclusive: true, maximum: 1,
+                            maximumIsExclusive: true)), default: .number(0.1),
+                    "Factor per reduction."),
+                SchemaKey(
+                    "patience", .integer(.atLeast(0)), default: .int(10),
+                    "Epochs without improvement first."),
+                SchemaKey(
+                    "min_delta", .number(.atLeast(0)), default: .number(1e-4),
+                    "Smallest improvement that counts."),
                 warmup,
             ]),
         SchemaVariant(
-            "one_cycle", "One cycle (Smith): up to `max_rate` for `pct_start` of the run, then down.",
+            "one_cycle",
+            "One cycle (Smith): up to `max_rate` for `pct_start` of the run, then down.",
             parameters: [
-                SchemaKey(required: "max_rate", .number(.above(0)), "The peak rate.", example: "0.01"),
-                SchemaKey("pct_start", .number(Bounds(minimum: 0, minimumIsExclusive: true, maximum: 1, maximumIsExclusive: true)), default: .number(0.3), "Fraction of the run spent rising."),
+                SchemaKey(
+                    required: "max_rate", .number(.above(0)), "The peak rate.", example: "0.01"),
+                SchemaKey(
+                    "pct_start",
+                    .number(
+                        Bounds(
+                            minimum: 0, minimumIsExclusive: true, maximum: 1,
+                            maximumIsExclusive: true)), default: .number(0.3),
+                    "Fraction of the run spent rising."),
                 warmup,
             ]),
     ]

@@ -39,7 +39,9 @@ public struct YAMLParser: Sendable {
     }
 
     /// libyaml's error, explained; when lines are indented with tabs, the tabs are the story.
-    private static func diagnostics(for error: YAMLSyntaxError, text: String, file: String)
+    private static func diagnostics(
+        for error: YAMLSyntaxError, text: String, file: String
+    )
         -> [Diagnostic]
     {
         let tabs = tabIndentations(in: text)
@@ -67,8 +69,9 @@ public struct YAMLParser: Sendable {
                         + "part of a value, quote the value"))
         case "did not find expected key", "did not find expected '-' indicator":
             notes.append(
-                .help("check this line's indentation against the lines above: it must line up "
-                    + "with its sibling keys"))
+                .help(
+                    "check this line's indentation against the lines above: it must line up "
+                        + "with its sibling keys"))
         case "found character that cannot start any token":
             notes.append(.help("quote the value if it starts with `@`, `` ` `` or `%`"))
         case "did not find expected ',' or '}'", "did not find expected ',' or ']'":
@@ -76,11 +79,15 @@ public struct YAMLParser: Sendable {
         case "found unexpected end of stream":
             notes.append(.help("a quote or bracket was opened and never closed"))
         default:
-            if error.isReaderError { message = "the file is not valid UTF-8 text (\(error.problem))" }
+            if error.isReaderError {
+                message = "the file is not valid UTF-8 text (\(error.problem))"
+            }
         }
         return [
             Diagnostic(
-                .error, at: SourceLocation(file: file, line: error.problemMark.line,
+                .error,
+                at: SourceLocation(
+                    file: file, line: error.problemMark.line,
                     column: error.problemMark.column), message, notes: notes)
         ]
     }
@@ -102,8 +109,11 @@ public struct YAMLParser: Sendable {
             let rest = line.dropFirst(indentation.count)
             guard let tab = indentation.firstIndex(of: "\t"), !rest.isEmpty, !rest.hasPrefix("#")
             else { continue }
-            marks.append(YAMLMark(line: index + 1, column: indentation.distance(
-                from: indentation.startIndex, to: tab) + 1))
+            marks.append(
+                YAMLMark(
+                    line: index + 1,
+                    column: indentation.distance(
+                        from: indentation.startIndex, to: tab) + 1))
         }
         return marks
     }
@@ -179,12 +189,14 @@ final class EventReader {
         case YAML_DOCUMENT_START_EVENT: return .documentStart(start)
         case YAML_DOCUMENT_END_EVENT: return .documentEnd
         case YAML_ALIAS_EVENT:
-            return .alias(anchor: Self.string(event.data.alias.anchor) ?? "", start: start, end: end)
+            return .alias(
+                anchor: Self.string(event.data.alias.anchor) ?? "", start: start, end: end)
         case YAML_SCALAR_EVENT:
             let data = event.data.scalar
             let text =
                 data.value.map {
-                    String(decoding: UnsafeBufferPointer(start: $0, count: data.length), as: UTF8.self)
+                    String(
+                        decoding: UnsafeBufferPointer(start: $0, count: data.length), as: UTF8.self)
                 } ?? ""
             let style: YAMLScalar.Style =
                 switch data.style {
@@ -197,7 +209,8 @@ final class EventReader {
             let scalar = YAMLScalar(text: text, style: style, tag: Self.string(data.tag))
             return .scalar(scalar, anchor: Self.string(data.anchor), start: start, end: end)
         case YAML_SEQUENCE_START_EVENT:
-            return .sequenceStart(anchor: Self.string(event.data.sequence_start.anchor), start: start)
+            return .sequenceStart(
+                anchor: Self.string(event.data.sequence_start.anchor), start: start)
         case YAML_SEQUENCE_END_EVENT: return .sequenceEnd(end: end)
         case YAML_MAPPING_START_EVENT:
             return .mappingStart(anchor: Self.string(event.data.mapping_start.anchor), start: start)
@@ -212,7 +225,8 @@ final class EventReader {
         let problem = parser.problem.map { String(cString: $0) } ?? "unknown YAML error"
         let isReaderError = parser.error == YAML_READER_ERROR
         // Reader errors carry a byte offset rather than a mark.
-        let mark = isReaderError ? markOfOffset(parser.problem_offset) : Self.mark(parser.problem_mark)
+        let mark =
+            isReaderError ? markOfOffset(parser.problem_offset) : Self.mark(parser.problem_mark)
         return YAMLSyntaxError(
             problem: problem, problemMark: mark,
             context: parser.context.map { String(cString: $0) },
@@ -271,7 +285,8 @@ struct Composer {
         if case .documentStart(let mark) = following {
             diagnostics.append(
                 Diagnostic(
-                    .error, at: location(mark), "a spec is one YAML document; a second one starts here",
+                    .error, at: location(mark),
+                    "a spec is one YAML document; a second one starts here",
                     notes: [
                         .help("remove the `---` and what follows, or put each spec in its own file")
                     ]))
@@ -305,7 +320,8 @@ struct Composer {
                         .error, at: location(start), length: end.column - start.column,
                         keyPath: path.isEmpty ? nil : path, "unknown alias `*\(anchor)`",
                         notes: anchorSuggestion(for: anchor)))
-                return YAMLNode(.scalar(YAMLScalar(text: "", style: .plain)), start: start, end: end)
+                return YAMLNode(
+                    .scalar(YAMLScalar(text: "", style: .plain)), start: start, end: end)
             }
             try count(node.nodeCount, at: start)
             return node
@@ -328,7 +344,9 @@ struct Composer {
             return node
         case .streamStart, .streamEnd, .documentStart, .documentEnd, .sequenceEnd, .mappingEnd:
             // libyaml only emits well-formed event streams; an empty node stands in.
-            return YAMLNode(.scalar(YAMLScalar(text: "", style: .plain)), start: .init(line: 1, column: 1), end: .init(line: 1, column: 1))
+            return YAMLNode(
+                .scalar(YAMLScalar(text: "", style: .plain)), start: .init(line: 1, column: 1),
+                end: .init(line: 1, column: 1))
         }
     }
 
@@ -339,7 +357,11 @@ struct Composer {
         if anchors.isEmpty {
             return [.note("an alias refers to an anchor (`&name`) defined earlier in the file")]
         }
-        return [.note("anchors defined so far: " + anchors.keys.sorted().map { "`&\($0)`" }.joined(separator: ", "))]
+        return [
+            .note(
+                "anchors defined so far: "
+                    + anchors.keys.sorted().map { "`&\($0)`" }.joined(separator: ", "))
+        ]
     }
 
     private mutating func composeMapping(start: YAMLMark, path: String) throws -> YAMLNode {
@@ -379,7 +401,9 @@ struct Composer {
                         keyPath: childPath,
                         "duplicate key `\(keyText)` (first defined on line \(first.start.line))",
                         notes: [
-                            .note("first defined here", at: location(first.start), length: first.underlineLength),
+                            .note(
+                                "first defined here", at: location(first.start),
+                                length: first.underlineLength),
                             .help("remove one of the two; YAML keeps no duplicate keys"),
                         ]))
                 continue
@@ -399,7 +423,8 @@ struct Composer {
             diagnostics.append(
                 Diagnostic(
                     .error, at: location(value.start), keyPath: path.isEmpty ? nil : path,
-                    "a merge key `<<` takes a mapping or a list of mappings (usually an alias like `*base`)"))
+                    "a merge key `<<` takes a mapping or a list of mappings (usually an alias like `*base`)"
+                ))
             return []
         }
     }
