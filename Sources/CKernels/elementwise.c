@@ -44,13 +44,14 @@ LW_INLINE void bias_act_block_body(int rows, int cols, float *x, int ldx, const 
     }
 }
 
-LW_INLINE void relu_backward_sums_body(int rows, int cols, const float *activation,
+/// Columns [0, cols) of a rows x ld block (pointers already offset to the first column).
+LW_INLINE void relu_backward_sums_body(int rows, int cols, int ld, const float *activation,
                                        const float *upstream, float *dx, float *restrict sums) {
     for (int j = 0; j < cols; j++) sums[j] = 0.0f;
     for (int i = 0; i < rows; i++) {
-        const float *restrict ai = activation + (size_t)i * cols;
-        const float *ui = upstream + (size_t)i * cols;
-        float *di = dx + (size_t)i * cols;
+        const float *restrict ai = activation + (size_t)i * ld;
+        const float *ui = upstream + (size_t)i * ld;
+        float *di = dx + (size_t)i * ld;
         for (int j = 0; j < cols; j++) {
             const float d = ai[j] > 0.0f ? ui[j] : 0.0f;
             di[j] = d;
@@ -309,6 +310,14 @@ LW_INLINE void sgd_step_body(size_t count, float *w, float *g, float *buffer, fl
 #define LW_DISPATCH(NAME, ARGS) NAME##_portable ARGS
 #endif
 
+#if defined(__x86_64__)
+#define LW_PICK(NAME) \
+    (lw_kernel_path() == LW_KERNEL_AVX512 ? NAME##_avx512 \
+     : lw_kernel_path() == LW_KERNEL_AVX2 ? NAME##_avx2 : NAME##_portable)
+#else
+#define LW_PICK(NAME) NAME##_portable
+#endif
+
 LW_VARIANTS(add_bias_rows,
             (int rows, int cols, float *x, int ldx, const float *bias, int relu),
             (rows, cols, x, ldx, bias, relu))
@@ -317,9 +326,9 @@ LW_VARIANTS(bias_act_block,
              float *column_max),
             (rows, cols, x, ldx, bias, relu, column_max))
 LW_VARIANTS(relu_backward_sums,
-            (int rows, int cols, const float *activation, const float *upstream, float *dx,
-             float *sums),
-            (rows, cols, activation, upstream, dx, sums))
+            (int rows, int cols, int ld, const float *activation, const float *upstream,
+             float *dx, float *sums),
+            (rows, cols, ld, activation, upstream, dx, sums))
 LW_VARIANTS(column_sums, (int rows, int cols, const float *x, int ldx, float beta, float *out),
             (rows, cols, x, ldx, beta, out))
 LW_VARIANTS(relu_backward,
@@ -343,10 +352,41 @@ void lw_bias_act_block(int rows, int cols, float *x, int ldx, const float *bias,
     LW_DISPATCH(bias_act_block, (rows, cols, x, ldx, bias, relu, column_max))
 }
 
+// The pass is split into fixed slices of columns: each column is still summed over the rows
+// in row order, so the sums (and dx) are the same on any number of threads.
+#define LW_RELU_BACKWARD_SLICE 64         // columns per task
+#define LW_RELU_BACKWARD_PARALLEL 65536   // elements: below this one core is faster
+
+typedef void (*relu_backward_sums_fn)(int, int, int, const float *, const float *, float *,
+                                      float *);
+typedef struct {
+    int rows, cols;
+    const float *activation, *upstream;
+    float *dx, *sums;
+    relu_backward_sums_fn body;
+} relu_backward_job;
+
+static void run_relu_backward_slice(const void *context, int index) {
+    const relu_backward_job *job = context;
+    const int first = index * LW_RELU_BACKWARD_SLICE;
+    const int n = job->cols - first < LW_RELU_BACKWARD_SLICE ? job->cols - first
+                                                             : LW_RELU_BACKWARD_SLICE;
+    job->body(job->rows, n, job->cols, job->activation + first, job->upstream + first,
+              job->dx + first, job->sums + first);
+}
+
 void lw_relu_backward_column_sums(int rows, int cols, const float *activation,
                                   const float *upstream, float *dx, float *sums) {
     if (cols <= 0) return;
-    LW_DISPATCH(relu_backward_sums, (rows < 0 ? 0 : rows, cols, activation, upstream, dx, sums))
+    if (rows < 0) rows = 0;
+    const int slices = (cols + LW_RELU_BACKWARD_SLICE - 1) / LW_RELU_BACKWARD_SLICE;
+    if (slices > 1 && (double)rows * cols >= LW_RELU_BACKWARD_PARALLEL) {
+        const relu_backward_job job = {rows, cols, activation, upstream, dx, sums,
+                                       LW_PICK(relu_backward_sums)};
+        lw_parallel_for(slices, run_relu_backward_slice, &job);
+        return;
+    }
+    LW_DISPATCH(relu_backward_sums, (rows, cols, cols, activation, upstream, dx, sums))
 }
 
 void lw_column_sums(int rows, int cols, const float *x, int ldx, float beta, float *out) {
@@ -461,13 +501,6 @@ static void run_blocks(block_job *job, double totals[2]) {
     }
 }
 
-#if defined(__x86_64__)
-#define LW_PICK(NAME) \
-    (lw_kernel_path() == LW_KERNEL_AVX512 ? NAME##_avx512 \
-     : lw_kernel_path() == LW_KERNEL_AVX2 ? NAME##_avx2 : NAME##_portable)
-#else
-#define LW_PICK(NAME) NAME##_portable
-#endif
 
 float lw_sum_squares(size_t count, const float *x) {
     block_job job = {.kind = 0, .count = count, .g = (float *)x, .sum_squares = LW_PICK(sum_squares)};
