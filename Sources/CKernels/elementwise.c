@@ -225,11 +225,15 @@ LW_INLINE void adam_step_body(size_t count, float *w, float *g, float *m, float 
                               float clip, float beta1, float beta2, float eps, float step_size,
                               float correction2_root, float decay_factor, float *squares) {
     lw_v16 updates = 0, weights = 0;
-    for (size_t i = 0; i < count; i += 16) {
-        const size_t n = count - i < 16 ? count - i : 16;
-        adam16(w + i, g + i, m + i, v + i, n, scale, clip, beta1, beta2, eps, step_size,
+    // Full groups with a constant count (so only the 16-wide loads and stores are compiled
+    // in), then the partial tail: the same arithmetic in the same order either way.
+    size_t i = 0;
+    for (; i + 16 <= count; i += 16)
+        adam16(w + i, g + i, m + i, v + i, 16, scale, clip, beta1, beta2, eps, step_size,
                correction2_root, decay_factor, &updates, &weights);
-    }
+    if (i < count)
+        adam16(w + i, g + i, m + i, v + i, count - i, scale, clip, beta1, beta2, eps, step_size,
+               correction2_root, decay_factor, &updates, &weights);
     if (squares) {
         squares[0] = (float)sum_lanes(updates);
         squares[1] = (float)sum_lanes(weights);
@@ -267,11 +271,13 @@ LW_INLINE void sgd_step_body(size_t count, float *w, float *g, float *buffer, fl
                              float momentum, float dampening, int nesterov, int first,
                              float scale, float clip, float *squares) {
     lw_v16 updates = 0, weights = 0;
-    for (size_t i = 0; i < count; i += 16) {
-        const size_t n = count - i < 16 ? count - i : 16;
-        sgd16(w + i, g + i, buffer ? buffer + i : 0, n, lr, momentum, dampening, nesterov, first,
+    size_t i = 0;  // full groups, then the tail (as adam_step_body)
+    for (; i + 16 <= count; i += 16)
+        sgd16(w + i, g + i, buffer ? buffer + i : 0, 16, lr, momentum, dampening, nesterov, first,
               scale, clip, &updates, &weights);
-    }
+    if (i < count)
+        sgd16(w + i, g + i, buffer ? buffer + i : 0, count - i, lr, momentum, dampening, nesterov,
+              first, scale, clip, &updates, &weights);
     if (squares) {
         squares[0] = (float)sum_lanes(updates);
         squares[1] = (float)sum_lanes(weights);
