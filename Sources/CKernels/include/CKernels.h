@@ -93,7 +93,7 @@ void lw_column_sums(int rows, int cols, const float *x, int ldx, float beta, flo
 /// ReLU backward fused with the bias gradient: dx = activation > 0 ? upstream : 0 over rows x
 /// cols contiguous floats (dx may alias upstream), and sums[j] = sum over rows of dx[i][j],
 /// added in row order (the same sums as `lw_column_sums` on dx with beta 0). Large passes run
-/// on the GEMM pool in fixed slices of columns (same results on any number of threads).
+/// on the GEMM pool in slices of whole columns (same results on any number of threads).
 void lw_relu_backward_column_sums(int rows, int cols, const float *activation,
                                   const float *upstream, float *dx, float *sums);
 
