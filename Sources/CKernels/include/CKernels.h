@@ -79,7 +79,7 @@ double lw_parallel_min_flops(void);
 
 // MARK: - Elementwise passes
 // Each uses the active kernel path's instruction set; single-threaded (they are memory-bound
-// and run on matrices whose GEMM already dominates).
+// and run on matrices whose GEMM already dominates) unless noted.
 
 /// Adds `bias` (cols floats) to every row of x (rows x cols, row stride ldx), in place; with
 /// `relu` non-zero also applies max(0, .) in the same pass: the Dense forward epilogue.
@@ -92,7 +92,8 @@ void lw_column_sums(int rows, int cols, const float *x, int ldx, float beta, flo
 
 /// ReLU backward fused with the bias gradient: dx = activation > 0 ? upstream : 0 over rows x
 /// cols contiguous floats (dx may alias upstream), and sums[j] = sum over rows of dx[i][j],
-/// added in row order (the same sums as `lw_column_sums` on dx with beta 0).
+/// added in row order (the same sums as `lw_column_sums` on dx with beta 0). Large passes run
+/// on the GEMM pool in slices of whole columns (same results on any number of threads).
 void lw_relu_backward_column_sums(int rows, int cols, const float *activation,
                                   const float *upstream, float *dx, float *sums);
 
