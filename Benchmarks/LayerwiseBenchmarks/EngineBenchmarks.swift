@@ -77,7 +77,9 @@ private final class TrainingCase {
 
 /// `rows x width` standard-normal features and labels from a random linear teacher, so the
 /// task is learnable (as a real data set would be). Seeded.
-private func syntheticClassification(rows: Int, width: Int, classes: Int, seed: UInt64) -> (
+private func syntheticClassification(
+    rows: Int, width: Int, classes: Int, seed: UInt64
+) -> (
     Matrix, [Int]
 ) {
     var generator = SeededGenerator(seed: seed)

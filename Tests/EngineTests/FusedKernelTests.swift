@@ -251,7 +251,9 @@ struct FusedKernelTests {
         let count = 100_003  // several 16384-float blocks and a ragged last one
         let w0 = values(count, seed: 51)
         let g0 = values(count, seed: 52)
-        func run(threads: Int) -> (w: [Float], g: [Float], m: [Float], squares: (Float, Float), norm: Float) {
+        func run(
+            threads: Int
+        ) -> (w: [Float], g: [Float], m: [Float], squares: (Float, Float), norm: Float) {
             var (w, g) = (w0, g0)
             var m = [Float](repeating: 0, count: count)
             var v = [Float](repeating: 0, count: count)

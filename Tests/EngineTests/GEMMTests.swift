@@ -84,7 +84,8 @@ private struct Problem {
                         let tolerance = 2 * Double(k + 2) * Double(Float.ulpOfOne) * scale
                         worst = max(worst, error / scale)
                         if !(error <= tolerance) && firstFailure == nil {
-                            firstFailure = "C[\(i),\(j)] = \(result[i * n + j]), expected \(expected)"
+                            firstFailure =
+                                "C[\(i),\(j)] = \(result[i * n + j]), expected \(expected)"
                         }
                     }
                 }
@@ -110,8 +111,9 @@ private let packedShapes: [(Int, Int, Int)] = [
 
 @Suite("GEMM kernels")
 struct GEMMTests {
-    @Test("Every path and transpose matches the reference on direct-path shapes",
-          arguments: supportedPaths)
+    @Test(
+        "Every path and transpose matches the reference on direct-path shapes",
+        arguments: supportedPaths)
     func directShapesMatchReference(path: KernelPath) {
         for (ta, tb) in transposes {
             for (m, n, k) in directShapes {
@@ -122,8 +124,9 @@ struct GEMMTests {
         }
     }
 
-    @Test("Every path and transpose matches the reference on packed-path shapes",
-          arguments: supportedPaths)
+    @Test(
+        "Every path and transpose matches the reference on packed-path shapes",
+        arguments: supportedPaths)
     func packedShapesMatchReference(path: KernelPath) {
         for (ta, tb) in transposes {
             for (m, n, k) in packedShapes {
@@ -134,8 +137,9 @@ struct GEMMTests {
         }
     }
 
-    @Test("A product wider than the B panel (n > 2048) crosses every block boundary",
-          arguments: supportedPaths)
+    @Test(
+        "A product wider than the B panel (n > 2048) crosses every block boundary",
+        arguments: supportedPaths)
     func widePanelCrossing(path: KernelPath) {
         for (ta, tb) in transposes {
             let problem = Problem(ta, tb, m: 130, n: 2_100, k: 520, alpha: 0.5, beta: 1.5)
@@ -284,8 +288,10 @@ struct ElementwiseKernelTests {
             var parameters = start
             var m = [Float](repeating: 0, count: count)
             var v = [Float](repeating: 0, count: count)
-            var (pd, md, vd) = (start.map(Double.init), [Double](repeating: 0, count: count),
-                                [Double](repeating: 0, count: count))
+            var (pd, md, vd) = (
+                start.map(Double.init), [Double](repeating: 0, count: count),
+                [Double](repeating: 0, count: count)
+            )
             let (lr, b1, b2, eps) = (0.01, 0.9, 0.999, 1e-8)
             for step in 1...3 {
                 CPUKernels.adamUpdate(

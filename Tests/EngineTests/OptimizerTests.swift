@@ -23,7 +23,9 @@ struct OptimizerTests {
         }
     }
 
-    func run(_ description: OptimizerDescription, gradients: [[Float]] = gradients) throws
+    func run(
+        _ description: OptimizerDescription, gradients: [[Float]] = gradients
+    ) throws
         -> [[Float]]
     {
         let model = try makeModel()
@@ -144,7 +146,9 @@ struct OptimizerTests {
 
     // MARK: Penalties and clipping (SGD, lr 1: the update is minus the processed gradient)
 
-    func singleStep(_ penalty: Penalty = .none, _ clipping: Clipping = .none, gradient: [Float])
+    func singleStep(
+        _ penalty: Penalty = .none, _ clipping: Clipping = .none, gradient: [Float]
+    )
         throws -> [Float]
     {
         let model = try makeModel(weights: [1, -2])

@@ -58,8 +58,9 @@ public enum CPUKernels {
         let (rows, columns) = (Int32(x.rows), Int32(x.columns))
         bias.withUnsafeBufferPointer { b in
             x.storage.withUnsafeMutableBufferPointer { xp in
-                lw_add_bias_rows(rows, columns, xp.baseAddress, columns, b.baseAddress,
-                                 applyingReLU ? 1 : 0)
+                lw_add_bias_rows(
+                    rows, columns, xp.baseAddress, columns, b.baseAddress,
+                    applyingReLU ? 1 : 0)
             }
         }
     }
@@ -77,8 +78,9 @@ public enum CPUKernels {
         let (rows, columns) = (Int32(x.rows), Int32(x.columns))
         x.storage.withUnsafeBufferPointer { xp in
             sums.withUnsafeMutableBufferPointer { s in
-                lw_column_sums(rows, columns, xp.baseAddress, columns, accumulating ? 1 : 0,
-                               s.baseAddress)
+                lw_column_sums(
+                    rows, columns, xp.baseAddress, columns, accumulating ? 1 : 0,
+                    s.baseAddress)
             }
         }
     }
@@ -127,9 +129,10 @@ public enum CPUKernels {
             gradient.withUnsafeBufferPointer { g in
                 firstMoment.withUnsafeMutableBufferPointer { m in
                     secondMoment.withUnsafeMutableBufferPointer { v in
-                        lw_adam_update(count, p.baseAddress, g.baseAddress, m.baseAddress,
-                                       v.baseAddress, learningRate, beta1, beta2, epsilon,
-                                       correction1, correction2, decoupledWeightDecay)
+                        lw_adam_update(
+                            count, p.baseAddress, g.baseAddress, m.baseAddress,
+                            v.baseAddress, learningRate, beta1, beta2, epsilon,
+                            correction1, correction2, decoupledWeightDecay)
                     }
                 }
             }

@@ -112,7 +112,9 @@ public enum Loss: Codable, Equatable, Sendable {
     }
 
     /// The mean loss of a matrix of outputs (allocating convenience for tests and tools).
-    public func value(_ outputs: Matrix, _ targets: Targets, classWeights: [Float]? = nil)
+    public func value(
+        _ outputs: Matrix, _ targets: Targets, classWeights: [Float]? = nil
+    )
         throws -> Float
     {
         try outputs.withView {
@@ -121,7 +123,9 @@ public enum Loss: Codable, Equatable, Sendable {
     }
 
     /// The gradient of the mean loss with respect to `outputs` (allocating convenience).
-    public func gradient(_ outputs: Matrix, _ targets: Targets, classWeights: [Float]? = nil)
+    public func gradient(
+        _ outputs: Matrix, _ targets: Targets, classWeights: [Float]? = nil
+    )
         throws -> Matrix
     {
         var result = Matrix(rows: outputs.rows, columns: outputs.columns)
@@ -274,14 +278,18 @@ private func binaryCrossEntropyTerm(_ z: Float, _ t: Float) -> Float {
 // MARK: - Free functions
 
 /// Mean softmax cross-entropy of `logits` against class `labels` (optional class weights).
-public func softmaxCrossEntropy(logits: Matrix, labels: [Int], classWeights: [Float]? = nil)
+public func softmaxCrossEntropy(
+    logits: Matrix, labels: [Int], classWeights: [Float]? = nil
+)
     throws -> Float
 {
     try Loss.softmaxCrossEntropy.value(logits, .classes(labels), classWeights: classWeights)
 }
 
 /// Mean binary cross-entropy of one column of `logits` against 0/1 `labels`.
-public func binaryCrossEntropy(logits: Matrix, labels: [Int], classWeights: [Float]? = nil)
+public func binaryCrossEntropy(
+    logits: Matrix, labels: [Int], classWeights: [Float]? = nil
+)
     throws -> Float
 {
     try Loss.binaryCrossEntropy.value(logits, .classes(labels), classWeights: classWeights)

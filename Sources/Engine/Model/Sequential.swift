@@ -112,7 +112,9 @@ public final class Sequential {
     ///   - input: `rows x inputWidth`.
     ///   - isTraining: training mode (dropout on, batch statistics; default false).
     ///   - depth: number of layers to run (default all).
-    public func forward(_ input: MatrixView, isTraining: Bool = false, depth: Int? = nil)
+    public func forward(
+        _ input: MatrixView, isTraining: Bool = false, depth: Int? = nil
+    )
         -> MatrixView
     {
         precondition(
