@@ -1,4 +1,5 @@
 import Foundation
+import Spec
 
 /// The rulebook's text of one rule: what `layerwise recommend --explain RULE-ID` prints.
 public struct RuleText: Sendable, Equatable, Codable {
@@ -44,29 +45,9 @@ public enum RuleCatalog {
         let wanted = id.uppercased()
         let prefixed = rules.filter { $0.id.hasPrefix(wanted) }
         if prefixed.count == 1, !wanted.isEmpty { return prefixed[0].id }
-        let scored = rules.map { ($0.id, editDistance(wanted, $0.id)) }
+        let scored = rules.map { ($0.id, Suggestion.editDistance(wanted, $0.id)) }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
         return best.1 <= max(2, best.0.count / 3) ? best.0 : nil
-    }
-
-    /// Levenshtein distance.
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a)
-        let b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = previous
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                current[j] = min(
-                    previous[j] + 1, current[j - 1] + 1,
-                    previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
     }
 
     static let sizing = "Sizing: neurons per hidden layer"

@@ -79,35 +79,3 @@ public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
         return out
     }
 }
-
-/// The closest candidate to `name` by edit distance, if it is close enough to be a likely typo
-/// (distance at most a third of the longer name, case ignored).
-func closestName(to name: String, in candidates: [String]) -> String? {
-    var best: (String, Int)?
-    let lowered = Array(name.lowercased().unicodeScalars)
-    for candidate in candidates {
-        let distance = editDistance(lowered, Array(candidate.lowercased().unicodeScalars))
-        if let current = best, current.1 <= distance { continue }
-        best = (candidate, distance)
-    }
-    guard let (candidate, distance) = best else { return nil }
-    let limit = max(2, max(lowered.count, candidate.count) / 3)
-    return distance <= limit ? candidate : nil
-}
-
-/// Levenshtein distance (insert, delete, substitute each cost 1).
-func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    var current = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-        current[0] = i
-        for j in 1...b.count {
-            let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
-        }
-        swap(&previous, &current)
-    }
-    return previous[b.count]
-}

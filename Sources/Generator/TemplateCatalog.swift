@@ -1,4 +1,5 @@
 import Foundation
+import Spec
 
 /// The templates available: bundled ones and the user's.
 ///

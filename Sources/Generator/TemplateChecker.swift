@@ -203,8 +203,8 @@ private extension String {
     }
 }
 
-/// "Did you mean": the closest candidate by edit distance.
-enum Suggestion {
+/// "Did you mean" for template names and header keys: a looser limit than the spec's.
+extension Suggestion {
     /// The candidate nearest to `word`, if within a third of its length (at least 2 edits).
     static func closest<S: Sequence>(to word: String, among candidates: S) -> String?
     where S.Element == String {
@@ -215,28 +215,5 @@ enum Suggestion {
             if distance <= limit, distance < (best?.1 ?? Int.max) { best = (candidate, distance) }
         }
         return best?.0
-    }
-
-    /// Levenshtein distance, with a swap of neighbours counting as one edit.
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a)
-        let b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous2 = [Int](repeating: 0, count: b.count + 1)
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    current[j] = min(current[j], previous2[j - 2] + 1)
-                }
-            }
-            (previous2, previous, current) = (previous, current, previous2)
-        }
-        return previous[b.count]
     }
 }
