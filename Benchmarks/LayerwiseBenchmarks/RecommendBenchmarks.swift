@@ -50,33 +50,7 @@ func registerRecommendBenchmarks() {
             maxIterations: 15)
     ) { benchmark in
         let (csv, spec) = recommendFiles()
-        let catalog = try TemplateCatalog()
-        let read = try seconds { blackHole(try CSVReader.read(path: csv)) }
-        // The pipeline's stages, timed one by one (DesignPlan.init runs the same sequence).
-        var loaded: LoadedSpecBox?
-        var prepared: PreparedData?
-        var profile: DataProfile?
-        let load = try seconds {
-            loaded = LoadedSpecBox(try DesignPlan.loadSpec(path: spec, catalog: catalog))
-        }
-        let prepare = try seconds { prepared = try DesignPlan.prepareData(for: loaded!.value.spec) }
-        let probe = seconds { profile = DataProfile(prepared!) }
-        let advise = try seconds {
-            let summary = DataSummary(profile: profile!)
-            blackHole(
-                try DesignPlan(
-                    specPath: spec, loaded: loaded!.value, data: prepared!, profile: profile!,
-                    summary: summary, catalog: catalog))
-        }
-        let total = load + prepare + probe + advise
-        benchmark.measurement(.custom("read ms"), milliseconds(read))
-        benchmark.measurement(.custom("prepare ms (read included)"), milliseconds(load + prepare))
-        benchmark.measurement(
-            .custom("prepare beyond read ms"), milliseconds(load + prepare - read))
-        benchmark.measurement(.custom("probe+profile ms"), milliseconds(probe))
-        benchmark.measurement(.custom("advise+template ms"), milliseconds(advise))
-        benchmark.measurement(.custom("recommend ms"), milliseconds(total))
-        benchmark.measurement(.custom("recommend / read x100"), Int(100 * total / read))
+        try PipelineStages.time(csv: csv, spec: spec).record(in: benchmark)
     }
     // Regression: `recommend` runs `DesignPlan.measured`, which also trains a small MLP for
     // DEPTH-LINEAR; "MLP probe ms" is measured minus the plain design, in the same iteration.
@@ -88,34 +62,60 @@ func registerRecommendBenchmarks() {
     ) { benchmark in
         let (csv, spec) = recommendRegressionFiles()
         let catalog = try TemplateCatalog()
-        let read = try seconds { blackHole(try CSVReader.read(path: csv)) }
+        var stages = try PipelineStages.time(csv: csv, spec: spec)
+        let plain = try seconds { blackHole(try DesignPlan(specPath: spec, catalog: catalog)) }
+        let measured = try seconds {
+            blackHole(try DesignPlan.measured(specPath: spec, catalog: catalog))
+        }
+        stages.mlpProbe = max(0, measured - plain)
+        benchmark.measurement(.custom("MLP probe ms"), milliseconds(stages.mlpProbe))
+        stages.record(in: benchmark)
+    }
+}
+
+/// The read and each stage of the design pipeline, timed one by one in one iteration
+/// (DesignPlan.init runs the same sequence), so a noisy machine shifts them alike.
+struct PipelineStages {
+    var read = 0.0
+    var load = 0.0
+    var prepare = 0.0
+    var probe = 0.0
+    var advise = 0.0
+    /// The small-MLP probe of `DesignPlan.measured` (regression only).
+    var mlpProbe = 0.0
+
+    var total: Double { load + prepare + probe + advise + mlpProbe }
+
+    static func time(csv: String, spec: String) throws -> PipelineStages {
+        let catalog = try TemplateCatalog()
+        var stages = PipelineStages()
+        stages.read = try seconds { blackHole(try CSVReader.read(path: csv)) }
         var loaded: LoadedSpecBox?
         var prepared: PreparedData?
         var profile: DataProfile?
-        let load = try seconds {
+        stages.load = try seconds {
             loaded = LoadedSpecBox(try DesignPlan.loadSpec(path: spec, catalog: catalog))
         }
-        let prepare = try seconds { prepared = try DesignPlan.prepareData(for: loaded!.value.spec) }
-        let probe = seconds { profile = DataProfile(prepared!) }
-        let advise = try seconds {
+        stages.prepare = try seconds {
+            prepared = try DesignPlan.prepareData(for: loaded!.value.spec)
+        }
+        stages.probe = seconds { profile = DataProfile(prepared!) }
+        stages.advise = try seconds {
             blackHole(
                 try DesignPlan(
                     specPath: spec, loaded: loaded!.value, data: prepared!, profile: profile!,
                     summary: DataSummary(profile: profile!), catalog: catalog))
         }
-        let plain = try seconds { blackHole(try DesignPlan(specPath: spec, catalog: catalog)) }
-        let measured = try seconds {
-            blackHole(try DesignPlan.measured(specPath: spec, catalog: catalog))
-        }
-        let mlp = max(0, measured - plain)
-        let total = load + prepare + probe + advise + mlp
+        return stages
+    }
+
+    func record(in benchmark: Benchmark) {
         benchmark.measurement(.custom("read ms"), milliseconds(read))
         benchmark.measurement(.custom("prepare ms (read included)"), milliseconds(load + prepare))
         benchmark.measurement(
             .custom("prepare beyond read ms"), milliseconds(load + prepare - read))
         benchmark.measurement(.custom("probe+profile ms"), milliseconds(probe))
         benchmark.measurement(.custom("advise+template ms"), milliseconds(advise))
-        benchmark.measurement(.custom("MLP probe ms"), milliseconds(mlp))
         benchmark.measurement(.custom("recommend ms"), milliseconds(total))
         benchmark.measurement(.custom("recommend / read x100"), Int(100 * total / read))
     }
