@@ -171,6 +171,39 @@ func startRun(
         }
     }
 
+    @Test func theSpecsIdColumnIsCopiedIntoPredictions() throws {
+        let folder = try temporaryFolder()
+        let iris = try String(
+            contentsOfFile: Repository.root.appendingPathComponent("Specs/data/iris.csv").path,
+            encoding: .utf8)
+        var lines = iris.split(separator: "\n").map(String.init)
+        lines[0] = "flower," + lines[0]
+        for index in 1..<lines.count { lines[index] = "f\(index)," + lines[index] }
+        try (lines.joined(separator: "\n") + "\n").write(
+            to: folder.appendingPathComponent("iris-ids.csv"), atomically: true, encoding: .utf8)
+        let spec = folder.appendingPathComponent("ids.yaml")
+        try """
+        name: ids
+        data:
+          path: iris-ids.csv
+          target: species
+          id_column: flower
+        """.write(to: spec, atomically: true, encoding: .utf8)
+        let (session, run, _) = try startRun(spec.path)
+        _ = try session.run(in: run)
+        let artifact = try ModelArtifact.read(from: run.modelPath)
+        #expect(artifact.idColumn == "flower")
+        // The id is not an input: the model reads the four measurements only.
+        #expect(artifact.encoding.inputNames.count == 4)
+        let rows = try table(
+            "flower,sepal_length,sepal_width,petal_length,petal_width\nrose,5.1,3.5,1.4,0.2\n")
+        let (text, _) = try Predictor(artifact: artifact, idColumn: artifact.idColumn)
+            .csv(for: rows)
+        let output = text.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        #expect(output[0].prefix(2) == ["flower", "predicted_species"])
+        #expect(output[1].prefix(2) == ["rose", "setosa"])
+    }
+
     @Test func missingColumnsAreNamedAndUnseenCategoriesWarn() throws {
         let artifact = try ModelArtifact.read(from: Self.iris.get().modelPath)
         #expect {
