@@ -8,12 +8,14 @@ extension DataSummary {
     ///   - mlpValidationR2: a small MLP's validation R² (regression), for DEPTH-LINEAR; nil when
     ///     not measured.
     public init(profile: DataProfile, mlpValidationR2: Double? = nil) {
-        let task: TaskKind = profile.task == "regression" ? .regression : .classification
-        let categorical: Set<String> = [
-            "category", "integer-coded category", "binary",
-        ]
-        let oneHot = profile.columns.filter {
-            $0.role == "feature" && categorical.contains($0.type)
+        let task: TaskKind =
+            profile.task == LearningTask.regression.rawValue ? .regression : .classification
+        // The profile is a printable (Codable) value: its kinds and roles are the data layer's
+        // enums' raw values.
+        let categorical: Set<ColumnKind> = [.category, .integerCategory, .binary]
+        let oneHot = profile.columns.filter { column in
+            column.role == ColumnRole.feature.rawValue
+                && ColumnKind(rawValue: column.type).map(categorical.contains) == true
         }
         .reduce(0) { $0 + $1.encodedWidth }
         let probe = profile.linearProbe
@@ -26,6 +28,8 @@ extension DataSummary {
                 trainingAccuracy: probe.trainingAccuracy, separable: probe.separable,
                 linearValidationR2: probe.validationR2, mlpValidationR2: mlpValidationR2),
             oneHotInputs: oneHot,
-            hasMissingValues: profile.columns.contains { $0.role == "feature" && $0.missing > 0 })
+            hasMissingValues: profile.columns.contains {
+                $0.role == ColumnRole.feature.rawValue && $0.missing > 0
+            })
     }
 }
