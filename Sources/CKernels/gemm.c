@@ -20,6 +20,7 @@
 #endif
 
 static inline int min_int(int a, int b) { return a < b ? a : b; }
+static inline int max_int(int a, int b) { return a > b ? a : b; }
 static inline int round_up(int x, int to) { return (x + to - 1) / to * to; }
 
 // MARK: - Kernel path
@@ -116,6 +117,8 @@ typedef struct {
     scratch_buffer a, b;
     scratch_buffer shared_b;  // the direct path's copy of B, made once and read by every chunk
     scratch_buffer chunk_max; // per-chunk column maxima of lw_sgemm_bias_act
+    scratch_buffer panels;    // the packed plan's two shared B panels
+    scratch_buffer counters;  // the packed plan's per-block progress counters (atomic ints)
 } thread_scratch;
 
 static _Thread_local thread_scratch scratch;
@@ -128,7 +131,11 @@ static void free_scratch(void *value) {
     free(s->b.data);
     free(s->shared_b.data);
     free(s->chunk_max.data);
+    free(s->panels.data);
+    free(s->counters.data);
     s->chunk_max = (scratch_buffer){0};
+    s->panels = (scratch_buffer){0};
+    s->counters = (scratch_buffer){0};
     s->a = (scratch_buffer){0};
     s->b = (scratch_buffer){0};
     s->shared_b = (scratch_buffer){0};
@@ -359,49 +366,135 @@ static int k_block(const lw_gemm_path *P, int k) {
     return (k + blocks - 1) / blocks;
 }
 
-/// Large products: pack B panels (KC x NC) and A blocks (MC x KC) so the tile streams
-/// contiguous, cache-resident memory. C accumulates across k blocks (beta applies once).
-static int gemm_packed(const lw_gemm_path *P, int ta, int tb, int m, int n, int k, float alpha,
-                       const float *a, int lda, const float *b, int ldb, float beta, float *c,
-                       int ldc) {
-    const int MR = P->mr, NR = P->nr;
-    const int kc_max = k_block(P, k);
-    const int mc_max = min_int(P->mc, round_up(m, MR));
-    const int nc_max = min_int(P->nc, round_up(n, NR));
-    float *packed_a = scratch_floats(&scratch.a, (size_t)round_up(mc_max, MR) * kc_max);
-    float *packed_b = scratch_floats(&scratch.b, (size_t)round_up(nc_max, NR) * kc_max);
-    if (!packed_a || !packed_b) return 0;
-    for (int jc = 0; jc < n; jc += P->nc) {
-        const int nc = min_int(P->nc, n - jc);
-        for (int pc = 0; pc < k; pc += kc_max) {
-            const int kc = min_int(kc_max, k - pc);
-            const float beta_block = pc == 0 ? beta : 1.0f;
-            pack_b(tb, b, ldb, pc, jc, kc, nc, NR, packed_b);
-            for (int ic = 0; ic < m; ic += P->mc) {
-                const int mc = min_int(P->mc, m - ic);
-                pack_a(ta, a, lda, ic, pc, mc, kc, MR, packed_a);
-                for (int jr = 0; jr < nc; jr += NR) {
-                    const int nr = min_int(NR, nc - jr);
-                    const float *sliver_b = packed_b + (size_t)jr * kc;
-                    float *c_block = c + (size_t)ic * ldc + jc + jr;
-                    for (int ir = 0; ir < mc; ir += MR) {
-                        P->packed_tile(kc, packed_a + (size_t)ir * kc, sliver_b,
-                                       c_block + (size_t)ir * ldc, ldc, min_int(MR, mc - ir), nr,
-                                       alpha, beta_block);
-                    }
-                }
-            }
-        }
-    }
-    return 1;
-}
-
 /// Below this much work per call the packing costs more than the contiguous reads save.
 /// The direct path also needs A's rows and the B slab to stay cache-resident over all of k.
 static int prefers_direct(const lw_gemm_path *P, int m, int n, int k) {
     (void)P;
     return k <= 512 && (double)m * n * k <= 512.0 * 512.0 * 64.0;
 }
+
+// MARK: - Packed products as a plan of items
+//
+// A large product runs as a sequence of blocks (jc, pc): B's panel for the block is packed into
+// one of two shared buffers by a few "pack" items, then "compute" items each pack one MC-row
+// block of A (for a range of the panel's columns) and run the tiles against the shared panel.
+// Items are numbered block by block and claimed in that order by any thread (the pool's
+// dynamic claiming, the caller included), so every operand is packed exactly once, a slow
+// thread costs one item rather than half the product, and a thread that finishes its part of
+// one block goes on to pack the next panel (two buffers) instead of waiting. An item waits
+// only on items numbered before it:
+//   pack items of block t:    the compute items of block t - 2 (whose buffer they overwrite);
+//   compute items of block t: the pack items of block t, and the compute items of block t - 1
+//                             (they add into the same C in pc order).
+// Every element of C is summed in the same order (pc blocks in order, k in order within a
+// tile) whichever thread runs which item and however rows are blocked, so results are
+// bit-identical at every thread count, as with the serial driver. With an epilogue, the
+// compute items of each jc's last pc block apply it to their block of C while it is in cache.
+
+typedef struct {
+    const lw_gemm_path *path;
+    int ta, tb, m, n, k;
+    float alpha, beta;
+    const float *a, *b;
+    float *c;
+    int lda, ldb, ldc;
+    int kc_max, nc_max, mc;  // depth of every pc block but ragged last; panel width; A block rows
+    int pc_blocks, blocks;   // blocks = jc blocks x pc_blocks
+    int pack_items;          // per block, each packing `pack_slivers` NR-wide slivers
+    int pack_slivers;
+    int row_blocks, column_groups, group_width;  // compute items per block = rows x groups
+    int items_per_block;
+    float *panels[2];
+    atomic_int *packed;    // [blocks]: pack items finished
+    atomic_int *computed;  // [blocks]: compute items finished
+    // Epilogue (see gemm_job): maxima of row block r go to chunk_max row r.
+    const float *bias;
+    int relu, epilogue;
+    float *chunk_max;
+} packed_plan;
+
+static int64_t now_ns(void);
+
+/// Nanoseconds this thread has spent in `wait_until_count`: the pool counts them as waiting
+/// on late workers (its serial back-off), like the wait at the end of a job.
+static _Thread_local int64_t item_wait_ns;
+
+static void wait_until_count(atomic_int *counter, int target) {
+    if (atomic_load_explicit(counter, memory_order_acquire) >= target) return;
+    const int64_t start = now_ns();
+    int spins = 0;
+    while (atomic_load_explicit(counter, memory_order_acquire) < target) {
+        if (++spins < 4096) LW_CPU_RELAX();
+        else sched_yield();  // the thread holding that item was descheduled
+    }
+    item_wait_ns += now_ns() - start;
+}
+
+static void run_packed_item(const void *context, int index) {
+    const packed_plan *plan = context;
+    const lw_gemm_path *P = plan->path;
+    const int t = index / plan->items_per_block, item = index % plan->items_per_block;
+    const int jb = t / plan->pc_blocks, pb = t % plan->pc_blocks;
+    const int jc = jb * plan->nc_max, nc = min_int(plan->nc_max, plan->n - jc);
+    const int pc = pb * plan->kc_max, kc = min_int(plan->kc_max, plan->k - pc);
+    float *panel = plan->panels[t & 1];
+    if (item < plan->pack_items) {
+        if (t >= 2)
+            wait_until_count(&plan->computed[t - 2], plan->items_per_block - plan->pack_items);
+        const int first = item * plan->pack_slivers * P->nr;
+        const int count = min_int(plan->pack_slivers * P->nr, nc - first);
+        if (count > 0)
+            pack_b(plan->tb, plan->b, plan->ldb, pc, jc + first, kc, count, P->nr,
+                   panel + (size_t)first * kc);
+        atomic_fetch_add_explicit(&plan->packed[t], 1, memory_order_release);
+        return;
+    }
+    const int compute = item - plan->pack_items;
+    const int rb = compute / plan->column_groups, group = compute % plan->column_groups;
+    wait_until_count(&plan->packed[t], plan->pack_items);
+    if (pb > 0)
+        wait_until_count(&plan->computed[t - 1], plan->items_per_block - plan->pack_items);
+    const int ic = rb * plan->mc, mc = min_int(plan->mc, plan->m - ic);
+    const int j0 = group * plan->group_width, j1 = min_int(nc, j0 + plan->group_width);
+    if (mc > 0 && j1 > j0) {
+        const int MR = P->mr, NR = P->nr;
+        float *packed_a = scratch_floats(&scratch.a, (size_t)round_up(plan->mc, MR) * plan->kc_max);
+        if (packed_a) {
+            pack_a(plan->ta, plan->a, plan->lda, ic, pc, mc, kc, MR, packed_a);
+            const float beta_block = pb == 0 ? plan->beta : 1.0f;
+            for (int jr = j0; jr < j1; jr += NR) {
+                const int nr = min_int(NR, j1 - jr);
+                const float *sliver_b = panel + (size_t)jr * kc;
+                float *c_block = plan->c + (size_t)ic * plan->ldc + jc + jr;
+                for (int ir = 0; ir < mc; ir += MR)
+                    P->packed_tile(kc, packed_a + (size_t)ir * kc, sliver_b,
+                                   c_block + (size_t)ir * plan->ldc, plan->ldc,
+                                   min_int(MR, mc - ir), nr, plan->alpha, beta_block);
+            }
+        } else {  // no memory for A's block: the naive product of this item (same sums per pc)
+            const float *a = plan->ta ? plan->a + (size_t)pc * plan->lda + ic
+                                      : plan->a + (size_t)ic * plan->lda + pc;
+            const float *b = plan->tb ? plan->b + (size_t)(jc + j0) * plan->ldb + pc
+                                      : plan->b + (size_t)pc * plan->ldb + jc + j0;
+            gemm_reference(plan->ta, plan->tb, mc, j1 - j0, kc, plan->alpha, a, plan->lda, b,
+                           plan->ldb, pb == 0 ? plan->beta : 1.0f,
+                           plan->c + (size_t)ic * plan->ldc + jc + j0, plan->ldc);
+        }
+        if (plan->epilogue && pb == plan->pc_blocks - 1)
+            lw_bias_act_block(mc, j1 - j0, plan->c + (size_t)ic * plan->ldc + jc + j0, plan->ldc,
+                              plan->bias ? plan->bias + jc + j0 : NULL, plan->relu,
+                              plan->chunk_max ? plan->chunk_max + (size_t)rb * plan->n + jc + j0
+                                              : NULL);
+    }
+    atomic_fetch_add_explicit(&plan->computed[t], 1, memory_order_release);
+}
+
+/// Runs a packed product as a plan of items on `threads` threads (1: in order on the caller,
+/// the same sums). Returns 0, having written nothing, when its buffers cannot be allocated.
+static int run_packed_plan(const lw_gemm_path *P, int threads, int ta, int tb, int m, int n,
+                           int k, float alpha, const float *a, int lda, const float *b, int ldb,
+                           float beta, float *c, int ldc, const float *bias, int relu,
+                           float *column_max);
 
 // MARK: - Partitioned execution
 
@@ -427,11 +520,9 @@ static void run_serial(const gemm_job *job, int m, int n, const float *a, const 
                             job->ldc);
         return;
     }
-    int done = job->direct ? gemm_direct(job->path, job->b_ready, job->ta, job->tb, m, n, job->k,
-                                         job->alpha, a, job->lda, b, job->ldb, job->beta, c,
-                                         job->ldc)
-                           : gemm_packed(job->path, job->ta, job->tb, m, n, job->k, job->alpha, a,
-                                         job->lda, b, job->ldb, job->beta, c, job->ldc);
+    // Only direct products come here; packed ones run as a plan (run_packed_plan).
+    const int done = gemm_direct(job->path, job->b_ready, job->ta, job->tb, m, n, job->k,
+                                 job->alpha, a, job->lda, b, job->ldb, job->beta, c, job->ldc);
     if (!done)
         gemm_reference(job->ta, job->tb, m, n, job->k, job->alpha, a, job->lda, b, job->ldb,
                        job->beta, c, job->ldc);
@@ -484,9 +575,23 @@ static struct {
     .wake = PTHREAD_COND_INITIALIZER,
 };
 
-#define WORKER_SPIN_NS 50000       // a worker spins this long for the next job, then sleeps
-#define LATE_WORKER_NS 20000       // the caller waiting this long on workers means they are
-#define SERIAL_BACKOFF_NS 20000000 // descheduled (machine oversubscribed): go serial a while
+// A worker spins this long for the next job, then sleeps. It should outlast the serial
+// stretches between a training step's products (the loss, the small layers, the next batch:
+// 40-60 us on medium): a worker woken from sleep arrives 20-40 us late, which made medium's
+// first product (256x50x256) take 70-90 us instead of 48. Much longer hurts on a busy machine:
+// a spinning worker loses the scheduler's priority for threads that sleep, so it is then
+// preempted more (medium with another process on the second core: 50 us spin 0.48-0.54 s, 250 us
+// 0.55-0.60 s a epoch).
+#define WORKER_SPIN_NS 200000
+// The caller waiting this long on a worker means it was descheduled holding a chunk: products
+// then run on the caller alone for a while, in proportion to the wait. A one-off hiccup of the
+// hypervisor (tens of us) costs well under a millisecond of one-core work; a machine whose
+// other core is busy (waits of a scheduler tick, 1-4 ms) goes serial for tens of milliseconds,
+// longer while it keeps happening. A fixed 20 ms back-off turned medium's one hiccup per ~100
+// products into 40-60% of the products running on one core (0.36-0.39 s/epoch vs 0.31).
+#define LATE_WORKER_NS 20000
+#define BACKOFF_PER_WAIT 64
+#define MAX_BACKOFF_NS 500000000
 
 // Deadline (monotonic ns) before which products run on the calling thread only. Thread count
 // never changes results, so this adapts to load without affecting determinism.
@@ -522,7 +627,11 @@ static void *worker_main(void *argument) {
         unsigned spins = 0;
         const int64_t spin_start = now_ns();
         while ((epoch = atomic_load_explicit(&pool.epoch, memory_order_acquire)) == seen) {
-            if ((++spins & 255) != 0 || now_ns() - spin_start < WORKER_SPIN_NS) {
+            // While the caller backs off (the machine is oversubscribed) no job will come for
+            // a while, and a spinning worker would take time slices from the threads that work.
+            if ((++spins & 255) != 0 ||
+                (now_ns() - spin_start < WORKER_SPIN_NS &&
+                 now_ns() >= atomic_load_explicit(&serial_until_ns, memory_order_relaxed))) {
                 LW_CPU_RELAX();
                 continue;
             }
@@ -573,6 +682,7 @@ static void run_tasks(int chunks, int threads, lw_task_fn task, const void *cont
     if (pool.sleeping > 0) pthread_cond_broadcast(&pool.wake);
     pthread_mutex_unlock(&pool.lock);
 
+    item_wait_ns = 0;
     const int64_t start = now_ns();
     run_claimed_chunks(epoch);
     const int64_t own_done = now_ns();
@@ -581,15 +691,17 @@ static void run_tasks(int chunks, int threads, lw_task_fn task, const void *cont
         if (++spins < 4096) LW_CPU_RELAX();
         else sched_yield();  // the worker holding the last chunk was descheduled
     }
-    const int64_t waited = now_ns() - own_done;
-    // Back off exponentially (20 ms up to ~1.3 s) while workers keep arriving late; one
-    // punctual run resets it. Only the caller holding `busy` touches `late_runs`.
+    const int64_t waited = now_ns() - own_done + item_wait_ns;
+
+    // Doubling while workers keep arriving late; each punctual run undoes one doubling. Only
+    // the caller holding `busy` touches `late_runs`.
     static int late_runs;
-    if (waited > LATE_WORKER_NS && waited > (own_done - start) / 2) {
-        const int64_t backoff = (int64_t)SERIAL_BACKOFF_NS << min_int(late_runs++, 6);
-        atomic_store(&serial_until_ns, own_done + waited + backoff);
-    } else {
-        late_runs = 0;
+    if (waited > LATE_WORKER_NS && waited > (own_done - start - item_wait_ns) / 2) {
+        int64_t backoff = waited * BACKOFF_PER_WAIT << min_int(late_runs++, 6);
+        if (backoff > MAX_BACKOFF_NS) backoff = MAX_BACKOFF_NS;
+        atomic_store(&serial_until_ns, now_ns() + backoff);
+    } else if (late_runs > 0) {
+        late_runs--;
     }
     pthread_mutex_unlock(&pool.busy);
 }
@@ -611,6 +723,70 @@ void lw_parallel_for(int tasks, lw_task_fn task, const void *context) {
         return;
     }
     for (int index = 0; index < tasks; index++) task(context, index);
+}
+
+static int run_packed_plan(const lw_gemm_path *P, int threads, int ta, int tb, int m, int n,
+                           int k, float alpha, const float *a, int lda, const float *b, int ldb,
+                           float beta, float *c, int ldc, const float *bias, int relu,
+                           float *column_max) {
+    const int MR = P->mr, NR = P->nr;
+    packed_plan plan = {
+        .path = P, .ta = ta, .tb = tb, .m = m, .n = n, .k = k, .alpha = alpha, .beta = beta,
+        .a = a, .b = b, .c = c, .lda = lda, .ldb = ldb, .ldc = ldc,
+        .bias = bias, .relu = relu != 0, .epilogue = bias != NULL || relu || column_max != NULL,
+    };
+    plan.kc_max = k_block(P, k);
+    plan.pc_blocks = (k + plan.kc_max - 1) / plan.kc_max;
+    plan.nc_max = min_int(P->nc, round_up(n, NR));
+    plan.blocks = (n + plan.nc_max - 1) / plan.nc_max * plan.pc_blocks;
+    const int slivers = (plan.nc_max + NR - 1) / NR;
+    if (threads > 1) {
+        // About four compute items per thread per block: A blocks of fewer rows (down to one
+        // tile), then column groups of the panel when the rows run out (a short, wide C).
+        const int target = 4 * threads;
+        plan.mc = min_int(P->mc, max_int(MR, round_up((m + target - 1) / target, MR)));
+        plan.row_blocks = (m + plan.mc - 1) / plan.mc;
+        plan.column_groups = min_int(slivers, (target + plan.row_blocks - 1) / plan.row_blocks);
+        plan.pack_items = min_int(slivers, 2 * threads);
+    } else {
+        plan.mc = P->mc;
+        plan.row_blocks = (m + plan.mc - 1) / plan.mc;
+        plan.column_groups = 1;
+        plan.pack_items = 1;
+    }
+    plan.group_width = round_up((plan.nc_max + plan.column_groups - 1) / plan.column_groups, NR);
+    plan.column_groups = (plan.nc_max + plan.group_width - 1) / plan.group_width;
+    plan.pack_slivers = (slivers + plan.pack_items - 1) / plan.pack_items;
+    plan.pack_items = (slivers + plan.pack_slivers - 1) / plan.pack_slivers;
+    plan.items_per_block = plan.pack_items + plan.row_blocks * plan.column_groups;
+    const long items = (long)plan.items_per_block * plan.blocks;
+
+    const size_t panel = (size_t)round_up(plan.nc_max, NR) * plan.kc_max;
+    float *panels = scratch_floats(&scratch.panels, (plan.blocks > 1 ? 2 : 1) * panel);
+    float *counters = scratch_floats(&scratch.counters, 2 * (size_t)plan.blocks);
+    if (!panels || !counters) return 0;
+    plan.panels[0] = panels;
+    plan.panels[1] = plan.blocks > 1 ? panels + panel : panels;
+    plan.packed = (atomic_int *)counters;
+    plan.computed = plan.packed + plan.blocks;
+    for (int i = 0; i < 2 * plan.blocks; i++) atomic_init(&plan.packed[i], 0);
+    if (column_max && plan.row_blocks > 1) {
+        plan.chunk_max = scratch_floats(&scratch.chunk_max, (size_t)plan.row_blocks * n);
+        if (!plan.chunk_max) return 0;
+        memset(plan.chunk_max, 0, (size_t)plan.row_blocks * n * sizeof(float));
+    } else {
+        plan.chunk_max = column_max;  // one row block: its maxima go straight to the result
+    }
+
+    if (threads > 1 && items <= 0xFFFF) {
+        run_tasks((int)items, threads, run_packed_item, &plan);
+    } else {
+        for (long index = 0; index < items; index++) run_packed_item(&plan, (int)index);
+    }
+    if (column_max && plan.chunk_max != column_max)
+        for (int r = 0; r < plan.row_blocks; r++)  // in row-block order: deterministic
+            lw_bias_act_block(1, n, plan.chunk_max + (size_t)r * n, n, NULL, 0, column_max);
+    return 1;
 }
 
 // MARK: - Entry points
@@ -640,20 +816,34 @@ static void sgemm_epilogue(int path, int threads, int trans_a, int trans_b, int 
     job.dot = P->dot_rows && !job.ta && job.tb && n <= LW_DOT_MAX_N && k >= 32;
     if (job.dot) job.direct = 0;
     int count = threads > 0 ? min_int(threads, LW_MAX_THREADS) : lw_thread_count();
-    if (count > 1 && 2.0 * m * n * k >= PARALLEL_MIN_FLOPS) {
+    const int wide = count > 1 && 2.0 * m * n * k >= PARALLEL_MIN_FLOPS;
+    // A transposed B (a Dense forward, x W^T) on several threads: the plan packs B's panel on
+    // every thread, where the direct path transposes all of B on the caller first (medium's
+    // 256x256x256: 166-171 us vs 172-185). With one k block both sum each element in one
+    // pass, so the results stay bit-identical to the direct path at every thread count.
+    const int plans_transposed_b = wide && job.direct && job.tb && k <= P->kc;
+    if ((!job.direct && !job.dot) || plans_transposed_b) {
+        const int plan_threads = wide && !serial_backoff_active() ? count : 1;
+        if (run_packed_plan(P, plan_threads, job.ta, job.tb, m, n, k, alpha, a, lda, b, ldb, beta,
+                            c, ldc, bias, relu, column_max))
+            return;
+        // No memory for the packing buffers: the naive product.
+        gemm_reference(job.ta, job.tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        if (epilogue) lw_bias_act_block(m, n, c, ldc, bias, relu, column_max);
+        return;
+    }
+    if (wide) {
         // Split the larger side of C into whole tiles; the direct path prefers rows so each
         // thread reads the same (shared, read-only) B.
-        job.split_columns = job.dot ? 0 : job.direct ? m < 2 * P->mr : n >= m;
+        job.split_columns = job.dot ? 0 : m < 2 * P->mr;
         job.unit = job.split_columns ? P->nr : P->mr;
         const int units = ((job.split_columns ? n : m) + job.unit - 1) / job.unit;
-        // The direct path over-splits (chunks are claimed dynamically) so a worker the OS is
-        // slow to schedule costs a small chunk, not half the product; packed chunks each
-        // repack A, so there one chunk per thread is the better trade.
-        job.chunks = min_int(job.direct || job.dot ? 4 * count : count, min_int(units, 0xFFFF));
+        // Over-split (chunks are claimed dynamically) so a worker the OS is slow to schedule
+        // costs a small chunk, not half the product.
+        job.chunks = min_int(4 * count, min_int(units, 0xFFFF));
         job.threads = count;
     }
-    const int parallel =
-        job.chunks > 1 && now_ns() >= atomic_load_explicit(&serial_until_ns, memory_order_relaxed);
+    const int parallel = job.chunks > 1 && !serial_backoff_active();
     if (parallel && job.direct && (job.tb || !P->reads_unpadded_b)) {
         // Copy (transpose) B once here rather than once per chunk.
         const int npad = round_up(n, P->nr);

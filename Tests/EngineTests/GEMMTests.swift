@@ -184,9 +184,14 @@ struct GEMMTests {
     @Test("Threaded results are bit-identical to single-threaded ones", arguments: supportedPaths)
     func threadedIsBitIdentical(path: KernelPath) {
         // Above the parallel threshold on both the direct and the packed path, both split
-        // directions (rows when m > n, columns otherwise), and ragged tiles at the split.
+        // directions (rows when m > n, columns otherwise), and ragged tiles at the split; on
+        // the packed path also a short, wide C (column groups) and many k blocks.
+        let shapes = [
+            (256, 256, 50), (257, 129, 600), (45, 1000, 70), (1000, 37, 64), (20, 3_000, 600),
+            (300, 300, 1_300),
+        ]
         for (ta, tb) in transposes {
-            for (m, n, k) in [(256, 256, 50), (257, 129, 600), (45, 1000, 70), (1000, 37, 64)] {
+            for (m, n, k) in shapes {
                 let problem = Problem(ta, tb, m: m, n: n, k: k, alpha: 1, beta: 0.5)
                 #expect(2.0 * Double(m * n * k) >= CPUKernels.parallelMinimumFLOPs)
                 let single = problem.run(path: path, threads: 1)
