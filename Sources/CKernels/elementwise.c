@@ -44,6 +44,19 @@ LW_INLINE void bias_act_block_body(int rows, int cols, float *x, int ldx, const 
     }
 }
 
+LW_INLINE void mask_sum_block_body(int rows, int cols, float *x, int ldx, const float *activation,
+                                   int lda, float *column_sums) {
+    for (int i = 0; i < rows; i++) {
+        float *restrict xi = x + (size_t)i * ldx;
+        const float *restrict ai = activation + (size_t)i * lda;
+        for (int j = 0; j < cols; j++) xi[j] = ai[j] > 0.0f ? xi[j] : 0.0f;
+        if (column_sums) {
+            float *restrict sums = column_sums;
+            for (int j = 0; j < cols; j++) sums[j] += xi[j];
+        }
+    }
+}
+
 /// Columns [0, cols) of a rows x ld block (pointers already offset to the first column).
 LW_INLINE void relu_backward_sums_body(int rows, int cols, int ld, const float *activation,
                                        const float *upstream, float *dx, float *restrict sums) {
@@ -331,6 +344,10 @@ LW_VARIANTS(bias_act_block,
             (int rows, int cols, float *x, int ldx, const float *bias, int relu,
              float *column_max),
             (rows, cols, x, ldx, bias, relu, column_max))
+LW_VARIANTS(mask_sum_block,
+            (int rows, int cols, float *x, int ldx, const float *activation, int lda,
+             float *column_sums),
+            (rows, cols, x, ldx, activation, lda, column_sums))
 LW_VARIANTS(relu_backward_sums,
             (int rows, int cols, int ld, const float *activation, const float *upstream,
              float *dx, float *sums),
@@ -356,6 +373,12 @@ void lw_bias_act_block(int rows, int cols, float *x, int ldx, const float *bias,
                        float *column_max) {
     if (rows <= 0 || cols <= 0) return;
     LW_DISPATCH(bias_act_block, (rows, cols, x, ldx, bias, relu, column_max))
+}
+
+void lw_mask_sum_block(int rows, int cols, float *x, int ldx, const float *activation, int lda,
+                       float *column_sums) {
+    if (rows <= 0 || cols <= 0) return;
+    LW_DISPATCH(mask_sum_block, (rows, cols, x, ldx, activation, lda, column_sums))
 }
 
 // The pass is split into slices of whole columns, four per thread (claimed dynamically, so a

@@ -118,6 +118,7 @@ typedef struct {
     scratch_buffer shared_b;  // the direct path's copy of B, made once and read by every chunk
     scratch_buffer chunk_max; // per-chunk column maxima of lw_sgemm_bias_act
     scratch_buffer panels;    // the packed plan's two shared B panels
+    scratch_buffer partials;  // per-block column sums of lw_sgemm_relu_backward
     scratch_buffer counters;  // the packed plan's per-block progress counters (atomic ints)
 } thread_scratch;
 
@@ -133,6 +134,8 @@ static void free_scratch(void *value) {
     free(s->chunk_max.data);
     free(s->panels.data);
     free(s->counters.data);
+    free(s->partials.data);
+    s->partials = (scratch_buffer){0};
     s->chunk_max = (scratch_buffer){0};
     s->panels = (scratch_buffer){0};
     s->counters = (scratch_buffer){0};
@@ -373,6 +376,30 @@ static int prefers_direct(const lw_gemm_path *P, int m, int n, int k) {
     return k <= 512 && (double)m * n * k <= 512.0 * 512.0 * 64.0;
 }
 
+// MARK: - ReLU-backward epilogue
+
+/// What lw_sgemm_relu_backward applies to C after the product (see CKernels.h).
+typedef struct {
+    const float *activation;
+    int ld;
+    float *partials;  // [ceil(m / LW_SUM_ROWS)][n] column sums per row block, zeroed; or NULL
+    int n;
+} relu_mask;
+
+/// Masks rows [row0, row0 + rows) x columns [col0, col0 + cols) of C (`c` at C[row0][col0])
+/// and adds each row block's column sums into its row of partials. row0 must start a block
+/// and the range must cover each block it touches to its end (or to m), so that every
+/// (block, column) partial is written by exactly one call, in row order.
+static void apply_mask(const relu_mask *mask, int row0, int rows, int col0, int cols, float *c,
+                       int ldc) {
+    for (int r = 0; r < rows; r += LW_SUM_ROWS) {
+        const int block = (row0 + r) / LW_SUM_ROWS;
+        lw_mask_sum_block(min_int(LW_SUM_ROWS, rows - r), cols, c + (size_t)r * ldc, ldc,
+                          mask->activation + (size_t)(row0 + r) * mask->ld + col0, mask->ld,
+                          mask->partials ? mask->partials + (size_t)block * mask->n + col0 : NULL);
+    }
+}
+
 // MARK: - Packed products as a plan of items
 //
 // A large product runs as a sequence of blocks (jc, pc): B's panel for the block is packed into
@@ -411,6 +438,7 @@ typedef struct {
     const float *bias;
     int relu, epilogue;
     float *chunk_max;
+    const relu_mask *mask;  // the ReLU-backward epilogue, or NULL
 } packed_plan;
 
 static int64_t now_ns(void);
@@ -485,6 +513,9 @@ static void run_packed_item(const void *context, int index) {
                               plan->bias ? plan->bias + jc + j0 : NULL, plan->relu,
                               plan->chunk_max ? plan->chunk_max + (size_t)rb * plan->n + jc + j0
                                               : NULL);
+        if (plan->mask && pb == plan->pc_blocks - 1)  // mc is a multiple of LW_SUM_ROWS
+            apply_mask(plan->mask, ic, mc, jc + j0, j1 - j0,
+                       plan->c + (size_t)ic * plan->ldc + jc + j0, plan->ldc);
     }
     atomic_fetch_add_explicit(&plan->computed[t], 1, memory_order_release);
 }
@@ -494,7 +525,7 @@ static void run_packed_item(const void *context, int index) {
 static int run_packed_plan(const lw_gemm_path *P, int threads, int ta, int tb, int m, int n,
                            int k, float alpha, const float *a, int lda, const float *b, int ldb,
                            float beta, float *c, int ldc, const float *bias, int relu,
-                           float *column_max);
+                           float *column_max, const relu_mask *mask);
 
 // MARK: - Partitioned execution
 
@@ -511,6 +542,7 @@ typedef struct {
     const float *bias;
     int relu, epilogue;
     float *column_max, *chunk_max;
+    const relu_mask *mask;  // the ReLU-backward epilogue, or NULL
 } gemm_job;
 
 static void run_serial(const gemm_job *job, int m, int n, const float *a, const float *b,
@@ -543,6 +575,8 @@ static void run_chunk(const gemm_job *job, int index) {
             lw_bias_act_block(job->m, end - first, job->c + first, job->ldc,
                               job->bias ? job->bias + first : NULL, job->relu,
                               job->column_max ? job->column_max + first : NULL);
+        if (job->mask) apply_mask(job->mask, 0, job->m, first, end - first, job->c + first,
+                                  job->ldc);
     } else {
         const float *a = job->ta ? job->a + first : job->a + (size_t)first * job->lda;
         float *c = job->c + (size_t)first * job->ldc;
@@ -550,6 +584,7 @@ static void run_chunk(const gemm_job *job, int index) {
         if (job->epilogue)
             lw_bias_act_block(end - first, job->n, c, job->ldc, job->bias, job->relu,
                               job->chunk_max ? job->chunk_max + (size_t)index * job->n : NULL);
+        if (job->mask) apply_mask(job->mask, first, end - first, 0, job->n, c, job->ldc);
     }
 }
 
@@ -728,32 +763,30 @@ void lw_parallel_for(int tasks, lw_task_fn task, const void *context) {
 static int run_packed_plan(const lw_gemm_path *P, int threads, int ta, int tb, int m, int n,
                            int k, float alpha, const float *a, int lda, const float *b, int ldb,
                            float beta, float *c, int ldc, const float *bias, int relu,
-                           float *column_max) {
+                           float *column_max, const relu_mask *mask) {
     const int MR = P->mr, NR = P->nr;
     packed_plan plan = {
         .path = P, .ta = ta, .tb = tb, .m = m, .n = n, .k = k, .alpha = alpha, .beta = beta,
         .a = a, .b = b, .c = c, .lda = lda, .ldb = ldb, .ldc = ldc,
         .bias = bias, .relu = relu != 0, .epilogue = bias != NULL || relu || column_max != NULL,
+        .mask = mask,
     };
     plan.kc_max = k_block(P, k);
     plan.pc_blocks = (k + plan.kc_max - 1) / plan.kc_max;
     plan.nc_max = min_int(P->nc, round_up(n, NR));
     plan.blocks = (n + plan.nc_max - 1) / plan.nc_max * plan.pc_blocks;
     const int slivers = (plan.nc_max + NR - 1) / NR;
-    if (threads > 1) {
-        // About four compute items per thread per block: A blocks of fewer rows (down to one
-        // tile), then column groups of the panel when the rows run out (a short, wide C).
-        const int target = 4 * threads;
-        plan.mc = min_int(P->mc, max_int(MR, round_up((m + target - 1) / target, MR)));
-        plan.row_blocks = (m + plan.mc - 1) / plan.mc;
-        plan.column_groups = min_int(slivers, (target + plan.row_blocks - 1) / plan.row_blocks);
-        plan.pack_items = min_int(slivers, 2 * threads);
-    } else {
-        plan.mc = P->mc;
-        plan.row_blocks = (m + plan.mc - 1) / plan.mc;
-        plan.column_groups = 1;
-        plan.pack_items = 1;
-    }
+    const int target = threads > 1 ? 4 * threads : 1;
+    // About four compute items per thread per block: A blocks of fewer rows (down to one tile),
+    // then column groups of the panel when the rows run out (a short, wide C).
+    plan.mc = threads > 1
+                  ? min_int(P->mc, max_int(MR, round_up((m + target - 1) / target, MR)))
+                  : P->mc;
+    if (mask && plan.mc < m)  // row blocks on the column sums' block boundaries
+        plan.mc = max_int(LW_SUM_ROWS, plan.mc / LW_SUM_ROWS * LW_SUM_ROWS);
+    plan.row_blocks = (m + plan.mc - 1) / plan.mc;
+    plan.column_groups = min_int(slivers, (target + plan.row_blocks - 1) / plan.row_blocks);
+    plan.pack_items = threads > 1 ? min_int(slivers, 2 * threads) : 1;
     plan.group_width = round_up((plan.nc_max + plan.column_groups - 1) / plan.column_groups, NR);
     plan.column_groups = (plan.nc_max + plan.group_width - 1) / plan.group_width;
     plan.pack_slivers = (slivers + plan.pack_items - 1) / plan.pack_items;
@@ -794,12 +827,13 @@ static int run_packed_plan(const lw_gemm_path *P, int threads, int ta, int tb, i
 static void sgemm_epilogue(int path, int threads, int trans_a, int trans_b, int m, int n, int k,
                            float alpha, const float *a, int lda, const float *b, int ldb,
                            float beta, float *c, int ldc, const float *bias, int relu,
-                           float *column_max) {
+                           float *column_max, const relu_mask *mask) {
     if (m <= 0 || n <= 0) return;
     const int epilogue = bias != NULL || relu || column_max != NULL;
     if (k <= 0 || alpha == 0.0f) {
         scale_c(m, n, beta, c, ldc);
         if (epilogue) lw_bias_act_block(m, n, c, ldc, bias, relu, column_max);
+        if (mask) apply_mask(mask, 0, m, 0, n, c, ldc);
         return;
     }
     if (path == LW_KERNEL_AUTO || !lw_kernel_path_supported(path)) path = lw_kernel_path();
@@ -809,6 +843,7 @@ static void sgemm_epilogue(int path, int threads, int trans_a, int trans_b, int 
         .ta = trans_a != 0, .tb = trans_b != 0, .m = m, .n = n, .k = k,
         .alpha = alpha, .beta = beta, .a = a, .b = b, .c = c, .lda = lda, .ldb = ldb, .ldc = ldc,
         .bias = bias, .relu = relu != 0, .epilogue = epilogue, .column_max = column_max,
+        .mask = mask,
     };
     // A few output columns from a transposed B (a Dense layer's x W^T with few units): dot
     // products over contiguous rows of both operands beat a 32-wide tile that is mostly padding
@@ -825,18 +860,20 @@ static void sgemm_epilogue(int path, int threads, int trans_a, int trans_b, int 
     if ((!job.direct && !job.dot) || plans_transposed_b) {
         const int plan_threads = wide && !serial_backoff_active() ? count : 1;
         if (run_packed_plan(P, plan_threads, job.ta, job.tb, m, n, k, alpha, a, lda, b, ldb, beta,
-                            c, ldc, bias, relu, column_max))
+                            c, ldc, bias, relu, column_max, mask))
             return;
         // No memory for the packing buffers: the naive product.
         gemm_reference(job.ta, job.tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         if (epilogue) lw_bias_act_block(m, n, c, ldc, bias, relu, column_max);
+        if (mask) apply_mask(mask, 0, m, 0, n, c, ldc);
         return;
     }
     if (wide) {
         // Split the larger side of C into whole tiles; the direct path prefers rows so each
         // thread reads the same (shared, read-only) B.
         job.split_columns = job.dot ? 0 : m < 2 * P->mr;
-        job.unit = job.split_columns ? P->nr : P->mr;
+        // Row chunks on the column sums' block boundaries with the ReLU-backward epilogue.
+        job.unit = job.split_columns ? P->nr : mask ? LW_SUM_ROWS : P->mr;
         const int units = ((job.split_columns ? n : m) + job.unit - 1) / job.unit;
         // Over-split (chunks are claimed dynamically) so a worker the OS is slow to schedule
         // costs a small chunk, not half the product.
@@ -877,6 +914,7 @@ static void sgemm_epilogue(int path, int threads, int trans_a, int trans_b, int 
     } else {
         run_serial(&job, m, n, a, b, c);
         if (epilogue) lw_bias_act_block(m, n, c, ldc, bias, relu, column_max);
+        if (mask) apply_mask(mask, 0, m, 0, n, c, ldc);
     }
 }
 
@@ -884,14 +922,43 @@ void lw_sgemm_with(int path, int threads, int trans_a, int trans_b, int m, int n
                    float alpha, const float *a, int lda, const float *b, int ldb, float beta,
                    float *c, int ldc) {
     sgemm_epilogue(path, threads, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
-                   NULL, 0, NULL);
+                   NULL, 0, NULL, NULL);
 }
 
 void lw_sgemm_bias_act(int trans_a, int trans_b, int m, int n, int k, const float *a, int lda,
                        const float *b, int ldb, float *c, int ldc, const float *bias, int relu,
                        float *column_max) {
     sgemm_epilogue(LW_KERNEL_AUTO, 0, trans_a, trans_b, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c,
-                   ldc, bias, relu, column_max);
+                   ldc, bias, relu, column_max, NULL);
+}
+
+void lw_sgemm_relu_backward(int trans_a, int trans_b, int m, int n, int k, const float *a,
+                            int lda, const float *b, int ldb, float *c, int ldc,
+                            const float *activation, int ld_activation, float *column_sums) {
+    if (m <= 0 || n <= 0) return;
+    const int blocks = (m + LW_SUM_ROWS - 1) / LW_SUM_ROWS;
+    relu_mask mask = {.activation = activation, .ld = ld_activation, .n = n};
+    if (column_sums) {
+        mask.partials = scratch_floats(&scratch.partials, (size_t)blocks * n);
+        if (mask.partials) memset(mask.partials, 0, (size_t)blocks * n * sizeof(float));
+    }
+    sgemm_epilogue(LW_KERNEL_AUTO, 0, trans_a, trans_b, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c,
+                   ldc, NULL, 0, NULL, &mask);
+    if (!column_sums) return;
+    if (mask.partials) {
+        lw_column_sums(blocks, n, mask.partials, n, 0.0f, column_sums);
+        return;
+    }
+    // No memory for the partials: the same block order, one block at a time.
+    for (int j = 0; j < n; j++) column_sums[j] = 0.0f;
+    for (int b = 0; b < blocks; b++) {
+        const int rows = min_int(LW_SUM_ROWS, m - b * LW_SUM_ROWS);
+        for (int j = 0; j < n; j++) {
+            float sum = 0.0f;
+            for (int i = 0; i < rows; i++) sum += c[(size_t)(b * LW_SUM_ROWS + i) * ldc + j];
+            column_sums[j] += sum;
+        }
+    }
 }
 
 void lw_sgemm(int trans_a, int trans_b, int m, int n, int k, float alpha, const float *a,

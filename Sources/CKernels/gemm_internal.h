@@ -55,3 +55,14 @@ void lw_parallel_for(int tasks, lw_task_fn task, const void *context);
 /// keeps column_max[j] = max(column_max[j], x[i][j]) (the dead-unit statistic).
 void lw_bias_act_block(int rows, int cols, float *x, int ldx, const float *bias, int relu,
                        float *column_max);
+
+/// The ReLU-backward epilogue on a block of C (rows x cols, row stride ldx), in place:
+/// x[i][j] = activation[i][j] > 0 ? x[i][j] : 0, then with `column_sums` non-NULL
+/// column_sums[j] += x[i][j] for each row in order.
+void lw_mask_sum_block(int rows, int cols, float *x, int ldx, const float *activation, int lda,
+                       float *column_sums);
+
+/// Rows per block of the ReLU-backward column sums: each block of C's rows is summed in row
+/// order on its own, then the blocks are added in order, so the sums do not depend on how
+/// the rows are split between threads.
+#define LW_SUM_ROWS 32

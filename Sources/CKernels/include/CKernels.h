@@ -38,6 +38,17 @@ void lw_sgemm_bias_act(int trans_a, int trans_b, int m, int n, int k, const floa
                        const float *b, int ldb, float *c, int ldc, const float *bias, int relu,
                        float *column_max);
 
+/// `C = op(A) op(B)`, then the backward of a ReLU whose output is `activation` (m x n, row
+/// stride `ld_activation`) applied to each part of C right after its product:
+/// `C = activation > 0 ? C : 0` (d loss / d the ReLU's input, from d loss / d its output).
+/// When `column_sums` is non-NULL also column_sums[j] = sum over i of C[i][j] (the bias
+/// gradient of the layer before the ReLU), summed in row order within blocks of 32 rows and
+/// then over the blocks in order: the same at every thread count. The backward of a Dense
+/// layer's input gradient fused with the ReLU below it.
+void lw_sgemm_relu_backward(int trans_a, int trans_b, int m, int n, int k, const float *a,
+                            int lda, const float *b, int ldb, float *c, int ldc,
+                            const float *activation, int ld_activation, float *column_sums);
+
 // MARK: - Kernel path (runtime CPU dispatch)
 
 /// The best path the CPU supports (chosen once via __builtin_cpu_supports).

@@ -137,6 +137,25 @@ public struct Dense: Layer {
         input: MatrixView, outputGradient: MatrixView, inputGradient: MutableMatrixView?,
         biasGradientReady: Bool
     ) {
+        _ = backward(
+            input: input, outputGradient: outputGradient, outputGradientSums: nil,
+            biasGradientReady: biasGradientReady,
+            inputGradient: inputGradient.map { .plain($0) } ?? .none)
+    }
+
+    public mutating func backward(
+        input: MatrixView, outputGradient: MatrixView, outputGradientSums: UnsafePointer<Float>?,
+        inputGradient: InputGradient
+    ) -> Bool {
+        backward(
+            input: input, outputGradient: outputGradient, outputGradientSums: outputGradientSums,
+            biasGradientReady: false, inputGradient: inputGradient)
+    }
+
+    private mutating func backward(
+        input: MatrixView, outputGradient: MatrixView, outputGradientSums: UnsafePointer<Float>?,
+        biasGradientReady: Bool, inputGradient: InputGradient
+    ) -> Bool {
         let rows = input.rows
         let units = outputWidth
         // dW = dY^T X: [units, rows] x [rows, inputWidth].
@@ -146,22 +165,36 @@ public struct Dense: Layer {
                 Int32(units), input.base, Int32(inputWidth), 0, gw.baseAddress, Int32(inputWidth))
         }
         if bias != nil && !biasGradientReady {
-            // Summed over the batch in row order (deterministic), vectorized across columns.
             bias!.gradient.withUnsafeMutableBufferPointer { gb in
-                lw_column_sums(
-                    Int32(rows), Int32(units), outputGradient.base, Int32(units), 0,
-                    gb.baseAddress)
+                if let outputGradientSums {
+                    gb.baseAddress!.update(from: outputGradientSums, count: units)
+                } else {
+                    // Summed over the batch in row order (deterministic), vectorized across
+                    // columns.
+                    lw_column_sums(
+                        Int32(rows), Int32(units), outputGradient.base, Int32(units), 0,
+                        gb.baseAddress)
+                }
             }
         }
-        if let inputGradient {
-            // dX = dY W: [rows, units] x [units, inputWidth].
-            weight.value.withUnsafeBufferPointer { w in
+        // dX = dY W: [rows, units] x [units, inputWidth].
+        weight.value.withUnsafeBufferPointer { w in
+            switch inputGradient {
+            case .none:
+                break
+            case .plain(let dx):
                 lw_sgemm(
                     0, 0, Int32(rows), Int32(inputWidth), Int32(units), 1, outputGradient.base,
-                    Int32(units), w.baseAddress, Int32(inputWidth), 0, inputGradient.base,
+                    Int32(units), w.baseAddress, Int32(inputWidth), 0, dx.base,
                     Int32(inputWidth))
+            case .throughReLU(let dx, let activation, let columnSums):
+                lw_sgemm_relu_backward(
+                    0, 0, Int32(rows), Int32(inputWidth), Int32(units), outputGradient.base,
+                    Int32(units), w.baseAddress, Int32(inputWidth), dx.base, Int32(inputWidth),
+                    activation.base, Int32(inputWidth), columnSums)
             }
         }
+        return true
     }
 
     public mutating func visitParameters(

@@ -119,6 +119,34 @@ public protocol Layer: Sendable {
     /// Calls `body` with a ReLU's per-unit maxima storage, marking its statistics as taken
     /// (the ReLU's forward was fused into the layer before it). Default: body(nil).
     mutating func withActivationMaxima(_ body: (UnsafeMutablePointer<Float>?) -> Void)
+
+    /// Backward inside a chain of products fused with ReLUs (Dense, ReLU, this, ReLU...),
+    /// where each ReLU's backward is applied by the product that makes its gradient.
+    /// Returns false, doing nothing, for layers that cannot (the default); `Dense` can.
+    /// - Parameters:
+    ///   - input: the input of the last `forward`.
+    ///   - outputGradient: d loss / d output; when `outputGradientSums` is given it was made
+    ///     by the layer above through this layer's following ReLU, and those are its column
+    ///     sums (this layer's bias gradient).
+    ///   - inputGradient: where d loss / d input goes (see `InputGradient`).
+    mutating func backward(
+        input: MatrixView, outputGradient: MatrixView, outputGradientSums: UnsafePointer<Float>?,
+        inputGradient: InputGradient
+    ) -> Bool
+}
+
+/// Where a layer's backward writes d loss / d input.
+public enum InputGradient {
+    /// Not wanted (the first layer).
+    case none
+    /// Into this buffer.
+    case plain(MutableMatrixView)
+    /// Through the ReLU before the layer, whose output is `activation`: writes
+    /// `activation > 0 ? dX : 0` (d loss / d the ReLU's input) into the buffer and its column
+    /// sums into `columnSums` (the bias gradient of the Dense before that ReLU), from the same
+    /// pass that computes dX (`lw_sgemm_relu_backward`).
+    case throughReLU(
+        MutableMatrixView, activation: MatrixView, columnSums: UnsafeMutablePointer<Float>)
 }
 
 extension Layer {
@@ -139,6 +167,10 @@ extension Layer {
     public mutating func withActivationMaxima(_ body: (UnsafeMutablePointer<Float>?) -> Void) {
         body(nil)
     }
+    public mutating func backward(
+        input: MatrixView, outputGradient: MatrixView, outputGradientSums: UnsafePointer<Float>?,
+        inputGradient: InputGradient
+    ) -> Bool { false }
 
     /// Inference on a batch: returns the output matrix (allocates; the training path does not).
     /// - Parameter input: `rows x inputWidth`.

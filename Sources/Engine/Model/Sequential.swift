@@ -42,6 +42,9 @@ public final class Sequential {
     private var capacityRows = 0
     private var outputBuffers: [UnsafeMutablePointer<Float>] = []
     private var gradientBuffers: [UnsafeMutablePointer<Float>] = []
+    /// sumBuffers[i]: column sums of layer i's output gradient (widths[i] floats), written by
+    /// the layer above when layer i is a Dense whose ReLU's backward that layer fused.
+    private let sumBuffers: [UnsafeMutablePointer<Float>]
     private var lastRows = 0
 
     /// Builds the model, drawing layer `i`'s weights from `SeededGenerator(seed:stream: i)`.
@@ -81,11 +84,17 @@ public final class Sequential {
         fusesReLU = built.indices.map { index in
             index + 1 < built.count && built[index] is Dense && built[index + 1] is ReLU
         }
+        sumBuffers = widths.map { width in
+            let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(width, 1))
+            buffer.initialize(repeating: 0, count: max(width, 1))
+            return buffer
+        }
     }
 
     deinit {
         for buffer in outputBuffers { buffer.deallocate() }
         for buffer in gradientBuffers { buffer.deallocate() }
+        for buffer in sumBuffers { buffer.deallocate() }
     }
 
     /// Makes the buffers hold batches of up to `rows` rows (they only grow).
@@ -177,45 +186,55 @@ public final class Sequential {
     public func backward(_ input: MatrixView, depth: Int? = nil) {
         let depth = depth ?? layers.count
         let rows = input.rows
+        func output(_ index: Int) -> MatrixView {
+            index < 0
+                ? input : MatrixView(base: outputBuffers[index], rows: rows, columns: widths[index])
+        }
+        func gradient(_ index: Int) -> MutableMatrixView {
+            MutableMatrixView(base: gradientBuffers[index], rows: rows, columns: widths[index])
+        }
         var index = depth - 1
+        // Set when gradient(index) already went through the ReLU after layer `index` (a Dense):
+        // the column sums made with it.
+        var presummed: UnsafePointer<Float>? = nil
         while index >= 0 {
-            let layerInput =
-                index == 0
-                ? input
-                : MatrixView(base: outputBuffers[index - 1], rows: rows, columns: widths[index - 1])
-            let output = MatrixView(base: outputBuffers[index], rows: rows, columns: widths[index])
-            let gradient = MatrixView(
-                base: gradientBuffers[index], rows: rows, columns: widths[index])
-            let inputGradient =
-                index == 0
-                ? nil
-                : MutableMatrixView(
-                    base: gradientBuffers[index - 1], rows: rows, columns: widths[index - 1])
-            if index >= 1 && fusesReLU[index - 1], let inputGradient {
-                // The ReLU's forward was fused into the Dense before it (see `forward`): its
-                // output is `output`, the Dense's own output buffer was never written.
+            if presummed == nil && index >= 1 && fusesReLU[index - 1] {
+                // A ReLU whose forward was fused into the Dense before it (see `forward`), with
+                // a plain upstream gradient: the Dense masks it while summing its bias gradient.
                 let dense = index - 1
-                let denseInput =
-                    dense == 0
-                    ? input
-                    : MatrixView(
-                        base: outputBuffers[dense - 1], rows: rows, columns: widths[dense - 1])
-                let denseInputGradient =
-                    dense == 0
-                    ? nil
-                    : MutableMatrixView(
-                        base: gradientBuffers[dense - 1], rows: rows, columns: widths[dense - 1])
                 if layers[dense].backwardFusingReLU(
-                    input: denseInput, activation: output, upstream: gradient,
-                    maskedGradient: inputGradient, inputGradient: denseInputGradient)
+                    input: output(dense - 1), activation: output(index),
+                    upstream: gradient(index).readOnly, maskedGradient: gradient(dense),
+                    inputGradient: dense == 0 ? nil : gradient(dense - 1))
                 {
                     index -= 2
                     continue
                 }
             }
+            // Below a fused Dense+ReLU, the product that makes this layer's input gradient
+            // applies that ReLU's backward too (`InputGradient.throughReLU`).
+            let throughReLU = index >= 2 && fusesReLU[index - 2]
+            let target: InputGradient =
+                index == 0
+                ? .none
+                : throughReLU
+                    ? .throughReLU(
+                        gradient(index - 2), activation: output(index - 1),
+                        columnSums: sumBuffers[index - 2])
+                    : .plain(gradient(index - 1))
+            if layers[index].backward(
+                input: output(index - 1), outputGradient: gradient(index).readOnly,
+                outputGradientSums: presummed, inputGradient: target)
+            {
+                presummed = throughReLU ? UnsafePointer(sumBuffers[index - 2]) : nil
+                index -= throughReLU ? 2 : 1
+                continue
+            }
+            precondition(presummed == nil, "Only a Dense takes a gradient through its ReLU")
             layers[index].backward(
-                input: layerInput, output: output, outputGradient: gradient,
-                inputGradient: inputGradient)
+                input: output(index - 1), output: output(index),
+                outputGradient: gradient(index).readOnly,
+                inputGradient: index == 0 ? nil : gradient(index - 1))
             index -= 1
         }
     }
