@@ -177,18 +177,24 @@ public enum Loss: Codable, Equatable, Sendable {
                 let x = z.base + row * width
                 var largest = -Float.infinity
                 for j in 0..<width where x[j] > largest { largest = x[j] }
-                var sum: Float = 0
-                for j in 0..<width { sum += expFloat(x[j] - largest) }
-                let logSum = logFloat(sum) + largest
                 let label = labels[row]
                 let w = rowWeight(label, weights)
-                total += Double(w) * Double(logSum - x[label])
+                var sum: Float = 0
                 if let gradient {
+                    // The row's exponentials, kept in the gradient row: one exp per logit.
                     let g = gradient.base + row * width
-                    let factor = w * scale
-                    for j in 0..<width { g[j] = expFloat(x[j] - logSum) * factor }
-                    g[label] -= factor
+                    for j in 0..<width {
+                        g[j] = expFloat(x[j] - largest)
+                        sum += g[j]
+                    }
+                    let factor = w * scale / sum  // softmax_j = e_j / sum, each <= 1
+                    for j in 0..<width { g[j] *= factor }
+                    g[label] -= w * scale
+                } else {
+                    for j in 0..<width { sum += expFloat(x[j] - largest) }
                 }
+                let logSum = logFloat(sum) + largest
+                total += Double(w) * Double(logSum - x[label])
             }
             return total / weightSum
         }
