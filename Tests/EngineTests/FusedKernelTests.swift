@@ -340,3 +340,20 @@ struct FusedKernelTests {
         }
     }
 }
+
+@Test("Gathered batch rows equal the indexed rows, on one thread and on the pool")
+func gatherRowsMatchesIndexing() {
+    // 8 x 13 stays on one thread; 600 x 130 (78,000 floats) is split over the pool.
+    for (rows, width) in [(8, 13), (600, 130)] {
+        let tableRows = rows * 3
+        let table = values(tableRows * width, seed: UInt64(rows))
+        let indices: [Int] = (0..<rows).map { ($0 * 7_919 + 13) % tableRows }
+        var batch = [Float](repeating: .nan, count: rows * width)
+        indices.withUnsafeBufferPointer { order in
+            lw_gather_rows(Int32(rows), Int32(width), table, order.baseAddress, &batch)
+        }
+        var expected: [Float] = []
+        for index in indices { expected += table[(index * width)..<((index + 1) * width)] }
+        #expect(batch == expected, "\(rows) x \(width)")
+    }
+}
