@@ -369,6 +369,43 @@ static int k_block(const lw_gemm_path *P, int k) {
     return (k + blocks - 1) / blocks;
 }
 
+/// Large products: pack B panels (KC x NC) and A blocks (MC x KC) so the tile streams
+/// contiguous, cache-resident memory. C accumulates across k blocks (beta applies once).
+static int gemm_packed(const lw_gemm_path *P, int ta, int tb, int m, int n, int k, float alpha,
+                       const float *a, int lda, const float *b, int ldb, float beta, float *c,
+                       int ldc) {
+    const int MR = P->mr, NR = P->nr;
+    const int kc_max = k_block(P, k);
+    const int mc_max = min_int(P->mc, round_up(m, MR));
+    const int nc_max = min_int(P->nc, round_up(n, NR));
+    float *packed_a = scratch_floats(&scratch.a, (size_t)round_up(mc_max, MR) * kc_max);
+    float *packed_b = scratch_floats(&scratch.b, (size_t)round_up(nc_max, NR) * kc_max);
+    if (!packed_a || !packed_b) return 0;
+    for (int jc = 0; jc < n; jc += P->nc) {
+        const int nc = min_int(P->nc, n - jc);
+        for (int pc = 0; pc < k; pc += kc_max) {
+            const int kc = min_int(kc_max, k - pc);
+            const float beta_block = pc == 0 ? beta : 1.0f;
+            pack_b(tb, b, ldb, pc, jc, kc, nc, NR, packed_b);
+            for (int ic = 0; ic < m; ic += P->mc) {
+                const int mc = min_int(P->mc, m - ic);
+                pack_a(ta, a, lda, ic, pc, mc, kc, MR, packed_a);
+                for (int jr = 0; jr < nc; jr += NR) {
+                    const int nr = min_int(NR, nc - jr);
+                    const float *sliver_b = packed_b + (size_t)jr * kc;
+                    float *c_block = c + (size_t)ic * ldc + jc + jr;
+                    for (int ir = 0; ir < mc; ir += MR) {
+                        P->packed_tile(kc, packed_a + (size_t)ir * kc, sliver_b,
+                                       c_block + (size_t)ir * ldc, ldc, min_int(MR, mc - ir), nr,
+                                       alpha, beta_block);
+                    }
+                }
+            }
+        }
+    }
+    return 1;
+}
+
 /// Below this much work per call the packing costs more than the contiguous reads save.
 /// The direct path also needs A's rows and the B slab to stay cache-resident over all of k.
 static int prefers_direct(const lw_gemm_path *P, int m, int n, int k) {
@@ -402,7 +439,9 @@ static void apply_mask(const relu_mask *mask, int row0, int rows, int col0, int 
 
 // MARK: - Packed products as a plan of items
 //
-// A large product runs as a sequence of blocks (jc, pc): B's panel for the block is packed into
+// Used for a transposed B on several threads where the direct path would first transpose all
+// of B on the caller (a Dense forward, x W^T, of medium's size; see sgemm_epilogue). The
+// product runs as a sequence of blocks (jc, pc): B's panel for the block is packed into
 // one of two shared buffers by a few "pack" items, then "compute" items each pack one MC-row
 // block of A (for a range of the panel's columns) and run the tiles against the shared panel.
 // Items are numbered block by block and claimed in that order by any thread (the pool's
@@ -552,9 +591,11 @@ static void run_serial(const gemm_job *job, int m, int n, const float *a, const 
                             job->ldc);
         return;
     }
-    // Only direct products come here; packed ones run as a plan (run_packed_plan).
-    const int done = gemm_direct(job->path, job->b_ready, job->ta, job->tb, m, n, job->k,
-                                 job->alpha, a, job->lda, b, job->ldb, job->beta, c, job->ldc);
+    int done = job->direct ? gemm_direct(job->path, job->b_ready, job->ta, job->tb, m, n, job->k,
+                                         job->alpha, a, job->lda, b, job->ldb, job->beta, c,
+                                         job->ldc)
+                           : gemm_packed(job->path, job->ta, job->tb, m, n, job->k, job->alpha, a,
+                                         job->lda, b, job->ldb, job->beta, c, job->ldc);
     if (!done)
         gemm_reference(job->ta, job->tb, m, n, job->k, job->alpha, a, job->lda, b, job->ldb,
                        job->beta, c, job->ldc);
@@ -857,7 +898,7 @@ static void sgemm_epilogue(int path, int threads, int trans_a, int trans_b, int 
     // 256x256x256: 166-171 us vs 172-185). With one k block both sum each element in one
     // pass, so the results stay bit-identical to the direct path at every thread count.
     const int plans_transposed_b = wide && job.direct && job.tb && k <= P->kc;
-    if ((!job.direct && !job.dot) || plans_transposed_b) {
+    if (plans_transposed_b) {
         const int plan_threads = wide && !serial_backoff_active() ? count : 1;
         if (run_packed_plan(P, plan_threads, job.ta, job.tb, m, n, k, alpha, a, lda, b, ldb, beta,
                             c, ldc, bias, relu, column_max, mask))
@@ -871,13 +912,17 @@ static void sgemm_epilogue(int path, int threads, int trans_a, int trans_b, int 
     if (wide) {
         // Split the larger side of C into whole tiles; the direct path prefers rows so each
         // thread reads the same (shared, read-only) B.
-        job.split_columns = job.dot ? 0 : m < 2 * P->mr;
+        job.split_columns = job.dot ? 0 : job.direct ? m < 2 * P->mr : n >= m;
         // Row chunks on the column sums' block boundaries with the ReLU-backward epilogue.
         job.unit = job.split_columns ? P->nr : mask ? LW_SUM_ROWS : P->mr;
         const int units = ((job.split_columns ? n : m) + job.unit - 1) / job.unit;
-        // Over-split (chunks are claimed dynamically) so a worker the OS is slow to schedule
-        // costs a small chunk, not half the product.
-        job.chunks = min_int(4 * count, min_int(units, 0xFFFF));
+        // The direct path over-splits (chunks are claimed dynamically) so a worker the OS is
+        // slow to schedule costs a small chunk, not half the product. Packed chunks each
+        // repack A (or B) but keep their own part of the other operand in their core's L2: one
+        // chunk per thread. (The packed plan, which packs each operand once and balances by
+        // items, measured 3-8% slower on large's products in training: each item read the
+        // whole shared B panel, half of it packed on the other core.)
+        job.chunks = min_int(job.direct || job.dot ? 4 * count : count, min_int(units, 0xFFFF));
         job.threads = count;
     }
     const int parallel = job.chunks > 1 && !serial_backoff_active();

@@ -14,12 +14,12 @@ private func epilogueValues(_ count: Int, seed: UInt64) -> [Float] {
 
 @Suite("GEMM epilogue and fused Dense+ReLU")
 struct FusedEpilogueTests {
-    /// Shapes on the direct path (row and column splits), the packed path (several A row
-    /// blocks; a short, wide C split into column groups; two B panels) and the few-column
+    /// Shapes on the direct path (row and column splits), the packed path, the packed plan
+    /// (x W^T on several threads: row blocks, column groups, two B panels) and the few-column
     /// dot-product path, with ragged tiles, above and below the parallel threshold.
     static let shapes: [(Int, Int, Int)] = [
         (7, 13, 5), (256, 256, 50), (45, 1000, 70), (1000, 37, 64), (257, 129, 600),
-        (20, 700, 600), (130, 2_100, 520), (300, 5, 256), (64, 2, 32),
+        (20, 700, 600), (130, 2_100, 520), (20, 3_000, 200), (300, 5, 256), (64, 2, 32),
     ]
 
     @Test("lw_sgemm_bias_act equals lw_sgemm, then bias, ReLU and column maxima done naively")

@@ -184,11 +184,12 @@ struct GEMMTests {
     @Test("Threaded results are bit-identical to single-threaded ones", arguments: supportedPaths)
     func threadedIsBitIdentical(path: KernelPath) {
         // Above the parallel threshold on both the direct and the packed path, both split
-        // directions (rows when m > n, columns otherwise), and ragged tiles at the split; on
-        // the packed path also a short, wide C (column groups) and many k blocks.
+        // directions (rows when m > n, columns otherwise), and ragged tiles at the split; many
+        // k blocks; with B transposed the packed plan instead of the direct path (two B
+        // panels and column groups for the short, wide 20 x 3000).
         let shapes = [
             (256, 256, 50), (257, 129, 600), (45, 1000, 70), (1000, 37, 64), (20, 3_000, 600),
-            (300, 300, 1_300),
+            (300, 300, 1_300), (20, 3_000, 200),
         ]
         for (ta, tb) in transposes {
             for (m, n, k) in shapes {
