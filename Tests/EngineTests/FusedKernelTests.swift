@@ -341,9 +341,8 @@ struct FusedKernelTests {
     }
 }
 
-@Test("Gathered batch rows equal the indexed rows, on one thread and on the pool")
+@Test("Gathered batch rows equal the indexed rows")
 func gatherRowsMatchesIndexing() {
-    // 8 x 13 stays on one thread; 600 x 130 (78,000 floats) is split over the pool.
     for (rows, width) in [(8, 13), (600, 130)] {
         let tableRows = rows * 3
         let table = values(tableRows * width, seed: UInt64(rows))
