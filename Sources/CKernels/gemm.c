@@ -660,14 +660,15 @@ static struct {
 // 0.55-0.60 s a epoch).
 #define WORKER_SPIN_NS 200000
 // The caller waiting this long on a worker means it was descheduled holding a chunk: products
-// then run on the caller alone for a while, in proportion to the wait. A one-off hiccup of the
-// hypervisor (tens of us) costs well under a millisecond of one-core work; a machine whose
-// other core is busy (waits of a scheduler tick, 1-4 ms) goes serial for tens of milliseconds,
-// longer while it keeps happening. A fixed 20 ms back-off turned medium's one hiccup per ~100
-// products into 40-60% of the products running on one core (0.36-0.39 s/epoch vs 0.31).
+// then run on the caller alone for a while, in proportion to the wait and at most 20 ms, twice
+// as long each time it happens again (up to 64x). A one-off hiccup of the hypervisor (tens of
+// us) costs well under a millisecond of one-core work; a busy machine (waits of scheduler
+// ticks) goes serial for 20 ms, then longer while it lasts. A fixed 20 ms turned medium's one
+// hiccup in ~100 products into 40-60% of its products running on one core (0.36-0.39 s/epoch
+// vs 0.31); 64x the wait with no cap sent large's products serial for 0.5-1.7 s of 5 s.
 #define LATE_WORKER_NS 20000
-#define BACKOFF_PER_WAIT 64
-#define MAX_BACKOFF_NS 500000000
+#define BACKOFF_PER_WAIT 8
+#define MAX_FIRST_BACKOFF_NS 20000000
 
 // Deadline (monotonic ns) before which products run on the calling thread only. Thread count
 // never changes results, so this adapts to load without affecting determinism.
@@ -773,8 +774,9 @@ static void run_tasks(int chunks, int threads, lw_task_fn task, const void *cont
     // the caller holding `busy` touches `late_runs`.
     static int late_runs;
     if (waited > LATE_WORKER_NS && waited > (own_done - start - item_wait_ns) / 2) {
-        int64_t backoff = waited * BACKOFF_PER_WAIT << min_int(late_runs++, 6);
-        if (backoff > MAX_BACKOFF_NS) backoff = MAX_BACKOFF_NS;
+        int64_t backoff = waited * BACKOFF_PER_WAIT;
+        if (backoff > MAX_FIRST_BACKOFF_NS) backoff = MAX_FIRST_BACKOFF_NS;
+        backoff <<= min_int(late_runs++, 6);
         atomic_store(&serial_until_ns, now_ns() + backoff);
     } else if (late_runs > 0) {
         late_runs--;
