@@ -654,11 +654,10 @@ static struct {
 // A worker spins this long for the next job, then sleeps. It should outlast the serial
 // stretches between a training step's products (the loss, the small layers, the next batch:
 // 40-60 us on medium): a worker woken from sleep arrives 20-40 us late, which made medium's
-// first product (256x50x256) take 70-90 us instead of 48. Much longer hurts on a busy machine:
-// a spinning worker loses the scheduler's priority for threads that sleep, so it is then
-// preempted more (medium with another process on the second core: 50 us spin 0.48-0.54 s, 250 us
-// 0.55-0.60 s a epoch).
-#define WORKER_SPIN_NS 200000
+// first product (256x50x256) take 70-90 us instead of 48. Longer only burns a core, and on a
+// busy machine a spinning worker loses the scheduler's preference for threads that sleep.
+// Medium per epoch, same session: 50 us 0.36-0.38 s (p50), 100 us 0.31-0.34, 200 us 0.33-0.46.
+#define WORKER_SPIN_NS 100000
 // The caller waiting this long on a worker means it was descheduled holding a chunk: products
 // then run on the caller alone for a while, in proportion to the wait and at most 20 ms, twice
 // as long each time it happens again (up to 64x). A one-off hiccup of the hypervisor (tens of

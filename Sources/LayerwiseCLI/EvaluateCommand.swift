@@ -19,9 +19,12 @@ struct EvaluateCommand: ParsableCommand {
             "A labelled CSV file (default: the run's test split).", valueName: "data.csv"))
     var data: String?
 
+    @OptionGroup var compute: ThreadsOption
+
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
+        compute.apply()
         try reportingErrors {
             let folder = try RunFolder(existing: runFolder)
             let artifact = try ModelArtifact.read(from: folder.modelPath)

@@ -27,6 +27,8 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "Replace the output file if it exists.")
     var force = false
 
+    @OptionGroup var compute: ThreadsOption
+
     @OptionGroup var options: GlobalOptions
 
     func validate() throws {
@@ -36,6 +38,7 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
+        compute.apply()
         try reportingErrors {
             if let output, !force, FileManager.default.fileExists(atPath: output) {
                 throw DesignPlanError.outputExists(path: output)

@@ -25,9 +25,12 @@ struct LearningRateFindCommand: ParsableCommand {
             "The folder for the curve (default runs/<name>-lr-find-<time>).", valueName: "dir"))
     var out: String?
 
+    @OptionGroup var compute: ThreadsOption
+
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
+        compute.apply()
         try reportingErrors {
             let plan = try DesignPlan.measured(
                 specPath: spec, catalog: try options.templateCatalog(),

@@ -31,6 +31,8 @@ struct PredictCommand: ParsableCommand {
     @Flag(help: "Replace the output file if it exists.")
     var force = false
 
+    @OptionGroup var compute: ThreadsOption
+
     func validate() throws {
         if let output, !force, FileManager.default.fileExists(atPath: output) {
             throw ValidationError("\(output) exists; pass --force to replace it")
@@ -38,6 +40,7 @@ struct PredictCommand: ParsableCommand {
     }
 
     func run() throws {
+        compute.apply()
         try reportingErrors {
             let folder = try RunFolder(existing: runFolder)
             let artifact = try ModelArtifact.read(from: folder.modelPath)

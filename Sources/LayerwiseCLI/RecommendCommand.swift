@@ -37,6 +37,8 @@ struct RecommendCommand: ParsableCommand {
     @Flag(help: "Print how the advisor combines the rules (no spec needed).")
     var policy = false
 
+    @OptionGroup var compute: ThreadsOption
+
     @OptionGroup var options: GlobalOptions
 
     func validate() throws {
@@ -56,6 +58,7 @@ struct RecommendCommand: ParsableCommand {
     }
 
     func run() throws {
+        compute.apply()
         if let explain {
             do {
                 let text = try Advisor.explain(ruleID: explain)

@@ -36,6 +36,8 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Print no progress.")
     var quiet = false
 
+    @OptionGroup var compute: ThreadsOption
+
     @OptionGroup var options: GlobalOptions
 
     func validate() throws {
@@ -52,6 +54,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        compute.apply()
         try reportingErrors {
             let folder: RunFolder
             let session: TrainingSession

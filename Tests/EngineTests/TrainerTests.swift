@@ -8,6 +8,42 @@ struct TrainerTests {
     static let xorInputs = Matrix(rows: 4, columns: 2, values: [0, 0, 0, 1, 1, 0, 1, 1])
     static let xorLabels = [0, 1, 1, 0]
 
+    @Test("Training gives bit-identical weights on one thread and on the pool")
+    func trainingIsThreadCountIndependent() throws {
+        // Wide enough that the products, the fused ReLU backward, the optimizer blocks (a
+        // 300 x 256 weight) and the x W^T plan all run on the pool when there are threads.
+        let inputs = randomMatrix(rows: 256, columns: 300, seed: 5)
+        let labels = (0..<256).map { $0 % 3 }
+        func train(threads: Int) throws -> [[Float]] {
+            let previous = CPUKernels.threadCount
+            CPUKernels.threadCount = threads
+            defer { CPUKernels.threadCount = previous }
+            let model = try Sequential(
+                ModelDescription(
+                    inputWidth: 300,
+                    layers: [
+                        .dense(units: 256), .activation(.relu), .dense(units: 256),
+                        .activation(.relu), .dense(units: 3),
+                    ]),
+                seed: 7)
+            let trainer = try Trainer(
+                model: model,
+                configuration: TrainingConfiguration(
+                    epochs: 2, loss: .softmaxCrossEntropy,
+                    optimizer: OptimizerDescription(
+                        rule: .adam(), learningRate: 1e-3, clipping: .globalNorm(1))))
+            var source = try InMemoryBatchSource(
+                inputs: inputs, targets: .classes(labels), batchSize: 128, seed: 3)
+            try trainer.fit(training: &source)
+            var weights: [[Float]] = []
+            model.visitParameters { _, parameter in weights.append(parameter.value) }
+            return weights
+        }
+        let single = try train(threads: 1)
+        #expect(try train(threads: 2) == single)
+        #expect(try train(threads: 3) == single)
+    }
+
     @Test func xorToZeroErrorWithSigmoidOutput() throws {
         let model = try Sequential(
             ModelDescription(

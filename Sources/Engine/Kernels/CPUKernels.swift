@@ -32,6 +32,9 @@ public enum CPUKernels {
         set { lw_set_thread_count(Int32(clamping: newValue)) }
     }
 
+    /// The largest `threadCount` the kernels use (`LW_MAX_THREADS`).
+    public static var maximumThreadCount: Int { Int(LW_MAX_THREADS) }
+
     /// The path in use: the best the CPU supports unless `forcePath` chose another.
     public static var path: KernelPath { KernelPath(rawValue: lw_kernel_path()) ?? .portable }
 
