@@ -381,11 +381,12 @@ void lw_mask_sum_block(int rows, int cols, float *x, int ldx, const float *activ
     LW_DISPATCH(mask_sum_block, (rows, cols, x, ldx, activation, lda, column_sums))
 }
 
-// The pass is split into slices of whole columns, four per thread (claimed dynamically, so a
-// late worker costs one small slice and does not trip the pool's serial back-off; one slice
-// per thread made medium 25% slower) but at least 64 columns wide, so rows stay contiguous
-// runs (16 slices of 64 over 1024 columns were 2-3% slower on large than no slicing). Each column is still summed over the rows in row order, so dx and
-// the sums are the same for any slicing and on any number of threads.
+// The pass is split into slices of whole columns, four per thread (claimed dynamically, so a late
+// worker costs one small slice and does not trip the pool's serial back-off; one slice per thread
+// made medium 25% slower) but at least 64 columns wide, so rows stay contiguous runs (16 slices of
+// 64 over 1024 columns were 2-3% slower on large than no slicing). Each column is still summed over
+// the rows in row order, so dx and the sums are the same for any slicing and on any number of
+// threads.
 #define LW_RELU_BACKWARD_MIN_SLICE 64    // columns
 #define LW_RELU_BACKWARD_PARALLEL 65536  // elements: below this one core is faster
 
@@ -542,7 +543,8 @@ static void run_blocks(block_job *job, double totals[2]) {
 
 
 float lw_sum_squares(size_t count, const float *x) {
-    block_job job = {.kind = 0, .count = count, .g = (float *)x, .sum_squares = LW_PICK(sum_squares)};
+    block_job job = {.kind = 0, .count = count, .g = (float *)x,
+                     .sum_squares = LW_PICK(sum_squares)};
     double totals[2];
     run_blocks(&job, totals);
     return (float)totals[0];

@@ -237,10 +237,13 @@ __attribute__((target("avx2"))) static void transpose_avx(int rows, int cols, co
     // Column blocks outermost: the 8 source rows of a block stream through L1 once.
     for (int j = 0; j < rows8; j += 8) {
         const float *s = src + (size_t)j * lds;
-        for (int p = 0; p < cols8; p += 8) transpose8x8_avx(s + p, lds, dst + (size_t)p * ldd + j, ldd);
+        for (int p = 0; p < cols8; p += 8)
+            transpose8x8_avx(s + p, lds, dst + (size_t)p * ldd + j, ldd);
     }
-    if (cols8 < cols) transpose_scalar(rows8, cols - cols8, src + cols8, lds, dst + (size_t)cols8 * ldd, ldd);
-    if (rows8 < rows) transpose_scalar(rows - rows8, cols, src + (size_t)rows8 * lds, lds, dst + rows8, ldd);
+    if (cols8 < cols)
+        transpose_scalar(rows8, cols - cols8, src + cols8, lds, dst + (size_t)cols8 * ldd, ldd);
+    if (rows8 < rows)
+        transpose_scalar(rows - rows8, cols, src + (size_t)rows8 * lds, lds, dst + rows8, ldd);
 }
 #endif
 
@@ -731,7 +734,8 @@ static int ensure_workers(int count) {
         pthread_attr_init(&attributes);
         pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
         const unsigned epoch = atomic_load(&pool.epoch);
-        const int failed = pthread_create(&thread, &attributes, worker_main, (void *)(uintptr_t)epoch);
+        const int failed =
+            pthread_create(&thread, &attributes, worker_main, (void *)(uintptr_t)epoch);
         pthread_attr_destroy(&attributes);
         if (failed) break;
         pool.workers++;
