@@ -372,11 +372,19 @@ static int k_block(const lw_gemm_path *P, int k) {
     return (k + blocks - 1) / blocks;
 }
 
+/// What to do to a finished block of C (rows ic ..< ic + rows, columns jc ..< jc + cols of the
+/// product gemm_packed computes, `c` at its first element) while it is still in cache.
+typedef struct {
+    void (*apply)(const void *context, int ic, int rows, int jc, int cols, float *c);
+    const void *context;
+} block_finisher;
+
 /// Large products: pack B panels (KC x NC) and A blocks (MC x KC) so the tile streams
 /// contiguous, cache-resident memory. C accumulates across k blocks (beta applies once).
+/// `finisher` (or NULL) runs on each MC x NC block of C after its last k block.
 static int gemm_packed(const lw_gemm_path *P, int ta, int tb, int m, int n, int k, float alpha,
                        const float *a, int lda, const float *b, int ldb, float beta, float *c,
-                       int ldc) {
+                       int ldc, const block_finisher *finisher) {
     const int MR = P->mr, NR = P->nr;
     const int kc_max = k_block(P, k);
     const int mc_max = min_int(P->mc, round_up(m, MR));
@@ -403,6 +411,8 @@ static int gemm_packed(const lw_gemm_path *P, int ta, int tb, int m, int n, int 
                                        alpha, beta_block);
                     }
                 }
+                if (finisher && pc + kc >= k)
+                    finisher->apply(finisher->context, ic, mc, jc, nc, c + (size_t)ic * ldc + jc);
             }
         }
     }
@@ -587,21 +597,51 @@ typedef struct {
     const relu_mask *mask;  // the ReLU-backward epilogue, or NULL
 } gemm_job;
 
-static void run_serial(const gemm_job *job, int m, int n, const float *a, const float *b,
-                       float *c) {
+/// Where a chunk of a job sits in C, for finishing its blocks (see finish_block).
+typedef struct {
+    const gemm_job *job;
+    int row0, col0;  // the chunk's first row and column in C
+    float *maxima;   // column maxima of the chunk's columns (column col0 first), or NULL
+} chunk_finish;
+
+/// The job's epilogue on one finished block of a chunk, while it is in cache.
+static void finish_block(const void *context, int ic, int rows, int jc, int cols, float *c) {
+    const chunk_finish *finish = context;
+    const gemm_job *job = finish->job;
+    if (job->epilogue)
+        lw_bias_act_block(rows, cols, c, job->ldc,
+                          job->bias ? job->bias + finish->col0 + jc : NULL, job->relu,
+                          finish->maxima ? finish->maxima + jc : NULL);
+    if (job->mask)
+        apply_mask(job->mask, finish->row0 + ic, rows, finish->col0 + jc, cols, c, job->ldc);
+}
+
+/// Computes a part of C (a chunk, or all of it). A packed product also applies the job's
+/// epilogue to each block as it is finished, when `finish` is given (and, with the ReLU-backward
+/// epilogue, its row blocks fall on the sums' block boundaries). Returns whether it did; if not,
+/// the caller applies the epilogue to the part afterwards.
+static int run_serial(const gemm_job *job, int m, int n, const float *a, const float *b,
+                      float *c, const chunk_finish *finish) {
     if (job->dot) {
         job->path->dot_rows(m, n, job->k, job->alpha, a, job->lda, b, job->ldb, job->beta, c,
                             job->ldc);
-        return;
+        return 0;
     }
-    int done = job->direct ? gemm_direct(job->path, job->b_ready, job->ta, job->tb, m, n, job->k,
-                                         job->alpha, a, job->lda, b, job->ldb, job->beta, c,
-                                         job->ldc)
-                           : gemm_packed(job->path, job->ta, job->tb, m, n, job->k, job->alpha, a,
-                                         job->lda, b, job->ldb, job->beta, c, job->ldc);
-    if (!done)
-        gemm_reference(job->ta, job->tb, m, n, job->k, job->alpha, a, job->lda, b, job->ldb,
-                       job->beta, c, job->ldc);
+    if (job->direct) {
+        if (gemm_direct(job->path, job->b_ready, job->ta, job->tb, m, n, job->k, job->alpha, a,
+                        job->lda, b, job->ldb, job->beta, c, job->ldc))
+            return 0;
+    } else {
+        const int inside = finish && (job->epilogue || job->mask) &&
+                           (!job->mask || job->path->mc % LW_SUM_ROWS == 0);
+        const block_finisher finisher = {finish_block, finish};
+        if (gemm_packed(job->path, job->ta, job->tb, m, n, job->k, job->alpha, a, job->lda, b,
+                        job->ldb, job->beta, c, job->ldc, inside ? &finisher : NULL))
+            return inside;
+    }
+    gemm_reference(job->ta, job->tb, m, n, job->k, job->alpha, a, job->lda, b, job->ldb,
+                   job->beta, c, job->ldc);
+    return 0;
 }
 
 /// Runs chunk `index` of `job->chunks`: a fixed slice of C's columns (or rows), in whole tiles.
@@ -614,7 +654,9 @@ static void run_chunk(const gemm_job *job, int index) {
     if (first >= end) return;
     if (job->split_columns) {
         const float *b = job->tb ? job->b + (size_t)first * job->ldb : job->b + first;
-        run_serial(job, job->m, end - first, job->a, b, job->c + first);
+        const chunk_finish finish = {
+            job, 0, first, job->column_max ? job->column_max + first : NULL};
+        if (run_serial(job, job->m, end - first, job->a, b, job->c + first, &finish)) return;
         if (job->epilogue)  // this chunk owns columns first ..< end of the maxima
             lw_bias_act_block(job->m, end - first, job->c + first, job->ldc,
                               job->bias ? job->bias + first : NULL, job->relu,
@@ -624,7 +666,9 @@ static void run_chunk(const gemm_job *job, int index) {
     } else {
         const float *a = job->ta ? job->a + first : job->a + (size_t)first * job->lda;
         float *c = job->c + (size_t)first * job->ldc;
-        run_serial(job, end - first, job->n, a, job->b, c);
+        const chunk_finish finish = {
+            job, first, 0, job->chunk_max ? job->chunk_max + (size_t)index * job->n : NULL};
+        if (run_serial(job, end - first, job->n, a, job->b, c, &finish)) return;
         if (job->epilogue)
             lw_bias_act_block(end - first, job->n, c, job->ldc, job->bias, job->relu,
                               job->chunk_max ? job->chunk_max + (size_t)index * job->n : NULL);
@@ -962,7 +1006,8 @@ static void sgemm_epilogue(int path, int threads, int trans_a, int trans_b, int 
             lw_bias_act_block(m, n, c, ldc, NULL, 0, column_max);
         }
     } else {
-        run_serial(&job, m, n, a, b, c);
+        const chunk_finish finish = {&job, 0, 0, column_max};
+        if (run_serial(&job, m, n, a, b, c, &finish)) return;
         if (epilogue) lw_bias_act_block(m, n, c, ldc, bias, relu, column_max);
         if (mask) apply_mask(mask, 0, m, 0, n, c, ldc);
     }

@@ -45,15 +45,24 @@ struct FusedEpilogueTests {
                             expectedMax[j] = expectedMax[j] > v ? expectedMax[j] : v
                         }
                     }
-                    var c = [Float](repeating: .nan, count: m * n)  // beta 0: never read
-                    var columnMax = [Float](repeating: 0, count: n)
-                    columnMax.withUnsafeMutableBufferPointer { maxima in
-                        lw_sgemm_bias_act(
-                            0, 1, Int32(m), Int32(n), Int32(k), a, Int32(k), b, Int32(k), &c,
-                            Int32(n), useBias ? bias : nil, relu ? 1 : 0, maxima.baseAddress)
+                    // One thread (the epilogue inside the serial product's blocks) and more
+                    // (inside each chunk's blocks, or after a direct chunk).
+                    for threads in [1, 2, 3] {
+                        let previous = CPUKernels.threadCount
+                        CPUKernels.threadCount = threads
+                        defer { CPUKernels.threadCount = previous }
+                        var c = [Float](repeating: .nan, count: m * n)  // beta 0: never read
+                        var columnMax = [Float](repeating: 0, count: n)
+                        columnMax.withUnsafeMutableBufferPointer { maxima in
+                            lw_sgemm_bias_act(
+                                0, 1, Int32(m), Int32(n), Int32(k), a, Int32(k), b, Int32(k),
+                                &c, Int32(n), useBias ? bias : nil, relu ? 1 : 0,
+                                maxima.baseAddress)
+                        }
+                        let label = "\(m)x\(n)x\(k) relu \(relu) bias \(useBias) \(threads)t"
+                        #expect(c == expected, "\(label)")
+                        #expect(columnMax == expectedMax, "maxima \(label)")
                     }
-                    #expect(c == expected, "\(m)x\(n)x\(k) relu \(relu) bias \(useBias)")
-                    #expect(columnMax == expectedMax, "maxima \(m)x\(n)x\(k) relu \(relu)")
                 }
             }
         }
