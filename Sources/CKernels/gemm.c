@@ -94,7 +94,15 @@ void lw_set_thread_count(int count) {
     atomic_store(&thread_setting, count <= 0 ? 0 : min_int(count, LW_MAX_THREADS));
 }
 
+/// This thread's own setting (lw_set_local_thread_count), 0 when it has none.
+static _Thread_local int local_thread_setting;
+
+void lw_set_local_thread_count(int count) {
+    local_thread_setting = count <= 0 ? 0 : min_int(count, LW_MAX_THREADS);
+}
+
 int lw_thread_count(void) {
+    if (local_thread_setting > 0) return local_thread_setting;
     int count = atomic_load_explicit(&thread_setting, memory_order_relaxed);
     return count > 0 ? count : default_thread_count();
 }

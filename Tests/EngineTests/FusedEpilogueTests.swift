@@ -48,9 +48,8 @@ struct FusedEpilogueTests {
                     // One thread (the epilogue inside the serial product's blocks) and more
                     // (inside each chunk's blocks, or after a direct chunk).
                     for threads in [1, 2, 3] {
-                        let previous = CPUKernels.threadCount
-                        CPUKernels.threadCount = threads
-                        defer { CPUKernels.threadCount = previous }
+                        lw_set_local_thread_count(Int32(threads))  // this test's thread only
+                        defer { lw_set_local_thread_count(0) }
                         var c = [Float](repeating: .nan, count: m * n)  // beta 0: never read
                         var columnMax = [Float](repeating: 0, count: n)
                         columnMax.withUnsafeMutableBufferPointer { maxima in
@@ -159,9 +158,8 @@ struct FusedEpilogueTests {
                 let label = "\(m)x\(n)x\(k) ta \(ta) tb \(tb)"
                 // Row chunks and blocks change with the thread count; the sums must not.
                 for threads in [1, 2, 3] {
-                    let previous = CPUKernels.threadCount
-                    CPUKernels.threadCount = threads
-                    defer { CPUKernels.threadCount = previous }
+                    lw_set_local_thread_count(Int32(threads))  // this test's thread only
+                    defer { lw_set_local_thread_count(0) }
                     var c = [Float](repeating: .nan, count: m * n)
                     var sums = [Float](repeating: .nan, count: n)
                     lw_sgemm_relu_backward(

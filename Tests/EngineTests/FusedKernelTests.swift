@@ -254,12 +254,13 @@ struct FusedKernelTests {
         func run(
             threads: Int
         ) -> (w: [Float], g: [Float], m: [Float], squares: (Float, Float), norm: Float) {
+            CPUKernels.withThreadCount(threads) { runOnce() }
+        }
+        func runOnce() -> (w: [Float], g: [Float], m: [Float], squares: (Float, Float), norm: Float)
+        {
             var (w, g) = (w0, g0)
             var m = [Float](repeating: 0, count: count)
             var v = [Float](repeating: 0, count: count)
-            let previous = CPUKernels.threadCount
-            CPUKernels.threadCount = threads
-            defer { CPUKernels.threadCount = previous }
             let norm = g.withUnsafeBufferPointer { lw_sum_squares(count, $0.baseAddress) }
             let squares = squares { out in
                 w.withUnsafeMutableBufferPointer { wp in

@@ -234,7 +234,12 @@ struct GEMMTests {
         #expect(CPUKernels.forcePath(nil))
         let initial = CPUKernels.threadCount
         #expect(initial >= 1)
-        CPUKernels.threadCount = 1  // results do not depend on it, so this is race-free
+        // A thread's own count applies to it alone, and ends with the closure.
+        CPUKernels.withThreadCount(3) { #expect(CPUKernels.threadCount == 3) }
+        #expect(CPUKernels.threadCount == initial)
+        // The only test that changes the process-wide count (the others use withThreadCount);
+        // results do not depend on it, so concurrently running tests are unaffected.
+        CPUKernels.threadCount = 1
         #expect(CPUKernels.threadCount == 1)
         CPUKernels.threadCount = 0
         #expect(CPUKernels.threadCount == initial)

@@ -15,9 +15,9 @@ struct TrainerTests {
         let inputs = randomMatrix(rows: 256, columns: 300, seed: 5)
         let labels = (0..<256).map { $0 % 3 }
         func train(threads: Int) throws -> [[Float]] {
-            let previous = CPUKernels.threadCount
-            CPUKernels.threadCount = threads
-            defer { CPUKernels.threadCount = previous }
+            try CPUKernels.withThreadCount(threads) { try trainOnce() }
+        }
+        func trainOnce() throws -> [[Float]] {
             let model = try Sequential(
                 ModelDescription(
                     inputWidth: 300,

@@ -75,11 +75,16 @@ int lw_kernel_path(void);
 /// Sets the thread count GEMMs may use; <= 0 restores the default, the active processor count
 /// (capped at LW_MAX_THREADS). 1 makes everything single-threaded. When the caller keeps
 /// waiting on descheduled workers (an oversubscribed machine), products run on the calling
-/// thread for a back-off period (20 ms, doubling up to ~1.3 s); results never change.
+/// thread for a back-off period (in proportion to the wait, at most 20 ms at first, doubling
+/// while it repeats, up to ~1.3 s); results never change.
 void lw_set_thread_count(int count);
 
 /// The thread count GEMMs may use now.
 int lw_thread_count(void);
+
+/// Overrides the thread count for products started on the calling thread only (<= 0 removes the
+/// override), so code sharing the process (concurrent tests, a library caller) keeps its own.
+void lw_set_local_thread_count(int count);
 
 /// Upper bound on threads used by one GEMM.
 #define LW_MAX_THREADS 16

@@ -32,6 +32,20 @@ public enum CPUKernels {
         set { lw_set_thread_count(Int32(clamping: newValue)) }
     }
 
+    /// Runs `body` with the kernels it starts on this thread limited to `threads` (1 ...
+    /// `maximumThreadCount`), leaving the process-wide `threadCount` to other threads. Results
+    /// are the same at every count; tests use it to show that.
+    /// - Parameters:
+    ///   - threads: the thread count for products started by `body` on this thread.
+    ///   - body: synchronous work (it must not move to another thread).
+    public static func withThreadCount<Result>(
+        _ threads: Int, _ body: () throws -> Result
+    ) rethrows -> Result {
+        lw_set_local_thread_count(Int32(clamping: threads))
+        defer { lw_set_local_thread_count(0) }
+        return try body()
+    }
+
     /// The largest `threadCount` the kernels use (`LW_MAX_THREADS`).
     public static var maximumThreadCount: Int { Int(LW_MAX_THREADS) }
 
