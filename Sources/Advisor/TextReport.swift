@@ -46,16 +46,21 @@ public enum TextReport {
 
         out.append("")
         out.append(style.heading("Sizing rules"))
+        // Each rule's formula and inputs go on a line of their own under it: as columns they
+        // made the table ~250 characters wide.
         let sizingRows = recommendation.sizing.map { evaluation in
             [
-                evaluation.id, evaluation.formula, evaluation.inputsText,
-                evaluation.result.description,
-                evaluation.applies ? "yes" : "no", evaluation.why,
+                evaluation.id, evaluation.result.description, evaluation.applies ? "yes" : "no",
+                evaluation.why,
             ]
         }
+        let formulas = recommendation.sizing.map { evaluation in
+            evaluation.inputsText.isEmpty
+                ? evaluation.formula : "\(evaluation.formula); with \(evaluation.inputsText)"
+        }
         out += table(
-            header: ["rule", "formula", "inputs", "value", "applied", "why"], rows: sizingRows,
-            style: style, highlight: { $0[4] == "yes" })
+            header: ["rule", "value", "applied", "why"], rows: sizingRows, style: style,
+            highlight: { $0[2] == "yes" }, details: formulas)
 
         out.append("")
         out.append(style.heading("Network"))
@@ -69,10 +74,11 @@ public enum TextReport {
                 || choice.keyPath == "version" || choice.keyPath == "name")
                 || choice.source == .spec
         }
+        // The rule and its reason under each choice, as for the sizing rules.
         out += table(
-            header: ["key", "value", "rule", "why"],
-            rows: shown.map { [$0.keyPath, $0.value, $0.label, $0.why] }, style: style,
-            highlight: { _ in false })
+            header: ["key", "value"], rows: shown.map { [$0.keyPath, $0.value] }, style: style,
+            highlight: { _ in false },
+            details: shown.map { $0.label == $0.why ? $0.label : "\($0.label): \($0.why)" })
 
         out.append("")
         if let renderedWarnings {
@@ -101,14 +107,24 @@ public enum TextReport {
     }
 
     /// Rows with each column padded to its widest cell (two spaces between columns); the
-    /// header is underlined with dashes.
+    /// header is underlined with dashes. A last cell that would pass `width` columns wraps
+    /// under its column.
+    /// - Parameters:
+    ///   - details: text shown dimmed under each row from the second column on, wrapped to
+    ///     `width` (default none).
+    ///   - width: the columns a line may take (default 100).
     static func table(
-        header: [String], rows: [[String]], style: Style, highlight: ([String]) -> Bool
+        header: [String], rows: [[String]], style: Style, highlight: ([String]) -> Bool,
+        details: [String]? = nil, width: Int = 100
     ) -> [String] {
         var widths = header.map(\.count)
         for row in rows {
             for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
         }
+        let last = widths.count - 1
+        let lastStart = 2 + widths.dropLast().reduce(0) { $0 + $1 + 2 }
+        let lastWidth = max(min(widths[last], width - lastStart), 12)
+        widths[last] = min(widths[last], lastWidth)
         func line(_ cells: [String]) -> String {
             let padded = cells.enumerated().map { index, cell in
                 index == cells.count - 1
@@ -120,11 +136,43 @@ public enum TextReport {
             style.dim(line(header)),
             style.dim(line(widths.map { String(repeating: "-", count: $0) })),
         ]
-        for row in rows {
-            let text = line(row)
+        let lastIndent = String(repeating: " ", count: lastStart)
+        let detailIndent = String(repeating: " ", count: 2 + widths[0] + 2)
+        for (index, row) in rows.enumerated() {
+            var pieces = wrapped(row[last], width: lastWidth)
+            if pieces.isEmpty { pieces = [""] }
+            let text = line(Array(row.dropLast()) + [pieces[0]])
             lines.append(highlight(row) ? style.applied(text) : text)
+            for piece in pieces.dropFirst() {
+                let more = lastIndent + piece
+                lines.append(highlight(row) ? style.applied(more) : more)
+            }
+            if let details, index < details.count {
+                for piece in wrapped(details[index], width: width - detailIndent.count) {
+                    lines.append(style.dim(detailIndent + piece))
+                }
+            }
         }
         return lines.map { $0.trailingSpacesTrimmed }
+    }
+
+    /// `text` in lines of at most `width` characters, broken at spaces (a longer word gets a
+    /// line of its own).
+    static func wrapped(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            if current.isEmpty {
+                current = String(word)
+            } else if current.count + 1 + word.count <= max(width, 1) {
+                current += " " + word
+            } else {
+                lines.append(current)
+                current = String(word)
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
     }
 
     /// ANSI styling, or none.

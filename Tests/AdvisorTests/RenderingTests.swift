@@ -36,9 +36,13 @@ import Testing
         #expect(tables.count == 2)  // sizing rules and choices
         for table in tables {
             let starts = Self.columnStarts(table.dashes)
-            #expect(starts.count >= 4)
+            #expect(starts.count >= 2)
             for row in table.rows {
                 let characters = Array(row)
+                // Lines under a row (a wrapped last cell, the formula or the reason) start
+                // further in; every line stays within 100 columns.
+                #expect(characters.count <= 100, "too wide: \(row)")
+                if characters.count > starts[0], characters[starts[0]] == " " { continue }
                 for start in starts {
                     #expect(start < characters.count, "row too short: \(row)")
                     guard start < characters.count else { continue }
