@@ -50,8 +50,27 @@ extension TextReport {
         return """
             Design  \(recommendation.diagram), \(recommendation.parameterCount) parameters\(template)
             Data    \(data.task.rawValue): Ns = \(data.trainingRows) training rows, Ni = \(data.inputs), No = \(data.outputs)
-            Train   \(parts.joined(separator: ", "))
+            Train   \(joinedInLines(parts, width: 92).joined(separator: ",\n        "))
 
             """
+    }
+
+    /// `parts` joined with ", " into lines of at most `width` characters (a longer part gets a
+    /// line of its own), breaking only between parts.
+    static func joinedInLines(_ parts: [String], width: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for part in parts {
+            if current.isEmpty {
+                current = part
+            } else if current.count + 2 + part.count <= width - 1 {  // room for the comma
+                current += ", " + part
+            } else {
+                lines.append(current)
+                current = part
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
     }
 }

@@ -55,6 +55,19 @@ import Testing
         }
     }
 
+    @Test func compactSummaryWrapsTheTrainingChoicesAt100Columns() throws {
+        let recommendation = try SizingAdvisor.recommend(spec: makeSpec(), data: Datasets.iris)
+        let summary = TextReport.compact(recommendation)
+        let lines = summary.split(separator: "\n").map(String.init)
+        #expect(lines.allSatisfy { $0.count <= 100 }, "\(summary)")
+        let train = lines.drop { !$0.hasPrefix("Train   ") }.prefix { !$0.isEmpty }
+        #expect(train.count >= 2)  // iris's choices need two lines
+        #expect(train.dropFirst().allSatisfy { $0.hasPrefix("        ") })
+        for id in ["OPT-DEFAULT", "LR-RANGE-TEST", "EPOCHS-BY-SIZE"] {
+            #expect(summary.contains("[\(id)]"), "\(id)")
+        }
+    }
+
     @Test func reportHasSummaryDiagramChoicesAndWarnings() throws {
         var spec = makeSpec()
         spec.model.hiddenLayers = .fixed(3)
