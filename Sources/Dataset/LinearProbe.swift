@@ -247,13 +247,3 @@ public struct LinearProbe: Sendable, Equatable, Codable {
         return x
     }
 }
-
-#if canImport(Glibc)
-    import Glibc
-    @inline(__always) private func _exp(_ x: Double) -> Double { Glibc.exp(x) }
-    @inline(__always) private func _pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
-#elseif canImport(Darwin)
-    import Darwin
-    @inline(__always) private func _exp(_ x: Double) -> Double { Darwin.exp(x) }
-    @inline(__always) private func _pow(_ x: Double, _ y: Double) -> Double { Darwin.pow(x, y) }
-#endif
