@@ -323,8 +323,7 @@ public struct DataEncoding: Sendable, Equatable, Codable {
             }
             throw DataError(
                 .missingColumns, path: table.path,
-                location: SourceLocation(
-                    path: table.path, line: 1, column: 1, sourceLine: table.headerLine),
+                location: table.headerStart,
                 message: "the model needs column\(missingNames.count == 1 ? "" : "s") "
                     + missingNames.map { "'\($0)'" }.joined(separator: ", ")
                     + ", which the file does not have",

@@ -89,6 +89,12 @@ public struct DataTable: Sendable, Equatable {
         columns.firstIndex { $0.name == name }
     }
 
+    /// The start of the header line (line 1, column 1): where errors about the columns as a
+    /// whole point.
+    public var headerStart: SourceLocation {
+        SourceLocation(path: path, line: 1, column: 1, sourceLine: headerLine)
+    }
+
     /// The location of a column's name on the header line (line 1).
     public func headerLocation(ofColumn index: Int) -> SourceLocation {
         SourceLocation(
@@ -104,8 +110,8 @@ public struct DataTable: Sendable, Equatable {
         }
         return DataError(
             .unknownColumn, path: path,
-            location: SourceLocation(path: path, line: 1, column: 1, sourceLine: headerLine),
-            columnName: name, message: "\(role) '\(name)' is not a column of the file",
+            location: headerStart, columnName: name,
+            message: "\(role) '\(name)' is not a column of the file",
             hint: hint)
     }
 }

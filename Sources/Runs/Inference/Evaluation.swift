@@ -16,8 +16,7 @@ public enum Evaluation {
         guard table.columnIndex(named: target.name) != nil else {
             throw DataError(
                 .missingColumns, path: table.path,
-                location: SourceLocation(
-                    path: table.path, line: 1, column: 1, sourceLine: table.headerLine),
+                location: table.headerStart,
                 message: "the file has no target column '\(target.name)' to score against",
                 hint: "evaluate needs labelled rows; use `layerwise predict` for unlabelled ones")
         }

@@ -65,8 +65,7 @@ public struct Predictor: Sendable {
             guard let index = table.columnIndex(named: idColumn) else {
                 throw DataError(
                     .missingColumns, path: table.path,
-                    location: SourceLocation(
-                        path: table.path, line: 1, column: 1, sourceLine: table.headerLine),
+                    location: table.headerStart,
                     message: "the id column '\(idColumn)' (data.id_column) is not in the file",
                     hint: "add the column, or predict without ids")
             }
