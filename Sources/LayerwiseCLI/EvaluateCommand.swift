@@ -27,8 +27,8 @@ struct EvaluateCommand: ParsableCommand {
         compute.apply()
         try reportingErrors {
             let folder = try RunFolder(existing: runFolder)
-            let artifact = try ModelArtifact.read(from: folder.modelPath)
-            let predictor = Predictor(artifact: artifact, idColumn: artifact.idColumn)
+            let predictor = try Predictor(runFolder: folder)
+            let artifact = predictor.artifact
             let labels = predictor.classLabels
             if let data {
                 let table = try CSVReader.read(path: data, format: artifact.encoding.format)

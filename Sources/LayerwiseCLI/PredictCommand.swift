@@ -43,8 +43,8 @@ struct PredictCommand: ParsableCommand {
         compute.apply()
         try reportingErrors {
             let folder = try RunFolder(existing: runFolder)
-            let artifact = try ModelArtifact.read(from: folder.modelPath)
-            let predictor = Predictor(artifact: artifact, idColumn: artifact.idColumn)
+            let predictor = try Predictor(runFolder: folder)
+            let artifact = predictor.artifact
             let table = try CSVReader.read(path: data, format: artifact.encoding.format)
             let (text, warnings) = try predictor.csv(for: table)
             for warning in warnings { printError("warning: \(data): \(warning)") }

@@ -197,8 +197,8 @@ func startRun(
         #expect(artifact.encoding.inputNames.count == 4)
         let rows = try table(
             "flower,sepal_length,sepal_width,petal_length,petal_width\nrose,5.1,3.5,1.4,0.2\n")
-        let (text, _) = try Predictor(artifact: artifact, idColumn: artifact.idColumn)
-            .csv(for: rows)
+        // As `layerwise predict` loads it: the run folder's model, ids copied.
+        let (text, _) = try Predictor(runFolder: run).csv(for: rows)
         let output = text.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
         #expect(output[0].prefix(2) == ["flower", "predicted_species"])
         #expect(output[1].prefix(2) == ["rose", "setosa"])

@@ -15,6 +15,14 @@ public struct Predictor: Sendable {
         self.idColumn = idColumn
     }
 
+    /// The predictor of the model saved in a run folder, copying the spec's id column
+    /// (`data.id_column`) into predictions.
+    /// - Throws: `ModelFileError` for a missing or unreadable model file.
+    public init(runFolder folder: RunFolder) throws {
+        let artifact = try ModelArtifact.read(from: folder.modelPath)
+        self.init(artifact: artifact, idColumn: artifact.idColumn)
+    }
+
     /// The class labels, or nil for regression.
     public var classLabels: [String]? {
         if case .classes(_, let labels) = artifact.encoding.target { return labels }
