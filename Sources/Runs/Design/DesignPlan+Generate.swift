@@ -120,31 +120,18 @@ extension DesignPlan {
         func text(_ value: Any) -> String { String(describing: value) }
         let model = (expected.model, found.model)
         let training = (expected.training, found.training)
-        var pairs: [(String, Any, Any, Bool)] = [
-            ("task", expected.task, found.task, expected.task == found.task),
-            (
-                "model.template", model.0.template, model.1.template,
-                model.0.template == model.1.template
-            ),
-            (
-                "model.hidden_layers", model.0.hiddenLayers, model.1.hiddenLayers,
-                model.0.hiddenLayers == model.1.hiddenLayers
-            ),
-            ("model.neurons", model.0.neurons, model.1.neurons, model.0.neurons == model.1.neurons),
-            (
-                "model.activation", model.0.activation, model.1.activation,
-                model.0.activation == model.1.activation
-            ),
-            (
-                "model.batch_norm", model.0.batchNorm, model.1.batchNorm,
-                model.0.batchNorm == model.1.batchNorm
-            ),
-            ("model.dropout", model.0.dropout, model.1.dropout, model.0.dropout == model.1.dropout),
-            (
-                "model.initializer", model.0.initializer, model.1.initializer,
-                model.0.initializer == model.1.initializer
-            ),
-        ]
+        var pairs: [(String, Any, Any, Bool)] = []
+        func compare<Value: Equatable>(_ keyPath: String, _ left: Value, _ right: Value) {
+            pairs.append((keyPath, left, right, left == right))
+        }
+        compare("task", expected.task, found.task)
+        compare("model.template", model.0.template, model.1.template)
+        compare("model.hidden_layers", model.0.hiddenLayers, model.1.hiddenLayers)
+        compare("model.neurons", model.0.neurons, model.1.neurons)
+        compare("model.activation", model.0.activation, model.1.activation)
+        compare("model.batch_norm", model.0.batchNorm, model.1.batchNorm)
+        compare("model.dropout", model.0.dropout, model.1.dropout)
+        compare("model.initializer", model.0.initializer, model.1.initializer)
         let expectedLayers = model.0.layers ?? []
         let foundLayers = model.1.layers ?? []
         for index in 0..<max(expectedLayers.count, foundLayers.count) {
@@ -156,55 +143,20 @@ extension DesignPlan {
                     right.map(text) ?? "no layer", left == right
                 ))
         }
-        pairs += [
-            ("training.loss", training.0.loss, training.1.loss, training.0.loss == training.1.loss),
-            (
-                "training.optimizer", training.0.optimizer, training.1.optimizer,
-                training.0.optimizer == training.1.optimizer
-            ),
-            (
-                "training.learning_rate", training.0.learningRate, training.1.learningRate,
-                training.0.learningRate == training.1.learningRate
-            ),
-            (
-                "training.batch_size", training.0.batchSize, training.1.batchSize,
-                training.0.batchSize == training.1.batchSize
-            ),
-            (
-                "training.epochs", training.0.epochs, training.1.epochs,
-                training.0.epochs == training.1.epochs
-            ),
-            (
-                "training.early_stopping", training.0.earlyStopping, training.1.earlyStopping,
-                training.0.earlyStopping == training.1.earlyStopping
-            ),
-            (
-                "training.regularization", training.0.regularization, training.1.regularization,
-                training.0.regularization == training.1.regularization
-            ),
-            (
-                "training.weight_decay", training.0.weightDecay, training.1.weightDecay,
-                training.0.weightDecay == training.1.weightDecay
-            ),
-            (
-                "training.gradient_clipping", training.0.gradientClipping,
-                training.1.gradientClipping,
-                training.0.gradientClipping == training.1.gradientClipping
-            ),
-            (
-                "training.schedule", training.0.schedule, training.1.schedule,
-                training.0.schedule == training.1.schedule
-            ),
-            (
-                "training.class_weights", training.0.classWeights, training.1.classWeights,
-                training.0.classWeights == training.1.classWeights
-            ),
-            (
-                "training.shuffle", training.0.shuffle, training.1.shuffle,
-                training.0.shuffle == training.1.shuffle
-            ),
-            ("training.seed", training.0.seed, training.1.seed, training.0.seed == training.1.seed),
-        ]
+        compare("training.loss", training.0.loss, training.1.loss)
+        compare("training.optimizer", training.0.optimizer, training.1.optimizer)
+        compare("training.learning_rate", training.0.learningRate, training.1.learningRate)
+        compare("training.batch_size", training.0.batchSize, training.1.batchSize)
+        compare("training.epochs", training.0.epochs, training.1.epochs)
+        compare("training.early_stopping", training.0.earlyStopping, training.1.earlyStopping)
+        compare("training.regularization", training.0.regularization, training.1.regularization)
+        compare("training.weight_decay", training.0.weightDecay, training.1.weightDecay)
+        compare(
+            "training.gradient_clipping", training.0.gradientClipping, training.1.gradientClipping)
+        compare("training.schedule", training.0.schedule, training.1.schedule)
+        compare("training.class_weights", training.0.classWeights, training.1.classWeights)
+        compare("training.shuffle", training.0.shuffle, training.1.shuffle)
+        compare("training.seed", training.0.seed, training.1.seed)
         // Anything the list above misses still counts.
         if model.0 != model.1 { pairs.append(("model", model.0, model.1, false)) }
         if training.0 != training.1 { pairs.append(("training", training.0, training.1, false)) }
