@@ -461,22 +461,18 @@ static void apply_mask(const relu_mask *mask, int row0, int rows, int col0, int 
 // MARK: - Packed products as a plan of items
 //
 // Used for a transposed B on several threads where the direct path would first transpose all
-// of B on the caller (a Dense forward, x W^T, of medium's size; see sgemm_epilogue). The
-// product runs as a sequence of blocks (jc, pc): B's panel for the block is packed into
-// one of two shared buffers by a few "pack" items, then "compute" items each pack one MC-row
-// block of A (for a range of the panel's columns) and run the tiles against the shared panel.
-// Items are numbered block by block and claimed in that order by any thread (the pool's
-// dynamic claiming, the caller included), so every operand is packed exactly once, a slow
+// of B on the caller (a Dense forward, x W^T, of medium's size; see sgemm_epilogue), so k is
+// one k block (at most the path's KC). The product runs as a sequence of column blocks (jc):
+// B's panel for the block is packed into one of two shared buffers by a few "pack" items, then
+// "compute" items each pack one MC-row block of A (for a range of the panel's columns), run
+// the tiles against the shared panel and apply the epilogue to their block of C while it is in
+// cache. Items are numbered block by block and claimed in that order by any thread (the
+// pool's dynamic claiming, the caller included), so every operand is packed once, a slow
 // thread costs one item rather than half the product, and a thread that finishes its part of
-// one block goes on to pack the next panel (two buffers) instead of waiting. An item waits
-// only on items numbered before it:
-//   pack items of block t:    the compute items of block t - 2 (whose buffer they overwrite);
-//   compute items of block t: the pack items of block t, and the compute items of block t - 1
-//                             (they add into the same C in pc order).
-// Every element of C is summed in the same order (pc blocks in order, k in order within a
-// tile) whichever thread runs which item and however rows are blocked, so results are
-// bit-identical at every thread count, as with the serial driver. With an epilogue, the
-// compute items of each jc's last pc block apply it to their block of C while it is in cache.
+// one block goes on to pack the next panel (two buffers) instead of waiting. Pack items of
+// block t wait only for the compute items of block t - 2 (whose buffer they overwrite),
+// compute items for the pack items of their block. Each element of C is one tile's pass over
+// k, as on the direct path, so results are bit-identical at every thread count.
 
 typedef struct {
     const lw_gemm_path *path;
@@ -485,9 +481,9 @@ typedef struct {
     const float *a, *b;
     float *c;
     int lda, ldb, ldc;
-    int kc_max, nc_max, mc;  // depth of every pc block but ragged last; panel width; A block rows
-    int pc_blocks, blocks;   // blocks = jc blocks x pc_blocks
-    int pack_items;          // per block, each packing `pack_slivers` NR-wide slivers
+    int nc_max, mc;   // panel width; A block rows
+    int blocks;       // column blocks of nc_max
+    int pack_items;   // per block, each packing `pack_slivers` NR-wide slivers
     int pack_slivers;
     int row_blocks, column_groups, group_width;  // compute items per block = rows x groups
     int items_per_block;
@@ -522,9 +518,8 @@ static void run_packed_item(const void *context, int index) {
     const packed_plan *plan = context;
     const lw_gemm_path *P = plan->path;
     const int t = index / plan->items_per_block, item = index % plan->items_per_block;
-    const int jb = t / plan->pc_blocks, pb = t % plan->pc_blocks;
-    const int jc = jb * plan->nc_max, nc = min_int(plan->nc_max, plan->n - jc);
-    const int pc = pb * plan->kc_max, kc = min_int(plan->kc_max, plan->k - pc);
+    const int jc = t * plan->nc_max, nc = min_int(plan->nc_max, plan->n - jc);
+    const int kc = plan->k;
     float *panel = plan->panels[t & 1];
     if (item < plan->pack_items) {
         if (t >= 2)
@@ -532,7 +527,7 @@ static void run_packed_item(const void *context, int index) {
         const int first = item * plan->pack_slivers * P->nr;
         const int count = min_int(plan->pack_slivers * P->nr, nc - first);
         if (count > 0)
-            pack_b(plan->tb, plan->b, plan->ldb, pc, jc + first, kc, count, P->nr,
+            pack_b(plan->tb, plan->b, plan->ldb, 0, jc + first, kc, count, P->nr,
                    panel + (size_t)first * kc);
         atomic_fetch_add_explicit(&plan->packed[t], 1, memory_order_release);
         return;
@@ -540,16 +535,13 @@ static void run_packed_item(const void *context, int index) {
     const int compute = item - plan->pack_items;
     const int rb = compute / plan->column_groups, group = compute % plan->column_groups;
     wait_until_count(&plan->packed[t], plan->pack_items);
-    if (pb > 0)
-        wait_until_count(&plan->computed[t - 1], plan->items_per_block - plan->pack_items);
     const int ic = rb * plan->mc, mc = min_int(plan->mc, plan->m - ic);
     const int j0 = group * plan->group_width, j1 = min_int(nc, j0 + plan->group_width);
     if (mc > 0 && j1 > j0) {
         const int MR = P->mr, NR = P->nr;
-        float *packed_a = scratch_floats(&scratch.a, (size_t)round_up(plan->mc, MR) * plan->kc_max);
+        float *packed_a = scratch_floats(&scratch.a, (size_t)round_up(plan->mc, MR) * kc);
         if (packed_a) {
-            pack_a(plan->ta, plan->a, plan->lda, ic, pc, mc, kc, MR, packed_a);
-            const float beta_block = pb == 0 ? plan->beta : 1.0f;
+            pack_a(plan->ta, plan->a, plan->lda, ic, 0, mc, kc, MR, packed_a);
             for (int jr = j0; jr < j1; jr += NR) {
                 const int nr = min_int(NR, j1 - jr);
                 const float *sliver_b = panel + (size_t)jr * kc;
@@ -557,31 +549,30 @@ static void run_packed_item(const void *context, int index) {
                 for (int ir = 0; ir < mc; ir += MR)
                     P->packed_tile(kc, packed_a + (size_t)ir * kc, sliver_b,
                                    c_block + (size_t)ir * plan->ldc, plan->ldc,
-                                   min_int(MR, mc - ir), nr, plan->alpha, beta_block);
+                                   min_int(MR, mc - ir), nr, plan->alpha, plan->beta);
             }
-        } else {  // no memory for A's block: the naive product of this item (same sums per pc)
-            const float *a = plan->ta ? plan->a + (size_t)pc * plan->lda + ic
-                                      : plan->a + (size_t)ic * plan->lda + pc;
-            const float *b = plan->tb ? plan->b + (size_t)(jc + j0) * plan->ldb + pc
-                                      : plan->b + (size_t)pc * plan->ldb + jc + j0;
+        } else {  // no memory for A's block: the naive product of this item
+            const float *a = plan->ta ? plan->a + ic : plan->a + (size_t)ic * plan->lda;
+            const float *b = plan->tb ? plan->b + (size_t)(jc + j0) * plan->ldb : plan->b + jc + j0;
             gemm_reference(plan->ta, plan->tb, mc, j1 - j0, kc, plan->alpha, a, plan->lda, b,
-                           plan->ldb, pb == 0 ? plan->beta : 1.0f,
-                           plan->c + (size_t)ic * plan->ldc + jc + j0, plan->ldc);
+                           plan->ldb, plan->beta, plan->c + (size_t)ic * plan->ldc + jc + j0,
+                           plan->ldc);
         }
-        if (plan->epilogue && pb == plan->pc_blocks - 1)
+        if (plan->epilogue)
             lw_bias_act_block(mc, j1 - j0, plan->c + (size_t)ic * plan->ldc + jc + j0, plan->ldc,
                               plan->bias ? plan->bias + jc + j0 : NULL, plan->relu,
                               plan->chunk_max ? plan->chunk_max + (size_t)rb * plan->n + jc + j0
                                               : NULL);
-        if (plan->mask && pb == plan->pc_blocks - 1)  // mc is a multiple of LW_SUM_ROWS
+        if (plan->mask)  // mc is a multiple of LW_SUM_ROWS
             apply_mask(plan->mask, ic, mc, jc + j0, j1 - j0,
                        plan->c + (size_t)ic * plan->ldc + jc + j0, plan->ldc);
     }
     atomic_fetch_add_explicit(&plan->computed[t], 1, memory_order_release);
 }
 
-/// Runs a packed product as a plan of items on `threads` threads (1: in order on the caller,
-/// the same sums). Returns 0, having written nothing, when its buffers cannot be allocated.
+/// Runs a packed product with k at most the path's KC as a plan of items on `threads` threads
+/// (1: in order on the caller, the same sums). Returns 0, having written nothing, when its
+/// buffers cannot be allocated.
 static int run_packed_plan(const lw_gemm_path *P, int threads, int ta, int tb, int m, int n,
                            int k, float alpha, const float *a, int lda, const float *b, int ldb,
                            float beta, float *c, int ldc, const float *bias, int relu,
@@ -869,10 +860,8 @@ static int run_packed_plan(const lw_gemm_path *P, int threads, int ta, int tb, i
         .bias = bias, .relu = relu != 0, .epilogue = bias != NULL || relu || column_max != NULL,
         .mask = mask,
     };
-    plan.kc_max = k_block(P, k);
-    plan.pc_blocks = (k + plan.kc_max - 1) / plan.kc_max;
     plan.nc_max = min_int(P->nc, round_up(n, NR));
-    plan.blocks = (n + plan.nc_max - 1) / plan.nc_max * plan.pc_blocks;
+    plan.blocks = (n + plan.nc_max - 1) / plan.nc_max;
     const int slivers = (plan.nc_max + NR - 1) / NR;
     const int target = threads > 1 ? 4 * threads : 1;
     // About four compute items per thread per block: A blocks of fewer rows (down to one tile),
@@ -892,7 +881,7 @@ static int run_packed_plan(const lw_gemm_path *P, int threads, int ta, int tb, i
     plan.items_per_block = plan.pack_items + plan.row_blocks * plan.column_groups;
     const long items = (long)plan.items_per_block * plan.blocks;
 
-    const size_t panel = (size_t)round_up(plan.nc_max, NR) * plan.kc_max;
+    const size_t panel = (size_t)round_up(plan.nc_max, NR) * k;
     float *panels = scratch_floats(&scratch.panels, (plan.blocks > 1 ? 2 : 1) * panel);
     float *counters = scratch_floats(&scratch.counters, 2 * (size_t)plan.blocks);
     if (!panels || !counters) return 0;
