@@ -160,18 +160,30 @@ public enum Loss: Codable, Equatable, Sendable {
         }
     }
 
+    /// The weighted mean of the losses of the first `rows` labelled rows: `body(weights, scale)`
+    /// returns the sum of each row's weight times its loss, with `weights` the class weights
+    /// (nil: all 1) and `scale` 1 / the rows' total weight (for the gradient); 0 when that
+    /// total is 0.
+    private func weightedMean(
+        rows: Int, _ labels: UnsafeBufferPointer<Int>, _ classWeights: [Float]?,
+        _ body: (_ weights: UnsafeBufferPointer<Float>?, _ scale: Float) -> Double
+    ) -> Double {
+        (classWeights ?? []).withUnsafeBufferPointer { weightBuffer in
+            let weights = classWeights == nil ? nil : weightBuffer
+            var weightSum: Double = 0
+            for row in 0..<rows { weightSum += Double(rowWeight(labels[row], weights)) }
+            guard weightSum > 0 else { return 0 }
+            return body(weights, Float(1 / weightSum)) / weightSum
+        }
+    }
+
     private func softmaxCrossEntropyKernel(
         _ z: MatrixView, _ labels: UnsafeBufferPointer<Int>, _ classWeights: [Float]?,
         _ gradient: MutableMatrixView?
     ) throws -> Double {
         let width = z.columns
         try checkLabels(labels, classCount: width, classWeights)
-        return (classWeights ?? []).withUnsafeBufferPointer { weightBuffer in
-            let weights = classWeights == nil ? nil : weightBuffer
-            var weightSum: Double = 0
-            for row in 0..<z.rows { weightSum += Double(rowWeight(labels[row], weights)) }
-            guard weightSum > 0 else { return 0 }
-            let scale = Float(1 / weightSum)
+        return weightedMean(rows: z.rows, labels, classWeights) { weights, scale in
             var total: Double = 0
             for row in 0..<z.rows {
                 let x = z.base + row * width
@@ -196,7 +208,7 @@ public enum Loss: Codable, Equatable, Sendable {
                 let logSum = logFloat(sum) + largest
                 total += Double(w) * Double(logSum - x[label])
             }
-            return total / weightSum
+            return total
         }
     }
 
@@ -205,12 +217,7 @@ public enum Loss: Codable, Equatable, Sendable {
         _ gradient: MutableMatrixView?
     ) throws -> Double {
         try checkLabels(labels, classCount: 2, classWeights)
-        return (classWeights ?? []).withUnsafeBufferPointer { weightBuffer in
-            let weights = classWeights == nil ? nil : weightBuffer
-            var weightSum: Double = 0
-            for row in 0..<z.rows { weightSum += Double(rowWeight(labels[row], weights)) }
-            guard weightSum > 0 else { return 0 }
-            let scale = Float(1 / weightSum)
+        return weightedMean(rows: z.rows, labels, classWeights) { weights, scale in
             var total: Double = 0
             for row in 0..<z.rows {
                 let x = z.base[row]
@@ -219,7 +226,7 @@ public enum Loss: Codable, Equatable, Sendable {
                 total += Double(w) * Double(binaryCrossEntropyTerm(x, t))
                 gradient?.base[row] = (stableSigmoid(x) - t) * w * scale
             }
-            return total / weightSum
+            return total
         }
     }
 
