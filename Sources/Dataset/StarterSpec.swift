@@ -27,9 +27,11 @@ public enum StarterSpec {
 
             """
         for column in excluded {
+            // Names and reasons (which may quote a value) come from the file: escaped, so a
+            // line break or control character cannot end the comment or make the YAML invalid.
             out +=
-                "                              #   excluded automatically: \(column.name) "
-                + "(\(column.type): \(column.reason))\n"
+                "                              #   excluded automatically: "
+                + escaped("\(column.name) (\(column.type): \(column.reason))") + "\n"
         }
         out += """
               categorical: []             # columns to force categorical (one-hot)
@@ -77,6 +79,13 @@ public enum StarterSpec {
         {
             return text
         }
+        return "\"\(escaped(text))\""
+    }
+
+    /// `text` with the escapes of a YAML double-quoted scalar: `"` and `\`, and every
+    /// character YAML does not allow as it is (control characters, U+FFFE and U+FFFF) or reads
+    /// as a line break (LF, CR, NEL, U+2028, U+2029). Fine in a comment too.
+    static func escaped(_ text: String) -> String {
         var escaped = ""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -84,10 +93,17 @@ public enum StarterSpec {
             case "\\": escaped += "\\\\"
             case "\n": escaped += "\\n"
             case "\t": escaped += "\\t"
-            default: escaped.unicodeScalars.append(scalar)
+            case "\r": escaped += "\\r"
+            case "\u{20}"..."\u{7E}", "\u{A0}"..."\u{2027}", "\u{202A}"..."\u{FFFD}",
+                "\u{10000}"...:
+                escaped.unicodeScalars.append(scalar)
+            default:
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                let (prefix, width) = scalar.value <= 0xFF ? ("x", 2) : ("u", 4)
+                escaped += "\\" + prefix + String(repeating: "0", count: width - hex.count) + hex
             }
         }
-        return "\"\(escaped)\""
+        return escaped
     }
 
     /// The path of `file` relative to `directory` (both made absolute; `..` where needed).
