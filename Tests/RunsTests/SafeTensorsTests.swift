@@ -81,6 +81,36 @@ struct SafeTensorsTests {
         }
     }
 
+    private func file(header: String, dataBytes: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { bytes += $0 }
+        return bytes + Array(header.utf8) + [UInt8](repeating: 0, count: dataBytes)
+    }
+
+    /// The red-team's headers (issue 12): each trapped on overflow before.
+    @Test(
+        "hostile shapes and offsets are errors naming the tensor, never a trap",
+        arguments: [
+            #"{"w":{"dtype":"F32","shape":[4294967296,4294967296,4],"data_offsets":[0,16]}}"#,
+            #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[9223372036854775800,9223372036854775807]}}"#,
+            #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,9223372036854775807]}}"#,
+            #"{"w":{"dtype":"F32","shape":[-1,-8],"data_offsets":[0,32]}}"#,
+            #"{"w":{"dtype":"F32","shape":[1.5],"data_offsets":[0,4]}}"#,
+            #"{"w":{"dtype":"F32","shape":[1e300],"data_offsets":[0,4]}}"#,
+            #"{"w":{"dtype":"F32","shape":[4],"data_offsets":[16,0]}}"#,
+        ])
+    func hostileHeaders(header: String) {
+        #expect {
+            try SafeTensorsFile(bytes: file(header: header, dataBytes: 16), path: "h.safetensors")
+        } throws: { error in
+            guard let error = error as? ModelFileError else { return false }
+            switch error {
+            case .corrupt, .truncated: return error.description.contains("h.safetensors")
+            default: return false
+            }
+        }
+    }
+
     @Test func gapsBetweenTensorsAreCorrupt() throws {
         let header = #"{"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#
         var bytes: [UInt8] = []

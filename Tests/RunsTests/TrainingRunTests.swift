@@ -283,6 +283,42 @@ func startRun(
         }
     }
 
+    /// The red-team's model files (issue 12): sizes in the metadata that trapped `predict`.
+    @Test(arguments: ["9223372036854775807", "4294967296", "-3"])
+    func absurdUnitsInTheMetadataAreCorruptNotATrap(units: String) throws {
+        let folder = try PredictionTests.iris.get()
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder.modelPath)))
+        var file = try SafeTensorsFile(bytes: bytes, path: folder.modelPath)
+        let model = try #require(file.metadata["model"])
+        let edited = try #require(
+            model.firstRange(of: #/"units":\d+/#).map {
+                model.replacingCharacters(in: $0, with: "\"units\":\(units)")
+            })
+        file.metadata["model"] = edited
+        #expect {
+            try ModelArtifact.read(from: write(file.serialized()))
+        } throws: { error in
+            guard let error = error as? ModelFileError, case .corrupt = error else {
+                return false
+            }
+            return error.description.contains("model.safetensors")
+        }
+    }
+
+    @Test func aNetworkThatDoesNotMatchTheFilesTensorsIsRefusedBeforeItIsBuilt() throws {
+        let folder = try PredictionTests.iris.get()
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder.modelPath)))
+        var file = try SafeTensorsFile(bytes: bytes, path: folder.modelPath)
+        let model = try #require(file.metadata["model"])
+        // 65,536 hidden units would be 327,683 weights; the file holds 35.
+        file.metadata["model"] = model.replacing(#/"units":4/#, with: #""units":65536"#)
+        #expect {
+            try ModelArtifact.read(from: write(file.serialized()))
+        } throws: { error in
+            "\(error)".contains("the file holds 35")
+        }
+    }
+
     @Test func aFolderThatIsNotARunIsRefused() throws {
         let folder = try temporaryFolder()
         #expect(throws: RunError.notARun(path: folder.path, reason: "it has no config.yaml")) {

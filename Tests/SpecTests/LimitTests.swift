@@ -89,4 +89,46 @@ struct LimitTests {
         let column = try #require(caret.firstIndex(of: "^")).utf16Offset(in: caret)
         #expect(Array(source)[column] == "[")
     }
+
+    @Test("sizes past the stated limits are located errors, before any design")
+    func sizeBounds() {
+        let text = """
+            data: {path: d.csv, target: y}
+            model:
+              neurons: 1000000000000
+              hidden_layers: 100000
+              layers:
+                - dense: {units: 4611686018427387904}
+            training:
+              batch_size: 2000000
+              epochs: 100000000
+            """
+        // The data file does not exist; only the sizes matter here.
+        let diagnostics = check(text + "\n").filter { $0.keyPath != "data.path" }
+        #expect(
+            diagnostics.map(\.message) == [
+                "expected 1 <= neurons <= 65536, found 1000000000000",
+                "expected 0 <= hidden_layers <= 64, found 100000",
+                "expected 1 <= units <= 65536, found 4611686018427387904",
+                "expected 1 <= batch_size <= 1048576, found 2000000",
+                "expected 1 <= epochs <= 1000000, found 100000000",
+            ])
+        #expect(diagnostics.map { $0.location?.line } == [3, 4, 6, 8, 9])
+    }
+
+    @Test("lists past their item limits are errors at the list")
+    func listBounds() {
+        let widths = Array(repeating: "8", count: 65).joined(separator: ", ")
+        let layers = String(repeating: "    - activation: relu\n", count: 513)
+        let text =
+            "data: {path: d.csv, target: y}\nmodel:\n  neurons: [\(widths)]\n  layers:\n"
+            + layers
+        let diagnostics = check(text).filter { $0.keyPath != "data.path" }
+        #expect(
+            diagnostics.map(\.message) == [
+                "`neurons` has 65 items; at most 64 are allowed",
+                "`layers` has 513 items; at most 512 are allowed",
+            ])
+        #expect(diagnostics.map(\.keyPath) == ["model.neurons", "model.layers"])
+    }
 }

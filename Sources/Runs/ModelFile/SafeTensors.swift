@@ -104,10 +104,7 @@ public struct SafeTensorsFile: Sendable, Equatable {
                 continue
             }
             guard let info = value as? [String: Any], let dtype = info["dtype"] as? String,
-                let shape = (info["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                let offsets = (info["data_offsets"] as? [Any])?.compactMap({
-                    ($0 as? NSNumber)?.intValue
-                }), offsets.count == 2
+                let shapeItems = info["shape"] as? [Any], let offsetItems = info["data_offsets"] as? [Any]
             else {
                 throw .corrupt(
                     path: path, reason: "tensor `\(name)` lacks dtype, shape or data_offsets")
@@ -116,16 +113,33 @@ public struct SafeTensorsFile: Sendable, Equatable {
                 throw .unsupported(
                     path: path, reason: "tensor `\(name)` is \(dtype); Layerwise models are F32")
             }
-            let count = shape.reduce(1, *)
-            guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[1] >= offsets[0],
-                offsets[1] - offsets[0] == count * 4
-            else {
+            // Every size read from the file is a small whole number before any arithmetic.
+            let shape = shapeItems.compactMap(Self.size)
+            let offsets = offsetItems.compactMap(Self.size)
+            guard shape.count == shapeItems.count, offsets.count == 2, offsetItems.count == 2 else {
                 throw .corrupt(
-                    path: path, reason: "tensor `\(name)`'s offsets do not match its shape \(shape)"
-                )
+                    path: path,
+                    reason: "tensor `\(name)`'s shape or data_offsets are not whole numbers from 0 "
+                        + "to 2^53 (found \(shapeItems) and \(offsetItems))")
             }
             guard offsets[1] <= dataLength else {
                 throw .truncated(path: path, expected: headerEnd + offsets[1], actual: bytes.count)
+            }
+            var count = 1
+            for dimension in shape {
+                let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+                guard !overflow, product <= dataLength / 4 else {
+                    throw .corrupt(
+                        path: path,
+                        reason: "tensor `\(name)`'s shape \(shape) holds more values than the "
+                            + "file's \(dataLength) data bytes")
+                }
+                count = product
+            }
+            guard offsets[1] >= offsets[0], offsets[1] - offsets[0] == count * 4 else {
+                throw .corrupt(
+                    path: path, reason: "tensor `\(name)`'s offsets do not match its shape \(shape)"
+                )
             }
             entries.append((name, shape, offsets[0], offsets[1]))
         }
@@ -154,6 +168,19 @@ public struct SafeTensorsFile: Sendable, Equatable {
             return NamedTensor(name: entry.name, shape: entry.shape, values: values)
         }
         self.metadata = metadata
+    }
+}
+
+extension SafeTensorsFile {
+    /// A shape dimension or data offset from the header: a whole number in 0...2^53 (exact in
+    /// a JSON double), else nil. Bounding it here keeps every later sum and product in range.
+    static func size(_ value: Any) -> Int? {
+        guard let number = value as? NSNumber else { return nil }
+        let double = number.doubleValue
+        guard double >= 0, double <= 9_007_199_254_740_992, double.rounded() == double else {
+            return nil
+        }
+        return Int(double)
     }
 }
 

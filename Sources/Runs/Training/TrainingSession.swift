@@ -206,6 +206,13 @@ public final class TrainingSession {
                     + "the rate it trained with")
         }
         let data = try PreparedData.load(DataOptions(spec: loaded.spec))
+        // The config may have been edited since: its size is checked before it is built.
+        do {
+            try TrainingMemory.check(
+                loaded.spec, inputs: data.encoding.inputWidth, fixedIn: loaded.spec)
+        } catch {
+            throw DesignPlanError.advisor(error, source: loaded.source)
+        }
         let (state, metadata) = try Checkpoint.read(from: folder.checkpointPath)
         if let json = metadata["encoding"],
             let encoding = try? JSONDecoder().decode(DataEncoding.self, from: Data(json.utf8)),
