@@ -134,6 +134,55 @@ struct AtomicFileTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["history.csv"])
     }
 
+    @Test func aSymbolicLinkIsWrittenThroughToItsTarget() throws {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("layerwise-atomic-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(
+            atPath: folder + "/real", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try AtomicFile.write("old\n", to: folder + "/real/predictions.csv")
+        // A relative link, and a link to a link.
+        try FileManager.default.createSymbolicLink(
+            atPath: folder + "/link.csv", withDestinationPath: "real/predictions.csv")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder + "/link2.csv", withDestinationPath: folder + "/link.csv")
+        try AtomicFile.write("new\n", to: folder + "/link2.csv")
+        #expect(
+            try FileManager.default.destinationOfSymbolicLink(atPath: folder + "/link.csv")
+                == "real/predictions.csv")
+        #expect(try String(contentsOfFile: folder + "/real/predictions.csv", encoding: .utf8) == "new\n")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: folder + "/real")
+                == ["predictions.csv"])
+        // A dangling link creates its target.
+        try FileManager.default.createSymbolicLink(
+            atPath: folder + "/dangling.csv", withDestinationPath: "real/new.csv")
+        try AtomicFile.write("x\n", to: folder + "/dangling.csv")
+        #expect(try String(contentsOfFile: folder + "/real/new.csv", encoding: .utf8) == "x\n")
+    }
+
+    @Test(
+        "devices and folders are refused, and stay as they were",
+        arguments: [("/dev/full", "a device"), ("/dev/null", "a device"), ("/tmp", "a folder")])
+    func notRegularFilesAreRefused(path: String, kind: String) throws {
+        var before = stat()
+        #expect(lstat(path, &before) == 0)
+        #expect(throws: FileWriteError.notRegularFile(path: path, kind: kind)) {
+            try AtomicFile.write("x", to: path)
+        }
+        var after = stat()
+        #expect(lstat(path, &after) == 0)
+        #expect(after.st_mode == before.st_mode && after.st_rdev == before.st_rdev)
+        // A link to a device is refused the same way.
+        let link = FileManager.default.temporaryDirectory
+            .appendingPathComponent("layerwise-link-\(UUID().uuidString)").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
+        defer { unlink(link) }
+        #expect(throws: FileWriteError.notRegularFile(path: link, kind: kind)) {
+            try AtomicFile.write("x", to: link)
+        }
+    }
+
     @Test func unwritableFolderIsAnErrorNamingThePath() {
         #expect {
             try AtomicFile.write("x", to: "/nonexistent-folder-layerwise/out.csv")

@@ -457,6 +457,47 @@ public enum SpecSchema {
 
     // MARK: - Lookup
 
+    /// The key at a dotted path (`training.early_stopping.patience`), through mapping types.
+    public static func key(at path: String) -> SchemaKey? {
+        var keys = rootKeys
+        var found: SchemaKey?
+        for name in path.split(separator: ".") {
+            guard let key = keys.first(where: { $0.name == name }) else { return nil }
+            found = key
+            keys = key.type.alternatives.flatMap { type -> [SchemaKey] in
+                if case .object(let children) = type { return children }
+                return []
+            }
+        }
+        return found
+    }
+
+    /// What a starter spec writes for the key at `path`: `auto` where the key takes it, else
+    /// its default as YAML (`0.15`, `true`, `[]`); nil for an unknown key or a default that
+    /// depends on the spec.
+    public static func starterValue(at path: String) -> String? {
+        guard let key = key(at: path) else { return nil }
+        if key.type.alternatives.contains(where: {
+            if case .keyword("auto", _) = $0 { return true }
+            return false
+        }) {
+            return "auto"
+        }
+        guard case .value(let value) = key.defaultValue else { return nil }
+        func yaml(_ value: JSONValue) -> String? {
+            switch value {
+            case .bool(let flag): return flag ? "true" : "false"
+            case .int(let number): return String(number)
+            case .number(let number): return Bounds.format(number)
+            case .array(let items):
+                let parts = items.compactMap(yaml)
+                return parts.count == items.count ? "[" + parts.joined(separator: ", ") + "]" : nil
+            case .string, .null, .object: return nil
+            }
+        }
+        return yaml(value)
+    }
+
     /// The sections (dotted paths) that hold a key of this name, for "belongs in" hints.
     static func sections(holding key: String) -> [String] {
         var found: [String] = []
