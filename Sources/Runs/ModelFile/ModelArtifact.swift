@@ -104,6 +104,9 @@ public struct ModelArtifact: Sendable {
                 path: path,
                 reason: "its network needs \(expected) weights, the file holds \(stored)")
         }
+        if let bad = file.tensors.first(where: { !$0.values.allSatisfy(\.isFinite) }) {
+            throw .nonFiniteWeights(path: path, tensor: bad.name)
+        }
         guard description.inputWidth == encoding.inputWidth else {
             throw .corrupt(
                 path: path,

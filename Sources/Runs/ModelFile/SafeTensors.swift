@@ -194,6 +194,8 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
     case corrupt(path: String, reason: String)
     /// A valid safetensors file Layerwise cannot use (another dtype, another format version).
     case unsupported(path: String, reason: String)
+    /// A model whose weights are NaN or infinite (a diverged run): it would predict NaN.
+    case nonFiniteWeights(path: String, tensor: String)
 
     public var description: String {
         switch self {
@@ -209,6 +211,10 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
         case .unsupported(let path, let reason):
             "\(path): error: unsupported model file: \(reason)\n"
                 + "  hint: this file was not written by this version of Layerwise"
+        case .nonFiniteWeights(let path, let tensor):
+            "\(path): error: the model's weights are not finite (NaN or infinite in `\(tensor)`): "
+                + "the run diverged\n"
+                + "  hint: train again with a lower learning rate [DIAG-NONFINITE]"
         }
     }
 }
