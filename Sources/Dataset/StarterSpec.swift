@@ -122,7 +122,7 @@ public enum StarterSpec {
     }
 
     /// `path` made absolute and free of symlinks (kept as given when it cannot be resolved).
-    static func absolute(_ path: String) -> String {
+    public static func absolute(_ path: String) -> String {
         if let resolved = realpath(path, nil) {
             defer { free(resolved) }
             return String(cString: resolved)

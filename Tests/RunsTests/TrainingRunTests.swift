@@ -220,6 +220,39 @@ func startRun(
         #expect(text.split(separator: "\n").count == 2)
     }
 
+    static let diabetes = Result { try trainedRun("diabetes") }
+
+    /// Issue 12: rows missing the target made `evaluate` print `MSE nan`.
+    @Test func evaluationLeavesOutRowsWithoutATargetAndCountsThem() throws {
+        let predictor = try Predictor(runFolder: Self.diabetes.get())
+        let lines = try String(
+            contentsOfFile: Repository.specs + "/data/diabetes.csv", encoding: .utf8
+        ).split(separator: "\n").prefix(41).map(String.init)
+        // Rows 1-10 lose their target (the last field).
+        let blanked = lines.enumerated().map { index, line in
+            (1...10).contains(index) ? line.split(separator: ",").dropLast().joined(separator: ",") + "," : line
+        }
+        let (metrics, rows, warnings) = try Evaluation.metrics(
+            of: predictor, on: try table(blanked.joined(separator: "\n") + "\n"))
+        #expect(rows == 30)
+        #expect(warnings.contains { $0.hasPrefix("10 of 40 rows have no target value") })
+        guard case .regression(let scores) = metrics else {
+            Issue.record("diabetes is regression")
+            return
+        }
+        #expect(scores.meanSquaredError.isFinite && scores.rSquared.isFinite)
+        // The same as scoring the 30 labelled rows alone.
+        let labelled = [lines[0]] + lines[11...]
+        let (alone, _, _) = try Evaluation.metrics(
+            of: predictor, on: try table(labelled.joined(separator: "\n") + "\n"))
+        #expect(alone == metrics)
+        // No labelled row at all is an error, not a score.
+        let none = [lines[0]] + blanked[1...10]
+        #expect(throws: DataError.self) {
+            try Evaluation.metrics(of: predictor, on: try table(none.joined(separator: "\n") + "\n"))
+        }
+    }
+
     @Test func evaluationOfTheRunsTestSplitMatchesTraining() throws {
         let folder = try Self.iris.get()
         let artifact = try ModelArtifact.read(from: folder.modelPath)
