@@ -225,7 +225,16 @@ struct SchemaValidator {
         case .any:
             return true
         case .singleCharacter:
-            if text.count == 1 { return true }
+            // A delimiter: one character that cannot also end a line or open a quoted field.
+            if text.count == 1, !["\n", "\r", "\"", "\r\n"].contains(text) { return true }
+            if text.count == 1 || text == "\r\n" {
+                error(
+                    node, path,
+                    "`\(text.debugDescription.dropFirst().dropLast())` cannot separate fields: "
+                        + "it ends lines or quotes fields in a CSV",
+                    notes: [.help("use `,`, `;`, `\"\\t\"` or `|`, or `auto` to detect it")])
+                return false
+            }
             var notes: [Diagnostic.Note] = []
             if text == "\\t" || text == "tab" {
                 notes.append(.help("write a tab as `\"\\t\"` (double quotes)"))
