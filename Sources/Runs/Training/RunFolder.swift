@@ -79,7 +79,7 @@ public struct RunFolder: Sendable, Equatable {
     public var manifestPath: String { path + "/run.json" }
     /// The lock file: `flock`ed by the process training in the folder.
     public var lockPath: String { path + "/" + Self.lockName }
-    static let lockName = ".layerwise.lock"
+    static let lockName = "run.lock"
 
     /// Whether a run started here and no epoch finished: its config is written but there is no
     /// checkpoint (killed or stopped during the first epoch). `--resume` trains it from the
