@@ -139,8 +139,10 @@ public enum AdvisorError: Error, Equatable, CustomStringConvertible {
     /// The data summary cannot be designed for (a count below 1, ...).
     case invalidData(String)
     /// A spec the advisor cannot design from (an explicit `model.layers` list whose output
-    /// width is not `No`, widths that contradict `hidden_layers`, ...), at `keyPath`.
-    case invalidSpec(keyPath: String, message: String, location: SourceLocation?)
+    /// width is not `No`, widths that contradict `hidden_layers`, a design past the memory
+    /// budget, ...), at `keyPath`, with the fix when there is one.
+    case invalidSpec(
+        keyPath: String, message: String, location: SourceLocation?, help: String? = nil)
     /// `explain` got an ID the rulebook does not have.
     case unknownRule(String, suggestion: String?)
 
@@ -149,9 +151,10 @@ public enum AdvisorError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .invalidData(let message):
             return "error: cannot design a network for this data: \(message)"
-        case .invalidSpec(let keyPath, let message, let location):
+        case .invalidSpec(let keyPath, let message, let location, let help):
             let place = location.map { "\($0): " } ?? ""
             return "\(place)error: \(keyPath): \(message)"
+                + (help.map { "\n  = help: \($0)" } ?? "")
         case .unknownRule(let id, let suggestion):
             let hint = suggestion.map { "; did you mean '\($0)'?" } ?? ""
             return "error: unknown rule ID '\(id)'\(hint) (see `--explain` with a rulebook ID)"

@@ -214,6 +214,7 @@ struct DesignSession {
 
         config.advisor = settings
         config.training = trainingDesign(hidden: hidden, layers: layers)
+        try TrainingMemory.check(config, inputs: ni, fixedIn: spec)
         config.data.split.stratify = .fixed(
             spec.data.split.stratify.value ?? (task == .classification))
 

@@ -33,7 +33,7 @@ public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
         case fileNotReadable, emptyFile, headerOnly, notUTF8, binaryFile, raggedRow
         case unterminatedQuote, duplicateColumn, unknownColumn, singleClass, targetAllMissing
         case strayStrings, targetNotNumeric, missingColumns, invalidOptions, noFeatures
-        case tooFewRows
+        case tooFewRows, constantTarget, nonFiniteOutput
     }
 
     /// The kind of failure.

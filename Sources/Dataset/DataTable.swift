@@ -95,6 +95,16 @@ public struct DataTable: Sendable, Equatable {
         SourceLocation(path: path, line: 1, column: 1, sourceLine: headerLine)
     }
 
+    /// Where data row `row` (0-based, after the header) starts in the file, read again with
+    /// `format`; nil when the file cannot be read.
+    public func rowStart(_ row: Int, format: CSVFormat) -> SourceLocation? {
+        guard
+            let offset = CSVReader.fieldOffsets(path: path, format: format, rows: [row], column: 0)[
+                row]
+        else { return nil }
+        return SourceLocator.locate(path: path, offset: offset)
+    }
+
     /// The location of a column's name on the header line (line 1).
     public func headerLocation(ofColumn index: Int) -> SourceLocation {
         SourceLocation(

@@ -1,3 +1,5 @@
+import Spec
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -33,36 +35,52 @@ public enum StarterSpec {
                 "                              #   excluded automatically: "
                 + escaped("\(column.name) (\(column.type): \(column.reason))") + "\n"
         }
-        out += """
-              categorical: []             # columns to force categorical (one-hot)
-              split:
-                validation: auto          # share held out for validation (0.15)
-                test: auto                # share held out for the final test (0.15)
-                stratify: auto            # keep class shares equal (classification)
-            task: auto                    # classification | regression (detected: \(profile.task))
-            model:
-              template: auto              # a template name in Templates/ or a path
-              hidden_layers: auto         # an integer >= 0 (rules DEPTH-*)
-              neurons: auto               # geometric | capacity | two-thirds | mean, or a list
-              activation: auto            # relu, leaky_relu, elu, selu, tanh, swish, gelu, ...
-              batch_norm: auto            # true | false
-              dropout: auto               # a rate in [0, 1)
-            training:
-              optimizer: auto             # adam, sgd, ... (rule OPT-DEFAULT)
-              learning_rate: auto         # a number, or auto: range test (LR-RANGE-TEST)
-              batch_size: auto            # rows per batch (rules BATCH-*)
-              epochs: auto                # upper bound; early stopping ends sooner
-              early_stopping:
-                patience: auto            # epochs without improvement before stopping
-                min_delta: auto           # smallest improvement that counts
-                restore_best: auto        # keep the best epoch's weights
-              schedule: auto              # constant | step | exponential | cosine | plateau | one_cycle
-              shuffle: auto               # shuffle every epoch (SHUFFLE-ALWAYS)
-              seed: auto                  # an integer: same spec and seed, same model
-
-            """
+        out += "  categorical: []             # columns to force categorical (one-hot)\n"
+        for (path, comment) in settings {
+            let parts = path.split(separator: ".")
+            let indent = String(repeating: "  ", count: parts.count - 1)
+            guard let value = comment == nil ? "" : SpecSchema.starterValue(at: path) else {
+                continue
+            }
+            var line = indent + String(parts.last ?? "") + ":" + (value.isEmpty ? "" : " " + value)
+            if let comment {
+                line = line.padding(toLength: max(line.count + 1, 30), withPad: " ", startingAt: 0)
+                line += "# " + comment.replacing("DETECTED", with: profile.task)
+            }
+            out += line + "\n"
+        }
         return out
     }
+
+    /// The keys a starter spec lists, in order, with their comments (nil: a section heading).
+    /// Each value is the schema's: `auto` where a key takes it, else its default, so the file
+    /// always validates.
+    static let settings: [(path: String, comment: String?)] = [
+        ("data.split", nil),
+        ("data.split.validation", "share held out for validation"),
+        ("data.split.test", "share held out for the final test"),
+        ("data.split.stratify", "keep class shares equal (classification)"),
+        ("task", "classification | regression (detected: DETECTED)"),
+        ("model", nil),
+        ("model.template", "a template name in Templates/ or a path"),
+        ("model.hidden_layers", "an integer from 0 to 64 (rules DEPTH-*)"),
+        ("model.neurons", "geometric | capacity | two-thirds | mean, or a list"),
+        ("model.activation", "relu, leaky_relu, elu, selu, tanh, swish, gelu, ..."),
+        ("model.batch_norm", "true | false"),
+        ("model.dropout", "a rate in [0, 1)"),
+        ("training", nil),
+        ("training.optimizer", "adam, sgd, ... (rule OPT-DEFAULT)"),
+        ("training.learning_rate", "a number, or auto: range test (LR-RANGE-TEST)"),
+        ("training.batch_size", "rows per batch (rules BATCH-*)"),
+        ("training.epochs", "upper bound; early stopping ends sooner"),
+        (
+            "training.early_stopping",
+            "false, or {patience: 10, min_delta: 0.0001, restore_best: true} (EARLY-STOP)"
+        ),
+        ("training.schedule", "constant | step | exponential | cosine | plateau | one_cycle"),
+        ("training.shuffle", "shuffle every epoch (SHUFFLE-ALWAYS)"),
+        ("training.seed", "an integer: same spec and seed, same model"),
+    ]
 
     /// A YAML plain scalar, or a double-quoted one when plain would be misread.
     static func yamlScalar(_ text: String) -> String {
@@ -120,7 +138,7 @@ public enum StarterSpec {
     }
 
     /// `path` made absolute and free of symlinks (kept as given when it cannot be resolved).
-    static func absolute(_ path: String) -> String {
+    public static func absolute(_ path: String) -> String {
         if let resolved = realpath(path, nil) {
             defer { free(resolved) }
             return String(cString: resolved)
@@ -131,70 +149,4 @@ public enum StarterSpec {
         let cwd = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         return cwd + "/" + path
     }
-
-    /// Writes `contents` to `path` atomically: a temporary file in the same directory, flushed,
-    /// then renamed over the destination, so readers never see a partial file.
-    /// - Parameters:
-    ///   - overwrite: replace an existing file (default `false`: an existing file is an error).
-    /// - Throws: `SpecWriteError` naming the path and the reason.
-    public static func write(_ contents: String, to path: String, overwrite: Bool = false) throws {
-        if !overwrite && access(path, F_OK) == 0 {
-            throw SpecWriteError(
-                path: path, message: "the file already exists",
-                hint: "pass --force to replace it, or choose another path with -o")
-        }
-        var directory = "."
-        if let slash = path.lastIndex(of: "/") {
-            directory = slash == path.startIndex ? "/" : String(path[..<slash])
-        }
-        var template = Array((directory + "/.layerwise-XXXXXX").utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else {
-            throw SpecWriteError(
-                path: path,
-                message: "cannot create a file in '\(directory)': "
-                    + String(cString: strerror(errno)),
-                hint: "check that the directory exists and is writable")
-        }
-        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        let bytes = Array(contents.utf8)
-        let total = bytes.count
-        var written = 0
-        while written < total {
-            let count = bytes.withUnsafeBytes {
-                Glibc.write(descriptor, $0.baseAddress! + written, total - written)
-            }
-            if count <= 0 {
-                close(descriptor)
-                unlink(temporary)
-                throw SpecWriteError(
-                    path: path, message: "cannot write: " + String(cString: strerror(errno)),
-                    hint: "check the free space and permissions")
-            }
-            written += count
-        }
-        fchmod(descriptor, 0o644)
-        fsync(descriptor)
-        close(descriptor)
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw SpecWriteError(
-                path: path, message: "cannot move the new file into place: \(reason)",
-                hint: "check that the path is a writable file location")
-        }
-    }
-}
-
-/// Writing a spec failed.
-public struct SpecWriteError: Error, CustomStringConvertible, Sendable {
-    /// The destination.
-    public var path: String
-    /// What went wrong.
-    public var message: String
-    /// The fix.
-    public var hint: String
-
-    /// `path: error: message` and the hint.
-    public var description: String { "\(path): error: \(message)\n  hint: \(hint)" }
 }

@@ -13,7 +13,12 @@ struct DataSourceArguments: ParsableArguments {
     @Option(help: "The column to predict (with a CSV file).")
     var target: String?
 
-    @Option(help: "Seed of the split and the probe (with a CSV file; a spec has training.seed).")
+    // Unconditional: `--seed -3` is an invalid value, not a missing one.
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Seed of the split and the probe, a whole number from 0 (with a CSV file; a spec "
+                + "has training.seed)."))
     var seed: UInt64?
 
     /// Whether the input names a spec rather than a CSV file.

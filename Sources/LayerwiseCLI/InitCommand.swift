@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dataset
 import Foundation
+import Runs
 
 /// `layerwise init data.csv --target COL [-o spec.yaml] [--force]`.
 struct InitCommand: ParsableCommand {
@@ -27,14 +28,20 @@ struct InitCommand: ParsableCommand {
             let name = ((source.input as NSString).lastPathComponent as NSString)
                 .deletingPathExtension
             let text = StarterSpec.render(name: name, dataPath: dataPath, profile: profile)
-            try StarterSpec.write(text, to: output, overwrite: force)
+            if !force, AtomicFile.exists(output) {
+                throw DesignPlanError.outputExists(path: output)
+            }
+            try AtomicFile.write(text, to: output)
             print(
                 "wrote \(output) (\(profile.task), target '\(profile.target)', "
                     + "Ni = \(profile.inputs), No = \(profile.outputs))")
         } catch let error as DataError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode.failure
-        } catch let error as SpecWriteError {
+        } catch let error as DesignPlanError {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode.failure
+        } catch let error as FileWriteError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode.failure
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Runs
 import Spec
 
 /// `layerwise schema`: the spec language as a JSON Schema (for yaml-language-server) or as the
@@ -37,11 +38,6 @@ struct SchemaCommand: ParsableCommand {
             print(text, terminator: "")
             return
         }
-        do {
-            // Atomic: never leave a partial file.
-            try text.write(toFile: output, atomically: true, encoding: .utf8)
-        } catch {
-            throw ValidationError("cannot write `\(output)`: \(error.localizedDescription)")
-        }
+        try reportingErrors { try AtomicFile.write(text, to: output) }
     }
 }

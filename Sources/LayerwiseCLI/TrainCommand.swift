@@ -59,19 +59,25 @@ struct TrainCommand: ParsableCommand {
             let folder: RunFolder
             let session: TrainingSession
             if let resume {
-                folder = try RunFolder(existing: resume)
+                folder = try RunFolder.reopen(resume)
                 session = try TrainingSession.resume(folder, loader: try options.specLoader())
-                print("Resuming \(folder.path) after epoch \(session.trainer.epoch)")
+                print(
+                    session.trainer.epoch == 0
+                        ? "Restarting \(folder.path) from the start (no epoch had finished)"
+                        : "Resuming \(folder.path) after epoch \(session.trainer.epoch)")
             } else if let spec {
+                if let out { try RunFolder.checkAvailable(out) }
                 let plan = try DesignPlan.measured(
                     specPath: spec, catalog: try options.templateCatalog(),
                     template: templateOption.template)
                 let warnings = plan.renderedWarnings(colored: options.colorsStandardError)
                 if !warnings.isEmpty { printError(warnings) }
                 print(TextReport.compact(plan.recommendation))
-                folder = try RunFolder.create(name: plan.loaded.spec.name, explicit: out)
-                session = try TrainingSession.begin(plan: plan, in: folder)
+                // Everything that can fail on this spec and data fails before the folder exists.
+                session = try TrainingSession.prepare(plan: plan)
                 if let test = session.rangeTest { print(test.summary + "\n") }
+                folder = try RunFolder.create(name: plan.loaded.spec.name, explicit: out)
+                try session.start(plan: plan, in: folder)
             } else {
                 return
             }
@@ -103,8 +109,10 @@ struct TrainCommand: ParsableCommand {
         ]
         if result.stopReason == .stopRequested {
             lines.append(
-                "  the model holds the weights at the stop; `--resume \(folder.path)` continues "
-                    + "from the end of epoch \(result.epochsRun)")
+                result.epochsRun == 0
+                    ? "  no epoch finished; `--resume \(folder.path)` trains the run from the start"
+                    : "  the model holds the weights at the stop; `--resume \(folder.path)` "
+                        + "continues from the end of epoch \(result.epochsRun)")
         }
         for split in ["train", "validation", "test"] {
             guard let score = result.scores[split] else { continue }

@@ -201,7 +201,7 @@ import Testing
         #expect {
             try SizingAdvisor.recommend(spec: spec, data: Datasets.iris)
         } throws: { error in
-            guard case .invalidSpec(let keyPath, _, let location) = error as? AdvisorError else {
+            guard case .invalidSpec(let keyPath, _, let location, _) = error as? AdvisorError else {
                 return false
             }
             return keyPath == "model.layers[0].dense.units" && location?.line == 4

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Spec
 import Testing
 
 @testable import Dataset
@@ -224,37 +225,49 @@ import Testing
         #expect(decoded == fit)
     }
 
-    @Test func starter_spec_has_every_key_and_refuses_to_overwrite() throws {
+    @Test func starter_spec_has_every_key() throws {
         let data = try PreparedData.load(DataOptions(path: repoData("iris.csv"), target: "species"))
         let profile = DataProfile(data)
         let relative = StarterSpec.relativePath(of: repoData("iris.csv"), from: files.directory)
         #expect(relative.hasSuffix("Specs/data/iris.csv"))
         #expect(relative.hasPrefix("../"))
         let text = StarterSpec.render(name: "iris", dataPath: "data/iris.csv", profile: profile)
+        // `auto` wherever the key takes it; the schema's default where it does not.
         for key in [
             "name: iris", "  path: data/iris.csv", "  target: species", "  ignore: []",
-            "  categorical: []", "  split:", "    validation: auto", "    test: auto",
+            "  categorical: []", "  split:", "    validation: 0.15", "    test: 0.15",
             "    stratify: auto", "task: auto", "  template: auto",
             "  hidden_layers: auto", "  neurons: auto", "  activation: auto",
             "  batch_norm: auto", "  dropout: auto", "  optimizer: auto",
             "  learning_rate: auto", "  batch_size: auto", "  epochs: auto",
-            "  early_stopping:", "    patience: auto", "    min_delta: auto",
-            "    restore_best: auto", "  schedule: auto", "  shuffle: auto",
-            "  seed: auto",
+            "  early_stopping: auto", "  schedule: auto", "  shuffle: true", "  seed: 42",
         ] {
             #expect(text.contains("\n" + key), "\(key)")
         }
-        let output = files.directory + "/spec.yaml"
-        try StarterSpec.write(text, to: output)
-        #expect(try String(contentsOfFile: output, encoding: .utf8) == text)
-        #expect(throws: SpecWriteError.self) { try StarterSpec.write("other", to: output) }
-        try StarterSpec.write("replaced", to: output, overwrite: true)
-        #expect(try String(contentsOfFile: output, encoding: .utf8) == "replaced")
         #expect(StarterSpec.yamlScalar("yes") == "\"yes\"")
         #expect(StarterSpec.yamlScalar("my data") == "\"my data\"")
         #expect(StarterSpec.yamlScalar("iris_2") == "iris_2")
         #expect(StarterSpec.yamlScalar("../data/iris.csv") == "../data/iris.csv")
         #expect(StarterSpec.yamlScalar(".nan") == "\".nan\"")
         #expect(StarterSpec.yamlScalar("1.5") == "\"1.5\"")
+    }
+}
+
+/// Issue 12: the starter spec `init` writes must validate, on every bundled dataset.
+@Suite struct StarterSpecValidationTests {
+    @Test(arguments: [
+        ("iris.csv", "species"), ("penguins.csv", "species"), ("breast_cancer.csv", "diagnosis"),
+        ("diabetes.csv", "progression"),
+    ])
+    func starterSpecValidates(file: String, target: String) throws {
+        let folder = TestFiles()
+        let csv = try String(contentsOfFile: repoData(file), encoding: .utf8)
+        let dataPath = folder.write(file, csv)
+        let profile = DataProfile(try PreparedData.load(DataOptions(path: dataPath, target: target)))
+        let text = StarterSpec.render(name: "starter", dataPath: file, profile: profile)
+        let (spec, diagnostics) = SpecLoader(templateNames: ["mlp-classifier"]).check(
+            text: text, path: folder.directory + "/spec.yaml")
+        #expect(diagnostics.isEmpty, "\(diagnostics.map(\.message))")
+        #expect(spec?.data.target == target)
     }
 }

@@ -150,6 +150,24 @@ func temporaryFolder() throws -> URL {
             FileManager.default.contentsEqual(
                 atPath: resolved, andPath: Repository.specs + "/data/iris.csv"))
         #expect(plan.config(relativeTo: Repository.specs).data.path == "data/iris.csv")
+        // Standard output has no folder: the path is written absolute, and validates anywhere.
+        let standardOutput = try plan.generate(outputPath: nil)
+        #expect(standardOutput.config.data.path == StarterSpec.absolute(Repository.specs + "/data/iris.csv"))
+        #expect(standardOutput.text.contains("  path: /"))
+    }
+
+    /// Issue 12: an absolute `data.path` was rewritten relative to the current folder.
+    @Test func anAbsoluteDataPathStaysAbsolute() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spec = folder.appendingPathComponent("abs.yaml")
+        let csv = Repository.specs + "/data/iris.csv"
+        try "data: {path: \(csv), target: species}\n".write(
+            to: spec, atomically: true, encoding: .utf8)
+        let plan = try DesignPlan(specPath: spec.path, catalog: try TemplateCatalog())
+        #expect(plan.config(relativeTo: folder.path).data.path == csv)
+        #expect(plan.config(relativeTo: nil).data.path == csv)
+        #expect(try plan.generate(outputPath: folder.path + "/out.yaml").config.data.path == csv)
     }
 
     @Test func deepTemplateGivesThreeLayersWithBatchNorm() throws {

@@ -81,6 +81,36 @@ struct SafeTensorsTests {
         }
     }
 
+    private func file(header: String, dataBytes: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { bytes += $0 }
+        return bytes + Array(header.utf8) + [UInt8](repeating: 0, count: dataBytes)
+    }
+
+    /// The red-team's headers (issue 12): each trapped on overflow before.
+    @Test(
+        "hostile shapes and offsets are errors naming the tensor, never a trap",
+        arguments: [
+            #"{"w":{"dtype":"F32","shape":[4294967296,4294967296,4],"data_offsets":[0,16]}}"#,
+            #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[9223372036854775800,9223372036854775807]}}"#,
+            #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,9223372036854775807]}}"#,
+            #"{"w":{"dtype":"F32","shape":[-1,-8],"data_offsets":[0,32]}}"#,
+            #"{"w":{"dtype":"F32","shape":[1.5],"data_offsets":[0,4]}}"#,
+            #"{"w":{"dtype":"F32","shape":[1e300],"data_offsets":[0,4]}}"#,
+            #"{"w":{"dtype":"F32","shape":[4],"data_offsets":[16,0]}}"#,
+        ])
+    func hostileHeaders(header: String) {
+        #expect {
+            try SafeTensorsFile(bytes: file(header: header, dataBytes: 16), path: "h.safetensors")
+        } throws: { error in
+            guard let error = error as? ModelFileError else { return false }
+            switch error {
+            case .corrupt, .truncated: return error.description.contains("h.safetensors")
+            default: return false
+            }
+        }
+    }
+
     @Test func gapsBetweenTensorsAreCorrupt() throws {
         let header = #"{"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#
         var bytes: [UInt8] = []
@@ -102,6 +132,55 @@ struct AtomicFileTests {
         try AtomicFile.write("new\n", to: path)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "new\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["history.csv"])
+    }
+
+    @Test func aSymbolicLinkIsWrittenThroughToItsTarget() throws {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("layerwise-atomic-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(
+            atPath: folder + "/real", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try AtomicFile.write("old\n", to: folder + "/real/predictions.csv")
+        // A relative link, and a link to a link.
+        try FileManager.default.createSymbolicLink(
+            atPath: folder + "/link.csv", withDestinationPath: "real/predictions.csv")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder + "/link2.csv", withDestinationPath: folder + "/link.csv")
+        try AtomicFile.write("new\n", to: folder + "/link2.csv")
+        #expect(
+            try FileManager.default.destinationOfSymbolicLink(atPath: folder + "/link.csv")
+                == "real/predictions.csv")
+        #expect(try String(contentsOfFile: folder + "/real/predictions.csv", encoding: .utf8) == "new\n")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: folder + "/real")
+                == ["predictions.csv"])
+        // A dangling link creates its target.
+        try FileManager.default.createSymbolicLink(
+            atPath: folder + "/dangling.csv", withDestinationPath: "real/new.csv")
+        try AtomicFile.write("x\n", to: folder + "/dangling.csv")
+        #expect(try String(contentsOfFile: folder + "/real/new.csv", encoding: .utf8) == "x\n")
+    }
+
+    @Test(
+        "devices and folders are refused, and stay as they were",
+        arguments: [("/dev/full", "a device"), ("/dev/null", "a device"), ("/tmp", "a folder")])
+    func notRegularFilesAreRefused(path: String, kind: String) throws {
+        var before = stat()
+        #expect(lstat(path, &before) == 0)
+        #expect(throws: FileWriteError.notRegularFile(path: path, kind: kind)) {
+            try AtomicFile.write("x", to: path)
+        }
+        var after = stat()
+        #expect(lstat(path, &after) == 0)
+        #expect(after.st_mode == before.st_mode && after.st_rdev == before.st_rdev)
+        // A link to a device is refused the same way.
+        let link = FileManager.default.temporaryDirectory
+            .appendingPathComponent("layerwise-link-\(UUID().uuidString)").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
+        defer { unlink(link) }
+        #expect(throws: FileWriteError.notRegularFile(path: link, kind: kind)) {
+            try AtomicFile.write("x", to: link)
+        }
     }
 
     @Test func unwritableFolderIsAnErrorNamingThePath() {

@@ -220,6 +220,39 @@ func startRun(
         #expect(text.split(separator: "\n").count == 2)
     }
 
+    static let diabetes = Result { try trainedRun("diabetes") }
+
+    /// Issue 12: rows missing the target made `evaluate` print `MSE nan`.
+    @Test func evaluationLeavesOutRowsWithoutATargetAndCountsThem() throws {
+        let predictor = try Predictor(runFolder: Self.diabetes.get())
+        let lines = try String(
+            contentsOfFile: Repository.specs + "/data/diabetes.csv", encoding: .utf8
+        ).split(separator: "\n").prefix(41).map(String.init)
+        // Rows 1-10 lose their target (the last field).
+        let blanked = lines.enumerated().map { index, line in
+            (1...10).contains(index) ? line.split(separator: ",").dropLast().joined(separator: ",") + "," : line
+        }
+        let (metrics, rows, warnings) = try Evaluation.metrics(
+            of: predictor, on: try table(blanked.joined(separator: "\n") + "\n"))
+        #expect(rows == 30)
+        #expect(warnings.contains { $0.hasPrefix("10 of 40 rows have no target value") })
+        guard case .regression(let scores) = metrics else {
+            Issue.record("diabetes is regression")
+            return
+        }
+        #expect(scores.meanSquaredError.isFinite && scores.rSquared.isFinite)
+        // The same as scoring the 30 labelled rows alone.
+        let labelled = [lines[0]] + lines[11...]
+        let (alone, _, _) = try Evaluation.metrics(
+            of: predictor, on: try table(labelled.joined(separator: "\n") + "\n"))
+        #expect(alone == metrics)
+        // No labelled row at all is an error, not a score.
+        let none = [lines[0]] + blanked[1...10]
+        #expect(throws: DataError.self) {
+            try Evaluation.metrics(of: predictor, on: try table(none.joined(separator: "\n") + "\n"))
+        }
+    }
+
     @Test func evaluationOfTheRunsTestSplitMatchesTraining() throws {
         let folder = try Self.iris.get()
         let artifact = try ModelArtifact.read(from: folder.modelPath)
@@ -280,6 +313,42 @@ func startRun(
                 }
                 return true
             }
+        }
+    }
+
+    /// The red-team's model files (issue 12): sizes in the metadata that trapped `predict`.
+    @Test(arguments: ["9223372036854775807", "4294967296", "-3"])
+    func absurdUnitsInTheMetadataAreCorruptNotATrap(units: String) throws {
+        let folder = try PredictionTests.iris.get()
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder.modelPath)))
+        var file = try SafeTensorsFile(bytes: bytes, path: folder.modelPath)
+        let model = try #require(file.metadata["model"])
+        let edited = try #require(
+            model.firstRange(of: #/"units":\d+/#).map {
+                model.replacingCharacters(in: $0, with: "\"units\":\(units)")
+            })
+        file.metadata["model"] = edited
+        #expect {
+            try ModelArtifact.read(from: write(file.serialized()))
+        } throws: { error in
+            guard let error = error as? ModelFileError, case .corrupt = error else {
+                return false
+            }
+            return error.description.contains("model.safetensors")
+        }
+    }
+
+    @Test func aNetworkThatDoesNotMatchTheFilesTensorsIsRefusedBeforeItIsBuilt() throws {
+        let folder = try PredictionTests.iris.get()
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder.modelPath)))
+        var file = try SafeTensorsFile(bytes: bytes, path: folder.modelPath)
+        let model = try #require(file.metadata["model"])
+        // 65,536 hidden units would be 327,683 weights; the file holds 35.
+        file.metadata["model"] = model.replacing(#/"units":4/#, with: #""units":65536"#)
+        #expect {
+            try ModelArtifact.read(from: write(file.serialized()))
+        } throws: { error in
+            "\(error)".contains("the file holds 35")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Spec
 
 // Batch size, epochs, shuffling (rulebook "Batch size, epochs, shuffling"; notes: "Batch size",
 // "Epochs", "Data Shuffling", "Summary of hyperparameter tuning").
@@ -130,11 +131,126 @@ public struct MemoryBatchRule: Rule {
     }
 }
 
-/// Bytes as "12.3 KiB" / "4 MiB".
+/// BATCH-MEMORY for the whole run: what training a design holds in memory at once, checked
+/// against the budget before anything is allocated (a design past it is an error, not a
+/// crash or a swapping machine).
+///
+/// Float32 throughout: the parameters, their gradients, the optimizer's per-parameter state
+/// (Adam's two moments, a momentum buffer, ...), the best epoch's copy for early stopping, a
+/// checkpoint's serialized copy of weights and state, and one batch's activations and
+/// gradients (`MemoryBatchRule.bytes`). Sums are in Double: no size overflows.
+public struct TrainingMemory: Sendable, Equatable {
+    /// Trainable parameters.
+    public var parameters: Double
+    /// Floats of optimizer state per parameter.
+    public var optimizerSlots: Int
+    /// Whether a copy of the best epoch's weights is kept (EARLY-STOP restore_best).
+    public var keepsBestCopy: Bool
+    /// One batch's activation and gradient bytes.
+    public var batchBytes: Double
+
+    public init(parameters: Double, optimizerSlots: Int, keepsBestCopy: Bool, batchBytes: Double) {
+        self.parameters = parameters
+        self.optimizerSlots = optimizerSlots
+        self.keepsBestCopy = keepsBestCopy
+        self.batchBytes = batchBytes
+    }
+
+    /// Floats of state per parameter for `optimizer`.
+    public static func slots(of optimizer: OptimizerConfig) -> Int {
+        switch optimizer {
+        case .sgd(let momentum, _): momentum > 0 ? 1 : 0
+        case .adam, .adamw: 2
+        case .rmsprop(_, _, let momentum): momentum > 0 ? 2 : 1
+        case .adagrad: 1
+        }
+    }
+
+    /// Copies of the parameters held while training: weights, gradients, optimizer state, the
+    /// best copy, and the checkpoint written after each epoch (weights and state).
+    public var parameterCopies: Int { 2 + optimizerSlots + (keepsBestCopy ? 1 : 0) + 1 + optimizerSlots }
+
+    /// The parameters' bytes over all copies.
+    public var parameterBytes: Double { parameters * 4 * Double(parameterCopies) }
+
+    /// Everything.
+    public var bytes: Double { parameterBytes + batchBytes }
+
+    /// The budget: `budgetMiB`, but never above 80% of `physicalMemory` bytes.
+    public static func budgetBytes(budgetMiB: Double, physicalMemory: Double) -> Double {
+        min(budgetMiB * 1_048_576, physicalMemory * 0.8)
+    }
+}
+
+extension TrainingMemory {
+    /// BATCH-MEMORY for the whole run: a complete config's training state must fit the budget
+    /// before anything is built. The advisor checks every design; `train --resume` checks the
+    /// run's config again (it may have been edited).
+    /// - Parameters:
+    ///   - config: a complete config (`model.layers`, batch size and optimizer resolved).
+    ///   - inputs: Ni, the encoded input width.
+    ///   - spec: the spec whose fixed keys and locations the error points at (the user's).
+    /// - Throws: `AdvisorError.invalidSpec` at the key that makes the design large, naming the
+    ///   size, the budget and the fix.
+    public static func check(
+        _ config: NetworkSpec, inputs: Int, fixedIn spec: NetworkSpec
+    ) throws(AdvisorError) {
+        let layers = config.model.layers ?? []
+        let settings = config.advisor
+        let batch = config.training.batchSize.value ?? 1
+        let parameters = DesignSession.parameterCount(layers, inputs: inputs)
+        let floatsPerRow = inputs + DesignSession.outputWidths(layers, inputs: inputs).reduce(0, +)
+        let batchRule = MemoryBatchRule(
+            batchSize: batch, floatsPerRow: floatsPerRow, budgetMiB: settings.batchMemoryMiB,
+            minimumBatch: settings.minimumBatch)
+        let optimizer =
+            config.training.optimizer.value ?? .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8)
+        let memory = TrainingMemory(
+            parameters: Double(parameters), optimizerSlots: slots(of: optimizer),
+            keepsBestCopy: config.training.earlyStopping.value??.restoreBest ?? false,
+            batchBytes: batchRule.bytes(forBatch: batch))
+        let physical = Double(ProcessInfo.processInfo.physicalMemory)
+        let budget = budgetBytes(budgetMiB: settings.memoryBudgetMiB, physicalMemory: physical)
+        guard memory.bytes > budget else { return }
+        let keyPath: String
+        if memory.batchBytes > memory.parameterBytes, !spec.training.batchSize.isAuto {
+            keyPath = "training.batch_size"
+        } else if spec.model.layers != nil {
+            keyPath = "model.layers"
+        } else if !spec.model.neurons.isAuto {
+            keyPath = "model.neurons"
+        } else if !spec.model.hiddenLayers.isAuto {
+            keyPath = "model.hidden_layers"
+        } else {
+            keyPath = "model"
+        }
+        let budgetText =
+            budget < settings.memoryBudgetMiB * 1_048_576
+            ? "80% of this machine's \(formatBytes(physical))"
+            : "the \(formatBytes(budget)) budget (advisor.memory_budget_mib)"
+        let needed = formatBytes(memory.bytes)
+        let parameterPart =
+            "\(parameters) parameters in \(memory.parameterCopies) copies (weights, gradients, "
+            + "optimizer state, checkpoint) take \(formatBytes(memory.parameterBytes))"
+        let batchPart = "a batch of \(batch) rows \(formatBytes(memory.batchBytes))"
+        throw .invalidSpec(
+            keyPath: keyPath,
+            message: "training this design needs about \(needed), above \(budgetText) "
+                + "[BATCH-MEMORY]: \(parameterPart), \(batchPart)",
+            location: spec.location(of: keyPath),
+            help: "use fewer or narrower layers, or a smaller training.batch_size; "
+                + "advisor.memory_budget_mib raises the budget up to 80% of the machine's memory")
+    }
+}
+
+/// Bytes as "12.3 KiB" / "4 MiB" / "2.5 GiB".
 func formatBytes(_ bytes: Double) -> String {
     if bytes < 1024 { return "\(formatNumber(bytes)) B" }
     if bytes < 1_048_576 { return "\(formatNumber((bytes / 1024 * 10).rounded() / 10)) KiB" }
-    return "\(formatNumber((bytes / 1_048_576 * 10).rounded() / 10)) MiB"
+    if bytes < 1_073_741_824 {
+        return "\(formatNumber((bytes / 1_048_576 * 10).rounded() / 10)) MiB"
+    }
+    return "\(formatNumber((bytes / 1_073_741_824 * 10).rounded() / 10)) GiB"
 }
 
 /// BATCH-NOT-TOO-SMALL: very small batches destabilise training: never below 8

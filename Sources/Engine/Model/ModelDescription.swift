@@ -82,6 +82,39 @@ public struct ModelDescription: Codable, Equatable, Sendable {
         return widths
     }
 
+    /// Floats in the tensors a model of this description holds (weights, biases, batch-norm
+    /// scale, shift and running statistics, PReLU slopes): what a model file must carry, known
+    /// before anything is allocated. Every product and sum is checked, so a description read
+    /// from a file (`"units": 9223372036854775807`) is an error, not a trap.
+    /// - Throws: `EngineError.invalidDescription` for an invalid layer or a count past `Int`.
+    public func tensorFloatCount() throws -> Int {
+        let widths = try outputWidths()
+        var count = 0
+        func add(_ a: Int, times b: Int = 1, at path: String) throws {
+            let (product, productOverflow) = a.multipliedReportingOverflow(by: b)
+            let (sum, sumOverflow) = count.addingReportingOverflow(product)
+            guard !productOverflow, !sumOverflow else {
+                throw EngineError.invalidDescription(
+                    path: path, message: "the network's size overflows (\(a) x \(b) weights)",
+                    fix: "the description is damaged; train the model again")
+            }
+            count = sum
+        }
+        for (index, layer) in layers.enumerated() {
+            let before = index == 0 ? inputWidth : widths[index - 1]
+            let path = "layers[\(index)]"
+            switch layer {
+            case .dense(let units, _, let useBias, _):
+                try add(before, times: units, at: path)
+                if useBias { try add(units, at: path) }
+            case .batchNorm: try add(before, times: 4, at: path)
+            case .activation(.prelu): try add(before, at: path)
+            case .activation, .dropout: break
+            }
+        }
+        return count
+    }
+
     /// The activation that follows layer `index`, skipping batch norm and dropout; nil when a
     /// dense layer or the end comes first (a linear output). Used by INIT-BY-ACTIVATION.
     public func activation(following index: Int) -> Activation? {

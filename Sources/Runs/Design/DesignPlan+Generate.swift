@@ -13,18 +13,25 @@ public struct GeneratedConfig: Sendable {
 }
 
 extension DesignPlan {
-    /// The advisor's complete config with its file paths (`data.path`, a template path)
-    /// relative to `outputDirectory`, so the config works from where it is written.
-    /// - Parameter outputDirectory: the folder the config will live in.
-    public func config(relativeTo outputDirectory: String) -> NetworkSpec {
+    /// The advisor's complete config with its file paths (`data.path`, a template path) as
+    /// they work from where it is written: a path the spec wrote absolute stays absolute; a
+    /// relative one becomes relative to `outputDirectory`, or absolute for standard output
+    /// (nil), which has no folder of its own.
+    /// - Parameter outputDirectory: the folder the config will live in; nil for stdout.
+    public func config(relativeTo outputDirectory: String?) -> NetworkSpec {
         var config = recommendation.config
-        config.data.path = StarterSpec.relativePath(
-            of: config.data.resolvedPath, from: outputDirectory)
+        func placed(_ written: String, absolute: String) -> String {
+            if written.hasPrefix("/") { return written }
+            guard let outputDirectory else { return absolute }
+            return StarterSpec.relativePath(of: absolute, from: outputDirectory)
+        }
+        config.data.path = placed(
+            config.data.path, absolute: StarterSpec.absolute(config.data.resolvedPath))
         if TemplateCatalog.isPath(preferences.source) {
             let absolute = URL(fileURLWithPath: template.path).standardizedFileURL.path
-            var relative = StarterSpec.relativePath(of: absolute, from: outputDirectory)
-            if !TemplateNames.isPath(relative) { relative = "./" + relative }
-            config.model.template = .fixed(relative)
+            var path = placed(preferences.source, absolute: absolute)
+            if !TemplateNames.isPath(path) { path = "./" + path }
+            config.model.template = .fixed(path)
         }
         return config
     }
@@ -43,7 +50,7 @@ extension DesignPlan {
         outputPath: String? = nil, learningRate: (value: Double, reason: String)? = nil
     ) throws(DesignPlanError) -> GeneratedConfig {
         let directory = Self.folder(of: outputPath)
-        var expected = config(relativeTo: directory)
+        var expected = config(relativeTo: outputPath == nil ? nil : directory)
         if let learningRate { expected.training.learningRate = .fixed(learningRate.value) }
         let text: String
         do {
@@ -51,12 +58,17 @@ extension DesignPlan {
             if let learningRate { annotations["training.learning_rate"] = learningRate.reason }
             let written = recommendation.config.data.path
             if expected.data.path != written {
-                annotations["data.path"] = "set in spec as \(written); relative to this file"
+                annotations["data.path"] =
+                    "set in spec as \(written); "
+                    + (expected.data.path.hasPrefix("/") ? "made absolute" : "relative to this file")
             }
             if expected.model.template != recommendation.config.model.template,
                 let reason = annotations["model.template"]
             {
-                annotations["model.template"] = reason + "; relative to this file"
+                annotations["model.template"] =
+                    reason
+                    + (expected.model.template.value?.hasPrefix("/") == true
+                        ? "; made absolute" : "; relative to this file")
             }
             text = try Generator.generate(
                 spec: expected, annotations: annotations, template: template)

@@ -64,13 +64,13 @@ public enum DesignPlanError: Error, CustomStringConvertible {
 
     /// An advisor error as a diagnostic: at the spec key, with its source line, when located.
     static func render(_ error: AdvisorError, source: String?) -> String {
-        guard case .invalidSpec(let keyPath, let message, let location?) = error else {
+        guard case .invalidSpec(let keyPath, let message, let location?, let help) = error else {
             return error.description
         }
         let diagnostic = Diagnostic(
             .error, at: location,
             length: source.map { DesignPlan.tokenLength(in: $0, at: location) } ?? 1,
-            keyPath: keyPath, message)
+            keyPath: keyPath, message, notes: help.map { [.help($0)] } ?? [])
         return DiagnosticRenderer().render(diagnostic, source: source)
     }
 }

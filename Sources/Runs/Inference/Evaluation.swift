@@ -6,7 +6,10 @@ import Spec
 /// Scores a saved model on labelled rows: the run's own test split, or a new labelled file.
 public enum Evaluation {
     /// Metrics of `predictor`'s model on a labelled table (the target column must be present).
-    /// - Returns: the metrics in the target's units, the row count and the encoding warnings.
+    /// Rows without a target value (or with a class the model does not know) are left out, with
+    /// a warning that counts them, as `train` does.
+    /// - Returns: the metrics in the target's units, the rows scored and the warnings.
+    /// - Throws: `DataError` when the target column is absent or no row has a target.
     public static func metrics(
         of predictor: Predictor, on table: DataTable
     ) throws -> (
@@ -20,8 +23,39 @@ public enum Evaluation {
                 message: "the file has no target column '\(target.name)' to score against",
                 hint: "evaluate needs labelled rows; use `layerwise predict` for unlabelled ones")
         }
-        let (outputs, rows, warnings) = try predictor.outputs(for: table)
-        return (try metrics(outputs: outputs, rows: rows, target: target), rows.rowCount, warnings)
+        let (outputs, rows, encodingWarnings) = try predictor.outputs(for: table)
+        var warnings = encodingWarnings
+        let labelled = labelledRows(rows, target: target)
+        if labelled.isEmpty {
+            throw DataError(
+                .missingColumns, path: table.path, location: table.headerStart,
+                message: "no row has a value in the target column '\(target.name)' to score against",
+                hint: "evaluate needs labelled rows; use `layerwise predict` for unlabelled ones")
+        }
+        let left = rows.rowCount - labelled.count
+        if left > 0 {
+            let what: String =
+                switch target {
+                case .regression: "no target value"
+                case .classes: "no target value or a class the model was not trained on"
+                }
+            warnings.append(
+                "\(left) of \(rows.rowCount) rows have \(what) in '\(target.name)' and were "
+                    + "left out of the scores")
+        }
+        return (
+            try metrics(outputs: outputs, rows: rows, target: target), labelled.count, warnings
+        )
+    }
+
+    /// The rows that carry a usable target: a known class, or a finite value.
+    static func labelledRows(_ rows: EncodedRows, target: TargetEncoding) -> [Int] {
+        switch target {
+        case .classes:
+            return (0..<rows.rowCount).filter { (rows.classIndices?[$0] ?? -1) >= 0 }
+        case .regression:
+            return (0..<rows.rowCount).filter { rows.targets?[$0].isFinite ?? false }
+        }
     }
 
     /// Metrics of model outputs (probabilities, or values in target units) against the
@@ -50,9 +84,15 @@ public enum Evaluation {
                     predicted: predicted, actual: actual, classCount: labels.count,
                     positiveScores: labels.count == 2 ? positive : nil))
         case .regression:
+            // Rows without a target value are not scored (a NaN would make every metric NaN).
+            let labelled = labelledRows(rows, target: target)
+            let values = rows.targets ?? []
             let actual = Matrix(
-                rows: rows.rowCount, columns: 1, values: (rows.targets ?? []).map(target.mapBack))
-            return .regression(RegressionMetrics(predictions: outputs, targets: actual))
+                rows: labelled.count, columns: 1, values: labelled.map { target.mapBack(values[$0]) })
+            let predicted = Matrix(
+                rows: labelled.count, columns: outputs.columns,
+                values: labelled.flatMap { row in (0..<outputs.columns).map { outputs[row, $0] } })
+            return .regression(RegressionMetrics(predictions: predicted, targets: actual))
         }
     }
 

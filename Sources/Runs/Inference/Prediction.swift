@@ -39,6 +39,19 @@ public struct Predictor: Sendable {
     ) {
         let (rows, warnings) = try artifact.encoding.apply(to: table)
         let raw = try artifact.model().predict(rows.inputMatrix)
+        // Finite weights and encoded inputs can still overflow (a value of 1e38 in a column
+        // scaled to units): never a NaN prediction reported as a result.
+        if let bad = (0..<raw.rows).first(where: { row in
+            (0..<raw.columns).contains { !raw[row, $0].isFinite }
+        }) {
+            throw DataError(
+                .nonFiniteOutput, path: table.path,
+                location: table.rowStart(bad, format: artifact.encoding.format),
+                message: "the model's output for this row is not finite (an input far outside "
+                    + "the training data's range overflows)",
+                hint: "check this row's values; the model was trained on the training split's "
+                    + "range")
+        }
         return (Self.interpret(raw, target: artifact.encoding.target), rows, warnings)
     }
 

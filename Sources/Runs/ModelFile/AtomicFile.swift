@@ -8,12 +8,17 @@
 public enum FileWriteError: Error, CustomStringConvertible, Equatable {
     /// The file (or its temporary sibling) could not be created, written, synced or renamed.
     case cannotWrite(path: String, reason: String)
+    /// The path names something other than a regular file (a folder, a device, a socket).
+    case notRegularFile(path: String, kind: String)
 
     public var description: String {
         switch self {
         case .cannotWrite(let path, let reason):
             "error: cannot write \(path): \(reason)\n"
                 + "  hint: check that the folder exists and is writable, and that the disk has room"
+        case .notRegularFile(let path, let kind):
+            "error: cannot write \(path): it is \(kind), not a regular file; nothing written\n"
+                + "  hint: give the path of a file to create or replace"
         }
     }
 }
@@ -23,13 +28,17 @@ public enum FileWriteError: Error, CustomStringConvertible, Equatable {
 /// The bytes go to a temporary file in the same folder, are flushed with `fsync`, and the file is
 /// renamed over the destination (atomic on POSIX file systems); the folder is synced after, so
 /// the rename survives a crash. A process killed at any moment leaves the previous file intact.
+/// A symbolic link is written through (its target is replaced, the link stays); a path that
+/// names a folder, a device or anything but a regular file is refused.
 public enum AtomicFile {
     /// Replaces `path` with `bytes` atomically.
     /// - Parameters:
     ///   - bytes: the complete new content.
-    ///   - path: destination; its folder must exist.
-    /// - Throws: `FileWriteError.cannotWrite` naming the path and the system error.
-    public static func write(_ bytes: [UInt8], to path: String) throws(FileWriteError) {
+    ///   - path: destination; its folder must exist. A symbolic link is followed.
+    /// - Throws: `FileWriteError.cannotWrite` naming the path and the system error;
+    ///   `.notRegularFile` when the path is a folder, a device or the like.
+    public static func write(_ bytes: [UInt8], to requested: String) throws(FileWriteError) {
+        let path = try destination(of: requested)
         let folder = parentFolder(of: path)
         let name = String(path.split(separator: "/").last ?? Substring(path))
         let temporary = folder + "/." + name + ".tmp-\(getpid())"
@@ -67,6 +76,50 @@ public enum AtomicFile {
     /// Replaces `path` with the UTF-8 bytes of `text` atomically.
     public static func write(_ text: String, to path: String) throws(FileWriteError) {
         try write(Array(text.utf8), to: path)
+    }
+
+    /// Whether something exists at `path` (a dangling symbolic link counts: writing would
+    /// create its target).
+    public static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+
+    /// The file a write to `path` replaces: symbolic links followed (40 at most, as the
+    /// kernel does), relative targets against the link's folder.
+    /// - Throws: `.notRegularFile` when it exists and is not a regular file; `.cannotWrite`
+    ///   for a loop of links.
+    static func destination(of path: String) throws(FileWriteError) -> String {
+        var current = path
+        for _ in 0..<40 {
+            var info = stat()
+            guard lstat(current, &info) == 0 else { return current }  // a new file
+            switch info.st_mode & S_IFMT {
+            case S_IFREG:
+                return current
+            case S_IFLNK:
+                var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+                let length = readlink(current, &buffer, buffer.count - 1)
+                guard length > 0 else {
+                    throw .cannotWrite(path: path, reason: systemError())
+                }
+                let target = String(
+                    decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                current =
+                    target.hasPrefix("/") ? target : parentFolder(of: current) + "/" + target
+            case S_IFDIR:
+                throw .notRegularFile(path: path, kind: "a folder")
+            case S_IFCHR, S_IFBLK:
+                throw .notRegularFile(path: path, kind: "a device")
+            case S_IFIFO:
+                throw .notRegularFile(path: path, kind: "a named pipe")
+            case S_IFSOCK:
+                throw .notRegularFile(path: path, kind: "a socket")
+            default:
+                throw .notRegularFile(path: path, kind: "a special file")
+            }
+        }
+        throw .cannotWrite(path: path, reason: "too many levels of symbolic links")
     }
 
     /// The folder part of `path` ("." for a bare file name).

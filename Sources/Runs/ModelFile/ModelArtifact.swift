@@ -90,6 +90,29 @@ public struct ModelArtifact: Sendable {
         let artifact = ModelArtifact(
             description: description, tensors: file.tensors, encoding: encoding,
             configYAML: file.metadata["config"] ?? "", idColumn: file.metadata["id_column"])
+        // The network is built only when its size is the file's own: the tensors read are
+        // bounded by the file's length, so the model is too.
+        let stored = file.tensors.reduce(0) { $0 + $1.values.count }
+        let expected: Int
+        do {
+            expected = try description.tensorFloatCount()
+        } catch {
+            throw .corrupt(path: path, reason: "its `model` metadata is invalid: \(error)")
+        }
+        guard expected == stored else {
+            throw .corrupt(
+                path: path,
+                reason: "its network needs \(expected) weights, the file holds \(stored)")
+        }
+        if let bad = file.tensors.first(where: { !$0.values.allSatisfy(\.isFinite) }) {
+            throw .nonFiniteWeights(path: path, tensor: bad.name)
+        }
+        guard description.inputWidth == encoding.inputWidth else {
+            throw .corrupt(
+                path: path,
+                reason: "its network takes \(description.inputWidth) inputs, its encoding makes "
+                    + "\(encoding.inputWidth)")
+        }
         do {
             _ = try artifact.model()
         } catch {

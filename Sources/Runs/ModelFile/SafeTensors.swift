@@ -104,10 +104,7 @@ public struct SafeTensorsFile: Sendable, Equatable {
                 continue
             }
             guard let info = value as? [String: Any], let dtype = info["dtype"] as? String,
-                let shape = (info["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                let offsets = (info["data_offsets"] as? [Any])?.compactMap({
-                    ($0 as? NSNumber)?.intValue
-                }), offsets.count == 2
+                let shapeItems = info["shape"] as? [Any], let offsetItems = info["data_offsets"] as? [Any]
             else {
                 throw .corrupt(
                     path: path, reason: "tensor `\(name)` lacks dtype, shape or data_offsets")
@@ -116,16 +113,33 @@ public struct SafeTensorsFile: Sendable, Equatable {
                 throw .unsupported(
                     path: path, reason: "tensor `\(name)` is \(dtype); Layerwise models are F32")
             }
-            let count = shape.reduce(1, *)
-            guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[1] >= offsets[0],
-                offsets[1] - offsets[0] == count * 4
-            else {
+            // Every size read from the file is a small whole number before any arithmetic.
+            let shape = shapeItems.compactMap(Self.size)
+            let offsets = offsetItems.compactMap(Self.size)
+            guard shape.count == shapeItems.count, offsets.count == 2, offsetItems.count == 2 else {
                 throw .corrupt(
-                    path: path, reason: "tensor `\(name)`'s offsets do not match its shape \(shape)"
-                )
+                    path: path,
+                    reason: "tensor `\(name)`'s shape or data_offsets are not whole numbers from 0 "
+                        + "to 2^53 (found \(shapeItems) and \(offsetItems))")
             }
             guard offsets[1] <= dataLength else {
                 throw .truncated(path: path, expected: headerEnd + offsets[1], actual: bytes.count)
+            }
+            var count = 1
+            for dimension in shape {
+                let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+                guard !overflow, product <= dataLength / 4 else {
+                    throw .corrupt(
+                        path: path,
+                        reason: "tensor `\(name)`'s shape \(shape) holds more values than the "
+                            + "file's \(dataLength) data bytes")
+                }
+                count = product
+            }
+            guard offsets[1] >= offsets[0], offsets[1] - offsets[0] == count * 4 else {
+                throw .corrupt(
+                    path: path, reason: "tensor `\(name)`'s offsets do not match its shape \(shape)"
+                )
             }
             entries.append((name, shape, offsets[0], offsets[1]))
         }
@@ -157,6 +171,19 @@ public struct SafeTensorsFile: Sendable, Equatable {
     }
 }
 
+extension SafeTensorsFile {
+    /// A shape dimension or data offset from the header: a whole number in 0...2^53 (exact in
+    /// a JSON double), else nil. Bounding it here keeps every later sum and product in range.
+    static func size(_ value: Any) -> Int? {
+        guard let number = value as? NSNumber else { return nil }
+        let double = number.doubleValue
+        guard double >= 0, double <= 9_007_199_254_740_992, double.rounded() == double else {
+            return nil
+        }
+        return Int(double)
+    }
+}
+
 /// A model file that cannot be used, and why.
 public enum ModelFileError: Error, CustomStringConvertible, Equatable {
     /// Not a safetensors file at all.
@@ -167,6 +194,8 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
     case corrupt(path: String, reason: String)
     /// A valid safetensors file Layerwise cannot use (another dtype, another format version).
     case unsupported(path: String, reason: String)
+    /// A model whose weights are NaN or infinite (a diverged run): it would predict NaN.
+    case nonFiniteWeights(path: String, tensor: String)
 
     public var description: String {
         switch self {
@@ -182,6 +211,10 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable {
         case .unsupported(let path, let reason):
             "\(path): error: unsupported model file: \(reason)\n"
                 + "  hint: this file was not written by this version of Layerwise"
+        case .nonFiniteWeights(let path, let tensor):
+            "\(path): error: the model's weights are not finite (NaN or infinite in `\(tensor)`): "
+                + "the run diverged\n"
+                + "  hint: train again with a lower learning rate [DIAG-NONFINITE]"
         }
     }
 }

@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A problem with a run folder, and what to do.
 public enum RunError: Error, CustomStringConvertible, Equatable {
     /// The path is not a Layerwise run folder.
@@ -10,6 +16,10 @@ public enum RunError: Error, CustomStringConvertible, Equatable {
     case dataChanged(path: String, detail: String)
     /// The run cannot continue.
     case cannotResume(path: String, reason: String)
+    /// Another process holds the run folder's lock (it is training there).
+    case busy(path: String, holder: String?)
+    /// The folder holds files that are not a run's.
+    case notEmpty(path: String, entries: [String])
 
     public var description: String {
         switch self {
@@ -24,6 +34,15 @@ public enum RunError: Error, CustomStringConvertible, Equatable {
                 + "  hint: resume needs the same CSV; start a new run for new data"
         case .cannotResume(let path, let reason):
             "error: cannot resume \(path): \(reason)"
+        case .busy(let path, let holder):
+            "error: \(path) is in use by another layerwise process"
+                + (holder.map { " (pid \($0))" } ?? "") + "; nothing written\n"
+                + "  hint: wait for it to finish, or choose another folder with --out"
+        case .notEmpty(let path, let entries):
+            "error: \(path) is not empty and not a Layerwise run: it holds "
+                + entries.prefix(3).map { "`\($0)`" }.joined(separator: ", ")
+                + (entries.count > 3 ? " and \(entries.count - 3) more" : "") + "; nothing written\n"
+                + "  hint: choose a new or empty folder with --out"
         }
     }
 }
@@ -33,6 +52,10 @@ public enum RunError: Error, CustomStringConvertible, Equatable {
 public struct RunFolder: Sendable, Equatable {
     /// The folder.
     public let path: String
+    /// The exclusive lock a writing process holds for the whole run (nil for readers).
+    let lock: RunLock?
+
+    public static func == (lhs: RunFolder, rhs: RunFolder) -> Bool { lhs.path == rhs.path }
 
     /// The complete config the run trained (YAML, `layerwise train` accepts it).
     public var configPath: String { path + "/config.yaml" }
@@ -54,6 +77,17 @@ public struct RunFolder: Sendable, Equatable {
     /// How the run started (`RunManifest`): the original spec (path and text), the template,
     /// the design with the rules behind it.
     public var manifestPath: String { path + "/run.json" }
+    /// The lock file: `flock`ed by the process training in the folder.
+    public var lockPath: String { path + "/" + Self.lockName }
+    static let lockName = "run.lock"
+
+    /// Whether a run started here and no epoch finished: its config is written but there is no
+    /// checkpoint (killed or stopped during the first epoch). `--resume` trains it from the
+    /// start.
+    public var isUnstarted: Bool {
+        FileManager.default.fileExists(atPath: configPath)
+            && !FileManager.default.fileExists(atPath: checkpointPath)
+    }
 
     /// An existing run folder.
     /// - Throws: `RunError.notARun` when it lacks a config, or a model, a checkpoint and a
@@ -65,6 +99,7 @@ public struct RunFolder: Sendable, Equatable {
             isFolder.boolValue
         else { throw .notARun(path: path, reason: "no such folder") }
         self.path = trimmed
+        lock = nil
         guard FileManager.default.fileExists(atPath: configPath) else {
             throw .notARun(path: path, reason: "it has no config.yaml")
         }
@@ -72,13 +107,67 @@ public struct RunFolder: Sendable, Equatable {
             FileManager.default.fileExists(atPath: modelPath)
                 || FileManager.default.fileExists(atPath: checkpointPath)
                 || FileManager.default.fileExists(atPath: recordPath)
+                || FileManager.default.fileExists(atPath: manifestPath)
         else {
             throw .notARun(
-                path: path, reason: "it has no model.safetensors, checkpoint or record.json")
+                path: path,
+                reason: "it has no model.safetensors, checkpoint, record.json or run.json")
         }
     }
 
-    private init(created path: String) { self.path = path }
+    private init(path: String, lock: RunLock) {
+        self.path = path
+        self.lock = lock
+    }
+
+    /// An existing run, locked for writing (`train --resume`, `report`): stale temporary files
+    /// of a killed process are removed.
+    /// - Throws: `RunError.notARun`, or `.busy` when another process trains there.
+    public static func reopen(_ path: String) throws(RunError) -> RunFolder {
+        let existing = try RunFolder(existing: path)
+        let folder = RunFolder(path: existing.path, lock: try RunLock(folder: existing.path))
+        folder.removeStaleTemporaryFiles()
+        return folder
+    }
+
+    /// Removes `.NAME.tmp-PID` files that a killed writer left (called with the lock held, so
+    /// no live writer of this folder owns them).
+    func removeStaleTemporaryFiles() {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        for entry in entries where entry.hasPrefix(".") && entry.contains(".tmp-") {
+            unlink(path + "/" + entry)
+        }
+    }
+
+    /// Checks that `explicit` (`--out`) can hold a new run, before any work is done; `create`
+    /// checks again with the lock held.
+    /// - Throws: `.cannotCreate` when it holds a run, `.notEmpty` when it holds other files.
+    public static func checkAvailable(_ explicit: String) throws(RunError) {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: explicit, isDirectory: &isFolder) else {
+            return
+        }
+        guard isFolder.boolValue else {
+            throw .cannotCreate(path: explicit, reason: "it is a file, not a folder")
+        }
+        let folder = explicit.count > 1 && explicit.hasSuffix("/") ? String(explicit.dropLast()) : explicit
+        if FileManager.default.fileExists(atPath: folder + "/config.yaml") {
+            let started = !FileManager.default.fileExists(atPath: folder + "/checkpoint.safetensors")
+            throw .cannotCreate(
+                path: explicit,
+                reason: started
+                    ? "it holds a run that stopped before its first epoch ended; "
+                        + "`layerwise train --resume \(explicit)` trains it from the start"
+                    : "it holds a run already (config.yaml); use --resume to continue it")
+        }
+        // What a run writes before its config (the range-test chart) or a killed writer's
+        // temporary files do not make the folder someone else's.
+        let entries = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+            .filter { $0 != lockName && !($0.hasPrefix(".") && $0.contains(".tmp-")) }
+            .filter { $0 != "lr-range-test.svg" }
+            .sorted()
+        if !entries.isEmpty { throw .notEmpty(path: explicit, entries: entries) }
+    }
 
     /// Creates a new run folder.
     /// - Parameters:
@@ -92,12 +181,8 @@ public struct RunFolder: Sendable, Equatable {
         let manager = FileManager.default
         var path: String
         if let explicit {
-            path = explicit
-            if manager.fileExists(atPath: explicit + "/config.yaml") {
-                throw .cannotCreate(
-                    path: explicit,
-                    reason: "it holds a run already (config.yaml); use --resume to continue it")
-            }
+            path = explicit.count > 1 && explicit.hasSuffix("/") ? String(explicit.dropLast()) : explicit
+            try checkAvailable(explicit)
         } else {
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -120,6 +205,44 @@ public struct RunFolder: Sendable, Equatable {
         guard manager.isWritableFile(atPath: path) else {
             throw .cannotCreate(path: path, reason: "the folder is not writable")
         }
-        return RunFolder(created: path)
+        // Lock first, then look again: a second process that got here at the same moment is
+        // refused, and one that comes after the first has written finds its run.
+        let lock = try RunLock(folder: path)
+        if explicit != nil { try checkAvailable(path) }
+        let folder = RunFolder(path: path, lock: lock)
+        folder.removeStaleTemporaryFiles()
+        return folder
     }
+}
+
+/// An exclusive `flock` on a run folder's lock file, held from creation (or `--resume`) to the
+/// end of the process: a second writer is refused. The kernel releases it when the process
+/// ends however it ends (kill -9 included), so a stale lock file locks nothing.
+final class RunLock: Sendable {
+    private let descriptor: Int32
+
+    /// Takes the lock of `folder`.
+    /// - Throws: `RunError.busy` naming the holder's pid when another process has it.
+    init(folder: String) throws(RunError) {
+        let path = folder + "/" + RunFolder.lockName
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw .cannotCreate(path: folder, reason: String(cString: strerror(errno)))
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            var buffer = [UInt8](repeating: 0, count: 32)
+            let count = pread(fd, &buffer, buffer.count, 0)
+            close(fd)
+            let holder = count > 0 ? String(decoding: buffer[..<count], as: UTF8.self) : nil
+            throw .busy(
+                path: folder,
+                holder: holder?.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        let pid = Array("\(getpid())\n".utf8)
+        _ = ftruncate(fd, 0)
+        _ = pwrite(fd, pid, pid.count, 0)
+        descriptor = fd
+    }
+
+    deinit { close(descriptor) }
 }

@@ -138,17 +138,32 @@ public final class TrainingSession {
         return try LearningRateFinder.run(trainer: probe, source: source, test: test)
     }
 
-    /// Starts a new run of a design in `folder`: builds the session (running the range test
-    /// when the rate is `auto`), writes the range-test curve, the resolved config.yaml
-    /// (rendered through the plan's template, the learning rate filled in and annotated) and
-    /// `run.json` (the original spec and the design's reasons).
+    /// Starts a new run of a design in `folder`: ``prepare(plan:)``, then ``start(plan:in:)``.
     /// - Parameters:
     ///   - plan: the design of the spec.
     ///   - folder: a new run folder.
     public static func begin(plan: DesignPlan, in folder: RunFolder) throws -> TrainingSession {
-        let session = try TrainingSession(config: plan.recommendation.config, data: plan.data)
+        let session = try prepare(plan: plan)
+        try session.start(plan: plan, in: folder)
+        return session
+    }
+
+    /// Builds the session of a design, running the range test when the rate is `auto`: every
+    /// check that can fail (the network, class weights, the batches) runs here, before a run
+    /// folder exists, so a failure leaves nothing behind.
+    public static func prepare(plan: DesignPlan) throws -> TrainingSession {
+        try TrainingSession(config: plan.recommendation.config, data: plan.data)
+    }
+
+    /// Writes the start of a run into `folder`: the range-test curve, the resolved config.yaml
+    /// (rendered through the plan's template, the learning rate filled in and annotated) and
+    /// `run.json` (the original spec and the design's reasons).
+    /// - Parameters:
+    ///   - plan: the design this session was prepared from.
+    ///   - folder: a new run folder.
+    public func start(plan: DesignPlan, in folder: RunFolder) throws {
         var reason = plan.recommendation.annotations["training.learning_rate"] ?? "set in spec"
-        if let test = session.rangeTest {
+        if let test = rangeTest {
             reason =
                 test.suggestion == nil
                 ? "LR-RANGE-TEST: no clear valley in the range test; Adam's default"
@@ -156,13 +171,13 @@ public final class TrainingSession {
             try AtomicFile.write(test.chart().svg(), to: folder.rangeTestPath)
         }
         let generated = try plan.generate(
-            outputPath: folder.configPath, learningRate: (session.learningRate, reason))
+            outputPath: folder.configPath, learningRate: (learningRate, reason))
         try AtomicFile.write(generated.text, to: folder.configPath)
         var design = plan.recommendation.choices.map {
             RunManifest.DesignChoice(keyPath: $0.keyPath, value: $0.value, rule: $0.annotation)
         }
         if let index = design.firstIndex(where: { $0.keyPath == "training.learning_rate" }) {
-            design[index].value = yamlNumber(session.learningRate)
+            design[index].value = yamlNumber(learningRate)
             design[index].rule = reason
         }
         let manifest = RunManifest(
@@ -173,11 +188,10 @@ public final class TrainingSession {
             specText: plan.loaded.source, template: plan.preferences.source, design: design,
             designText: TextReport.compact(plan.recommendation))
         try manifest.write(to: folder)
-        session.manifest = manifest
-        session.editableSpec = RunDiagnosis.EditableSpec(
+        self.manifest = manifest
+        editableSpec = RunDiagnosis.EditableSpec(
             path: manifest.specPath ?? plan.specPath, text: plan.loaded.source,
             spec: plan.loaded.spec, isOriginal: true)
-        return session
     }
 
     /// Continues from a checkpoint's state (same config and data, so the same trainer).
@@ -189,15 +203,12 @@ public final class TrainingSession {
     /// Reopens a run to continue it from its last complete epoch: the run's config.yaml
     /// (learning rate already resolved), the same data (checked against the checkpoint's
     /// encoding), the checkpoint's trainer state. With the same seed the run ends with the same
-    /// weights as an uninterrupted one.
+    /// weights as an uninterrupted one. A run stopped before its first epoch ended (no
+    /// checkpoint) trains from the start, as it would have.
     /// - Parameters:
     ///   - folder: the run folder.
     ///   - loader: the spec loader (the config is a spec).
     public static func resume(_ folder: RunFolder, loader: SpecLoader) throws -> TrainingSession {
-        guard FileManager.default.fileExists(atPath: folder.checkpointPath) else {
-            throw RunError.cannotResume(
-                path: folder.path, reason: "it has no checkpoint.safetensors (no epoch completed)")
-        }
         let loaded = try loader.load(path: folder.configPath)
         guard loaded.spec.training.learningRate.value != nil else {
             throw RunError.cannotResume(
@@ -206,6 +217,20 @@ public final class TrainingSession {
                     + "the rate it trained with")
         }
         let data = try PreparedData.load(DataOptions(spec: loaded.spec))
+        // The config may have been edited since: its size is checked before it is built.
+        do {
+            try TrainingMemory.check(
+                loaded.spec, inputs: data.encoding.inputWidth, fixedIn: loaded.spec)
+        } catch {
+            throw DesignPlanError.advisor(error, source: loaded.source)
+        }
+        guard !folder.isUnstarted else {
+            let session = try TrainingSession(config: loaded.spec, data: data)
+            session.manifest = RunManifest.read(from: folder)
+            session.editableSpec = RunDiagnosis.editableSpec(
+                folder: folder, manifest: session.manifest, loader: loader)
+            return session
+        }
         let (state, metadata) = try Checkpoint.read(from: folder.checkpointPath)
         if let json = metadata["encoding"],
             let encoding = try? JSONDecoder().decode(DataEncoding.self, from: Data(json.utf8)),
@@ -299,11 +324,22 @@ public final class TrainingSession {
                 stopReason: .paused, epochsRun: trainer.history.epochs.count, chosenEpoch: nil,
                 scores: [:], learningRate: learningRate, rangeTest: rangeTest, savedModel: false)
         }
-        let finite: Bool
-        if case .nonFinite = outcome.reason {
-            finite = outcome.restoredBestWeights
-        } else {
-            finite = true
+        var finite = true
+        var chosenEpoch: Int? =
+            outcome.reason == .stopRequested
+            ? nil : (trainer.history.bestEpoch ?? (trainer.history.epochs.count - 1)) + 1
+        if case .nonFinite = outcome.reason, !outcome.restoredBestWeights {
+            // No best epoch kept in memory: the last complete epoch's checkpoint has finite
+            // weights (a checkpoint is written only after a finite epoch); the model is that.
+            finite = false
+            chosenEpoch = nil
+            if let folder, let (state, _) = try? Checkpoint.read(from: folder.checkpointPath),
+                state.model.allSatisfy({ $0.values.allSatisfy(\.isFinite) }),
+                (try? trainer.model.importTensors(state.model)) != nil
+            {
+                finite = true
+                chosenEpoch = state.epoch
+            }
         }
         var scores: [String: SplitScore] = [:]
         if finite, let folder {
@@ -324,9 +360,7 @@ public final class TrainingSession {
         }
         var result = RunResult(
             stopReason: outcome.reason, epochsRun: trainer.history.epochs.count,
-            chosenEpoch: outcome.reason == .stopRequested
-                ? nil : (trainer.history.bestEpoch ?? (trainer.history.epochs.count - 1)) + 1,
-            scores: scores, learningRate: learningRate, rangeTest: rangeTest, savedModel: finite)
+            chosenEpoch: chosenEpoch, scores: scores, learningRate: learningRate, rangeTest: rangeTest, savedModel: finite)
         if let folder {
             try AtomicFile.write(
                 try MetricsFile.json(result, labels: classLabels), to: folder.metricsPath)

@@ -98,7 +98,19 @@ public struct DiagnosticRenderer: Sendable {
         }
         if location.column - 1 > line.count { caretOffset += location.column - 1 - line.count }
         let available = max(1, line.count - (location.column - 1))
-        let underline = "^" + String(repeating: "~", count: max(0, min(length, available) - 1))
+        var underline = "^" + String(repeating: "~", count: max(0, min(length, available) - 1))
+        // A very long line (a minified or generated file) is shown as a window around the caret.
+        let window = Self.snippetWidth
+        if shown.count > window {
+            let characters = Array(shown)
+            let from = max(0, min(caretOffset - window / 2, characters.count - window))
+            let to = min(characters.count, from + window)
+            shown =
+                (from > 0 ? "…" : "") + String(characters[from..<to])
+                + (to < characters.count ? "…" : "")
+            underline = String(underline.prefix(max(1, to - caretOffset)))
+            caretOffset = caretOffset - from + (from > 0 ? 1 : 0)
+        }
         let number = String(location.line)
         let lineGutter = String(repeating: " ", count: gutterWidth - number.count) + number + " |"
         let emptyGutter = String(repeating: " ", count: gutterWidth) + " |"
@@ -107,6 +119,9 @@ public struct DiagnosticRenderer: Sendable {
         output += paint(underline, ANSI.bold + caretColor) + "\n"
         return output
     }
+
+    /// The most characters of a source line a snippet shows.
+    static let snippetWidth = 120
 
     private func gutterWidth(for diagnostic: Diagnostic) -> Int {
         let lines = [diagnostic.location?.line] + diagnostic.notes.map { $0.location?.line }

@@ -101,10 +101,10 @@ struct SchemaValidator {
                 }
             }
         case .sequence(let items):
-            for case .list(let itemType, let minimumCount) in alternatives {
+            for case .list(let itemType, let minimumCount, let maximumCount) in alternatives {
                 return validateList(
-                    node, items, itemType: itemType, minimumCount: minimumCount, path: path,
-                    name: name)
+                    node, items, itemType: itemType, minimumCount: minimumCount,
+                    maximumCount: maximumCount, path: path, name: name)
             }
         case .scalar(let scalar):
             if let value = validateScalar(
@@ -225,7 +225,16 @@ struct SchemaValidator {
         case .any:
             return true
         case .singleCharacter:
-            if text.count == 1 { return true }
+            // A delimiter: one character that cannot also end a line or open a quoted field.
+            if text.count == 1, !["\n", "\r", "\"", "\r\n"].contains(text) { return true }
+            if text.count == 1 || text == "\r\n" {
+                error(
+                    node, path,
+                    "`\(text.debugDescription.dropFirst().dropLast())` cannot separate fields: "
+                        + "it ends lines or quotes fields in a CSV",
+                    notes: [.help("use `,`, `;`, `\"\\t\"` or `|`, or `auto` to detect it")])
+                return false
+            }
             var notes: [Diagnostic.Note] = []
             if text == "\\t" || text == "tab" {
                 notes.append(.help("write a tab as `\"\\t\"` (double quotes)"))
@@ -326,8 +335,7 @@ struct SchemaValidator {
 
     private mutating func validateList(
         _ node: YAMLNode, _ items: [YAMLNode], itemType: SchemaType, minimumCount: Int,
-        path: String,
-        name: String
+        maximumCount: Int?, path: String, name: String
     ) -> SpecNode? {
         if items.count < minimumCount {
             let notes: [Diagnostic.Note] =
@@ -339,6 +347,12 @@ struct SchemaValidator {
                 ]
                 : [.help("list at least \(minimumCount), or remove `\(name)`")]
             error(node, path, "`\(name)` is empty", notes: notes)
+            return nil
+        }
+        if let maximumCount, items.count > maximumCount {
+            error(
+                node, path, "`\(name)` has \(items.count) items; at most \(maximumCount) are allowed",
+                notes: [.note("the limit keeps a network within what a CPU can train")])
             return nil
         }
         var validated: [SpecNode] = []

@@ -25,6 +25,10 @@ public struct AdvisorSettings: Sendable, Equatable {
     public var minimumBatch: Int = 8
     /// BATCH-MEMORY: memory budget for one batch's activations and gradients, in MiB. Default 1024.
     public var batchMemoryMiB: Double = 1024
+    /// BATCH-MEMORY: memory budget of the whole training state (parameters, gradients,
+    /// optimizer state, the best epoch's copy, one batch's activations), in MiB; never above
+    /// 80% of the machine's memory. Default 8192.
+    public var memoryBudgetMiB: Double = 8192
     /// EPOCHS-BY-SIZE: optimizer steps to aim at. Default 20,000.
     public var targetSteps: Int = 20_000
     /// EPOCHS-BY-SIZE: fewest epochs. Default 10.

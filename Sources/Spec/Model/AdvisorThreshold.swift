@@ -43,12 +43,12 @@ public struct AdvisorThreshold: Sendable {
 extension AdvisorSettings {
     private static func integer(
         _ key: String, _ path: WritableKeyPath<AdvisorSettings, Int> & Sendable,
-        atLeast: Double = 1,
+        atLeast: Double = 1, atMost: Int? = nil,
         _ rule: String, _ doc: String
     ) -> AdvisorThreshold {
         AdvisorThreshold(
             key: key, property: .integer(path), minimum: atLeast, minimumIsExclusive: false,
-            maximum: nil, ruleID: rule, doc: doc)
+            maximum: atMost.map(Double.init), ruleID: rule, doc: doc)
     }
 
     private static func number(
@@ -92,20 +92,30 @@ extension AdvisorSettings {
         integer(
             "batch512_rows", \.batch512Rows, "BATCH-LARGE-DATA", "batch 512 from this many rows."),
         integer(
-            "minimum_batch", \.minimumBatch, "BATCH-NOT-TOO-SMALL",
+            "minimum_batch", \.minimumBatch, atMost: SpecLimits.batchSize, "BATCH-NOT-TOO-SMALL",
             "the smallest batch the advisor picks."),
         number(
             "batch_memory_mib", \.batchMemoryMiB, minimum: 0, exclusive: true, "BATCH-MEMORY",
             "memory budget of one batch's activations and gradients, in MiB."),
+        number(
+            "memory_budget_mib", \.memoryBudgetMiB, minimum: 0, exclusive: true, "BATCH-MEMORY",
+            "memory budget of training (parameters, gradients, optimizer state, one batch), in "
+                + "MiB; at most 80% of the machine's memory."),
         integer(
-            "target_steps", \.targetSteps, "EPOCHS-BY-SIZE", "optimizer steps to aim at."),
-        integer("minimum_epochs", \.minimumEpochs, "EPOCHS-BY-SIZE", "fewest epochs."),
-        integer("maximum_epochs", \.maximumEpochs, "EPOCHS-BY-SIZE", "most epochs."),
+            "target_steps", \.targetSteps, atMost: 1_000_000_000, "EPOCHS-BY-SIZE",
+            "optimizer steps to aim at."),
+        integer(
+            "minimum_epochs", \.minimumEpochs, atMost: SpecLimits.epochs, "EPOCHS-BY-SIZE",
+            "fewest epochs."),
+        integer(
+            "maximum_epochs", \.maximumEpochs, atMost: SpecLimits.epochs, "EPOCHS-BY-SIZE",
+            "most epochs."),
         number(
             "dropout_parameter_ratio", \.dropoutParameterRatio, minimum: 0, exclusive: true,
             "REG-DROPOUT", "dropout when parameters exceed this multiple of Ns."),
         integer(
-            "early_stopping_patience", \.earlyStoppingPatience, "EARLY-STOP",
+            "early_stopping_patience", \.earlyStoppingPatience, atMost: SpecLimits.epochs,
+            "EARLY-STOP",
             "patience in epochs."),
         number(
             "early_stopping_min_delta", \.earlyStoppingMinDelta, minimum: 0, "EARLY-STOP",

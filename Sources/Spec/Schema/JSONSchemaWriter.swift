@@ -74,11 +74,12 @@ public struct JSONSchemaWriter: Sendable {
                 .init("enum", .array(choices.map { .string($0.name) })),
                 .init("enumDescriptions", .array(choices.map { .string($0.doc) })),
             ])
-        case .list(let item, let minimumCount):
+        case .list(let item, let minimumCount, let maximumCount):
             var members: [JSONValue.Member] = [
                 .init("type", .string("array")), .init("items", schema(for: item)),
             ]
             if minimumCount > 0 { members.append(.init("minItems", .int(minimumCount))) }
+            if let maximumCount { members.append(.init("maxItems", .int(maximumCount))) }
             return .object(members)
         case .object(let keys): return .object(objectMembers(keys))
         case .dictionary(_, let value):

@@ -14,8 +14,9 @@ public indirect enum SchemaType: Sendable {
     case keyword(String, doc: String)
     /// One of a set of names (a task, an initializer).
     case choice(noun: String, [SchemaChoice])
-    /// A list of values of one type, with at least `minimumCount` items.
-    case list(SchemaType, minimumCount: Int)
+    /// A list of values of one type, with at least `minimumCount` items and at most
+    /// `maximumCount` (nil: no bound but the parser's node limit).
+    case list(SchemaType, minimumCount: Int, maximumCount: Int? = nil)
     /// A mapping with fixed keys; unknown keys are errors.
     case object([SchemaKey])
     /// A mapping from free keys (`keyNoun`, e.g. class labels) to values of one type.
@@ -71,7 +72,7 @@ public indirect enum SchemaType: Sendable {
             choices.count <= 4
                 ? Self.joinedWithOr(choices.map { "`\($0.name)`" })
                 : "\(article(noun)) \(noun) name"
-        case .list(let item, _): "a list of \(item.pluralPhrase)"
+        case .list(let item, _, _): "a list of \(item.pluralPhrase)"
         case .object: "a mapping"
         case .dictionary(let keyNoun, let value):
             "a mapping of \(keyNoun)s to \(value.pluralPhrase)"

@@ -28,6 +28,13 @@ public struct SpecReferenceWriter: Sendable {
             - Anchors and aliases work (`&base`, `*base`, `<<: *base`); top-level keys starting
               with `x-` are ignored, a home for shared anchors.
             - Rule IDs (`EARLY-STOP`, …) refer to the rulebook.
+            - Limits: a spec has at most \(YAMLParser().nodeLimit) values (aliases expanded) and \
+            nests at most \(YAMLParser().depthLimit) levels; a layer has at most \(SpecLimits.width) \
+            units, a network at most \(SpecLimits.hiddenLayers) hidden layers and \
+            \(SpecLimits.layers) entries in `model.layers`, a batch at most \(SpecLimits.batchSize) \
+            rows, a run at most \(SpecLimits.epochs) epochs. Before anything is built, the \
+            design's training memory (parameters, gradients, optimizer state, checkpoint, one \
+            batch) is checked against `advisor.memory_budget_mib` (BATCH-MEMORY).
             - `layerwise validate SPEC...` checks specs; `layerwise schema` prints a JSON Schema for
               editor completion.
 
@@ -192,10 +199,11 @@ public struct SpecReferenceWriter: Sendable {
                 choices.count <= 4
                     ? choices.map { "`\($0.name)`" }.joined(separator: ", ")
                     : "\(noun) name"
-            case .list(let item, _):
+            case .list(let item, _, let maximumCount):
                 "list of "
                     + typeText(item, name: name).replacing("integer", with: "integers").replacing(
                         "string", with: "strings")
+                    + (maximumCount.map { ", at most \($0)" } ?? "")
             case .object: "mapping (below)"
             case .dictionary(let keyNoun, let value):
                 "mapping of \(keyNoun) to \(typeText(value, name: name))"

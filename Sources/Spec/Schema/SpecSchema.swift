@@ -93,13 +93,14 @@ public enum SpecSchema {
             "A template in `Templates/` by name (`mlp-classifier`), or a path to a `.mustache` file "
                 + "(contains `/` or ends in `.mustache`), relative to the spec."),
         SchemaKey(
-            "hidden_layers", .anyOf([.integer(.atLeast(0)), auto]), default: .auto,
+            "hidden_layers", .anyOf([.integer(.within(0, Double(SpecLimits.hiddenLayers))), auto]), default: .auto,
             "Number of hidden layers (DEPTH-*)."),
         SchemaKey(
             "neurons",
             .anyOf([
-                .choice(noun: "sizing rule", sizingRules), .integer(.atLeast(1)),
-                .list(.integer(.atLeast(1)), minimumCount: 0), auto,
+                .choice(noun: "sizing rule", sizingRules), .integer(widthBounds),
+                .list(.integer(widthBounds), minimumCount: 0, maximumCount: SpecLimits.hiddenLayers),
+                auto,
             ]), default: .auto,
             "Hidden widths: a sizing rule, one width for every layer, or a list of widths "
                 + "(one per hidden layer; `[]` with `hidden_layers: 0`)."),
@@ -116,11 +117,19 @@ public enum SpecSchema {
             "initializer", .anyOf([.choice(noun: "initializer", initializers), auto]),
             default: .auto, "Weight initialiser of the hidden layers (INIT-BY-ACTIVATION)."),
         SchemaKey(
-            "layers", .list(.tagged(noun: "layer", layerKinds), minimumCount: 1),
+            "layers",
+            .list(
+                .tagged(noun: "layer", layerKinds), minimumCount: 1,
+                maximumCount: SpecLimits.layers),
             default: .described("none: built from the keys above"),
             "An explicit layer list, output layer included (what `generate` writes). When "
                 + "present it is the network."),
     ]
+
+    /// A layer's width: 1 to `SpecLimits.width`.
+    static let widthBounds = Bounds.within(1, Double(SpecLimits.width))
+    /// A count of epochs: at least `low`, at most `SpecLimits.epochs`.
+    static func epochBounds(from low: Double) -> Bounds { .within(low, Double(SpecLimits.epochs)) }
 
     static let sizingRules = [
         SchemaChoice(SizingRule.geometric.rawValue, "sqrt(Ni * No) (SIZE-GEOMETRIC)."),
@@ -173,7 +182,7 @@ public enum SpecSchema {
             "Maximum over `pieces` linear pieces (the layer before is `pieces` times wider).",
             parameters: [
                 SchemaKey(
-                    "pieces", .integer(.atLeast(2)), default: .int(2), "Linear pieces per unit.")
+                    "pieces", .integer(.within(2, Double(SpecLimits.maxoutPieces))), default: .int(2), "Linear pieces per unit.")
             ]),
     ]
 
@@ -187,7 +196,7 @@ public enum SpecSchema {
         SchemaVariant(
             "dense", "A fully connected layer.",
             payload: .object([
-                SchemaKey(required: "units", .integer(.atLeast(1)), "Output width.", example: "8"),
+                SchemaKey(required: "units", .integer(widthBounds), "Output width.", example: "8"),
                 SchemaKey(
                     "initializer", .choice(noun: "initializer", initializers),
                     default: .described("by the next activation (INIT-BY-ACTIVATION)"),
@@ -227,10 +236,10 @@ public enum SpecSchema {
             "learning_rate", .anyOf([.number(.above(0)), auto]), default: .auto,
             "Base learning rate; `auto` runs the range test (LR-RANGE-TEST)."),
         SchemaKey(
-            "batch_size", .anyOf([.integer(.atLeast(1)), auto]), default: .auto,
+            "batch_size", .anyOf([.integer(.within(1, Double(SpecLimits.batchSize))), auto]), default: .auto,
             "Rows per optimizer step (BATCH-*)."),
         SchemaKey(
-            "epochs", .anyOf([.integer(.atLeast(1)), auto]), default: .auto,
+            "epochs", .anyOf([.integer(epochBounds(from: 1)), auto]), default: .auto,
             "Most passes over the training rows (EPOCHS-BY-SIZE); early stopping may end sooner."),
         SchemaKey(
             "early_stopping", .anyOf([.object(earlyStoppingKeys), .boolean, auto]), default: .auto,
@@ -272,7 +281,8 @@ public enum SpecSchema {
 
     static let earlyStoppingKeys: [SchemaKey] = [
         SchemaKey(
-            "patience", .integer(.atLeast(1)), default: .int(EarlyStoppingConfig().patience),
+            "patience", .integer(epochBounds(from: 1)),
+            default: .int(EarlyStoppingConfig().patience),
             "Epochs without improvement before stopping."),
         SchemaKey(
             "min_delta", .number(.atLeast(0)), default: .number(EarlyStoppingConfig().minDelta),
@@ -361,7 +371,7 @@ public enum SpecSchema {
     ]
 
     private static let warmup = SchemaKey(
-        "warmup_epochs", .integer(.atLeast(0)), default: .int(0),
+        "warmup_epochs", .integer(epochBounds(from: 0)), default: .int(0),
         "Epochs of linear warmup from 0 to the base rate first.")
 
     static let schedules: [SchemaVariant] = [
@@ -370,7 +380,7 @@ public enum SpecSchema {
             "step", "Multiply the rate by `gamma` every `step_size` epochs.",
             parameters: [
                 SchemaKey(
-                    "step_size", .integer(.atLeast(1)), default: .int(10), "Epochs between steps."),
+                    "step_size", .integer(epochBounds(from: 1)), default: .int(10), "Epochs between steps."),
                 SchemaKey(
                     "gamma", .number(Bounds(minimum: 0, minimumIsExclusive: true, maximum: 1)),
                     default: .number(0.1), "Factor per step."),
@@ -401,7 +411,7 @@ public enum SpecSchema {
                             maximumIsExclusive: true)), default: .number(0.1),
                     "Factor per reduction."),
                 SchemaKey(
-                    "patience", .integer(.atLeast(0)), default: .int(10),
+                    "patience", .integer(epochBounds(from: 0)), default: .int(10),
                     "Epochs without improvement first."),
                 SchemaKey(
                     "min_delta", .number(.atLeast(0)), default: .number(1e-4),
@@ -446,6 +456,47 @@ public enum SpecSchema {
     static let auto = SchemaType.keyword("auto", doc: "Let the advisor decide.")
 
     // MARK: - Lookup
+
+    /// The key at a dotted path (`training.early_stopping.patience`), through mapping types.
+    public static func key(at path: String) -> SchemaKey? {
+        var keys = rootKeys
+        var found: SchemaKey?
+        for name in path.split(separator: ".") {
+            guard let key = keys.first(where: { $0.name == name }) else { return nil }
+            found = key
+            keys = key.type.alternatives.flatMap { type -> [SchemaKey] in
+                if case .object(let children) = type { return children }
+                return []
+            }
+        }
+        return found
+    }
+
+    /// What a starter spec writes for the key at `path`: `auto` where the key takes it, else
+    /// its default as YAML (`0.15`, `true`, `[]`); nil for an unknown key or a default that
+    /// depends on the spec.
+    public static func starterValue(at path: String) -> String? {
+        guard let key = key(at: path) else { return nil }
+        if key.type.alternatives.contains(where: {
+            if case .keyword("auto", _) = $0 { return true }
+            return false
+        }) {
+            return "auto"
+        }
+        guard case .value(let value) = key.defaultValue else { return nil }
+        func yaml(_ value: JSONValue) -> String? {
+            switch value {
+            case .bool(let flag): return flag ? "true" : "false"
+            case .int(let number): return String(number)
+            case .number(let number): return Bounds.format(number)
+            case .array(let items):
+                let parts = items.compactMap(yaml)
+                return parts.count == items.count ? "[" + parts.joined(separator: ", ") + "]" : nil
+            case .string, .null, .object: return nil
+            }
+        }
+        return yaml(value)
+    }
 
     /// The sections (dotted paths) that hold a key of this name, for "belongs in" hints.
     static func sections(holding key: String) -> [String] {

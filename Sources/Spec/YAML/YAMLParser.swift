@@ -2,16 +2,22 @@ internal import CYAML
 
 /// Parses YAML text into one ``YAMLNode`` tree on libyaml's event parser, reporting problems
 /// as ``Diagnostic``s: libyaml's syntax errors (located), tabs in indentation, duplicate keys,
-/// unknown aliases, more than one document, and alias expansions past a node limit.
+/// unknown aliases, more than one document, documents past a node limit (aliases expanded) and
+/// nesting past a depth limit.
 ///
 /// No C type leaves this file: events are copied into Swift values and freed at once.
 public struct YAMLParser: Sendable {
     /// The most nodes a document may expand to through aliases (guards against "billion laughs"
     /// alias bombs). Default 100,000: far beyond any spec.
     public var nodeLimit: Int
+    /// The deepest nesting of lists and mappings a document may have. Default 256: a spec
+    /// nests four levels; the limit keeps the composer (and every walk of the tree after it)
+    /// far from the stack's end.
+    public var depthLimit: Int
 
-    public init(nodeLimit: Int = 100_000) {
+    public init(nodeLimit: Int = 100_000, depthLimit: Int = 256) {
         self.nodeLimit = nodeLimit
+        self.depthLimit = depthLimit
     }
 
     /// The outcome of a parse: the root node (nil for an empty stream or a fatal error) and the
@@ -25,7 +31,8 @@ public struct YAMLParser: Sendable {
 
     /// Parses `text`; `file` names it in diagnostics.
     public func parse(_ text: String, file: String) -> Result {
-        var composer = Composer(file: file, nodeLimit: nodeLimit, reader: EventReader(text))
+        var composer = Composer(
+            file: file, nodeLimit: nodeLimit, depthLimit: depthLimit, reader: EventReader(text))
         do {
             let root = try composer.composeStream()
             return Result(root: root.node, diagnostics: composer.diagnostics, isEmpty: root.isEmpty)
@@ -33,7 +40,7 @@ public struct YAMLParser: Sendable {
             composer.diagnostics.append(
                 contentsOf: Self.diagnostics(for: error, text: text, file: file))
         } catch {
-            // The composer reports its own fatal problems (alias bombs) before throwing.
+            // The composer reports its own fatal problems (size, depth) before throwing.
         }
         return Result(root: nil, diagnostics: composer.diagnostics, isEmpty: false)
     }
@@ -130,8 +137,8 @@ struct YAMLSyntaxError: Error {
     var isReaderError: Bool
 }
 
-/// Alias expansion went past the node limit; already reported.
-struct YAMLExpansionLimitError: Error {}
+/// The document went past the node or depth limit; already reported.
+struct YAMLLimitError: Error {}
 
 /// A libyaml event, copied into Swift.
 enum YAMLEvent {
@@ -261,14 +268,28 @@ final class EventReader {
 struct Composer {
     let file: String
     let nodeLimit: Int
+    let depthLimit: Int
     let reader: EventReader
     var diagnostics: [Diagnostic] = []
-    private var anchors: [String: YAMLNode] = [:]
+    private var anchors: [String: Anchored] = [:]
     private var nodeCount = 0
+    /// How many of `nodeCount` came from expanding aliases.
+    private var aliasNodeCount = 0
+    /// Lists and mappings open around the node being composed.
+    private var depth = 0
 
-    init(file: String, nodeLimit: Int, reader: EventReader) {
+    /// An anchored node with its size and height, so an alias is checked without a walk.
+    private struct Anchored {
+        var node: YAMLNode
+        var nodeCount: Int
+        /// Nesting levels of lists and mappings inside the node (0 for a scalar).
+        var height: Int
+    }
+
+    init(file: String, nodeLimit: Int, depthLimit: Int, reader: EventReader) {
         self.file = file
         self.nodeLimit = nodeLimit
+        self.depthLimit = depthLimit
         self.reader = reader
     }
 
@@ -294,16 +315,43 @@ struct Composer {
         return (root, false)
     }
 
-    private mutating func count(_ added: Int, at mark: YAMLMark) throws {
+    /// Counts `added` nodes (`fromAlias`: an alias's expansion); past the limit, reports
+    /// what made the document that large and stops.
+    private mutating func count(_ added: Int, at mark: YAMLMark, fromAlias: Bool = false) throws {
         nodeCount += added
-        if nodeCount > nodeLimit {
-            diagnostics.append(
-                Diagnostic(
-                    .error, at: location(mark),
-                    "aliases expand the document past \(nodeLimit) nodes",
-                    notes: [.note("nested aliases multiply; a spec never needs this many values")]))
-            throw YAMLExpansionLimitError()
-        }
+        if fromAlias { aliasNodeCount += added }
+        guard nodeCount > nodeLimit else { return }
+        // An alias bomb is the aliases' doing; a plain huge list is the text's own size.
+        let diagnostic =
+            aliasNodeCount * 2 > nodeCount
+            ? Diagnostic(
+                .error, at: location(mark),
+                "aliases expand the document past \(nodeLimit) nodes",
+                notes: [.note("nested aliases multiply; a spec never needs this many values")])
+            : Diagnostic(
+                .error, at: location(mark),
+                "the document has more than \(nodeLimit) values (scalars, lists and mappings)",
+                notes: [
+                    .note("the limit is \(nodeLimit) YAML nodes; a spec never needs this many"),
+                    .help("keep data in the CSV file that `data.path` names, not in the spec"),
+                ])
+        diagnostics.append(diagnostic)
+        throw YAMLLimitError()
+    }
+
+    /// Opens a list or mapping at `mark`; past the depth limit, reports it and stops.
+    private mutating func enterCollection(at mark: YAMLMark) throws {
+        depth += 1
+        guard depth > depthLimit else { return }
+        diagnostics.append(
+            Diagnostic(
+                .error, at: location(mark),
+                "lists and mappings nest deeper than \(depthLimit) levels here",
+                notes: [
+                    .note("the limit is \(depthLimit) levels; a spec nests four or five"),
+                    .help("close the brackets opened above, or check the indentation"),
+                ]))
+        throw YAMLLimitError()
     }
 
     private mutating func composeNode(_ event: YAMLEvent, path: String) throws -> YAMLNode {
@@ -311,10 +359,10 @@ struct Composer {
         case .scalar(let scalar, let anchor, let start, let end):
             try count(1, at: start)
             let node = YAMLNode(.scalar(scalar), start: start, end: end)
-            if let anchor { anchors[anchor] = node }
+            if let anchor { anchors[anchor] = Anchored(node: node, nodeCount: 1, height: 0) }
             return node
         case .alias(let anchor, let start, let end):
-            guard let node = anchors[anchor] else {
+            guard let anchored = anchors[anchor] else {
                 diagnostics.append(
                     Diagnostic(
                         .error, at: location(start), length: end.column - start.column,
@@ -323,24 +371,33 @@ struct Composer {
                 return YAMLNode(
                     .scalar(YAMLScalar(text: "", style: .plain)), start: start, end: end)
             }
-            try count(node.nodeCount, at: start)
-            return node
+            try count(anchored.nodeCount, at: start, fromAlias: true)
+            // Aliases inside anchored nodes stack their heights: bound the expanded depth too.
+            if depth + anchored.height > depthLimit {
+                depth += anchored.height
+                try enterCollection(at: start)
+            }
+            return anchored.node
         case .sequenceStart(let anchor, let start):
             try count(1, at: start)
+            try enterCollection(at: start)
+            defer { depth -= 1 }
             var items: [YAMLNode] = []
             while true {
                 let next = try reader.next()
                 if case .sequenceEnd(let end) = next {
                     let node = YAMLNode(.sequence(items), start: start, end: end)
-                    if let anchor { anchors[anchor] = node }
+                    if let anchor { anchors[anchor] = Self.anchored(node) }
                     return node
                 }
                 items.append(try composeNode(next, path: "\(path)[\(items.count)]"))
             }
         case .mappingStart(let anchor, let start):
             try count(1, at: start)
+            try enterCollection(at: start)
+            defer { depth -= 1 }
             let node = try composeMapping(start: start, path: path)
-            if let anchor { anchors[anchor] = node }
+            if let anchor { anchors[anchor] = Self.anchored(node) }
             return node
         case .streamStart, .streamEnd, .documentStart, .documentEnd, .sequenceEnd, .mappingEnd:
             // libyaml only emits well-formed event streams; an empty node stands in.
@@ -348,6 +405,20 @@ struct Composer {
                 .scalar(YAMLScalar(text: "", style: .plain)), start: .init(line: 1, column: 1),
                 end: .init(line: 1, column: 1))
         }
+    }
+
+    /// An anchored collection's size and height (its depth is within the limit, so the walk
+    /// is too).
+    private static func anchored(_ node: YAMLNode) -> Anchored {
+        func height(_ node: YAMLNode) -> Int {
+            switch node.content {
+            case .scalar: 0
+            case .sequence(let items): 1 + (items.map(height).max() ?? 0)
+            case .mapping(let entries):
+                1 + (entries.map { max(height($0.key), height($0.value)) }.max() ?? 0)
+            }
+        }
+        return Anchored(node: node, nodeCount: node.nodeCount, height: height(node))
     }
 
     private func anchorSuggestion(for anchor: String) -> [Diagnostic.Note] {

@@ -1,0 +1,18 @@
+/// The largest sizes a spec may ask for: far above any tabular network a CPU trains, and small
+/// enough that no size arithmetic overflows and nothing is allocated before the design's memory
+/// is checked against the budget (BATCH-MEMORY). `docs/spec.md` states them with each key.
+public enum SpecLimits {
+    /// Units of one layer (`model.neurons`, `dense.units`): 65,536.
+    public static let width = 65_536
+    /// Hidden layers (`model.hidden_layers`, entries of `model.neurons`): 64.
+    public static let hiddenLayers = 64
+    /// Entries of `model.layers` (a hidden layer is up to four: dense, batch norm, activation,
+    /// dropout): 512.
+    public static let layers = 512
+    /// Pieces of a maxout unit: 16.
+    public static let maxoutPieces = 16
+    /// Rows per step (`training.batch_size`): 1,048,576.
+    public static let batchSize = 1 << 20
+    /// Epochs, and any count of epochs (patience, warmup, step size): 1,000,000.
+    public static let epochs = 1_000_000
+}
