@@ -161,12 +161,14 @@ func alignedTable(header: [String], rows: [[String]], rightAligned: Set<Int>) ->
     }
 }
 
-/// `value` with `digits` decimals (no Foundation).
+/// `value` with `digits` decimals (no Foundation); beyond 1e15 (after scaling), where the
+/// integer digits are no longer exact and would overflow `Int` (a validation R² of -1e20 on
+/// extreme data), Swift's shortest form (`-1e+20`).
 func formatFixed(_ value: Double, _ digits: Int) -> String {
-    guard value.isFinite else { return "\(value)" }
     var scale = 1.0
     for _ in 0..<digits { scale *= 10 }
     let scaled = (abs(value) * scale).rounded()
+    guard value.isFinite, scaled < 1e15 else { return "\(value)" }
     let whole = Int(scaled / scale)
     let fraction = Int(scaled - Double(whole) * scale)
     var text = (value < 0 && scaled > 0 ? "-" : "") + String(whole)
