@@ -331,6 +331,16 @@ public enum ColumnTyper {
                 typing.reason = "target: \(typing.distinctCount) classes, classification"
             }
         } else {
+            if typing.distinctCount < 2, case .numbers(let values) = column.data {
+                let value = values.first { !$0.isNaN }.map(formatNumber) ?? ""
+                throw DataError(
+                    .constantTarget, path: table.path,
+                    location: table.headerLocation(ofColumn: index), columnName: column.name,
+                    message: "the target '\(column.name)' is \(value) in every row (\(present) "
+                        + "rows): there is nothing to learn",
+                    hint: "check that data.target names the column to predict; regression needs "
+                        + "a target that varies")
+            }
             typing.kind = .number
             typing.reason = "target: numbers, regression"
         }

@@ -24,6 +24,18 @@ struct MissingMarkers {
     }
 }
 
+/// Whether the bytes spell a non-finite number: `nan`, `inf` or `infinity`, in any case, with
+/// an optional sign (`-inf`, `+NaN`).
+@inline(__always)
+func isNonFiniteWord(_ base: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    guard count >= 3, count <= 9 else { return false }
+    var start = 0
+    if base[0] == UInt8(ascii: "-") || base[0] == UInt8(ascii: "+") { start = 1 }
+    var word = ""
+    for i in start..<count { word.unicodeScalars.append(Unicode.Scalar(base[i] | 0x20)) }
+    return word == "nan" || word == "inf" || word == "infinity"
+}
+
 extension String {
     /// The string without leading and trailing spaces and tabs.
     var trimmingSpaces: String {
@@ -106,7 +118,9 @@ struct TableSink: RecordSink {
                         }
                     }
                     columns[j].numbers.append(.nan)
-                    if markers.matches(start, count) {
+                    // `nan`, `inf`, `-Infinity`: what numpy and pandas write for values a
+                    // network cannot use; missing, as in pandas, not a category.
+                    if markers.matches(start, count) || isNonFiniteWord(start, count) {
                         columns[j].missingCount += 1
                         continue
                     }
@@ -201,6 +215,7 @@ struct ColumnModeSampler: RecordSink {
             }
             while count > 0 && (start[count - 1] == 32 || start[count - 1] == 9) { count -= 1 }
             if markers.anyNumeric && markers.matches(start, count) { continue }
+            if isNonFiniteWord(start, count) { continue }  // missing in a number column
             if count > 0, parseDecimal(start, count) != nil {
                 numeric[j] += 1
             } else if !markers.matches(start, count) {

@@ -72,6 +72,44 @@ import Testing
         #expect(error.message.contains("one class ('spam', 3 rows)"))
     }
 
+    /// Issue 12: `nan` / `inf` texts turned a numeric column into a 21-level category.
+    @Test func nan_and_inf_texts_are_missing_numbers_not_categories() throws {
+        var lines = ["x,y"]
+        let words = ["nan", "NaN", "inf", "-inf", "+Infinity", "INF", "-nan"]
+        for row in 0..<70 {
+            let x = row % 10 == 3 ? words[row / 10] : String(Double(row) / 7)
+            lines.append("\(x),\(Double(row % 9) * 1.5)")
+        }
+        let path = files.write("nonfinite.csv", lines.joined(separator: "\n") + "\n")
+        let table = try CSVReader.read(path: path)
+        let x = try #require(table.columns.first)
+        guard case .numbers(let values) = x.data else {
+            Issue.record("x should be a number column, is \(x.data)")
+            return
+        }
+        #expect(x.missingCount == 7)
+        #expect(values.filter(\.isNaN).count == 7)
+        #expect(values.allSatisfy { $0.isNaN || $0.isFinite })
+        // Words that only look alike stay text.
+        let other = files.write("words.csv", "x,y\nnano,1\ninfo,2\n-in,3\n")
+        guard case .text = try CSVReader.read(path: other).columns[0].data else {
+            Issue.record("nano/info are words")
+            return
+        }
+    }
+
+    /// Issue 12: a constant regression target trained without complaint.
+    @Test func constant_regression_target_is_refused() throws {
+        let path = files.write("flat.csv", "x,y\n1,2.5\n2,2.5\n3,\n4,2.5\n")
+        let error = try #require(loadError(path))
+        #expect(error.kind == .constantTarget)
+        #expect(error.location?.line == 1 && error.location?.column == 3)
+        #expect(error.message.contains("is 2.5 in every row (3 rows)"))
+        // A target that varies is fine.
+        let varies = files.write("varies.csv", "x,y\n1,2.5\n2,3.5\n3,2.5\n4,1.25\n")
+        #expect(loadError(varies)?.kind != .constantTarget)
+    }
+
     @Test func stray_strings_in_a_number_column_name_their_lines() throws {
         var text = "x,y\n"
         for row in 0..<60 {
