@@ -116,7 +116,8 @@ public enum CSVReader {
         // Which columns hold text, from the first records.
         let markers = MissingMarkers(format.missingMarkers)
         var sampler = ColumnModeSampler(
-            columnCount: names.count, limit: sampleRecords, markers: markers)
+            columnCount: names.count, limit: sampleRecords, markers: markers,
+            decimalComma: delimiter == UInt8(ascii: ";"))
         _ = try parser.parse(
             UnsafeBufferPointer(start: file.buffer + headerEnd, count: file.filled - headerEnd),
             fileOffset: headerEnd, isFinal: file.atEnd, sink: &sampler)

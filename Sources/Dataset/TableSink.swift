@@ -24,6 +24,29 @@ struct MissingMarkers {
     }
 }
 
+/// A decimal number; with `decimalComma`, also one written with a comma for the point
+/// (`5,1`, `-0,25`: exactly one comma and no point).
+@inline(__always)
+func parseNumber(_ base: UnsafePointer<UInt8>, _ count: Int, decimalComma: Bool) -> Double? {
+    if let value = parseDecimal(base, count) { return value }
+    guard decimalComma, count > 1 else { return nil }
+    var comma = -1
+    for i in 0..<count {
+        if base[i] == UInt8(ascii: ",") {
+            guard comma < 0 else { return nil }
+            comma = i
+        } else if base[i] == UInt8(ascii: ".") {
+            return nil
+        }
+    }
+    guard comma >= 0 else { return nil }
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { copy in
+        for i in 0..<count { copy[i] = base[i] }
+        copy[comma] = UInt8(ascii: ".")
+        return parseDecimal(UnsafePointer(copy.baseAddress!), count)
+    }
+}
+
 /// Whether the bytes spell a non-finite number: `nan`, `inf` or `infinity`, in any case, with
 /// an optional sign (`-inf`, `+NaN`).
 @inline(__always)
@@ -55,11 +78,15 @@ struct TableSink: RecordSink {
     let names: [String]
     let markers: MissingMarkers
     let trimTabs: Bool
+    /// `;`-separated files write decimals with a comma (`5,1`), as Excel does in most of
+    /// Europe.
+    let decimalComma: Bool
 
     init(names: [String], textColumns: [Bool], markers: MissingMarkers, delimiter: UInt8) {
         self.names = names
         self.markers = markers
         trimTabs = delimiter != UInt8(ascii: "\t")
+        decimalComma = delimiter == UInt8(ascii: ";")
         columns = textColumns.map { ColumnBuilder(isText: $0) }
     }
 
@@ -75,6 +102,7 @@ struct TableSink: RecordSink {
         let row = rows
         let markers = self.markers
         let trimTabs = self.trimTabs
+        let decimalComma = self.decimalComma
         let names = self.names
         try columns.withUnsafeMutableBufferPointer { columns in
             for j in 0..<columns.count {
@@ -110,7 +138,7 @@ struct TableSink: RecordSink {
                         columns[j].missingCount += 1
                         continue
                     }
-                    if count > 0, let value = parseDecimal(start, count) {
+                    if count > 0, let value = parseNumber(start, count, decimalComma: decimalComma) {
                         let single = Float(value)
                         if single.isFinite {
                             columns[j].numbers.append(single)
@@ -197,12 +225,15 @@ struct ColumnModeSampler: RecordSink {
     var records = 0
     let limit: Int
     let markers: MissingMarkers
+    /// Decimal commas count as numbers (`;`-separated files).
+    let decimalComma: Bool
 
-    init(columnCount: Int, limit: Int, markers: MissingMarkers) {
+    init(columnCount: Int, limit: Int, markers: MissingMarkers, decimalComma: Bool = false) {
         numeric = Array(repeating: 0, count: columnCount)
         strings = Array(repeating: 0, count: columnCount)
         self.limit = limit
         self.markers = markers
+        self.decimalComma = decimalComma
     }
 
     mutating func record(_ fields: UnsafeBufferPointer<FieldView>, fileOffset: Int) throws -> Bool {
@@ -216,7 +247,7 @@ struct ColumnModeSampler: RecordSink {
             while count > 0 && (start[count - 1] == 32 || start[count - 1] == 9) { count -= 1 }
             if markers.anyNumeric && markers.matches(start, count) { continue }
             if isNonFiniteWord(start, count) { continue }  // missing in a number column
-            if count > 0, parseDecimal(start, count) != nil {
+            if count > 0, parseNumber(start, count, decimalComma: decimalComma) != nil {
                 numeric[j] += 1
             } else if !markers.matches(start, count) {
                 strings[j] += 1

@@ -98,6 +98,28 @@ import Testing
         }
     }
 
+    /// Issue 12: with `;` delimiters, decimal commas made every measurement a category.
+    @Test func decimal_commas_in_semicolon_files_are_numbers() throws {
+        let path = files.write(
+            "dc.csv", "a;b;label\n5,1;3,5;x\n4,9;3.0;y\n-0,25;1;x\n7;2,75;y\n;1,5e3;x\n")
+        let table = try CSVReader.read(path: path)
+        guard case .numbers(let a) = table.columns[0].data,
+            case .numbers(let b) = table.columns[1].data
+        else {
+            Issue.record("a and b should be numbers: \(table.columns.map(\.data))")
+            return
+        }
+        #expect(a.prefix(4) == [5.1, 4.9, -0.25, 7])
+        #expect(a[4].isNaN && table.columns[0].missingCount == 1)
+        #expect(b == [3.5, 3.0, 1, 2.75, 1500])
+        // With commas as delimiters a comma is never a decimal point; `1,2,3` is no number.
+        let comma = files.write("c.csv", "a;b\n1,2,3;x\n4,5,6;y\n")
+        guard case .text = try CSVReader.read(path: comma).columns[0].data else {
+            Issue.record("`1,2,3` is not a number")
+            return
+        }
+    }
+
     /// Issue 12: a constant regression target trained without complaint.
     @Test func constant_regression_target_is_refused() throws {
         let path = files.write("flat.csv", "x,y\n1,2.5\n2,2.5\n3,\n4,2.5\n")

@@ -81,9 +81,9 @@ import Testing
         #expect(table.delimiter == UInt8(ascii: ";"))
         #expect(table.columnNames == ["a", "b"])
         #expect(table.rowCount == 3)  // the blank line is skipped
-        // "1,5" is not a number (the delimiter is ';'): a stray string in a number column.
-        #expect(numbers(table, 0).dropFirst() == [2, 3])
-        #expect(table.columns[0].strays == [StrayValue(row: 0, text: "1,5")])
+        // "1,5" is 1.5: `;`-separated files write decimals with a comma (issue 12).
+        #expect(numbers(table, 0) == [1.5, 2, 3])
+        #expect(table.columns[0].strays.isEmpty)
         #expect(table.columns[1].missingCount == 3)
         let tabs = files.write("tabs.tsv", "a\tb\n 1 \t x\n2\ty\n")
         let tabTable = try CSVReader.read(path: tabs)
