@@ -66,6 +66,9 @@ let package = Package(
                 "Runs", "Spec", "Dataset", "Advisor", "Generator", "Engine", "Diagnostics",
             ]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
+        // Runs the built `layerwise` binary as a user would (exit codes, messages, two
+        // processes at once); the dependency makes `swift test` build it.
+        .testTarget(name: "LayerwiseCLITests", dependencies: ["LayerwiseCLI"]),
         .executableTarget(
             name: "LayerwiseBenchmarks",
             dependencies: [

@@ -140,9 +140,10 @@ public struct RunFolder: Sendable, Equatable {
     }
 
     /// Checks that `explicit` (`--out`) can hold a new run, before any work is done; `create`
-    /// checks again with the lock held.
-    /// - Throws: `.cannotCreate` when it holds a run, `.notEmpty` when it holds other files.
-    public static func checkAvailable(_ explicit: String) throws(RunError) {
+    /// checks again with the lock held (`lockHeld`).
+    /// - Throws: `.busy` when a process trains there, `.cannotCreate` when it holds a run,
+    ///   `.notEmpty` when it holds other files.
+    public static func checkAvailable(_ explicit: String, lockHeld: Bool = false) throws(RunError) {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: explicit, isDirectory: &isFolder) else {
             return
@@ -151,6 +152,10 @@ public struct RunFolder: Sendable, Equatable {
             throw .cannotCreate(path: explicit, reason: "it is a file, not a folder")
         }
         let folder = explicit.count > 1 && explicit.hasSuffix("/") ? String(explicit.dropLast()) : explicit
+        // A run in progress has no checkpoint yet either: say it is busy, not stopped.
+        if !lockHeld, FileManager.default.fileExists(atPath: folder + "/" + lockName) {
+            _ = try RunLock(folder: folder, writingPID: false)
+        }
         if FileManager.default.fileExists(atPath: folder + "/config.yaml") {
             let started = !FileManager.default.fileExists(atPath: folder + "/checkpoint.safetensors")
             throw .cannotCreate(
@@ -208,7 +213,7 @@ public struct RunFolder: Sendable, Equatable {
         // Lock first, then look again: a second process that got here at the same moment is
         // refused, and one that comes after the first has written finds its run.
         let lock = try RunLock(folder: path)
-        if explicit != nil { try checkAvailable(path) }
+        if explicit != nil { try checkAvailable(path, lockHeld: true) }
         let folder = RunFolder(path: path, lock: lock)
         folder.removeStaleTemporaryFiles()
         return folder
@@ -221,9 +226,10 @@ public struct RunFolder: Sendable, Equatable {
 final class RunLock: Sendable {
     private let descriptor: Int32
 
-    /// Takes the lock of `folder`.
+    /// Takes the lock of `folder` (`writingPID`: record this process as the holder; false to
+    /// only test that nobody holds it, releasing it at once).
     /// - Throws: `RunError.busy` naming the holder's pid when another process has it.
-    init(folder: String) throws(RunError) {
+    init(folder: String, writingPID: Bool = true) throws(RunError) {
         let path = folder + "/" + RunFolder.lockName
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
@@ -238,9 +244,11 @@ final class RunLock: Sendable {
                 path: folder,
                 holder: holder?.trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        let pid = Array("\(getpid())\n".utf8)
-        _ = ftruncate(fd, 0)
-        _ = pwrite(fd, pid, pid.count, 0)
+        if writingPID {
+            let pid = Array("\(getpid())\n".utf8)
+            _ = ftruncate(fd, 0)
+            _ = pwrite(fd, pid, pid.count, 0)
+        }
         descriptor = fd
     }
 

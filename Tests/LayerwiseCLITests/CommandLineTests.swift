@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+
+/// The built `layerwise` binary, beside this test bundle in the build folder.
+private let binary: URL = {
+    let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    var folder = executable.deletingLastPathComponent()
+    // On Linux the bundle is an executable file `LayerwisePackageTests.xctest` in the
+    // products folder; elsewhere it is a folder inside it.
+    while !FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("layerwise").path),
+        folder.pathComponents.count > 1
+    {
+        folder = folder.deletingLastPathComponent()
+    }
+    return folder.appendingPathComponent("layerwise")
+}()
+
+private let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
+/// A finished `layerwise` process: exit status and both outputs.
+private struct Outcome {
+    var status: Int32
+    var output: String
+    var errors: String
+}
+
+/// Starts `layerwise arguments...` in `folder`; `wait()` collects it.
+private final class Run {
+    let process = Process()
+    let output = Pipe()
+    let errors = Pipe()
+
+    init(_ arguments: [String], in folder: URL) throws {
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+    }
+
+    func wait() -> Outcome {
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(
+            status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
+            errors: String(decoding: err, as: UTF8.self))
+    }
+}
+
+private func layerwise(_ arguments: String..., in folder: URL) throws -> Outcome {
+    try Run(arguments, in: folder).wait()
+}
+
+private func scratch() throws -> URL {
+    let url = FileManager.default.temporaryDirectory
+        .appendingPathComponent("layerwise-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(
+        at: repository.appendingPathComponent("Specs/data/iris.csv"),
+        to: url.appendingPathComponent("iris.csv"))
+    try "name: iris\ndata: {path: iris.csv, target: species}\ntraining: {epochs: 30}\n".write(
+        to: url.appendingPathComponent("iris.yaml"), atomically: true, encoding: .utf8)
+    return url
+}
+
+/// Issue 12, as the red team ran it: through the command line.
+@Suite("layerwise on the command line")
+struct CommandLineTests {
+    @Test func twoTrainsOnOneFolderAtOnce_oneRunsTheOtherIsRefused() throws {
+        let folder = try scratch()
+        let runs = try (0..<2).map { _ in
+            try Run(["train", "iris.yaml", "--out", "run", "--quiet"], in: folder)
+        }
+        let outcomes = runs.map { $0.wait() }
+        #expect(outcomes.filter { $0.status == 0 }.count == 1, "\(outcomes.map(\.errors))")
+        let refused = try #require(outcomes.first { $0.status != 0 })
+        #expect(
+            refused.errors.contains("in use by another layerwise process")
+                || refused.errors.contains("holds a run already"), "\(refused.errors)")
+        // The folder holds one run: its model was trained from its config.
+        let evaluate = try layerwise("evaluate", "run", in: folder)
+        #expect(evaluate.status == 0, "\(evaluate.errors)")
+    }
+
+    @Test func anErrorAfterTheDesignLeavesNoFolder() throws {
+        let folder = try scratch()
+        try """
+        data: {path: iris.csv, target: species}
+        training: {class_weights: {setosa: 2, virginca: 1}}
+        """.write(to: folder.appendingPathComponent("weights.yaml"), atomically: true, encoding: .utf8)
+        let outcome = try layerwise("train", "weights.yaml", "--out", "run", "--quiet", in: folder)
+        #expect(outcome.status != 0)
+        #expect(outcome.errors.contains("virginca"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("run").path))
+    }
+
+    @Test func outRefusesAFolderOfOtherFiles() throws {
+        let folder = try scratch()
+        let mine = folder.appendingPathComponent("mine")
+        try FileManager.default.createDirectory(at: mine, withIntermediateDirectories: true)
+        try "keep\n".write(to: mine.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        let outcome = try layerwise("train", "iris.yaml", "--out", "mine", "--quiet", in: folder)
+        #expect(outcome.status != 0)
+        #expect(outcome.errors.contains("is not empty and not a Layerwise run"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: mine.path) == ["notes.txt"])
+    }
+
+    @Test(
+        "negative counts are invalid values, not missing ones",
+        arguments: [
+            (["train", "iris.yaml", "--threads", "-1"], "--threads must be between 1 and 16, not -1"),
+            (["profile", "iris.csv", "--target", "species", "--seed", "-3"], "'-3' is invalid"),
+        ])
+    func negativeOptions(arguments: [String], message: String) throws {
+        let outcome = try Run(arguments, in: try scratch()).wait()
+        #expect(outcome.status != 0)
+        #expect(outcome.errors.contains(message), "\(outcome.errors)")
+        #expect(!outcome.errors.contains("Missing value"))
+    }
+
+    @Test func initWritesASpecThatValidates() throws {
+        let folder = try scratch()
+        let written = try layerwise("init", "iris.csv", "--target", "species", "-o", "s.yaml", in: folder)
+        #expect(written.status == 0, "\(written.errors)")
+        let validated = try layerwise("validate", "s.yaml", in: folder)
+        #expect(validated.status == 0, "\(validated.output)\(validated.errors)")
+        // Without --force an existing spec is kept.
+        let again = try layerwise("init", "iris.csv", "--target", "species", "-o", "s.yaml", in: folder)
+        #expect(again.status != 0)
+    }
+}
