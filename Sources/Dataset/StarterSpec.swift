@@ -63,7 +63,7 @@ public enum StarterSpec {
         ("task", "classification | regression (detected: DETECTED)"),
         ("model", nil),
         ("model.template", "a template name in Templates/ or a path"),
-        ("model.hidden_layers", "an integer from 0 to 64 (rules DEPTH-*)"),
+        ("model.hidden_layers", "an integer from 0 to \(SpecLimits.hiddenLayers) (rules DEPTH-*)"),
         ("model.neurons", "geometric | capacity | two-thirds | mean, or a list"),
         ("model.activation", "relu, leaky_relu, elu, selu, tanh, swish, gelu, ..."),
         ("model.batch_norm", "true | false"),
@@ -73,14 +73,18 @@ public enum StarterSpec {
         ("training.learning_rate", "a number, or auto: range test (LR-RANGE-TEST)"),
         ("training.batch_size", "rows per batch (rules BATCH-*)"),
         ("training.epochs", "upper bound; early stopping ends sooner"),
-        (
-            "training.early_stopping",
-            "false, or {patience: 10, min_delta: 0.0001, restore_best: true} (EARLY-STOP)"
-        ),
+        ("training.early_stopping", "false, or {\(earlyStoppingDefaults)} (EARLY-STOP)"),
         ("training.schedule", "constant | step | exponential | cosine | plateau | one_cycle"),
         ("training.shuffle", "shuffle every epoch (SHUFFLE-ALWAYS)"),
         ("training.seed", "an integer: same spec and seed, same model"),
     ]
+
+    /// `patience: 10, min_delta: 0.0001, restore_best: true`: the schema's defaults.
+    private static var earlyStoppingDefaults: String {
+        ["patience", "min_delta", "restore_best"].map { key in
+            "\(key): " + (SpecSchema.starterValue(at: "training.early_stopping." + key) ?? "?")
+        }.joined(separator: ", ")
+    }
 
     /// A YAML plain scalar, or a double-quoted one when plain would be misread.
     static func yamlScalar(_ text: String) -> String {

@@ -52,11 +52,16 @@ func parseNumber(_ base: UnsafePointer<UInt8>, _ count: Int, decimalComma: Bool)
 @inline(__always)
 func isNonFiniteWord(_ base: UnsafePointer<UInt8>, _ count: Int) -> Bool {
     guard count >= 3, count <= 9 else { return false }
-    var start = 0
-    if base[0] == UInt8(ascii: "-") || base[0] == UInt8(ascii: "+") { start = 1 }
-    var word = ""
-    for i in start..<count { word.unicodeScalars.append(Unicode.Scalar(base[i] | 0x20)) }
-    return word == "nan" || word == "inf" || word == "infinity"
+    let start = base[0] == UInt8(ascii: "-") || base[0] == UInt8(ascii: "+") ? 1 : 0
+    // Compared in lower case (`| 0x20`) byte by byte: this runs on every stray field.
+    func spells(_ word: StaticString) -> Bool {
+        guard count - start == word.utf8CodeUnitCount else { return false }
+        for i in 0..<word.utf8CodeUnitCount where base[start + i] | 0x20 != word.utf8Start[i] {
+            return false
+        }
+        return true
+    }
+    return spells("nan") || spells("inf") || spells("infinity")
 }
 
 extension String {
@@ -138,7 +143,8 @@ struct TableSink: RecordSink {
                         columns[j].missingCount += 1
                         continue
                     }
-                    if count > 0, let value = parseNumber(start, count, decimalComma: decimalComma) {
+                    if count > 0, let value = parseNumber(start, count, decimalComma: decimalComma)
+                    {
                         let single = Float(value)
                         if single.isFinite {
                             columns[j].numbers.append(single)

@@ -7,7 +7,9 @@ import Testing
 /// before anything is allocated, naming the size and the budget.
 @Suite("The training memory budget")
 struct MemoryBudgetTests {
-    private func memoryError(_ spec: NetworkSpec, data: DataSummary = Datasets.iris) -> (
+    private func memoryError(
+        _ spec: NetworkSpec, data: DataSummary = Datasets.iris
+    ) -> (
         keyPath: String, message: String, line: Int?
     )? {
         do {

@@ -263,7 +263,8 @@ import Testing
         let folder = TestFiles()
         let csv = try String(contentsOfFile: repoData(file), encoding: .utf8)
         let dataPath = folder.write(file, csv)
-        let profile = DataProfile(try PreparedData.load(DataOptions(path: dataPath, target: target)))
+        let profile = DataProfile(
+            try PreparedData.load(DataOptions(path: dataPath, target: target)))
         let text = StarterSpec.render(name: "starter", dataPath: file, profile: profile)
         let (spec, diagnostics) = SpecLoader(templateNames: ["mlp-classifier"]).check(
             text: text, path: folder.directory + "/spec.yaml")

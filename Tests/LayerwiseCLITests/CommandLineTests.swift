@@ -7,7 +7,8 @@ private let binary: URL = {
     var folder = executable.deletingLastPathComponent()
     // On Linux the bundle is an executable file `LayerwisePackageTests.xctest` in the
     // products folder; elsewhere it is a folder inside it.
-    while !FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("layerwise").path),
+    while !FileManager.default.isExecutableFile(
+        atPath: folder.appendingPathComponent("layerwise").path),
         folder.pathComponents.count > 1
     {
         folder = folder.deletingLastPathComponent()
@@ -90,7 +91,8 @@ struct CommandLineTests {
         try """
         data: {path: iris.csv, target: species}
         training: {class_weights: {setosa: 2, virginca: 1}}
-        """.write(to: folder.appendingPathComponent("weights.yaml"), atomically: true, encoding: .utf8)
+        """.write(
+            to: folder.appendingPathComponent("weights.yaml"), atomically: true, encoding: .utf8)
         let outcome = try layerwise("train", "weights.yaml", "--out", "run", "--quiet", in: folder)
         #expect(outcome.status != 0)
         #expect(outcome.errors.contains("virginca"))
@@ -101,7 +103,8 @@ struct CommandLineTests {
         let folder = try scratch()
         let mine = folder.appendingPathComponent("mine")
         try FileManager.default.createDirectory(at: mine, withIntermediateDirectories: true)
-        try "keep\n".write(to: mine.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        try "keep\n".write(
+            to: mine.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
         let outcome = try layerwise("train", "iris.yaml", "--out", "mine", "--quiet", in: folder)
         #expect(outcome.status != 0)
         #expect(outcome.errors.contains("is not empty and not a Layerwise run"))
@@ -111,7 +114,10 @@ struct CommandLineTests {
     @Test(
         "negative counts are invalid values, not missing ones",
         arguments: [
-            (["train", "iris.yaml", "--threads", "-1"], "--threads must be between 1 and 16, not -1"),
+            (
+                ["train", "iris.yaml", "--threads", "-1"],
+                "--threads must be between 1 and 16, not -1"
+            ),
             (["profile", "iris.csv", "--target", "species", "--seed", "-3"], "'-3' is invalid"),
         ])
     func negativeOptions(arguments: [String], message: String) throws {
@@ -123,12 +129,14 @@ struct CommandLineTests {
 
     @Test func initWritesASpecThatValidates() throws {
         let folder = try scratch()
-        let written = try layerwise("init", "iris.csv", "--target", "species", "-o", "s.yaml", in: folder)
+        let written = try layerwise(
+            "init", "iris.csv", "--target", "species", "-o", "s.yaml", in: folder)
         #expect(written.status == 0, "\(written.errors)")
         let validated = try layerwise("validate", "s.yaml", in: folder)
         #expect(validated.status == 0, "\(validated.output)\(validated.errors)")
         // Without --force an existing spec is kept.
-        let again = try layerwise("init", "iris.csv", "--target", "species", "-o", "s.yaml", in: folder)
+        let again = try layerwise(
+            "init", "iris.csv", "--target", "species", "-o", "s.yaml", in: folder)
         #expect(again.status != 0)
     }
 }

@@ -152,7 +152,9 @@ func temporaryFolder() throws -> URL {
         #expect(plan.config(relativeTo: Repository.specs).data.path == "data/iris.csv")
         // Standard output has no folder: the path is written absolute, and validates anywhere.
         let standardOutput = try plan.generate(outputPath: nil)
-        #expect(standardOutput.config.data.path == StarterSpec.absolute(Repository.specs + "/data/iris.csv"))
+        #expect(
+            standardOutput.config.data.path
+                == StarterSpec.absolute(Repository.specs + "/data/iris.csv"))
         #expect(standardOutput.text.contains("  path: /"))
     }
 

@@ -150,7 +150,9 @@ struct AtomicFileTests {
         #expect(
             try FileManager.default.destinationOfSymbolicLink(atPath: folder + "/link.csv")
                 == "real/predictions.csv")
-        #expect(try String(contentsOfFile: folder + "/real/predictions.csv", encoding: .utf8) == "new\n")
+        #expect(
+            try String(contentsOfFile: folder + "/real/predictions.csv", encoding: .utf8) == "new\n"
+        )
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: folder + "/real")
                 == ["predictions.csv"])

@@ -19,6 +19,12 @@ func startRun(
     return (try TrainingSession.begin(plan: plan, in: folder), folder, plan)
 }
 
+/// The bit patterns of a run's saved weights, tensor by tensor: equal only when two runs ended
+/// with exactly the same model.
+func savedWeightBits(_ folder: RunFolder) throws -> [[UInt32]] {
+    try ModelArtifact.read(from: folder.modelPath).tensors.map { $0.values.map(\.bitPattern) }
+}
+
 /// Issue 7's quality bar: the recommended design of each bundled spec, no hand tuning, scored
 /// on its test split (scikit-learn's default MLP: iris 0.957, breast cancer 0.956, penguins
 /// 0.989, diabetes R² 0.05).
@@ -60,11 +66,7 @@ func startRun(
         #expect(resumed.trainer.epoch == 3)
         let finished = try resumed.run(in: folder)
         #expect(finished.epochsRun == full.epochsRun)
-        let a = try ModelArtifact.read(from: straightFolder.modelPath)
-        let b = try ModelArtifact.read(from: folder.modelPath)
-        #expect(
-            a.tensors.map { $0.values.map(\.bitPattern) }
-                == b.tensors.map { $0.values.map(\.bitPattern) })
+        #expect(try savedWeightBits(straightFolder) == savedWeightBits(folder))
         #expect(finished.scores["test"] == full.scores["test"])
     }
 
@@ -230,7 +232,8 @@ func startRun(
         ).split(separator: "\n").prefix(41).map(String.init)
         // Rows 1-10 lose their target (the last field).
         let blanked = lines.enumerated().map { index, line in
-            (1...10).contains(index) ? line.split(separator: ",").dropLast().joined(separator: ",") + "," : line
+            (1...10).contains(index)
+                ? line.split(separator: ",").dropLast().joined(separator: ",") + "," : line
         }
         let (metrics, rows, warnings) = try Evaluation.metrics(
             of: predictor, on: try table(blanked.joined(separator: "\n") + "\n"))
@@ -249,7 +252,8 @@ func startRun(
         // No labelled row at all is an error, not a score.
         let none = [lines[0]] + blanked[1...10]
         #expect(throws: DataError.self) {
-            try Evaluation.metrics(of: predictor, on: try table(none.joined(separator: "\n") + "\n"))
+            try Evaluation.metrics(
+                of: predictor, on: try table(none.joined(separator: "\n") + "\n"))
         }
     }
 

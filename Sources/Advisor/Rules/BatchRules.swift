@@ -168,7 +168,10 @@ public struct TrainingMemory: Sendable, Equatable {
 
     /// Copies of the parameters held while training: weights, gradients, optimizer state, the
     /// best copy, and the checkpoint written after each epoch (weights and state).
-    public var parameterCopies: Int { 2 + optimizerSlots + (keepsBestCopy ? 1 : 0) + 1 + optimizerSlots }
+    public var parameterCopies: Int {
+        let training = 2 + optimizerSlots + (keepsBestCopy ? 1 : 0)
+        return training + 1 + optimizerSlots
+    }
 
     /// The parameters' bytes over all copies.
     public var parameterBytes: Double { parameters * 4 * Double(parameterCopies) }
@@ -203,10 +206,10 @@ extension TrainingMemory {
         let batchRule = MemoryBatchRule(
             batchSize: batch, floatsPerRow: floatsPerRow, budgetMiB: settings.batchMemoryMiB,
             minimumBatch: settings.minimumBatch)
-        let optimizer =
-            config.training.optimizer.value ?? .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8)
         let memory = TrainingMemory(
-            parameters: Double(parameters), optimizerSlots: slots(of: optimizer),
+            // A complete config names its optimizer; Adam's two slots otherwise (OPT-DEFAULT).
+            parameters: Double(parameters),
+            optimizerSlots: config.training.optimizer.value.map(slots(of:)) ?? 2,
             keepsBestCopy: config.training.earlyStopping.value??.restoreBest ?? false,
             batchBytes: batchRule.bytes(forBatch: batch))
         let physical = Double(ProcessInfo.processInfo.physicalMemory)

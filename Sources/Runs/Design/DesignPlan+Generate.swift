@@ -60,7 +60,8 @@ extension DesignPlan {
             if expected.data.path != written {
                 annotations["data.path"] =
                     "set in spec as \(written); "
-                    + (expected.data.path.hasPrefix("/") ? "made absolute" : "relative to this file")
+                    + (expected.data.path.hasPrefix("/")
+                        ? "made absolute" : "relative to this file")
             }
             if expected.model.template != recommendation.config.model.template,
                 let reason = annotations["model.template"]

@@ -28,8 +28,9 @@ public enum Evaluation {
         let labelled = labelledRows(rows, target: target)
         if labelled.isEmpty {
             throw DataError(
-                .missingColumns, path: table.path, location: table.headerStart,
-                message: "no row has a value in the target column '\(target.name)' to score against",
+                .targetAllMissing, path: table.path, location: table.headerStart,
+                message:
+                    "no row has a value in the target column '\(target.name)' to score against",
                 hint: "evaluate needs labelled rows; use `layerwise predict` for unlabelled ones")
         }
         let left = rows.rowCount - labelled.count
@@ -88,7 +89,8 @@ public enum Evaluation {
             let labelled = labelledRows(rows, target: target)
             let values = rows.targets ?? []
             let actual = Matrix(
-                rows: labelled.count, columns: 1, values: labelled.map { target.mapBack(values[$0]) })
+                rows: labelled.count, columns: 1,
+                values: labelled.map { target.mapBack(values[$0]) })
             let predicted = Matrix(
                 rows: labelled.count, columns: outputs.columns,
                 values: labelled.flatMap { row in (0..<outputs.columns).map { outputs[row, $0] } })

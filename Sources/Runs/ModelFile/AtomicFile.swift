@@ -41,7 +41,7 @@ public enum AtomicFile {
         let path = try destination(of: requested)
         let folder = parentFolder(of: path)
         let name = String(path.split(separator: "/").last ?? Substring(path))
-        let temporary = folder + "/." + name + ".tmp-\(getpid())"
+        let temporary = folder + "/." + name + temporaryMark + "\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .cannotWrite(path: path, reason: systemError()) }
         var written = 0
@@ -76,6 +76,15 @@ public enum AtomicFile {
     /// Replaces `path` with the UTF-8 bytes of `text` atomically.
     public static func write(_ text: String, to path: String) throws(FileWriteError) {
         try write(Array(text.utf8), to: path)
+    }
+
+    /// What marks a temporary sibling: `.NAME.tmp-PID`.
+    private static let temporaryMark = ".tmp-"
+
+    /// Whether a file name is a temporary sibling this writer makes (`.NAME.tmp-PID`): one a
+    /// killed process left behind, when no writer of its folder is alive.
+    public static func isTemporaryName(_ name: String) -> Bool {
+        name.hasPrefix(".") && name.contains(temporaryMark)
     }
 
     /// Whether something exists at `path` (a dangling symbolic link counts: writing would

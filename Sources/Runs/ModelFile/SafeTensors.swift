@@ -104,7 +104,8 @@ public struct SafeTensorsFile: Sendable, Equatable {
                 continue
             }
             guard let info = value as? [String: Any], let dtype = info["dtype"] as? String,
-                let shapeItems = info["shape"] as? [Any], let offsetItems = info["data_offsets"] as? [Any]
+                let shapeItems = info["shape"] as? [Any],
+                let offsetItems = info["data_offsets"] as? [Any]
             else {
                 throw .corrupt(
                     path: path, reason: "tensor `\(name)` lacks dtype, shape or data_offsets")

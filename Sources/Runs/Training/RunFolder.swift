@@ -41,7 +41,8 @@ public enum RunError: Error, CustomStringConvertible, Equatable {
         case .notEmpty(let path, let entries):
             "error: \(path) is not empty and not a Layerwise run: it holds "
                 + entries.prefix(3).map { "`\($0)`" }.joined(separator: ", ")
-                + (entries.count > 3 ? " and \(entries.count - 3) more" : "") + "; nothing written\n"
+                + (entries.count > 3 ? " and \(entries.count - 3) more" : "")
+                + "; nothing written\n"
                 + "  hint: choose a new or empty folder with --out"
         }
     }
@@ -78,8 +79,7 @@ public struct RunFolder: Sendable, Equatable {
     /// the design with the rules behind it.
     public var manifestPath: String { path + "/run.json" }
     /// The lock file: `flock`ed by the process training in the folder.
-    public var lockPath: String { path + "/" + Self.lockName }
-    static let lockName = "run.lock"
+    public var lockPath: String { path + "/run.lock" }
 
     /// Whether a run started here and no epoch finished: its config is written but there is no
     /// checkpoint (killed or stopped during the first epoch). `--resume` trains it from the
@@ -93,7 +93,7 @@ public struct RunFolder: Sendable, Equatable {
     /// - Throws: `RunError.notARun` when it lacks a config, or a model, a checkpoint and a
     ///   record (a run that diverged in its first epoch has only the record).
     public init(existing path: String) throws(RunError) {
-        let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        let trimmed = Self.trimmed(path)
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: trimmed, isDirectory: &isFolder),
             isFolder.boolValue
@@ -115,26 +115,32 @@ public struct RunFolder: Sendable, Equatable {
         }
     }
 
-    private init(path: String, lock: RunLock) {
+    /// A folder at `path`, locked or not; nothing is checked.
+    private init(path: String, lock: RunLock?) {
         self.path = path
         self.lock = lock
     }
 
-    /// An existing run, locked for writing (`train --resume`, `report`): stale temporary files
-    /// of a killed process are removed.
+    /// `path` without a trailing slash (`runs/a/` names the folder `runs/a`).
+    private static func trimmed(_ path: String) -> String {
+        path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    }
+
+    /// An existing run, locked for writing (`train --resume`): stale temporary files of a
+    /// killed process are removed.
     /// - Throws: `RunError.notARun`, or `.busy` when another process trains there.
     public static func reopen(_ path: String) throws(RunError) -> RunFolder {
         let existing = try RunFolder(existing: path)
-        let folder = RunFolder(path: existing.path, lock: try RunLock(folder: existing.path))
+        let folder = RunFolder(path: existing.path, lock: try RunLock(existing))
         folder.removeStaleTemporaryFiles()
         return folder
     }
 
-    /// Removes `.NAME.tmp-PID` files that a killed writer left (called with the lock held, so
-    /// no live writer of this folder owns them).
+    /// Removes the temporary files a killed writer left (`AtomicFile.isTemporaryName`);
+    /// called with the lock held, so no live writer of this folder owns them.
     func removeStaleTemporaryFiles() {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        for entry in entries where entry.hasPrefix(".") && entry.contains(".tmp-") {
+        for entry in entries where AtomicFile.isTemporaryName(entry) {
             unlink(path + "/" + entry)
         }
     }
@@ -151,25 +157,25 @@ public struct RunFolder: Sendable, Equatable {
         guard isFolder.boolValue else {
             throw .cannotCreate(path: explicit, reason: "it is a file, not a folder")
         }
-        let folder = explicit.count > 1 && explicit.hasSuffix("/") ? String(explicit.dropLast()) : explicit
+        let folder = RunFolder(path: trimmed(explicit), lock: nil)
         // A run in progress has no checkpoint yet either: say it is busy, not stopped.
-        if !lockHeld, FileManager.default.fileExists(atPath: folder + "/" + lockName) {
-            _ = try RunLock(folder: folder, writingPID: false)
+        if !lockHeld, FileManager.default.fileExists(atPath: folder.lockPath) {
+            _ = try RunLock(folder, writingPID: false)
         }
-        if FileManager.default.fileExists(atPath: folder + "/config.yaml") {
-            let started = !FileManager.default.fileExists(atPath: folder + "/checkpoint.safetensors")
+        if FileManager.default.fileExists(atPath: folder.configPath) {
             throw .cannotCreate(
                 path: explicit,
-                reason: started
+                reason: folder.isUnstarted
                     ? "it holds a run that stopped before its first epoch ended; "
                         + "`layerwise train --resume \(explicit)` trains it from the start"
                     : "it holds a run already (config.yaml); use --resume to continue it")
         }
-        // What a run writes before its config (the range-test chart) or a killed writer's
-        // temporary files do not make the folder someone else's.
-        let entries = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
-            .filter { $0 != lockName && !($0.hasPrefix(".") && $0.contains(".tmp-")) }
-            .filter { $0 != "lr-range-test.svg" }
+        // What a run writes before its config (the lock, the range-test chart) or a killed
+        // writer's temporary files do not make the folder someone else's.
+        let ours = Set(
+            [folder.lockPath, folder.rangeTestPath].map { ($0 as NSString).lastPathComponent })
+        let entries = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { !ours.contains($0) && !AtomicFile.isTemporaryName($0) }
             .sorted()
         if !entries.isEmpty { throw .notEmpty(path: explicit, entries: entries) }
     }
@@ -186,7 +192,7 @@ public struct RunFolder: Sendable, Equatable {
         let manager = FileManager.default
         var path: String
         if let explicit {
-            path = explicit.count > 1 && explicit.hasSuffix("/") ? String(explicit.dropLast()) : explicit
+            path = trimmed(explicit)
             try checkAvailable(explicit)
         } else {
             let formatter = DateFormatter()
@@ -212,7 +218,8 @@ public struct RunFolder: Sendable, Equatable {
         }
         // Lock first, then look again: a second process that got here at the same moment is
         // refused, and one that comes after the first has written finds its run.
-        let lock = try RunLock(folder: path)
+        let unlocked = RunFolder(path: path, lock: nil)
+        let lock = try RunLock(unlocked)
         if explicit != nil { try checkAvailable(path, lockHeld: true) }
         let folder = RunFolder(path: path, lock: lock)
         folder.removeStaleTemporaryFiles()
@@ -229,9 +236,9 @@ final class RunLock: Sendable {
     /// Takes the lock of `folder` (`writingPID`: record this process as the holder; false to
     /// only test that nobody holds it, releasing it at once).
     /// - Throws: `RunError.busy` naming the holder's pid when another process has it.
-    init(folder: String, writingPID: Bool = true) throws(RunError) {
-        let path = folder + "/" + RunFolder.lockName
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    init(_ run: RunFolder, writingPID: Bool = true) throws(RunError) {
+        let folder = run.path
+        let fd = open(run.lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw .cannotCreate(path: folder, reason: String(cString: strerror(errno)))
         }

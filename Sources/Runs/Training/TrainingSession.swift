@@ -224,13 +224,12 @@ public final class TrainingSession {
         } catch {
             throw DesignPlanError.advisor(error, source: loaded.source)
         }
-        guard !folder.isUnstarted else {
-            let session = try TrainingSession(config: loaded.spec, data: data)
-            session.manifest = RunManifest.read(from: folder)
-            session.editableSpec = RunDiagnosis.editableSpec(
-                folder: folder, manifest: session.manifest, loader: loader)
-            return session
-        }
+        let session = try TrainingSession(config: loaded.spec, data: data)
+        session.manifest = RunManifest.read(from: folder)
+        session.editableSpec = RunDiagnosis.editableSpec(
+            folder: folder, manifest: session.manifest, loader: loader)
+        // No epoch finished: the session as built is where the run started.
+        guard !folder.isUnstarted else { return session }
         let (state, metadata) = try Checkpoint.read(from: folder.checkpointPath)
         if let json = metadata["encoding"],
             let encoding = try? JSONDecoder().decode(DataEncoding.self, from: Data(json.utf8)),
@@ -241,7 +240,6 @@ public final class TrainingSession {
                 detail: "its columns, categories or training-split statistics are not the ones "
                     + "in the checkpoint")
         }
-        let session = try TrainingSession(config: loaded.spec, data: data)
         if let json = metadata["range_test"] {
             session.rangeTest = try? Checkpoint.jsonDecoder().decode(
                 RangeTestResult.self, from: Data(json.utf8))
@@ -252,9 +250,6 @@ public final class TrainingSession {
         {
             session.trainingScores = scores
         }
-        session.manifest = RunManifest.read(from: folder)
-        session.editableSpec = RunDiagnosis.editableSpec(
-            folder: folder, manifest: session.manifest, loader: loader)
         do {
             try session.restore(state)
         } catch {
@@ -360,7 +355,8 @@ public final class TrainingSession {
         }
         var result = RunResult(
             stopReason: outcome.reason, epochsRun: trainer.history.epochs.count,
-            chosenEpoch: chosenEpoch, scores: scores, learningRate: learningRate, rangeTest: rangeTest, savedModel: finite)
+            chosenEpoch: chosenEpoch, scores: scores, learningRate: learningRate,
+            rangeTest: rangeTest, savedModel: finite)
         if let folder {
             try AtomicFile.write(
                 try MetricsFile.json(result, labels: classLabels), to: folder.metricsPath)

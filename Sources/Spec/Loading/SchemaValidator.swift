@@ -225,9 +225,10 @@ struct SchemaValidator {
         case .any:
             return true
         case .singleCharacter:
-            // A delimiter: one character that cannot also end a line or open a quoted field.
-            if text.count == 1, !["\n", "\r", "\"", "\r\n"].contains(text) { return true }
-            if text.count == 1 || text == "\r\n" {
+            // A delimiter: one character that cannot also end a line or open a quoted field
+            // (`"\r\n"` is one Character).
+            if text.count == 1 {
+                if !["\n", "\r", "\"", "\r\n"].contains(text) { return true }
                 error(
                     node, path,
                     "`\(text.debugDescription.dropFirst().dropLast())` cannot separate fields: "
@@ -351,7 +352,8 @@ struct SchemaValidator {
         }
         if let maximumCount, items.count > maximumCount {
             error(
-                node, path, "`\(name)` has \(items.count) items; at most \(maximumCount) are allowed",
+                node, path,
+                "`\(name)` has \(items.count) items; at most \(maximumCount) are allowed",
                 notes: [.note("the limit keeps a network within what a CPU can train")])
             return nil
         }

@@ -28,13 +28,14 @@ public struct SpecReferenceWriter: Sendable {
             - Anchors and aliases work (`&base`, `*base`, `<<: *base`); top-level keys starting
               with `x-` are ignored, a home for shared anchors.
             - Rule IDs (`EARLY-STOP`, …) refer to the rulebook.
-            - Limits: a spec has at most \(YAMLParser().nodeLimit) values (aliases expanded) and \
-            nests at most \(YAMLParser().depthLimit) levels; a layer has at most \(SpecLimits.width) \
-            units, a network at most \(SpecLimits.hiddenLayers) hidden layers and \
-            \(SpecLimits.layers) entries in `model.layers`, a batch at most \(SpecLimits.batchSize) \
-            rows, a run at most \(SpecLimits.epochs) epochs. Before anything is built, the \
-            design's training memory (parameters, gradients, optimizer state, checkpoint, one \
-            batch) is checked against `advisor.memory_budget_mib` (BATCH-MEMORY).
+            - Limits: a spec has at most \(YAMLParser().nodeLimit) values (aliases expanded) \
+            and nests at most \(YAMLParser().depthLimit) levels; a layer has at most \
+            \(SpecLimits.width) units, a network at most \(SpecLimits.hiddenLayers) hidden \
+            layers and \(SpecLimits.layers) entries in `model.layers`, a batch at most \
+            \(SpecLimits.batchSize) rows, a run at most \(SpecLimits.epochs) epochs. Before \
+            anything is built, the design's training memory (parameters, gradients, optimizer \
+            state, checkpoint, one batch) is checked against `advisor.memory_budget_mib` \
+            (BATCH-MEMORY).
             - `layerwise validate SPEC...` checks specs; `layerwise schema` prints a JSON Schema for
               editor completion.
 

@@ -93,13 +93,15 @@ public enum SpecSchema {
             "A template in `Templates/` by name (`mlp-classifier`), or a path to a `.mustache` file "
                 + "(contains `/` or ends in `.mustache`), relative to the spec."),
         SchemaKey(
-            "hidden_layers", .anyOf([.integer(.within(0, Double(SpecLimits.hiddenLayers))), auto]), default: .auto,
+            "hidden_layers", .anyOf([.integer(.within(0, Double(SpecLimits.hiddenLayers))), auto]),
+            default: .auto,
             "Number of hidden layers (DEPTH-*)."),
         SchemaKey(
             "neurons",
             .anyOf([
                 .choice(noun: "sizing rule", sizingRules), .integer(widthBounds),
-                .list(.integer(widthBounds), minimumCount: 0, maximumCount: SpecLimits.hiddenLayers),
+                .list(
+                    .integer(widthBounds), minimumCount: 0, maximumCount: SpecLimits.hiddenLayers),
                 auto,
             ]), default: .auto,
             "Hidden widths: a sizing rule, one width for every layer, or a list of widths "
@@ -182,7 +184,8 @@ public enum SpecSchema {
             "Maximum over `pieces` linear pieces (the layer before is `pieces` times wider).",
             parameters: [
                 SchemaKey(
-                    "pieces", .integer(.within(2, Double(SpecLimits.maxoutPieces))), default: .int(2), "Linear pieces per unit.")
+                    "pieces", .integer(.within(2, Double(SpecLimits.maxoutPieces))),
+                    default: .int(2), "Linear pieces per unit.")
             ]),
     ]
 
@@ -236,7 +239,8 @@ public enum SpecSchema {
             "learning_rate", .anyOf([.number(.above(0)), auto]), default: .auto,
             "Base learning rate; `auto` runs the range test (LR-RANGE-TEST)."),
         SchemaKey(
-            "batch_size", .anyOf([.integer(.within(1, Double(SpecLimits.batchSize))), auto]), default: .auto,
+            "batch_size", .anyOf([.integer(.within(1, Double(SpecLimits.batchSize))), auto]),
+            default: .auto,
             "Rows per optimizer step (BATCH-*)."),
         SchemaKey(
             "epochs", .anyOf([.integer(epochBounds(from: 1)), auto]), default: .auto,
@@ -380,7 +384,8 @@ public enum SpecSchema {
             "step", "Multiply the rate by `gamma` every `step_size` epochs.",
             parameters: [
                 SchemaKey(
-                    "step_size", .integer(epochBounds(from: 1)), default: .int(10), "Epochs between steps."),
+                    "step_size", .integer(epochBounds(from: 1)), default: .int(10),
+                    "Epochs between steps."),
                 SchemaKey(
                     "gamma", .number(Bounds(minimum: 0, minimumIsExclusive: true, maximum: 1)),
                     default: .number(0.1), "Factor per step."),
