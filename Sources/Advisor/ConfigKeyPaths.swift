@@ -30,40 +30,28 @@ extension Recommendation {
     /// and each `advisor:` threshold. Every one has a `Choice` in a recommendation.
     /// - Parameter config: a complete config (`model.layers` present).
     public static func keyPaths(of config: NetworkSpec) -> [String] {
-        var paths = [
-            "version", "name", "task", "data.path", "data.target", "data.features", "data.ignore",
-            "data.categorical", "data.id_column", "data.delimiter", "data.missing_values",
-            "data.split.validation", "data.split.test", "data.split.stratify", "model.template",
-            "model.hidden_layers", "model.neurons", "model.activation", "model.batch_norm",
-            "model.dropout", "model.initializer",
-        ]
-        for (index, layer) in (config.model.layers ?? []).enumerated() {
-            let base = "model.layers[\(index)]"
-            switch layer {
-            case .dense:
-                paths += ["units", "initializer", "bias", "max_norm"].map { "\(base).dense.\($0)" }
-            case .batchNorm:
-                paths += ["momentum", "epsilon"].map { "\(base).batch_norm.\($0)" }
-            case .activation:
-                paths.append("\(base).activation")
-            case .dropout:
-                paths.append("\(base).dropout")
+        var paths: [String] = []
+        for key in SpecKey.all {
+            switch key.path {
+            case SpecKey.layers.path:
+                for (index, layer) in (config.model.layers ?? []).enumerated() {
+                    let base = "\(key.path)[\(index)]"
+                    switch layer {
+                    case .dense, .batchNorm:
+                        paths += layer.fields.map { "\(base).\(layer.kindName).\($0.key)" }
+                    case .activation, .dropout:
+                        paths.append("\(base).\(layer.kindName)")
+                    }
+                }
+            case SpecKey.earlyStopping.path:
+                paths.append(key.path)
+                if case .fixed(.some(let stopping)) = config.training.earlyStopping {
+                    paths += stopping.parameters.map { "\(key.path).\($0.key)" }
+                }
+            default:
+                paths.append(key.path)
             }
         }
-        paths += [
-            "training.loss", "training.optimizer", "training.learning_rate", "training.batch_size",
-            "training.epochs", "training.early_stopping",
-        ]
-        if case .fixed(.some) = config.training.earlyStopping {
-            paths += ["patience", "min_delta", "restore_best"].map {
-                "training.early_stopping.\($0)"
-            }
-        }
-        paths += [
-            "training.regularization", "training.weight_decay", "training.gradient_clipping",
-            "training.schedule", "training.class_weights", "training.shuffle", "training.seed",
-        ]
-        paths += config.advisor.entries.map { "advisor.\($0.key)" }
         return paths
     }
 }

@@ -21,10 +21,10 @@ public enum StarterSpec {
             # \(profile.rows) rows; Ni = \(profile.inputs) inputs after encoding, \
             No = \(profile.outputs) outputs; detected task: \(profile.task).
             # Every `auto` is decided by the advisor; replace it to fix a choice.
-            name: \(yamlScalar(name))
+            name: \(YAMLText.string(name))
             data:
-              path: \(yamlScalar(dataPath))
-              target: \(yamlScalar(profile.target))
+              path: \(YAMLText.string(dataPath))
+              target: \(YAMLText.string(profile.target))
               ignore: []                  # columns to drop
 
             """
@@ -33,7 +33,7 @@ public enum StarterSpec {
             // line break or control character cannot end the comment or make the YAML invalid.
             out +=
                 "                              #   excluded automatically: "
-                + escaped("\(column.name) (\(column.type): \(column.reason))") + "\n"
+                + YAMLText.escaped("\(column.name) (\(column.type): \(column.reason))") + "\n"
         }
         out += "  categorical: []             # columns to force categorical (one-hot)\n"
         for (path, comment) in settings {
@@ -52,80 +52,19 @@ public enum StarterSpec {
         return out
     }
 
-    /// The keys a starter spec lists, in order, with their comments (nil: a section heading).
-    /// Each value is the schema's: `auto` where a key takes it, else its default, so the file
-    /// always validates.
-    static let settings: [(path: String, comment: String?)] = [
-        ("data.split", nil),
-        ("data.split.validation", "share held out for validation"),
-        ("data.split.test", "share held out for the final test"),
-        ("data.split.stratify", "keep class shares equal (classification)"),
-        ("task", "classification | regression (detected: DETECTED)"),
-        ("model", nil),
-        ("model.template", "a template name in Templates/ or a path"),
-        ("model.hidden_layers", "an integer from 0 to \(SpecLimits.hiddenLayers) (rules DEPTH-*)"),
-        ("model.neurons", "geometric | capacity | two-thirds | mean, or a list"),
-        ("model.activation", "relu, leaky_relu, elu, selu, tanh, swish, gelu, ..."),
-        ("model.batch_norm", "true | false"),
-        ("model.dropout", "a rate in [0, 1)"),
-        ("training", nil),
-        ("training.optimizer", "adam, sgd, ... (rule OPT-DEFAULT)"),
-        ("training.learning_rate", "a number, or auto: range test (LR-RANGE-TEST)"),
-        ("training.batch_size", "rows per batch (rules BATCH-*)"),
-        ("training.epochs", "upper bound; early stopping ends sooner"),
-        ("training.early_stopping", "false, or {\(earlyStoppingDefaults)} (EARLY-STOP)"),
-        ("training.schedule", "constant | step | exponential | cosine | plateau | one_cycle"),
-        ("training.shuffle", "shuffle every epoch (SHUFFLE-ALWAYS)"),
-        ("training.seed", "an integer: same spec and seed, same model"),
-    ]
-
-    /// `patience: 10, min_delta: 0.0001, restore_best: true`: the schema's defaults.
-    private static var earlyStoppingDefaults: String {
-        ["patience", "min_delta", "restore_best"].map { key in
-            "\(key): " + (SpecSchema.starterValue(at: "training.early_stopping." + key) ?? "?")
-        }.joined(separator: ", ")
-    }
-
-    /// A YAML plain scalar, or a double-quoted one when plain would be misread.
-    static func yamlScalar(_ text: String) -> String {
-        let reserved: Set<String> = [
-            "", "auto", "true", "false", "null", "~", "yes", "no", "on", "off", ".inf", "-.inf",
-            "+.inf", ".nan",
-        ]
-        let plainSafe = text.unicodeScalars.allSatisfy {
-            ($0.properties.isAlphabetic || $0.properties.numericType != nil
-                || "._/-".unicodeScalars.contains($0))
+    /// The keys a starter spec lists, in order, with their comments (nil: a section heading):
+    /// the keys of the table with a starter hint. Each value is the schema's: `auto` where a
+    /// key takes it, else its default, so the file always validates.
+    static var settings: [(path: String, comment: String?)] {
+        var lines: [(path: String, comment: String?)] = []
+        var section = ""
+        for key in SpecKey.all {
+            guard let hint = key.starterHint else { continue }
+            if key.section != section, !key.section.isEmpty { lines.append((key.section, nil)) }
+            section = key.section
+            lines.append((key.path, hint))
         }
-        if plainSafe && !reserved.contains(text.lowercased()) && parseDecimal(text) == nil
-            && text.first != "-"
-        {
-            return text
-        }
-        return "\"\(escaped(text))\""
-    }
-
-    /// `text` with the escapes of a YAML double-quoted scalar: `"` and `\`, and every
-    /// character YAML does not allow as it is (control characters, U+FFFE and U+FFFF) or reads
-    /// as a line break (LF, CR, NEL, U+2028, U+2029). Fine in a comment too.
-    static func escaped(_ text: String) -> String {
-        var escaped = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case "\n": escaped += "\\n"
-            case "\t": escaped += "\\t"
-            case "\r": escaped += "\\r"
-            case "\u{20}"..."\u{7E}", "\u{A0}"..."\u{2027}", "\u{202A}"..."\u{FFFD}",
-                "\u{10000}"...:
-                escaped.unicodeScalars.append(scalar)
-            default:
-                let hex = String(scalar.value, radix: 16, uppercase: true)
-                let (prefix, width) = scalar.value <= 0xFF ? ("x", 2) : ("u", 4)
-                escaped += "\\" + prefix + String(repeating: "0", count: width - hex.count) + hex
-            }
-        }
-        return escaped
+        return lines
     }
 
     /// The path of `file` relative to `directory` (both made absolute; `..` where needed).

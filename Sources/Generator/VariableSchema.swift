@@ -1,10 +1,12 @@
+import Spec
+
 /// The variables the generator gives a template: a typed tree of names, fixed for the spec
 /// language (not for one spec), so a template is checked once and valid for every config.
 ///
 /// Conventions:
 /// - Every value `x` is YAML text ready to print (quoted when needed) and has a sibling `x_why`:
 ///   the reason, `RULE-ID: why` from the advisor's annotations, or `set in spec`. Templates
-///   print both: `batch_size: {{batch_size}}  # {{batch_size_why}}`.
+///   print both: `epochs: {{epochs}}  # {{epochs_why}}`.
 /// - An optional value or mapping that is not set is `false`, so `{{#x}} ... {{/x}}` renders
 ///   only when it is set. Absent keys never fall through to an outer scope's same name.
 /// - Settings whose parameters depend on a choice (optimizer, schedule) list those parameters
@@ -124,62 +126,63 @@ public struct VariableSchema: Sendable, Equatable, CustomStringConvertible {
     static let parameterList: Entry = .list(
         "params", [.plain("key"), .plain("value"), .plain("why")])
 
-    static let standardLayout: [Entry] = [
-        .value("version"),
-        .value("name"),
-        .mapping(
-            "data",
+    /// The tree, from the key table: a value per plain key, nested sections as mappings,
+    /// and the keys with a shape of their own from `structuredEntries`.
+    static var standardLayout: [Entry] {
+        layout(in: "") + [
+            .mapping(
+                "advisor", optional: true,
+                [.list("entries", [.plain("key"), .plain("value"), .plain("why")])])
+        ]
+    }
+
+    static func layout(in section: String) -> [Entry] {
+        var entries: [Entry] = []
+        var placed = Set<String>()
+        for key in SpecKey.all {
+            if key.section == section {
+                entries.append(
+                    structuredEntries[key.path] ?? .value(key.name, optional: key.mayBeAbsent))
+            } else if let child = SpecKey.subsection(of: section, holding: key.section),
+                child != "advisor", placed.insert(child).inserted
+            {
+                entries.append(
+                    .mapping(String(child.split(separator: ".").last ?? ""), layout(in: child)))
+            }
+        }
+        return entries
+    }
+
+    /// One item's fields of a layer kind, named as `LayerConfig.fields` writes them; a field
+    /// a layer may leave out (`max_norm`) is optional.
+    private static func fields(of layer: LayerConfig) -> [Entry] {
+        layer.fields.map { .value($0.key, optional: $0.yaml == nil) }
+    }
+
+    static let structuredEntries: [String: Entry] = [
+        SpecKey.layers.path: .list(
+            "layers",
             [
-                .value("path"), .value("target"), .value("features", optional: true),
-                .value("ignore"), .value("categorical"), .value("id_column", optional: true),
-                .value("delimiter", optional: true), .value("missing_values"),
-                .mapping("split", [.value("validation"), .value("test"), .value("stratify")]),
+                .plain("index", required: false),
+                .mapping(
+                    "dense", optional: true,
+                    fields(of: .dense(DenseConfig(units: 1, initializer: .heUniform)))),
+                .mapping(
+                    "batch_norm", optional: true,
+                    fields(of: .batchNorm(momentum: 0.1, epsilon: 1e-5))),
+                .value("activation", optional: true),
+                .value("dropout", optional: true),
             ]),
-        .value("task"),
-        .mapping(
-            "model",
-            [
-                .value("template"), .value("hidden_layers"), .value("neurons"),
-                .value("activation"), .value("batch_norm"), .value("dropout"),
-                .value("initializer"),
-                .list(
-                    "layers",
-                    [
-                        .plain("index", required: false),
-                        .mapping(
-                            "dense", optional: true,
-                            [
-                                .value("units"), .value("initializer"), .value("bias"),
-                                .value("max_norm", optional: true),
-                            ]),
-                        .mapping(
-                            "batch_norm", optional: true, [.value("momentum"), .value("epsilon")]),
-                        .value("activation", optional: true),
-                        .value("dropout", optional: true),
-                    ]),
-            ]),
-        .mapping(
-            "training",
-            [
-                .value("loss"),
-                .mapping("optimizer", [.value("name"), parameterList]),
-                .value("learning_rate"), .value("batch_size"), .value("epochs"),
-                .switchable(
-                    "early_stopping",
-                    [.value("patience"), .value("min_delta"), .value("restore_best")]),
-                .switchable(
-                    "regularization",
-                    [.list("entries", [.plain("key"), .plain("value"), .plain("why")])]),
-                .value("weight_decay"),
-                .switchable(
-                    "gradient_clipping",
-                    [.list("entries", [.plain("key"), .plain("value"), .plain("why")])]),
-                .mapping("schedule", [.value("name"), parameterList, .value("warmup_epochs")]),
-                .value("class_weights"), .value("shuffle"), .value("seed"),
-            ]),
-        .mapping(
-            "advisor", optional: true,
+        SpecKey.optimizer.path: .mapping("optimizer", [.value("name"), parameterList]),
+        SpecKey.earlyStopping.path: .switchable(
+            "early_stopping", EarlyStoppingConfig().parameters.map { .value($0.key) }),
+        SpecKey.regularization.path: .switchable(
+            "regularization", [.list("entries", [.plain("key"), .plain("value"), .plain("why")])]),
+        SpecKey.gradientClipping.path: .switchable(
+            "gradient_clipping",
             [.list("entries", [.plain("key"), .plain("value"), .plain("why")])]),
+        SpecKey.schedule.path: .mapping(
+            "schedule", [.value("name"), parameterList, .value("warmup_epochs")]),
     ]
 
     static func build(_ entries: [Entry], under prefix: String) -> [String: Node] {

@@ -17,7 +17,7 @@ import Testing
             "\u{1B}[31mred",
         ])
     func quotedScalarRoundTrips(text: String) throws {
-        let scalar = StarterSpec.yamlScalar(text)
+        let scalar = YAMLText.string(text)
         let parsed = YAMLParser().parse("target: \(scalar)\n", file: "t.yaml")
         #expect(parsed.diagnostics.isEmpty, "\(scalar): \(parsed.diagnostics)")
         #expect(parsed.root?["target"]?.scalar?.text == text, "\(scalar)")

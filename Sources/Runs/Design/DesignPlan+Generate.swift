@@ -124,56 +124,32 @@ extension DesignPlan {
         return folder.isEmpty ? FileManager.default.currentDirectoryPath : folder
     }
 
-    /// The first key (task, model, training) where two configs differ, with both values.
+    /// The first key (task, model, training) where two configs differ, with both values as
+    /// a config writes them; each layer of `model.layers` is compared on its own.
     public static func firstDifference(
         expected: NetworkSpec, found: NetworkSpec
     )
         -> (keyPath: String, expected: String, found: String)?
     {
-        func text(_ value: Any) -> String { String(describing: value) }
-        let model = (expected.model, found.model)
-        let training = (expected.training, found.training)
-        var pairs: [(String, Any, Any, Bool)] = []
-        func compare<Value: Equatable>(_ keyPath: String, _ left: Value, _ right: Value) {
-            pairs.append((keyPath, left, right, left == right))
+        let compared = SpecKey.all.filter { key in
+            key.path == SpecKey.task.path || key.section == "model" || key.section == "training"
         }
-        compare("task", expected.task, found.task)
-        compare("model.template", model.0.template, model.1.template)
-        compare("model.hidden_layers", model.0.hiddenLayers, model.1.hiddenLayers)
-        compare("model.neurons", model.0.neurons, model.1.neurons)
-        compare("model.activation", model.0.activation, model.1.activation)
-        compare("model.batch_norm", model.0.batchNorm, model.1.batchNorm)
-        compare("model.dropout", model.0.dropout, model.1.dropout)
-        compare("model.initializer", model.0.initializer, model.1.initializer)
-        let expectedLayers = model.0.layers ?? []
-        let foundLayers = model.1.layers ?? []
-        for index in 0..<max(expectedLayers.count, foundLayers.count) {
-            let left: LayerConfig? = index < expectedLayers.count ? expectedLayers[index] : nil
-            let right: LayerConfig? = index < foundLayers.count ? foundLayers[index] : nil
-            pairs.append(
-                (
-                    "model.layers[\(index)]", left.map(text) ?? "no layer",
-                    right.map(text) ?? "no layer", left == right
-                ))
+        for key in compared where !key.isEqual(expected, found) {
+            guard key.path == SpecKey.layers.path else {
+                return (key.path, key.yaml(in: expected) ?? "none", key.yaml(in: found) ?? "none")
+            }
+            let left = expected.model.layers ?? []
+            let right = found.model.layers ?? []
+            for index in 0..<max(left.count, right.count) {
+                let one = index < left.count ? left[index] : nil
+                let other = index < right.count ? right[index] : nil
+                if one != other {
+                    return (
+                        "\(key.path)[\(index)]", one?.yaml ?? "no layer", other?.yaml ?? "no layer"
+                    )
+                }
+            }
         }
-        compare("training.loss", training.0.loss, training.1.loss)
-        compare("training.optimizer", training.0.optimizer, training.1.optimizer)
-        compare("training.learning_rate", training.0.learningRate, training.1.learningRate)
-        compare("training.batch_size", training.0.batchSize, training.1.batchSize)
-        compare("training.epochs", training.0.epochs, training.1.epochs)
-        compare("training.early_stopping", training.0.earlyStopping, training.1.earlyStopping)
-        compare("training.regularization", training.0.regularization, training.1.regularization)
-        compare("training.weight_decay", training.0.weightDecay, training.1.weightDecay)
-        compare(
-            "training.gradient_clipping", training.0.gradientClipping, training.1.gradientClipping)
-        compare("training.schedule", training.0.schedule, training.1.schedule)
-        compare("training.class_weights", training.0.classWeights, training.1.classWeights)
-        compare("training.shuffle", training.0.shuffle, training.1.shuffle)
-        compare("training.seed", training.0.seed, training.1.seed)
-        // Anything the list above misses still counts.
-        if model.0 != model.1 { pairs.append(("model", model.0, model.1, false)) }
-        if training.0 != training.1 { pairs.append(("training", training.0, training.1, false)) }
-        guard let first = pairs.first(where: { !$0.3 }) else { return nil }
-        return (first.0, text(first.1), text(first.2))
+        return nil
     }
 }

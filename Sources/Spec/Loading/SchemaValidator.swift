@@ -35,6 +35,13 @@ extension SpecNode {
         }
     }
 
+    /// The entry at a dotted path below this mapping (`training.batch_size`).
+    func node(at path: String) -> SpecNode? {
+        var current: SpecNode? = self
+        for component in path.split(separator: ".") { current = current?[String(component)] }
+        return current
+    }
+
     var word: String? { if case .word(let word) = value { word } else { nil } }
     var isAuto: Bool { word == "auto" }
     var int: Int? { if case .int(let value) = value { value } else { nil } }

@@ -1,83 +1,49 @@
-/// The spec language, version 1: every key, its type, default, allowed values, range and doc.
+/// The spec language, version 1, as a tree: the keys of ``SpecKey/all`` in their sections, and
+/// the vocabularies their values draw on (tasks, activations, layer kinds, optimizers, ...).
 ///
-/// This tree is the single source of the language. ``SpecLoader`` validates specs against it
-/// (filling in parameter defaults), `layerwise schema` turns it into a JSON Schema
-/// (``JSONSchemaWriter``) and `layerwise schema --format markdown` into `docs/spec.md`
-/// (``SpecReferenceWriter``). Defaults that the model types also carry are read from them.
+/// ``SpecLoader`` validates specs against the tree (filling in parameter defaults),
+/// `layerwise schema` turns it into a JSON Schema (``JSONSchemaWriter``) and
+/// `layerwise schema --format markdown` into `docs/spec.md` (``SpecReferenceWriter``).
+/// Defaults that the model types also carry are read from them.
 public enum SpecSchema {
     /// The current (and only) spec language version.
     public static let version = 1
 
-    /// The top-level mapping of a spec.
+    /// The top-level mapping of a spec, built from the key table (``SpecKey/all``).
     public static let root: SchemaType = .object(rootKeys)
 
-    static let rootKeys: [SchemaKey] = [
-        SchemaKey(
-            "version", .integer(.within(1, Double(version))), default: .int(version),
-            "Spec language version; only 1 exists."),
-        SchemaKey(
-            "name", .string(.fileName), default: .described("the spec file's name"),
-            "The experiment's name; names the run folder.", example: "iris"),
-        SchemaKey(
-            required: "data", .object(dataKeys), "Where the data is and how to read and split it.",
-            example: "{path: data/train.csv, target: label}"),
-        SchemaKey(
-            "task", .anyOf([.choice(noun: "task", tasks), auto]), default: .auto,
-            "What to predict: `auto` decides from the target column (text or few integer values: classification)."
-        ),
-        SchemaKey(
-            "model", .object(modelKeys), default: .described("all `auto`"), "The network's shape."),
-        SchemaKey(
-            "training", .object(trainingKeys), default: .described("all `auto`"),
-            "How to train the network."),
-        SchemaKey(
-            "advisor", .object(advisorKeys), default: .described("the proposed thresholds"),
-            "Overrides of the advisor's proposed thresholds (rulebook)."),
-    ]
+    static let rootKeys = keys(in: "")
+    static let dataKeys = keys(in: "data")
+    static let splitKeys = keys(in: "data.split")
+    static let modelKeys = keys(in: "model")
+    static let trainingKeys = keys(in: "training")
+    static let advisorKeys = keys(in: "advisor")
 
-    // MARK: - data
-
-    static let dataKeys: [SchemaKey] = [
-        SchemaKey(
-            required: "path", .string(.any), "The CSV file, relative to the spec file's folder.",
-            example: "data/iris.csv"),
-        SchemaKey(required: "target", .string(.any), "The column to predict.", example: "species"),
-        SchemaKey(
-            "features", .list(.string(.any), minimumCount: 1),
-            default: .described("every column but `target`, `ignore` and `id_column`"),
-            "Input columns, listed explicitly."),
-        SchemaKey(
-            "ignore", .list(.string(.any), minimumCount: 0), default: .value(.array([])),
-            "Columns to drop."),
-        SchemaKey(
-            "categorical", .list(.string(.any), minimumCount: 0), default: .value(.array([])),
-            "Columns forced to be categorical (e.g. integer-coded categories)."),
-        SchemaKey(
-            "id_column", .string(.any), default: .described("none"),
-            "A column that identifies rows: not an input, copied into predictions."),
-        SchemaKey(
-            "delimiter", .anyOf([.string(.singleCharacter), auto]), default: .auto,
-            "Field delimiter; `auto` detects comma, semicolon or tab (write a tab as `\"\\t\"`)."),
-        SchemaKey(
-            "missing_values", .list(.string(.any), minimumCount: 0),
-            default: .value(.array(DataSection.defaultMissingValues.map(JSONValue.string))),
-            "Field texts that mean \"missing\" (quote `\"null\"` to mean the text)."),
-        SchemaKey(
-            "split", .object(splitKeys), default: .described("see `data.split`"),
-            "The train / validation / test split."),
-    ]
-
-    static let splitKeys: [SchemaKey] = [
-        SchemaKey(
-            "validation", .number(.fraction()), default: .number(SplitSection().validation),
-            "Fraction of rows for validation (early stopping, diagnostics); validation + test < 1."),
-        SchemaKey(
-            "test", .number(.fraction()), default: .number(SplitSection().test),
-            "Fraction of rows for the final test score; validation + test < 1."),
-        SchemaKey(
-            "stratify", .anyOf([.boolean, auto]), default: .auto,
-            "Keep class proportions in every split; `auto` is yes for classification."),
-    ]
+    /// The keys of `section` (`""` for the top level) as its mapping lists them, each nested
+    /// section where its first key is.
+    static func keys(in section: String) -> [SchemaKey] {
+        var keys: [SchemaKey] = []
+        var placed = Set<String>()
+        for key in SpecKey.all {
+            if key.section == section {
+                keys.append(key.schemaKey)
+                continue
+            }
+            guard let child = SpecKey.subsection(of: section, holding: key.section) else {
+                continue
+            }
+            guard placed.insert(child).inserted,
+                let declared = SpecSection.all.first(where: { $0.path == child })
+            else { continue }
+            let name = String(child.split(separator: ".").last ?? "")
+            let type = SchemaType.object(Self.keys(in: child))
+            keys.append(
+                declared.defaultValue.map {
+                    SchemaKey(name, type, default: $0, declared.doc, example: declared.example)
+                } ?? SchemaKey(required: name, type, declared.doc, example: declared.example))
+        }
+        return keys
+    }
 
     static let tasks = [
         SchemaChoice(
@@ -86,47 +52,6 @@ public enum SpecSchema {
     ]
 
     // MARK: - model
-
-    static let modelKeys: [SchemaKey] = [
-        SchemaKey(
-            "template", .anyOf([.string(.any), auto]), default: .auto,
-            "A template in `Templates/` by name (`mlp-classifier`), or a path to a `.mustache` file "
-                + "(contains `/` or ends in `.mustache`), relative to the spec."),
-        SchemaKey(
-            "hidden_layers", .anyOf([.integer(.within(0, Double(SpecLimits.hiddenLayers))), auto]),
-            default: .auto,
-            "Number of hidden layers (DEPTH-*)."),
-        SchemaKey(
-            "neurons",
-            .anyOf([
-                .choice(noun: "sizing rule", sizingRules), .integer(widthBounds),
-                .list(
-                    .integer(widthBounds), minimumCount: 0, maximumCount: SpecLimits.hiddenLayers),
-                auto,
-            ]), default: .auto,
-            "Hidden widths: a sizing rule, one width for every layer, or a list of widths "
-                + "(one per hidden layer; `[]` with `hidden_layers: 0`)."),
-        SchemaKey(
-            "activation", .anyOf([.named(noun: "activation", hiddenActivations), auto]),
-            default: .auto, "Hidden-layer activation (ACT-HIDDEN-*)."),
-        SchemaKey(
-            "batch_norm", .anyOf([.boolean, auto]), default: .auto,
-            "Batch normalisation in the hidden layers (BN-*)."),
-        SchemaKey(
-            "dropout", .anyOf([.number(.fraction()), auto]), default: .auto,
-            "Dropout rate after each hidden layer; 0 for none (REG-DROPOUT)."),
-        SchemaKey(
-            "initializer", .anyOf([.choice(noun: "initializer", initializers), auto]),
-            default: .auto, "Weight initialiser of the hidden layers (INIT-BY-ACTIVATION)."),
-        SchemaKey(
-            "layers",
-            .list(
-                .tagged(noun: "layer", layerKinds), minimumCount: 1,
-                maximumCount: SpecLimits.layers),
-            default: .described("none: built from the keys above"),
-            "An explicit layer list, output layer included (what `generate` writes). When "
-                + "present it is the network."),
-    ]
 
     /// A layer's width: 1 to `SpecLimits.width`.
     static let widthBounds = Bounds.within(1, Double(SpecLimits.width))
@@ -227,62 +152,6 @@ public enum SpecSchema {
 
     // MARK: - training
 
-    static let trainingKeys: [SchemaKey] = [
-        SchemaKey(
-            "loss", .anyOf([.named(noun: "loss", losses), auto]), default: .auto,
-            "Loss function; `auto` follows the task (ACT-OUTPUT-*)."),
-        SchemaKey(
-            "optimizer", .anyOf([.named(noun: "optimizer", optimizers), auto]), default: .auto,
-            "Optimizer: a name, or a mapping with `name` and parameters; missing parameters get "
-                + "PyTorch's defaults. `auto` is Adam (OPT-DEFAULT)."),
-        SchemaKey(
-            "learning_rate", .anyOf([.number(.above(0)), auto]), default: .auto,
-            "Base learning rate; `auto` runs the range test (LR-RANGE-TEST)."),
-        SchemaKey(
-            "batch_size", .anyOf([.integer(.within(1, Double(SpecLimits.batchSize))), auto]),
-            default: .auto,
-            "Rows per optimizer step (BATCH-*)."),
-        SchemaKey(
-            "epochs", .anyOf([.integer(epochBounds(from: 1)), auto]), default: .auto,
-            "Most passes over the training rows (EPOCHS-BY-SIZE); early stopping may end sooner."),
-        SchemaKey(
-            "early_stopping", .anyOf([.object(earlyStoppingKeys), .boolean, auto]), default: .auto,
-            "Stop when validation loss stops improving (EARLY-STOP); `false` turns it off, "
-                + "`true` uses the defaults."),
-        SchemaKey(
-            "regularization",
-            .anyOf([.object(regularizationKeys), .keyword("none", doc: "No penalty."), auto]),
-            default: .auto, "Weight penalty: L1 or L2, never both (REG-L1-XOR-L2); `none` for none."
-        ),
-        SchemaKey(
-            "weight_decay", .anyOf([.number(.atLeast(0)), auto]), default: .auto,
-            "Decoupled weight decay (AdamW), or added to the gradient for other optimizers."),
-        SchemaKey(
-            "gradient_clipping",
-            .anyOf([.object(clippingKeys), .keyword("none", doc: "No clipping."), auto]),
-            default: .auto,
-            "Gradient clipping, one of its three kinds (CLIP-DEFAULTS); `none` for none."),
-        SchemaKey(
-            "schedule", .anyOf([.named(noun: "schedule", schedules), auto]), default: .auto,
-            "Learning-rate schedule: a name, or a mapping with `name`, parameters and "
-                + "`warmup_epochs`."),
-        SchemaKey(
-            "class_weights",
-            .anyOf([
-                .dictionary(keyNoun: "class label", value: .number(.above(0))),
-                .keyword("balanced", doc: "Inverse class frequency."),
-                .keyword("none", doc: "Every class weighs 1."), auto,
-            ]), default: .auto,
-            "Class weights of the loss (classification): `balanced`, `none`, or a weight per label."
-        ),
-        SchemaKey(
-            "shuffle", .boolean, default: .bool(TrainingSection().shuffle),
-            "Shuffle the training rows every epoch (SHUFFLE-ALWAYS)."),
-        SchemaKey(
-            "seed", .integer(.atLeast(0)), default: .int(Int(TrainingSection().seed)),
-            "Seed of every random draw: split, initialisation, shuffling, dropout."),
-    ]
-
     static let earlyStoppingKeys: [SchemaKey] = [
         SchemaKey(
             "patience", .integer(epochBounds(from: 1)),
@@ -295,6 +164,16 @@ public enum SpecSchema {
             "restore_best", .boolean, default: .bool(EarlyStoppingConfig().restoreBest),
             "Restore the weights of the best epoch at the end."),
     ]
+
+    /// `patience: 10, min_delta: 0.0001, restore_best: true`: the defaults, for help text.
+    static var earlyStoppingDefaults: String {
+        earlyStoppingKeys.compactMap { key in
+            guard case .value(let value) = key.defaultValue, let text = yaml(value) else {
+                return nil
+            }
+            return "\(key.name): \(text)"
+        }.joined(separator: ", ")
+    }
 
     static let regularizationKeys: [SchemaKey] = [
         SchemaKey(
@@ -440,24 +319,9 @@ public enum SpecSchema {
             ]),
     ]
 
-    // MARK: - advisor
+    // MARK: - Words
 
-    /// Built from `AdvisorSettings.thresholds`, the one list of proposed thresholds.
-    static let advisorKeys: [SchemaKey] = AdvisorSettings.thresholds.map { threshold in
-        let bounds = Bounds(
-            minimum: threshold.minimum, minimumIsExclusive: threshold.minimumIsExclusive,
-            maximum: threshold.maximum)
-        let doc = "\(threshold.ruleID): \(threshold.doc)"
-        switch threshold.property {
-        case .integer:
-            return SchemaKey(
-                threshold.key, .integer(bounds), default: .int(Int(threshold.defaultValue)), doc)
-        case .number:
-            return SchemaKey(
-                threshold.key, .number(bounds), default: .number(threshold.defaultValue), doc)
-        }
-    }
-
+    /// `auto`: the advisor decides.
     static let auto = SchemaType.keyword("auto", doc: "Let the advisor decide.")
 
     // MARK: - Lookup
@@ -489,18 +353,20 @@ public enum SpecSchema {
             return "auto"
         }
         guard case .value(let value) = key.defaultValue else { return nil }
-        func yaml(_ value: JSONValue) -> String? {
-            switch value {
-            case .bool(let flag): return flag ? "true" : "false"
-            case .int(let number): return String(number)
-            case .number(let number): return Bounds.format(number)
-            case .array(let items):
-                let parts = items.compactMap(yaml)
-                return parts.count == items.count ? "[" + parts.joined(separator: ", ") + "]" : nil
-            case .string, .null, .object: return nil
-            }
-        }
         return yaml(value)
+    }
+
+    /// A default as YAML (`0.15`, `true`, `[]`); nil for text and mappings.
+    static func yaml(_ value: JSONValue) -> String? {
+        switch value {
+        case .bool(let flag): return flag ? "true" : "false"
+        case .int(let number): return String(number)
+        case .number(let number): return Bounds.format(number)
+        case .array(let items):
+            let parts = items.compactMap(yaml)
+            return parts.count == items.count ? "[" + parts.joined(separator: ", ") + "]" : nil
+        case .string, .null, .object: return nil
+        }
     }
 
     /// The sections (dotted paths) that hold a key of this name, for "belongs in" hints.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Generator
+@testable import Spec
 
 /// How YAML readers type a plain scalar: the YAML 1.2 core schema's regular expressions
 /// (spec 10.3.2) and YAML 1.1's (as PyYAML and many loaders apply them).
@@ -86,7 +86,7 @@ func unquote(_ text: String) -> String? {
 
     @Test(arguments: doubles)
     func doublesRoundTripAsFloats(_ value: Double) throws {
-        let text = YAMLScalar.float(value)
+        let text = YAMLText.float(value)
         #expect(YAMLResolution.core(text) == .float, "\(text) is not a 1.2 core float")
         #expect(YAMLResolution.yaml11(text) == .float, "\(text) is not a YAML 1.1 float")
         let parsed = try #require(Double(text), "\(text)")
@@ -94,14 +94,14 @@ func unquote(_ text: String) -> String? {
     }
 
     @Test func floatFormats() {
-        #expect(YAMLScalar.float(3) == "3.0")
-        #expect(YAMLScalar.float(1e-5) == "1.0e-5")
-        #expect(YAMLScalar.float(1e-4) == "0.0001")
-        #expect(YAMLScalar.float(1e22) == "1.0e+22")
-        #expect(YAMLScalar.float(.infinity) == ".inf" && YAMLScalar.float(-.infinity) == "-.inf")
-        #expect(YAMLScalar.float(.nan) == ".nan")
-        #expect(YAMLResolution.core(YAMLScalar.integer(42)) == .int)
-        #expect(YAMLResolution.core(YAMLScalar.integer(UInt64.max)) == .int)
+        #expect(YAMLText.float(3) == "3.0")
+        #expect(YAMLText.float(1e-5) == "1.0e-5")
+        #expect(YAMLText.float(1e-4) == "0.0001")
+        #expect(YAMLText.float(1e22) == "1.0e+22")
+        #expect(YAMLText.float(.infinity) == ".inf" && YAMLText.float(-.infinity) == "-.inf")
+        #expect(YAMLText.float(.nan) == ".nan")
+        #expect(YAMLResolution.core(YAMLText.integer(42)) == .int)
+        #expect(YAMLResolution.core(YAMLText.integer(UInt64.max)) == .int)
     }
 
     static let strings: [String] = [
@@ -116,7 +116,7 @@ func unquote(_ text: String) -> String? {
 
     @Test(arguments: strings)
     func stringsReadBackAsTheSameString(_ value: String) throws {
-        let text = YAMLScalar.string(value)
+        let text = YAMLText.string(value)
         if let unquoted = unquote(text) {
             #expect(unquoted == value, "\(value.debugDescription) -> \(text)")
         } else {
@@ -132,7 +132,7 @@ func unquote(_ text: String) -> String? {
 
     @Test func plainWhereTheExampleIsPlain() {
         #expect(
-            YAMLScalar.stringList(["", "NA", "N/A", "NaN", "null", "?"])
+            YAMLText.stringList(["", "NA", "N/A", "NaN", "null", "?"])
                 == #"["", NA, N/A, NaN, "null", "?"]"#)
     }
 }
