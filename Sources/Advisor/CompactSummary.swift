@@ -14,35 +14,35 @@ extension TextReport {
         }
         var parts: [String] = []
         if let optimizer = training.optimizer.value {
-            parts.append(optimizer.name + rule("training.optimizer"))
+            parts.append(optimizer.name + rule(SpecKey.optimizer.path))
         }
         switch training.learningRate {
         case .auto: parts.append("learning rate by range test [LR-RANGE-TEST]")
         case .fixed(let rate):
-            parts.append("learning rate \(rate)" + rule("training.learning_rate"))
+            parts.append("learning rate \(rate)" + rule(SpecKey.learningRate.path))
         }
         if let batch = training.batchSize.value {
-            parts.append("batch \(batch)" + rule("training.batch_size"))
+            parts.append("batch \(batch)" + rule(SpecKey.batchSize.path))
         }
         if let epochs = training.epochs.value {
-            parts.append("up to \(epochs) epochs" + rule("training.epochs"))
+            parts.append("up to \(epochs) epochs" + rule(SpecKey.epochs.path))
         }
         if case .fixed(let early?) = training.earlyStopping {
             parts.append(
-                "early stopping, patience \(early.patience)" + rule("training.early_stopping"))
+                "early stopping, patience \(early.patience)" + rule(SpecKey.earlyStopping.path))
         }
         switch training.regularization.value?.penalty {
-        case .l1(let value)?: parts.append("L1 \(short(value))" + rule("training.regularization"))
-        case .l2(let value)?: parts.append("L2 \(short(value))" + rule("training.regularization"))
+        case .l1(let value)?: parts.append("L1 \(short(value))" + rule(SpecKey.regularization.path))
+        case .l2(let value)?: parts.append("L2 \(short(value))" + rule(SpecKey.regularization.path))
         default: break
         }
         switch training.gradientClipping.value {
         case .clipNorm(let value)?:
-            parts.append("clipnorm \(value)" + rule("training.gradient_clipping"))
+            parts.append("clipnorm \(value)" + rule(SpecKey.gradientClipping.path))
         case .globalClipNorm(let value)?:
-            parts.append("global clipnorm \(value)" + rule("training.gradient_clipping"))
+            parts.append("global clipnorm \(value)" + rule(SpecKey.gradientClipping.path))
         case .clipValue(let value)?:
-            parts.append("clipvalue \(value)" + rule("training.gradient_clipping"))
+            parts.append("clipvalue \(value)" + rule(SpecKey.gradientClipping.path))
         default: break
         }
         func short(_ value: Double) -> String { String(format: "%.3g", value) }

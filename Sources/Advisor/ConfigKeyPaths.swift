@@ -71,42 +71,42 @@ extension DesignSession {
         choose("version", String(config.version), .policy, nil, "spec language version 1")
         given("name", config.name, defaultWhy: "the spec file's base name")
         choose(
-            "task", config.task.value?.rawValue ?? task.rawValue,
+            SpecKey.task.path, config.task.value?.rawValue ?? task.rawValue,
             spec.task.isAuto ? .data : .spec, nil,
             spec.task.isAuto ? "the target column decides: \(taskDescription)" : "set in spec")
         let data = config.data
-        choose("data.path", data.path, .spec, nil, "set in spec")
-        choose("data.target", data.target, .spec, nil, "set in spec")
+        choose(SpecKey.dataPath.path, data.path, .spec, nil, "set in spec")
+        choose(SpecKey.dataTarget.path, data.target, .spec, nil, "set in spec")
         given(
-            "data.features", data.features.map { SpecText.list($0) } ?? "all",
+            SpecKey.dataFeatures.path, data.features.map { SpecText.list($0) } ?? "all",
             defaultWhy: "every column but the target and the ignored ones")
-        given("data.ignore", SpecText.list(data.ignore), defaultWhy: "no column ignored")
+        given(SpecKey.dataIgnore.path, SpecText.list(data.ignore), defaultWhy: "no column ignored")
         given(
-            "data.categorical", SpecText.list(data.categorical),
+            SpecKey.dataCategorical.path, SpecText.list(data.categorical),
             defaultWhy: "types inferred from the values")
-        given("data.id_column", data.idColumn ?? "none", defaultWhy: "no id column")
+        given(SpecKey.dataIDColumn.path, data.idColumn ?? "none", defaultWhy: "no id column")
         given(
-            "data.delimiter", data.delimiter.map { String($0) } ?? "detect",
+            SpecKey.dataDelimiter.path, data.delimiter.map { String($0) } ?? "detect",
             defaultWhy: "comma, semicolon or tab detected")
         given(
-            "data.missing_values", SpecText.list(data.missingValues.map { "\"\($0)\"" }),
+            SpecKey.dataMissingValues.path, SpecText.list(data.missingValues.map { "\"\($0)\"" }),
             defaultWhy: "the default missing-value markers")
         given(
-            "data.split.validation", formatNumber(data.split.validation), defaultWhy: "default 0.15"
+            SpecKey.splitValidation.path, formatNumber(data.split.validation), defaultWhy: "default 0.15"
         )
-        given("data.split.test", formatNumber(data.split.test), defaultWhy: "default 0.15")
+        given(SpecKey.splitTest.path, formatNumber(data.split.test), defaultWhy: "default 0.15")
         let stratify = config.data.split.stratify.value ?? false
         if spec.data.split.stratify.isAuto {
             choose(
-                "data.split.stratify", String(stratify), .policy, nil,
+                SpecKey.splitStratify.path, String(stratify), .policy, nil,
                 task == .classification
                     ? "classification: keep class proportions in every split"
                     : "regression: nothing to stratify")
         } else {
-            choose("data.split.stratify", String(stratify), .spec, nil, "set in spec")
+            choose(SpecKey.splitStratify.path, String(stratify), .spec, nil, "set in spec")
         }
         let template = templateChoice(hiddenLayers: hidden.widths.count)
-        choose("model.template", template.name, template.source, nil, template.why)
+        choose(SpecKey.template.path, template.name, template.source, nil, template.why)
         annotateLayers(layers, hidden: hidden)
         for entry in config.advisor.entries {
             let key = "advisor.\(entry.key)"

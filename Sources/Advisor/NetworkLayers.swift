@@ -85,10 +85,10 @@ extension DesignSession {
         guard let outputIndex = denseIndices.last, case .dense(let output) = layers[outputIndex]
         else {
             throw .invalidSpec(
-                keyPath: "model.layers",
+                keyPath: SpecKey.layers.path,
                 message:
                     "no dense layer: the network needs an output dense layer of No = \(no) units",
-                location: location(of: "model.layers"))
+                location: location(of: SpecKey.layers.path))
         }
         guard output.units == no else {
             let key = "model.layers[\(outputIndex)].dense.units"
@@ -166,10 +166,10 @@ extension DesignSession {
         let high = HighDepthRule(
             inputs: ni, threshold: settings.depthHighInputs,
             threeUpTo: settings.depthThreeLayersUpTo, fourUpTo: settings.depthFourLayersUpTo)
-        checkDepth(widths.count, keyPath: "model.layers", linear: linear, low: low, high: high)
+        checkDepth(widths.count, keyPath: SpecKey.layers.path, linear: linear, low: low, high: high)
         let hiddenKeys = hiddenDense.map { "model.layers[\($0)].dense.units" }
         checkWidths(
-            widths, keyPath: { hiddenKeys[$0] }, wholeKeyPath: "model.layers", capacity: capacity,
+            widths, keyPath: { hiddenKeys[$0] }, wholeKeyPath: SpecKey.layers.path, capacity: capacity,
             bounds: bounds)
         if !widths.isEmpty {
             var activationIndices: [Int] = []
@@ -242,12 +242,12 @@ extension DesignSession {
             BatchNormReplacesDropoutRule(batchNorm: batchNorm).evaluate(),
         ]
         let describes = "describes model.layers (set in spec)"
-        choose("model.hidden_layers", String(widths.count), .spec, nil, describes)
-        choose("model.neurons", SpecText.neurons(.widths(widths)), .spec, nil, describes)
-        choose("model.activation", SpecText.activation(activation), .spec, nil, describes)
-        choose("model.batch_norm", String(batchNorm), .spec, nil, describes)
-        choose("model.dropout", formatNumber(dropout), .spec, nil, describes)
-        choose("model.initializer", initializer.rawValue, .spec, nil, describes)
+        choose(SpecKey.hiddenLayers.path, String(widths.count), .spec, nil, describes)
+        choose(SpecKey.neurons.path, SpecText.neurons(.widths(widths)), .spec, nil, describes)
+        choose(SpecKey.activation.path, SpecText.activation(activation), .spec, nil, describes)
+        choose(SpecKey.batchNorm.path, String(batchNorm), .spec, nil, describes)
+        choose(SpecKey.dropout.path, formatNumber(dropout), .spec, nil, describes)
+        choose(SpecKey.initializer.path, initializer.rawValue, .spec, nil, describes)
         widthReasons = widths.map { _ in (.spec, nil, "set in spec") }
         return (design, layers)
     }

@@ -65,7 +65,7 @@ public enum ChoiceSource: String, Sendable, Equatable, Codable {
 
 /// One value of the complete config with its reason.
 public struct Choice: Sendable, Equatable, Codable {
-    /// The dotted key path (`model.layers[0].dense.units`, `training.batch_size`).
+    /// The dotted key path (`model.layers[0].dense.units`, `training.epochs`).
     public var keyPath: String
     /// The value as the spec would write it.
     public var value: String

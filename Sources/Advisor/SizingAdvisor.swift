@@ -106,7 +106,7 @@ struct DesignSession {
         guard let preferences, start < warnings.count else { return }
         for index in start..<warnings.count {
             warnings[index].message = "template \(preferences.source): " + warnings[index].message
-            warnings[index].location = spec.location(of: "model.template")
+            warnings[index].location = spec.location(of: SpecKey.template.path)
         }
     }
 
@@ -280,7 +280,7 @@ struct DesignSession {
                     ? MulticlassOutputRule.id
                     : (binary.applies ? BinaryOutputRule.id : RegressionOutputRule.id)
                 warn(
-                    rule, "training.loss",
+                    rule, SpecKey.loss.path,
                     "loss \(loss.name) does not fit \(taskDescription): the rule asks for "
                         + "\(rulebookLoss.name)"
                 )

@@ -21,7 +21,7 @@ public indirect enum ViewValue: Sendable, Equatable {
         }
     }
 
-    /// The child at a dotted path (`training.batch_size`); list items by `[n]`
+    /// The child at a dotted path (`training.epochs`); list items by `[n]`
     /// (`model.layers[0].dense.units`).
     public subscript(path: String) -> ViewValue? {
         var current: ViewValue? = self
@@ -51,7 +51,7 @@ public indirect enum ViewValue: Sendable, Equatable {
 ///
 /// Built from a complete `NetworkSpec` (every setting fixed, `model.layers` explicit; only
 /// `training.learning_rate` may be `auto`) and the advisor's annotations, a map from dotted key
-/// path (`model.layers[0].dense.units`, `training.batch_size`) to the reason
+/// path (`model.layers[0].dense.units`, `training.epochs`) to the reason
 /// (`SIZE-GEOMETRIC: sqrt(Ni*No) = 3.46`). A value without an annotation takes its nearest
 /// annotated parent's (`training.optimizer.beta1` falls back to `training.optimizer`), then
 /// `set in spec`.
@@ -62,7 +62,7 @@ public struct ConfigViewModel: Sendable, Equatable {
     /// The names a template may use (what the generator provides).
     public static var provided: VariableSchema { .standard }
 
-    /// The value paths a template must print (`training.batch_size`,
+    /// The value paths a template must print (`training.epochs`,
     /// `model.layers[].dense.units`, and each one's `_why`).
     public static var required: Set<String> { VariableSchema.standard.requiredPaths }
 

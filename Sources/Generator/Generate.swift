@@ -11,7 +11,7 @@ import Spec
 ///   - spec: a complete config: every setting fixed, `model.layers` explicit; only
 ///     `training.learning_rate` may stay `auto` (LR-RANGE-TEST resolves it before training).
 ///   - annotations: the reason for each value by dotted key path
-///     (`model.layers[0].dense.units`, `training.batch_size`); values without one take their
+///     (`model.layers[0].dense.units`, `training.epochs`); values without one take their
 ///     nearest annotated parent's, then "set in spec".
 ///   - template: the template to render with.
 /// - Returns: the YAML document, ending in a newline.

@@ -34,11 +34,11 @@ struct EditProposals {
         guard let base = baseLearningRate, base > 0 else { return nil }
         let old =
             spec.map { _ in
-                oldText(spec?.training.learningRate, keyPath: "training.learning_rate") {
+                oldText(spec?.training.learningRate, keyPath: SpecKey.learningRate.path) {
                     yamlNumber($0)
                 }
             } ?? yamlNumber(base)
-        return SpecEdit("training.learning_rate", from: old, to: yamlNumber(base * factor))
+        return SpecEdit(SpecKey.learningRate.path, from: old, to: yamlNumber(base * factor))
     }
 
     /// `training.epochs: old -> old * epochMultiplier`.
@@ -47,19 +47,19 @@ struct EditProposals {
         let old =
             spec == nil
             ? yamlInteger(current)
-            : oldText(spec?.training.epochs, keyPath: "training.epochs", text: yamlInteger)
+            : oldText(spec?.training.epochs, keyPath: SpecKey.epochs.path, text: yamlInteger)
         let more = Int((Double(current) * thresholds.epochMultiplier).rounded(.up))
-        return SpecEdit("training.epochs", from: old, to: yamlInteger(max(more, current + 1)))
+        return SpecEdit(SpecKey.epochs.path, from: old, to: yamlInteger(max(more, current + 1)))
     }
 
     /// `training.gradient_clipping: ... -> {clipnorm: 1.0}`, unless clipping is already on.
     var addClipping: SpecEdit? {
         if let clipping = spec?.training.gradientClipping.value, clipping != .none { return nil }
         let old = oldText(
-            spec?.training.gradientClipping, keyPath: "training.gradient_clipping",
+            spec?.training.gradientClipping, keyPath: SpecKey.gradientClipping.path,
             text: Self.clippingText)
         return SpecEdit(
-            "training.gradient_clipping", from: old,
+            SpecKey.gradientClipping.path, from: old,
             to: "{clipnorm: \(yamlNumber(thresholds.clipNorm))}")
     }
 
@@ -125,15 +125,15 @@ struct EditProposals {
         guard let current = hiddenActivation, from.contains(current) else { return [] }
         let old =
             spec == nil
-            ? current : oldText(spec?.model.activation, keyPath: "model.activation") { $0.name }
-        return [SpecEdit("model.activation", from: old, to: to)]
+            ? current : oldText(spec?.model.activation, keyPath: SpecKey.activation.path) { $0.name }
+        return [SpecEdit(SpecKey.activation.path, from: old, to: to)]
     }
 
     /// Turn batch normalisation on, unless it is on already or the layers are explicit.
     var addBatchNorm: SpecEdit? {
         guard spec?.model.layers == nil, spec?.model.batchNorm.value != true else { return nil }
-        let old = oldText(spec?.model.batchNorm, keyPath: "model.batch_norm") { String($0) }
-        return SpecEdit("model.batch_norm", from: old, to: "true")
+        let old = oldText(spec?.model.batchNorm, keyPath: SpecKey.batchNorm.path) { String($0) }
+        return SpecEdit(SpecKey.batchNorm.path, from: old, to: "true")
     }
 
     /// Add dropout (REG-DROPOUT) when there is none; not possible by a key edit with explicit
@@ -141,8 +141,8 @@ struct EditProposals {
     var addDropout: SpecEdit? {
         guard spec?.model.layers == nil else { return nil }
         if let rate = spec?.model.dropout.value, rate > 0 { return nil }
-        let old = oldText(spec?.model.dropout, keyPath: "model.dropout") { yamlNumber($0) }
-        return SpecEdit("model.dropout", from: old, to: yamlNumber(thresholds.dropoutRate))
+        let old = oldText(spec?.model.dropout, keyPath: SpecKey.dropout.path) { yamlNumber($0) }
+        return SpecEdit(SpecKey.dropout.path, from: old, to: yamlNumber(thresholds.dropoutRate))
     }
 
     /// Add an L2 penalty (REG-L2-RANGE) when there is no penalty.
@@ -153,10 +153,10 @@ struct EditProposals {
             return nil
         }
         let old = oldText(
-            spec?.training.regularization, keyPath: "training.regularization",
+            spec?.training.regularization, keyPath: SpecKey.regularization.path,
             text: Self.regularizationText)
         return SpecEdit(
-            "training.regularization", from: old, to: "{l2: \(yamlNumber(thresholds.l2Strength))}")
+            SpecKey.regularization.path, from: old, to: "{l2: \(yamlNumber(thresholds.l2Strength))}")
     }
 
     /// Remove the weight penalty and dropout (less regularisation against underfitting).
@@ -167,11 +167,11 @@ struct EditProposals {
         {
             edits.append(
                 SpecEdit(
-                    "training.regularization", from: Self.regularizationText(regularization),
+                    SpecKey.regularization.path, from: Self.regularizationText(regularization),
                     to: "none"))
         }
         if spec?.model.layers == nil, let rate = spec?.model.dropout.value, rate > 0 {
-            edits.append(SpecEdit("model.dropout", from: yamlNumber(rate), to: "0"))
+            edits.append(SpecEdit(SpecKey.dropout.path, from: yamlNumber(rate), to: "0"))
         }
         return edits
     }
@@ -180,9 +180,9 @@ struct EditProposals {
     var balanceClasses: SpecEdit? {
         if spec?.training.classWeights.value == .balanced { return nil }
         let old = oldText(
-            spec?.training.classWeights, keyPath: "training.class_weights",
+            spec?.training.classWeights, keyPath: SpecKey.classWeights.path,
             text: Self.classWeightsText)
-        return SpecEdit("training.class_weights", from: old, to: "balanced")
+        return SpecEdit(SpecKey.classWeights.path, from: old, to: "balanced")
     }
 
     /// Set the hidden widths: `model.neurons` as a list, or each hidden `dense` entry's `units`
@@ -207,7 +207,7 @@ struct EditProposals {
         let old =
             spec == nil
             ? Self.neuronsText(.widths(current))
-            : oldText(spec?.model.neurons, keyPath: "model.neurons", text: Self.neuronsText)
-        return [SpecEdit("model.neurons", from: old, to: Self.neuronsText(.widths(widths)))]
+            : oldText(spec?.model.neurons, keyPath: SpecKey.neurons.path, text: Self.neuronsText)
+        return [SpecEdit(SpecKey.neurons.path, from: old, to: Self.neuronsText(.widths(widths)))]
     }
 }

@@ -30,7 +30,7 @@ public struct OverfitDetector: Detector {
         if let spec, case .fixed(nil) = spec.training.earlyStopping {
             edits.append(
                 SpecEdit(
-                    "training.early_stopping", from: "none",
+                    SpecKey.earlyStopping.path, from: "none",
                     to: "{patience: 10, min_delta: 1.0e-4, restore_best: true}"))
         }
         return [
@@ -99,12 +99,12 @@ public struct UnderfitDetector: Detector {
         if hidden.isEmpty {
             if spec?.model.layers == nil {
                 let old = proposals.oldText(
-                    spec?.model.hiddenLayers, keyPath: "model.hidden_layers"
+                    spec?.model.hiddenLayers, keyPath: SpecKey.hiddenLayers.path
                 ) {
                     String($0)
                 }
                 edits.append(
-                    SpecEdit("model.hidden_layers", from: spec == nil ? "0" : old, to: "1"))
+                    SpecEdit(SpecKey.hiddenLayers.path, from: spec == nil ? "0" : old, to: "1"))
             }
         } else {
             edits += proposals.setHiddenWidths(

@@ -44,7 +44,7 @@ public struct NetworkBuilder: Sendable {
     /// `max_norm` (OVERFIT-RECIPE-MLP).
     public func modelDescription() throws(BuildError) -> ModelDescription {
         guard let layers = config.model.layers, !layers.isEmpty else {
-            throw .unresolved(keyPath: "model.layers")
+            throw .unresolved(keyPath: SpecKey.layers.path)
         }
         let sharedMaxNorm = config.training.regularization.value?.maxNorm
         let described = layers.map { layer -> LayerDescription in
@@ -73,13 +73,13 @@ public struct NetworkBuilder: Sendable {
         learningRate: Double, stepsPerEpoch: Int, classWeights: [Float]?
     ) throws(BuildError) -> TrainingConfiguration {
         let training = config.training
-        guard let loss = training.loss.value else { throw .unresolved(keyPath: "training.loss") }
+        guard let loss = training.loss.value else { throw .unresolved(keyPath: SpecKey.loss.path) }
         guard let epochs = training.epochs.value else {
-            throw .unresolved(keyPath: "training.epochs")
+            throw .unresolved(keyPath: SpecKey.epochs.path)
         }
         let early: EarlyStopping?
         switch training.earlyStopping {
-        case .auto: throw .unresolved(keyPath: "training.early_stopping")
+        case .auto: throw .unresolved(keyPath: SpecKey.earlyStopping.path)
         case .fixed(nil): early = nil
         case .fixed(let config?):
             early = EarlyStopping(
@@ -96,7 +96,7 @@ public struct NetworkBuilder: Sendable {
     public func optimizer(learningRate: Double) throws(BuildError) -> OptimizerDescription {
         let training = config.training
         guard let optimizer = training.optimizer.value else {
-            throw .unresolved(keyPath: "training.optimizer")
+            throw .unresolved(keyPath: SpecKey.optimizer.path)
         }
         let weightDecay = Float(training.weightDecay.value ?? 0)
         let rule: UpdateRule
@@ -125,7 +125,7 @@ public struct NetworkBuilder: Sendable {
         if weightDecay > 0, optimizer.name != "adamw" {
             guard case .none = penalty else {
                 throw .unsupported(
-                    keyPath: "training.weight_decay",
+                    keyPath: SpecKey.weightDecay.path,
                     message:
                         "weight decay with \(optimizer.name) is an L2 penalty, and "
                         + "`training.regularization` sets one already; keep one of them "
@@ -147,7 +147,7 @@ public struct NetworkBuilder: Sendable {
     /// The learning-rate schedule, warmup in steps.
     public func schedule(stepsPerEpoch: Int) throws(BuildError) -> LearningRateSchedule {
         guard let schedule = config.training.schedule.value else {
-            throw .unresolved(keyPath: "training.schedule")
+            throw .unresolved(keyPath: SpecKey.schedule.path)
         }
         let kind: ScheduleKind =
             switch schedule.kind {

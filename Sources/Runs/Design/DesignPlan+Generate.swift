@@ -55,18 +55,18 @@ extension DesignPlan {
         let text: String
         do {
             var annotations = recommendation.annotations
-            if let learningRate { annotations["training.learning_rate"] = learningRate.reason }
+            if let learningRate { annotations[SpecKey.learningRate.path] = learningRate.reason }
             let written = recommendation.config.data.path
             if expected.data.path != written {
-                annotations["data.path"] =
+                annotations[SpecKey.dataPath.path] =
                     "set in spec as \(written); "
                     + (expected.data.path.hasPrefix("/")
                         ? "made absolute" : "relative to this file")
             }
             if expected.model.template != recommendation.config.model.template,
-                let reason = annotations["model.template"]
+                let reason = annotations[SpecKey.template.path]
             {
-                annotations["model.template"] =
+                annotations[SpecKey.template.path] =
                     reason
                     + (expected.model.template.value?.hasPrefix("/") == true
                         ? "; made absolute" : "; relative to this file")

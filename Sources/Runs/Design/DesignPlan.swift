@@ -194,17 +194,17 @@ public struct DesignPlan: Sendable {
         let help = Diagnostic.Note.help(
             "use `\(other)`, a template with `task: any` (`layerwise templates`), or "
                 + "`model.template: auto`")
-        let location = fromSpec ? loaded.spec.location(of: "model.template") : nil
+        let location = fromSpec ? loaded.spec.location(of: SpecKey.template.path) : nil
         let diagnostic: Diagnostic
         if let location {
             diagnostic = Diagnostic(
                 .error, at: location,
-                length: tokenLength(in: loaded.source, at: location), keyPath: "model.template",
+                length: tokenLength(in: loaded.source, at: location), keyPath: SpecKey.template.path,
                 message, notes: [help])
         } else {
             diagnostic = Diagnostic(
                 .error, file: loaded.spec.sourcePath ?? "spec",
-                keyPath: fromSpec ? "model.template" : "--template", message, notes: [help])
+                keyPath: fromSpec ? SpecKey.template.path : "--template", message, notes: [help])
         }
         throw .templateTask(diagnostic, source: loaded.source)
     }

@@ -204,7 +204,7 @@ public struct RunDiagnosis: Sendable {
             // The network and its training; the data keys and the advisor's thresholds are in
             // config.yaml.
             report.designRows = manifest.design.filter {
-                $0.keyPath == "task" || $0.keyPath.hasPrefix("model.")
+                $0.keyPath == SpecKey.task.path || $0.keyPath.hasPrefix("model.")
                     || $0.keyPath.hasPrefix("training.")
             }.map { RunReport.DesignRow($0.keyPath, $0.value, rule: $0.rule) }
             report.designText = manifest.designText
@@ -287,7 +287,7 @@ public struct RunDiagnosis: Sendable {
             let target = standardised(oldFolder + "/" + spec.data.path)
             edits.append(
                 SpecEdit(
-                    "data.path", from: spec.data.path,
+                    SpecKey.dataPath.path, from: spec.data.path,
                     to: yamlQuoted(relativePath(from: newFolder, to: target))))
         }
         if let template = spec.model.template.value, TemplateNames.isPath(template),
@@ -296,7 +296,7 @@ public struct RunDiagnosis: Sendable {
             let target = standardised(oldFolder + "/" + template)
             edits.append(
                 SpecEdit(
-                    "model.template", from: template,
+                    SpecKey.template.path, from: template,
                     to: yamlQuoted(relativePath(from: newFolder, to: target))))
         }
         return edits

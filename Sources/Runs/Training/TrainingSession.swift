@@ -79,7 +79,7 @@ public final class TrainingSession {
         let builder = NetworkBuilder(config: config, inputWidth: data.encoding.inputWidth)
         let description = try builder.modelDescription()
         guard let batchSize = config.training.batchSize.value else {
-            throw BuildError.unresolved(keyPath: "training.batch_size")
+            throw BuildError.unresolved(keyPath: SpecKey.batchSize.path)
         }
         let source = try data.trainingBatches(
             batchSize: batchSize, shuffle: config.training.shuffle)
@@ -125,7 +125,7 @@ public final class TrainingSession {
     ) throws -> RangeTestResult {
         let builder = NetworkBuilder(config: config, inputWidth: data.encoding.inputWidth)
         guard let batchSize = config.training.batchSize.value else {
-            throw BuildError.unresolved(keyPath: "training.batch_size")
+            throw BuildError.unresolved(keyPath: SpecKey.batchSize.path)
         }
         let source = try data.trainingBatches(
             batchSize: batchSize, shuffle: config.training.shuffle)
@@ -162,7 +162,7 @@ public final class TrainingSession {
     ///   - plan: the design this session was prepared from.
     ///   - folder: a new run folder.
     public func start(plan: DesignPlan, in folder: RunFolder) throws {
-        var reason = plan.recommendation.annotations["training.learning_rate"] ?? "set in spec"
+        var reason = plan.recommendation.annotations[SpecKey.learningRate.path] ?? "set in spec"
         if let test = rangeTest {
             reason =
                 test.suggestion == nil
@@ -176,7 +176,7 @@ public final class TrainingSession {
         var design = plan.recommendation.choices.map {
             RunManifest.DesignChoice(keyPath: $0.keyPath, value: $0.value, rule: $0.annotation)
         }
-        if let index = design.firstIndex(where: { $0.keyPath == "training.learning_rate" }) {
+        if let index = design.firstIndex(where: { $0.keyPath == SpecKey.learningRate.path }) {
             design[index].value = yamlNumber(learningRate)
             design[index].rule = reason
         }

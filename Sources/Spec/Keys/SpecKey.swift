@@ -8,7 +8,7 @@
 /// ``yaml(in:)`` and ``isEqual(_:_:)``. Adding a key is one entry in `SpecKeys.swift` (and the
 /// rule that decides it); see the README's developer notes.
 public struct SpecKey: Sendable {
-    /// The dotted path (`training.batch_size`).
+    /// The dotted path (`training.epochs`).
     public let path: String
     /// The type of its value (bounds, `auto`, choices), as the validator checks it.
     public let type: SchemaType
@@ -42,7 +42,7 @@ public struct SpecKey: Sendable {
         self.field = field
     }
 
-    /// The key's own name, the last component of its path (`batch_size`).
+    /// The key's own name, the last component of its path (`epochs`).
     public var name: String { String(path.split(separator: ".").last ?? "") }
 
     /// The section that holds it (`training`, `data.split`); empty at the top level.

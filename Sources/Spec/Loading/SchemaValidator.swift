@@ -35,7 +35,7 @@ extension SpecNode {
         }
     }
 
-    /// The entry at a dotted path below this mapping (`training.batch_size`).
+    /// The entry at a dotted path below this mapping (`training.epochs`).
     func node(at path: String) -> SpecNode? {
         var current: SpecNode? = self
         for component in path.split(separator: ".") { current = current?[String(component)] }

@@ -161,7 +161,7 @@ public struct Bounds: Sendable, Equatable {
         return true
     }
 
-    /// The bounds as a condition on `name`: `0 <= dropout < 1`, `batch_size >= 1`, or nil.
+    /// The bounds as a condition on `name`: `0 <= dropout < 1`, `epochs >= 1`, or nil.
     public func condition(on name: String) -> String? {
         let lowSign = minimumIsExclusive ? "<" : "<="
         let highSign = maximumIsExclusive ? "<" : "<="

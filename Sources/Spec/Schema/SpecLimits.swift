@@ -11,7 +11,7 @@ public enum SpecLimits {
     public static let layers = 512
     /// Pieces of a maxout unit: 16.
     public static let maxoutPieces = 16
-    /// Rows per step (`training.batch_size`): 1,048,576.
+    /// Rows per optimizer step: 1,048,576.
     public static let batchSize = 1 << 20
     /// Epochs, and any count of epochs (patience, warmup, step size): 1,000,000.
     public static let epochs = 1_000_000

@@ -1,3 +1,4 @@
+import Spec
 /// Writes ``SpecSchema`` as the Markdown spec reference, `docs/spec.md`
 /// (`layerwise schema --format markdown -o docs/spec.md`; a test keeps the file current).
 public struct SpecReferenceWriter: Sendable {
@@ -71,15 +72,15 @@ public struct SpecReferenceWriter: Sendable {
         sections.append(table(title: "`training`", path: "training", keys: SpecSchema.trainingKeys))
         sections.append(
             table(
-                title: "`training.early_stopping`", path: "training.early_stopping",
+                title: "`training.early_stopping`", path: SpecKey.earlyStopping.path,
                 keys: SpecSchema.earlyStoppingKeys))
         sections.append(
             table(
-                title: "`training.regularization`", path: "training.regularization",
+                title: "`training.regularization`", path: SpecKey.regularization.path,
                 keys: SpecSchema.regularizationKeys))
         sections.append(
             table(
-                title: "`training.gradient_clipping`", path: "training.gradient_clipping",
+                title: "`training.gradient_clipping`", path: SpecKey.gradientClipping.path,
                 keys: SpecSchema.clippingKeys)
                 + "\nGive exactly one of the three.\n")
         sections.append(variants(title: "Losses", intro: nil, SpecSchema.losses))
