@@ -105,7 +105,7 @@ public final class Trainer {
         self.model = model
         self.configuration = configuration
         optimizer = ModelOptimizer(configuration.optimizer)
-        var depth = model.layers.count
+        var depth = model.layerCount
         if let fused = configuration.loss.fusedOutputActivation,
             case .activation(let last)? = model.modelDescription.layers.last, last == fused
         {
