@@ -1,5 +1,3 @@
-import CKernels
-
 /// A dense float32 matrix with contiguous row-major storage; a batch is a matrix of rows.
 public struct Matrix: Sendable, Equatable {
     /// Number of rows (for a batch: examples).
@@ -58,10 +56,10 @@ public func multiply(
     a.storage.withUnsafeBufferPointer { ap in
         b.storage.withUnsafeBufferPointer { bp in
             c.storage.withUnsafeMutableBufferPointer { cp in
-                lw_sgemm(
-                    transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha,
-                    ap.baseAddress, Int32(lda), bp.baseAddress, Int32(ldb), beta, cp.baseAddress,
-                    Int32(ldc))
+                CPUKernels.gemm(
+                    transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                    alpha: alpha, a: ap.baseAddress, lda: lda, b: bp.baseAddress, ldb: ldb,
+                    beta: beta, c: cp.baseAddress, ldc: ldc)
             }
         }
     }

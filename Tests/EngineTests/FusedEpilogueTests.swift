@@ -231,7 +231,8 @@ struct FusedEpilogueTests {
             var expected: [[Float]] = []
             layers[index].visitParameters { _, parameter in expected.append(parameter.gradient) }
             var found: [[Float]] = []
-            model.layers[index].visitParameters { _, parameter in found.append(parameter.gradient) }
+            var modelLayer = model.layers[index]
+            modelLayer.visitParameters { _, parameter in found.append(parameter.gradient) }
             #expect(found.count == expected.count)
             for (tensor, (got, want)) in zip(found, expected).enumerated() {
                 if tensor == 0 || rows <= 32 {
@@ -246,9 +247,107 @@ struct FusedEpilogueTests {
                 }
             }
             #expect(
-                model.layers[index].deadUnitFraction == layers[index].deadUnitFraction,
+                (modelLayer as? any ActivityTracking)?.deadUnitFraction
+                    == (layers[index] as? any ActivityTracking)?.deadUnitFraction,
                 "layer \(index) dead units")
         }
         #expect(model.deadUnitFractions.count == 2)
+    }
+
+    @Test(
+        "The FusedDenseReLU stage equals Dense then ReLU exactly (outputs, gradients, dead units)",
+        arguments: [(13, true), (70, true), (70, false)])
+    func fusedStageMatchesDenseThenReLU(rows: Int, useBias: Bool) {
+        var generator = SeededGenerator(seed: 21)
+        var dense = Dense(
+            inputWidth: 6, outputWidth: 9, useBias: useBias, generator: &generator)
+        if useBias {
+            dense.bias!.value = epilogueValues(9, seed: 8).map { $0 * 0.5 }
+        }
+        var relu = ReLU(width: 9)
+        var stage = FusedDenseReLU(dense: dense, relu: relu)
+        let input = Matrix(rows: rows, columns: 6, values: epilogueValues(rows * 6, seed: 5))
+        let upstream = Matrix(rows: rows, columns: 9, values: epilogueValues(rows * 9, seed: 6))
+
+        // Unfused: Dense, then ReLU, forward and backward through each layer's own methods.
+        var context = ForwardContext(isTraining: true)
+        var hidden = Matrix(rows: rows, columns: 9)
+        var expected = Matrix(rows: rows, columns: 9)
+        var hiddenGradient = Matrix(rows: rows, columns: 9)
+        var expectedInputGradient = Matrix(rows: rows, columns: 6)
+        input.withView { x in
+            hidden.withMutableView { h in dense.forward(x, into: h, context: &context) }
+            hidden.withView { h in
+                expected.withMutableView { y in relu.forward(h, into: y, context: &context) }
+                expected.withView { y in
+                    upstream.withView { g in
+                        hiddenGradient.withMutableView { dh in
+                            relu.backward(input: h, output: y, outputGradient: g, inputGradient: dh)
+                        }
+                    }
+                }
+                hiddenGradient.withView { dh in
+                    expectedInputGradient.withMutableView { dx in
+                        dense.backward(input: x, output: h, outputGradient: dh, inputGradient: dx)
+                    }
+                }
+            }
+        }
+
+        // Fused: one stage.
+        var output = Matrix(rows: rows, columns: 9)
+        var inputGradient = Matrix(rows: rows, columns: 6)
+        input.withView { x in
+            output.withMutableView { y in stage.forward(x, into: y, context: &context) }
+            output.withView { y in
+                upstream.withView { g in
+                    inputGradient.withMutableView { dx in
+                        stage.backward(input: x, output: y, outputGradient: g, inputGradient: dx)
+                    }
+                }
+            }
+        }
+        #expect(output.storage == expected.storage)
+        #expect(inputGradient.storage == expectedInputGradient.storage)
+        #expect(stage.dense.weight.gradient == dense.weight.gradient)
+        #expect(stage.dense.bias?.gradient == dense.bias?.gradient)
+        #expect(stage.relu.largestActivation == relu.largestActivation)
+        #expect(stage.relu.deadUnitFraction == relu.deadUnitFraction)
+        // Inference leaves the statistics alone, as the ReLU layer does.
+        stage.relu.resetActivityStatistics()
+        var inference = ForwardContext(isTraining: false)
+        input.withView { x in
+            output.withMutableView { y in stage.forward(x, into: y, context: &inference) }
+        }
+        #expect(output.storage == expected.storage)
+        #expect(stage.relu.deadUnitFraction == nil)
+    }
+
+    @Test("Sequential runs a Dense followed by a ReLU as one stage, and the rest as they are")
+    func sequentialBuildsFusedStages() throws {
+        let model = try Sequential(
+            ModelDescription(
+                inputWidth: 4,
+                layers: [
+                    .dense(units: 5), .activation(.relu), .dense(units: 5), .batchNorm(),
+                    .activation(.relu), .dense(units: 2),
+                ]),
+            seed: 3)
+        let layers = model.layers
+        #expect(layers.count == 6)
+        #expect(model.layerCount == 6)
+        #expect(layers[0] is Dense && layers[1] is ReLU && layers[4] is ReLU)
+        #expect(
+            model.exportTensors().map(\.name) == [
+                "layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias",
+                "layers.3.weight", "layers.3.bias", "layers.3.running_mean",
+                "layers.3.running_var", "layers.5.weight", "layers.5.bias",
+            ])
+        let input = Matrix(rows: 3, columns: 4, values: epilogueValues(12, seed: 1))
+        _ = input.withView { model.forward($0, isTraining: true) }
+        // Both ReLUs keep statistics: the fused one (layer 1) and the one after BatchNorm.
+        #expect(model.deadUnitFractions.map(\.layer) == [1, 4])
+        model.resetActivityStatistics()
+        #expect(model.deadUnitFractions.isEmpty)
     }
 }

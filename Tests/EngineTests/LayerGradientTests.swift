@@ -21,6 +21,16 @@ struct LayerGradientTests {
         checkLayerGradients(layer, input: input)
     }
 
+    @Test(arguments: [true, false])
+    func fusedDenseReLU(useBias: Bool) {
+        var generator = SeededGenerator(seed: 9)
+        var dense = Dense(
+            inputWidth: 6, outputWidth: 5, initializer: .glorotUniform, useBias: useBias,
+            generator: &generator)
+        if useBias { dense.bias!.value = [0.3, -0.2, 0.1, 0.4, -0.1] }
+        checkLayerGradients(FusedDenseReLU(dense: dense, relu: ReLU(width: 5)), input: input)
+    }
+
     @Test func denseForwardMatchesNaiveProduct() {
         let weight = Matrix(rows: 2, columns: 3, values: [1, 2, 3, -1, 0.5, 0])
         let layer = Dense(weight: weight, bias: [0.25, -1])

@@ -29,7 +29,7 @@ struct OptimizerTests {
         -> [[Float]]
     {
         let model = try makeModel()
-        var optimizer = Optimizer(description)
+        var optimizer = ModelOptimizer(description)
         var results: [[Float]] = []
         for gradient in gradients {
             setGradient(model, gradient)
@@ -50,6 +50,39 @@ struct OptimizerTests {
                     abs(Double(x) - y) < tolerance, "\(a) vs \(e)", sourceLocation: sourceLocation)
             }
         }
+    }
+
+    @Test("Each update rule is its own Optimizer type, applied to one tensor at a time")
+    func rulesAreOptimizerTypes() {
+        #expect(UpdateRule.sgd().makeOptimizer() is SGD)
+        #expect(UpdateRule.adam().makeOptimizer() is Adam)
+        #expect(UpdateRule.adamW().makeOptimizer() is AdamW)
+        #expect(UpdateRule.rmsprop().makeOptimizer() is RMSprop)
+        #expect(UpdateRule.adagrad().makeOptimizer() is Adagrad)
+        #expect(
+            UpdateRule.rmsprop(momentum: 0.9, centered: true).slotNames == [
+                "square_avg", "momentum_buffer", "grad_avg",
+            ])
+        #expect(Adagrad(initialAccumulator: 0.1).initialSlotValue == 0.1)
+        #expect(SGD().initialSlotValue == 0)
+        // Plain SGD on one tensor: g clipped (scaled by 0.5, clamped to 0.2), w -= lr g, and g
+        // left holding the change.
+        var w: [Float] = [1, -2]
+        var g: [Float] = [0.5, -0.3]
+        var state: [Float] = []
+        let squares = w.withUnsafeMutableBufferPointer { w in
+            g.withUnsafeMutableBufferPointer { g in
+                state.withUnsafeMutableBufferPointer { state in
+                    SGD().update(
+                        parameter: w, gradient: g, state: state,
+                        clip: GradientClip(scale: 0.5, limit: 0.2), step: 1, learningRate: 0.1)
+                }
+            }
+        }
+        #expect(abs(w[0] - 0.98) < 1e-6 && abs(w[1] - -1.985) < 1e-6)
+        #expect(abs(g[0] - -0.02) < 1e-6 && abs(g[1] - 0.015) < 1e-6)
+        #expect(abs(squares!.update - (0.02 * 0.02 + 0.015 * 0.015)) < 1e-7)
+        #expect(abs(squares!.weight - (0.98 * 0.98 + 1.985 * 1.985)) < 1e-5)
     }
 
     @Test func sgd() throws {
@@ -152,7 +185,7 @@ struct OptimizerTests {
         throws -> [Float]
     {
         let model = try makeModel(weights: [1, -2])
-        var optimizer = Optimizer(
+        var optimizer = ModelOptimizer(
             OptimizerDescription(
                 rule: .sgd(), learningRate: 1, penalty: penalty, clipping: clipping))
         setGradient(model, gradient)
@@ -185,7 +218,7 @@ struct OptimizerTests {
         let model = try Sequential(
             ModelDescription(inputWidth: 2, layers: [.dense(units: 1)]), seed: 0)
         try model.setTensor(named: "layers.0.weight", values: [0, 0])
-        var optimizer = Optimizer(
+        var optimizer = ModelOptimizer(
             OptimizerDescription(rule: .sgd(), learningRate: 1, clipping: .globalNorm(1)))
         model.visitParameters { name, parameter in
             parameter.gradient = name.local == "weight" ? [3, 0] : [4]
@@ -200,7 +233,7 @@ struct OptimizerTests {
 
     @Test func nonFiniteGradientLeavesWeightsUnchanged() throws {
         let model = try makeModel()
-        var optimizer = Optimizer(OptimizerDescription(rule: .adam(), learningRate: 0.1))
+        var optimizer = ModelOptimizer(OptimizerDescription(rule: .adam(), learningRate: 0.1))
         setGradient(model, [.nan, 1])
         #expect(optimizer.update(model, learningRate: 0.1) == false)
         #expect(model.tensor(named: "layers.0.weight")!.values == [1, -2])
@@ -209,14 +242,14 @@ struct OptimizerTests {
 
     @Test func stateRoundTripsByName() throws {
         let model = try makeModel()
-        var optimizer = Optimizer(OptimizerDescription(rule: .adam(), learningRate: 0.1))
+        var optimizer = ModelOptimizer(OptimizerDescription(rule: .adam(), learningRate: 0.1))
         setGradient(model, [0.5, -0.3])
         optimizer.update(model, learningRate: 0.1)
         let state = optimizer.exportState()
         #expect(state.step == 1)
         #expect(
             state.tensors.map(\.name) == ["layers.0.weight.exp_avg", "layers.0.weight.exp_avg_sq"])
-        var restored = Optimizer(OptimizerDescription(rule: .adam(), learningRate: 0.1))
+        var restored = ModelOptimizer(OptimizerDescription(rule: .adam(), learningRate: 0.1))
         try restored.importState(state, model: model)
         #expect(restored.exportState() == state)
         var wrong = state

@@ -167,3 +167,151 @@ public enum CPUKernels {
         return result
     }
 }
+
+// MARK: - The engine's calls into the C kernels
+
+// Every other Engine file reaches the C kernels through these thin wrappers, so that this is the
+// one file that imports CKernels: the C signatures (Int32 sizes, 0/1 flags) stay here and the
+// layers and optimizers read in Swift terms. Each forwards to exactly one C call.
+extension CPUKernels {
+    /// `c = alpha op(a) op(b) + beta c` on row-major matrices (`lw_sgemm`); beta 0 overwrites
+    /// `c` without reading it.
+    @inline(__always)
+    static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>?, lda: Int, b: UnsafePointer<Float>?, ldb: Int, beta: Float = 0,
+        c: UnsafeMutablePointer<Float>?, ldc: Int
+    ) {
+        lw_sgemm(
+            transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a,
+            Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// `c = op(a) op(b) + bias`, then with `relu` `c < 0 ? 0 : c`, and with `columnMaxima` the
+    /// per-column maxima of `c` (`lw_sgemm_bias_act`): the Dense forward and its epilogue.
+    @inline(__always)
+    static func gemmBiasActivation(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>?,
+        lda: Int, b: UnsafePointer<Float>?, ldb: Int, c: UnsafeMutablePointer<Float>?, ldc: Int,
+        bias: UnsafePointer<Float>?, relu: Bool, columnMaxima: UnsafeMutablePointer<Float>?
+    ) {
+        lw_sgemm_bias_act(
+            transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), a, Int32(lda),
+            b, Int32(ldb), c, Int32(ldc), bias, relu ? 1 : 0, columnMaxima)
+    }
+
+    /// `c = op(a) op(b)` masked by `activation > 0` (the backward of the ReLU below), with the
+    /// column sums of the result in `columnSums` when given (`lw_sgemm_relu_backward`).
+    @inline(__always)
+    static func gemmReLUBackward(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>?,
+        lda: Int, b: UnsafePointer<Float>?, ldb: Int, c: UnsafeMutablePointer<Float>?, ldc: Int,
+        activation: UnsafePointer<Float>?, ldActivation: Int,
+        columnSums: UnsafeMutablePointer<Float>?
+    ) {
+        lw_sgemm_relu_backward(
+            transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), a, Int32(lda),
+            b, Int32(ldb), c, Int32(ldc), activation, Int32(ldActivation), columnSums)
+    }
+
+    /// `sums[j] = beta sums[j] + sum over rows of x[i][j]`, rows in order (`lw_column_sums`).
+    @inline(__always)
+    static func columnSums(
+        rows: Int, columns: Int, _ x: UnsafePointer<Float>?, ldx: Int, beta: Float = 0,
+        into sums: UnsafeMutablePointer<Float>?
+    ) {
+        lw_column_sums(Int32(rows), Int32(columns), x, Int32(ldx), beta, sums)
+    }
+
+    /// ReLU forward, `y = x < 0 ? 0 : x` (NaN kept), with the per-column maxima of `y` in
+    /// `columnMaxima` when given (`lw_relu_forward`).
+    @inline(__always)
+    static func reluForward(
+        rows: Int, columns: Int, _ x: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>?,
+        columnMaxima: UnsafeMutablePointer<Float>?
+    ) {
+        lw_relu_forward(Int32(rows), Int32(columns), x, y, columnMaxima)
+    }
+
+    /// ReLU backward, `dx = activation > 0 ? upstream : 0` (`lw_relu_backward`).
+    @inline(__always)
+    static func reluBackward(
+        count: Int, activation: UnsafePointer<Float>?, upstream: UnsafePointer<Float>?,
+        into dx: UnsafeMutablePointer<Float>?
+    ) {
+        lw_relu_backward(count, activation, upstream, dx)
+    }
+
+    /// ReLU backward with the column sums of the result (the bias gradient of the layer
+    /// before it) from the same pass (`lw_relu_backward_column_sums`).
+    @inline(__always)
+    static func reluBackwardColumnSums(
+        rows: Int, columns: Int, activation: UnsafePointer<Float>?,
+        upstream: UnsafePointer<Float>?, into dx: UnsafeMutablePointer<Float>?,
+        sums: UnsafeMutablePointer<Float>?
+    ) {
+        lw_relu_backward_column_sums(Int32(rows), Int32(columns), activation, upstream, dx, sums)
+    }
+
+    /// Sum of squares in a fixed order (`lw_sum_squares`: deterministic for a kernel path).
+    @inline(__always)
+    static func sumOfSquares(_ x: UnsafePointer<Float>?, count: Int) -> Float {
+        lw_sum_squares(count, x)
+    }
+
+    /// `g += l1 sign(w) + 2 l2 w` in place, returning the sum of squares of the new `g`
+    /// (`lw_penalize_sum_squares`).
+    @inline(__always)
+    static func penalizeSumOfSquares(
+        count: Int, weights: UnsafePointer<Float>?, gradient: UnsafeMutablePointer<Float>?,
+        l1: Float, l2: Float
+    ) -> Float {
+        lw_penalize_sum_squares(count, weights, gradient, l1, l2)
+    }
+
+    /// One SGD step over a tensor (`lw_sgd_step`; see `SGD`).
+    /// - Returns: the sums of squares of the change and of the new weights.
+    @inline(__always)
+    static func sgdStep(
+        count: Int, weights: UnsafeMutablePointer<Float>, gradient: UnsafeMutablePointer<Float>,
+        momentumBuffer: UnsafeMutablePointer<Float>?, learningRate: Float, momentum: Float,
+        dampening: Float, nesterov: Bool, isFirstStep: Bool, scale: Float, clip: Float
+    ) -> (update: Float, weight: Float) {
+        var squares: (Float, Float) = (0, 0)
+        withUnsafeMutableBytes(of: &squares) { raw in
+            lw_sgd_step(
+                count, weights, gradient, momentumBuffer, learningRate, momentum, dampening,
+                nesterov ? 1 : 0, isFirstStep ? 1 : 0, scale, clip,
+                raw.baseAddress!.assumingMemoryBound(to: Float.self))
+        }
+        return squares
+    }
+
+    /// One Adam / AdamW step over a tensor (`lw_adam_step`; see `Adam`).
+    /// - Returns: the sums of squares of the change and of the new weights.
+    @inline(__always)
+    static func adamStep(
+        count: Int, weights: UnsafeMutablePointer<Float>, gradient: UnsafeMutablePointer<Float>,
+        firstMoment: UnsafeMutablePointer<Float>, secondMoment: UnsafeMutablePointer<Float>,
+        scale: Float, clip: Float, beta1: Float, beta2: Float, epsilon: Float, stepSize: Float,
+        correction2Root: Float, decayFactor: Float
+    ) -> (update: Float, weight: Float) {
+        var squares: (Float, Float) = (0, 0)
+        withUnsafeMutableBytes(of: &squares) { raw in
+            lw_adam_step(
+                count, weights, gradient, firstMoment, secondMoment, scale, clip, beta1, beta2,
+                epsilon, stepSize, correction2Root, decayFactor,
+                raw.baseAddress!.assumingMemoryBound(to: Float.self))
+        }
+        return squares
+    }
+
+    /// Copies rows `indices[0 ..< rows]` of `source` into `destination` (`lw_gather_rows`).
+    @inline(__always)
+    static func gatherRows(
+        rows: Int, width: Int, from source: UnsafePointer<Float>?,
+        indices: UnsafePointer<Int>, into destination: UnsafeMutablePointer<Float>?
+    ) {
+        lw_gather_rows(Int32(rows), Int32(width), source, indices, destination)
+    }
+}

@@ -1,10 +1,9 @@
-import CKernels
-
 /// A fully connected layer: `y = x W^T + b`, with an optional max-norm weight constraint.
 ///
 /// The weight is stored `[outputWidth, inputWidth]` (PyTorch's `nn.Linear` layout, so a saved
-/// model's tensors load into PyTorch as they are). Products go through `lw_sgemm`.
-public struct Dense: Layer {
+/// model's tensors load into PyTorch as they are). Products go through the GEMM kernels
+/// (`CPUKernels`); `Sequential` runs a Dense followed by a ReLU as one `FusedDenseReLU` stage.
+public struct Dense: ConstrainedLayer {
     /// The weight, shape `[outputWidth, inputWidth]`; L1/L2 penalties apply to it.
     public var weight: Parameter
     /// The bias, shape `[outputWidth]`, or nil for a layer without bias.
@@ -65,59 +64,28 @@ public struct Dense: Layer {
     public mutating func forward(
         _ input: MatrixView, into output: MutableMatrixView, context: inout ForwardContext
     ) {
-        forwardFused(input, into: output, relu: false, columnMax: nil)
+        forward(input, into: output, applyingReLU: false, columnMaxima: nil)
     }
 
-    public mutating func forwardFusingReLU(
-        _ input: MatrixView, into output: MutableMatrixView,
-        activationMaxima: UnsafeMutablePointer<Float>?
-    ) -> Bool {
-        forwardFused(input, into: output, relu: true, columnMax: activationMaxima)
-        return true
-    }
-
-    public mutating func backwardFusingReLU(
-        input: MatrixView, activation: MatrixView, upstream: MatrixView,
-        maskedGradient: MutableMatrixView, inputGradient: MutableMatrixView?
-    ) -> Bool {
-        let rows = Int32(input.rows)
-        let units = Int32(outputWidth)
-        if bias != nil {
-            bias!.gradient.withUnsafeMutableBufferPointer { gb in
-                lw_relu_backward_column_sums(
-                    rows, units, activation.base, upstream.base, maskedGradient.base,
-                    gb.baseAddress)
-            }
-        } else {
-            lw_relu_backward(activation.count, activation.base, upstream.base, maskedGradient.base)
-        }
-        backward(
-            input: input, outputGradient: maskedGradient.readOnly, inputGradient: inputGradient,
-            biasGradientReady: true)
-        return true
-    }
-
-    /// The forward product with its epilogue fused into the GEMM: bias, then with `relu` a
-    /// ReLU (`x < 0 ? 0 : x`), and with `columnMax` the ReLU's dead-unit maxima.
-    func forwardFused(
-        _ input: MatrixView, into output: MutableMatrixView, relu: Bool,
-        columnMax: UnsafeMutablePointer<Float>?
+    /// The forward product with its epilogue fused into the GEMM: bias, then with
+    /// `applyingReLU` a ReLU (`x < 0 ? 0 : x`), and with `columnMaxima` the ReLU's dead-unit
+    /// maxima (see `FusedDenseReLU`).
+    func forward(
+        _ input: MatrixView, into output: MutableMatrixView, applyingReLU: Bool,
+        columnMaxima: UnsafeMutablePointer<Float>?
     ) {
-        let rows = input.rows
-        let units = outputWidth
         weight.value.withUnsafeBufferPointer { w in
+            func product(bias: UnsafePointer<Float>?) {
+                CPUKernels.gemmBiasActivation(
+                    transposeA: false, transposeB: true, m: input.rows, n: outputWidth,
+                    k: inputWidth, a: input.base, lda: inputWidth, b: w.baseAddress,
+                    ldb: inputWidth, c: output.base, ldc: outputWidth, bias: bias,
+                    relu: applyingReLU, columnMaxima: columnMaxima)
+            }
             if let bias {
-                bias.value.withUnsafeBufferPointer { b in
-                    lw_sgemm_bias_act(
-                        0, 1, Int32(rows), Int32(units), Int32(inputWidth), input.base,
-                        Int32(inputWidth), w.baseAddress, Int32(inputWidth), output.base,
-                        Int32(units), b.baseAddress, relu ? 1 : 0, columnMax)
-                }
+                bias.value.withUnsafeBufferPointer { b in product(bias: b.baseAddress) }
             } else {
-                lw_sgemm_bias_act(
-                    0, 1, Int32(rows), Int32(units), Int32(inputWidth), input.base,
-                    Int32(inputWidth), w.baseAddress, Int32(inputWidth), output.base,
-                    Int32(units), nil, relu ? 1 : 0, columnMax)
+                product(bias: nil)
             }
         }
     }
@@ -127,42 +95,31 @@ public struct Dense: Layer {
         inputGradient: MutableMatrixView?
     ) {
         backward(
-            input: input, outputGradient: outputGradient, inputGradient: inputGradient,
-            biasGradientReady: false)
-    }
-
-    /// The backward pass; `biasGradientReady` means the bias gradient was already written (a
-    /// fused ReLU backward summed it while masking the gradient).
-    mutating func backward(
-        input: MatrixView, outputGradient: MatrixView, inputGradient: MutableMatrixView?,
-        biasGradientReady: Bool
-    ) {
-        _ = backward(
             input: input, outputGradient: outputGradient, outputGradientSums: nil,
-            biasGradientReady: biasGradientReady,
-            inputGradient: inputGradient.map { .plain($0) } ?? .none)
+            biasGradientReady: false, inputGradient: inputGradient.map { .plain($0) } ?? .none)
     }
 
-    public mutating func backward(
-        input: MatrixView, outputGradient: MatrixView, outputGradientSums: UnsafePointer<Float>?,
-        inputGradient: InputGradient
-    ) -> Bool {
-        backward(
-            input: input, outputGradient: outputGradient, outputGradientSums: outputGradientSums,
-            biasGradientReady: false, inputGradient: inputGradient)
-    }
-
-    private mutating func backward(
+    /// The backward pass, with what the stages around it already did.
+    /// - Parameters:
+    ///   - input: the input of the last `forward`.
+    ///   - outputGradient: d loss / d output (for a fused stage: through its ReLU).
+    ///   - outputGradientSums: the column sums of `outputGradient` (this layer's bias
+    ///     gradient) when the layer above made them while writing it; nil to sum here.
+    ///   - biasGradientReady: the bias gradient is already written (`FusedDenseReLU` summed
+    ///     it while masking the gradient).
+    ///   - inputGradient: where d loss / d input goes (see `InputGradient`).
+    mutating func backward(
         input: MatrixView, outputGradient: MatrixView, outputGradientSums: UnsafePointer<Float>?,
         biasGradientReady: Bool, inputGradient: InputGradient
-    ) -> Bool {
+    ) {
         let rows = input.rows
         let units = outputWidth
         // dW = dY^T X: [units, rows] x [rows, inputWidth].
         weight.gradient.withUnsafeMutableBufferPointer { gw in
-            lw_sgemm(
-                1, 0, Int32(units), Int32(inputWidth), Int32(rows), 1, outputGradient.base,
-                Int32(units), input.base, Int32(inputWidth), 0, gw.baseAddress, Int32(inputWidth))
+            CPUKernels.gemm(
+                transposeA: true, transposeB: false, m: units, n: inputWidth, k: rows,
+                a: outputGradient.base, lda: units, b: input.base, ldb: inputWidth,
+                c: gw.baseAddress, ldc: inputWidth)
         }
         if bias != nil && !biasGradientReady {
             bias!.gradient.withUnsafeMutableBufferPointer { gb in
@@ -171,9 +128,9 @@ public struct Dense: Layer {
                 } else {
                     // Summed over the batch in row order (deterministic), vectorized across
                     // columns.
-                    lw_column_sums(
-                        Int32(rows), Int32(units), outputGradient.base, Int32(units), 0,
-                        gb.baseAddress)
+                    CPUKernels.columnSums(
+                        rows: rows, columns: units, outputGradient.base, ldx: units,
+                        into: gb.baseAddress)
                 }
             }
         }
@@ -183,18 +140,18 @@ public struct Dense: Layer {
             case .none:
                 break
             case .plain(let dx):
-                lw_sgemm(
-                    0, 0, Int32(rows), Int32(inputWidth), Int32(units), 1, outputGradient.base,
-                    Int32(units), w.baseAddress, Int32(inputWidth), 0, dx.base,
-                    Int32(inputWidth))
+                CPUKernels.gemm(
+                    transposeA: false, transposeB: false, m: rows, n: inputWidth, k: units,
+                    a: outputGradient.base, lda: units, b: w.baseAddress, ldb: inputWidth,
+                    c: dx.base, ldc: inputWidth)
             case .throughReLU(let dx, let activation, let columnSums):
-                lw_sgemm_relu_backward(
-                    0, 0, Int32(rows), Int32(inputWidth), Int32(units), outputGradient.base,
-                    Int32(units), w.baseAddress, Int32(inputWidth), dx.base, Int32(inputWidth),
-                    activation.base, Int32(inputWidth), columnSums)
+                CPUKernels.gemmReLUBackward(
+                    transposeA: false, transposeB: false, m: rows, n: inputWidth, k: units,
+                    a: outputGradient.base, lda: units, b: w.baseAddress, ldb: inputWidth,
+                    c: dx.base, ldc: inputWidth, activation: activation.base,
+                    ldActivation: inputWidth, columnSums: columnSums)
             }
         }
-        return true
     }
 
     public mutating func visitParameters(
@@ -221,4 +178,18 @@ public struct Dense: Layer {
             }
         }
     }
+}
+
+/// Where a Dense backward writes d loss / d input.
+enum InputGradient {
+    /// Not wanted (the first layer).
+    case none
+    /// Into this buffer.
+    case plain(MutableMatrixView)
+    /// Through the ReLU of the `FusedDenseReLU` stage below, whose output is `activation`:
+    /// writes `activation > 0 ? dX : 0` (d loss / d that ReLU's input) into the buffer and its
+    /// column sums into `columnSums` (the bias gradient of that stage's Dense), from the same
+    /// pass that computes dX.
+    case throughReLU(
+        MutableMatrixView, activation: MatrixView, columnSums: UnsafeMutablePointer<Float>)
 }

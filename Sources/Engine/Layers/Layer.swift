@@ -57,6 +57,11 @@ public struct ForwardContext: Sendable {
 /// between the two calls (a dropout mask, batch statistics) in their own storage, which only
 /// grows when a batch is larger than any before.
 ///
+/// The protocol is what every layer has. What only some layers have is a separate protocol
+/// they adopt: `ConstrainedLayer` (a weight constraint, Dense max-norm) and `ActivityTracking`
+/// (dead-unit statistics, ReLU). Fusions across layers (a Dense and the ReLU after it run as
+/// one product) are stages that `Sequential` builds (`FusedDenseReLU`), not layer methods.
+///
 /// Backward passes are written by hand; tests check each against central finite differences.
 public protocol Layer: Sendable {
     /// Columns of the input.
@@ -88,89 +93,30 @@ public protocol Layer: Sendable {
     /// Calls `body` on each parameter with its stable local name (`weight`, `bias`,
     /// `running_mean`, `running_var`), in a fixed order. Default: no parameters.
     mutating func visitParameters(_ body: (_ name: String, _ parameter: inout Parameter) -> Void)
-
-    /// Re-imposes weight constraints after an optimizer step (Dense max-norm). Default: none.
-    mutating func applyConstraints()
-
-    /// Starts a new window of activity statistics (dead-unit counting). Default: none.
-    mutating func resetActivityStatistics()
-
-    /// Fraction of units that never activated in training since the last reset, for layers
-    /// that can die (ReLU; DIAG-DEAD-RELU); nil for the others.
-    var deadUnitFraction: Double? { get }
-
-    /// Forward fused with a following ReLU (bias and ReLU applied as the product writes its
-    /// output), keeping that ReLU's statistics through `activationMaxima`. Returns false, doing
-    /// nothing, for layers that cannot fuse (the default); `Dense` can.
-    mutating func forwardFusingReLU(
-        _ input: MatrixView, into output: MutableMatrixView,
-        activationMaxima: UnsafeMutablePointer<Float>?
-    ) -> Bool
-
-    /// Backward through this layer and a following ReLU whose output is `activation` and
-    /// whose upstream gradient is `upstream`: masks it into `maskedGradient` (d loss / d this
-    /// layer's output) while summing the bias gradient, then back-propagates as `backward`.
-    /// Returns false, doing nothing, for layers that cannot fuse (the default).
-    mutating func backwardFusingReLU(
-        input: MatrixView, activation: MatrixView, upstream: MatrixView,
-        maskedGradient: MutableMatrixView, inputGradient: MutableMatrixView?
-    ) -> Bool
-
-    /// Calls `body` with a ReLU's per-unit maxima storage, marking its statistics as taken
-    /// (the ReLU's forward was fused into the layer before it). Default: body(nil).
-    mutating func withActivationMaxima(_ body: (UnsafeMutablePointer<Float>?) -> Void)
-
-    /// Backward inside a chain of products fused with ReLUs (Dense, ReLU, this, ReLU...),
-    /// where each ReLU's backward is applied by the product that makes its gradient.
-    /// Returns false, doing nothing, for layers that cannot (the default); `Dense` can.
-    /// - Parameters:
-    ///   - input: the input of the last `forward`.
-    ///   - outputGradient: d loss / d output; when `outputGradientSums` is given it was made
-    ///     by the layer above through this layer's following ReLU, and those are its column
-    ///     sums (this layer's bias gradient).
-    ///   - inputGradient: where d loss / d input goes (see `InputGradient`).
-    mutating func backward(
-        input: MatrixView, outputGradient: MatrixView, outputGradientSums: UnsafePointer<Float>?,
-        inputGradient: InputGradient
-    ) -> Bool
 }
 
-/// Where a layer's backward writes d loss / d input.
-public enum InputGradient {
-    /// Not wanted (the first layer).
-    case none
-    /// Into this buffer.
-    case plain(MutableMatrixView)
-    /// Through the ReLU before the layer, whose output is `activation`: writes
-    /// `activation > 0 ? dX : 0` (d loss / d the ReLU's input) into the buffer and its column
-    /// sums into `columnSums` (the bias gradient of the Dense before that ReLU), from the same
-    /// pass that computes dX (`lw_sgemm_relu_backward`).
-    case throughReLU(
-        MutableMatrixView, activation: MatrixView, columnSums: UnsafeMutablePointer<Float>)
+/// A layer with a weight constraint that is re-imposed after each optimizer step (Dense
+/// max-norm). `Sequential.applyConstraints()` calls it on the layers that adopt it.
+public protocol ConstrainedLayer: Layer {
+    /// Re-imposes the constraint on the current weights.
+    mutating func applyConstraints()
+}
+
+/// A layer that keeps activity statistics over training forwards for the diagnostics
+/// (ReLU's dead units, DIAG-DEAD-RELU).
+public protocol ActivityTracking: Layer {
+    /// Starts a new window of statistics.
+    mutating func resetActivityStatistics()
+
+    /// Fraction of units that never activated in training since the last reset; nil before
+    /// any training forward.
+    var deadUnitFraction: Double? { get }
 }
 
 extension Layer {
     public mutating func visitParameters(
         _ body: (_ name: String, _ parameter: inout Parameter) -> Void
     ) {}
-    public mutating func applyConstraints() {}
-    public mutating func resetActivityStatistics() {}
-    public var deadUnitFraction: Double? { nil }
-    public mutating func forwardFusingReLU(
-        _ input: MatrixView, into output: MutableMatrixView,
-        activationMaxima: UnsafeMutablePointer<Float>?
-    ) -> Bool { false }
-    public mutating func backwardFusingReLU(
-        input: MatrixView, activation: MatrixView, upstream: MatrixView,
-        maskedGradient: MutableMatrixView, inputGradient: MutableMatrixView?
-    ) -> Bool { false }
-    public mutating func withActivationMaxima(_ body: (UnsafeMutablePointer<Float>?) -> Void) {
-        body(nil)
-    }
-    public mutating func backward(
-        input: MatrixView, outputGradient: MatrixView, outputGradientSums: UnsafePointer<Float>?,
-        inputGradient: InputGradient
-    ) -> Bool { false }
 
     /// Inference on a batch: returns the output matrix (allocates; the training path does not).
     /// - Parameter input: `rows x inputWidth`.

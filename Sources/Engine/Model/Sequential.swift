@@ -1,51 +1,75 @@
-/// The stable name of a parameter: layer index and local name, printed `layers.0.weight`.
-public struct ParameterName: Hashable, Sendable, CustomStringConvertible {
-    /// Index of the layer in the model description.
-    public let layer: Int
-    /// The layer's local name (`weight`, `bias`, `running_mean`, `running_var`).
-    public let local: String
-
-    /// A name.
-    public init(layer: Int, local: String) {
-        self.layer = layer
-        self.local = local
-    }
-
-    /// `layers.<layer>.<local>`, the tensor name in model files and checkpoints.
-    public var description: String { "layers.\(layer).\(local)" }
-}
-
 /// A stack of layers built from a `ModelDescription`, owning the buffers of the training path.
 ///
 /// A final class so that one training step allocates nothing: each layer's output and output
 /// gradient live in buffers sized for the largest batch seen so far; `forward` and `backward`
-/// work on views into them. Layers stay value types (`[any Layer]`): their parameters are
-/// plain arrays, walked by `visitParameters` under stable names.
+/// work on views into them. Layers stay value types: their parameters are plain arrays, walked
+/// by `visitParameters` under stable names.
+///
+/// The layers run as stages (`Stage`): one layer, or a Dense and the ReLU after it fused into
+/// one product (`FusedDenseReLU`). Each stage kind is stored in its own typed array, so that
+/// the stages are updated in place and the fused ones are called without casts.
 public final class Sequential {
     /// The description this model was built from.
     public let modelDescription: ModelDescription
     /// The seed the weights were drawn with.
     public let seed: UInt64
-    /// The layers, in order; layer `i` has the tensors `layers.i.*`.
-    public var layers: [any Layer]
     /// The generator dropout layers draw from (saved in trainer checkpoints).
     public var dropoutGenerator: SeededGenerator
     /// Input columns.
     public let inputWidth: Int
     /// Output columns of the last layer.
     public var outputWidth: Int { widths.last ?? inputWidth }
+    /// Number of layers (a fused stage counts as its two layers).
+    public var layerCount: Int { widths.count }
+
+    /// What the model runs: layers `firstLayer ..< firstLayer + layerCount` of the
+    /// description, through one of the typed arrays below.
+    private enum Stage {
+        /// Any layer: `others[index]`.
+        case layer(Int)
+        /// A Dense not followed by a ReLU: `denses[index]`.
+        case dense(Int)
+        /// A Dense and its ReLU: `fused[index]`.
+        case denseReLU(Int)
+    }
+
+    private var stages: [Stage] = []
+    /// stageFirstLayers[s]: the index of stage s's first layer (its buffers are that layer's).
+    private var stageFirstLayers: [Int] = []
+    private var others: [any Layer] = []
+    private var denses: [Dense] = []
+    private var fused: [FusedDenseReLU] = []
+    /// Indices into `others` of the layers with a constraint or with statistics (found once,
+    /// so a step casts nothing).
+    private var constrainedOthers: [Int] = []
+    private var trackingOthers: [Int] = []
 
     private let widths: [Int]
-    /// fusesReLU[i]: layer i is a Dense and layer i + 1 a ReLU, run as one product with its
-    /// bias and ReLU applied as the output is written (layer i's own buffer then stays unused).
-    private let fusesReLU: [Bool]
     private var capacityRows = 0
     private var outputBuffers: [UnsafeMutablePointer<Float>] = []
     private var gradientBuffers: [UnsafeMutablePointer<Float>] = []
     /// sumBuffers[i]: column sums of layer i's output gradient (widths[i] floats), written by
-    /// the layer above when layer i is a Dense whose ReLU's backward that layer fused.
+    /// the stage above when layer i is the Dense of a fused stage whose ReLU's backward that
+    /// stage applied. A fused stage's output is layer i + 1's buffer; layer i's output buffer
+    /// stays unused and its gradient buffer holds the masked gradient.
     private let sumBuffers: [UnsafeMutablePointer<Float>]
     private var lastRows = 0
+
+    /// The layers, in order; layer `i` has the tensors `layers.i.*`. A fused stage appears as
+    /// its Dense and its ReLU. Copies: changing them does not change the model.
+    public var layers: [any Layer] {
+        var all: [any Layer] = []
+        for stage in stages {
+            switch stage {
+            case .layer(let index): all.append(others[index])
+            case .dense(let index): all.append(denses[index])
+            case .denseReLU(let index):
+                all.append(fused[index].dense)
+                all.append(fused[index].relu)
+            }
+        }
+        return all
+    }
 
     /// Builds the model, drawing layer `i`'s weights from `SeededGenerator(seed:stream: i)`.
     /// - Parameters:
@@ -80,9 +104,25 @@ public final class Sequential {
             }
             width = widths[index]
         }
-        layers = built
-        fusesReLU = built.indices.map { index in
-            index + 1 < built.count && built[index] is Dense && built[index + 1] is ReLU
+        var index = 0
+        while index < built.count {
+            stageFirstLayers.append(index)
+            if let dense = built[index] as? Dense {
+                if index + 1 < built.count, let relu = built[index + 1] as? ReLU {
+                    stages.append(.denseReLU(fused.count))
+                    fused.append(FusedDenseReLU(dense: dense, relu: relu))
+                    index += 2
+                    continue
+                }
+                stages.append(.dense(denses.count))
+                denses.append(dense)
+            } else {
+                if built[index] is any ConstrainedLayer { constrainedOthers.append(others.count) }
+                if built[index] is any ActivityTracking { trackingOthers.append(others.count) }
+                stages.append(.layer(others.count))
+                others.append(built[index])
+            }
+            index += 1
         }
         sumBuffers = widths.map { width in
             let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(width, 1))
@@ -120,7 +160,8 @@ public final class Sequential {
     /// - Parameters:
     ///   - input: `rows x inputWidth`.
     ///   - isTraining: training mode (dropout on, batch statistics; default false).
-    ///   - depth: number of layers to run (default all).
+    ///   - depth: number of layers to run (default all; a depth that ends between a fused
+    ///     stage's Dense and ReLU runs that Dense alone).
     public func forward(
         _ input: MatrixView, isTraining: Bool = false, depth: Int? = nil
     )
@@ -129,40 +170,30 @@ public final class Sequential {
         precondition(
             input.columns == inputWidth,
             "Input has \(input.columns) columns, the model expects \(inputWidth)")
-        let depth = depth ?? layers.count
+        let depth = depth ?? layerCount
         reserve(rows: input.rows)
         lastRows = input.rows
         var context = ForwardContext(isTraining: isTraining, generator: dropoutGenerator)
         var current = input
-        var index = 0
-        while index < depth {
-            if index + 1 < depth && fusesReLU[index] {
-                let output = MutableMatrixView(
-                    base: outputBuffers[index + 1], rows: input.rows, columns: widths[index + 1])
-                let fused = layers.withUnsafeMutableBufferPointer { layers in
-                    var fused = false
-                    if isTraining {
-                        layers[index + 1].withActivationMaxima { maxima in
-                            fused = layers[index].forwardFusingReLU(
-                                current, into: output, activationMaxima: maxima)
-                        }
-                    } else {
-                        fused = layers[index].forwardFusingReLU(
-                            current, into: output, activationMaxima: nil)
-                    }
-                    return fused
-                }
-                if fused {
-                    current = output.readOnly
-                    index += 2
-                    continue
-                }
+        for (stage, first) in zip(stages, stageFirstLayers) where first < depth {
+            func output(_ layer: Int) -> MutableMatrixView {
+                MutableMatrixView(
+                    base: outputBuffers[layer], rows: input.rows, columns: widths[layer])
             }
-            let output = MutableMatrixView(
-                base: outputBuffers[index], rows: input.rows, columns: widths[index])
-            layers[index].forward(current, into: output, context: &context)
-            current = output.readOnly
-            index += 1
+            switch stage {
+            case .layer(let index):
+                others[index].forward(current, into: output(first), context: &context)
+                current = output(first).readOnly
+            case .dense(let index):
+                denses[index].forward(current, into: output(first), context: &context)
+                current = output(first).readOnly
+            case .denseReLU(let index) where first + 1 < depth:
+                fused[index].forward(current, into: output(first + 1), context: &context)
+                current = output(first + 1).readOnly
+            case .denseReLU(let index):
+                fused[index].dense.forward(current, into: output(first), context: &context)
+                current = output(first).readOnly
+            }
         }
         if isTraining { dropoutGenerator = context.generator }
         return current
@@ -172,7 +203,7 @@ public final class Sequential {
     /// the last `forward`.
     /// - Parameter depth: the depth given to `forward` (default all layers).
     public func outputGradient(depth: Int? = nil) -> MutableMatrixView {
-        let index = (depth ?? layers.count) - 1
+        let index = (depth ?? layerCount) - 1
         precondition(index >= 0, "A model without layers has no output gradient")
         return MutableMatrixView(
             base: gradientBuffers[index], rows: lastRows, columns: widths[index])
@@ -184,7 +215,7 @@ public final class Sequential {
     ///   - input: the input of the last `forward`.
     ///   - depth: the depth given to `forward` (default all layers).
     public func backward(_ input: MatrixView, depth: Int? = nil) {
-        let depth = depth ?? layers.count
+        let depth = depth ?? layerCount
         let rows = input.rows
         func output(_ index: Int) -> MatrixView {
             index < 0
@@ -193,49 +224,64 @@ public final class Sequential {
         func gradient(_ index: Int) -> MutableMatrixView {
             MutableMatrixView(base: gradientBuffers[index], rows: rows, columns: widths[index])
         }
-        var index = depth - 1
-        // Set when gradient(index) already went through the ReLU after layer `index` (a Dense):
-        // the column sums made with it.
+        func isFused(_ stage: Int) -> Bool {
+            if case .denseReLU = stages[stage] { return true }
+            return false
+        }
+        guard var stage = stageFirstLayers.lastIndex(where: { $0 < depth }) else { return }
+        // Set when the current stage is fused and the stage above already took its gradient
+        // through the ReLU: the column sums made with it.
         var presummed: UnsafePointer<Float>? = nil
-        while index >= 0 {
-            if presummed == nil && index >= 1 && fusesReLU[index - 1] {
-                // A ReLU whose forward was fused into the Dense before it (see `forward`), with
-                // a plain upstream gradient: the Dense masks it while summing its bias gradient.
-                let dense = index - 1
-                if layers[dense].backwardFusingReLU(
-                    input: output(dense - 1), activation: output(index),
-                    upstream: gradient(index).readOnly, maskedGradient: gradient(dense),
-                    inputGradient: dense == 0 ? nil : gradient(dense - 1))
-                {
-                    index -= 2
-                    continue
+        while stage >= 0 {
+            let first = stageFirstLayers[stage]
+            // A Dense's input gradient: through the ReLU of a fused stage below, in the pass
+            // that computes it (that stage's mask and bias gradient come free), else plain.
+            let belowIsFused = stage >= 1 && isFused(stage - 1)
+            let target: InputGradient =
+                first == 0
+                ? .none
+                : belowIsFused
+                    ? .throughReLU(
+                        gradient(first - 2), activation: output(first - 1),
+                        columnSums: sumBuffers[first - 2])
+                    : .plain(gradient(first - 1))
+            let sumsForBelow = belowIsFused ? UnsafePointer(sumBuffers[first - 2]) : nil
+            switch stages[stage] {
+            case .layer(let index):
+                precondition(presummed == nil, "Only a Dense takes a gradient through its ReLU")
+                others[index].backward(
+                    input: output(first - 1), output: output(first),
+                    outputGradient: gradient(first).readOnly,
+                    inputGradient: first == 0 ? nil : gradient(first - 1))
+                presummed = nil
+            case .dense(let index):
+                denses[index].backward(
+                    input: output(first - 1), outputGradient: gradient(first).readOnly,
+                    outputGradientSums: nil, biasGradientReady: false, inputGradient: target)
+                presummed = sumsForBelow
+            case .denseReLU(let index) where first + 1 >= depth:
+                // Cut by `depth` after its Dense (see `forward`): the Dense alone.
+                fused[index].dense.backward(
+                    input: output(first - 1), outputGradient: gradient(first).readOnly,
+                    outputGradientSums: nil, biasGradientReady: false, inputGradient: target)
+                presummed = sumsForBelow
+            case .denseReLU(let index):
+                if let sums = presummed {
+                    fused[index].backward(
+                        input: output(first - 1), maskedGradient: gradient(first).readOnly,
+                        columnSums: sums, inputGradient: target)
+                    presummed = sumsForBelow
+                } else {
+                    // A plain upstream gradient: the stage masks it while summing its bias
+                    // gradient, and passes a plain input gradient down.
+                    fused[index].backward(
+                        input: output(first - 1), activation: output(first + 1),
+                        upstream: gradient(first + 1).readOnly, masked: gradient(first),
+                        inputGradient: first == 0 ? nil : gradient(first - 1))
+                    presummed = nil
                 }
             }
-            // Below a fused Dense+ReLU, the product that makes this layer's input gradient
-            // applies that ReLU's backward too (`InputGradient.throughReLU`).
-            let throughReLU = index >= 2 && fusesReLU[index - 2]
-            let target: InputGradient =
-                index == 0
-                ? .none
-                : throughReLU
-                    ? .throughReLU(
-                        gradient(index - 2), activation: output(index - 1),
-                        columnSums: sumBuffers[index - 2])
-                    : .plain(gradient(index - 1))
-            if layers[index].backward(
-                input: output(index - 1), outputGradient: gradient(index).readOnly,
-                outputGradientSums: presummed, inputGradient: target)
-            {
-                presummed = throughReLU ? UnsafePointer(sumBuffers[index - 2]) : nil
-                index -= throughReLU ? 2 : 1
-                continue
-            }
-            precondition(presummed == nil, "Only a Dense takes a gradient through its ReLU")
-            layers[index].backward(
-                input: output(index - 1), output: output(index),
-                outputGradient: gradient(index).readOnly,
-                inputGradient: index == 0 ? nil : gradient(index - 1))
-            index -= 1
+            stage -= 1
         }
     }
 
@@ -246,7 +292,7 @@ public final class Sequential {
         precondition(
             input.columns == inputWidth,
             "Input has \(input.columns) columns, the model expects \(inputWidth)")
-        return outputs(input, batchSize: 1024, depth: layers.count)
+        return outputs(input, batchSize: 1024, depth: layerCount)
     }
 
     /// Inference in chunks of `batchSize` rows (default 1024), returning all outputs.
@@ -262,7 +308,7 @@ public final class Sequential {
                 message: "data has \(input.columns) columns, the model expects \(inputWidth)")
         }
         return outputs(
-            input, batchSize: batchSize, depth: min(max(depth ?? layers.count, 0), layers.count))
+            input, batchSize: batchSize, depth: min(max(depth ?? layerCount, 0), layerCount))
     }
 
     private func outputs(_ input: Matrix, batchSize: Int, depth: Int) -> Matrix {
@@ -288,106 +334,54 @@ public final class Sequential {
     /// Calls `body` on every parameter (trainable and state) in a fixed order: layer by layer,
     /// then in each layer's own order.
     public func visitParameters(_ body: (ParameterName, inout Parameter) -> Void) {
-        for index in layers.indices {
-            layers[index].visitParameters { local, parameter in
-                body(ParameterName(layer: index, local: local), &parameter)
+        for (stage, first) in zip(stages, stageFirstLayers) {
+            switch stage {
+            case .layer(let index):
+                others[index].visitParameters { body(ParameterName(layer: first, local: $0), &$1) }
+            case .dense(let index):
+                denses[index].visitParameters { body(ParameterName(layer: first, local: $0), &$1) }
+            case .denseReLU(let index):
+                fused[index].dense.visitParameters {
+                    body(ParameterName(layer: first, local: $0), &$1)
+                }
+                fused[index].relu.visitParameters {
+                    body(ParameterName(layer: first + 1, local: $0), &$1)
+                }
             }
         }
     }
 
-    /// Number of trainable scalars.
-    public var trainableParameterCount: Int {
-        var count = 0
-        visitParameters { _, parameter in
-            if parameter.isTrainable { count += parameter.value.count }
-        }
-        return count
-    }
-
-    /// All parameters and state as named tensors (`layers.0.weight`, `layers.1.running_mean`,
-    /// ...), in walk order: what a model file stores.
-    public func exportTensors() -> [NamedTensor] {
-        var tensors: [NamedTensor] = []
-        visitParameters { name, parameter in
-            tensors.append(
-                NamedTensor(name: name.description, shape: parameter.shape, values: parameter.value)
-            )
-        }
-        return tensors
-    }
-
-    /// Replaces all parameters and state from named tensors (any order).
-    /// - Throws: `EngineError.missingTensor`, `.unexpectedTensor` or `.shapeMismatch`; the model
-    ///   is unchanged when it throws.
-    public func importTensors(_ tensors: [NamedTensor]) throws {
-        var byName: [String: NamedTensor] = [:]
-        for tensor in tensors { byName[tensor.name] = tensor }
-        var problem: EngineError?
-        var known = Set<String>()
-        visitParameters { name, parameter in
-            let key = name.description
-            known.insert(key)
-            guard problem == nil else { return }
-            guard let tensor = byName[key] else {
-                problem = .missingTensor(name: key)
-                return
-            }
-            if tensor.shape != parameter.shape || tensor.values.count != parameter.value.count {
-                problem = .shapeMismatch(name: key, expected: parameter.shape, found: tensor.shape)
-            }
-        }
-        if let problem { throw problem }
-        if let extra = tensors.first(where: { !known.contains($0.name) }) {
-            throw EngineError.unexpectedTensor(name: extra.name)
-        }
-        visitParameters { name, parameter in
-            parameter.value = byName[name.description]!.values
-        }
-    }
-
-    /// The tensor called `name` (`layers.0.weight`), or nil.
-    public func tensor(named name: String) -> NamedTensor? {
-        var found: NamedTensor?
-        visitParameters { parameterName, parameter in
-            if found == nil, parameterName.description == name {
-                found = NamedTensor(name: name, shape: parameter.shape, values: parameter.value)
-            }
-        }
-        return found
-    }
-
-    /// Sets the values of the tensor called `name`.
-    /// - Throws: `EngineError.unexpectedTensor` for an unknown name, `.shapeMismatch` for a
-    ///   wrong value count.
-    public func setTensor(named name: String, values: [Float]) throws {
-        var problem: EngineError? = .unexpectedTensor(name: name)
-        visitParameters { parameterName, parameter in
-            guard parameterName.description == name else { return }
-            if values.count == parameter.value.count {
-                parameter.value = values
-                problem = nil
-            } else {
-                problem = .shapeMismatch(
-                    name: name, expected: parameter.shape, found: [values.count])
-            }
-        }
-        if let problem { throw problem }
-    }
-
-    /// Re-imposes every layer's weight constraint (max-norm).
+    /// Re-imposes every layer's weight constraint (the layers that adopt `ConstrainedLayer`:
+    /// Dense max-norm).
     public func applyConstraints() {
-        for index in layers.indices { layers[index].applyConstraints() }
+        for index in denses.indices { denses[index].applyConstraints() }
+        for index in fused.indices { fused[index].dense.applyConstraints() }
+        for index in constrainedOthers {
+            guard var layer = others[index] as? any ConstrainedLayer else { continue }
+            layer.applyConstraints()
+            others[index] = layer
+        }
     }
 
-    /// Starts a new window of dead-unit counting in every layer.
+    /// Starts a new window of dead-unit counting in every layer that adopts `ActivityTracking`.
     public func resetActivityStatistics() {
-        for index in layers.indices { layers[index].resetActivityStatistics() }
+        for index in fused.indices { fused[index].relu.resetActivityStatistics() }
+        for index in trackingOthers {
+            guard var layer = others[index] as? any ActivityTracking else { continue }
+            layer.resetActivityStatistics()
+            others[index] = layer
+        }
     }
 
     /// For each layer that can die (ReLU), its index and dead fraction since the last reset.
     public var deadUnitFractions: [(layer: Int, fraction: Double)] {
-        layers.indices.compactMap { index in
-            layers[index].deadUnitFraction.map { (index, $0) }
+        zip(stages, stageFirstLayers).compactMap { stage, first in
+            switch stage {
+            case .layer(let index):
+                (others[index] as? any ActivityTracking)?.deadUnitFraction.map { (first, $0) }
+            case .dense: nil
+            case .denseReLU(let index): fused[index].relu.deadUnitFraction.map { (first + 1, $0) }
+            }
         }
     }
 }

@@ -1,5 +1,3 @@
-import CKernels
-
 /// One batch: inputs and their targets. Sources reuse a batch's storage from one call to the
 /// next (see `Matrix.reshape`), so iterating allocates nothing in steady state.
 public struct Batch: Sendable, Equatable {
@@ -111,9 +109,9 @@ public struct InMemoryBatchSource: BatchSource, Sendable {
         inputs.withView { all in
             batch.inputs.withMutableView { out in
                 order.withUnsafeBufferPointer { order in
-                    lw_gather_rows(
-                        Int32(rows), Int32(width), all.base, order.baseAddress! + position,
-                        out.base)
+                    CPUKernels.gatherRows(
+                        rows: rows, width: width, from: all.base,
+                        indices: order.baseAddress! + position, into: out.base)
                 }
             }
         }

@@ -26,7 +26,7 @@ public final class Trainer {
     /// The configuration.
     public let configuration: TrainingConfiguration
     /// The optimizer and its state.
-    public private(set) var optimizer: Optimizer
+    public private(set) var optimizer: ModelOptimizer
     /// Schedule state (reduce-on-plateau).
     public private(set) var scheduleState = ScheduleState()
     /// What has been recorded.
@@ -104,8 +104,8 @@ public final class Trainer {
         }
         self.model = model
         self.configuration = configuration
-        optimizer = Optimizer(configuration.optimizer)
-        var depth = model.layers.count
+        optimizer = ModelOptimizer(configuration.optimizer)
+        var depth = model.layerCount
         if let fused = configuration.loss.fusedOutputActivation,
             case .activation(let last)? = model.modelDescription.layers.last, last == fused
         {
@@ -342,7 +342,7 @@ public final class Trainer {
             if parameter.value.contains(where: { !$0.isFinite }) { finite = false }
             guard parameter.isTrainable else { return }
             let weightNorm = parameter.value.withUnsafeBufferPointer {
-                Double(sumOfSquares($0.baseAddress!, $0.count).squareRoot())
+                Double(CPUKernels.sumOfSquares($0.baseAddress, count: $0.count).squareRoot())
             }
             parameters.append(
                 ParameterStatistics(
@@ -394,7 +394,7 @@ public final class Trainer {
         }
         let previous = model.exportTensors()
         try model.importTensors(state.model)
-        var restoredOptimizer = Optimizer(configuration.optimizer)
+        var restoredOptimizer = ModelOptimizer(configuration.optimizer)
         do {
             try restoredOptimizer.importState(state.optimizer, model: model)
             if let bestModel = state.bestModel {

@@ -1,0 +1,260 @@
+// The smooth and row-wise activation layers (tanh, sigmoid, Swish, GELU, identity, maxout,
+// softmax), and the elementwise passes every activation layer uses.
+
+// MARK: - Elementwise passes
+
+/// `y = f(x)`, elementwise.
+@inline(__always)
+func mapElements(
+    _ input: MatrixView, _ output: MutableMatrixView, _ f: (Float) -> Float
+) {
+    let x = input.base
+    let y = output.base
+    for i in 0..<input.count { y[i] = f(x[i]) }
+}
+
+/// `dx = dy * f'(x, y)`, elementwise.
+@inline(__always)
+func mapGradient(
+    _ input: MatrixView, _ output: MatrixView, _ outputGradient: MatrixView,
+    _ inputGradient: MutableMatrixView?, _ derivative: (Float, Float) -> Float
+) {
+    guard let inputGradient else { return }
+    let x = input.base
+    let y = output.base
+    let dy = outputGradient.base
+    let dx = inputGradient.base
+    for i in 0..<input.count { dx[i] = dy[i] * derivative(x[i], y[i]) }
+}
+
+@inline(__always)
+func stableSigmoid(_ x: Float) -> Float {
+    if x >= 0 { return 1 / (1 + expFloat(-x)) }
+    let e = expFloat(x)
+    return e / (1 + e)
+}
+
+let seluScale: Float = 1.050_700_987_355_480_5
+let seluAlpha: Float = 1.673_263_242_354_377_3
+let inverseSquareRootTwo: Float = 0.707_106_781_186_547_5
+let inverseSquareRootTwoPi: Float = 0.398_942_280_401_432_7
+
+public struct Tanh: Layer {
+    public let inputWidth: Int
+    public var outputWidth: Int { inputWidth }
+
+    /// A tanh over `width` columns.
+    public init(width: Int) { inputWidth = width }
+
+    public mutating func forward(
+        _ input: MatrixView, into output: MutableMatrixView, context: inout ForwardContext
+    ) {
+        mapElements(input, output) { tanhFloat($0) }
+    }
+
+    public mutating func backward(
+        input: MatrixView, output: MatrixView, outputGradient: MatrixView,
+        inputGradient: MutableMatrixView?
+    ) {
+        mapGradient(input, output, outputGradient, inputGradient) { _, y in 1 - y * y }
+    }
+}
+
+/// Logistic sigmoid, computed without overflow for large |x|.
+public struct Sigmoid: Layer {
+    public let inputWidth: Int
+    public var outputWidth: Int { inputWidth }
+
+    /// A sigmoid over `width` columns.
+    public init(width: Int) { inputWidth = width }
+
+    public mutating func forward(
+        _ input: MatrixView, into output: MutableMatrixView, context: inout ForwardContext
+    ) {
+        mapElements(input, output) { stableSigmoid($0) }
+    }
+
+    public mutating func backward(
+        input: MatrixView, output: MatrixView, outputGradient: MatrixView,
+        inputGradient: MutableMatrixView?
+    ) {
+        mapGradient(input, output, outputGradient, inputGradient) { _, y in y * (1 - y) }
+    }
+}
+
+/// Swish / SiLU, `x * sigmoid(x)`. Ramachandran et al. 2017; Elfwing et al. 2018.
+public struct Swish: Layer {
+    public let inputWidth: Int
+    public var outputWidth: Int { inputWidth }
+
+    /// A Swish over `width` columns.
+    public init(width: Int) { inputWidth = width }
+
+    public mutating func forward(
+        _ input: MatrixView, into output: MutableMatrixView, context: inout ForwardContext
+    ) {
+        mapElements(input, output) { $0 * stableSigmoid($0) }
+    }
+
+    public mutating func backward(
+        input: MatrixView, output: MatrixView, outputGradient: MatrixView,
+        inputGradient: MutableMatrixView?
+    ) {
+        mapGradient(input, output, outputGradient, inputGradient) { x, y in
+            let s = stableSigmoid(x)
+            return s + y * (1 - s)
+        }
+    }
+}
+
+/// GELU in the exact form `x * Phi(x)` (PyTorch's default). Hendrycks and Gimpel 2016.
+public struct GELU: Layer {
+    public let inputWidth: Int
+    public var outputWidth: Int { inputWidth }
+
+    /// A GELU over `width` columns.
+    public init(width: Int) { inputWidth = width }
+
+    public mutating func forward(
+        _ input: MatrixView, into output: MutableMatrixView, context: inout ForwardContext
+    ) {
+        mapElements(input, output) { 0.5 * $0 * (1 + erfFloat($0 * inverseSquareRootTwo)) }
+    }
+
+    public mutating func backward(
+        input: MatrixView, output: MatrixView, outputGradient: MatrixView,
+        inputGradient: MutableMatrixView?
+    ) {
+        mapGradient(input, output, outputGradient, inputGradient) { x, _ in
+            let cdf = 0.5 * (1 + erfFloat(x * inverseSquareRootTwo))
+            let pdf = inverseSquareRootTwoPi * expFloat(-0.5 * x * x)
+            return cdf + x * pdf
+        }
+    }
+}
+
+/// The identity (a linear output); kept as a layer so configs can name it.
+public struct Identity: Layer {
+    public let inputWidth: Int
+    public var outputWidth: Int { inputWidth }
+
+    /// An identity over `width` columns.
+    public init(width: Int) { inputWidth = width }
+
+    public mutating func forward(
+        _ input: MatrixView, into output: MutableMatrixView, context: inout ForwardContext
+    ) {
+        output.base.update(from: input.base, count: input.count)
+    }
+
+    public mutating func backward(
+        input: MatrixView, output: MatrixView, outputGradient: MatrixView,
+        inputGradient: MutableMatrixView?
+    ) {
+        inputGradient?.base.update(from: outputGradient.base, count: outputGradient.count)
+    }
+}
+
+/// Maxout: output unit j is the maximum of inputs `j*pieces ..< (j+1)*pieces`, so a Dense layer
+/// of `units * pieces` followed by `Maxout(pieces:)` gives `units` maxout units. The gradient
+/// goes to the first maximal input. Goodfellow et al. 2013, "Maxout networks".
+public struct Maxout: Layer {
+    public let inputWidth: Int
+    /// Inputs per output unit.
+    public let pieces: Int
+    public var outputWidth: Int { inputWidth / pieces }
+
+    /// A maxout over `inputWidth` columns in groups of `pieces` (inputWidth divisible by it).
+    public init(inputWidth: Int, pieces: Int) {
+        precondition(pieces > 0 && inputWidth % pieces == 0, "Maxout width must divide by pieces")
+        self.inputWidth = inputWidth
+        self.pieces = pieces
+    }
+
+    public mutating func forward(
+        _ input: MatrixView, into output: MutableMatrixView, context: inout ForwardContext
+    ) {
+        let units = outputWidth
+        let k = pieces
+        for row in 0..<input.rows {
+            let x = input.base + row * inputWidth
+            let y = output.base + row * units
+            for j in 0..<units {
+                var best = x[j * k]
+                for p in 1..<max(k, 1) where x[j * k + p] > best { best = x[j * k + p] }
+                y[j] = best
+            }
+        }
+    }
+
+    public mutating func backward(
+        input: MatrixView, output: MatrixView, outputGradient: MatrixView,
+        inputGradient: MutableMatrixView?
+    ) {
+        guard let inputGradient else { return }
+        let units = outputWidth
+        let k = pieces
+        for row in 0..<input.rows {
+            let x = input.base + row * inputWidth
+            let dy = outputGradient.base + row * units
+            let dx = inputGradient.base + row * inputWidth
+            for j in 0..<units {
+                var bestIndex = j * k
+                for p in 1..<max(k, 1) where x[j * k + p] > x[bestIndex] { bestIndex = j * k + p }
+                for p in 0..<k { dx[j * k + p] = 0 }
+                dx[bestIndex] = dy[j]
+            }
+        }
+    }
+}
+
+/// Row-wise softmax (max-subtracted, so it never overflows). For training with cross-entropy
+/// the trainer fuses it into the loss (rule ACT-OUTPUT-MULTICLASS): see `Loss`.
+public struct Softmax: Layer {
+    public let inputWidth: Int
+    public var outputWidth: Int { inputWidth }
+
+    /// A softmax over `width` columns.
+    public init(width: Int) { inputWidth = width }
+
+    public mutating func forward(
+        _ input: MatrixView, into output: MutableMatrixView, context: inout ForwardContext
+    ) {
+        softmaxRows(input, into: output)
+    }
+
+    public mutating func backward(
+        input: MatrixView, output: MatrixView, outputGradient: MatrixView,
+        inputGradient: MutableMatrixView?
+    ) {
+        guard let inputGradient else { return }
+        let width = inputWidth
+        for row in 0..<input.rows {
+            let y = output.base + row * width
+            let dy = outputGradient.base + row * width
+            let dx = inputGradient.base + row * width
+            var dot: Float = 0
+            for j in 0..<width { dot += dy[j] * y[j] }
+            for j in 0..<width { dx[j] = y[j] * (dy[j] - dot) }
+        }
+    }
+}
+
+/// Row-wise softmax of `input` into `output` (may be the same memory).
+func softmaxRows(_ input: MatrixView, into output: MutableMatrixView) {
+    let width = input.columns
+    for row in 0..<input.rows {
+        let x = input.base + row * width
+        let y = output.base + row * width
+        var largest = -Float.infinity
+        for j in 0..<width where x[j] > largest { largest = x[j] }
+        var sum: Float = 0
+        for j in 0..<width {
+            let e = expFloat(x[j] - largest)
+            y[j] = e
+            sum += e
+        }
+        let scale = 1 / sum
+        for j in 0..<width { y[j] *= scale }
+    }
+}
