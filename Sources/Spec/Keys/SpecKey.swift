@@ -24,14 +24,17 @@ public struct SpecKey: Sendable {
     /// The comment the starter spec of `layerwise init` writes after it; nil when the starter
     /// spec leaves the key out.
     public let starterHint: String?
+    /// Constraints across the keys of its mapping value, as JSON Schema states them.
+    public let constraints: [SchemaRule]
     /// How the key reads into, and out of, a ``NetworkSpec``.
     let field: SpecField
 
     init(
         _ path: String, _ type: SchemaType, default defaultValue: SchemaDefault?,
         rules: [String] = [], _ doc: String, example: String? = nil, starter: String? = nil,
-        field: SpecField
+        constraints: [SchemaRule] = [], field: SpecField
     ) {
+        self.constraints = constraints
         self.path = path
         self.type = type
         self.defaultValue = defaultValue
@@ -64,10 +67,11 @@ public struct SpecKey: Sendable {
 
     /// The key as its section's mapping lists it.
     var schemaKey: SchemaKey {
-        if let defaultValue {
-            return SchemaKey(name, type, default: defaultValue, doc, example: example)
-        }
-        return SchemaKey(required: name, type, doc, example: example)
+        var key =
+            defaultValue.map { SchemaKey(name, type, default: $0, doc, example: example) }
+            ?? SchemaKey(required: name, type, doc, example: example)
+        key.constraints = constraints
+        return key
     }
 
     /// The value `spec` holds for this key as a config file writes it (`32`, `auto`,

@@ -229,7 +229,7 @@ extension SpecKey {
         ]),
         default: .auto, rules: ["REG-L1-XOR-L2", "REG-L2-RANGE", "REG-L1-RANGE"],
         "Weight penalty: L1 or L2, never both (REG-L1-XOR-L2); `none` for none.",
-        field: .value(\.training.regularization))
+        constraints: [.exclusive(["l1", "l2"])], field: .value(\.training.regularization))
 
     public static let weightDecay = SpecKey(
         "training.weight_decay", .anyOf([.number(.atLeast(0)), auto]), default: .auto,
@@ -241,6 +241,7 @@ extension SpecKey {
         .anyOf([.object(SpecSchema.clippingKeys), .keyword("none", doc: "No clipping."), auto]),
         default: .auto, rules: ["CLIP-DEFAULTS"],
         "Gradient clipping, one of its three kinds (CLIP-DEFAULTS); `none` for none.",
+        constraints: [.exactlyOne(["clipnorm", "global_clipnorm", "clipvalue"])],
         field: .value(\.training.gradientClipping))
 
     public static let schedule = SpecKey(
@@ -303,6 +304,22 @@ extension SpecKey {
                     equal: { $0.advisor[keyPath: property] == $1.advisor[keyPath: property] }))
         }
     }
+}
+
+extension SpecKey {
+    /// Constraints across sections, as JSON Schema states them (the loader's checks with
+    /// their messages are in `SpecDecoder.checkAcrossSections` and `checkLayerCount`).
+    static let crossSectionConstraints: [SchemaRule] = [
+        .implies(
+            path: ["task"], value: .string("regression"), then: ["training", "class_weights"],
+            allowed: [.string("auto"), .string("none")]),
+        .implies(
+            path: ["data", "split", "validation"], value: .int(0),
+            then: ["training", "early_stopping"], allowed: [.bool(false), .string("auto")]),
+        .lengthMatches(
+            list: ["model", "neurons"], count: ["model", "hidden_layers"],
+            upTo: SpecLimits.hiddenLayers),
+    ]
 }
 
 extension SpecSection {

@@ -15,16 +15,18 @@ public struct JSONSchemaWriter: Sendable {
                         + "everything else may be `auto`. Reference: docs/spec.md.")),
         ]
         if case .object(let keys) = SpecSchema.root {
-            members += objectMembers(keys)
+            members += objectMembers(keys, constraints: SpecKey.crossSectionConstraints)
             // Top-level `x-` keys are the user's own, a home for YAML anchors.
             members.insert(
                 .init("patternProperties", .object([.init("^x-", .object([]))])),
-                at: members.count - 1)
+                at: members.firstIndex { $0.key == "additionalProperties" } ?? members.count)
         }
         return JSONValue.object(members).serialized() + "\n"
     }
 
-    private func objectMembers(_ keys: [SchemaKey]) -> [JSONValue.Member] {
+    private func objectMembers(
+        _ keys: [SchemaKey], constraints: [SchemaRule] = []
+    ) -> [JSONValue.Member] {
         var members: [JSONValue.Member] = [
             .init("type", .string("object")),
             .init("properties", .object(keys.map { .init($0.name, schema(for: $0)) })),
@@ -32,17 +34,34 @@ public struct JSONSchemaWriter: Sendable {
         let required = keys.filter(\.isRequired).map { JSONValue.string($0.name) }
         if !required.isEmpty { members.append(.init("required", .array(required))) }
         members.append(.init("additionalProperties", .bool(false)))
+        let rules = constraints.flatMap(\.jsonSchema)
+        if !rules.isEmpty { members.append(.init("allOf", .array(rules))) }
         return members
     }
 
+    /// A key's schema: its doc and default, its type's schema (with the key's constraints on
+    /// its mapping), and `null` besides for an optional key: the loader reads an empty value
+    /// (`early_stopping:`) as the default.
     private func schema(for key: SchemaKey) -> JSONValue {
         var members = [JSONValue.Member("description", .string(key.doc))]
         if case .value(let value) = key.defaultValue { members.append(.init("default", value)) }
-        guard case .object(let typeMembers) = schema(for: key.type) else { return .object(members) }
-        return .object(members + typeMembers.filter { $0.key != "description" })
+        guard case .object(var typeMembers) = schema(for: key.type, constraints: key.constraints)
+        else { return .object(members) }
+        typeMembers.removeAll { $0.key == "description" }
+        if !key.isRequired {
+            let null = JSONValue.object([.init("type", .string("null"))])
+            if let index = typeMembers.firstIndex(where: { $0.key == "anyOf" }),
+                case .array(let alternatives) = typeMembers[index].value
+            {
+                typeMembers[index] = .init("anyOf", .array(alternatives + [null]))
+            } else {
+                typeMembers = [.init("anyOf", .array([.object(typeMembers), null]))]
+            }
+        }
+        return .object(members + typeMembers)
     }
 
-    func schema(for type: SchemaType) -> JSONValue {
+    func schema(for type: SchemaType, constraints: [SchemaRule] = []) -> JSONValue {
         switch type {
         case .string(let rule):
             switch rule {
@@ -61,9 +80,9 @@ public struct JSONSchemaWriter: Sendable {
                 ])
             }
         case .integer(let bounds):
-            return .object([.init("type", .string("integer"))] + limits(bounds))
+            return .object([.init("type", .string("integer"))] + Self.limits(bounds))
         case .number(let bounds):
-            return .object([.init("type", .string("number"))] + limits(bounds))
+            return .object([.init("type", .string("number"))] + Self.limits(bounds))
         case .boolean: return .object([.init("type", .string("boolean"))])
         case .keyword(let word, let doc):
             return .object([
@@ -81,20 +100,24 @@ public struct JSONSchemaWriter: Sendable {
             if minimumCount > 0 { members.append(.init("minItems", .int(minimumCount))) }
             if let maximumCount { members.append(.init("maxItems", .int(maximumCount))) }
             return .object(members)
-        case .object(let keys): return .object(objectMembers(keys))
+        case .object(let keys): return .object(objectMembers(keys, constraints: constraints))
         case .dictionary(_, let value):
             return .object([
                 .init("type", .string("object")), .init("additionalProperties", schema(for: value)),
             ])
         case .named(_, let variants):
+            // A name alone stands for its defaults; one with a required parameter (one_cycle's
+            // max_rate) is a mapping only.
+            let bare = variants.filter(\.allowsBareName)
             let names = JSONValue.object([
-                .init("enum", .array(variants.map { .string($0.name) })),
-                .init("enumDescriptions", .array(variants.map { .string($0.doc) })),
+                .init("enum", .array(bare.map { .string($0.name) })),
+                .init("enumDescriptions", .array(bare.map { .string($0.doc) })),
             ])
             let mappings = variants.map { variant -> JSONValue in
                 let name = SchemaKey(
                     required: "name", .keyword(variant.name, doc: variant.doc), variant.doc)
-                return .object(objectMembers([name] + variant.parameters))
+                return .object(
+                    objectMembers([name] + variant.parameters, constraints: variant.constraints))
             }
             return .object([.init("anyOf", .array([names] + mappings))])
         case .tagged(_, let variants):
@@ -127,12 +150,18 @@ public struct JSONSchemaWriter: Sendable {
             return .object([.init("anyOf", .array(alternatives))])
         case .anyOf(let types):
             return .object([
-                .init("anyOf", .array(types.flatMap(\.alternatives).map { schema(for: $0) }))
+                .init(
+                    "anyOf",
+                    .array(
+                        types.flatMap(\.alternatives).map {
+                            schema(for: $0, constraints: constraints)
+                        }))
             ])
         }
     }
 
-    private func limits(_ bounds: Bounds) -> [JSONValue.Member] {
+    /// `minimum`/`exclusiveMinimum` and `maximum`/`exclusiveMaximum` of `bounds`.
+    static func limits(_ bounds: Bounds) -> [JSONValue.Member] {
         var members: [JSONValue.Member] = []
         func number(_ value: Double) -> JSONValue {
             value == value.rounded() && abs(value) < 1e15 ? .int(Int(value)) : .number(value)

@@ -205,12 +205,18 @@ public struct SchemaVariant: Sendable {
     public var parameters: [SchemaKey]
     /// Tagged: the value under the kind's key.
     public var payload: SchemaType?
+    /// Named: constraints across the parameters (Nesterov needs momentum).
+    public var constraints: [SchemaRule] = []
 
-    public init(_ name: String, _ doc: String, parameters: [SchemaKey] = []) {
+    public init(
+        _ name: String, _ doc: String, parameters: [SchemaKey] = [],
+        constraints: [SchemaRule] = []
+    ) {
         self.name = name
         self.doc = doc
         self.parameters = parameters
         self.payload = nil
+        self.constraints = constraints
     }
 
     public init(_ name: String, _ doc: String, payload: SchemaType) {
@@ -239,6 +245,8 @@ public struct SchemaKey: Sendable {
     public var doc: String
     /// A sample value for help lines (`species` for `target`).
     public var example: String?
+    /// Constraints across the keys of its mapping value (`l1` with `l2`).
+    public var constraints: [SchemaRule] = []
 
     /// An optional key with its default.
     public init(

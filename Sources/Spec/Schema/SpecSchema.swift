@@ -215,13 +215,10 @@ public enum SpecSchema {
         SchemaVariant(
             "sgd",
             "Stochastic gradient descent, optionally with (Nesterov) momentum (OPT-MOMENTUM).",
-            parameters: [
-                SchemaKey(
-                    "momentum", .number(.fraction()), default: .number(0), "Momentum; 0.9 is usual."
-                ),
-                SchemaKey(
-                    "nesterov", .boolean, default: .bool(false),
-                    "Nesterov momentum (needs momentum > 0)."),
+            parameters: sgdParameters,
+            constraints: [
+                .requires(
+                    path: ["nesterov"], value: .bool(true), then: ["momentum"], bounds: .above(0))
             ]),
         SchemaVariant("adam", "Adam (OPT-DEFAULT).", parameters: adamParameters),
         SchemaVariant(
@@ -243,6 +240,14 @@ public enum SpecSchema {
                     "initial_accumulator", .number(.atLeast(0)), default: .number(0),
                     "Starting value of the squared-gradient sum."),
             ]),
+    ]
+
+    private static let sgdParameters: [SchemaKey] = [SchemaKey(
+                    "momentum", .number(.fraction()), default: .number(0), "Momentum; 0.9 is usual."
+                ),
+                SchemaKey(
+                    "nesterov", .boolean, default: .bool(false),
+                    "Nesterov momentum (needs momentum > 0)."),
     ]
 
     private static let adamParameters: [SchemaKey] = [
