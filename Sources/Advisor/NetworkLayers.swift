@@ -186,13 +186,10 @@ extension DesignSession {
         for index in denseIndices {
             guard case .dense(let dense) = layers[index] else { continue }
             let after = index == outputIndex ? outputActivation : activationAfter(index, in: layers)
-            if !InitializerRule.suits(dense.initializer, after) {
-                warn(
-                    InitializerRule.id, "model.layers[\(index)].dense.initializer",
-                    "\(dense.initializer.rawValue) does not suit \(after.name): use "
-                        + "\(InitializerRule.initializer(for: after).rawValue)"
-                )
-            }
+            raise(
+                InitializerRule.check(
+                    dense.initializer, activation: after,
+                    keyPath: "model.layers[\(index)].dense.initializer"))
         }
         for (index, layer) in zip(hiddenPart.indices, hiddenPart) {
             if case .dropout(let rate) = layer {
@@ -266,23 +263,8 @@ extension DesignSession {
 
     /// Warns when a batch-norm layer of a user's list sits on the wrong side of its activation.
     mutating func checkBatchNormPlacement(at index: Int, in layers: [LayerConfig]) {
-        let key = "model.layers[\(index)].batch_norm"
-        if index + 1 < layers.count, case .activation(let next) = layers[index + 1],
-            !next.isReLUFamily
-        {
-            warn(
-                BatchNormPlacementRule.id, key,
-                "batch norm before \(next.name): for s-shaped activations place it after the "
-                    + "activation"
-            )
-        } else if index > 0, case .activation(let previous) = layers[index - 1],
-            previous.isReLUFamily
-        {
-            warn(
-                BatchNormPlacementRule.id, key,
-                "batch norm after \(previous.name): for the ReLU family place it before the "
-                    + "activation"
-            )
-        }
+        raise(
+            BatchNormPlacementRule.check(
+                at: index, in: layers, keyPath: "model.layers[\(index)].batch_norm"))
     }
 }

@@ -148,6 +148,12 @@ extension Rule {
             id: Self.id, title: Self.title, formula: Self.formula, inputs: inputs,
             result: result, applies: applies, why: why)
     }
+
+    /// A warning of this rule at `keyPath`, not yet located: the advisor places it at the spec
+    /// line of `keyPath` when it records it.
+    static func warning(_ keyPath: String, _ message: String) -> AdvisorWarning {
+        AdvisorWarning(ruleID: id, keyPath: keyPath, message: message, location: nil)
+    }
 }
 
 /// Rounds a rule's width to an integer width, at least 1 (rulebook: "Round to integers, at

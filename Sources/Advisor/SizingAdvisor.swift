@@ -134,6 +134,14 @@ struct DesignSession {
         )
     }
 
+    /// Records the warnings a rule's check raised, each located at its key path.
+    mutating func raise(_ found: [AdvisorWarning]) {
+        for var warning in found {
+            warning.location = location(of: warning.keyPath)
+            warnings.append(warning)
+        }
+    }
+
     mutating func choose(
         _ keyPath: String, _ value: String, _ source: ChoiceSource, _ ruleID: String? = nil,
         _ why: String

@@ -1,42 +1,73 @@
 import Spec
 
 // The training section: loss, optimizer, learning rate, schedule, regularisation, batch,
-// epochs, early stopping, clipping, class weights, shuffling.
+// epochs, early stopping, clipping, class weights, shuffling. One decision per setting, in the
+// order the report lists their evaluations, reasons and warnings.
+
+/// The weight penalty of a design and what the weight decay decision needs of it.
+struct PenaltyDecision {
+    /// `training.regularization`.
+    var regularization: Regularization
+    /// REG-WEIGHT-DECAY on this data and schedule.
+    var decay: WeightDecayRule
+    /// Whether the optimizer decays the weights itself (AdamW).
+    var decoupled: Bool
+}
 
 extension DesignSession {
     /// The complete training section, from the rules and the user's fixed settings.
     mutating func trainingDesign(hidden: HiddenDesign, layers: [LayerConfig]) -> TrainingSection {
         var training = spec.training
-        let user = spec.training
-
-        // Loss (ACT-OUTPUT-*).
-        let loss = user.loss.value ?? rulebookLoss
-        training.loss = .fixed(loss)
-        chooseSetting(
-            "training.loss", SpecText.loss(loss), fixed: !user.loss.isAuto, outputRuleID,
-            "\(taskDescription): \(loss.name)")
-
-        // Optimizer (OPT-*).
-        let optimizer = user.optimizer.value ?? DefaultOptimizerRule.adam
+        training.loss = .fixed(decideLoss())
+        let optimizer = decideOptimizer()
         training.optimizer = .fixed(optimizer)
-        let momentum = MomentumRule(optimizer: optimizer)
-        evaluations += [
-            DefaultOptimizerRule(isAuto: user.optimizer.isAuto).evaluate(), momentum.evaluate(),
-        ]
-        chooseSetting(
-            "training.optimizer", SpecText.optimizer(optimizer), fixed: !user.optimizer.isAuto,
-            DefaultOptimizerRule.id, "Adam with PyTorch's defaults unless the spec names another")
-        if case .sgd(let value, _) = optimizer, value == 0 {
-            warn(
-                MomentumRule.id, "training.optimizer",
-                "sgd without momentum oscillates across the valley: use momentum 0.9")
-        }
+        decideLearningRate(hidden: hidden)
+        let schedule = decideSchedule()
+        training.schedule = .fixed(schedule)
+        let penalty = decideRegularization(optimizer: optimizer, schedule: schedule, hidden: hidden)
+        training.regularization = .fixed(penalty.regularization)
+        training.weightDecay = .fixed(decideWeightDecay(penalty))
+        let batch = decideBatchSize(layers: layers)
+        training.batchSize = .fixed(batch)
+        training.epochs = .fixed(decideEpochs(batch: batch))
+        training.earlyStopping = .fixed(decideEarlyStopping())
+        training.gradientClipping = .fixed(decideClipping())
+        training.classWeights = .fixed(decideClassWeights())
+        decideShuffleAndSeed()
+        return training
+    }
 
-        // Learning rate (LR-*).
-        let rangeTest = RangeTestRule(isAuto: user.learningRate.isAuto)
+    /// The loss: the spec's, else the task's (ACT-OUTPUT-*).
+    mutating func decideLoss() -> LossFunction {
+        let user = spec.training.loss
+        let loss = user.value ?? rulebookLoss
+        chooseSetting(
+            "training.loss", SpecText.loss(loss), fixed: !user.isAuto, outputRuleID,
+            "\(taskDescription): \(loss.name)")
+        return loss
+    }
+
+    /// The optimizer: the spec's, else Adam (OPT-DEFAULT); OPT-MOMENTUM checks it.
+    mutating func decideOptimizer() -> OptimizerConfig {
+        let user = spec.training.optimizer
+        let optimizer = user.value ?? DefaultOptimizerRule.adam
+        let momentum = MomentumRule(optimizer: optimizer)
+        evaluations += [DefaultOptimizerRule(isAuto: user.isAuto).evaluate(), momentum.evaluate()]
+        chooseSetting(
+            "training.optimizer", SpecText.optimizer(optimizer), fixed: !user.isAuto,
+            DefaultOptimizerRule.id, "Adam with PyTorch's defaults unless the spec names another")
+        raise(momentum.check(keyPath: "training.optimizer"))
+        return optimizer
+    }
+
+    /// The learning rate: the spec's, else `auto` for the range test (LR-RANGE-TEST,
+    /// LR-WITH-BATCHNORM); it stays as the spec has it in the config.
+    mutating func decideLearningRate(hidden: HiddenDesign) {
+        let user = spec.training.learningRate
+        let rangeTest = RangeTestRule(isAuto: user.isAuto)
         let withNorm = BatchNormLearningRateRule(batchNorm: hidden.batchNorm)
         evaluations += [rangeTest.evaluate(), withNorm.evaluate()]
-        if let rate = user.learningRate.value {
+        if let rate = user.value {
             choose("training.learning_rate", formatNumber(rate), .spec, nil, "set in spec")
         } else {
             choose(
@@ -45,48 +76,58 @@ extension DesignSession {
                     + (hidden.batchNorm
                         ? ", on the batch-normalised network (LR-WITH-BATCHNORM)" : ""))
         }
+    }
 
-        // Schedule: no rule asks for one; the range test picks one rate, early stopping ends.
-        let schedule = user.schedule.value ?? .constant
-        training.schedule = .fixed(schedule)
+    /// The schedule: the spec's, else constant. No rule asks for one; the range test picks one
+    /// rate, early stopping ends.
+    mutating func decideSchedule() -> ScheduleConfig {
+        let user = spec.training.schedule
+        let schedule = user.value ?? .constant
         chooseSetting(
-            "training.schedule", SpecText.schedule(schedule), fixed: !user.schedule.isAuto, nil,
+            "training.schedule", SpecText.schedule(schedule), fixed: !user.isAuto, nil,
             "one rate from the range test; early stopping ends the run", source: .policy)
+        return schedule
+    }
 
-        // Regularisation (REG-*, OVERFIT-RECIPE-MLP).
+    /// The weight penalty (REG-*, OVERFIT-RECIPE-MLP): the spec's; none with dropout (the
+    /// modern recipe) or AdamW (decoupled decay); else L2 by REG-WEIGHT-DECAY. REG-L1-RANGE and
+    /// REG-L2-RANGE check it.
+    mutating func decideRegularization(
+        optimizer: OptimizerConfig, schedule: ScheduleConfig, hidden: HiddenDesign
+    ) -> PenaltyDecision {
+        let user = spec.training.regularization
         let decay = WeightDecayRule(rows: ns, scheduled: schedule.kind != .constant)
-        let isAdamW: Bool
-        if case .adamw = optimizer { isAdamW = true } else { isAdamW = false }
+        let decoupled: Bool
+        if case .adamw = optimizer { decoupled = true } else { decoupled = false }
         let regularization: Regularization
-        let regularizationWhy: String
-        let regularizationRule: String
-        if let fixed = user.regularization.value {
+        let rule: String
+        let why: String
+        if let fixed = user.value {
             regularization = fixed
-            (regularizationRule, regularizationWhy) = ("", "set in spec")
+            (rule, why) = ("", "set in spec")
         } else if hidden.dropout > 0 {
             regularization = .none
-            (regularizationRule, regularizationWhy) = (
+            (rule, why) = (
                 OverfitRecipeRule.id,
                 "modern recipe: dropout + max_norm \(formatNumber(OverfitRecipeRule.maxNorm)) on "
                     + "the hidden dense layers + early stopping"
             )
-        } else if isAdamW {
+        } else if decoupled {
             regularization = .none
-            (regularizationRule, regularizationWhy) = (
+            (rule, why) = (
                 WeightDecayRule.id, "adamw decays the weights itself (training.weight_decay)"
             )
         } else {
             regularization = Regularization(penalty: .l2(decay.l2))
-            (regularizationRule, regularizationWhy) = (
+            (rule, why) = (
                 OverfitRecipeRule.id,
                 "classical recipe: early stopping + L2; REG-WEIGHT-DECAY: 0.1 / Ns = "
                     + "\(formatNumber(decay.l2)) in 1e-6..1e-2"
             )
         }
-        training.regularization = .fixed(regularization)
         chooseSetting(
             "training.regularization", SpecText.regularization(regularization),
-            fixed: !user.regularization.isAuto, regularizationRule, regularizationWhy)
+            fixed: !user.isAuto, rule, why)
         var l1: Double?
         var l2: Double?
         switch regularization.penalty {
@@ -101,40 +142,36 @@ extension DesignSession {
             L1XorL2Rule(penalty: regularization.penalty).evaluate(),
             decay.evaluate(), OverfitRecipeRule(dropout: hidden.dropout > 0).evaluate(),
         ]
-        if let l1, !l1Rule.holds {
-            warn(
-                L1RangeRule.id, "training.regularization",
-                "L1 of \(formatNumber(l1)) is outside 1e-8..1e-4: larger values make models of "
-                    + "little use"
-            )
-        }
-        if let l2, !l2Rule.holds {
-            warn(
-                L2RangeRule.id, "training.regularization",
-                "L2 of \(formatNumber(l2)) is outside 1e-6..1e-2: "
-                    + (l2 > 1e-2
-                        ? "so strong the weights cannot fit the data" : "too weak to matter")
-            )
-        }
+        raise(l1Rule.check(keyPath: "training.regularization"))
+        raise(l2Rule.check(keyPath: "training.regularization"))
+        return PenaltyDecision(regularization: regularization, decay: decay, decoupled: decoupled)
+    }
 
-        let weightDecay = user.weightDecay.value ?? (isAdamW ? decay.decoupledDecay : 0)
-        training.weightDecay = .fixed(weightDecay)
+    /// The weight decay: the spec's, else AdamW's decoupled decay (REG-WEIGHT-DECAY) or 0;
+    /// REG-L1-XOR-L2 checks it against an L1 penalty.
+    mutating func decideWeightDecay(_ penalty: PenaltyDecision) -> Double {
+        let user = spec.training.weightDecay
+        let decay = penalty.decay
+        let weightDecay = user.value ?? (penalty.decoupled ? decay.decoupledDecay : 0)
         chooseSetting(
-            "training.weight_decay", formatNumber(weightDecay), fixed: !user.weightDecay.isAuto,
+            "training.weight_decay", formatNumber(weightDecay), fixed: !user.isAuto,
             WeightDecayRule.id,
-            isAdamW
+            penalty.decoupled
                 ? "adamw: 10 / Ns = \(formatNumber(decay.decoupledDecay)) in 1e-4..0.1, larger "
                     + "for smaller data"
                 : "0: the penalty is training.regularization (one weight penalty, REG-L1-XOR-L2)")
-        if l1 != nil, weightDecay > 0, !isAdamW {
-            warn(
-                L1XorL2Rule.id, "training.weight_decay",
-                "weight decay \(formatNumber(weightDecay)) adds an L2 penalty to the L1 one: "
-                    + "choose one or the other"
-            )
-        }
+        raise(
+            L1XorL2Rule(penalty: penalty.regularization.penalty).check(
+                weightDecay: weightDecay, decoupled: penalty.decoupled,
+                keyPath: "training.weight_decay"))
+        return weightDecay
+    }
 
-        // Batch size (BATCH-*).
+    /// The batch size (BATCH-*): the spec's, checked by BATCH-NEVER-ABOVE-DATA,
+    /// BATCH-NOT-TOO-SMALL and BATCH-MEMORY; else by data size, halved to fit the memory, at
+    /// least the minimum, at most the rows. LR-BATCH-COUPLING is evaluated on it.
+    mutating func decideBatchSize(layers: [LayerConfig]) -> Int {
+        let user = spec.training.batchSize
         let floatsPerRow = ni + Self.outputWidths(layers, inputs: ni).reduce(0, +)
         let small = SmallDataBatchRule(rows: ns, smallDataRows: settings.smallDataRows)
         let large = LargeDataBatchRule(
@@ -142,7 +179,7 @@ extension DesignSession {
             from512: settings.batch512Rows)
         let base = small.applies ? small.batchSize : large.batchSize
         let memory = MemoryBatchRule(
-            batchSize: user.batchSize.value ?? base, floatsPerRow: floatsPerRow,
+            batchSize: user.value ?? base, floatsPerRow: floatsPerRow,
             budgetMiB: settings.batchMemoryMiB, minimumBatch: settings.minimumBatch)
         let minimum = MinimumBatchRule(
             batchSize: memory.fittedBatchSize, minimumBatch: settings.minimumBatch)
@@ -152,32 +189,16 @@ extension DesignSession {
             withinData.evaluate(),
         ]
         let batch: Int
-        if let fixed = user.batchSize.value {
+        if let fixed = user.value {
             batch = fixed
             choose("training.batch_size", String(fixed), .spec, nil, "set in spec")
-            if fixed > ns {
-                warn(
-                    BatchWithinDataRule.id, "training.batch_size",
-                    "batch size \(fixed) exceeds the \(ns) training rows: every step sees all "
-                        + "rows; use at most \(ns)"
-                )
-            }
-            if fixed < settings.minimumBatch {
-                warn(
-                    MinimumBatchRule.id, "training.batch_size",
-                    "batch size \(fixed) is below \(settings.minimumBatch): very small batches "
-                        + "destabilise training"
-                )
-            }
-            if memory.bytes(forBatch: fixed) > memory.budgetBytes {
-                warn(
-                    MemoryBatchRule.id, "training.batch_size",
-                    "a batch of \(fixed) needs about "
-                        + "\(formatBytes(memory.bytes(forBatch: fixed))) for activations and "
-                        + "gradients, above the \(formatNumber(settings.batchMemoryMiB)) MiB "
-                        + "budget: halve it"
-                )
-            }
+            // The rules on the fixed size itself (`memory` holds it already).
+            let key = "training.batch_size"
+            raise(BatchWithinDataRule(batchSize: fixed, rows: ns).check(keyPath: key))
+            raise(
+                MinimumBatchRule(batchSize: fixed, minimumBatch: settings.minimumBatch)
+                    .check(keyPath: key))
+            raise(memory.check(keyPath: key))
         } else {
             batch = withinData.result
             var rule = small.applies ? SmallDataBatchRule.id : LargeDataBatchRule.id
@@ -196,48 +217,53 @@ extension DesignSession {
             }
             choose("training.batch_size", String(batch), .rule, rule, why)
         }
-        training.batchSize = .fixed(batch)
         evaluations.append(
-            BatchCouplingRule(learningRateFixed: !user.learningRate.isAuto, batchSize: batch)
-                .evaluate())
+            BatchCouplingRule(
+                learningRateFixed: !spec.training.learningRate.isAuto, batchSize: batch
+            )
+            .evaluate())
+        return batch
+    }
 
-        // Epochs and early stopping (EPOCHS-BY-SIZE, EARLY-STOP).
+    /// The epochs: the spec's, else EPOCHS-BY-SIZE's (EARLY-STOP evaluated alongside).
+    mutating func decideEpochs(batch: Int) -> Int {
+        let user = spec.training.epochs
         let epochsRule = EpochsRule(
             rows: ns, batchSize: batch, targetSteps: settings.targetSteps,
             minimumEpochs: settings.minimumEpochs, maximumEpochs: settings.maximumEpochs)
         let stopping = EarlyStoppingRule(
             patience: settings.earlyStoppingPatience, minDelta: settings.earlyStoppingMinDelta)
         evaluations += [epochsRule.evaluate(), stopping.evaluate()]
-        let epochs = user.epochs.value ?? epochsRule.epochs
-        training.epochs = .fixed(epochs)
+        let epochs = user.value ?? epochsRule.epochs
         chooseSetting(
-            "training.epochs", String(epochs), fixed: !user.epochs.isAuto, EpochsRule.id,
+            "training.epochs", String(epochs), fixed: !user.isAuto, EpochsRule.id,
             "about \(settings.targetSteps) steps at \(epochsRule.stepsPerEpoch) per epoch, "
                 + "clamped to \(settings.minimumEpochs)..\(settings.maximumEpochs); early stopping "
                 + "ends sooner"
         )
+        return epochs
+    }
+
+    /// Early stopping: the spec's (EARLY-STOP checks it is on), else EARLY-STOP's; the reasons
+    /// of its fields.
+    mutating func decideEarlyStopping() -> EarlyStoppingConfig? {
+        let stopping = EarlyStoppingRule(
+            patience: settings.earlyStoppingPatience, minDelta: settings.earlyStoppingMinDelta)
         let earlyStopping: EarlyStoppingConfig?
-        switch user.earlyStopping {
+        switch spec.training.earlyStopping {
         case .fixed(let fixed):
             earlyStopping = fixed
             choose(
                 "training.early_stopping", SpecText.earlyStopping(fixed), .spec, nil, "set in spec")
-            if fixed == nil {
-                warn(
-                    EarlyStoppingRule.id, "training.early_stopping",
-                    "early stopping is off: on small data the network trains into overfitting; "
-                        + "keep it on with patience \(settings.earlyStoppingPatience)"
-                )
-            }
+            raise(stopping.check(fixed, keyPath: "training.early_stopping"))
         case .auto:
             earlyStopping = stopping.config
             choose(
                 "training.early_stopping", SpecText.earlyStopping(stopping.config), .rule,
                 EarlyStoppingRule.id, "stop on validation loss, restore the best weights")
         }
-        training.earlyStopping = .fixed(earlyStopping)
         if let earlyStopping {
-            let fixed = !user.earlyStopping.isAuto
+            let fixed = !spec.training.earlyStopping.isAuto
             chooseSetting(
                 "training.early_stopping.patience", String(earlyStopping.patience), fixed: fixed,
                 EarlyStoppingRule.id, "epochs without improvement before stopping (proposed 10)")
@@ -248,50 +274,57 @@ extension DesignSession {
                 "training.early_stopping.restore_best", String(earlyStopping.restoreBest),
                 fixed: fixed, EarlyStoppingRule.id, "keep the best epoch's weights")
         }
+        return earlyStopping
+    }
 
-        // Clipping (CLIP-DEFAULTS).
+    /// Gradient clipping: the spec's, else CLIP-DEFAULTS' clip_norm 1.
+    mutating func decideClipping() -> GradientClipping {
+        let user = spec.training.gradientClipping
         evaluations.append(ClippingRule().evaluate())
-        let clipping = user.gradientClipping.value ?? ClippingRule.clipping
-        training.gradientClipping = .fixed(clipping)
+        let clipping = user.value ?? ClippingRule.clipping
         chooseSetting(
-            "training.gradient_clipping", SpecText.clipping(clipping),
-            fixed: !user.gradientClipping.isAuto, ClippingRule.id,
+            "training.gradient_clipping", SpecText.clipping(clipping), fixed: !user.isAuto,
+            ClippingRule.id,
             "clip each tensor's gradient norm to 1.0: cheap insurance against exploding gradients")
+        return clipping
+    }
 
-        // Class weights: no rulebook rule; DIAG-CONTRADICTION follows up after training.
-        let classWeights = task == .classification ? (user.classWeights.value ?? .none) : .none
-        training.classWeights = .fixed(classWeights)
+    /// Class weights: the spec's for classification, else none. No rulebook rule;
+    /// DIAG-CONTRADICTION follows up after training.
+    mutating func decideClassWeights() -> ClassWeights {
+        let user = spec.training.classWeights
+        let classWeights = task == .classification ? (user.value ?? .none) : .none
         let ratio = data.imbalanceRatio.map { "majority / minority = \(formatNumber($0))" }
         chooseSetting(
             "training.class_weights", SpecText.classWeights(classWeights),
-            fixed: !user.classWeights.isAuto && task == .classification, nil,
+            fixed: !user.isAuto && task == .classification, nil,
             task == .regression
                 ? "regression: no classes"
                 : "none by default\(ratio.map { " (\($0))" } ?? ""); DIAG-CONTRADICTION reports "
                     + "a starved class",
             source: .policy)
+        return classWeights
+    }
 
-        // Shuffling (SHUFFLE-ALWAYS) and the seed.
+    /// Shuffling (SHUFFLE-ALWAYS checks a spec that turns it off) and the seed: both stay as
+    /// the spec has them.
+    mutating func decideShuffleAndSeed() {
+        let user = spec.training
         evaluations.append(ShuffleRule().evaluate())
+        let shuffleWritten = spec.location(of: "training.shuffle") != nil
         if user.shuffle {
             choose(
-                "training.shuffle", "true",
-                spec.location(of: "training.shuffle") != nil ? .spec : .rule,
-                spec.location(of: "training.shuffle") != nil ? nil : ShuffleRule.id,
-                spec.location(of: "training.shuffle") != nil
+                "training.shuffle", "true", shuffleWritten ? .spec : .rule,
+                shuffleWritten ? nil : ShuffleRule.id,
+                shuffleWritten
                     ? "set in spec" : "reshuffle every epoch, also after the random split")
         } else {
             choose("training.shuffle", "false", .spec, nil, "set in spec")
-            warn(
-                ShuffleRule.id, "training.shuffle",
-                "shuffling is off: a random split does not reorder rows, so batches see runs of "
-                    + "similar rows; shuffle every epoch"
-            )
         }
+        raise(ShuffleRule().check(shuffle: user.shuffle, keyPath: "training.shuffle"))
         let seedFixed = spec.location(of: "training.seed") != nil
         choose(
             "training.seed", String(user.seed), seedFixed ? .spec : .policy, nil,
             seedFixed ? "set in spec" : "default seed: same spec and seed give the same model")
-        return training
     }
 }

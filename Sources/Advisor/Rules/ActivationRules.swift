@@ -110,6 +110,45 @@ public struct DefaultHiddenActivationRule: Rule {
             why: layers == 0
                 ? "no hidden layer" : (applies ? "the default start" : "deep: ACT-HIDDEN-DEEP"))
     }
+
+    /// ACT-HIDDEN-DEFAULT against a fixed hidden activation for `layers` hidden layers:
+    /// sigmoid, tanh in a deep network, linear and softmax break it.
+    /// - Parameters:
+    ///   - activation: the fixed (or a template's) hidden activation.
+    ///   - deepFromLayers: the depth from which tanh saturates too (BN-DEEP's threshold,
+    ///     `AdvisorSettings.batchNormFromLayers`).
+    ///   - keyPath: the key the warning points at (`model.activation`, a layer of
+    ///     `model.layers`).
+    /// - Returns: none without hidden layers: the activation is unused there.
+    public func check(
+        _ activation: ActivationFunction, deepFromLayers: Int, keyPath: String
+    ) -> [AdvisorWarning] {
+        guard layers > 0 else { return [] }
+        switch activation {
+        case .sigmoid,
+            .tanh where layers >= deepFromLayers:
+            return [
+                Self.warning(
+                    keyPath,
+                    "\(activation.name) in \(layers) hidden layers: s-shaped units saturate and "
+                        + "gradients vanish in deep networks; start with relu")
+            ]
+        case .linear:
+            return [
+                Self.warning(
+                    keyPath,
+                    "linear hidden layers collapse into one linear map: use relu (or no hidden "
+                        + "layer)")
+            ]
+        case .softmax:
+            return [
+                Self.warning(
+                    keyPath, "softmax is an output activation: hidden layers start with relu")
+            ]
+        default:
+            return []
+        }
+    }
 }
 
 /// ACT-HIDDEN-BETTER: if ReLU does not do well enough (dead units, DIAG-DEAD-RELU), Leaky ReLU.
@@ -230,6 +269,24 @@ public struct InitializerRule: Rule {
         case .glorotNormal, .glorotUniform: [.glorotNormal, .glorotUniform].contains(initializer)
         case .lecunNormal, .lecunUniform: [.lecunNormal, .lecunUniform].contains(initializer)
         }
+    }
+
+    /// INIT-BY-ACTIVATION against a fixed initialiser: it must be of the activation's family.
+    /// - Parameters:
+    ///   - initializer: the fixed (or a template's) initialiser.
+    ///   - activation: the activation after the layer.
+    ///   - keyPath: the key the warning points at (`model.initializer`, a dense layer's
+    ///     `initializer`).
+    public static func check(
+        _ initializer: Initializer, activation: ActivationFunction, keyPath: String
+    ) -> [AdvisorWarning] {
+        guard !suits(initializer, activation) else { return [] }
+        return [
+            warning(
+                keyPath,
+                "\(initializer.rawValue) does not suit \(activation.name): use "
+                    + "\(self.initializer(for: activation).rawValue)")
+        ]
     }
 
     /// He gain for the activation: `sqrt(2 / (1 + a^2))` with a the negative slope (0 for ReLU).

@@ -129,6 +129,20 @@ public struct MemoryBatchRule: Rule {
                 ? "halved to fit \(formatNumber(budgetMiB)) MiB"
                 : "\(formatBytes(bytes(forBatch: batchSize))) fits the budget")
     }
+
+    /// BATCH-MEMORY against a fixed batch size (`batchSize`): its activations and gradients
+    /// must fit the budget.
+    /// - Parameter keyPath: the key the warning points at (`training.batch_size`).
+    public func check(keyPath: String) -> [AdvisorWarning] {
+        guard bytes(forBatch: batchSize) > budgetBytes else { return [] }
+        return [
+            Self.warning(
+                keyPath,
+                "a batch of \(batchSize) needs about "
+                    + "\(formatBytes(bytes(forBatch: batchSize))) for activations and "
+                    + "gradients, above the \(formatNumber(budgetMiB)) MiB budget: halve it")
+        ]
+    }
 }
 
 /// BATCH-MEMORY for the whole run: what training a design holds in memory at once, checked
@@ -282,6 +296,18 @@ public struct MinimumBatchRule: Rule {
             .integer(result), applies: result != batchSize,
             why: result != batchSize ? "raised to the minimum" : "at or above the minimum")
     }
+
+    /// BATCH-NOT-TOO-SMALL against a fixed batch size (`batchSize`): not below the minimum.
+    /// - Parameter keyPath: the key the warning points at (`training.batch_size`).
+    public func check(keyPath: String) -> [AdvisorWarning] {
+        guard batchSize < minimumBatch else { return [] }
+        return [
+            Self.warning(
+                keyPath,
+                "batch size \(batchSize) is below \(minimumBatch): very small batches "
+                    + "destabilise training")
+        ]
+    }
 }
 
 /// BATCH-NEVER-ABOVE-DATA: the batch size never exceeds the training rows.
@@ -308,6 +334,18 @@ public struct BatchWithinDataRule: Rule {
             [RuleInput("B", .integer(batchSize)), RuleInput("Ns", .integer(rows))],
             .integer(result), applies: result != batchSize,
             why: result != batchSize ? "cut to the training rows" : "within the training rows")
+    }
+
+    /// BATCH-NEVER-ABOVE-DATA against a fixed batch size (`batchSize`): at most the rows.
+    /// - Parameter keyPath: the key the warning points at (`training.batch_size`).
+    public func check(keyPath: String) -> [AdvisorWarning] {
+        guard batchSize > rows else { return [] }
+        return [
+            Self.warning(
+                keyPath,
+                "batch size \(batchSize) exceeds the \(rows) training rows: every step sees all "
+                    + "rows; use at most \(rows)")
+        ]
     }
 }
 
@@ -375,5 +413,19 @@ public struct ShuffleRule: Rule {
 
     public func evaluate() -> RuleEvaluation {
         evaluation([], .flag(true), applies: true, why: "a random split does not reorder rows")
+    }
+
+    /// SHUFFLE-ALWAYS against a fixed `training.shuffle`: switching it off breaks it.
+    /// - Parameters:
+    ///   - shuffle: the spec's setting.
+    ///   - keyPath: the key the warning points at (`training.shuffle`).
+    public func check(shuffle: Bool, keyPath: String) -> [AdvisorWarning] {
+        guard !shuffle else { return [] }
+        return [
+            Self.warning(
+                keyPath,
+                "shuffling is off: a random split does not reorder rows, so batches see runs of "
+                    + "similar rows; shuffle every epoch")
+        ]
     }
 }

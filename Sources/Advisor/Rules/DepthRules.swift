@@ -77,6 +77,31 @@ public struct LinearDepthRule: Rule {
         return evaluation(
             inputs, linear.map { .flag($0) } ?? .text("unknown"), applies: linear == true, why: why)
     }
+
+    /// DEPTH-LINEAR against a fixed depth: hidden layers on linear data, or none on data that
+    /// is not linear (an unknown probe checks nothing).
+    /// - Parameters:
+    ///   - layers: the fixed number of hidden layers.
+    ///   - keyPath: the key the warning points at (`model.hidden_layers`, `model.layers`).
+    public func check(layers: Int, keyPath: String) -> [AdvisorWarning] {
+        if isLinear == true && layers > 0 {
+            return [
+                Self.warning(
+                    keyPath,
+                    "\(layers) hidden layer\(layers == 1 ? "" : "s") on linearly separable data: "
+                        + "a linear model (no hidden layer) suffices and generalises better")
+            ]
+        }
+        if isLinear == false && layers == 0 {
+            return [
+                Self.warning(
+                    keyPath,
+                    "no hidden layer, but the data is not linearly separable: the network may "
+                        + "underfit")
+            ]
+        }
+        return []
+    }
 }
 
 /// DEPTH-LOW: fewer dimensions (proposed: `Ni <= 32`, `AdvisorSettings.depthHighInputs`):
@@ -124,6 +149,20 @@ public struct LowDepthRule: Rule {
                     : "few inputs; too few rows for a second layer at alpha 10")
                 : "Ni above the threshold: DEPTH-HIGH")
     }
+
+    /// DEPTH-LOW against a fixed depth: few inputs need at most 2 hidden layers.
+    /// - Parameters:
+    ///   - layers: the fixed number of hidden layers.
+    ///   - keyPath: the key the warning points at (`model.hidden_layers`, `model.layers`).
+    public func check(layers: Int, keyPath: String) -> [AdvisorWarning] {
+        guard applies && layers > 2 else { return [] }
+        return [
+            Self.warning(
+                keyPath,
+                "\(layers) hidden layers on \(inputs) inputs: few dimensions need 1 to 2 hidden "
+                    + "layers (Ni <= \(threshold))")
+        ]
+    }
 }
 
 /// DEPTH-HIGH: many dimensions (proposed: `Ni > 32`): 3 hidden layers up to 128 inputs, 4 up
@@ -161,6 +200,18 @@ public struct HighDepthRule: Rule {
                 RuleInput("3 up to", .integer(threeUpTo)), RuleInput("4 up to", .integer(fourUpTo)),
             ], .integer(layers), applies: applies,
             why: applies ? "many inputs" : "Ni at or below the threshold: DEPTH-LOW")
+    }
+
+    /// DEPTH-HIGH against a fixed depth: many inputs need at most 5 hidden layers.
+    /// - Parameters:
+    ///   - layers: the fixed number of hidden layers.
+    ///   - keyPath: the key the warning points at (`model.hidden_layers`, `model.layers`).
+    public func check(layers: Int, keyPath: String) -> [AdvisorWarning] {
+        guard applies && layers > 5 else { return [] }
+        return [
+            Self.warning(
+                keyPath, "\(layers) hidden layers: many dimensions need 3 to 5 hidden layers")
+        ]
     }
 }
 

@@ -118,4 +118,14 @@ public struct MomentumRule: Rule {
             [RuleInput("optimizer", .text(optimizer.name))], .number(0.9), applies: applies,
             why: applies ? "SGD without momentum oscillates" : "not SGD")
     }
+
+    /// OPT-MOMENTUM against the optimizer in use: SGD without momentum breaks it.
+    /// - Parameter keyPath: the key the warning points at (`training.optimizer`).
+    public func check(keyPath: String) -> [AdvisorWarning] {
+        guard case .sgd(let momentum, _) = optimizer, momentum == 0 else { return [] }
+        return [
+            Self.warning(
+                keyPath, "sgd without momentum oscillates across the valley: use momentum 0.9")
+        ]
+    }
 }

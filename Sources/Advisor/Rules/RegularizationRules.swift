@@ -27,6 +27,19 @@ public struct L1RangeRule: Rule {
             why: strength == nil ? "no L1 penalty" : (holds ? "within range" : "outside 1e-8..1e-4")
         )
     }
+
+    /// REG-L1-RANGE against the penalty in use: one warning when the L1 strength is outside
+    /// 1e-8...1e-4, else none.
+    /// - Parameter keyPath: the key the warning points at (`training.regularization`).
+    public func check(keyPath: String) -> [AdvisorWarning] {
+        guard let strength, !holds else { return [] }
+        return [
+            Self.warning(
+                keyPath,
+                "L1 of \(formatNumber(strength)) is outside 1e-8..1e-4: larger values make "
+                    + "models of little use")
+        ]
+    }
 }
 
 /// REG-L2-RANGE: L2 strength between 1e-6 and 1e-2.
@@ -52,6 +65,20 @@ public struct L2RangeRule: Rule {
             why: strength == nil ? "no L2 penalty" : (holds ? "within range" : "outside 1e-6..1e-2")
         )
     }
+
+    /// REG-L2-RANGE against the penalty in use: one warning when the L2 strength is outside
+    /// 1e-6...1e-2 (too strong or too weak), else none.
+    /// - Parameter keyPath: the key the warning points at (`training.regularization`).
+    public func check(keyPath: String) -> [AdvisorWarning] {
+        guard let strength, !holds else { return [] }
+        return [
+            Self.warning(
+                keyPath,
+                "L2 of \(formatNumber(strength)) is outside 1e-6..1e-2: "
+                    + (strength > 1e-2
+                        ? "so strong the weights cannot fit the data" : "too weak to matter"))
+        ]
+    }
 }
 
 /// REG-L1-XOR-L2: L1 and L2 are never set together. The spec model holds one penalty, so the
@@ -76,6 +103,22 @@ public struct L1XorL2Rule: Rule {
         return evaluation(
             [RuleInput("penalty", .text(used))], .flag(true), applies: true,
             why: "one penalty at most (the loader rejects both)")
+    }
+
+    /// REG-L1-XOR-L2 against a weight decay: with an L1 penalty, a coupled weight decay adds
+    /// an L2 one.
+    /// - Parameters:
+    ///   - weightDecay: `training.weight_decay`.
+    ///   - decoupled: whether the optimizer decays the weights itself (AdamW): no L2 penalty.
+    ///   - keyPath: the key the warning points at (`training.weight_decay`).
+    public func check(weightDecay: Double, decoupled: Bool, keyPath: String) -> [AdvisorWarning] {
+        guard case .l1 = penalty, weightDecay > 0, !decoupled else { return [] }
+        return [
+            Self.warning(
+                keyPath,
+                "weight decay \(formatNumber(weightDecay)) adds an L2 penalty to the L1 one: "
+                    + "choose one or the other")
+        ]
     }
 }
 
@@ -177,6 +220,26 @@ public struct DropoutRule: Rule {
                 RuleInput("ratio", .number(ratio)),
             ], .number(applies ? rate : 0), applies: applies, why: why)
     }
+
+    /// REG-DROPOUT against a fixed dropout rate: without hidden layers there is nothing to
+    /// drop; with them the rate lies in 0.1...0.5. A rate of 0 checks nothing.
+    /// - Parameters:
+    ///   - rate: the fixed (or a template's) dropout rate.
+    ///   - hiddenLayers: the number of hidden layers.
+    ///   - keyPath: the key the warning points at (`model.dropout`, a dropout layer).
+    public static func check(rate: Double, hiddenLayers: Int, keyPath: String) -> [AdvisorWarning] {
+        guard rate > 0 else { return [] }
+        if hiddenLayers == 0 {
+            return [
+                warning(
+                    keyPath,
+                    "dropout \(formatNumber(rate)) without hidden layers has nothing to drop: "
+                        + "ignored")
+            ]
+        }
+        guard !range.contains(rate) else { return [] }
+        return [warning(keyPath, "dropout \(formatNumber(rate)) is outside 0.1 to 0.5")]
+    }
 }
 
 /// REG-BN-REPLACES-DROPOUT: with batch normalisation, dropout is often unnecessary: off.
@@ -195,60 +258,20 @@ public struct BatchNormReplacesDropoutRule: Rule {
             [RuleInput("batch_norm", .flag(batchNorm))], .number(0), applies: batchNorm,
             why: batchNorm ? "batch normalisation regularises already" : "no batch normalisation")
     }
-}
 
-/// BN-PLACEMENT: batch normalisation before the activation for the ReLU family, after it for
-/// tanh, sigmoid (and any other activation).
-public struct BatchNormPlacementRule: Rule {
-    public static let id = "BN-PLACEMENT"
-    public static let title = "before ReLU-family activations, after tanh and sigmoid"
-    public static let formula = "ReLU family: before; otherwise: after"
-    /// The hidden activation.
-    public var activation: ActivationFunction
-
-    /// The rule on its inputs; each parameter sets the property of the same name.
-    public init(activation: ActivationFunction) { self.activation = activation }
-
-    /// Where batch normalisation goes.
-    public var placement: BatchNormPlacement {
-        activation.isReLUFamily ? .beforeActivation : .afterActivation
-    }
-
-    public func evaluate() -> RuleEvaluation {
-        evaluation(
-            [RuleInput("activation", .text(activation.name))], .text(placement.rawValue),
-            applies: true,
-            why: activation.isReLUFamily
-                ? "ReLU outputs are not Gaussian: normalise the pre-activations"
-                : "s-shaped activations: normalise their outputs")
-    }
-}
-
-/// BN-DEEP: batch normalisation for deep networks (proposed: 3 or more hidden layers,
-/// `AdvisorSettings.batchNormFromLayers`).
-public struct DeepBatchNormRule: Rule {
-    public static let id = "BN-DEEP"
-    public static let title = "batch normalisation for deep networks"
-    public static let formula = "hidden layers >= 3: batch_norm"
-    /// Hidden layers.
-    public var layers: Int
-    /// The threshold (default 3).
-    public var fromLayers: Int
-
-    /// The rule on its inputs; each parameter sets the property of the same name.
-    public init(layers: Int, fromLayers: Int) {
-        self.layers = layers
-        self.fromLayers = fromLayers
-    }
-
-    /// Whether the network is deep enough.
-    public var applies: Bool { layers >= fromLayers }
-
-    public func evaluate() -> RuleEvaluation {
-        evaluation(
-            [RuleInput("layers", .integer(layers)), RuleInput("threshold", .integer(fromLayers))],
-            .flag(applies), applies: applies,
-            why: applies ? "deep: stabilises training" : "shallow: not needed")
+    /// REG-BN-REPLACES-DROPOUT against a fixed dropout rate: no dropout on a batch-normalised
+    /// network.
+    /// - Parameters:
+    ///   - rate: the fixed (or a template's) dropout rate.
+    ///   - keyPath: the key the warning points at (`model.dropout`, a dropout layer).
+    public func check(rate: Double, keyPath: String) -> [AdvisorWarning] {
+        guard batchNorm && rate > 0 else { return [] }
+        return [
+            Self.warning(
+                keyPath,
+                "dropout \(formatNumber(rate)) on a batch-normalised network: batch norm "
+                    + "regularises already and dropout makes its statistics noisy")
+        ]
     }
 }
 
@@ -300,6 +323,20 @@ public struct EarlyStoppingRule: Rule {
             [RuleInput("patience", .integer(patience)), RuleInput("min_delta", .number(minDelta))],
             .text("patience \(patience), min_delta \(formatNumber(minDelta)), restore best"),
             applies: true, why: "the main guard against overfitting small data")
+    }
+
+    /// EARLY-STOP against a fixed `training.early_stopping`: switching it off breaks it.
+    /// - Parameters:
+    ///   - fixed: the spec's early stopping, nil when off.
+    ///   - keyPath: the key the warning points at (`training.early_stopping`).
+    public func check(_ fixed: EarlyStoppingConfig?, keyPath: String) -> [AdvisorWarning] {
+        guard fixed == nil else { return [] }
+        return [
+            Self.warning(
+                keyPath,
+                "early stopping is off: on small data the network trains into overfitting; "
+                    + "keep it on with patience \(patience)")
+        ]
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Spec
 
 // Sizing: neurons per hidden layer (rulebook "Sizing: neurons per hidden layer"; notes: "How to
 // configure layers and neurons").
@@ -67,6 +68,38 @@ public struct CapacityRule: Rule {
                 RuleInput("Ni", .integer(inputs)), RuleInput("No", .integer(outputs)),
             ], .number(totalHidden), applies: true,
             why: "bound on the total hidden neurons across layers")
+    }
+
+    /// SIZE-CAPACITY against fixed widths: their total must not exceed `totalHiddenUnits`.
+    /// - Parameters:
+    ///   - widths: the hidden widths the spec (or a template) fixed.
+    ///   - keyPath: the key the warning points at (`model.neurons`, `model.layers`).
+    /// - Returns: one warning when the total exceeds the capacity, else none.
+    public func check(widths: [Int], keyPath: String) -> [AdvisorWarning] {
+        let total = widths.reduce(0, +)
+        guard total > totalHiddenUnits else { return [] }
+        return [
+            Self.warning(
+                keyPath,
+                "\(total) hidden units in total exceed the capacity "
+                    + "\(formatNumber(totalHidden)) = Ns / "
+                    + "(\(formatNumber(alpha)) * (Ni + No)) for \(rows) rows: expect "
+                    + "overfitting")
+        ]
+    }
+
+    /// The SIZE-CAPACITY warning for an imposed depth (fixed, or a template's) that no tapered
+    /// widths within the capacity fit.
+    /// - Parameters:
+    ///   - layers: the imposed number of hidden layers.
+    ///   - widths: the narrowest widths the advisor gives them; their total is named.
+    ///   - keyPath: the key the warning points at (`model.hidden_layers`).
+    public func depthWarning(layers: Int, widths: [Int], keyPath: String) -> AdvisorWarning {
+        Self.warning(
+            keyPath,
+            "\(layers) hidden layers need at least \(widths.reduce(0, +)) units, "
+                + "above the capacity of \(formatNumber(totalHidden)) for "
+                + "\(rows) rows; fewer layers generalise better")
     }
 }
 
@@ -163,6 +196,29 @@ public struct WidthBoundsRule: Rule {
             [RuleInput("Ni", .integer(inputs)), RuleInput("No", .integer(outputs))],
             .text(range), applies: true, why: "clamps each hidden width")
     }
+
+    /// SIZE-BOUNDS against fixed widths: one warning per key path with a width outside
+    /// `No <= Nh < 2 * Ni` (the first such width of a key).
+    /// - Parameters:
+    ///   - widths: the hidden widths the spec (or a template) fixed.
+    ///   - keyPath: the key of the width at an index (`model.neurons[1]`); widths sharing a key
+    ///     warn once.
+    public func check(widths: [Int], keyPath: (Int) -> String) -> [AdvisorWarning] {
+        var reported = Set<String>()
+        var found: [AdvisorWarning] = []
+        for (index, width) in widths.enumerated() where !admits(width) {
+            let key = keyPath(index)
+            guard reported.insert(key).inserted else { continue }
+            let message =
+                width < outputs
+                ? "width \(width) is below the output width No = \(outputs): the layer is a "
+                    + "bottleneck"
+                : "width \(width) is not under 2 * Ni = \(2 * inputs): wide layers memorise "
+                    + "rather than generalise (DEPTH-WIDE-VS-DEEP: add a layer instead)"
+            found.append(Self.warning(key, message))
+        }
+        return found
+    }
 }
 
 /// SIZE-TAPER: widths decrease layer after layer. The advisor halves the width at each
@@ -199,6 +255,21 @@ public struct TaperRule: Rule {
     /// Whether a list of widths keeps the rule (no layer wider than the one before).
     public static func isTapered(_ widths: [Int]) -> Bool {
         zip(widths, widths.dropFirst()).allSatisfy { $0 >= $1 }
+    }
+
+    /// SIZE-TAPER against fixed widths: no layer wider than the one before.
+    /// - Parameters:
+    ///   - widths: the hidden widths the spec (or a template) fixed.
+    ///   - keyPath: the key the warning points at (`model.neurons`, `model.layers`).
+    /// - Returns: one warning when the widths grow somewhere, else none.
+    public static func check(widths: [Int], keyPath: String) -> [AdvisorWarning] {
+        guard !isTapered(widths) else { return [] }
+        return [
+            warning(
+                keyPath,
+                "widths \(SpecText.neurons(.widths(widths))) grow from layer to layer: each "
+                    + "hidden layer should be no wider than the one before")
+        ]
     }
 
     public func evaluate() -> RuleEvaluation {
