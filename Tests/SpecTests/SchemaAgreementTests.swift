@@ -38,7 +38,7 @@ struct SchemaAgreementTests {
 
     /// Broken and fine specs beyond the fixture corpus, for the rules the schema states.
     static let inline: [(name: String, text: String)] = [
-        ("empty_values_mean_defaults", "early_stopping:\n  optimizer:\n"),
+        ("empty_values_mean_defaults", "early_stopping:\noptimizer:\n"),
         ("empty_regularization_entry", "regularization: {l1: 0.001, l2: }\n"),
         ("empty_clipping_entry", "gradient_clipping: {clipnorm: 1.0, clipvalue: }\n"),
         ("clipping_all_empty", "gradient_clipping: {clipnorm: }\n"),
