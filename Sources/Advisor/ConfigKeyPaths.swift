@@ -92,9 +92,9 @@ extension DesignSession {
             SpecKey.dataMissingValues.path, SpecText.list(data.missingValues.map { "\"\($0)\"" }),
             defaultWhy: "the default missing-value markers")
         given(
-            SpecKey.splitValidation.path, formatNumber(data.split.validation), defaultWhy: "default 0.15"
+            SpecKey.splitValidation.path, NumberText.evidence(data.split.validation), defaultWhy: "default 0.15"
         )
-        given(SpecKey.splitTest.path, formatNumber(data.split.test), defaultWhy: "default 0.15")
+        given(SpecKey.splitTest.path, NumberText.evidence(data.split.test), defaultWhy: "default 0.15")
         let stratify = config.data.split.stratify.value ?? false
         if spec.data.split.stratify.isAuto {
             choose(
@@ -112,16 +112,16 @@ extension DesignSession {
             let key = "advisor.\(entry.key)"
             if templateSettings.contains(entry.key) {
                 choose(
-                    key, formatNumber(entry.value), .template, nil,
-                    "\(preferences?.source ?? ""): \(entry.key) \(formatNumber(entry.value)) "
-                        + "(proposed default \(formatNumber(entry.defaultValue)))")
+                    key, NumberText.evidence(entry.value), .template, nil,
+                    "\(preferences?.source ?? ""): \(entry.key) \(NumberText.evidence(entry.value)) "
+                        + "(proposed default \(NumberText.evidence(entry.defaultValue)))")
                 continue
             }
             let fixed = written(key) || entry.value != entry.defaultValue
             choose(
-                key, formatNumber(entry.value), fixed ? .spec : .policy, fixed ? nil : entry.ruleID,
+                key, NumberText.evidence(entry.value), fixed ? .spec : .policy, fixed ? nil : entry.ruleID,
                 fixed
-                    ? "set in spec (proposed default \(formatNumber(entry.defaultValue)))"
+                    ? "set in spec (proposed default \(NumberText.evidence(entry.defaultValue)))"
                     : "proposed default of \(entry.ruleID)")
         }
         let order = Dictionary(
@@ -148,21 +148,21 @@ extension DesignSession {
                         "set in spec")
                     choose("\(base).dense.bias", String(dense.bias), .spec, nil, "set in spec")
                     choose(
-                        "\(base).dense.max_norm", dense.maxNorm.map(formatNumber) ?? "none", .spec,
+                        "\(base).dense.max_norm", dense.maxNorm.map(NumberText.evidence) ?? "none", .spec,
                         nil, "set in spec")
                 case .batchNorm(let momentum, let epsilon):
                     choose(
-                        "\(base).batch_norm.momentum", formatNumber(momentum), .spec, nil,
+                        "\(base).batch_norm.momentum", NumberText.evidence(momentum), .spec, nil,
                         "set in spec")
                     choose(
-                        "\(base).batch_norm.epsilon", formatNumber(epsilon), .spec, nil,
+                        "\(base).batch_norm.epsilon", NumberText.evidence(epsilon), .spec, nil,
                         "set in spec")
                 case .activation(let activation):
                     choose(
                         "\(base).activation", SpecText.activation(activation), .spec, nil,
                         "set in spec")
                 case .dropout(let rate):
-                    choose("\(base).dropout", formatNumber(rate), .spec, nil, "set in spec")
+                    choose("\(base).dropout", NumberText.evidence(rate), .spec, nil, "set in spec")
                 }
                 continue
             }
@@ -210,7 +210,7 @@ extension DesignSession {
                             : "batch norm follows and has its own shift: no bias")
                     if let maxNorm = dense.maxNorm {
                         choose(
-                            "\(base).dense.max_norm", formatNumber(maxNorm), .rule,
+                            "\(base).dense.max_norm", NumberText.evidence(maxNorm), .rule,
                             OverfitRecipeRule.id,
                             "modern recipe: dropout with a max-norm constraint")
                     } else {
@@ -232,10 +232,10 @@ extension DesignSession {
                     : (preferred(\.batchNorm, unless: spec.model.batchNorm) != nil
                         ? "\(templateLabel), BN-PLACEMENT \(why); " : "BN-DEEP, \(why); ")
                 choose(
-                    "\(base).batch_norm.momentum", formatNumber(momentum), .policy, nil,
+                    "\(base).batch_norm.momentum", NumberText.evidence(momentum), .policy, nil,
                     origin + "PyTorch's momentum 0.1")
                 choose(
-                    "\(base).batch_norm.epsilon", formatNumber(epsilon), .policy, nil,
+                    "\(base).batch_norm.epsilon", NumberText.evidence(epsilon), .policy, nil,
                     origin + "PyTorch's epsilon 1e-5")
             case .activation(let activation):
                 if isOutput {
@@ -257,13 +257,13 @@ extension DesignSession {
             case .dropout(let rate)
             where preferred(\.dropout, unless: spec.model.dropout) != nil:
                 choose(
-                    "\(base).dropout", formatNumber(rate), .template, nil,
+                    "\(base).dropout", NumberText.evidence(rate), .template, nil,
                     "\(preferences?.source ?? ""): dropout after each hidden layer")
             case .dropout(let rate):
                 chooseSetting(
-                    "\(base).dropout", formatNumber(rate), fixed: !spec.model.dropout.isAuto,
+                    "\(base).dropout", NumberText.evidence(rate), fixed: !spec.model.dropout.isAuto,
                     DropoutRule.id,
-                    "parameters exceed \(formatNumber(settings.dropoutParameterRatio)) * Ns: "
+                    "parameters exceed \(NumberText.evidence(settings.dropoutParameterRatio)) * Ns: "
                         + "overfitting likely"
                 )
             }

@@ -11,25 +11,25 @@ extension DesignSession {
         depth: DepthDecision, widths: WidthDecision, rules: ShapeRules, shape: UserShape
     ) {
         if shape.depth != nil || shape.listsWidths {
-            let key = shape.depth != nil ? "model.hidden_layers" : "model.neurons"
+            let key = shape.depth != nil ? SpecKey.hiddenLayers.path : SpecKey.neurons.path
             checkDepth(
                 depth.depth, keyPath: key, linear: rules.linear, low: rules.low, high: rules.high)
         } else if depth.templateWhy != nil {
             let start = warnings.count
             checkDepth(
-                depth.depth, keyPath: "model.hidden_layers", linear: rules.linear, low: rules.low,
+                depth.depth, keyPath: SpecKey.hiddenLayers.path, linear: rules.linear, low: rules.low,
                 high: rules.high)
             attributeWarnings(since: start)
         }
         if shape.neurons != nil {
             let listed = shape.listsWidths
             checkWidths(
-                widths.widths, keyPath: { listed ? "model.neurons[\($0)]" : "model.neurons" },
-                wholeKeyPath: "model.neurons", capacity: rules.capacity, bounds: rules.bounds)
+                widths.widths, keyPath: { listed ? "model.neurons[\($0)]" : SpecKey.neurons.path },
+                wholeKeyPath: SpecKey.neurons.path, capacity: rules.capacity, bounds: rules.bounds)
         } else if widths.ruleWidths != nil {
             let start = warnings.count
             checkWidths(
-                widths.widths, keyPath: { _ in "model.neurons" }, wholeKeyPath: "model.neurons",
+                widths.widths, keyPath: { _ in SpecKey.neurons.path }, wholeKeyPath: SpecKey.neurons.path,
                 capacity: rules.capacity, bounds: rules.bounds)
             attributeWarnings(since: start)
         }

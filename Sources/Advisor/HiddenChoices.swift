@@ -41,16 +41,16 @@ extension DesignSession {
         let rule = deepRule.applies ? DeepHiddenActivationRule.id : DefaultHiddenActivationRule.id
         if let preferred, let source = preferences?.source {
             choose(
-                "model.activation", SpecText.activation(preferred), .template, nil,
+                SpecKey.activation.path, SpecText.activation(preferred), .template, nil,
                 "\(source): activation \(preferred.name)")
             if depth > 0 {
                 let start = warnings.count
-                checkActivation(preferred, depth: depth, keyPath: "model.activation")
+                checkActivation(preferred, depth: depth, keyPath: SpecKey.activation.path)
                 attributeWarnings(since: start)
             }
         } else {
             chooseSetting(
-                "model.activation", SpecText.activation(activation),
+                SpecKey.activation.path, SpecText.activation(activation),
                 fixed: !spec.model.activation.isAuto, rule,
                 depth == 0
                     ? "no hidden layer (unused)"
@@ -58,7 +58,7 @@ extension DesignSession {
                         ? "a really deep network: swish" : "hidden layers start with ReLU"))
         }
         if let fixed = spec.model.activation.value, depth > 0 {
-            checkActivation(fixed, depth: depth, keyPath: "model.activation")
+            checkActivation(fixed, depth: depth, keyPath: SpecKey.activation.path)
         }
         return activation
     }
@@ -75,11 +75,11 @@ extension DesignSession {
         evaluations += [rule.evaluate(), placement.evaluate()]
         if let preferred, let source = preferences?.source {
             choose(
-                "model.batch_norm", String(preferred), .template, nil,
+                SpecKey.batchNorm.path, String(preferred), .template, nil,
                 "\(source): " + (preferred ? "batch norm in every hidden layer" : "no batch norm"))
         } else {
             chooseSetting(
-                "model.batch_norm", String(batchNorm), fixed: !spec.model.batchNorm.isAuto,
+                SpecKey.batchNorm.path, String(batchNorm), fixed: !spec.model.batchNorm.isAuto,
                 DeepBatchNormRule.id,
                 depth == 0
                     ? "no hidden layer"
@@ -99,17 +99,17 @@ extension DesignSession {
             ?? InitializerRule.initializer(for: activation)
         if let preferred, let source = preferences?.source {
             choose(
-                "model.initializer", initializer.rawValue, .template, nil,
+                SpecKey.initializer.path, initializer.rawValue, .template, nil,
                 "\(source): initializer \(preferred.rawValue)")
         } else {
             chooseSetting(
-                "model.initializer", initializer.rawValue, fixed: !spec.model.initializer.isAuto,
+                SpecKey.initializer.path, initializer.rawValue, fixed: !spec.model.initializer.isAuto,
                 InitializerRule.id, "\(initializer.rawValue) suits \(activation.name)")
         }
         if let chosen = spec.model.initializer.value ?? preferred, depth > 0 {
             let start = warnings.count
             raise(
-                InitializerRule.check(chosen, activation: activation, keyPath: "model.initializer"))
+                InitializerRule.check(chosen, activation: activation, keyPath: SpecKey.initializer.path))
             if spec.model.initializer.isAuto { attributeWarnings(since: start) }
         }
         return initializer
@@ -128,24 +128,24 @@ extension DesignSession {
         let replaces = BatchNormReplacesDropoutRule(batchNorm: design.batchNorm)
         evaluations += [rule.evaluate(), replaces.evaluate()]
         if let fixed = spec.model.dropout.value {
-            checkDropout(fixed, depth: depth, batchNorm: design.batchNorm, keyPath: "model.dropout")
-            choose("model.dropout", formatNumber(fixed), .spec, nil, "set in spec")
+            checkDropout(fixed, depth: depth, batchNorm: design.batchNorm, keyPath: SpecKey.dropout.path)
+            choose(SpecKey.dropout.path, NumberText.evidence(fixed), .spec, nil, "set in spec")
             return depth > 0 ? fixed : 0
         }
         if let preferred = preferences?.dropout, let source = preferences?.source {
             let dropout = depth > 0 ? preferred : 0
             let start = warnings.count
             checkDropout(
-                preferred, depth: depth, batchNorm: design.batchNorm, keyPath: "model.dropout")
+                preferred, depth: depth, batchNorm: design.batchNorm, keyPath: SpecKey.dropout.path)
             attributeWarnings(since: start)
             choose(
-                "model.dropout", formatNumber(dropout), .template, nil,
-                "\(source): dropout \(formatNumber(preferred)) after each hidden layer")
+                SpecKey.dropout.path, NumberText.evidence(dropout), .template, nil,
+                "\(source): dropout \(NumberText.evidence(preferred)) after each hidden layer")
             return dropout
         }
         let dropout = rule.applies ? rule.rate : 0
         choose(
-            "model.dropout", formatNumber(dropout), .rule,
+            SpecKey.dropout.path, NumberText.evidence(dropout), .rule,
             design.batchNorm ? BatchNormReplacesDropoutRule.id : DropoutRule.id,
             design.batchNorm ? "batch normalisation replaces dropout" : rule.evaluate().why)
         return dropout

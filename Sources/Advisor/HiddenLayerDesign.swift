@@ -65,8 +65,8 @@ struct ShapeRules {
     /// capacity's cuts to `first`.
     func medianWhy(first: Int?) -> String {
         var why =
-            "median(\(formatNumber(geometric.width)), \(formatNumber(twoThirds.width)), "
-            + "\(formatNumber(mean.width))) = \(formatNumber(median)) -> \(desired)"
+            "median(\(NumberText.evidence(geometric.width)), \(NumberText.evidence(twoThirds.width)), "
+            + "\(NumberText.evidence(mean.width))) = \(NumberText.evidence(median)) -> \(desired)"
         if bounded != desired { why += ", SIZE-BOUNDS -> \(bounded)" }
         if let first, first != bounded {
             why += ", SIZE-CAPACITY (total <= \(capacityUnits)) -> \(first)"
@@ -157,11 +157,11 @@ extension DesignSession {
             fixedDepth != list.count
         {
             throw .invalidSpec(
-                keyPath: "model.neurons",
+                keyPath: SpecKey.neurons.path,
                 message:
                     "\(list.count) widths listed but model.hidden_layers is \(fixedDepth); give "
                     + "one width per hidden layer",
-                location: location(of: "model.neurons"))
+                location: location(of: SpecKey.neurons.path))
         }
         return shape
     }

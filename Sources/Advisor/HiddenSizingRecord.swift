@@ -47,7 +47,7 @@ extension DesignSession {
                 ? (widths.isEmpty ? "no hidden layer" : "widths set in spec")
                 : (row.id == rules.medianSource
                     ? "the median of the three: chosen"
-                    : "a candidate of the median (\(formatNumber(rules.median)))")
+                    : "a candidate of the median (\(NumberText.evidence(rules.median)))")
         case CapacityRule.id:
             let total = widths.reduce(0, +)
             let origin = neurons != nil ? "set in spec" : templateLabel
@@ -119,27 +119,27 @@ extension DesignSession {
         let fromRule = depth.ruleUsed(shape) != nil
         if let templateWhy = depth.templateWhy, let source = preferences?.source {
             choose(
-                "model.hidden_layers", String(depth.depth), .template, nil,
+                SpecKey.hiddenLayers.path, String(depth.depth), .template, nil,
                 "\(source): \(templateWhy)")
         } else {
             chooseSetting(
-                "model.hidden_layers", String(depth.depth), fixed: shape.depth != nil,
+                SpecKey.hiddenLayers.path, String(depth.depth), fixed: shape.depth != nil,
                 fromRule ? depth.rule : nil,
                 fromRule ? depth.why : "one per width of model.neurons", source: .spec)
         }
         let widthRule = rules.medianSource ?? decided.rule
         let factorWhy = decided.ruleWidths.map { scaled in
-            "\(preferences?.source ?? ""): width x \(formatNumber(preferences?.widthFactor ?? 1)) "
+            "\(preferences?.source ?? ""): width x \(NumberText.evidence(preferences?.widthFactor ?? 1)) "
                 + "of the rules' \(SpecText.neurons(.widths(scaled))) (\(widthRule))"
         }
         let listed = SpecText.neurons(.widths(widths))
         if shape.neurons != nil {
-            choose("model.neurons", listed, .spec, nil, "set in spec")
+            choose(SpecKey.neurons.path, listed, .spec, nil, "set in spec")
         } else if let factorWhy {
-            choose("model.neurons", listed, .template, nil, factorWhy)
+            choose(SpecKey.neurons.path, listed, .template, nil, factorWhy)
         } else {
             choose(
-                "model.neurons", listed, .rule,
+                SpecKey.neurons.path, listed, .rule,
                 widths.isEmpty ? (depth.rule.isEmpty ? LinearDepthRule.id : depth.rule) : widthRule,
                 widths.isEmpty
                     ? "no hidden layer"

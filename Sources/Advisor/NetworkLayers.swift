@@ -243,7 +243,7 @@ extension DesignSession {
         choose(SpecKey.neurons.path, SpecText.neurons(.widths(widths)), .spec, nil, describes)
         choose(SpecKey.activation.path, SpecText.activation(activation), .spec, nil, describes)
         choose(SpecKey.batchNorm.path, String(batchNorm), .spec, nil, describes)
-        choose(SpecKey.dropout.path, formatNumber(dropout), .spec, nil, describes)
+        choose(SpecKey.dropout.path, NumberText.evidence(dropout), .spec, nil, describes)
         choose(SpecKey.initializer.path, initializer.rawValue, .spec, nil, describes)
         widthReasons = widths.map { _ in (.spec, nil, "set in spec") }
         return (design, layers)

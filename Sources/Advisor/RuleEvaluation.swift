@@ -1,3 +1,4 @@
+import Spec
 import Foundation
 
 /// A value a rule reads or produces: a number, a text, or a yes/no.
@@ -19,7 +20,7 @@ public enum RuleValue: Sendable, Equatable, Codable, CustomStringConvertible {
     /// form ("1e-4"), flags as yes / no.
     public var description: String {
         switch self {
-        case .number(let value): formatNumber(value)
+        case .number(let value): NumberText.evidence(value)
         case .text(let text): text
         case .flag(let flag): flag ? "yes" : "no"
         }
@@ -48,32 +49,6 @@ public enum RuleValue: Sendable, Equatable, Codable, CustomStringConvertible {
     }
 }
 
-/// Formats a number for people: integers plainly, two decimals (three below 1), scientific
-/// below 0.01.
-/// - Parameter value: the number.
-/// - Returns: e.g. "105", "3.46", "7.5", "1e-4", "2.5e-4".
-func formatNumber(_ value: Double) -> String {
-    guard value.isFinite else { return "\(value)" }
-    if value == value.rounded() && abs(value) < 1e15 { return String(Int(value)) }
-    let magnitude = abs(value)
-    if magnitude < 0.01 {
-        let exponent = Int(floor(log10(magnitude)))
-        var mantissa = value / pow(10, Double(exponent))
-        mantissa = (mantissa * 100).rounded() / 100
-        let mantissaText =
-            mantissa == mantissa.rounded() ? String(Int(mantissa)) : trimmed(mantissa)
-        return "\(mantissaText)e\(exponent)"
-    }
-    return trimmed(value)
-}
-
-// Two decimals from 1 up ("3.46"), three below ("0.999").
-private func trimmed(_ value: Double) -> String {
-    var text = String(format: abs(value) < 1 ? "%.3f" : "%.2f", value)
-    while text.hasSuffix("0") { text.removeLast() }
-    if text.hasSuffix(".") { text.removeLast() }
-    return text
-}
 
 /// One named input of a rule evaluation.
 public struct RuleInput: Sendable, Equatable, Codable {

@@ -2,7 +2,7 @@ import Spec
 
 /// Spec values as the spec language writes them, for reports and annotations.
 enum SpecText {
-    static func number(_ value: Double) -> String { formatNumber(value) }
+    static func number(_ value: Double) -> String { NumberText.evidence(value) }
 
     static func activation(_ activation: ActivationFunction) -> String {
         switch activation {

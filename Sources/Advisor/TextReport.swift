@@ -1,3 +1,4 @@
+import Spec
 /// The recommendation as a report for a person: data summary, sizing-rule table, network
 /// diagram and parameter count, every other choice with its rule and why, warnings.
 public enum TextReport {
@@ -33,14 +34,14 @@ public enum TextReport {
         if let accuracy = probe.trainingAccuracy {
             details.append(
                 "linear probe training accuracy "
-                    + "\(formatNumber(accuracy))\(probe.separable ? " (separable)" : "")"
+                    + "\(NumberText.evidence(accuracy))\(probe.separable ? " (separable)" : "")"
             )
         }
         if let r2 = probe.linearValidationR2 {
-            details.append("linear validation R2 \(formatNumber(r2))")
+            details.append("linear validation R2 \(NumberText.evidence(r2))")
         }
         if let r2 = probe.mlpValidationR2 {
-            details.append("small-MLP validation R2 \(formatNumber(r2))")
+            details.append("small-MLP validation R2 \(NumberText.evidence(r2))")
         }
         if !details.isEmpty { out.append("  " + details.joined(separator: "; ")) }
 

@@ -42,7 +42,7 @@ extension DesignSession {
         let user = spec.training.loss
         let loss = user.value ?? rulebookLoss
         chooseSetting(
-            "training.loss", SpecText.loss(loss), fixed: !user.isAuto, outputRuleID,
+            SpecKey.loss.path, SpecText.loss(loss), fixed: !user.isAuto, outputRuleID,
             "\(taskDescription): \(loss.name)")
         return loss
     }
@@ -54,9 +54,9 @@ extension DesignSession {
         let momentum = MomentumRule(optimizer: optimizer)
         evaluations += [DefaultOptimizerRule(isAuto: user.isAuto).evaluate(), momentum.evaluate()]
         chooseSetting(
-            "training.optimizer", SpecText.optimizer(optimizer), fixed: !user.isAuto,
+            SpecKey.optimizer.path, SpecText.optimizer(optimizer), fixed: !user.isAuto,
             DefaultOptimizerRule.id, "Adam with PyTorch's defaults unless the spec names another")
-        raise(momentum.check(keyPath: "training.optimizer"))
+        raise(momentum.check(keyPath: SpecKey.optimizer.path))
         return optimizer
     }
 
@@ -68,10 +68,10 @@ extension DesignSession {
         let withNorm = BatchNormLearningRateRule(batchNorm: hidden.batchNorm)
         evaluations += [rangeTest.evaluate(), withNorm.evaluate()]
         if let rate = user.value {
-            choose("training.learning_rate", formatNumber(rate), .spec, nil, "set in spec")
+            choose(SpecKey.learningRate.path, NumberText.evidence(rate), .spec, nil, "set in spec")
         } else {
             choose(
-                "training.learning_rate", "auto", .rule, RangeTestRule.id,
+                SpecKey.learningRate.path, "auto", .rule, RangeTestRule.id,
                 "the range test picks it before training"
                     + (hidden.batchNorm
                         ? ", on the batch-normalised network (LR-WITH-BATCHNORM)" : ""))
@@ -84,7 +84,7 @@ extension DesignSession {
         let user = spec.training.schedule
         let schedule = user.value ?? .constant
         chooseSetting(
-            "training.schedule", SpecText.schedule(schedule), fixed: !user.isAuto, nil,
+            SpecKey.schedule.path, SpecText.schedule(schedule), fixed: !user.isAuto, nil,
             "one rate from the range test; early stopping ends the run", source: .policy)
         return schedule
     }
@@ -109,7 +109,7 @@ extension DesignSession {
             regularization = .none
             (rule, why) = (
                 OverfitRecipeRule.id,
-                "modern recipe: dropout + max_norm \(formatNumber(OverfitRecipeRule.maxNorm)) on "
+                "modern recipe: dropout + max_norm \(NumberText.evidence(OverfitRecipeRule.maxNorm)) on "
                     + "the hidden dense layers + early stopping"
             )
         } else if decoupled {
@@ -122,11 +122,11 @@ extension DesignSession {
             (rule, why) = (
                 OverfitRecipeRule.id,
                 "classical recipe: early stopping + L2; REG-WEIGHT-DECAY: 0.1 / Ns = "
-                    + "\(formatNumber(decay.l2)) in 1e-6..1e-2"
+                    + "\(NumberText.evidence(decay.l2)) in 1e-6..1e-2"
             )
         }
         chooseSetting(
-            "training.regularization", SpecText.regularization(regularization),
+            SpecKey.regularization.path, SpecText.regularization(regularization),
             fixed: !user.isAuto, rule, why)
         var l1: Double?
         var l2: Double?
@@ -142,8 +142,8 @@ extension DesignSession {
             L1XorL2Rule(penalty: regularization.penalty).evaluate(),
             decay.evaluate(), OverfitRecipeRule(dropout: hidden.dropout > 0).evaluate(),
         ]
-        raise(l1Rule.check(keyPath: "training.regularization"))
-        raise(l2Rule.check(keyPath: "training.regularization"))
+        raise(l1Rule.check(keyPath: SpecKey.regularization.path))
+        raise(l2Rule.check(keyPath: SpecKey.regularization.path))
         return PenaltyDecision(regularization: regularization, decay: decay, decoupled: decoupled)
     }
 
@@ -154,16 +154,16 @@ extension DesignSession {
         let decay = penalty.decay
         let weightDecay = user.value ?? (penalty.decoupled ? decay.decoupledDecay : 0)
         chooseSetting(
-            "training.weight_decay", formatNumber(weightDecay), fixed: !user.isAuto,
+            SpecKey.weightDecay.path, NumberText.evidence(weightDecay), fixed: !user.isAuto,
             WeightDecayRule.id,
             penalty.decoupled
-                ? "adamw: 10 / Ns = \(formatNumber(decay.decoupledDecay)) in 1e-4..0.1, larger "
+                ? "adamw: 10 / Ns = \(NumberText.evidence(decay.decoupledDecay)) in 1e-4..0.1, larger "
                     + "for smaller data"
                 : "0: the penalty is training.regularization (one weight penalty, REG-L1-XOR-L2)")
         raise(
             L1XorL2Rule(penalty: penalty.regularization.penalty).check(
                 weightDecay: weightDecay, decoupled: penalty.decoupled,
-                keyPath: "training.weight_decay"))
+                keyPath: SpecKey.weightDecay.path))
         return weightDecay
     }
 
@@ -191,9 +191,9 @@ extension DesignSession {
         let batch: Int
         if let fixed = user.value {
             batch = fixed
-            choose("training.batch_size", String(fixed), .spec, nil, "set in spec")
+            choose(SpecKey.batchSize.path, String(fixed), .spec, nil, "set in spec")
             // The rules on the fixed size itself (`memory` holds it already).
-            let key = "training.batch_size"
+            let key = SpecKey.batchSize.path
             raise(BatchWithinDataRule(batchSize: fixed, rows: ns).check(keyPath: key))
             raise(
                 MinimumBatchRule(batchSize: fixed, minimumBatch: settings.minimumBatch)
@@ -209,13 +209,13 @@ extension DesignSession {
                 rule = MemoryBatchRule.id
                 why +=
                     "; halved to \(memory.fittedBatchSize) to fit "
-                    + "\(formatNumber(settings.batchMemoryMiB)) MiB"
+                    + "\(NumberText.evidence(settings.batchMemoryMiB)) MiB"
             }
             if withinData.result != minimum.result {
                 rule = BatchWithinDataRule.id
                 why += "; cut to the \(ns) training rows"
             }
-            choose("training.batch_size", String(batch), .rule, rule, why)
+            choose(SpecKey.batchSize.path, String(batch), .rule, rule, why)
         }
         evaluations.append(
             BatchCouplingRule(
@@ -236,7 +236,7 @@ extension DesignSession {
         evaluations += [epochsRule.evaluate(), stopping.evaluate()]
         let epochs = user.value ?? epochsRule.epochs
         chooseSetting(
-            "training.epochs", String(epochs), fixed: !user.isAuto, EpochsRule.id,
+            SpecKey.epochs.path, String(epochs), fixed: !user.isAuto, EpochsRule.id,
             "about \(settings.targetSteps) steps at \(epochsRule.stepsPerEpoch) per epoch, "
                 + "clamped to \(settings.minimumEpochs)..\(settings.maximumEpochs); early stopping "
                 + "ends sooner"
@@ -254,12 +254,12 @@ extension DesignSession {
         case .fixed(let fixed):
             earlyStopping = fixed
             choose(
-                "training.early_stopping", SpecText.earlyStopping(fixed), .spec, nil, "set in spec")
-            raise(stopping.check(fixed, keyPath: "training.early_stopping"))
+                SpecKey.earlyStopping.path, SpecText.earlyStopping(fixed), .spec, nil, "set in spec")
+            raise(stopping.check(fixed, keyPath: SpecKey.earlyStopping.path))
         case .auto:
             earlyStopping = stopping.config
             choose(
-                "training.early_stopping", SpecText.earlyStopping(stopping.config), .rule,
+                SpecKey.earlyStopping.path, SpecText.earlyStopping(stopping.config), .rule,
                 EarlyStoppingRule.id, "stop on validation loss, restore the best weights")
         }
         if let earlyStopping {
@@ -268,7 +268,7 @@ extension DesignSession {
                 "training.early_stopping.patience", String(earlyStopping.patience), fixed: fixed,
                 EarlyStoppingRule.id, "epochs without improvement before stopping (proposed 10)")
             chooseSetting(
-                "training.early_stopping.min_delta", formatNumber(earlyStopping.minDelta),
+                "training.early_stopping.min_delta", NumberText.evidence(earlyStopping.minDelta),
                 fixed: fixed, EarlyStoppingRule.id, "smallest drop that counts (proposed 1e-4)")
             chooseSetting(
                 "training.early_stopping.restore_best", String(earlyStopping.restoreBest),
@@ -283,7 +283,7 @@ extension DesignSession {
         evaluations.append(ClippingRule().evaluate())
         let clipping = user.value ?? ClippingRule.clipping
         chooseSetting(
-            "training.gradient_clipping", SpecText.clipping(clipping), fixed: !user.isAuto,
+            SpecKey.gradientClipping.path, SpecText.clipping(clipping), fixed: !user.isAuto,
             ClippingRule.id,
             "clip each tensor's gradient norm to 1.0: cheap insurance against exploding gradients")
         return clipping
@@ -294,9 +294,9 @@ extension DesignSession {
     mutating func decideClassWeights() -> ClassWeights {
         let user = spec.training.classWeights
         let classWeights = task == .classification ? (user.value ?? .none) : .none
-        let ratio = data.imbalanceRatio.map { "majority / minority = \(formatNumber($0))" }
+        let ratio = data.imbalanceRatio.map { "majority / minority = \(NumberText.evidence($0))" }
         chooseSetting(
-            "training.class_weights", SpecText.classWeights(classWeights),
+            SpecKey.classWeights.path, SpecText.classWeights(classWeights),
             fixed: !user.isAuto && task == .classification, nil,
             task == .regression
                 ? "regression: no classes"
@@ -311,20 +311,20 @@ extension DesignSession {
     mutating func decideShuffleAndSeed() {
         let user = spec.training
         evaluations.append(ShuffleRule().evaluate())
-        let shuffleWritten = spec.location(of: "training.shuffle") != nil
+        let shuffleWritten = spec.location(of: SpecKey.shuffle.path) != nil
         if user.shuffle {
             choose(
-                "training.shuffle", "true", shuffleWritten ? .spec : .rule,
+                SpecKey.shuffle.path, "true", shuffleWritten ? .spec : .rule,
                 shuffleWritten ? nil : ShuffleRule.id,
                 shuffleWritten
                     ? "set in spec" : "reshuffle every epoch, also after the random split")
         } else {
-            choose("training.shuffle", "false", .spec, nil, "set in spec")
+            choose(SpecKey.shuffle.path, "false", .spec, nil, "set in spec")
         }
-        raise(ShuffleRule().check(shuffle: user.shuffle, keyPath: "training.shuffle"))
-        let seedFixed = spec.location(of: "training.seed") != nil
+        raise(ShuffleRule().check(shuffle: user.shuffle, keyPath: SpecKey.shuffle.path))
+        let seedFixed = spec.location(of: SpecKey.seed.path) != nil
         choose(
-            "training.seed", String(user.seed), seedFixed ? .spec : .policy, nil,
+            SpecKey.seed.path, String(user.seed), seedFixed ? .spec : .policy, nil,
             seedFixed ? "set in spec" : "default seed: same spec and seed give the same model")
     }
 }

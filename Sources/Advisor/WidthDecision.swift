@@ -72,7 +72,7 @@ extension DesignSession {
             let start = warnings.count
             raise([
                 rules.capacity.depthWarning(
-                    layers: depth.depth, widths: widths, keyPath: "model.hidden_layers")
+                    layers: depth.depth, widths: widths, keyPath: SpecKey.hiddenLayers.path)
             ])
             // Without a fixed depth the template imposed it.
             if shape.depth == nil { attributeWarnings(since: start) }

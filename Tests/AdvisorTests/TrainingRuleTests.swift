@@ -186,12 +186,12 @@ import Testing
     }
 
     @Test func numbersFormatForPeople() {
-        #expect(formatNumber(105) == "105")
-        #expect(formatNumber(3.4641) == "3.46")
-        #expect(formatNumber(7.5) == "7.5")
-        #expect(formatNumber(0.999) == "0.999")
-        #expect(formatNumber(1e-4) == "1e-4")
-        #expect(formatNumber(2.5e-4) == "2.5e-4")
-        #expect(formatNumber(1e-8) == "1e-8")
+        #expect(NumberText.evidence(105) == "105")
+        #expect(NumberText.evidence(3.4641) == "3.46")
+        #expect(NumberText.evidence(7.5) == "7.5")
+        #expect(NumberText.evidence(0.999) == "0.999")
+        #expect(NumberText.evidence(1e-4) == "1e-4")
+        #expect(NumberText.evidence(2.5e-4) == "2.5e-4")
+        #expect(NumberText.evidence(1e-8) == "1e-8")
     }
 }

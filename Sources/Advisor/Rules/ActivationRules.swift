@@ -26,7 +26,7 @@ public struct MulticlassOutputRule: Rule {
 
     public func evaluate() -> RuleEvaluation {
         evaluation(
-            [RuleInput("task", .text(task.rawValue)), RuleInput("No", .integer(outputs))],
+            [RuleInput(SpecKey.task.path, .text(task.rawValue)), RuleInput("No", .integer(outputs))],
             .text("softmax, cross_entropy"), applies: applies,
             why: applies ? "\(outputs) classes" : "not multiclass")
     }
@@ -53,7 +53,7 @@ public struct BinaryOutputRule: Rule {
 
     public func evaluate() -> RuleEvaluation {
         evaluation(
-            [RuleInput("task", .text(task.rawValue)), RuleInput("No", .integer(outputs))],
+            [RuleInput(SpecKey.task.path, .text(task.rawValue)), RuleInput("No", .integer(outputs))],
             .text("sigmoid, binary_cross_entropy"), applies: applies,
             why: applies ? "two classes: one logit" : "not binary")
     }
@@ -76,7 +76,7 @@ public struct RegressionOutputRule: Rule {
 
     public func evaluate() -> RuleEvaluation {
         evaluation(
-            [RuleInput("task", .text(task.rawValue))], .text("linear, mse"), applies: applies,
+            [RuleInput(SpecKey.task.path, .text(task.rawValue))], .text("linear, mse"), applies: applies,
             why: applies ? "a real-valued target" : "not regression")
     }
 }
@@ -319,7 +319,7 @@ public struct InitializerRule: Rule {
                 RuleInput("activation", .text(activation.name)),
                 RuleInput("fan_in", .integer(fanIn)),
                 RuleInput("fan_out", .integer(fanOut)),
-            ], .text("\(initializer.rawValue) (\(kind) \(formatNumber(scale)))"), applies: true,
+            ], .text("\(initializer.rawValue) (\(kind) \(NumberText.evidence(scale)))"), applies: true,
             why: "\(initializer.rawValue) suits \(activation.name)")
     }
 }

@@ -126,21 +126,21 @@ public struct MemoryBatchRule: Rule {
                 RuleInput("budget MiB", .number(budgetMiB)),
             ], .integer(fitted), applies: fitted != batchSize,
             why: fitted != batchSize
-                ? "halved to fit \(formatNumber(budgetMiB)) MiB"
-                : "\(formatBytes(bytes(forBatch: batchSize))) fits the budget")
+                ? "halved to fit \(NumberText.evidence(budgetMiB)) MiB"
+                : "\(NumberText.bytes(bytes(forBatch: batchSize))) fits the budget")
     }
 
     /// BATCH-MEMORY against a fixed batch size (`batchSize`): its activations and gradients
     /// must fit the budget.
-    /// - Parameter keyPath: the key the warning points at (`training.batch_size`).
+    /// - Parameter keyPath: the key the warning points at (`SpecKey.batchSize`).
     public func check(keyPath: String) -> [AdvisorWarning] {
         guard bytes(forBatch: batchSize) > budgetBytes else { return [] }
         return [
             Self.warning(
                 keyPath,
                 "a batch of \(batchSize) needs about "
-                    + "\(formatBytes(bytes(forBatch: batchSize))) for activations and "
-                    + "gradients, above the \(formatNumber(budgetMiB)) MiB budget: halve it")
+                    + "\(NumberText.bytes(bytes(forBatch: batchSize))) for activations and "
+                    + "gradients, above the \(NumberText.evidence(budgetMiB)) MiB budget: halve it")
         ]
     }
 }
@@ -231,44 +231,35 @@ extension TrainingMemory {
         guard memory.bytes > budget else { return }
         let keyPath: String
         if memory.batchBytes > memory.parameterBytes, !spec.training.batchSize.isAuto {
-            keyPath = "training.batch_size"
+            keyPath = SpecKey.batchSize.path
         } else if spec.model.layers != nil {
-            keyPath = "model.layers"
+            keyPath = SpecKey.layers.path
         } else if !spec.model.neurons.isAuto {
-            keyPath = "model.neurons"
+            keyPath = SpecKey.neurons.path
         } else if !spec.model.hiddenLayers.isAuto {
-            keyPath = "model.hidden_layers"
+            keyPath = SpecKey.hiddenLayers.path
         } else {
             keyPath = "model"
         }
         let budgetText =
             budget < settings.memoryBudgetMiB * 1_048_576
-            ? "80% of this machine's \(formatBytes(physical))"
-            : "the \(formatBytes(budget)) budget (advisor.memory_budget_mib)"
-        let needed = formatBytes(memory.bytes)
+            ? "80% of this machine's \(NumberText.bytes(physical))"
+            : "the \(NumberText.bytes(budget)) budget (advisor.memory_budget_mib)"
+        let needed = NumberText.bytes(memory.bytes)
         let parameterPart =
             "\(parameters) parameters in \(memory.parameterCopies) copies (weights, gradients, "
-            + "optimizer state, checkpoint) take \(formatBytes(memory.parameterBytes))"
-        let batchPart = "a batch of \(batch) rows \(formatBytes(memory.batchBytes))"
+            + "optimizer state, checkpoint) take \(NumberText.bytes(memory.parameterBytes))"
+        let batchPart = "a batch of \(batch) rows \(NumberText.bytes(memory.batchBytes))"
         throw .invalidSpec(
             keyPath: keyPath,
             message: "training this design needs about \(needed), above \(budgetText) "
                 + "[BATCH-MEMORY]: \(parameterPart), \(batchPart)",
             location: spec.location(of: keyPath),
-            help: "use fewer or narrower layers, or a smaller training.batch_size; "
+            help: "use fewer or narrower layers, or a smaller \(SpecKey.batchSize.path); "
                 + "advisor.memory_budget_mib raises the budget up to 80% of the machine's memory")
     }
 }
 
-/// Bytes as "12.3 KiB" / "4 MiB" / "2.5 GiB".
-func formatBytes(_ bytes: Double) -> String {
-    if bytes < 1024 { return "\(formatNumber(bytes)) B" }
-    if bytes < 1_048_576 { return "\(formatNumber((bytes / 1024 * 10).rounded() / 10)) KiB" }
-    if bytes < 1_073_741_824 {
-        return "\(formatNumber((bytes / 1_048_576 * 10).rounded() / 10)) MiB"
-    }
-    return "\(formatNumber((bytes / 1_073_741_824 * 10).rounded() / 10)) GiB"
-}
 
 /// BATCH-NOT-TOO-SMALL: very small batches destabilise training: never below 8
 /// (`AdvisorSettings.minimumBatch`) unless the user asks.
@@ -298,7 +289,7 @@ public struct MinimumBatchRule: Rule {
     }
 
     /// BATCH-NOT-TOO-SMALL against a fixed batch size (`batchSize`): not below the minimum.
-    /// - Parameter keyPath: the key the warning points at (`training.batch_size`).
+    /// - Parameter keyPath: the key the warning points at (`SpecKey.batchSize`).
     public func check(keyPath: String) -> [AdvisorWarning] {
         guard batchSize < minimumBatch else { return [] }
         return [
@@ -337,7 +328,7 @@ public struct BatchWithinDataRule: Rule {
     }
 
     /// BATCH-NEVER-ABOVE-DATA against a fixed batch size (`batchSize`): at most the rows.
-    /// - Parameter keyPath: the key the warning points at (`training.batch_size`).
+    /// - Parameter keyPath: the key the warning points at (`SpecKey.batchSize`).
     public func check(keyPath: String) -> [AdvisorWarning] {
         guard batchSize > rows else { return [] }
         return [

@@ -36,7 +36,7 @@ public struct L1RangeRule: Rule {
         return [
             Self.warning(
                 keyPath,
-                "L1 of \(formatNumber(strength)) is outside 1e-8..1e-4: larger values make "
+                "L1 of \(NumberText.evidence(strength)) is outside 1e-8..1e-4: larger values make "
                     + "models of little use")
         ]
     }
@@ -74,7 +74,7 @@ public struct L2RangeRule: Rule {
         return [
             Self.warning(
                 keyPath,
-                "L2 of \(formatNumber(strength)) is outside 1e-6..1e-2: "
+                "L2 of \(NumberText.evidence(strength)) is outside 1e-6..1e-2: "
                     + (strength > 1e-2
                         ? "so strong the weights cannot fit the data" : "too weak to matter"))
         ]
@@ -116,7 +116,7 @@ public struct L1XorL2Rule: Rule {
         return [
             Self.warning(
                 keyPath,
-                "weight decay \(formatNumber(weightDecay)) adds an L2 penalty to the L1 one: "
+                "weight decay \(NumberText.evidence(weightDecay)) adds an L2 penalty to the L1 one: "
                     + "choose one or the other")
         ]
     }
@@ -208,11 +208,11 @@ public struct DropoutRule: Rule {
         if hiddenLayers == 0 {
             why = "no hidden layer"
         } else if !overfittingLikely {
-            why = "parameters within \(formatNumber(ratio)) * Ns"
+            why = "parameters within \(NumberText.evidence(ratio)) * Ns"
         } else if batchNorm {
             why = "overfitting likely, but batch normalisation replaces dropout"
         } else {
-            why = "parameters exceed \(formatNumber(ratio)) * Ns"
+            why = "parameters exceed \(NumberText.evidence(ratio)) * Ns"
         }
         return evaluation(
             [
@@ -233,12 +233,12 @@ public struct DropoutRule: Rule {
             return [
                 warning(
                     keyPath,
-                    "dropout \(formatNumber(rate)) without hidden layers has nothing to drop: "
+                    "dropout \(NumberText.evidence(rate)) without hidden layers has nothing to drop: "
                         + "ignored")
             ]
         }
         guard !range.contains(rate) else { return [] }
-        return [warning(keyPath, "dropout \(formatNumber(rate)) is outside 0.1 to 0.5")]
+        return [warning(keyPath, "dropout \(NumberText.evidence(rate)) is outside 0.1 to 0.5")]
     }
 }
 
@@ -269,7 +269,7 @@ public struct BatchNormReplacesDropoutRule: Rule {
         return [
             Self.warning(
                 keyPath,
-                "dropout \(formatNumber(rate)) on a batch-normalised network: batch norm "
+                "dropout \(NumberText.evidence(rate)) on a batch-normalised network: batch norm "
                     + "regularises already and dropout makes its statistics noisy")
         ]
     }
@@ -321,7 +321,7 @@ public struct EarlyStoppingRule: Rule {
     public func evaluate() -> RuleEvaluation {
         evaluation(
             [RuleInput("patience", .integer(patience)), RuleInput("min_delta", .number(minDelta))],
-            .text("patience \(patience), min_delta \(formatNumber(minDelta)), restore best"),
+            .text("patience \(patience), min_delta \(NumberText.evidence(minDelta)), restore best"),
             applies: true, why: "the main guard against overfitting small data")
     }
 

@@ -82,8 +82,8 @@ public struct CapacityRule: Rule {
             Self.warning(
                 keyPath,
                 "\(total) hidden units in total exceed the capacity "
-                    + "\(formatNumber(totalHidden)) = Ns / "
-                    + "(\(formatNumber(alpha)) * (Ni + No)) for \(rows) rows: expect "
+                    + "\(NumberText.evidence(totalHidden)) = Ns / "
+                    + "(\(NumberText.evidence(alpha)) * (Ni + No)) for \(rows) rows: expect "
                     + "overfitting")
         ]
     }
@@ -98,7 +98,7 @@ public struct CapacityRule: Rule {
         Self.warning(
             keyPath,
             "\(layers) hidden layers need at least \(widths.reduce(0, +)) units, "
-                + "above the capacity of \(formatNumber(totalHidden)) for "
+                + "above the capacity of \(NumberText.evidence(totalHidden)) for "
                 + "\(rows) rows; fewer layers generalise better")
     }
 }

@@ -1,3 +1,4 @@
+import Spec
 import Foundation
 
 /// One axis of a chart: its data range, scale and tick values.
@@ -73,9 +74,9 @@ public struct ChartAxis: Sendable, Equatable {
     public func label(_ value: Double) -> String {
         if logarithmic {
             let exponent = Int(log10(value).rounded())
-            return (-2...3).contains(exponent) ? formatNumber(value) : "1e\(exponent)"
+            return (-2...3).contains(exponent) ? NumberText.significant(value) : "1e\(exponent)"
         }
-        return formatNumber(value)
+        return NumberText.significant(value)
     }
 }
 

@@ -1,3 +1,4 @@
+import Spec
 import Foundation
 
 /// A line plot in Unicode braille for the terminal (`layerwise lr-find`): each character cell
@@ -97,7 +98,7 @@ public struct TerminalPlot: Sendable {
             let value = high - (high - low) * Double(row) / Double(max(1, height - 1))
             let labelled = row == 0 || row == height - 1 || row == height / 2
             lines.append(
-                (labelled ? pad(formatNumber(value)) + " ┤" : pad("") + " │") + String(characters))
+                (labelled ? pad(NumberText.significant(value)) + " ┤" : pad("") + " │") + String(characters))
         }
         lines.append(pad("") + " └" + String(repeating: "─", count: width))
         let leftLabel = xAxis.label(xAxis.lower)
@@ -199,7 +200,7 @@ extension RangeTestResult {
         chart.width = width
         chart.height = height
         if let point = suggestionPoint, let suggestion {
-            chart.markers = [.init(point, label: "valley \(formatNumber(suggestion))")]
+            chart.markers = [.init(point, label: "valley \(NumberText.significant(suggestion))")]
         }
         return chart
     }

@@ -1,3 +1,4 @@
+import Spec
 import Foundation
 
 /// How serious a finding is.
@@ -38,7 +39,7 @@ public struct Evidence: Codable, Sendable, Equatable, CustomStringConvertible {
 
     /// `name = value (context)`.
     public var description: String {
-        let number = formatNumber(value)
+        let number = NumberText.significant(value)
         return context.isEmpty ? "\(name) = \(number)" : "\(name) = \(number) (\(context))"
     }
 }
@@ -133,16 +134,3 @@ extension Array where Element == Finding {
     }
 }
 
-/// A number for people: up to 3 significant digits, exponent form for very small or large.
-func formatNumber(_ value: Double) -> String {
-    if value.isNaN { return "nan" }
-    if value.isInfinite { return value > 0 ? "inf" : "-inf" }
-    if value == value.rounded() && abs(value) < 1e6 { return String(Int(value)) }
-    let magnitude = abs(value)
-    if magnitude >= 1e-3 && magnitude < 1e6 {
-        var text = String(format: "%.3g", value)
-        if text.contains("e") { text = String(format: "%.4f", value) }
-        return text
-    }
-    return String(format: "%.2e", value)
-}

@@ -1,3 +1,4 @@
+import Spec
 import Foundation
 
 /// The learning-rate range test (rule LR-RANGE-TEST), exactly as the rulebook's procedure.
@@ -86,7 +87,7 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
             result.reason =
                 "only \(max(0, end - start)) usable points: the loss "
                 + (stopReason == .completed ? "sweep was too short" : "diverged almost at once")
-                + " (at lr \(formatNumber(learningRates.last ?? lowestRate)))"
+                + " (at lr \(NumberText.significant(learningRates.last ?? lowestRate)))"
             return result
         }
         let rates = Array(learningRates[start..<end])
@@ -110,9 +111,9 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
         result.confidence = spread > confidenceSpread ? .low : .high
         result.reason =
             result.confidence == .high
-            ? "valley, steep and minimum/10 agree within \(formatNumber(spread))x"
-            : "valley, steep and minimum/10 differ by \(formatNumber(spread))x (more than "
-                + "\(formatNumber(confidenceSpread))x)"
+            ? "valley, steep and minimum/10 agree within \(NumberText.significant(spread))x"
+            : "valley, steep and minimum/10 differ by \(NumberText.significant(spread))x (more than "
+                + "\(NumberText.significant(confidenceSpread))x)"
         return result
     }
 
@@ -221,9 +222,9 @@ public struct RangeTestResult: Codable, Sendable, Equatable {
     public var summary: String {
         var lines: [String] = []
         if let valley, let steep, let minimumOverTen {
-            lines.append("LR-RANGE-TEST: suggested learning rate \(formatNumber(valley)) (valley)")
+            lines.append("LR-RANGE-TEST: suggested learning rate \(NumberText.significant(valley)) (valley)")
             lines.append(
-                "  steep: \(formatNumber(steep)), minimum/10: \(formatNumber(minimumOverTen))")
+                "  steep: \(NumberText.significant(steep)), minimum/10: \(NumberText.significant(minimumOverTen))")
         } else {
             lines.append("LR-RANGE-TEST: no suggestion")
         }

@@ -1,3 +1,4 @@
+import Spec
 import Foundation
 
 /// The run report (`report.html`), rendered from plain values: self-contained HTML with inline
@@ -83,7 +84,7 @@ public struct RunReport: Sendable {
             body += "<section class=\"scores\">"
             for score in scores {
                 body +=
-                    "<div class=\"score\"><div class=\"value\">\(formatNumber(score.value))</div>"
+                    "<div class=\"score\"><div class=\"value\">\(NumberText.significant(score.value))</div>"
                 body += "<div class=\"name\">\(xmlEscaped(score.name))</div></div>"
             }
             body += "</section>\n"

@@ -25,15 +25,14 @@ public enum BuildError: Error, CustomStringConvertible, Equatable {
 /// section onto its loss, optimizer, schedule, clipping, penalties and early stopping.
 public struct NetworkBuilder: Sendable {
     /// The complete config.
-    public let config: NetworkSpec
+    public let config: ResolvedConfig
     /// Input width after encoding (Ni).
     public let inputWidth: Int
 
     /// - Parameters:
-    ///   - config: a complete config: `model.layers` present, training settings fixed
-    ///     (`learning_rate` may be `auto`, resolved by the range test).
+    ///   - config: a complete config (`learning_rate` may be open, resolved by the range test).
     ///   - inputWidth: Ni, the encoded input width.
-    public init(config: NetworkSpec, inputWidth: Int) {
+    public init(config: ResolvedConfig, inputWidth: Int) {
         self.config = config
         self.inputWidth = inputWidth
     }
@@ -42,12 +41,9 @@ public struct NetworkBuilder: Sendable {
     ///
     /// `training.regularization.max_norm` applies to each dense layer without its own
     /// `max_norm` (OVERFIT-RECIPE-MLP).
-    public func modelDescription() throws(BuildError) -> ModelDescription {
-        guard let layers = config.model.layers, !layers.isEmpty else {
-            throw .unresolved(keyPath: SpecKey.layers.path)
-        }
-        let sharedMaxNorm = config.training.regularization.value?.maxNorm
-        let described = layers.map { layer -> LayerDescription in
+    public func modelDescription() -> ModelDescription {
+        let sharedMaxNorm = config.regularization.maxNorm
+        let described = config.layers.map { layer -> LayerDescription in
             switch layer {
             case .dense(let dense):
                 .dense(
@@ -72,33 +68,21 @@ public struct NetworkBuilder: Sendable {
     public func trainingConfiguration(
         learningRate: Double, stepsPerEpoch: Int, classWeights: [Float]?
     ) throws(BuildError) -> TrainingConfiguration {
-        let training = config.training
-        guard let loss = training.loss.value else { throw .unresolved(keyPath: SpecKey.loss.path) }
-        guard let epochs = training.epochs.value else {
-            throw .unresolved(keyPath: SpecKey.epochs.path)
-        }
-        let early: EarlyStopping?
-        switch training.earlyStopping {
-        case .auto: throw .unresolved(keyPath: SpecKey.earlyStopping.path)
-        case .fixed(nil): early = nil
-        case .fixed(let config?):
-            early = EarlyStopping(
-                patience: config.patience, minDelta: config.minDelta,
-                restoreBestWeights: config.restoreBest)
+        let early = config.earlyStopping.map { stopping in
+            EarlyStopping(
+                patience: stopping.patience, minDelta: stopping.minDelta,
+                restoreBestWeights: stopping.restoreBest)
         }
         return TrainingConfiguration(
-            epochs: epochs, loss: Self.loss(loss), classWeights: classWeights,
+            epochs: config.epochs, loss: Self.loss(config.loss), classWeights: classWeights,
             optimizer: try optimizer(learningRate: learningRate),
-            schedule: try schedule(stepsPerEpoch: stepsPerEpoch), earlyStopping: early)
+            schedule: schedule(stepsPerEpoch: stepsPerEpoch), earlyStopping: early)
     }
 
     /// The optimizer: update rule, rate, penalty and clipping.
     public func optimizer(learningRate: Double) throws(BuildError) -> OptimizerDescription {
-        let training = config.training
-        guard let optimizer = training.optimizer.value else {
-            throw .unresolved(keyPath: SpecKey.optimizer.path)
-        }
-        let weightDecay = Float(training.weightDecay.value ?? 0)
+        let optimizer = config.optimizer
+        let weightDecay = Float(config.weightDecay)
         let rule: UpdateRule
         switch optimizer {
         case .sgd(let momentum, let nesterov):
@@ -115,7 +99,7 @@ public struct NetworkBuilder: Sendable {
             rule = .adagrad(epsilon: Float(epsilon), initialAccumulator: Float(initialAccumulator))
         }
         var penalty: Penalty
-        switch training.regularization.value?.penalty ?? Regularization.Penalty.none {
+        switch config.regularization.penalty {
         case .none: penalty = .none
         case .l1(let lambda): penalty = .l1(Float(lambda))
         case .l2(let lambda): penalty = .l2(Float(lambda))
@@ -134,7 +118,7 @@ public struct NetworkBuilder: Sendable {
             penalty = .l2(weightDecay / 2)
         }
         let clipping: Clipping
-        switch training.gradientClipping.value ?? GradientClipping.none {
+        switch config.gradientClipping {
         case .none: clipping = .none
         case .clipNorm(let value): clipping = .norm(Float(value))
         case .globalClipNorm(let value): clipping = .globalNorm(Float(value))
@@ -145,10 +129,8 @@ public struct NetworkBuilder: Sendable {
     }
 
     /// The learning-rate schedule, warmup in steps.
-    public func schedule(stepsPerEpoch: Int) throws(BuildError) -> LearningRateSchedule {
-        guard let schedule = config.training.schedule.value else {
-            throw .unresolved(keyPath: SpecKey.schedule.path)
-        }
+    public func schedule(stepsPerEpoch: Int) -> LearningRateSchedule {
+        let schedule = config.schedule
         let kind: ScheduleKind =
             switch schedule.kind {
             case .constant: .constant

@@ -76,16 +76,14 @@ public final class TrainingSession {
     ///   - config: a complete config (the advisor's, or a generated file).
     ///   - data: the data prepared with the config's `data:` section and seed.
     public init(config: NetworkSpec, data: PreparedData) throws {
-        let builder = NetworkBuilder(config: config, inputWidth: data.encoding.inputWidth)
-        let description = try builder.modelDescription()
-        guard let batchSize = config.training.batchSize.value else {
-            throw BuildError.unresolved(keyPath: SpecKey.batchSize.path)
-        }
+        let resolved = try ResolvedConfig(config)
+        let builder = NetworkBuilder(config: resolved, inputWidth: data.encoding.inputWidth)
+        let description = builder.modelDescription()
         let source = try data.trainingBatches(
-            batchSize: batchSize, shuffle: config.training.shuffle)
-        let weights = try Self.classWeights(config.training.classWeights, data: data)
-        let seed = config.training.seed
-        var rate = config.training.learningRate.value
+            batchSize: resolved.batchSize, shuffle: resolved.shuffle)
+        let weights = try Self.classWeights(.fixed(resolved.classWeights), data: data)
+        let seed = resolved.seed
+        var rate = resolved.learningRate
         var rangeTest: RangeTestResult?
         if rate == nil {
             let result = try Self.rangeTest(config: config, data: data)
@@ -93,9 +91,9 @@ public final class TrainingSession {
             rate = result.suggestion ?? LearningRateFinder.fallbackRate
         }
         let learningRate = rate ?? LearningRateFinder.fallbackRate
-        var resolved = config
-        resolved.training.learningRate = .fixed(learningRate)
-        self.config = resolved
+        var withRate = config
+        withRate.training.learningRate = .fixed(learningRate)
+        self.config = withRate
         self.data = data
         self.learningRate = learningRate
         self.rangeTest = rangeTest
@@ -123,18 +121,16 @@ public final class TrainingSession {
         config: NetworkSpec, data: PreparedData,
         test: LearningRateRangeTest = LearningRateRangeTest()
     ) throws -> RangeTestResult {
-        let builder = NetworkBuilder(config: config, inputWidth: data.encoding.inputWidth)
-        guard let batchSize = config.training.batchSize.value else {
-            throw BuildError.unresolved(keyPath: SpecKey.batchSize.path)
-        }
+        let resolved = try ResolvedConfig(config)
+        let builder = NetworkBuilder(config: resolved, inputWidth: data.encoding.inputWidth)
         let source = try data.trainingBatches(
-            batchSize: batchSize, shuffle: config.training.shuffle)
+            batchSize: resolved.batchSize, shuffle: resolved.shuffle)
         let probe = try Trainer(
-            model: Sequential(try builder.modelDescription(), seed: config.training.seed),
+            model: Sequential(builder.modelDescription(), seed: resolved.seed),
             configuration: builder.trainingConfiguration(
                 learningRate: LearningRateFinder.fallbackRate,
                 stepsPerEpoch: source.batchesPerEpoch,
-                classWeights: try classWeights(config.training.classWeights, data: data)))
+                classWeights: try classWeights(.fixed(resolved.classWeights), data: data)))
         return try LearningRateFinder.run(trainer: probe, source: source, test: test)
     }
 

@@ -221,7 +221,7 @@ struct SchemaValidator {
         if bounds.contains(value) { return true }
         let condition = bounds.condition(on: name) ?? name
         error(
-            node, path, "expected \(condition), found \(node.scalar?.text ?? Bounds.format(value))")
+            node, path, "expected \(condition), found \(node.scalar?.text ?? NumberText.spec(value))")
         return false
     }
 

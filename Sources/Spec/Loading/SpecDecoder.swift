@@ -83,10 +83,10 @@ struct SpecDecoder {
         guard let split, fractions.validation + fractions.test >= 1,
             let at = split["test"] ?? split["validation"]
         else { return }
-        let sum = Bounds.format(fractions.validation + fractions.test)
+        let sum = NumberText.spec(fractions.validation + fractions.test)
         report(
             .error, at,
-            "validation (\(Bounds.format(fractions.validation))) + test (\(Bounds.format(fractions.test))) = \(sum) leaves no rows for training",
+            "validation (\(NumberText.spec(fractions.validation))) + test (\(NumberText.spec(fractions.test))) = \(sum) leaves no rows for training",
             notes: [.help("the two fractions must sum to less than 1, e.g. 0.15 and 0.15")])
     }
 
@@ -185,7 +185,7 @@ struct SpecDecoder {
             if lowValue > highValue {
                 report(
                     .error, node[high] == nil ? lowNode : highNode,
-                    "`\(low)` (\(Bounds.format(lowValue))) exceeds `\(high)` (\(Bounds.format(highValue)))"
+                    "`\(low)` (\(NumberText.spec(lowValue))) exceeds `\(high)` (\(NumberText.spec(highValue)))"
                 )
             }
         }

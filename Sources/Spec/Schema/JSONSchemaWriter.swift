@@ -50,10 +50,28 @@ public struct JSONSchemaWriter: Sendable {
         typeMembers.removeAll { $0.key == "description" }
         if !key.isRequired {
             let null = JSONValue.object([.init("type", .string("null"))])
+            // Said where the schema says its type, so a section stays a plain `object`.
             if let index = typeMembers.firstIndex(where: { $0.key == "anyOf" }),
                 case .array(let alternatives) = typeMembers[index].value
             {
                 typeMembers[index] = .init("anyOf", .array(alternatives + [null]))
+            } else if let index = typeMembers.firstIndex(where: { $0.key == "type" }) {
+                let types: [JSONValue] =
+                    switch typeMembers[index].value {
+                    case .array(let types): types
+                    case let type: [type]
+                    }
+                typeMembers[index] = .init("type", .array(types + [.string("null")]))
+            } else if let index = typeMembers.firstIndex(where: { $0.key == "enum" }),
+                case .array(let words) = typeMembers[index].value
+            {
+                typeMembers[index] = .init("enum", .array(words + [.null]))
+                if let docs = typeMembers.firstIndex(where: { $0.key == "enumDescriptions" }),
+                    case .array(let lines) = typeMembers[docs].value
+                {
+                    typeMembers[docs] = .init(
+                        "enumDescriptions", .array(lines + [.string("Empty: the default.")]))
+                }
             } else {
                 typeMembers = [.init("anyOf", .array([.object(typeMembers), null]))]
             }

@@ -63,7 +63,7 @@ public enum JSONValue: Sendable, Equatable {
         case .null: "null"
         case .bool(let value): value ? "true" : "false"
         case .int(let value): String(value)
-        case .number(let value): Bounds.format(value)
+        case .number(let value): NumberText.spec(value)
         case .string(let value): Self.needsQuotes(value) ? Self.quote(value) : value
         case .array(let items): "[" + items.map(\.yamlText).joined(separator: ", ") + "]"
         case .object(let members):

@@ -168,21 +168,13 @@ public struct Bounds: Sendable, Equatable {
         switch (minimum, maximum) {
         case (nil, nil): return nil
         case (let low?, let high?) where low == high && !minimumIsExclusive && !maximumIsExclusive:
-            return "\(name) = \(Self.format(low))"
+            return "\(name) = \(NumberText.spec(low))"
         case (let low?, let high?):
-            return "\(Self.format(low)) \(lowSign) \(name) \(highSign) \(Self.format(high))"
+            return "\(NumberText.spec(low)) \(lowSign) \(name) \(highSign) \(NumberText.spec(high))"
         case (let low?, nil):
-            return "\(name) \(minimumIsExclusive ? ">" : ">=") \(Self.format(low))"
-        case (nil, let high?): return "\(name) \(highSign) \(Self.format(high))"
+            return "\(name) \(minimumIsExclusive ? ">" : ">=") \(NumberText.spec(low))"
+        case (nil, let high?): return "\(name) \(highSign) \(NumberText.spec(high))"
         }
-    }
-
-    /// Numbers as a spec would write them: `1`, `0.5`, `1.0e-4`.
-    static func format(_ value: Double) -> String {
-        if value.isInfinite { return value < 0 ? "-.inf" : ".inf" }
-        if value.isNaN { return ".nan" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
-        return value.description.replacing("e-0", with: "e-")
     }
 }
 

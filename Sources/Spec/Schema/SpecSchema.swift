@@ -366,7 +366,7 @@ public enum SpecSchema {
         switch value {
         case .bool(let flag): return flag ? "true" : "false"
         case .int(let number): return String(number)
-        case .number(let number): return Bounds.format(number)
+        case .number(let number): return NumberText.spec(number)
         case .array(let items):
             let parts = items.compactMap(yaml)
             return parts.count == items.count ? "[" + parts.joined(separator: ", ") + "]" : nil

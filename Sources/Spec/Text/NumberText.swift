@@ -1,0 +1,64 @@
+import Foundation
+
+/// How Layerwise writes numbers for people, in one place: one style per kind of text, so the
+/// same kind of number reads the same in every message, report and table.
+public enum NumberText {
+    /// As a spec writes it: `1`, `0.5`, `1.0e-4`, `.inf` (messages that quote spec values,
+    /// bounds, defaults).
+    public static func spec(_ value: Double) -> String {
+        if value.isInfinite { return value < 0 ? "-.inf" : ".inf" }
+        if value.isNaN { return ".nan" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+        return value.description.replacing("e-0", with: "e-")
+    }
+
+    /// A rule's evidence in the advisor's reasons: whole numbers as integers, two decimals
+    /// from 1 up (`3.46`), three below (`0.999`), `2.5e-4` below 0.01.
+    public static func evidence(_ value: Double) -> String {
+        guard value.isFinite else { return "\(value)" }
+        if value == value.rounded() && abs(value) < 1e15 { return String(Int(value)) }
+        let magnitude = abs(value)
+        if magnitude < 0.01 {
+            let exponent = Int(floor(log10(magnitude)))
+            var mantissa = value / pow(10, Double(exponent))
+            mantissa = (mantissa * 100).rounded() / 100
+            let mantissaText =
+                mantissa == mantissa.rounded() ? String(Int(mantissa)) : trimmed(mantissa)
+            return "\(mantissaText)e\(exponent)"
+        }
+        return trimmed(value)
+    }
+
+    /// Up to 3 significant digits, exponent form for very small or large (`0.0123`,
+    /// `1.50e-05`): the diagnostics' findings and charts.
+    public static func significant(_ value: Double) -> String {
+        if value.isNaN { return "nan" }
+        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
+        if value == value.rounded() && abs(value) < 1e6 { return String(Int(value)) }
+        let magnitude = abs(value)
+        if magnitude >= 1e-3 && magnitude < 1e6 {
+            var text = String(format: "%.3g", value)
+            if text.contains("e") { text = String(format: "%.4f", value) }
+            return text
+        }
+        return String(format: "%.2e", value)
+    }
+
+    /// Bytes as `512 B`, `12.3 KiB`, `4 MiB`, `2.5 GiB`.
+    public static func bytes(_ bytes: Double) -> String {
+        if bytes < 1024 { return "\(evidence(bytes)) B" }
+        if bytes < 1_048_576 { return "\(evidence((bytes / 1024 * 10).rounded() / 10)) KiB" }
+        if bytes < 1_073_741_824 {
+            return "\(evidence((bytes / 1_048_576 * 10).rounded() / 10)) MiB"
+        }
+        return "\(evidence((bytes / 1_073_741_824 * 10).rounded() / 10)) GiB"
+    }
+
+    // Two decimals from 1 up ("3.46"), three below ("0.999").
+    private static func trimmed(_ value: Double) -> String {
+        var text = String(format: abs(value) < 1 ? "%.3f" : "%.2f", value)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
+    }
+}
