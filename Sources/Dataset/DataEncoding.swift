@@ -1,5 +1,3 @@
-import Engine
-
 /// How one input column becomes encoded input columns, with statistics from the training split.
 public struct FeatureEncoding: Sendable, Equatable, Codable {
     /// How the values are turned into numbers.
@@ -536,19 +534,5 @@ public struct DataEncoding: Sendable, Equatable, Codable {
                 return numeric[value] ?? index[formatNumber(value)] ?? -2
             }
         }
-    }
-}
-
-extension EncodedRows {
-    /// The inputs as an engine matrix (`rowCount x featureCount`).
-    public var inputMatrix: Matrix {
-        Matrix(rows: rowCount, columns: featureCount, values: features)
-    }
-
-    /// The targets as the engine takes them: class indices, or a one-column matrix of
-    /// standardised values.
-    public var engineTargets: Targets {
-        if let classIndices { return .classes(classIndices.map { Int($0) }) }
-        return .values(Matrix(rows: rowCount, columns: 1, values: targets ?? []))
     }
 }

@@ -1,4 +1,5 @@
 import CKernels
+import Random
 
 /// A fully connected layer: `y = x W^T + b`, with an optional max-norm weight constraint.
 ///

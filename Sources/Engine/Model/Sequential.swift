@@ -1,3 +1,5 @@
+import Random
+
 /// The stable name of a parameter: layer index and local name, printed `layers.0.weight`.
 public struct ParameterName: Hashable, Sendable, CustomStringConvertible {
     /// Index of the layer in the model description.

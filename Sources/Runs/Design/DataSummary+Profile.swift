@@ -1,6 +1,9 @@
+import Advisor
 import Dataset
 import Spec
 
+// The advisor reads only its own `DataSummary`; the run layer, which knows both the data layer
+// and the advisor, makes one from the data's profile.
 extension DataSummary {
     /// The advisor's view of a data profile.
     /// - Parameters:
