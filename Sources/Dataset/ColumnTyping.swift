@@ -1,3 +1,5 @@
+import Spec
+
 /// What a column holds, as shown to the user.
 public enum ColumnKind: String, Sendable, Equatable, Codable, CaseIterable {
     /// Numbers: median-filled, z-scored.
@@ -37,19 +39,14 @@ public struct ColumnTyping: Sendable, Equatable, Codable {
     public var distinctCount: Int
 }
 
-/// The decided task.
-public enum LearningTask: String, Sendable, Equatable, Codable {
-    case classification, regression
-}
-
 /// The typing of a whole table: every column's type and role, the target and the task.
 public struct DataSchema: Sendable, Equatable, Codable {
     /// One entry per table column, in file order.
     public var columns: [ColumnTyping]
     /// Index of the target column.
     public var targetIndex: Int
-    /// The task (from `DataOptions.task`, or decided by the target).
-    public var task: LearningTask
+    /// The task (from `DataOptions.task`, or decided by the target), as the spec names it.
+    public var task: TaskKind
     /// Indices of the input columns, in file order.
     public var featureIndices: [Int] {
         columns.indices.filter { columns[$0].role == .feature }
@@ -139,7 +136,7 @@ public enum ColumnTyper {
         }
         let forced = Set(options.categorical)
         var typings: [ColumnTyping] = []
-        var task = LearningTask.regression
+        var task = TaskKind.regression
         for j in table.columns.indices {
             var column = table.columns[j]
             let isTarget = j == targetIndex
@@ -277,7 +274,7 @@ public enum ColumnTyper {
     private static func targetTask(
         _ typing: inout ColumnTyping, column: TableColumn, options: DataOptions, table: DataTable,
         index: Int
-    ) throws -> LearningTask {
+    ) throws -> TaskKind {
         let present = table.rowCount - column.missingCount
         if present == 0 {
             throw DataError(
@@ -286,7 +283,7 @@ public enum ColumnTyper {
                 columnName: column.name, message: "the target '\(column.name)' has no values",
                 hint: "every row's target is missing; check data.target names the right column")
         }
-        let task: LearningTask
+        let task: TaskKind
         switch (options.task, column.data) {
         case (.regression, .text):
             throw DataError(
