@@ -279,7 +279,7 @@ public enum ColumnTyper {
         if present == 0 {
             throw DataError(
                 .targetAllMissing, path: table.path,
-                location: table.headerLocation(ofColumn: index),
+                location: table.headerLocation(ofColumn: index), sourceLine: table.headerLine,
                 columnName: column.name, message: "the target '\(column.name)' has no values",
                 hint: "every row's target is missing; check data.target names the right column")
         }
@@ -288,7 +288,8 @@ public enum ColumnTyper {
         case (.regression, .text):
             throw DataError(
                 .targetNotNumeric, path: table.path,
-                location: table.headerLocation(ofColumn: index), columnName: column.name,
+                location: table.headerLocation(ofColumn: index), sourceLine: table.headerLine,
+                columnName: column.name,
                 message: "task is regression but the target '\(column.name)' holds text",
                 hint: "use task: classification (or auto), or choose a numeric target")
         case (.regression, .numbers):
@@ -312,6 +313,7 @@ public enum ColumnTyper {
                 }
                 throw DataError(
                     .singleClass, path: table.path, location: table.headerLocation(ofColumn: index),
+                    sourceLine: table.headerLine,
                     columnName: column.name,
                     message: "the target '\(column.name)' has one class ('\(label)', \(present) "
                         + "rows): there is nothing to learn",
@@ -332,7 +334,8 @@ public enum ColumnTyper {
                 let value = values.first { !$0.isNaN }.map(formatNumber) ?? ""
                 throw DataError(
                     .constantTarget, path: table.path,
-                    location: table.headerLocation(ofColumn: index), columnName: column.name,
+                    location: table.headerLocation(ofColumn: index), sourceLine: table.headerLine,
+                    columnName: column.name,
                     message: "the target '\(column.name)' is \(value) in every row (\(present) "
                         + "rows): there is nothing to learn",
                     hint: "check that data.target names the column to predict; regression needs "
@@ -384,12 +387,12 @@ public enum ColumnTyper {
         let offsets = CSVReader.fieldOffsets(
             path: table.path, format: options.csvFormat, rows: shown.map(\.row), column: index)
         var lines: [Int] = []
-        var location: SourceLocation?
+        var first: (location: SourceLocation, line: String?)?
         for stray in shown {
             if let offset = offsets[stray.row] {
                 let place = SourceLocator.locate(path: table.path, offset: offset)
-                if location == nil { location = place }
-                lines.append(place.line)
+                if first == nil { first = place }
+                lines.append(place.location.line)
             }
         }
         let listed = zip(shown, lines).map { "'\($0.0.text)' (line \($0.1))" }
@@ -408,7 +411,8 @@ public enum ColumnTyper {
                 + (distinct.count == 1 ? "it" : "them") + " to the missing-value markers"
         }
         return DataError(
-            .strayStrings, path: table.path, location: location, columnName: column.name,
+            .strayStrings, path: table.path, location: first?.location, sourceLine: first?.line,
+            columnName: column.name,
             message: "column '\(column.name)' holds numbers, but \(column.strays.count) "
                 + "field\(column.strays.count == 1 ? " is" : "s are") text: \(listed)\(more)",
             hint: hint)

@@ -321,7 +321,7 @@ public struct DataEncoding: Sendable, Equatable, Codable {
             }
             throw DataError(
                 .missingColumns, path: table.path,
-                location: table.headerStart,
+                location: table.headerStart, sourceLine: table.headerLine,
                 message: "the model needs column\(missingNames.count == 1 ? "" : "s") "
                     + missingNames.map { "'\($0)'" }.joined(separator: ", ")
                     + ", which the file does not have",
