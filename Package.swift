@@ -3,12 +3,17 @@ import PackageDescription
 
 // The stages follow the data's path: Spec -> Dataset -> Advisor -> Generator (config) ->
 // Engine -> Runs (builder, train, evaluate, predict) -> Diagnostics. The CLI is thin.
+// The seams: the data layer knows nothing of the engine (both share only the seeded generator,
+// `Random`), and the advisor knows only the spec; Runs is where the stages meet.
 let package = Package(
     name: "Layerwise",
     products: [
         .library(
             name: "Layerwise",
-            targets: ["Spec", "Dataset", "Advisor", "Generator", "Engine", "Runs", "Diagnostics"]
+            targets: [
+                "Spec", "Random", "Dataset", "Advisor", "Generator", "Engine", "Runs",
+                "Diagnostics",
+            ]
         ),
         .executable(name: "layerwise", targets: ["LayerwiseCLI"]),
     ],
@@ -26,11 +31,15 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
         .target(name: "Spec", dependencies: ["CYAML"]),
-        .target(name: "Dataset", dependencies: ["Spec", "Engine"]),
-        .target(name: "Advisor", dependencies: ["Spec", "Dataset"]),
+        // The one seeded random generator: every random draw, in the data layer and the engine.
+        .target(name: "Random"),
+        .target(name: "Dataset", dependencies: ["Spec", "Random"]),
+        .target(name: "Advisor", dependencies: ["Spec"]),
         .target(
             name: "Generator",
-            dependencies: ["Spec", "Advisor", .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: [
+                "Spec", "Advisor", .product(name: "Mustache", package: "swift-mustache"),
+            ]
         ),
         .target(
             name: "CKernels",
@@ -41,10 +50,12 @@ let package = Package(
                 .unsafeFlags(["-O3", "-ffp-contract=fast", "-fno-math-errno", "-Wall", "-Wextra"])
             ]
         ),
-        .target(name: "Engine", dependencies: ["CKernels"]),
+        .target(name: "Engine", dependencies: ["CKernels", "Random"]),
         .target(
             name: "Runs",
-            dependencies: ["Spec", "Dataset", "Advisor", "Generator", "Engine", "Diagnostics"]),
+            dependencies: [
+                "Spec", "Random", "Dataset", "Advisor", "Generator", "Engine", "Diagnostics",
+            ]),
         .target(name: "Diagnostics", dependencies: ["Spec"]),
         .executableTarget(
             name: "LayerwiseCLI",
@@ -54,16 +65,18 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SpecTests", dependencies: ["Spec"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Spec", "Engine"]),
-        .testTarget(name: "AdvisorTests", dependencies: ["Advisor", "Dataset", "Spec"]),
+        .testTarget(name: "RandomTests", dependencies: ["Random"]),
+        .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Spec", "Random"]),
+        .testTarget(name: "AdvisorTests", dependencies: ["Advisor", "Spec"]),
         .testTarget(
             name: "GeneratorTests", dependencies: ["Generator", "Advisor", "Spec", "Runs"],
             exclude: ["Golden"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "CKernels"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "CKernels", "Random"]),
         .testTarget(
             name: "RunsTests",
             dependencies: [
-                "Runs", "Spec", "Dataset", "Advisor", "Generator", "Engine", "Diagnostics",
+                "Runs", "Spec", "Random", "Dataset", "Advisor", "Generator", "Engine",
+                "Diagnostics",
             ]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
         // Runs the built `layerwise` binary as a user would (exit codes, messages, two
@@ -72,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "LayerwiseBenchmarks",
             dependencies: [
-                "Engine", "Dataset", "Advisor", "Spec", "Generator", "Runs",
+                "Engine", "Random", "Dataset", "Advisor", "Spec", "Generator", "Runs",
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/LayerwiseBenchmarks",

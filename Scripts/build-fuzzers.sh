@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses in Fuzz/ into .build-fuzz/bin/: spec-fuzzer (Spec: libyaml,
-# schema, decoder, diagnostics) and csv-fuzzer (Dataset, with Engine and CKernels).
+# schema, decoder, diagnostics) and csv-fuzzer (Dataset, with Spec and Random).
 #
 # Not through SwiftPM: an executable target gets a generated `main` that clashes with
 # libFuzzer's, and `swift build` with sanitizer flags also builds (and fails to link) the
@@ -9,7 +9,7 @@
 # AddressSanitizer (-sanitize=fuzzer,address), and linked with each harness. A module is
 # rebuilt only when one of its sources, a module it imports, or this script changed.
 #
-# Keep the flags in step with Package.swift (Swift 6 language mode; CKernels' cSettings).
+# Keep the flags in step with Package.swift (Swift 6 language mode).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -19,12 +19,9 @@ bin=$out/bin
 mkdir -p "$obj" "$bin"
 
 SWIFTC=${SWIFTC:-swiftc}
-CLANG=${CLANG:-$(dirname "$(command -v "$SWIFTC")")/clang}
 sanitize=(-sanitize=fuzzer,address)
 swift_flags=(-O -wmo -swift-version 6 -parse-as-library "${sanitize[@]}" -g -I "$obj")
 yaml_flags=(-I Sources/CYAML $(pkg-config --libs-only-L yaml-0.1 2>/dev/null || true))
-ckernels_flags=(
-    -Xcc -fmodule-map-file="$obj/CKernels.modulemap" -I Sources/CKernels/include)
 
 # stale OUTPUT INPUT...: whether OUTPUT is missing or older than any INPUT (files or folders,
 # searched for files).
@@ -54,41 +51,13 @@ swift_module() {
     fi
 }
 
-# CKernels: C, always -O3 as in Package.swift, with the fuzzer's coverage and ASan.
-cat >"$obj/CKernels.modulemap.new" <<EOF
-module CKernels {
-    header "$root/Sources/CKernels/include/CKernels.h"
-    export *
-}
-EOF
-cmp -s "$obj/CKernels.modulemap.new" "$obj/CKernels.modulemap" \
-    || mv "$obj/CKernels.modulemap.new" "$obj/CKernels.modulemap"
-rm -f "$obj/CKernels.modulemap.new"
-ckernels_objects=()
-for source in Sources/CKernels/*.c; do
-    ckernels_objects+=("$obj/CKernels-$(basename "$source" .c).o")
-done
-
-ckernels_and_engine() {
-    local source object
-    for source in Sources/CKernels/*.c; do
-        object=$obj/CKernels-$(basename "$source" .c).o
-        if stale "$object" "$source" Sources/CKernels/include Sources/CKernels/*.h; then
-            echo "fuzz build: CKernels $(basename "$source")"
-            "$CLANG" -c -O3 -ffp-contract=fast -fno-math-errno -g \
-                -fsanitize=fuzzer-no-link,address -I Sources/CKernels/include \
-                -o "$object" "$source"
-        fi
-    done
-    swift_module Engine Sources/Engine -- "${ckernels_flags[@]}"
-}
-
-# Spec and CKernels + Engine do not depend on each other: built side by side.
+# Spec and Random do not depend on each other: built side by side. The data layer needs no
+# engine, so the CSV harness links no kernels.
 swift_module Spec Sources/Spec -- "${yaml_flags[@]}" &
 spec_job=$!
-ckernels_and_engine
+swift_module Random Sources/Random
 wait "$spec_job"
-swift_module Dataset Sources/Dataset Spec Engine -- "${yaml_flags[@]}" "${ckernels_flags[@]}"
+swift_module Dataset Sources/Dataset Spec Random -- "${yaml_flags[@]}"
 
 # link NAME HARNESS_DIR OBJECT...: the harness with the modules it needs.
 link() {
@@ -99,13 +68,12 @@ link() {
         local sources
         mapfile -t sources < <(find "$dir" Fuzz/Common -name '*.swift' | sort)
         # gold warns once per ASan helper symbol it cannot export: noise, dropped.
-        "$SWIFTC" "${swift_flags[@]}" "${yaml_flags[@]}" "${ckernels_flags[@]}" \
+        "$SWIFTC" "${swift_flags[@]}" "${yaml_flags[@]}" \
             -module-name "${name//-/_}" "${sources[@]}" "$@" -lyaml -o "$bin/$name" \
             2> >(grep -v "Cannot export local symbol '__asan" >&2)
     fi
 }
 
 link spec-fuzzer Fuzz/SpecFuzzer "$obj/Spec.o"
-link csv-fuzzer Fuzz/CSVFuzzer "$obj/Dataset.o" "$obj/Spec.o" "$obj/Engine.o" \
-    "${ckernels_objects[@]}"
+link csv-fuzzer Fuzz/CSVFuzzer "$obj/Dataset.o" "$obj/Spec.o" "$obj/Random.o"
 echo "fuzz build: up to date ($bin/spec-fuzzer, $bin/csv-fuzzer)"

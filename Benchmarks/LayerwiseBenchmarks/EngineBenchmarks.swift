@@ -2,6 +2,7 @@ import Benchmark
 import CKernels
 import Engine
 import Foundation
+import Random
 
 func registerEngineBenchmarks() {
     // LAYERWISE_BENCH_THREADS pins the kernels' thread count (e.g. 1 for a per-core figure of

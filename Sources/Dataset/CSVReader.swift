@@ -1,4 +1,5 @@
 import Dispatch
+import Spec
 
 #if canImport(Glibc)
     import Glibc
@@ -30,9 +31,9 @@ public enum CSVReader {
         do {
             return try readUnlocated(path: path, format: format, parallel: parallel)
         } catch let failure as LocatedFailure {
+            let place = SourceLocator.locate(path: path, offset: failure.fileOffset)
             throw DataError(
-                failure.kind, path: path,
-                location: SourceLocator.locate(path: path, offset: failure.fileOffset),
+                failure.kind, path: path, location: place.location, sourceLine: place.line,
                 columnName: failure.columnName, message: failure.message, hint: failure.hint)
         }
     }
@@ -186,7 +187,7 @@ public enum CSVReader {
         if table.rows == 0 {
             throw DataError(
                 .headerOnly, path: path,
-                location: SourceLocation(path: path, line: 1, column: 1, sourceLine: headerLine),
+                location: SourceLocation(file: path, line: 1, column: 1), sourceLine: headerLine,
                 message: "the file has a header but no data rows",
                 hint: "add one line per example below the header")
         }
@@ -393,9 +394,9 @@ final class ChunkedFile {
 
 /// Turns file offsets into line, column and line text, by re-reading the file (errors only).
 enum SourceLocator {
-    static func locate(path: String, offset: Int) -> SourceLocation {
+    static func locate(path: String, offset: Int) -> (location: SourceLocation, line: String?) {
         guard let file = try? ChunkedFile(path: path, chunkSize: 1 << 20) else {
-            return SourceLocation(path: path, line: 1, column: 1)
+            return (SourceLocation(file: path, line: 1, column: 1), nil)
         }
         defer { file.close() }
         var line = 1
@@ -425,9 +426,9 @@ enum SourceLocator {
             let column = String(decoding: prefix, as: UTF8.self).count + 1
             let text = lineText(
                 file.buffer + contentStart, file.filled - contentStart, lineStart: 0)
-            return SourceLocation(path: path, line: line, column: column, sourceLine: text)
+            return (SourceLocation(file: path, line: line, column: column), text)
         } catch {
-            return SourceLocation(path: path, line: line, column: 1)
+            return (SourceLocation(file: path, line: line, column: 1), nil)
         }
     }
 

@@ -1,3 +1,5 @@
+import Spec
+
 /// What a column holds, as shown to the user.
 public enum ColumnKind: String, Sendable, Equatable, Codable, CaseIterable {
     /// Numbers: median-filled, z-scored.
@@ -37,19 +39,14 @@ public struct ColumnTyping: Sendable, Equatable, Codable {
     public var distinctCount: Int
 }
 
-/// The decided task.
-public enum LearningTask: String, Sendable, Equatable, Codable {
-    case classification, regression
-}
-
 /// The typing of a whole table: every column's type and role, the target and the task.
 public struct DataSchema: Sendable, Equatable, Codable {
     /// One entry per table column, in file order.
     public var columns: [ColumnTyping]
     /// Index of the target column.
     public var targetIndex: Int
-    /// The task (from `DataOptions.task`, or decided by the target).
-    public var task: LearningTask
+    /// The task (from `DataOptions.task`, or decided by the target), as the spec names it.
+    public var task: TaskKind
     /// Indices of the input columns, in file order.
     public var featureIndices: [Int] {
         columns.indices.filter { columns[$0].role == .feature }
@@ -139,7 +136,7 @@ public enum ColumnTyper {
         }
         let forced = Set(options.categorical)
         var typings: [ColumnTyping] = []
-        var task = LearningTask.regression
+        var task = TaskKind.regression
         for j in table.columns.indices {
             var column = table.columns[j]
             let isTarget = j == targetIndex
@@ -277,21 +274,22 @@ public enum ColumnTyper {
     private static func targetTask(
         _ typing: inout ColumnTyping, column: TableColumn, options: DataOptions, table: DataTable,
         index: Int
-    ) throws -> LearningTask {
+    ) throws -> TaskKind {
         let present = table.rowCount - column.missingCount
         if present == 0 {
             throw DataError(
                 .targetAllMissing, path: table.path,
-                location: table.headerLocation(ofColumn: index),
+                location: table.headerLocation(ofColumn: index), sourceLine: table.headerLine,
                 columnName: column.name, message: "the target '\(column.name)' has no values",
                 hint: "every row's target is missing; check data.target names the right column")
         }
-        let task: LearningTask
+        let task: TaskKind
         switch (options.task, column.data) {
         case (.regression, .text):
             throw DataError(
                 .targetNotNumeric, path: table.path,
-                location: table.headerLocation(ofColumn: index), columnName: column.name,
+                location: table.headerLocation(ofColumn: index), sourceLine: table.headerLine,
+                columnName: column.name,
                 message: "task is regression but the target '\(column.name)' holds text",
                 hint: "use task: classification (or auto), or choose a numeric target")
         case (.regression, .numbers):
@@ -315,6 +313,7 @@ public enum ColumnTyper {
                 }
                 throw DataError(
                     .singleClass, path: table.path, location: table.headerLocation(ofColumn: index),
+                    sourceLine: table.headerLine,
                     columnName: column.name,
                     message: "the target '\(column.name)' has one class ('\(label)', \(present) "
                         + "rows): there is nothing to learn",
@@ -335,7 +334,8 @@ public enum ColumnTyper {
                 let value = values.first { !$0.isNaN }.map(formatNumber) ?? ""
                 throw DataError(
                     .constantTarget, path: table.path,
-                    location: table.headerLocation(ofColumn: index), columnName: column.name,
+                    location: table.headerLocation(ofColumn: index), sourceLine: table.headerLine,
+                    columnName: column.name,
                     message: "the target '\(column.name)' is \(value) in every row (\(present) "
                         + "rows): there is nothing to learn",
                     hint: "check that data.target names the column to predict; regression needs "
@@ -387,12 +387,12 @@ public enum ColumnTyper {
         let offsets = CSVReader.fieldOffsets(
             path: table.path, format: options.csvFormat, rows: shown.map(\.row), column: index)
         var lines: [Int] = []
-        var location: SourceLocation?
+        var first: (location: SourceLocation, line: String?)?
         for stray in shown {
             if let offset = offsets[stray.row] {
                 let place = SourceLocator.locate(path: table.path, offset: offset)
-                if location == nil { location = place }
-                lines.append(place.line)
+                if first == nil { first = place }
+                lines.append(place.location.line)
             }
         }
         let listed = zip(shown, lines).map { "'\($0.0.text)' (line \($0.1))" }
@@ -411,7 +411,8 @@ public enum ColumnTyper {
                 + (distinct.count == 1 ? "it" : "them") + " to the missing-value markers"
         }
         return DataError(
-            .strayStrings, path: table.path, location: location, columnName: column.name,
+            .strayStrings, path: table.path, location: first?.location, sourceLine: first?.line,
+            columnName: column.name,
             message: "column '\(column.name)' holds numbers, but \(column.strays.count) "
                 + "field\(column.strays.count == 1 ? " is" : "s are") text: \(listed)\(more)",
             hint: hint)

@@ -1,5 +1,3 @@
-import Engine
-
 /// How one input column becomes encoded input columns, with statistics from the training split.
 public struct FeatureEncoding: Sendable, Equatable, Codable {
     /// How the values are turned into numbers.
@@ -323,7 +321,7 @@ public struct DataEncoding: Sendable, Equatable, Codable {
             }
             throw DataError(
                 .missingColumns, path: table.path,
-                location: table.headerStart,
+                location: table.headerStart, sourceLine: table.headerLine,
                 message: "the model needs column\(missingNames.count == 1 ? "" : "s") "
                     + missingNames.map { "'\($0)'" }.joined(separator: ", ")
                     + ", which the file does not have",
@@ -536,19 +534,5 @@ public struct DataEncoding: Sendable, Equatable, Codable {
                 return numeric[value] ?? index[formatNumber(value)] ?? -2
             }
         }
-    }
-}
-
-extension EncodedRows {
-    /// The inputs as an engine matrix (`rowCount x featureCount`).
-    public var inputMatrix: Matrix {
-        Matrix(rows: rowCount, columns: featureCount, values: features)
-    }
-
-    /// The targets as the engine takes them: class indices, or a one-column matrix of
-    /// standardised values.
-    public var engineTargets: Targets {
-        if let classIndices { return .classes(classIndices.map { Int($0) }) }
-        return .values(Matrix(rows: rowCount, columns: 1, values: targets ?? []))
     }
 }

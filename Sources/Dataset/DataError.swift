@@ -1,31 +1,14 @@
-/// A place in a data file: 1-based line and column, with the text of that line for the caret.
-public struct SourceLocation: Sendable, Equatable, Codable {
-    /// The file as the user named it.
-    public var path: String
-    /// 1-based line number (physical lines: a quoted newline starts a new line).
-    public var line: Int
-    /// 1-based column, in characters from the start of the line.
-    public var column: Int
-    /// The line's text (without the line break), shown under the message.
-    public var sourceLine: String?
+import Spec
 
-    /// A location; `sourceLine` is the text shown with a caret under `column`.
-    public init(path: String, line: Int, column: Int, sourceLine: String? = nil) {
-        self.path = path
-        self.line = line
-        self.column = column
-        self.sourceLine = sourceLine
-    }
-}
-
-/// Everything that can be wrong with the data, each a located diagnostic with a fix.
+/// Everything that can be wrong with the data: a spec `Diagnostic` (the file, line and column,
+/// one sentence, the fix as a `help:` note) and the kind of failure.
 ///
-/// Rendered like a compiler diagnostic:
+/// Rendered by `DiagnosticRenderer`, as the spec's errors are:
 /// ```
 /// data.csv:7:1: error: row has 4 fields, the header has 5
-///     5.1,3.5,1.4,setosa
-///     ^
-///   hint: every row needs one field per header column; quote fields that contain the delimiter
+/// 7 | 5.1,3.5,1.4,setosa
+///   | ^
+///   = help: every row needs one field per header column; quote fields that contain the delimiter
 /// ```
 public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
     /// What went wrong, for code that reacts to a kind of failure (and for tests).
@@ -38,44 +21,48 @@ public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
 
     /// The kind of failure.
     public var kind: Kind
-    /// The file, and the line and column when the failure has a place in it.
-    public var path: String
-    /// Where in the file, when known.
-    public var location: SourceLocation?
+    /// The located message and its fix, as every stage reports problems.
+    public var diagnostic: Diagnostic
     /// The column concerned, when there is one.
     public var columnName: String?
-    /// One sentence: what is wrong.
-    public var message: String
-    /// How to fix it.
-    public var hint: String?
+    /// The text of the located line (without the line break), shown under the message. Data
+    /// files are read in chunks, not kept, so the line travels with the error.
+    public var sourceLine: String?
 
-    /// A diagnostic of `kind` about `path`, optionally located, with a fix.
+    /// An error of `kind` about `path`, optionally located, with a fix.
+    /// - Parameters:
+    ///   - location: where in the file, when known (its `file` is `path`).
+    ///   - sourceLine: the text of the located line, for the caret.
+    ///   - hint: how to fix it; rendered as the `help:` note.
     public init(
-        _ kind: Kind, path: String, location: SourceLocation? = nil, columnName: String? = nil,
-        message: String, hint: String? = nil
+        _ kind: Kind, path: String, location: SourceLocation? = nil, sourceLine: String? = nil,
+        columnName: String? = nil, message: String, hint: String? = nil
     ) {
         self.kind = kind
-        self.path = path
-        self.location = location
+        let notes: [Diagnostic.Note] = hint.map { [.help($0)] } ?? []
+        if let location {
+            diagnostic = Diagnostic(.error, at: location, message, notes: notes)
+        } else {
+            diagnostic = Diagnostic(.error, file: path, message, notes: notes)
+        }
         self.columnName = columnName
-        self.message = message
-        self.hint = hint
+        self.sourceLine = location == nil ? nil : sourceLine
     }
 
-    /// `path:LINE:COL: error: message`, the source line with a caret, then the hint.
+    /// The file as the user named it.
+    public var path: String { diagnostic.file }
+    /// Where in the file, when known.
+    public var location: SourceLocation? { diagnostic.location }
+    /// One sentence: what is wrong.
+    public var message: String { diagnostic.message }
+    /// How to fix it.
+    public var hint: String? { diagnostic.notes.first { $0.kind == .help }?.message }
+
+    /// `path:LINE:COL: error: message`, the source line with a caret, then the fix, as
+    /// `DiagnosticRenderer` writes it (without colour; no final line break).
     public var description: String {
-        var out: String
-        if let location {
-            out = "\(location.path):\(location.line):\(location.column): error: \(message)"
-            if let text = location.sourceLine {
-                let shown = String(text.prefix(160))
-                out += "\n    \(shown)\n    "
-                out += String(repeating: " ", count: max(0, location.column - 1)) + "^"
-            }
-        } else {
-            out = "\(path): error: \(message)"
-        }
-        if let hint { out += "\n  hint: \(hint)" }
-        return out
+        var text = DiagnosticRenderer(colored: false).render(diagnostic, sourceLine: sourceLine)
+        if text.hasSuffix("\n") { text.removeLast() }
+        return text
     }
 }

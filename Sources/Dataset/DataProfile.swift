@@ -1,13 +1,15 @@
+import Spec
+
 /// What `layerwise profile` reports about a dataset: sizes, types, classes and the linear probe.
-/// `Codable` for `--format json`; `text` for people.
+/// `Codable` for `--format json` (the enums as their raw values); `text` for people.
 public struct DataProfile: Sendable, Equatable, Codable {
     /// One column's line of the profile.
     public struct Column: Sendable, Equatable, Codable {
         public var name: String
-        /// The type's name (`number`, `category`, ...).
-        public var type: String
+        /// The decided type (`number`, `category`, ...).
+        public var type: ColumnKind
         /// `feature`, `target` or `excluded`.
-        public var role: String
+        public var role: ColumnRole
         public var missing: Int
         public var distinct: Int
         /// Encoded inputs produced (0 when excluded or the target).
@@ -31,7 +33,7 @@ public struct DataProfile: Sendable, Equatable, Codable {
     public var path: String
     public var target: String
     /// `classification` or `regression`.
-    public var task: String
+    public var task: TaskKind
     /// Data rows in the file.
     public var rows: Int
     /// Rows left out for a missing target.
@@ -55,7 +57,7 @@ public struct DataProfile: Sendable, Equatable, Codable {
     public init(_ data: PreparedData) {
         path = data.options.path
         target = data.options.target
-        task = data.schema.task.rawValue
+        task = data.schema.task
         rows = data.table.rowCount
         droppedMissingTarget = data.split.droppedMissingTarget
         splits = SplitSizes(
@@ -67,7 +69,7 @@ public struct DataProfile: Sendable, Equatable, Codable {
             data.encoding.features.map { ($0.name, $0.width) }, uniquingKeysWith: { a, _ in a })
         columns = data.schema.columns.map { typing in
             Column(
-                name: typing.name, type: typing.kind.rawValue, role: typing.role.rawValue,
+                name: typing.name, type: typing.kind, role: typing.role,
                 missing: typing.missingCount, distinct: typing.distinctCount,
                 encodedWidth: widths[typing.name] ?? 0, reason: typing.reason)
         }
@@ -88,7 +90,7 @@ public struct DataProfile: Sendable, Equatable, Codable {
     public var text: String {
         var lines: [String] = []
         lines.append("Data      \(path)")
-        lines.append("Target    \(target) (\(task))")
+        lines.append("Target    \(target) (\(task.rawValue))")
         var rowsLine =
             "Rows      \(rows)  ->  training \(splits.training), validation \(splits.validation), "
             + "test \(splits.test)"
@@ -100,7 +102,8 @@ public struct DataProfile: Sendable, Equatable, Codable {
         let header = ["column", "type", "role", "missing", "distinct", "inputs", "reason"]
         let body = columns.map {
             [
-                $0.name, $0.type, $0.role, String($0.missing), String($0.distinct),
+                $0.name, $0.type.rawValue, $0.role.rawValue, String($0.missing),
+                String($0.distinct),
                 $0.encodedWidth > 0 ? String($0.encodedWidth) : "-", $0.reason,
             ]
         }

@@ -1,4 +1,4 @@
-import Engine
+import Random
 
 /// The table rows of the training, validation and test splits.
 public struct DataSplit: Sendable, Equatable, Codable {

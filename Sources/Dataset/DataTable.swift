@@ -1,3 +1,5 @@
+import Spec
+
 /// The values of one column, stored column-wise.
 public enum ColumnData: Sendable, Equatable {
     /// Numbers as `Float`; NaN marks a missing value (or a stray string, see `TableColumn`).
@@ -90,14 +92,16 @@ public struct DataTable: Sendable, Equatable {
     }
 
     /// The start of the header line (line 1, column 1): where errors about the columns as a
-    /// whole point.
+    /// whole point (its text is `headerLine`).
     public var headerStart: SourceLocation {
-        SourceLocation(path: path, line: 1, column: 1, sourceLine: headerLine)
+        SourceLocation(file: path, line: 1, column: 1)
     }
 
-    /// Where data row `row` (0-based, after the header) starts in the file, read again with
-    /// `format`; nil when the file cannot be read.
-    public func rowStart(_ row: Int, format: CSVFormat) -> SourceLocation? {
+    /// Where data row `row` (0-based, after the header) starts in the file, and that line's
+    /// text, read again with `format`; nil when the file cannot be read.
+    public func rowStart(
+        _ row: Int, format: CSVFormat
+    ) -> (location: SourceLocation, line: String?)? {
         guard
             let offset = CSVReader.fieldOffsets(path: path, format: format, rows: [row], column: 0)[
                 row]
@@ -105,10 +109,9 @@ public struct DataTable: Sendable, Equatable {
         return SourceLocator.locate(path: path, offset: offset)
     }
 
-    /// The location of a column's name on the header line (line 1).
+    /// The location of a column's name on the header line (line 1; its text is `headerLine`).
     public func headerLocation(ofColumn index: Int) -> SourceLocation {
-        SourceLocation(
-            path: path, line: 1, column: columns[index].headerColumn, sourceLine: headerLine)
+        SourceLocation(file: path, line: 1, column: columns[index].headerColumn)
     }
 
     /// A "column not found" error for `name` used as `role` (e.g. `data.target`), with the
@@ -120,7 +123,7 @@ public struct DataTable: Sendable, Equatable {
         }
         return DataError(
             .unknownColumn, path: path,
-            location: headerStart, columnName: name,
+            location: headerStart, sourceLine: headerLine, columnName: name,
             message: "\(role) '\(name)' is not a column of the file",
             hint: hint)
     }

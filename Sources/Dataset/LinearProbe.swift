@@ -1,4 +1,4 @@
-import Engine
+import Random
 
 /// The linear-separability probe of rule DEPTH-LINEAR: a linear model on the training split.
 public struct LinearProbe: Sendable, Equatable, Codable {

@@ -1,5 +1,3 @@
-import Engine
-
 /// The logistic probe's fit (rule DEPTH-LINEAR): softmax regression by full-batch Adam on a
 /// packed copy of the fitted rows.
 ///

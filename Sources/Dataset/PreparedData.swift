@@ -1,4 +1,4 @@
-import Engine
+import Random
 
 /// A dataset ready for training: the table, its typing, the split, the fitted encoding and the
 /// three encoded splits.
@@ -76,23 +76,5 @@ public struct PreparedData: Sendable {
                     + "and sum to less than 1",
                 hint: "e.g. data.split: {validation: 0.15, test: 0.15}")
         }
-    }
-
-    /// The training split as the engine's batch source, reshuffled every epoch (SHUFFLE-ALWAYS).
-    ///
-    /// Rows are copied into one reusable batch buffer (no allocation per batch); each epoch's
-    /// order depends only on the seed and the epoch number, so a resumed run replays it.
-    /// - Parameters:
-    ///   - batchSize: rows per batch (clamped to the rows: BATCH-NEVER-ABOVE-DATA).
-    ///   - shuffle: reshuffle every epoch (default true).
-    /// - Throws: `EngineError.invalidBatch` for an empty training split or a batch size below 1.
-    public func trainingBatches(
-        batchSize: Int, shuffle: Bool = true
-    ) throws
-        -> InMemoryBatchSource
-    {
-        try InMemoryBatchSource(
-            inputs: training.inputMatrix, targets: training.engineTargets, batchSize: batchSize,
-            shuffle: shuffle, seed: options.seed)
     }
 }

@@ -15,11 +15,11 @@ public enum StarterSpec {
     ///   - dataPath: the CSV path as written in the spec (relative to the spec file).
     ///   - profile: the data's profile, quoted in comments (task, sizes, excluded columns).
     public static func render(name: String, dataPath: String, profile: DataProfile) -> String {
-        let excluded = profile.columns.filter { $0.role == "excluded" }
+        let excluded = profile.columns.filter { $0.role == .excluded }
         var out = """
             # Layerwise spec written by `layerwise init`.
             # \(profile.rows) rows; Ni = \(profile.inputs) inputs after encoding, \
-            No = \(profile.outputs) outputs; detected task: \(profile.task).
+            No = \(profile.outputs) outputs; detected task: \(profile.task.rawValue).
             # Every `auto` is decided by the advisor; replace it to fix a choice.
             name: \(YAMLText.string(name))
             data:
@@ -33,7 +33,7 @@ public enum StarterSpec {
             // line break or control character cannot end the comment or make the YAML invalid.
             out +=
                 "                              #   excluded automatically: "
-                + YAMLText.escaped("\(column.name) (\(column.type): \(column.reason))") + "\n"
+                + YAMLText.escaped("\(column.name) (\(column.type.rawValue): \(column.reason))") + "\n"
         }
         out += "  categorical: []             # columns to force categorical (one-hot)\n"
         for (path, comment) in settings {
@@ -45,7 +45,7 @@ public enum StarterSpec {
             var line = indent + String(parts.last ?? "") + ":" + (value.isEmpty ? "" : " " + value)
             if let comment {
                 line = line.padding(toLength: max(line.count + 1, 30), withPad: " ", startingAt: 0)
-                line += "# " + comment.replacing("DETECTED", with: profile.task)
+                line += "# " + comment.replacing("DETECTED", with: profile.task.rawValue)
             }
             out += line + "\n"
         }

@@ -33,7 +33,7 @@ struct InitCommand: ParsableCommand {
             }
             try AtomicFile.write(text, to: output)
             print(
-                "wrote \(output) (\(profile.task), target '\(profile.target)', "
+                "wrote \(output) (\(profile.task.rawValue), target '\(profile.target)', "
                     + "Ni = \(profile.inputs), No = \(profile.outputs))")
         } catch let error as DataError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))

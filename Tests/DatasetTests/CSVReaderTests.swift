@@ -1,5 +1,5 @@
-import Engine
 import Foundation
+import Random
 import Testing
 
 @testable import Dataset

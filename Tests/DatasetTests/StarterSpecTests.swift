@@ -32,7 +32,7 @@ import Testing
         }
         let path = files.write("odd.csv", csv)
         let profile = DataProfile(try PreparedData.load(DataOptions(path: path, target: "y")))
-        #expect(profile.columns.filter { $0.role == "excluded" }.count == 2)
+        #expect(profile.columns.filter { $0.role == .excluded }.count == 2)
         let text = StarterSpec.render(name: "odd", dataPath: "odd.csv", profile: profile)
         let parsed = YAMLParser().parse(text, file: "odd.yaml")
         #expect(parsed.diagnostics.isEmpty, "\(parsed.diagnostics)\n\(text)")

@@ -1,4 +1,5 @@
 import CKernels
+import Random
 import Testing
 
 @testable import Engine

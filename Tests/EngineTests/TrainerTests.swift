@@ -1,4 +1,5 @@
 import Foundation
+import Random
 import Testing
 
 @testable import Engine

@@ -87,7 +87,7 @@ func temporaryFolder() throws -> URL {
         #expect(data.numericInputs >= 4)  // bill length, bill depth, flipper, mass
         #expect(data.inputs == data.numericInputs + data.oneHotInputs)
         #expect(data.hasMissingValues)
-        #expect(!plan.profile.columns.contains { $0.name == "year" && $0.role == "feature" })
+        #expect(!plan.profile.columns.contains { $0.name == "year" && $0.role == .feature })
         // The species are linearly separable on these measurements: DEPTH-LINEAR.
         let recommendation = plan.recommendation
         #expect(data.linearProbe.separable == true)

@@ -3,6 +3,7 @@ import Diagnostics
 import Engine
 import Foundation
 import Generator
+import Random
 import Spec
 import Testing
 

@@ -1,3 +1,5 @@
+import Random
+
 /// A fully connected layer: `y = x W^T + b`, with an optional max-norm weight constraint.
 ///
 /// The weight is stored `[outputWidth, inputWidth]` (PyTorch's `nn.Linear` layout, so a saved

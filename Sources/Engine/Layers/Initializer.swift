@@ -1,3 +1,5 @@
+import Random
+
 /// A weight initialiser: a variance-scaling scheme and a distribution.
 ///
 /// Rule INIT-BY-ACTIVATION: He (Kaiming) for the ReLU family, normal std `sqrt(2/fan_in)` or

@@ -1,3 +1,5 @@
+import Random
+
 /// One tensor of a layer's state, with its gradient when it is trained.
 ///
 /// Trainable parameters (a Dense weight, a BatchNorm scale...) carry a gradient of the same

@@ -1,3 +1,5 @@
+import Random
+
 /// A stack of layers built from a `ModelDescription`, owning the buffers of the training path.
 ///
 /// A final class so that one training step allocates nothing: each layer's output and output

@@ -1,3 +1,5 @@
+import Random
+
 /// One batch: inputs and their targets. Sources reuse a batch's storage from one call to the
 /// next (see `Matrix.reshape`), so iterating allocates nothing in steady state.
 public struct Batch: Sendable, Equatable {

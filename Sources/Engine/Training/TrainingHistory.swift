@@ -1,3 +1,5 @@
+import Random
+
 /// Per-epoch statistics of one trainable tensor, for the diagnostics (DIAG-EXPLODING,
 /// DIAG-VANISHING).
 public struct ParameterStatistics: Codable, Equatable, Sendable {

@@ -3,6 +3,7 @@ import Dataset
 import Engine
 import Foundation
 import Generator
+import Random
 import Spec
 
 extension DesignPlan {

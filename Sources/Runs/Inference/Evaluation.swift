@@ -19,7 +19,7 @@ public enum Evaluation {
         guard table.columnIndex(named: target.name) != nil else {
             throw DataError(
                 .missingColumns, path: table.path,
-                location: table.headerStart,
+                location: table.headerStart, sourceLine: table.headerLine,
                 message: "the file has no target column '\(target.name)' to score against",
                 hint: "evaluate needs labelled rows; use `layerwise predict` for unlabelled ones")
         }
@@ -29,6 +29,7 @@ public enum Evaluation {
         if labelled.isEmpty {
             throw DataError(
                 .targetAllMissing, path: table.path, location: table.headerStart,
+                sourceLine: table.headerLine,
                 message:
                     "no row has a value in the target column '\(target.name)' to score against",
                 hint: "evaluate needs labelled rows; use `layerwise predict` for unlabelled ones")

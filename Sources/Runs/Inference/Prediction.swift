@@ -44,9 +44,10 @@ public struct Predictor: Sendable {
         if let bad = (0..<raw.rows).first(where: { row in
             (0..<raw.columns).contains { !raw[row, $0].isFinite }
         }) {
+            let place = table.rowStart(bad, format: artifact.encoding.format)
             throw DataError(
-                .nonFiniteOutput, path: table.path,
-                location: table.rowStart(bad, format: artifact.encoding.format),
+                .nonFiniteOutput, path: table.path, location: place?.location,
+                sourceLine: place?.line,
                 message: "the model's output for this row is not finite (an input far outside "
                     + "the training data's range overflows)",
                 hint: "check this row's values; the model was trained on the training split's "
@@ -86,7 +87,7 @@ public struct Predictor: Sendable {
             guard let index = table.columnIndex(named: idColumn) else {
                 throw DataError(
                     .missingColumns, path: table.path,
-                    location: table.headerStart,
+                    location: table.headerStart, sourceLine: table.headerLine,
                     message: "the id column '\(idColumn)' (data.id_column) is not in the file",
                     hint: "add the column, or predict without ids")
             }

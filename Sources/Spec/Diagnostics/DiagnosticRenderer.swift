@@ -22,14 +22,32 @@ public struct DiagnosticRenderer: Sendable {
     /// lines). Notes located in the same file get their own source line. Ends with a newline.
     public func render(_ diagnostic: Diagnostic, source: String?) -> String {
         let lines = source.map(Self.lines(of:))
+        return render(diagnostic) { number in
+            guard let lines, number >= 1, number <= lines.count else { return nil }
+            return lines[number - 1]
+        }
+    }
+
+    /// Renders one diagnostic whose file is not kept in memory (a data file, read in chunks):
+    /// `sourceLine` is the text of the diagnostic's own line, shown with the caret; notes
+    /// located on other lines get no source line. Ends with a newline.
+    public func render(_ diagnostic: Diagnostic, sourceLine: String?) -> String {
+        render(diagnostic) { number in
+            number == diagnostic.location?.line ? sourceLine.map { Substring($0) } : nil
+        }
+    }
+
+    /// Renders one diagnostic; `line` gives the text of a line of its file, by 1-based number,
+    /// or nil when it is not known.
+    private func render(_ diagnostic: Diagnostic, line: (Int) -> Substring?) -> String {
         let gutterWidth = gutterWidth(for: diagnostic)
         var output = headline(
             place: diagnostic.location?.description ?? diagnostic.file,
             label: diagnostic.severity.rawValue, labelColor: color(for: diagnostic.severity),
             keyPath: diagnostic.keyPath, message: diagnostic.message)
-        if let location = diagnostic.location, let lines {
+        if let location = diagnostic.location, let text = line(location.line) {
             output += snippet(
-                lines: lines, location: location, length: diagnostic.length,
+                text: text, location: location, length: diagnostic.length,
                 gutterWidth: gutterWidth, caretColor: color(for: diagnostic.severity))
         }
         // Plain notes belong to the main snippet; located ones follow with their own.
@@ -42,9 +60,9 @@ public struct DiagnosticRenderer: Sendable {
                 output += headline(
                     place: location.description, label: note.kind.rawValue, labelColor: noteColor,
                     keyPath: nil, message: note.message)
-                if let lines, location.file == diagnostic.file {
+                if location.file == diagnostic.file, let text = line(location.line) {
                     output += snippet(
-                        lines: lines, location: location, length: note.length,
+                        text: text, location: location, length: note.length,
                         gutterWidth: gutterWidth, caretColor: noteColor)
                 }
             } else {
@@ -83,11 +101,10 @@ public struct DiagnosticRenderer: Sendable {
     }
 
     private func snippet(
-        lines: [Substring], location: SourceLocation, length: Int, gutterWidth: Int,
+        text: Substring, location: SourceLocation, length: Int, gutterWidth: Int,
         caretColor: String
     ) -> String {
-        guard location.line >= 1, location.line <= lines.count else { return "" }
-        let line = Array(lines[location.line - 1].unicodeScalars)
+        let line = Array(text.unicodeScalars)
         // Expand tabs in the echoed line, and move the caret by the same amount.
         var shown = ""
         var caretOffset = 0

@@ -2,10 +2,17 @@
 /// insertions, deletions, substitutions and adjacent transpositions each cost 1).
 public enum Suggestion {
     /// The candidate closest to `word`, if it is close enough to be what the user meant:
-    /// at most 1 edit for words up to 4 characters, 2 up to 8, 3 beyond; ties go to the
-    /// earlier candidate. Case differences count as edits but are cheap to spot, so a
-    /// case-insensitive exact match always wins.
-    public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+    /// at most `maximumDistance(word, candidate)` edits (by default ``keywordDistance(_:_:)``);
+    /// ties go to the earlier candidate. Case is ignored when measuring: a case-insensitive
+    /// exact match always wins.
+    /// - Parameters:
+    ///   - word: what the user wrote.
+    ///   - candidates: the names it could have meant, in order of preference for ties.
+    ///   - maximumDistance: the most edits allowed between `word` and the nearest candidate.
+    public static func closest(
+        to word: String, in candidates: some Sequence<String>,
+        maximumDistance: (_ word: String, _ candidate: String) -> Int = keywordDistance
+    ) -> String? {
         let lowered = word.lowercased()
         var best: (name: String, distance: Int)?
         for candidate in candidates {
@@ -15,9 +22,15 @@ public enum Suggestion {
             if distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
         }
         guard let best else { return nil }
+        return best.distance <= maximumDistance(word, best.name) ? best.name : nil
+    }
+
+    /// The limit for spec keys and keywords (short, fixed names, where a loose match would
+    /// mislead): 1 edit for words up to 4 characters, 2 up to 8, 3 beyond, and always fewer
+    /// edits than the word has characters.
+    public static func keywordDistance(_ word: String, _ candidate: String) -> Int {
         let count = word.count
-        let limit = count <= 4 ? 1 : count <= 8 ? 2 : 3
-        return best.distance <= limit && best.distance < count ? best.name : nil
+        return min(count <= 4 ? 1 : count <= 8 ? 2 : 3, count - 1)
     }
 
     /// The Damerau-Levenshtein (optimal string alignment) distance between two strings.

@@ -1,7 +1,15 @@
-/// The one seeded random generator of the engine: xoshiro256** seeded through SplitMix64.
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// The one seeded random generator of Layerwise: xoshiro256** seeded through SplitMix64.
 ///
-/// Every random draw of the engine (weight initialisation, dropout masks, shuffling) goes
-/// through a value of this type, so the same seed gives the same model and the same training
+/// Every random draw (the data split, the linear probe's sample, weight initialisation, dropout
+/// masks, shuffling) goes through a value of this type, so the same seed gives the same model and the same training
 /// run. The state is four 64-bit words: it is `Codable` so that a checkpoint can save it and a
 /// resumed run continues the exact same sequence.
 ///
@@ -38,10 +46,10 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Codable, Equatab
 
     /// A generator resumed from saved state words.
     /// - Parameter state: four words as read from `state`; not all zero.
-    /// - Throws: `EngineError.invalidGeneratorState` when the count is not 4 or all are zero.
-    public init(state: [UInt64]) throws {
+    /// - Throws: `GeneratorStateError` when the count is not 4 or all are zero.
+    public init(state: [UInt64]) throws(GeneratorStateError) {
         guard state.count == 4, state.contains(where: { $0 != 0 }) else {
-            throw EngineError.invalidGeneratorState(count: state.count)
+            throw GeneratorStateError(count: state.count)
         }
         s0 = state[0]
         s1 = state[1]
@@ -85,7 +93,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Codable, Equatab
     public mutating func nextNormal() -> Double {
         let u1 = 1 - nextUnitDouble()  // (0, 1]: keeps log finite
         let u2 = nextUnitDouble()
-        return (-2 * logDouble(u1)).squareRoot() * cosDouble(2 * Double.pi * u2)
+        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
 
     /// A uniform integer in 0..<bound (Lemire's unbiased multiply-shift).
@@ -112,5 +120,20 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Codable, Equatab
                 buffer.swapAt(i, j)
             }
         }
+    }
+}
+
+/// Saved generator state that cannot resume a sequence: not four words, or all zero.
+public struct GeneratorStateError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// How many words the saved state had.
+    public var count: Int
+
+    public init(count: Int) {
+        self.count = count
+    }
+
+    public var description: String {
+        "error: generator state must be 4 words, not all zero (got \(count) words)\n"
+            + "  fix: pass the `state` array saved from a SeededGenerator"
     }
 }

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Engine
+@testable import Random
 
 @Suite("Seeded generator")
 struct RandomTests {
@@ -19,7 +19,7 @@ struct RandomTests {
         _ = a.next()
         var resumed = try SeededGenerator(state: a.state)
         #expect((0..<4).map { _ in a.next() } == (0..<4).map { _ in resumed.next() })
-        #expect(throws: EngineError.self) { try SeededGenerator(state: [0, 0, 0, 0]) }
+        #expect(throws: GeneratorStateError.self) { try SeededGenerator(state: [0, 0, 0, 0]) }
     }
 
     @Test func xoshiroReferenceOutput() {

@@ -1,6 +1,9 @@
+import Advisor
 import Dataset
 import Spec
 
+// The advisor reads only its own `DataSummary`; the run layer, which knows both the data layer
+// and the advisor, makes one from the data's profile.
 extension DataSummary {
     /// The advisor's view of a data profile.
     /// - Parameters:
@@ -8,19 +11,14 @@ extension DataSummary {
     ///   - mlpValidationR2: a small MLP's validation R² (regression), for DEPTH-LINEAR; nil when
     ///     not measured.
     public init(profile: DataProfile, mlpValidationR2: Double? = nil) {
-        let task: TaskKind =
-            profile.task == LearningTask.regression.rawValue ? .regression : .classification
-        // The profile is a printable (Codable) value: its kinds and roles are the data layer's
-        // enums' raw values.
         let categorical: Set<ColumnKind> = [.category, .integerCategory, .binary]
         let oneHot = profile.columns.filter { column in
-            column.role == ColumnRole.feature.rawValue
-                && ColumnKind(rawValue: column.type).map(categorical.contains) == true
+            column.role == .feature && categorical.contains(column.type)
         }
         .reduce(0) { $0 + $1.encodedWidth }
         let probe = profile.linearProbe
         self.init(
-            task: task, trainingRows: profile.splits.training, inputs: profile.inputs,
+            task: profile.task, trainingRows: profile.splits.training, inputs: profile.inputs,
             outputs: profile.outputs,
             classCounts: Dictionary(
                 (profile.classes ?? []).map { ($0.label, $0.count) }, uniquingKeysWith: +),
@@ -28,8 +26,6 @@ extension DataSummary {
                 trainingAccuracy: probe.trainingAccuracy, separable: probe.separable,
                 linearValidationR2: probe.validationR2, mlpValidationR2: mlpValidationR2),
             oneHotInputs: oneHot,
-            hasMissingValues: profile.columns.contains {
-                $0.role == ColumnRole.feature.rawValue && $0.missing > 0
-            })
+            hasMissingValues: profile.columns.contains { $0.role == .feature && $0.missing > 0 })
     }
 }
