@@ -309,7 +309,7 @@ public enum ColumnTyper {
                 case .text(let codes, let levels):
                     label = codes.first { $0 >= 0 }.map { levels[Int($0)] } ?? ""
                 case .numbers(let values):
-                    label = values.first { !$0.isNaN }.map(formatNumber) ?? ""
+                    label = values.first { !$0.isNaN }.map(NumberText.shortest) ?? ""
                 }
                 throw DataError(
                     .singleClass, path: table.path, location: table.headerLocation(ofColumn: index),
@@ -331,7 +331,7 @@ public enum ColumnTyper {
             }
         } else {
             if typing.distinctCount < 2, case .numbers(let values) = column.data {
-                let value = values.first { !$0.isNaN }.map(formatNumber) ?? ""
+                let value = values.first { !$0.isNaN }.map(NumberText.shortest) ?? ""
                 throw DataError(
                     .constantTarget, path: table.path,
                     location: table.headerLocation(ofColumn: index), sourceLine: table.headerLine,

@@ -114,7 +114,7 @@ public struct DataProfile: Sendable, Equatable, Codable {
             let classRows = classes.map {
                 [
                     $0.label, String($0.count),
-                    formatFixed(100 * Double($0.count) / Double(total), 1) + "%",
+                    NumberText.fixed(100 * Double($0.count) / Double(total), digits: 1) + "%",
                 ]
             }
             lines += alignedTable(
@@ -122,23 +122,23 @@ public struct DataProfile: Sendable, Equatable, Codable {
             if let imbalanceRatio {
                 lines.append(
                     "Imbalance ratio (largest / smallest class): "
-                        + formatFixed(imbalanceRatio, 2))
+                        + NumberText.fixed(imbalanceRatio, digits: 2))
             }
         }
         lines.append("")
         let probe = linearProbe
         var probeLine = "Linear probe (DEPTH-LINEAR): \(probe.model) on \(probe.fittedRows) rows"
         if let accuracy = probe.trainingAccuracy {
-            probeLine += ", training accuracy " + formatFixed(100 * accuracy, 1) + "%"
+            probeLine += ", training accuracy " + NumberText.fixed(100 * accuracy, digits: 1) + "%"
             if let validation = probe.validationAccuracy {
-                probeLine += ", validation " + formatFixed(100 * validation, 1) + "%"
+                probeLine += ", validation " + NumberText.fixed(100 * validation, digits: 1) + "%"
             }
             probeLine += probe.separable == true ? ": linearly separable" : ": not separable"
         }
         if let r2 = probe.trainingR2 {
-            probeLine += ", training R² " + formatFixed(r2, 3)
+            probeLine += ", training R² " + NumberText.fixed(r2, digits: 3)
             if let validation = probe.validationR2 {
-                probeLine += ", validation R² " + formatFixed(validation, 3)
+                probeLine += ", validation R² " + NumberText.fixed(validation, digits: 3)
             }
         }
         lines.append(probeLine)
@@ -162,22 +162,4 @@ func alignedTable(header: [String], rows: [[String]], rightAligned: Set<Int>) ->
             return rightAligned.contains(k) ? pad + cell : cell + pad
         }.joined(separator: "  ")
     }
-}
-
-/// `value` with `digits` decimals (no Foundation); beyond 1e15 (after scaling), where the
-/// integer digits are no longer exact and would overflow `Int` (a validation R² of -1e20 on
-/// extreme data), Swift's shortest form (`-1e+20`).
-func formatFixed(_ value: Double, _ digits: Int) -> String {
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    let scaled = (abs(value) * scale).rounded()
-    guard value.isFinite, scaled < 1e15 else { return "\(value)" }
-    let whole = Int(scaled / scale)
-    let fraction = Int(scaled - Double(whole) * scale)
-    var text = (value < 0 && scaled > 0 ? "-" : "") + String(whole)
-    if digits > 0 {
-        let digitsText = String(fraction)
-        text += "." + String(repeating: "0", count: digits - digitsText.count) + digitsText
-    }
-    return text
 }

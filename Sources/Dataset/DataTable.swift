@@ -50,7 +50,7 @@ public struct TableColumn: Sendable, Equatable {
             return new
         }
         for (row, value) in values.enumerated() where !value.isNaN {
-            codes[row] = code(of: formatNumber(value))
+            codes[row] = code(of: NumberText.shortest(value))
         }
         for stray in strays { codes[stray.row] = code(of: stray.text) }
         var copy = self
@@ -58,13 +58,6 @@ public struct TableColumn: Sendable, Equatable {
         copy.strays = []
         return copy
     }
-}
-
-/// A number written as users write it: integers without a fraction, others in the shortest
-/// form that reads back to the same `Float`.
-func formatNumber(_ value: Float) -> String {
-    if value == value.rounded() && abs(value) < 1e9 { return String(Int64(value)) }
-    return "\(value)"
 }
 
 /// A CSV file loaded column-wise.

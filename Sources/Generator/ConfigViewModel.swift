@@ -226,7 +226,9 @@ private struct Builder {
             let clip = clipping.flatMap(\.entry)
             switchable(
                 key.name,
-                on: clip.map { ["entries": .list([parameter($0.key, $0.yaml, key.path + ".\($0.key)")])] },
+                on: clip.map {
+                    ["entries": .list([parameter($0.key, $0.yaml, key.path + ".\($0.key)")])]
+                },
                 off: clipping == nil ? "auto" : "none", key.path, into: &map)
         case SpecKey.schedule.path:
             var schedule: [String: ViewValue] = [:]

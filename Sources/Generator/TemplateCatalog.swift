@@ -88,7 +88,9 @@ public struct TemplateCatalog: Sendable {
         if let entry = entries.first(where: { $0.name == nameOrPath }) { return entry.template }
         throw TemplateError.notFound(
             name: nameOrPath, searched: [userDirectory, bundledDirectory].compactMap { $0 },
-            suggestion: Suggestion.closest(to: nameOrPath, among: Set(entries.map(\.name))))
+            suggestion: Suggestion.closest(
+                to: nameOrPath, in: entries.map(\.name).sorted(),
+                maximumDistance: Suggestion.nameDistance))
     }
 
     /// Whether `model.template` names a file rather than a template.

@@ -164,7 +164,8 @@ struct TemplateChecker {
         }
         for scope in stack { add(scope.names, prefix: "", depth: 0) }
         return Suggestion.closest(
-            to: name.hasPrefix(".") ? String(name.dropFirst()) : name, among: candidates)
+            to: name.hasPrefix(".") ? String(name.dropFirst()) : name, in: candidates.sorted(),
+            maximumDistance: Suggestion.nameDistance)
     }
 
     /// Where a name that is not visible here does exist, if anywhere.
@@ -200,20 +201,5 @@ struct TemplateChecker {
 private extension String {
     func replacingOccurrences(of target: String, with replacement: String) -> String {
         split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
-    }
-}
-
-/// "Did you mean" for template names and header keys: a looser limit than the spec's.
-extension Suggestion {
-    /// The candidate nearest to `word`, if within a third of its length (at least 2 edits).
-    static func closest<S: Sequence>(to word: String, among candidates: S) -> String?
-    where S.Element == String {
-        let limit = max(2, word.count / 3)
-        var best: (String, Int)?
-        for candidate in candidates.sorted() {
-            let distance = editDistance(word.lowercased(), candidate.lowercased())
-            if distance <= limit, distance < (best?.1 ?? Int.max) { best = (candidate, distance) }
-        }
-        return best?.0
     }
 }

@@ -201,7 +201,9 @@ public struct TemplateDesign: Sendable, Equatable {
         case "activation":
             let hidden = ActivationFunction.all.filter { $0 != .softmax }
             guard let function = hidden.first(where: { $0.name == value }) else {
-                let suggestion = Suggestion.closest(to: value, among: hidden.map(\.name))
+                let suggestion = Suggestion.closest(
+                    to: value, in: hidden.map(\.name).sorted(),
+                    maximumDistance: Suggestion.nameDistance)
                 throw bad(
                     "a hidden activation (\(hidden.map(\.name).joined(separator: ", ")))"
                         + (suggestion.map { "; did you mean `\($0)`?" } ?? ""))
@@ -214,7 +216,9 @@ public struct TemplateDesign: Sendable, Equatable {
             preferences.initializer = initializer
         default:
             var message = "unknown header key `\(key)`"
-            if let suggestion = Suggestion.closest(to: key, among: Self.keys) {
+            if let suggestion = Suggestion.closest(
+                to: key, in: Self.keys.sorted(), maximumDistance: Suggestion.nameDistance)
+            {
                 message += "; did you mean `\(suggestion)`?"
             }
             throw TemplateError.header(keySpan, message: message)

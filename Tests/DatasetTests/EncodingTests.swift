@@ -56,7 +56,7 @@ import Testing
             forced.encoding.features.first?.method
                 == .oneHot(
                     levels: (0..<40).filter { $0 % 10 != 3 && forced.split.training.contains($0) }
-                        .map { formatNumber(Float($0) * 0.5) },
+                        .map { NumberText.shortest(Float($0) * 0.5) },
                     missingLevel: forced.split.training
                         .contains { $0 % 10 == 3 }))
     }

@@ -50,14 +50,14 @@ import Testing
         "huge values are written in the shortest form, not trapped on",
         arguments: [(-1e20, 3, "-1e+20"), (3.5e18, 1, "3.5e+18"), (1e15, 0, "1000000000000000.0")])
     func hugeValues(value: Double, digits: Int, expected: String) {
-        #expect(formatFixed(value, digits) == expected)
+        #expect(NumberText.fixed(value, digits: digits) == expected)
     }
 
     @Test func ordinaryValues() {
-        #expect(formatFixed(-0.1234, 3) == "-0.123")
-        #expect(formatFixed(99.95, 1) == "100.0")
-        #expect(formatFixed(12, 2) == "12.00")
-        #expect(formatFixed(.infinity, 2) == "inf")
-        #expect(formatFixed(999_999_999_999.5, 2) == "999999999999.50")
+        #expect(NumberText.fixed(-0.1234, digits: 3) == "-0.123")
+        #expect(NumberText.fixed(99.95, digits: 1) == "100.0")
+        #expect(NumberText.fixed(12, digits: 2) == "12.00")
+        #expect(NumberText.fixed(.infinity, digits: 2) == "inf")
+        #expect(NumberText.fixed(999_999_999_999.5, digits: 2) == "999999999999.50")
     }
 }

@@ -37,25 +37,30 @@ struct SchemaAgreementTests {
     ]
 
     /// Broken and fine specs beyond the fixture corpus, for the rules the schema states.
-    static let inline: [(name: String, text: String)] = [
-        ("empty_values_mean_defaults", "early_stopping:\noptimizer:\n"),
-        ("empty_regularization_entry", "regularization: {l1: 0.001, l2: }\n"),
-        ("empty_clipping_entry", "gradient_clipping: {clipnorm: 1.0, clipvalue: }\n"),
-        ("clipping_all_empty", "gradient_clipping: {clipnorm: }\n"),
-        ("three_clipping_kinds", "gradient_clipping: {clipnorm: 1, global_clipnorm: 1, clipvalue: 1}\n"),
-        ("nesterov_with_momentum", "optimizer: {name: sgd, momentum: 0.9, nesterov: true}\n"),
-        ("nesterov_without_momentum_key", "optimizer: {name: sgd, nesterov: true}\n"),
-        ("one_cycle_with_max_rate", "schedule: {name: one_cycle, max_rate: 0.01}\n"),
-        ("bare_one_cycle", "schedule: one_cycle\n"),
-        ("early_stopping_off_without_validation", "early_stopping: false\n"),
-    ].map { name, training in
-        (
-            name,
-            "data: {path: data.csv, target: y, split: {validation: \(name.contains("without_validation") ? "0" : "0.2")}}\n"
-                + "training:\n"
-                + training.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
-        )
-    }
+    static let inline: [(name: String, text: String)] =
+        [
+            ("empty_values_mean_defaults", "early_stopping:\noptimizer:\n"),
+            ("empty_regularization_entry", "regularization: {l1: 0.001, l2: }\n"),
+            ("empty_clipping_entry", "gradient_clipping: {clipnorm: 1.0, clipvalue: }\n"),
+            ("clipping_all_empty", "gradient_clipping: {clipnorm: }\n"),
+            (
+                "three_clipping_kinds",
+                "gradient_clipping: {clipnorm: 1, global_clipnorm: 1, clipvalue: 1}\n"
+            ),
+            ("nesterov_with_momentum", "optimizer: {name: sgd, momentum: 0.9, nesterov: true}\n"),
+            ("nesterov_without_momentum_key", "optimizer: {name: sgd, nesterov: true}\n"),
+            ("one_cycle_with_max_rate", "schedule: {name: one_cycle, max_rate: 0.01}\n"),
+            ("bare_one_cycle", "schedule: one_cycle\n"),
+            ("early_stopping_off_without_validation", "early_stopping: false\n"),
+        ].map { name, training in
+            (
+                name,
+                "data: {path: data.csv, target: y, split: {validation: \(name.contains("without_validation") ? "0" : "0.2")}}\n"
+                    + "training:\n"
+                    + training.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+                    + "\n"
+            )
+        }
         + [
             (
                 "neurons_match_hidden_layers",
@@ -78,7 +83,8 @@ struct SchemaAgreementTests {
             path: "schema-agreement-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        try "x,y\n1,2\n".write(to: folder.appending(path: "data.csv"), atomically: true, encoding: .utf8)
+        try "x,y\n1,2\n".write(
+            to: folder.appending(path: "data.csv"), atomically: true, encoding: .utf8)
 
         // name -> (loader accepts, JSON text) for every spec that parses as YAML.
         var loaderVerdicts: [String: Bool] = [:]
@@ -91,7 +97,9 @@ struct SchemaAgreementTests {
                 cases.append((String(file.dropLast(5)), text, directory.path(), "\(kind)/\(file)"))
             }
         }
-        for (name, text) in Self.inline { cases.append((name, text, folder.path(), name + ".yaml")) }
+        for (name, text) in Self.inline {
+            cases.append((name, text, folder.path(), name + ".yaml"))
+        }
 
         for entry in cases {
             let parsed = YAMLParser().parse(entry.text, file: entry.display)
@@ -109,7 +117,8 @@ struct SchemaAgreementTests {
         let schemaPath = folder.appending(path: "schema.json")
         try JSONSchemaWriter().document().write(to: schemaPath, atomically: true, encoding: .utf8)
         let schemaVerdicts = try Self.jsonSchemaVerdicts(
-            schema: schemaPath, documents: loaderVerdicts.keys.sorted().map {
+            schema: schemaPath,
+            documents: loaderVerdicts.keys.sorted().map {
                 folder.appending(path: $0 + ".json")
             })
 

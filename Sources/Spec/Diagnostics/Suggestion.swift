@@ -33,6 +33,13 @@ public enum Suggestion {
         return min(count <= 4 ? 1 : count <= 8 ? 2 : 3, count - 1)
     }
 
+    /// The limit for names people write (columns such as `sepal length (cm)`, templates,
+    /// template header keys), longer and freer than keywords: a third of the longer name, at
+    /// least 2 edits.
+    public static func nameDistance(_ word: String, _ candidate: String) -> Int {
+        max(2, max(word.lowercased().unicodeScalars.count, candidate.count) / 3)
+    }
+
     /// The Damerau-Levenshtein (optimal string alignment) distance between two strings.
     public static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a.unicodeScalars)

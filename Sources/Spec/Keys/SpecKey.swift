@@ -111,7 +111,9 @@ struct SpecSection: Sendable {
     let doc: String
     let example: String?
 
-    init(_ path: String, default defaultValue: SchemaDefault?, _ doc: String, example: String? = nil) {
+    init(
+        _ path: String, default defaultValue: SchemaDefault?, _ doc: String, example: String? = nil
+    ) {
         self.path = path
         self.defaultValue = defaultValue
         self.doc = doc

@@ -77,7 +77,9 @@ public enum SchemaRule: Sendable {
             ? .object([
                 .init(
                     "allOf",
-                    .array([schema, .object([.init("not", .object([.init("type", .string("null"))]))])])
+                    .array([
+                        schema, .object([.init("not", .object([.init("type", .string("null"))]))]),
+                    ])
                 )
             ]) : schema
         return .object([
@@ -87,8 +89,7 @@ public enum SchemaRule: Sendable {
     }
 
     /// `schema` at `path`, each level a `properties` entry (and `required` when asked).
-    private static func nested(_ path: [String], _ schema: JSONValue, required: Bool) -> JSONValue
-    {
+    private static func nested(_ path: [String], _ schema: JSONValue, required: Bool) -> JSONValue {
         var current = schema
         for name in path.reversed() {
             var members: [JSONValue.Member] = [.init("properties", .object([.init(name, current)]))]

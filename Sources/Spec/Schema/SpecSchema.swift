@@ -242,12 +242,13 @@ public enum SpecSchema {
             ]),
     ]
 
-    private static let sgdParameters: [SchemaKey] = [SchemaKey(
-                    "momentum", .number(.fraction()), default: .number(0), "Momentum; 0.9 is usual."
-                ),
-                SchemaKey(
-                    "nesterov", .boolean, default: .bool(false),
-                    "Nesterov momentum (needs momentum > 0)."),
+    private static let sgdParameters: [SchemaKey] = [
+        SchemaKey(
+            "momentum", .number(.fraction()), default: .number(0), "Momentum; 0.9 is usual."
+        ),
+        SchemaKey(
+            "nesterov", .boolean, default: .bool(false),
+            "Nesterov momentum (needs momentum > 0)."),
     ]
 
     private static let adamParameters: [SchemaKey] = [

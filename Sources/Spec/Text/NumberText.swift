@@ -44,6 +44,32 @@ public enum NumberText {
         return String(format: "%.2e", value)
     }
 
+    /// `value` with `digits` decimals (no Foundation); beyond 1e15 (after scaling), where the
+    /// integer digits are no longer exact and would overflow `Int` (a validation R² of -1e20 on
+    /// extreme data), Swift's shortest form (`-1e+20`).
+    public static func fixed(_ value: Double, digits: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded()
+        guard value.isFinite, scaled < 1e15 else { return "\(value)" }
+        let whole = Int(scaled / scale)
+        let fraction = Int(scaled - Double(whole) * scale)
+        var text = (value < 0 && scaled > 0 ? "-" : "") + String(whole)
+        if digits > 0 {
+            let digitsText = String(fraction)
+            text += "." + String(repeating: "0", count: digits - digitsText.count) + digitsText
+        }
+        return text
+    }
+
+    /// A number as users write it, for a category label or a value quoted from a file:
+    /// integers without a fraction (`3`), others in the shortest form that reads back to the
+    /// same `Float` (`0.1`).
+    public static func shortest(_ value: Float) -> String {
+        if value == value.rounded() && abs(value) < 1e9 { return String(Int64(value)) }
+        return "\(value)"
+    }
+
     /// Bytes as `512 B`, `12.3 KiB`, `4 MiB`, `2.5 GiB`.
     public static func bytes(_ bytes: Double) -> String {
         if bytes < 1024 { return "\(evidence(bytes)) B" }
