@@ -2,7 +2,8 @@
 import PackageDescription
 
 // The stages follow the data's path: Spec -> Dataset -> Advisor -> Generator (config) ->
-// Engine -> Runs (builder, train, evaluate, predict) -> Diagnostics. The CLI is thin.
+// Engine -> Runs (builder, train, evaluate, predict) -> CurveAnalysis (the curves read,
+// findings and spec edits, charts, report). The CLI is thin.
 // The seams: the data layer knows nothing of the engine (both share only the seeded generator,
 // `Random`), and the advisor knows only the spec; Runs is where the stages meet.
 let package = Package(
@@ -12,7 +13,7 @@ let package = Package(
             name: "Layerwise",
             targets: [
                 "Spec", "Random", "Dataset", "Advisor", "Generator", "Engine", "Runs",
-                "Diagnostics",
+                "CurveAnalysis",
             ]
         ),
         .executable(name: "layerwise", targets: ["LayerwiseCLI"]),
@@ -54,13 +55,13 @@ let package = Package(
         .target(
             name: "Runs",
             dependencies: [
-                "Spec", "Random", "Dataset", "Advisor", "Generator", "Engine", "Diagnostics",
+                "Spec", "Random", "Dataset", "Advisor", "Generator", "Engine", "CurveAnalysis",
             ]),
-        .target(name: "Diagnostics", dependencies: ["Spec"]),
+        .target(name: "CurveAnalysis", dependencies: ["Spec"]),
         .executableTarget(
             name: "LayerwiseCLI",
             dependencies: [
-                "Spec", "Dataset", "Advisor", "Generator", "Engine", "Runs", "Diagnostics",
+                "Spec", "Dataset", "Advisor", "Generator", "Engine", "Runs", "CurveAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -76,9 +77,9 @@ let package = Package(
             name: "RunsTests",
             dependencies: [
                 "Runs", "Spec", "Random", "Dataset", "Advisor", "Generator", "Engine",
-                "Diagnostics",
+                "CurveAnalysis",
             ]),
-        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
+        .testTarget(name: "CurveAnalysisTests", dependencies: ["CurveAnalysis"]),
         // Runs the built `layerwise` binary as a user would (exit codes, messages, two
         // processes at once); the dependency makes `swift test` build it.
         .testTarget(name: "LayerwiseCLITests", dependencies: ["LayerwiseCLI"]),

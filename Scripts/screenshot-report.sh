@@ -16,7 +16,7 @@ if [ $# -ge 1 ] && [ -d "$1" ]; then
 else
     png="${1:-/tmp/layerwise-report.png}"
     html="$(mktemp -d)/report.html"
-    LAYERWISE_REPORT_OUT="$html" swift test --filter "DiagnosticsTests.ReportTests/reportIsSelfContainedAndWellFormed" >/tmp/screenshot-report-test.log 2>&1 || { cat /tmp/screenshot-report-test.log >&2; exit 1; }
+    LAYERWISE_REPORT_OUT="$html" swift test --filter "CurveAnalysisTests.ReportTests/reportIsSelfContainedAndWellFormed" >/tmp/screenshot-report-test.log 2>&1 || { cat /tmp/screenshot-report-test.log >&2; exit 1; }
     [ -s "$html" ] || { echo "error: the report test did not write $html" >&2; exit 1; }
 fi
 # Rough page height: figures and findings dominate; at least one screen.

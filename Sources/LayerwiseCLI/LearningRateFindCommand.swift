@@ -1,5 +1,5 @@
 import ArgumentParser
-import Diagnostics
+import CurveAnalysis
 import Runs
 
 /// `layerwise lr-find SPEC`: the learning-rate range test on the spec's resolved network.

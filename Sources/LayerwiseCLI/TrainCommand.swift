@@ -1,6 +1,6 @@
 import Advisor
 import ArgumentParser
-import Diagnostics
+import CurveAnalysis
 import Engine
 import Foundation
 import Runs

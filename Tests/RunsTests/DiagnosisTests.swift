@@ -1,5 +1,5 @@
 import Dataset
-import Diagnostics
+import CurveAnalysis
 import Engine
 import Foundation
 import Generator

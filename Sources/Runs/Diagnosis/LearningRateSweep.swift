@@ -1,4 +1,4 @@
-import Diagnostics
+import CurveAnalysis
 import Foundation
 
 /// `layerwise lr-find`: the learning-rate range test (LR-RANGE-TEST) on a spec's resolved

@@ -1,5 +1,5 @@
 import Dataset
-import Diagnostics
+import CurveAnalysis
 import Engine
 import Foundation
 import Spec
@@ -74,7 +74,7 @@ public struct RunDiagnosis: Sendable {
         self.file = file
         self.editable = editable
         let thresholds =
-            editable.map { DiagnosticThresholds(spec: $0.spec) } ?? DiagnosticThresholds()
+            editable.map { CurveThresholds(spec: $0.spec) } ?? CurveThresholds()
         findings = diagnose(file.record, spec: editable?.spec, thresholds: thresholds)
     }
 

@@ -1,4 +1,4 @@
-import Diagnostics
+import CurveAnalysis
 import Foundation
 
 /// `run.json`: how a run started, written by `TrainingSession.begin`. Lets `diagnose` phrase its

@@ -1,4 +1,4 @@
-import Diagnostics
+import CurveAnalysis
 import Engine
 
 /// Runs the learning-rate range test (LR-RANGE-TEST) on a trainer and puts it back as it was.

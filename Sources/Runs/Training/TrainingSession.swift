@@ -1,6 +1,6 @@
 import Advisor
 import Dataset
-import Diagnostics
+import CurveAnalysis
 import Engine
 import Foundation
 import Spec

@@ -12,7 +12,7 @@ public protocol Detector: Sendable {
     ///     from the record alone.
     ///   - thresholds: the proposed thresholds.
     func findings(
-        in record: TrainingRecord, spec: NetworkSpec?, thresholds: DiagnosticThresholds
+        in record: TrainingRecord, spec: NetworkSpec?, thresholds: CurveThresholds
     ) -> [Finding]
 }
 
@@ -32,12 +32,12 @@ public let allDetectors: [any Detector] = [
 /// - Parameters:
 ///   - record: the run's history and gradient statistics.
 ///   - spec: the spec that ran (old values of edits, `advisor.prune_fraction`); default nil.
-///   - thresholds: default `DiagnosticThresholds()`; pass `DiagnosticThresholds(spec:)` to apply
+///   - thresholds: default `CurveThresholds()`; pass `CurveThresholds(spec:)` to apply
 ///     the spec's overrides.
 ///   - detectors: default `allDetectors`.
 public func diagnose(
     _ record: TrainingRecord, spec: NetworkSpec? = nil,
-    thresholds: DiagnosticThresholds = DiagnosticThresholds(),
+    thresholds: CurveThresholds = CurveThresholds(),
     detectors: [any Detector] = allDetectors
 ) -> [Finding] {
     let findings = detectors.flatMap {

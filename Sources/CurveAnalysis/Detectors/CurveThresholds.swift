@@ -6,7 +6,7 @@ import Spec
 /// rulebook's numbers; where the rulebook leaves a value open ("by a margin", "most steps",
 /// "steadily") the default is ours and says so. The factors at the end size the spec edits the
 /// findings propose.
-public struct DiagnosticThresholds: Codable, Sendable, Equatable {
+public struct CurveThresholds: Codable, Sendable, Equatable {
     // MARK: Signals
 
     /// EMA smoothing factor for per-step signals, bias-corrected. Default 0.98.

@@ -14,7 +14,7 @@ public struct OverfitDetector: Detector {
     public init() {}
 
     public func findings(
-        in record: TrainingRecord, spec: NetworkSpec?, thresholds: DiagnosticThresholds
+        in record: TrainingRecord, spec: NetworkSpec?, thresholds: CurveThresholds
     ) -> [Finding] {
         let validation = record.validationLoss
         guard validation.count >= thresholds.overfitEvaluations + 1,
@@ -68,7 +68,7 @@ public struct UnderfitDetector: Detector {
     public init() {}
 
     public func findings(
-        in record: TrainingRecord, spec: NetworkSpec?, thresholds: DiagnosticThresholds
+        in record: TrainingRecord, spec: NetworkSpec?, thresholds: CurveThresholds
     ) -> [Finding] {
         var evidence: [Evidence] = []
         if let score = record.trainMetric.last, score.isFinite,
@@ -135,7 +135,7 @@ public struct InitialLossDetector: Detector {
     public init() {}
 
     public func findings(
-        in record: TrainingRecord, spec: NetworkSpec?, thresholds: DiagnosticThresholds
+        in record: TrainingRecord, spec: NetworkSpec?, thresholds: CurveThresholds
     ) -> [Finding] {
         guard record.task == .classification, let classes = record.classCount, classes >= 2,
             let first = record.firstBatchLoss, first.isFinite
@@ -170,7 +170,7 @@ public struct ContradictionDetector: Detector {
     public init() {}
 
     public func findings(
-        in record: TrainingRecord, spec: NetworkSpec?, thresholds: DiagnosticThresholds
+        in record: TrainingRecord, spec: NetworkSpec?, thresholds: CurveThresholds
     ) -> [Finding] {
         guard record.task == .classification, !record.classRecall.isEmpty,
             let first = record.trainLoss.first, let last = record.trainLoss.last, last < first
@@ -211,7 +211,7 @@ public struct SizePruneDetector: Detector {
     public init() {}
 
     public func findings(
-        in record: TrainingRecord, spec: NetworkSpec?, thresholds: DiagnosticThresholds
+        in record: TrainingRecord, spec: NetworkSpec?, thresholds: CurveThresholds
     ) -> [Finding] {
         var widths: [Int] = []
         var evidence: [Evidence] = []

@@ -9,7 +9,7 @@ import Spec
 struct EditProposals {
     let record: TrainingRecord
     let spec: NetworkSpec?
-    let thresholds: DiagnosticThresholds
+    let thresholds: CurveThresholds
 
     /// The old value's text for a `Setting`, following the rules above.
     func oldText<Value>(

@@ -1,7 +1,7 @@
 import Foundation
 import Spec
 
-@testable import Diagnostics
+@testable import CurveAnalysis
 
 /// Synthetic training records: one healthy run, and one per pathology, each changing only what
 /// the pathology changes.

@@ -29,7 +29,7 @@ struct LossCurve {
     /// The training loss as detectors read it: EMA-smoothed per-step losses when enough steps are
     /// recorded, else the per-epoch curve (`epochs(_:)`; a 0.98 EMA over a few dozen points would
     /// lag behind the curve by most of its length).
-    static func training(_ record: TrainingRecord, _ thresholds: DiagnosticThresholds) -> LossCurve
+    static func training(_ record: TrainingRecord, _ thresholds: CurveThresholds) -> LossCurve
     {
         if let steps = record.stepLosses, steps.count >= thresholds.minimumStepsForStepSignals {
             return LossCurve(
@@ -51,7 +51,7 @@ struct LossCurve {
     }
 
     /// The last `windowLength` points.
-    func window(_ thresholds: DiagnosticThresholds) -> ArraySlice<Double> {
+    func window(_ thresholds: CurveThresholds) -> ArraySlice<Double> {
         values.suffix(thresholds.windowLength(count: values.count))
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Diagnostics
+@testable import CurveAnalysis
 
 /// Gradient descent on a quadratic bowl `0.5 * sum(c_i * w_i^2)`: flat at tiny rates, falling
 /// at useful ones, diverging beyond `2 / max(c)`.

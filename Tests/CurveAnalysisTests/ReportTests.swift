@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Diagnostics
+@testable import CurveAnalysis
 
 #if canImport(FoundationXML)
     import FoundationXML

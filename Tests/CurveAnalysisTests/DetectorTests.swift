@@ -2,7 +2,7 @@ import Foundation
 import Spec
 import Testing
 
-@testable import Diagnostics
+@testable import CurveAnalysis
 
 private typealias Records = SyntheticRecords
 
@@ -24,7 +24,7 @@ struct HealthyRunTests {
     func silent(rule: String) throws {
         let detector = try #require(allDetectors.first { $0.ruleID == rule })
         let findings = detector.findings(
-            in: Records.healthy(), spec: Records.spec(), thresholds: DiagnosticThresholds())
+            in: Records.healthy(), spec: Records.spec(), thresholds: CurveThresholds())
         #expect(findings.isEmpty, "\(findings.map(\.description))")
     }
 
@@ -288,7 +288,7 @@ struct PathologyTests {
 
         var spec = Records.spec()
         spec.advisor.pruneFraction = 1e-5
-        let stricter = diagnose(record, spec: spec, thresholds: DiagnosticThresholds(spec: spec))
+        let stricter = diagnose(record, spec: spec, thresholds: CurveThresholds(spec: spec))
         #expect(!stricter.contains { $0.ruleID == "SIZE-PRUNE" })
     }
 }

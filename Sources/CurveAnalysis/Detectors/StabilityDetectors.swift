@@ -14,7 +14,7 @@ public struct NonFiniteDetector: Detector {
     public init() {}
 
     public func findings(
-        in record: TrainingRecord, spec: NetworkSpec?, thresholds: DiagnosticThresholds
+        in record: TrainingRecord, spec: NetworkSpec?, thresholds: CurveThresholds
     ) -> [Finding] {
         var evidence: [Evidence] = []
         func firstNonFinite(_ values: [Double]?) -> Int? { values?.firstIndex { !$0.isFinite } }
@@ -96,7 +96,7 @@ public struct ExplodingGradientDetector: Detector {
     public init() {}
 
     public func findings(
-        in record: TrainingRecord, spec: NetworkSpec?, thresholds: DiagnosticThresholds
+        in record: TrainingRecord, spec: NetworkSpec?, thresholds: CurveThresholds
     ) -> [Finding] {
         var evidence: [Evidence] = []
         var lossJumped = false
@@ -165,7 +165,7 @@ public struct ExplodingGradientDetector: Detector {
     /// Whether the training loss stopped improving across the window (under
     /// `notConvergedImprovement`): large gradients while the loss still falls are a network
     /// learning, not exploding.
-    private func lossStalled(_ record: TrainingRecord, _ thresholds: DiagnosticThresholds) -> Bool {
+    private func lossStalled(_ record: TrainingRecord, _ thresholds: CurveThresholds) -> Bool {
         let curve = LossCurve.training(record, thresholds)
         let window = curve.window(thresholds)
         guard let start = window.first, let end = window.last, start.isFinite, end.isFinite,
@@ -177,7 +177,7 @@ public struct ExplodingGradientDetector: Detector {
     /// Whether the last epoch's median update-to-weight ratio is at least
     /// `explodingMinimumUpdateRatio` (true when not recorded).
     private func updatesMatter(
-        _ record: TrainingRecord, _ thresholds: DiagnosticThresholds
+        _ record: TrainingRecord, _ thresholds: CurveThresholds
     )
         -> Bool
     {
@@ -212,7 +212,7 @@ public struct VanishingGradientDetector: Detector {
     public init() {}
 
     public func findings(
-        in record: TrainingRecord, spec: NetworkSpec?, thresholds: DiagnosticThresholds
+        in record: TrainingRecord, spec: NetworkSpec?, thresholds: CurveThresholds
     ) -> [Finding] {
         let typical = record.layers.map { layer -> Double in
             let finite = layer.gradientNorm.filter(\.isFinite)
@@ -260,7 +260,7 @@ public struct DeadReLUDetector: Detector {
     public init() {}
 
     public func findings(
-        in record: TrainingRecord, spec: NetworkSpec?, thresholds: DiagnosticThresholds
+        in record: TrainingRecord, spec: NetworkSpec?, thresholds: CurveThresholds
     ) -> [Finding] {
         var evidence: [Evidence] = []
         var worst = 0.0

@@ -17,7 +17,7 @@ public struct OscillatingLossDetector: Detector {
     public init() {}
 
     public func findings(
-        in record: TrainingRecord, spec: NetworkSpec?, thresholds: DiagnosticThresholds
+        in record: TrainingRecord, spec: NetworkSpec?, thresholds: CurveThresholds
     ) -> [Finding] {
         let curve = LossCurve.training(record, thresholds)
         guard curve.values.count >= thresholds.windowMinimum,
@@ -76,7 +76,7 @@ public struct SlowTrainingDetector: Detector {
     public init() {}
 
     public func findings(
-        in record: TrainingRecord, spec: NetworkSpec?, thresholds: DiagnosticThresholds
+        in record: TrainingRecord, spec: NetworkSpec?, thresholds: CurveThresholds
     ) -> [Finding] {
         let losses = LossCurve.epochs(record).values
         guard losses.count >= 4, losses.allSatisfy(\.isFinite), let first = losses.first,
@@ -120,7 +120,7 @@ public struct NotConvergedDetector: Detector {
     public init() {}
 
     public func findings(
-        in record: TrainingRecord, spec: NetworkSpec?, thresholds: DiagnosticThresholds
+        in record: TrainingRecord, spec: NetworkSpec?, thresholds: CurveThresholds
     ) -> [Finding] {
         guard !record.stoppedEarly, record.epochsRun >= record.epochsPlanned else { return [] }
         let curve = LossCurve.training(record, thresholds)
@@ -164,7 +164,7 @@ public struct FlatLossDetector: Detector {
     public init() {}
 
     public func findings(
-        in record: TrainingRecord, spec: NetworkSpec?, thresholds: DiagnosticThresholds
+        in record: TrainingRecord, spec: NetworkSpec?, thresholds: CurveThresholds
     ) -> [Finding] {
         let curve = LossCurve.training(record, thresholds)
         guard curve.values.count >= 2, curve.values.allSatisfy(\.isFinite) else { return [] }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Diagnostics
+@testable import CurveAnalysis
 
 @Suite("Applying spec edits to YAML text")
 struct SpecTextEditorTests {
