@@ -92,9 +92,12 @@ extension DesignSession {
             SpecKey.dataMissingValues.path, SpecText.list(data.missingValues.map { "\"\($0)\"" }),
             defaultWhy: "the default missing-value markers")
         given(
-            SpecKey.splitValidation.path, NumberText.evidence(data.split.validation), defaultWhy: "default 0.15"
+            SpecKey.splitValidation.path, NumberText.evidence(data.split.validation),
+            defaultWhy: "default 0.15"
         )
-        given(SpecKey.splitTest.path, NumberText.evidence(data.split.test), defaultWhy: "default 0.15")
+        given(
+            SpecKey.splitTest.path, NumberText.evidence(data.split.test), defaultWhy: "default 0.15"
+        )
         let stratify = config.data.split.stratify.value ?? false
         if spec.data.split.stratify.isAuto {
             choose(
@@ -119,7 +122,8 @@ extension DesignSession {
             }
             let fixed = written(key) || entry.value != entry.defaultValue
             choose(
-                key, NumberText.evidence(entry.value), fixed ? .spec : .policy, fixed ? nil : entry.ruleID,
+                key, NumberText.evidence(entry.value), fixed ? .spec : .policy,
+                fixed ? nil : entry.ruleID,
                 fixed
                     ? "set in spec (proposed default \(NumberText.evidence(entry.defaultValue)))"
                     : "proposed default of \(entry.ruleID)")
@@ -148,7 +152,8 @@ extension DesignSession {
                         "set in spec")
                     choose("\(base).dense.bias", String(dense.bias), .spec, nil, "set in spec")
                     choose(
-                        "\(base).dense.max_norm", dense.maxNorm.map(NumberText.evidence) ?? "none", .spec,
+                        "\(base).dense.max_norm", dense.maxNorm.map(NumberText.evidence) ?? "none",
+                        .spec,
                         nil, "set in spec")
                 case .batchNorm(let momentum, let epsilon):
                     choose(

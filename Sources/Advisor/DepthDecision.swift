@@ -63,7 +63,8 @@ extension DesignSession {
         if rules.capacityUnits < rules.minimumUseful {
             return DepthDecision(
                 depth: 0, rule: CapacityRule.id,
-                why: "capacity \(NumberText.evidence(rules.capacity.totalHidden)) hidden units is below "
+                why:
+                    "capacity \(NumberText.evidence(rules.capacity.totalHidden)) hidden units is below "
                     + "\(rules.minimumUseful): too few rows for a hidden layer; a linear model")
         }
         if rules.bounds.highest < rules.minimumUseful {

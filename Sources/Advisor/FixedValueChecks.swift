@@ -17,7 +17,8 @@ extension DesignSession {
         } else if depth.templateWhy != nil {
             let start = warnings.count
             checkDepth(
-                depth.depth, keyPath: SpecKey.hiddenLayers.path, linear: rules.linear, low: rules.low,
+                depth.depth, keyPath: SpecKey.hiddenLayers.path, linear: rules.linear,
+                low: rules.low,
                 high: rules.high)
             attributeWarnings(since: start)
         }
@@ -29,7 +30,8 @@ extension DesignSession {
         } else if widths.ruleWidths != nil {
             let start = warnings.count
             checkWidths(
-                widths.widths, keyPath: { _ in SpecKey.neurons.path }, wholeKeyPath: SpecKey.neurons.path,
+                widths.widths, keyPath: { _ in SpecKey.neurons.path },
+                wholeKeyPath: SpecKey.neurons.path,
                 capacity: rules.capacity, bounds: rules.bounds)
             attributeWarnings(since: start)
         }

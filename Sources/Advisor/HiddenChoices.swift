@@ -103,13 +103,15 @@ extension DesignSession {
                 "\(source): initializer \(preferred.rawValue)")
         } else {
             chooseSetting(
-                SpecKey.initializer.path, initializer.rawValue, fixed: !spec.model.initializer.isAuto,
+                SpecKey.initializer.path, initializer.rawValue,
+                fixed: !spec.model.initializer.isAuto,
                 InitializerRule.id, "\(initializer.rawValue) suits \(activation.name)")
         }
         if let chosen = spec.model.initializer.value ?? preferred, depth > 0 {
             let start = warnings.count
             raise(
-                InitializerRule.check(chosen, activation: activation, keyPath: SpecKey.initializer.path))
+                InitializerRule.check(
+                    chosen, activation: activation, keyPath: SpecKey.initializer.path))
             if spec.model.initializer.isAuto { attributeWarnings(since: start) }
         }
         return initializer
@@ -128,7 +130,8 @@ extension DesignSession {
         let replaces = BatchNormReplacesDropoutRule(batchNorm: design.batchNorm)
         evaluations += [rule.evaluate(), replaces.evaluate()]
         if let fixed = spec.model.dropout.value {
-            checkDropout(fixed, depth: depth, batchNorm: design.batchNorm, keyPath: SpecKey.dropout.path)
+            checkDropout(
+                fixed, depth: depth, batchNorm: design.batchNorm, keyPath: SpecKey.dropout.path)
             choose(SpecKey.dropout.path, NumberText.evidence(fixed), .spec, nil, "set in spec")
             return depth > 0 ? fixed : 0
         }

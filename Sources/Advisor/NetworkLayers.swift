@@ -169,7 +169,8 @@ extension DesignSession {
         checkDepth(widths.count, keyPath: SpecKey.layers.path, linear: linear, low: low, high: high)
         let hiddenKeys = hiddenDense.map { "model.layers[\($0)].dense.units" }
         checkWidths(
-            widths, keyPath: { hiddenKeys[$0] }, wholeKeyPath: SpecKey.layers.path, capacity: capacity,
+            widths, keyPath: { hiddenKeys[$0] }, wholeKeyPath: SpecKey.layers.path,
+            capacity: capacity,
             bounds: bounds)
         if !widths.isEmpty {
             var activationIndices: [Int] = []

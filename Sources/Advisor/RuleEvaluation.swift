@@ -1,5 +1,5 @@
-import Spec
 import Foundation
+import Spec
 
 /// A value a rule reads or produces: a number, a text, or a yes/no.
 public enum RuleValue: Sendable, Equatable, Codable, CustomStringConvertible {
@@ -48,7 +48,6 @@ public enum RuleValue: Sendable, Equatable, Codable, CustomStringConvertible {
         }
     }
 }
-
 
 /// One named input of a rule evaluation.
 public struct RuleInput: Sendable, Equatable, Codable {

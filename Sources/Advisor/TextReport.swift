@@ -1,4 +1,5 @@
 import Spec
+
 /// The recommendation as a report for a person: data summary, sizing-rule table, network
 /// diagram and parameter count, every other choice with its rule and why, warnings.
 public enum TextReport {

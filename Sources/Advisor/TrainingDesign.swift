@@ -254,7 +254,8 @@ extension DesignSession {
         case .fixed(let fixed):
             earlyStopping = fixed
             choose(
-                SpecKey.earlyStopping.path, SpecText.earlyStopping(fixed), .spec, nil, "set in spec")
+                SpecKey.earlyStopping.path, SpecText.earlyStopping(fixed), .spec, nil, "set in spec"
+            )
             raise(stopping.check(fixed, keyPath: SpecKey.earlyStopping.path))
         case .auto:
             earlyStopping = stopping.config

@@ -33,7 +33,8 @@ public enum StarterSpec {
             // line break or control character cannot end the comment or make the YAML invalid.
             out +=
                 "                              #   excluded automatically: "
-                + YAMLText.escaped("\(column.name) (\(column.type.rawValue): \(column.reason))") + "\n"
+                + YAMLText.escaped("\(column.name) (\(column.type.rawValue): \(column.reason))")
+                + "\n"
         }
         out += "  categorical: []             # columns to force categorical (one-hot)\n"
         for (path, comment) in settings {

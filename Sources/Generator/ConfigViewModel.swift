@@ -136,7 +136,7 @@ private struct Builder {
     mutating func root(_ spec: NetworkSpec) throws -> [String: ViewValue] {
         var root = section("", of: spec)
         if root["task"] == .absent { root["task"] = .text("auto") }
-        let advisorEntries = advisor(spec.advisor)
+        let advisorEntries = advisor(spec)
         root["advisor"] =
             advisorEntries.isEmpty ? .absent : .mapping(["entries": .list(advisorEntries)])
         return root
@@ -277,22 +277,13 @@ private struct Builder {
         value(name + "_off", on == nil ? off : nil, keyPath, into: &map)
     }
 
-    func advisor(_ settings: AdvisorSettings) -> [[String: ViewValue]] {
-        AdvisorSettingKeys.differences(settings).map {
-            parameter($0.key, $0.text, "advisor.\($0.key)")
-        }
-    }
-}
-
-/// The spec-language keys of `AdvisorSettings` (`advisor:` section), in declaration order.
-enum AdvisorSettingKeys {
-    /// Each threshold's key and YAML text where it differs from `AdvisorSettings()`.
-    static func differences(_ settings: AdvisorSettings) -> [(key: String, text: String)] {
-        AdvisorSettings.thresholds.filter { $0.isOverridden(in: settings) }.map { threshold in
-            switch threshold.property {
-            case .integer(let path): (threshold.key, YAMLText.integer(settings[keyPath: path]))
-            case .number(let path): (threshold.key, YAMLText.float(settings[keyPath: path]))
+    /// The `advisor:` thresholds the config overrides, as `{key, value, why}` items.
+    func advisor(_ spec: NetworkSpec) -> [[String: ViewValue]] {
+        var defaults = spec
+        defaults.advisor = AdvisorSettings()
+        return SpecKey.all.filter { $0.section == "advisor" && !$0.isEqual(spec, defaults) }
+            .compactMap { key in
+                key.yaml(in: spec).map { parameter(key.name, $0, key.path) }
             }
-        }
     }
 }

@@ -26,7 +26,10 @@ public struct MulticlassOutputRule: Rule {
 
     public func evaluate() -> RuleEvaluation {
         evaluation(
-            [RuleInput(SpecKey.task.path, .text(task.rawValue)), RuleInput("No", .integer(outputs))],
+            [
+                RuleInput(SpecKey.task.path, .text(task.rawValue)),
+                RuleInput("No", .integer(outputs)),
+            ],
             .text("softmax, cross_entropy"), applies: applies,
             why: applies ? "\(outputs) classes" : "not multiclass")
     }
@@ -53,7 +56,10 @@ public struct BinaryOutputRule: Rule {
 
     public func evaluate() -> RuleEvaluation {
         evaluation(
-            [RuleInput(SpecKey.task.path, .text(task.rawValue)), RuleInput("No", .integer(outputs))],
+            [
+                RuleInput(SpecKey.task.path, .text(task.rawValue)),
+                RuleInput("No", .integer(outputs)),
+            ],
             .text("sigmoid, binary_cross_entropy"), applies: applies,
             why: applies ? "two classes: one logit" : "not binary")
     }
@@ -76,7 +82,8 @@ public struct RegressionOutputRule: Rule {
 
     public func evaluate() -> RuleEvaluation {
         evaluation(
-            [RuleInput(SpecKey.task.path, .text(task.rawValue))], .text("linear, mse"), applies: applies,
+            [RuleInput(SpecKey.task.path, .text(task.rawValue))], .text("linear, mse"),
+            applies: applies,
             why: applies ? "a real-valued target" : "not regression")
     }
 }
@@ -319,7 +326,8 @@ public struct InitializerRule: Rule {
                 RuleInput("activation", .text(activation.name)),
                 RuleInput("fan_in", .integer(fanIn)),
                 RuleInput("fan_out", .integer(fanOut)),
-            ], .text("\(initializer.rawValue) (\(kind) \(NumberText.evidence(scale)))"), applies: true,
+            ], .text("\(initializer.rawValue) (\(kind) \(NumberText.evidence(scale)))"),
+            applies: true,
             why: "\(initializer.rawValue) suits \(activation.name)")
     }
 }

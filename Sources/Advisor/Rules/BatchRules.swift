@@ -260,7 +260,6 @@ extension TrainingMemory {
     }
 }
 
-
 /// BATCH-NOT-TOO-SMALL: very small batches destabilise training: never below 8
 /// (`AdvisorSettings.minimumBatch`) unless the user asks.
 public struct MinimumBatchRule: Rule {

@@ -1,5 +1,5 @@
-import Spec
 import Foundation
+import Spec
 
 /// One axis of a chart: its data range, scale and tick values.
 public struct ChartAxis: Sendable, Equatable {

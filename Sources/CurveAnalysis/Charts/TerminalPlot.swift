@@ -1,5 +1,5 @@
-import Spec
 import Foundation
+import Spec
 
 /// A line plot in Unicode braille for the terminal (`layerwise lr-find`): each character cell
 /// holds 2 x 4 dots; y labels on the left, x labels under the axis, markers as `◆`.
@@ -98,7 +98,8 @@ public struct TerminalPlot: Sendable {
             let value = high - (high - low) * Double(row) / Double(max(1, height - 1))
             let labelled = row == 0 || row == height - 1 || row == height / 2
             lines.append(
-                (labelled ? pad(NumberText.significant(value)) + " ┤" : pad("") + " │") + String(characters))
+                (labelled ? pad(NumberText.significant(value)) + " ┤" : pad("") + " │")
+                    + String(characters))
         }
         lines.append(pad("") + " └" + String(repeating: "─", count: width))
         let leftLabel = xAxis.label(xAxis.lower)

@@ -125,7 +125,8 @@ struct EditProposals {
         guard let current = hiddenActivation, from.contains(current) else { return [] }
         let old =
             spec == nil
-            ? current : oldText(spec?.model.activation, keyPath: SpecKey.activation.path) { $0.name }
+            ? current
+            : oldText(spec?.model.activation, keyPath: SpecKey.activation.path) { $0.name }
         return [SpecEdit(SpecKey.activation.path, from: old, to: to)]
     }
 
@@ -156,7 +157,8 @@ struct EditProposals {
             spec?.training.regularization, keyPath: SpecKey.regularization.path,
             text: Self.regularizationText)
         return SpecEdit(
-            SpecKey.regularization.path, from: old, to: "{l2: \(yamlNumber(thresholds.l2Strength))}")
+            SpecKey.regularization.path, from: old, to: "{l2: \(yamlNumber(thresholds.l2Strength))}"
+        )
     }
 
     /// Remove the weight penalty and dropout (less regularisation against underfitting).

@@ -1,5 +1,5 @@
-import Spec
 import Foundation
+import Spec
 
 /// How serious a finding is.
 public enum Severity: String, Codable, Sendable, Equatable, Comparable, CaseIterable {
@@ -133,4 +133,3 @@ extension Array where Element == Finding {
         return chosen.values.sorted { $0.order < $1.order }.map(\.edit)
     }
 }
-

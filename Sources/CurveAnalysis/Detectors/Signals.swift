@@ -29,8 +29,7 @@ struct LossCurve {
     /// The training loss as detectors read it: EMA-smoothed per-step losses when enough steps are
     /// recorded, else the per-epoch curve (`epochs(_:)`; a 0.98 EMA over a few dozen points would
     /// lag behind the curve by most of its length).
-    static func training(_ record: TrainingRecord, _ thresholds: CurveThresholds) -> LossCurve
-    {
+    static func training(_ record: TrainingRecord, _ thresholds: CurveThresholds) -> LossCurve {
         if let steps = record.stepLosses, steps.count >= thresholds.minimumStepsForStepSignals {
             return LossCurve(
                 values: exponentialMovingAverage(steps, beta: thresholds.emaBeta), unit: "step")

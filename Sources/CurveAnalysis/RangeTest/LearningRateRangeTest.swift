@@ -1,5 +1,5 @@
-import Spec
 import Foundation
+import Spec
 
 /// The learning-rate range test (rule LR-RANGE-TEST), exactly as the rulebook's procedure.
 ///
@@ -222,9 +222,11 @@ public struct RangeTestResult: Codable, Sendable, Equatable {
     public var summary: String {
         var lines: [String] = []
         if let valley, let steep, let minimumOverTen {
-            lines.append("LR-RANGE-TEST: suggested learning rate \(NumberText.significant(valley)) (valley)")
             lines.append(
-                "  steep: \(NumberText.significant(steep)), minimum/10: \(NumberText.significant(minimumOverTen))")
+                "LR-RANGE-TEST: suggested learning rate \(NumberText.significant(valley)) (valley)")
+            lines.append(
+                "  steep: \(NumberText.significant(steep)), minimum/10: \(NumberText.significant(minimumOverTen))"
+            )
         } else {
             lines.append("LR-RANGE-TEST: no suggestion")
         }

@@ -1,5 +1,5 @@
-import Spec
 import Foundation
+import Spec
 
 /// The run report (`report.html`), rendered from plain values: self-contained HTML with inline
 /// CSS and SVG, no scripts, no network.

@@ -199,7 +199,8 @@ public struct DesignPlan: Sendable {
         if let location {
             diagnostic = Diagnostic(
                 .error, at: location,
-                length: tokenLength(in: loaded.source, at: location), keyPath: SpecKey.template.path,
+                length: tokenLength(in: loaded.source, at: location),
+                keyPath: SpecKey.template.path,
                 message, notes: [help])
         } else {
             diagnostic = Diagnostic(

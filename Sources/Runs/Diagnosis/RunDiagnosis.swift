@@ -1,5 +1,5 @@
-import Dataset
 import CurveAnalysis
+import Dataset
 import Engine
 import Foundation
 import Spec

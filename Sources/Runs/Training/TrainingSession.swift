@@ -1,6 +1,6 @@
 import Advisor
-import Dataset
 import CurveAnalysis
+import Dataset
 import Engine
 import Foundation
 import Spec

@@ -156,6 +156,20 @@ struct SpecField: Sendable {
             equal: { $0[keyPath: property] == $1[keyPath: property] }, absentable: true)
     }
 
+    /// A threshold of `advisor:`.
+    static func threshold<Value: SpecCodable>(
+        _ property: WritableKeyPath<AdvisorSettings, Value> & Sendable
+    ) -> SpecField {
+        SpecField(
+            decode: { node, spec, decoder in
+                if let value = Value.decode(node, &decoder) {
+                    spec.advisor[keyPath: property] = value
+                }
+            },
+            yaml: { $0.advisor[keyPath: property].yaml },
+            equal: { $0.advisor[keyPath: property] == $1.advisor[keyPath: property] })
+    }
+
     /// A property stored in another shape than the one its key is written in (`Character?`
     /// for a delimiter string, `[LayerConfig]?` for the layer list).
     static func stored<Written: SpecCodable, Stored: Equatable>(

@@ -281,28 +281,19 @@ extension SpecKey {
             maximum: threshold.maximum)
         let doc = "\(threshold.ruleID): \(threshold.doc)"
         let path = "advisor.\(threshold.key)"
+        let field: SpecField
+        let defaultValue: SchemaDefault
+        let type: SchemaType
         switch threshold.property {
         case .integer(let property):
-            return SpecKey(
-                path, .integer(bounds), default: .int(Int(threshold.defaultValue)),
-                rules: [threshold.ruleID], doc,
-                field: SpecField(
-                    decode: { node, spec, _ in
-                        if let value = node.int { spec.advisor[keyPath: property] = value }
-                    },
-                    yaml: { $0.advisor[keyPath: property].yaml },
-                    equal: { $0.advisor[keyPath: property] == $1.advisor[keyPath: property] }))
+            (field, type) = (.threshold(property), .integer(bounds))
+            defaultValue = .int(Int(threshold.defaultValue))
         case .number(let property):
-            return SpecKey(
-                path, .number(bounds), default: .number(threshold.defaultValue),
-                rules: [threshold.ruleID], doc,
-                field: SpecField(
-                    decode: { node, spec, _ in
-                        if let value = node.number { spec.advisor[keyPath: property] = value }
-                    },
-                    yaml: { $0.advisor[keyPath: property].yaml },
-                    equal: { $0.advisor[keyPath: property] == $1.advisor[keyPath: property] }))
+            (field, type) = (.threshold(property), .number(bounds))
+            defaultValue = .number(threshold.defaultValue)
         }
+        return SpecKey(
+            path, type, default: defaultValue, rules: [threshold.ruleID], doc, field: field)
     }
 }
 
