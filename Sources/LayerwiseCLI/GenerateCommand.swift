@@ -21,8 +21,12 @@ struct GenerateCommand: ParsableCommand {
 
     @Option(
         name: [.short, .customLong("output")],
-        help: ArgumentHelp("The config file to write (atomically).", valueName: "file"))
+        help: ArgumentHelp(
+            "The config file to write (atomically); `-` for standard output.", valueName: "file"))
     var output: String?
+
+    /// The file to write; nil for standard output (no `-o`, or `-o -`).
+    var destination: String? { output == "-" ? nil : output }
 
     @Flag(help: "Replace the output file if it exists.")
     var force = false
@@ -32,7 +36,7 @@ struct GenerateCommand: ParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func validate() throws {
-        if force && output == nil {
+        if force && destination == nil {
             throw ValidationError("--force replaces the -o FILE; without -o nothing is replaced")
         }
     }
@@ -40,16 +44,16 @@ struct GenerateCommand: ParsableCommand {
     func run() throws {
         compute.apply()
         try reportingErrors {
-            if let output, !force, FileManager.default.fileExists(atPath: output) {
+            if let output = destination, !force, FileManager.default.fileExists(atPath: output) {
                 throw DesignPlanError.outputExists(path: output)
             }
             let plan = try DesignPlan.measured(
                 specPath: spec, catalog: try options.templateCatalog(),
                 template: templateOption.template)
-            let generated = try plan.generate(outputPath: output)
+            let generated = try plan.generate(outputPath: destination)
             let warnings = plan.renderedWarnings(colored: options.colorsStandardError)
             if !warnings.isEmpty { printError(warnings) }
-            guard let output else {
+            guard let output = destination else {
                 print(generated.text, terminator: "")
                 return
             }

@@ -139,4 +139,17 @@ struct CommandLineTests {
             "init", "iris.csv", "--target", "species", "-o", "s.yaml", in: folder)
         #expect(again.status != 0)
     }
+
+    @Test func generateToStandardOutputWithADash() throws {
+        let folder = try scratch()
+        let generated = try layerwise("generate", "iris.yaml", "-o", "-", in: folder)
+        #expect(generated.status == 0, "\(generated.errors)")
+        #expect(generated.output.contains("layers:") && generated.output.contains("units:"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("-").path))
+        // A bare file name (no folder) anchors paths at the current folder.
+        let written = try layerwise("generate", "iris.yaml", "-o", "config.yaml", in: folder)
+        #expect(written.status == 0, "\(written.errors)")
+        let validated = try layerwise("validate", "config.yaml", in: folder)
+        #expect(validated.status == 0, "\(validated.output)\(validated.errors)")
+    }
 }

@@ -119,9 +119,13 @@ extension DesignPlan {
 
     /// The folder of `path`, or the current directory for nil.
     static func folder(of path: String?) -> String {
-        guard let path else { return FileManager.default.currentDirectoryPath }
-        let folder = (path as NSString).deletingLastPathComponent
-        return folder.isEmpty ? FileManager.default.currentDirectoryPath : folder
+        // Plain string work: Foundation's `deletingLastPathComponent` traps on some names
+        // (`-`) on Linux.
+        guard let path, let slash = path.lastIndex(of: "/") else {
+            return FileManager.default.currentDirectoryPath
+        }
+        let folder = String(path[..<slash])
+        return folder.isEmpty ? "/" : folder
     }
 
     /// The first key (task, model, training) where two configs differ, with both values as
