@@ -160,14 +160,14 @@ public enum ColumnTyper {
                 if forced.contains(column.name) || !isStrayNumeric(column) {
                     column = column.asText()
                 } else if userExcluded == nil
-                    && !(isTarget && options.task == .classification)
+                    && !(isTarget && options.task == .fixed(.classification))
                 {
                     throw strayError(column, index: j, table: table, options: options)
                 } else {
                     column = column.asText()
                 }
             }
-            if isTarget && options.task == .classification { column = column.asText() }
+            if isTarget && options.task == .fixed(.classification) { column = column.asText() }
             if forced.contains(column.name) && !isTarget { column = column.asText() }
             table.columns[j] = column
             var typing = describe(
@@ -285,16 +285,16 @@ public enum ColumnTyper {
         }
         let task: TaskKind
         switch (options.task, column.data) {
-        case (.regression, .text):
+        case (.fixed(.regression), .text):
             throw DataError(
                 .targetNotNumeric, path: table.path,
                 location: table.headerLocation(ofColumn: index), sourceLine: table.headerLine,
                 columnName: column.name,
                 message: "task is regression but the target '\(column.name)' holds text",
                 hint: "use task: classification (or auto), or choose a numeric target")
-        case (.regression, .numbers):
+        case (.fixed(.regression), .numbers):
             task = .regression
-        case (.classification, _), (.auto, .text):
+        case (.fixed(.classification), _), (.auto, .text):
             task = .classification
         case (.auto, .numbers(let values)):
             let summary = NumberSummary(values)

@@ -5,12 +5,6 @@ extension DataOptions {
     /// - Parameter spec: a spec from the loader (`data.resolvedPath` is already resolved).
     public init(spec: NetworkSpec) {
         let data = spec.data
-        let task: Task =
-            switch spec.task {
-            case .auto: .auto
-            case .fixed(.classification): .classification
-            case .fixed(.regression): .regression
-            }
         self.init(
             path: data.resolvedPath, target: data.target, features: data.features,
             ignore: data.ignore, categorical: data.categorical,
@@ -18,6 +12,6 @@ extension DataOptions {
             delimiter: data.delimiter.flatMap { $0.asciiValue },
             validationFraction: data.split.validation, testFraction: data.split.test,
             stratify: data.split.stratify.value, seed: spec.training.seed,
-            idColumn: data.idColumn, task: task)
+            idColumn: data.idColumn, task: spec.task)
     }
 }

@@ -1,14 +1,10 @@
+import Spec
+
 /// What the user asked of the data: the plain value the spec's `data:` section maps to.
 ///
 /// Every field has the default the spec language documents, so `DataOptions(path:target:)` is a
 /// complete description for `layerwise profile data.csv --target COL`.
 public struct DataOptions: Sendable, Equatable, Codable {
-    /// The task, or `auto` to let the target column decide (strings or few distinct integers:
-    /// classification; other numbers: regression).
-    public enum Task: String, Sendable, Equatable, Codable, CaseIterable {
-        case auto, classification, regression
-    }
-
     /// The CSV file to read.
     public var path: String
     /// The column to predict.
@@ -34,8 +30,9 @@ public struct DataOptions: Sendable, Equatable, Codable {
     public var seed: UInt64
     /// A column that identifies rows (kept out of the inputs, named in predictions).
     public var idColumn: String?
-    /// The task, or `.auto`.
-    public var task: Task
+    /// The task, or `auto` to let the target column decide (strings or few distinct integers:
+    /// classification; other numbers: regression): the spec's `task`.
+    public var task: Setting<TaskKind>
 
     /// The markers read as missing when the spec does not list its own.
     public static let defaultMissingMarkers = ["", "NA", "N/A", "NaN", "null", "?"]
@@ -59,7 +56,8 @@ public struct DataOptions: Sendable, Equatable, Codable {
         path: String, target: String, features: [String]? = nil, ignore: [String] = [],
         categorical: [String] = [], missingMarkers: [String] = DataOptions.defaultMissingMarkers,
         delimiter: UInt8? = nil, validationFraction: Double = 0.15, testFraction: Double = 0.15,
-        stratify: Bool? = nil, seed: UInt64 = 42, idColumn: String? = nil, task: Task = .auto
+        stratify: Bool? = nil, seed: UInt64 = 42, idColumn: String? = nil,
+        task: Setting<TaskKind> = .auto
     ) {
         self.path = path
         self.target = target

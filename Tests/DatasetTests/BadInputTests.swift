@@ -1,4 +1,5 @@
 import Foundation
+import Spec
 import Testing
 
 @testable import Dataset
@@ -7,7 +8,7 @@ import Testing
     let files = TestFiles()
 
     private func loadError(
-        _ path: String, target: String = "y", task: DataOptions.Task = .auto
+        _ path: String, target: String = "y", task: Setting<TaskKind> = .auto
     )
         -> DataError?
     {
@@ -193,7 +194,7 @@ import Testing
             #expect(error.kind == .unknownColumn)
             #expect(error.message == "data.ignore 'b' is not a column of the file")
         }
-        let regression = try #require(loadError(path, task: .regression))
+        let regression = try #require(loadError(path, task: .fixed(.regression)))
         #expect(regression.kind == .targetNotNumeric)
     }
 }

@@ -79,7 +79,7 @@ import Testing
             try PreparedData.load(DataOptions(path: many, target: "y")).schema.task
                 == .regression)
         let forced = try PreparedData.load(
-            DataOptions(path: many, target: "y", task: .classification))
+            DataOptions(path: many, target: "y", task: .fixed(.classification)))
         #expect(forced.schema.task == .classification)
     }
 

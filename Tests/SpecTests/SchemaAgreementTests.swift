@@ -123,7 +123,10 @@ struct SchemaAgreementTests {
             })
 
         for (name, loaderAccepts) in loaderVerdicts.sorted(by: { $0.key < $1.key }) {
-            let schemaAccepts = try #require(schemaVerdicts[name], "no verdict for \(name)")
+            guard let schemaAccepts = schemaVerdicts[name] else {
+                Issue.record("no schema verdict for \(name)")
+                continue
+            }
             if let reason = Self.inexpressible[name] {
                 #expect(
                     !loaderAccepts && schemaAccepts,

@@ -1,4 +1,5 @@
 import Foundation
+import Spec
 
 /// Everything the diagnostics read about one training run, as plain numbers.
 ///
@@ -9,14 +10,8 @@ import Foundation
 /// `nonConformingFloatEncodingStrategy` is `.convertToString(...)`, as
 /// `TrainingRecord.jsonEncoder()` does.
 public struct TrainingRecord: Codable, Sendable, Equatable {
-    /// What the network predicts.
-    public enum Task: String, Codable, Sendable, Equatable {
-        case classification
-        case regression
-    }
-
     /// Classification or regression.
-    public var task: Task
+    public var task: TaskKind
     /// Number of classes (classification; 2 for binary), nil for regression.
     public var classCount: Int?
     /// Class labels in output order (classification), for the confusion matrix and recall.
@@ -69,7 +64,8 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
 
     /// Creates a record; every series defaults to empty.
     public init(
-        task: Task, classCount: Int? = nil, classNames: [String] = [], metricName: String? = nil,
+        task: TaskKind, classCount: Int? = nil, classNames: [String] = [],
+        metricName: String? = nil,
         epochsPlanned: Int, stoppedEarly: Bool = false, trainLoss: [Double],
         validationLoss: [Double] = [], trainMetric: [Double] = [], validationMetric: [Double] = [],
         learningRate: [Double] = [], stepLosses: [Double]? = nil, firstBatchLoss: Double? = nil,

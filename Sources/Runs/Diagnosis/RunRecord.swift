@@ -61,7 +61,7 @@ public enum RunRecord {
     ) -> TrainingRecord {
         let epochs = history.epochs
         let labels: [String]
-        let task: TrainingRecord.Task
+        let task: TaskKind
         switch data.encoding.target {
         case .classes(_, let names):
             labels = names

@@ -42,9 +42,9 @@ public final class TrainingSession {
     /// The learning rate in use.
     public let learningRate: Double
     /// The range test, when the rate was `auto`.
-    public private(set) var rangeTest: RangeTestResult?
+    public internal(set) var rangeTest: RangeTestResult?
     /// The training split's score after each completed epoch (`EpochTrainingScore`).
-    public private(set) var trainingScores: [EpochTrainingScore] = []
+    public internal(set) var trainingScores: [EpochTrainingScore] = []
     /// Whether to score the training split after each epoch (on at most `trainingScoreRows`
     /// rows), for DIAG-UNDERFIT and the metric curve. Default true; probes turn it off.
     public var scoresTrainingSplit = true
@@ -52,7 +52,7 @@ public final class TrainingSession {
     /// training split, at most this many. Bounds the cost on large data.
     public static let trainingScoreRows = 2_048
     /// How the run started (`run.json`), when known.
-    public private(set) var manifest: RunManifest?
+    public internal(set) var manifest: RunManifest?
     /// The spec the findings' edits are phrased against (the user's original, else the config).
     var editableSpec: RunDiagnosis.EditableSpec?
     private var source: InMemoryBatchSource
@@ -132,147 +132,6 @@ public final class TrainingSession {
                 stepsPerEpoch: source.batchesPerEpoch,
                 classWeights: try classWeights(.fixed(resolved.classWeights), data: data)))
         return try LearningRateFinder.run(trainer: probe, source: source, test: test)
-    }
-
-    /// Starts a new run of a design in `folder`: ``prepare(plan:)``, then ``start(plan:in:)``.
-    /// - Parameters:
-    ///   - plan: the design of the spec.
-    ///   - folder: a new run folder.
-    public static func begin(plan: DesignPlan, in folder: RunFolder) throws -> TrainingSession {
-        let session = try prepare(plan: plan)
-        try session.start(plan: plan, in: folder)
-        return session
-    }
-
-    /// Builds the session of a design, running the range test when the rate is `auto`: every
-    /// check that can fail (the network, class weights, the batches) runs here, before a run
-    /// folder exists, so a failure leaves nothing behind.
-    public static func prepare(plan: DesignPlan) throws -> TrainingSession {
-        try TrainingSession(config: plan.recommendation.config, data: plan.data)
-    }
-
-    /// Writes the start of a run into `folder`: the range-test curve, the resolved config.yaml
-    /// (rendered through the plan's template, the learning rate filled in and annotated) and
-    /// `run.json` (the original spec and the design's reasons).
-    /// - Parameters:
-    ///   - plan: the design this session was prepared from.
-    ///   - folder: a new run folder.
-    public func start(plan: DesignPlan, in folder: RunFolder) throws {
-        var reason = plan.recommendation.annotations[SpecKey.learningRate.path] ?? "set in spec"
-        if let test = rangeTest {
-            reason =
-                test.suggestion == nil
-                ? "LR-RANGE-TEST: no clear valley in the range test; Adam's default"
-                : "LR-RANGE-TEST: valley of the range test (confidence \(test.confidence.rawValue))"
-            try AtomicFile.write(test.chart().svg(), to: folder.rangeTestPath)
-        }
-        let generated = try plan.generate(
-            outputPath: folder.configPath, learningRate: (learningRate, reason))
-        try AtomicFile.write(generated.text, to: folder.configPath)
-        var design = plan.recommendation.choices.map {
-            RunManifest.DesignChoice(keyPath: $0.keyPath, value: $0.value, rule: $0.annotation)
-        }
-        if let index = design.firstIndex(where: { $0.keyPath == SpecKey.learningRate.path }) {
-            design[index].value = yamlNumber(learningRate)
-            design[index].rule = reason
-        }
-        let manifest = RunManifest(
-            specPath: standardised(
-                plan.specPath.hasPrefix("/")
-                    ? plan.specPath : FileManager.default.currentDirectoryPath + "/" + plan.specPath
-            ),
-            specText: plan.loaded.source, template: plan.preferences.source, design: design,
-            designText: TextReport.compact(plan.recommendation))
-        try manifest.write(to: folder)
-        self.manifest = manifest
-        editableSpec = RunDiagnosis.EditableSpec(
-            path: manifest.specPath ?? plan.specPath, text: plan.loaded.source,
-            spec: plan.loaded.spec, isOriginal: true)
-    }
-
-    /// Continues from a checkpoint's state (same config and data, so the same trainer).
-    /// - Throws: when the checkpoint does not fit this network and configuration.
-    public func restore(_ state: TrainerState) throws {
-        try trainer.importState(state)
-    }
-
-    /// Reopens a run to continue it from its last complete epoch: the run's config.yaml
-    /// (learning rate already resolved), the same data (checked against the checkpoint's
-    /// encoding), the checkpoint's trainer state. With the same seed the run ends with the same
-    /// weights as an uninterrupted one. A run stopped before its first epoch ended (no
-    /// checkpoint) trains from the start, as it would have.
-    /// - Parameters:
-    ///   - folder: the run folder.
-    ///   - loader: the spec loader (the config is a spec).
-    public static func resume(_ folder: RunFolder, loader: SpecLoader) throws -> TrainingSession {
-        let loaded = try loader.load(path: folder.configPath)
-        guard loaded.spec.training.learningRate.value != nil else {
-            throw RunError.cannotResume(
-                path: folder.path,
-                reason: "its config.yaml leaves training.learning_rate auto; a run's config has "
-                    + "the rate it trained with")
-        }
-        let data = try PreparedData.load(DataOptions(spec: loaded.spec))
-        // The config may have been edited since: its size is checked before it is built.
-        do {
-            try TrainingMemory.check(
-                loaded.spec, inputs: data.encoding.inputWidth, fixedIn: loaded.spec)
-        } catch {
-            throw DesignPlanError.advisor(error, source: loaded.source)
-        }
-        let session = try TrainingSession(config: loaded.spec, data: data)
-        session.manifest = RunManifest.read(from: folder)
-        session.editableSpec = RunDiagnosis.editableSpec(
-            folder: folder, manifest: session.manifest, loader: loader)
-        // No epoch finished: the session as built is where the run started.
-        guard !folder.isUnstarted else { return session }
-        let (state, metadata) = try Checkpoint.read(from: folder.checkpointPath)
-        if let json = metadata["encoding"],
-            let encoding = try? JSONDecoder().decode(DataEncoding.self, from: Data(json.utf8)),
-            encoding != data.encoding
-        {
-            throw RunError.dataChanged(
-                path: loaded.spec.data.resolvedPath,
-                detail: "its columns, categories or training-split statistics are not the ones "
-                    + "in the checkpoint")
-        }
-        if let json = metadata["range_test"] {
-            session.rangeTest = try? Checkpoint.jsonDecoder().decode(
-                RangeTestResult.self, from: Data(json.utf8))
-        }
-        if let json = metadata["training_scores"],
-            let scores = try? Checkpoint.jsonDecoder().decode(
-                [EpochTrainingScore].self, from: Data(json.utf8))
-        {
-            session.trainingScores = scores
-        }
-        do {
-            try session.restore(state)
-        } catch {
-            throw RunError.cannotResume(
-                path: folder.path,
-                reason:
-                    "the checkpoint does not fit the run's config.yaml (was it edited?): \(error)")
-        }
-        return session
-    }
-
-    /// The checkpoint's extra metadata: the rate, the encoding (to check the data on resume)
-    /// and the range test.
-    private func checkpointMetadata() throws -> [String: String] {
-        let encoder = Checkpoint.jsonEncoder()
-        var extra = [
-            "learning_rate": "\(learningRate)",
-            "encoding": String(decoding: try encoder.encode(data.encoding), as: UTF8.self),
-        ]
-        if let rangeTest {
-            extra["range_test"] = String(decoding: try encoder.encode(rangeTest), as: UTF8.self)
-        }
-        if !trainingScores.isEmpty {
-            extra["training_scores"] = String(
-                decoding: try encoder.encode(trainingScores), as: UTF8.self)
-        }
-        return extra
     }
 
     /// Trains to the end (or until stopped), writing the checkpoint and `history.csv` after

@@ -172,7 +172,7 @@ struct SpecField: Sendable {
 
     /// A property stored in another shape than the one its key is written in (`Character?`
     /// for a delimiter string, `[LayerConfig]?` for the layer list).
-    static func stored<Written: SpecCodable, Stored: Equatable>(
+    static func stored<Written: SpecCodable, Stored: Equatable & Sendable>(
         _ property: WritableKeyPath<NetworkSpec, Stored> & Sendable,
         as written: @escaping @Sendable (Stored) -> Written?,
         from read: @escaping @Sendable (Written) -> Stored, absentable: Bool = false

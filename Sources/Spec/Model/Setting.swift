@@ -19,3 +19,23 @@ public enum Setting<Value: Sendable & Equatable>: Sendable, Equatable {
         value ?? fallback()
     }
 }
+
+// `auto`, or the value itself, as a spec writes it.
+extension Setting: Codable where Value: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let word = try? container.decode(String.self), word == "auto" {
+            self = .auto
+        } else {
+            self = .fixed(try container.decode(Value.self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .auto: try container.encode("auto")
+        case .fixed(let value): try container.encode(value)
+        }
+    }
+}

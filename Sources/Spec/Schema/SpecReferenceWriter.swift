@@ -1,5 +1,3 @@
-import Spec
-
 /// Writes ``SpecSchema`` as the Markdown spec reference, `docs/spec.md`
 /// (`layerwise schema --format markdown -o docs/spec.md`; a test keeps the file current).
 public struct SpecReferenceWriter: Sendable {
