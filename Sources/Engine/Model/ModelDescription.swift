@@ -1,19 +1,62 @@
-/// A network as a value: the input width and the layers in order. Codable (the builder maps a
-/// YAML config onto it), Equatable and Sendable. `Sequential(description, seed:)` builds it;
-/// the same description and seed give bit-identical weights.
+/// A network as a value: the input width, the embedded code columns and the layers in order.
+/// Codable (the builder maps a YAML config onto it), Equatable and Sendable.
+/// `Sequential(description, seed:)` builds it; the same description and seed give
+/// bit-identical weights.
+///
+/// With `embeddings`, the input batches are `[numeric columns | code columns]` in any order:
+/// each `EmbeddingInput` names the column holding its codes; the other columns are copied as
+/// they are. The first layer sees the copied columns, in order, then each embedding's output,
+/// in the order of `embeddings` (`featureWidth` columns).
 public struct ModelDescription: Codable, Equatable, Sendable {
-    /// Columns of the input batches (after encoding), > 0.
+    /// Columns of the input batches (after encoding, code columns included), > 0.
     public var inputWidth: Int
+    /// The embedded code columns (ENC-EMBED-SIZE); empty for a network over numbers only.
+    /// Embedding `i`'s table is the tensor `embeddings.i.weight`.
+    public var embeddings: [EmbeddingInput]
     /// The layers, input first. Layer `i`'s tensors are named `layers.i.<name>`.
     public var layers: [LayerDescription]
 
     /// A description.
     /// - Parameters:
     ///   - inputWidth: input columns.
+    ///   - embeddings: the embedded code columns (default none).
     ///   - layers: layers in order.
-    public init(inputWidth: Int, layers: [LayerDescription]) {
+    public init(inputWidth: Int, embeddings: [EmbeddingInput] = [], layers: [LayerDescription]) {
         self.inputWidth = inputWidth
+        self.embeddings = embeddings
         self.layers = layers
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case inputWidth, embeddings, layers
+    }
+
+    // Written by hand so that a description without embeddings encodes as before (no
+    // `embeddings` key) and model files written before embeddings existed still decode.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        inputWidth = try container.decode(Int.self, forKey: .inputWidth)
+        embeddings = try container.decodeIfPresent([EmbeddingInput].self, forKey: .embeddings) ?? []
+        layers = try container.decode([LayerDescription].self, forKey: .layers)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(inputWidth, forKey: .inputWidth)
+        if !embeddings.isEmpty { try container.encode(embeddings, forKey: .embeddings) }
+        try container.encode(layers, forKey: .layers)
+    }
+
+    /// Columns the first layer sees: the input's columns that are not codes, plus each
+    /// embedding's dimension. Equal to `inputWidth` without embeddings.
+    public var featureWidth: Int {
+        inputWidth - embeddings.count + embeddings.reduce(0) { $0 + $1.dimension }
+    }
+
+    /// The input columns that are copied as they are (not codes), in order.
+    public var copiedColumns: [Int] {
+        let codes = Set(embeddings.map(\.column))
+        return (0..<inputWidth).filter { !codes.contains($0) }
     }
 
     /// The width of each layer's output, checking the description on the way.
@@ -24,7 +67,32 @@ public struct ModelDescription: Codable, Equatable, Sendable {
                 path: "inputWidth", message: "input width is \(inputWidth)",
                 fix: "the input must have at least one column")
         }
-        var width = inputWidth
+        var seen = Set<Int>()
+        for (index, embedding) in embeddings.enumerated() {
+            let path = "embeddings[\(index)]"
+            guard embedding.column >= 0, embedding.column < inputWidth,
+                seen.insert(embedding.column).inserted
+            else {
+                throw EngineError.invalidDescription(
+                    path: path + ".column", message: "code column \(embedding.column)",
+                    fix: "name a column of the input (0 ..< \(inputWidth)) not used by another")
+            }
+            guard embedding.levels > 0, embedding.dimension > 0,
+                embedding.levels <= 1 << 24, embedding.dimension <= 1 << 16
+            else {
+                throw EngineError.invalidDescription(
+                    path: path,
+                    message: "\(embedding.levels) levels of dimension \(embedding.dimension)",
+                    fix: "give at least 1 level (codes are exact in a Float up to 2^24) and a "
+                        + "dimension in 1 ... 65536")
+            }
+        }
+        guard featureWidth > 0 else {
+            throw EngineError.invalidDescription(
+                path: "embeddings", message: "the first layer would see no column",
+                fix: "the input must have at least one column")
+        }
+        var width = featureWidth
         var widths: [Int] = []
         for (index, layer) in layers.enumerated() {
             let path = "layers[\(index)]"
@@ -100,8 +168,11 @@ public struct ModelDescription: Codable, Equatable, Sendable {
             }
             count = sum
         }
+        for (index, embedding) in embeddings.enumerated() {
+            try add(embedding.levels, times: embedding.dimension, at: "embeddings[\(index)]")
+        }
         for (index, layer) in layers.enumerated() {
-            let before = index == 0 ? inputWidth : widths[index - 1]
+            let before = index == 0 ? featureWidth : widths[index - 1]
             let path = "layers[\(index)]"
             switch layer {
             case .dense(let units, _, let useBias, _):
@@ -146,4 +217,22 @@ public enum LayerDescription: Codable, Equatable, Sendable {
     case dropout(rate: Float)
     /// An activation function.
     case activation(Activation)
+}
+
+/// One embedded code column of a `ModelDescription`'s input (ENC-EMBED-SIZE): the input column
+/// holding the codes, the number of levels (rows of the table) and the dimension.
+public struct EmbeddingInput: Codable, Equatable, Sendable {
+    /// The input column holding the codes (integers in `0 ..< levels`, stored as Float).
+    public var column: Int
+    /// Rows of the table: the column's levels, its "other" level included.
+    public var levels: Int
+    /// Columns of the table: what the first layer sees of this column.
+    public var dimension: Int
+
+    /// An embedded column.
+    public init(column: Int, levels: Int, dimension: Int) {
+        self.column = column
+        self.levels = levels
+        self.dimension = dimension
+    }
 }

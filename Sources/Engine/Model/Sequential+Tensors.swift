@@ -1,20 +1,36 @@
 // The model's tensors by name: what model files and checkpoints store, on the parameter walk.
 
-/// The stable name of a parameter: layer index and local name, printed `layers.0.weight`.
+/// The stable name of a parameter: layer index and local name, printed `layers.0.weight`, or
+/// an embedding table of the input stage, `embeddings.0.weight`.
 public struct ParameterName: Hashable, Sendable, CustomStringConvertible {
-    /// Index of the layer in the model description.
+    /// Index of the layer in the model description; -1 for an embedding table (it comes
+    /// before every layer).
     public let layer: Int
+    /// Index of the embedding in `ModelDescription.embeddings`, or nil for a layer's tensor.
+    public let embedding: Int?
     /// The layer's local name (`weight`, `bias`, `running_mean`, `running_var`).
     public let local: String
 
-    /// A name.
+    /// A layer's tensor.
     public init(layer: Int, local: String) {
         self.layer = layer
+        self.embedding = nil
         self.local = local
     }
 
-    /// `layers.<layer>.<local>`, the tensor name in model files and checkpoints.
-    public var description: String { "layers.\(layer).\(local)" }
+    /// An embedding table's tensor.
+    public init(embedding: Int, local: String) {
+        self.layer = -1
+        self.embedding = embedding
+        self.local = local
+    }
+
+    /// `layers.<layer>.<local>` or `embeddings.<index>.<local>`, the tensor name in model files
+    /// and checkpoints.
+    public var description: String {
+        if let embedding { return "embeddings.\(embedding).\(local)" }
+        return "layers.\(layer).\(local)"
+    }
 }
 
 extension Sequential {

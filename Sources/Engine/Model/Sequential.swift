@@ -57,6 +57,19 @@ public final class Sequential {
     private let sumBuffers: [UnsafeMutablePointer<Float>]
     private var lastRows = 0
 
+    /// The input stage (ModelDescription.embeddings): the tables, in order, and the input
+    /// columns copied as they are. Empty without embeddings: the input goes straight to the
+    /// first layer, as before embeddings existed.
+    private var embeddingLayers: [Embedding] = []
+    private let codeColumns: [Int]
+    private let copiedColumns: [Int]
+    /// Columns of the first layer's input: the copied columns, then each embedding's output.
+    private let featureWidth: Int
+    /// The first layer's input and its gradient (`capacityRows x featureWidth`), with
+    /// embeddings only.
+    private var featureBuffer: UnsafeMutablePointer<Float>?
+    private var featureGradientBuffer: UnsafeMutablePointer<Float>?
+
     /// The layers, in order; layer `i` has the tensors `layers.i.*`. A fused stage appears as
     /// its Dense and its ReLU. Copies: changing them does not change the model.
     public var layers: [any Layer] {
@@ -85,7 +98,16 @@ public final class Sequential {
         inputWidth = description.inputWidth
         dropoutGenerator = SeededGenerator(seed: seed, stream: 1 << 32)
         var built: [any Layer] = []
-        var width = description.inputWidth
+        // Streams past every layer's and the dropout's: the tables change no layer's draws.
+        embeddingLayers = description.embeddings.enumerated().map { index, embedding in
+            var generator = SeededGenerator(seed: seed, stream: (1 << 33) + UInt64(index))
+            return Embedding(
+                levels: embedding.levels, dimension: embedding.dimension, generator: &generator)
+        }
+        codeColumns = description.embeddings.map(\.column)
+        copiedColumns = description.copiedColumns
+        featureWidth = description.featureWidth
+        var width = description.featureWidth
         for (index, layer) in description.layers.enumerated() {
             switch layer {
             case .dense(let units, let initializer, let useBias, let maxNorm):
@@ -137,6 +159,8 @@ public final class Sequential {
         for buffer in outputBuffers { buffer.deallocate() }
         for buffer in gradientBuffers { buffer.deallocate() }
         for buffer in sumBuffers { buffer.deallocate() }
+        featureBuffer?.deallocate()
+        featureGradientBuffer?.deallocate()
     }
 
     /// Makes the buffers hold batches of up to `rows` rows (they only grow).
@@ -154,7 +178,40 @@ public final class Sequential {
             buffer.initialize(repeating: 0, count: max(rows * width, 1))
             return buffer
         }
+        if !embeddingLayers.isEmpty {
+            featureBuffer?.deallocate()
+            featureGradientBuffer?.deallocate()
+            let count = max(rows * featureWidth, 1)
+            featureBuffer = UnsafeMutablePointer<Float>.allocate(capacity: count)
+            featureBuffer!.initialize(repeating: 0, count: count)
+            featureGradientBuffer = UnsafeMutablePointer<Float>.allocate(capacity: count)
+            featureGradientBuffer!.initialize(repeating: 0, count: count)
+        }
         capacityRows = rows
+    }
+
+    /// The input stage: the first layer's input from a batch of `[numeric | codes]`, into
+    /// `featureBuffer` (copied columns, then each embedding's rows).
+    private func embed(_ input: MatrixView) -> MatrixView {
+        let features = featureBuffer!
+        let rows = input.rows
+        let inputColumns = input.columns
+        let width = featureWidth
+        copiedColumns.withUnsafeBufferPointer { copied in
+            for r in 0..<rows {
+                let source = input.base + r * inputColumns
+                let target = features + r * width
+                for (j, column) in copied.enumerated() { target[j] = source[column] }
+            }
+        }
+        var offset = copiedColumns.count
+        for index in embeddingLayers.indices {
+            embeddingLayers[index].lookUp(
+                codes: input.base + codeColumns[index], stride: inputColumns, rows: rows,
+                into: features + offset, outputStride: width)
+            offset += embeddingLayers[index].dimension
+        }
+        return MatrixView(base: features, rows: rows, columns: width)
     }
 
     /// Runs layers `0 ..< depth` on `input`; returns a view of the last one's output (valid
@@ -176,7 +233,7 @@ public final class Sequential {
         reserve(rows: input.rows)
         lastRows = input.rows
         var context = ForwardContext(isTraining: isTraining, generator: dropoutGenerator)
-        var current = input
+        var current = embeddingLayers.isEmpty ? input : embed(input)
         for (stage, first) in zip(stages, stageFirstLayers) where first < depth {
             func output(_ layer: Int) -> MutableMatrixView {
                 MutableMatrixView(
@@ -219,13 +276,22 @@ public final class Sequential {
     public func backward(_ input: MatrixView, depth: Int? = nil) {
         let depth = depth ?? layerCount
         let rows = input.rows
+        let embedded = !embeddingLayers.isEmpty
+        let features =
+            embedded ? MatrixView(base: featureBuffer!, rows: rows, columns: featureWidth) : input
         func output(_ index: Int) -> MatrixView {
             index < 0
-                ? input : MatrixView(base: outputBuffers[index], rows: rows, columns: widths[index])
+                ? features
+                : MatrixView(base: outputBuffers[index], rows: rows, columns: widths[index])
         }
         func gradient(_ index: Int) -> MutableMatrixView {
-            MutableMatrixView(base: gradientBuffers[index], rows: rows, columns: widths[index])
+            index < 0
+                ? MutableMatrixView(base: featureGradientBuffer!, rows: rows, columns: featureWidth)
+                : MutableMatrixView(
+                    base: gradientBuffers[index], rows: rows, columns: widths[index])
         }
+        // With embeddings the first layer's input gradient is needed: it feeds the tables.
+        let firstTakesNoGradient = !embedded
         func isFused(_ stage: Int) -> Bool {
             if case .denseReLU = stages[stage] { return true }
             return false
@@ -240,7 +306,7 @@ public final class Sequential {
             // that computes it (that stage's mask and bias gradient come free), else plain.
             let belowIsFused = stage >= 1 && isFused(stage - 1)
             let target: InputGradient =
-                first == 0
+                first == 0 && firstTakesNoGradient
                 ? .none
                 : belowIsFused
                     ? .throughReLU(
@@ -254,7 +320,7 @@ public final class Sequential {
                 others[index].backward(
                     input: output(first - 1), output: output(first),
                     outputGradient: gradient(first).readOnly,
-                    inputGradient: first == 0 ? nil : gradient(first - 1))
+                    inputGradient: first == 0 && firstTakesNoGradient ? nil : gradient(first - 1))
                 presummed = nil
             case .dense(let index):
                 denses[index].backward(
@@ -279,11 +345,20 @@ public final class Sequential {
                     fused[index].backward(
                         input: output(first - 1), activation: output(first + 1),
                         upstream: gradient(first + 1).readOnly, masked: gradient(first),
-                        inputGradient: first == 0 ? nil : gradient(first - 1))
+                        inputGradient: first == 0 && firstTakesNoGradient
+                            ? nil : gradient(first - 1))
                     presummed = nil
                 }
             }
             stage -= 1
+        }
+        guard embedded else { return }
+        var offset = copiedColumns.count
+        for index in embeddingLayers.indices {
+            embeddingLayers[index].accumulate(
+                codes: input.base + codeColumns[index], stride: input.columns, rows: rows,
+                gradient: featureGradientBuffer! + offset, gradientStride: featureWidth)
+            offset += embeddingLayers[index].dimension
         }
     }
 
@@ -314,7 +389,7 @@ public final class Sequential {
     }
 
     private func outputs(_ input: Matrix, batchSize: Int, depth: Int) -> Matrix {
-        let width = depth == 0 ? inputWidth : widths[depth - 1]
+        let width = depth == 0 ? featureWidth : widths[depth - 1]
         var result = Matrix(rows: input.rows, columns: width)
         let step = max(1, batchSize)
         input.withView { all in
@@ -336,6 +411,11 @@ public final class Sequential {
     /// Calls `body` on every parameter (trainable and state) in a fixed order: layer by layer,
     /// then in each layer's own order.
     public func visitParameters(_ body: (ParameterName, inout Parameter) -> Void) {
+        for index in embeddingLayers.indices {
+            embeddingLayers[index].visitParameters {
+                body(ParameterName(embedding: index, local: $0), &$1)
+            }
+        }
         for (stage, first) in zip(stages, stageFirstLayers) {
             switch stage {
             case .layer(let index):
