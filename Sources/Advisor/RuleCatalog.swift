@@ -58,6 +58,7 @@ public enum RuleCatalog {
     static let regularisation = "Regularisation and stability"
     static let diagnostics = "Diagnostics after training"
     static let layersNotes = "How to configure layers and neurons"
+    static let encoding = "Encoding of the inputs"
 
     /// Every rule of the rulebook.
     public static let rules: [RuleText] = [
@@ -403,5 +404,40 @@ public enum RuleCatalog {
                 "Loss falling while recall of some class stays 0 for 3 or more evaluations: "
                 + "class imbalance; reweight classes, watch AUC.",
             formula: "loss falling and recall(c) = 0 for >= 3 evaluations", proposed: true),
+        // The data layer applies the ENC- rules when it fits the encoding (`layerwise profile`
+        // names them per column); the advisor sees their result as Ni.
+        RuleText(
+            id: "ENC-ONEHOT-MAX", section: encoding, notesHeading: nil,
+            text:
+                "A categorical input with few levels is one-hot encoded; above a small number "
+                + "of levels a learned embedding replaces the one-hot block, whose width (and "
+                + "the first layer's weights) would grow with the levels. fastai embeds every "
+                + "categorical, pytabkit's RealMLP one-hot encodes up to 8 levels. Levels are "
+                + "counted on the training split (advisor.one_hot_max_levels, default 16). An "
+                + "embedding also needs two levels on at least ENC-RARE-OTHER's minimum of "
+                + "rows; with fewer it would see one level, and the column stays one-hot.",
+            formula:
+                "levels <= one_hot_max_levels or fewer than 2 levels on rare_level_min_count "
+                + "rows ? one-hot (levels inputs) : embedding",
+            proposed: true),
+        RuleText(
+            id: "ENC-EMBED-SIZE", section: encoding, notesHeading: nil,
+            text:
+                "The dimension of a categorical column's embedding: fastai's rule of thumb "
+                + "(emb_sz_rule, Howard & Gugger 2020), capped at half the table's rows and at "
+                + "advisor.embedding_max_dimension (default 600). The table has one row per "
+                + "kept level, one for 'other' and one for missing values when training had "
+                + "any; the encoded data holds one code per row, the network sees the "
+                + "dimension (counted in Ni). Entity embeddings: Guo & Berkhahn 2016.",
+            formula: "d = max(1, min(round(1.6 * n^0.56), ceil(n / 2), embedding_max_dimension))",
+            proposed: true),
+        RuleText(
+            id: "ENC-RARE-OTHER", section: encoding, notesHeading: nil,
+            text:
+                "Levels of an embedded column seen on fewer training rows than a minimum share "
+                + "one 'other' level, which also takes levels unseen in training at predict "
+                + "time (with a warning): a table row trained on a handful of rows stays close "
+                + "to its random start (advisor.rare_level_min_count, default 10).",
+            formula: "count(level) < rare_level_min_count ? 'other' : own row", proposed: true),
     ]
 }

@@ -11,8 +11,12 @@ public struct DataEncoding: Sendable, Equatable, Codable {
     /// How the training file was read (delimiter, missing markers).
     public var format: CSVFormat
 
-    /// Encoded input width (`Ni`).
+    /// Encoded input width: columns of the encoded rows (an embedded column is one code).
     public var inputWidth: Int { features.reduce(0) { $0 + $1.width } }
+    /// `Ni` for the sizing rules: the columns the network's first layer sees, each embedded
+    /// column counted by its dimension (ENC-EMBED-SIZE). Equal to `inputWidth` without
+    /// embedded columns.
+    public var networkInputWidth: Int { features.reduce(0) { $0 + $1.networkWidth } }
     /// The names of the encoded inputs, in order.
     public var inputNames: [String] { features.flatMap(\.encodedNames) }
 
@@ -22,8 +26,11 @@ public struct DataEncoding: Sendable, Equatable, Codable {
     ///   - schema: the column types and the task.
     ///   - trainingRows: the training split's table rows: every statistic comes from these.
     ///   - format: how the table was read, kept for reapplying.
+    ///   - categories: one-hot or embedding by the number of levels (default: the rulebook's
+    ///     thresholds, ENC-ONEHOT-MAX, ENC-RARE-OTHER, ENC-EMBED-SIZE).
     public static func fit(
-        table: DataTable, schema: DataSchema, trainingRows: [Int], format: CSVFormat
+        table: DataTable, schema: DataSchema, trainingRows: [Int], format: CSVFormat,
+        categories: CategoryPolicy = CategoryPolicy()
     ) -> DataEncoding {
         var features: [FeatureEncoding] = []
         // Number columns first, each on its own (one sort per column): on both cores when the
@@ -64,6 +71,15 @@ public struct DataEncoding: Sendable, Equatable, Codable {
                         FeatureEncoding(
                             name: column.name,
                             method: .binary(levels: sorted, missingIndicator: missing > 0)))
+                } else if present.count > categories.oneHotMaxLevels,
+                    counts.filter({ $0 >= max(1, categories.rareLevelMinimumCount) }).count >= 2
+                {
+                    // ENC-ONEHOT-MAX; an embedding needs two levels with enough rows to learn
+                    // (ENC-RARE-OTHER), else it would see one level: one-hot then, as before.
+                    features.append(
+                        fitEmbedding(
+                            column, levels: levels, counts: counts, missing: missing,
+                            policy: categories))
                 } else {
                     features.append(
                         FeatureEncoding(
@@ -146,6 +162,25 @@ public struct DataEncoding: Sendable, Equatable, Codable {
             method: .number(
                 median: median, mean: mean, standardDeviation: deviation > 0 ? deviation : 1,
                 missingIndicator: missing > 0))
+    }
+
+    /// ENC-RARE-OTHER and ENC-EMBED-SIZE: the levels kept (on at least the minimum of training
+    /// rows), how many go to "other", and the dimension of the table.
+    private static func fitEmbedding(
+        _ column: TableColumn, levels: [String], counts: [Int], missing: Int,
+        policy: CategoryPolicy
+    ) -> FeatureEncoding {
+        let minimum = max(1, policy.rareLevelMinimumCount)
+        let kept = levels.indices.filter { counts[$0] >= minimum }.map { levels[$0] }
+        let rare = levels.indices.filter { counts[$0] > 0 && counts[$0] < minimum }.count
+        let rows = kept.count + 1 + (missing > 0 ? 1 : 0)
+        return FeatureEncoding(
+            name: column.name,
+            method: .embedding(
+                levels: sortLevels(kept, numeric: column.isNumeric), rareLevels: rare,
+                missingLevel: missing > 0,
+                dimension: FeatureEncoding.embeddingDimension(
+                    levels: rows, maximum: max(1, policy.embeddingMaxDimension))))
     }
 
     /// The column's values as text levels, with their counts over `rows` and the missing count.
@@ -397,6 +432,42 @@ public struct DataEncoding: Sendable, Equatable, Codable {
                 warnings.append(
                     "column '\(feature.name)': \(missing) missing value(s) (none in training), "
                         + "encoded as all zeros")
+            }
+        case .embedding(let levels, _, let missingLevel, _):
+            let lookup = levelLookup(column, levels: levels)
+            let other = Float(levels.count)
+            let missingCode = missingLevel ? Float(levels.count + 1) : other
+            var others = 0
+            var otherValues: [String] = []
+            var missing = 0
+            for (k, row) in rows.enumerated() {
+                let base = k * width + offset
+                let index = lookup(row)
+                if index >= 0 {
+                    output[base] = Float(index)
+                } else if index == -1 {
+                    missing += 1
+                    output[base] = missingCode
+                } else {
+                    others += 1
+                    output[base] = other
+                    let value = column.text(row: row)
+                    if otherValues.count < 3, !otherValues.contains(value) {
+                        otherValues.append(value)
+                    }
+                }
+            }
+            if others > 0 {
+                warnings.append(
+                    "column '\(feature.name)': \(others) row(s) with a category rare in or absent "
+                        + "from training ("
+                        + otherValues.map { "'\($0)'" }.joined(separator: ", ")
+                        + "), encoded as the 'other' level (ENC-RARE-OTHER)")
+            }
+            if missing > 0 && !missingLevel {
+                warnings.append(
+                    "column '\(feature.name)': \(missing) missing value(s) (none in training), "
+                        + "encoded as the 'other' level")
             }
         }
         return warnings

@@ -13,5 +13,6 @@ extension DataOptions {
             validationFraction: data.split.validation, testFraction: data.split.test,
             stratify: data.split.stratify.value, seed: spec.training.seed,
             idColumn: data.idColumn, task: spec.task)
+        categoryPolicy = CategoryPolicy(settings: spec.advisor)
     }
 }

@@ -33,6 +33,9 @@ public struct DataOptions: Sendable, Equatable, Codable {
     /// The task, or `auto` to let the target column decide (strings or few distinct integers:
     /// classification; other numbers: regression): the spec's `task`.
     public var task: Setting<TaskKind>
+    /// How categories are encoded by their number of levels (ENC-ONEHOT-MAX, ENC-RARE-OTHER,
+    /// ENC-EMBED-SIZE): the spec's `advisor:` thresholds, else the rulebook's defaults.
+    public var categoryPolicy = CategoryPolicy()
 
     /// The markers read as missing when the spec does not list its own.
     public static let defaultMissingMarkers = ["", "NA", "N/A", "NaN", "null", "?"]

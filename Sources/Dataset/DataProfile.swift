@@ -12,9 +12,15 @@ public struct DataProfile: Sendable, Equatable, Codable {
         public var role: ColumnRole
         public var missing: Int
         public var distinct: Int
-        /// Encoded inputs produced (0 when excluded or the target).
+        /// Network inputs produced (0 when excluded or the target): encoded columns, or the
+        /// embedding's dimension for an embedded category.
         public var encodedWidth: Int
         public var reason: String
+        /// How a category is encoded, with its rule (ENC-ONEHOT-MAX, ENC-EMBED-SIZE,
+        /// ENC-RARE-OTHER); nil for other columns.
+        public var encoding: String? = nil
+        /// The table of an embedded category, `[levels, dimension]`; nil otherwise.
+        public var embeddingShape: [Int]? = nil
     }
 
     /// A class and its number of labelled rows.
@@ -40,7 +46,7 @@ public struct DataProfile: Sendable, Equatable, Codable {
     public var droppedMissingTarget: Int
     /// `Ns` per split.
     public var splits: SplitSizes
-    /// `Ni`: encoded inputs.
+    /// `Ni`: the network's inputs after encoding (an embedded category counts its dimension).
     public var inputs: Int
     /// `No`: network outputs.
     public var outputs: Int
@@ -63,15 +69,21 @@ public struct DataProfile: Sendable, Equatable, Codable {
         splits = SplitSizes(
             training: data.split.training.count, validation: data.split.validation.count,
             test: data.split.test.count)
-        inputs = data.encoding.inputWidth
+        inputs = data.encoding.networkInputWidth
         outputs = data.encoding.target.outputWidth
-        let widths = Dictionary(
-            data.encoding.features.map { ($0.name, $0.width) }, uniquingKeysWith: { a, _ in a })
+        let features = Dictionary(
+            data.encoding.features.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let policy = data.options.categoryPolicy
         columns = data.schema.columns.map { typing in
-            Column(
+            var column = Column(
                 name: typing.name, type: typing.kind, role: typing.role,
                 missing: typing.missingCount, distinct: typing.distinctCount,
-                encodedWidth: widths[typing.name] ?? 0, reason: typing.reason)
+                encodedWidth: features[typing.name]?.networkWidth ?? 0, reason: typing.reason)
+            if let feature = features[typing.name] {
+                column.encoding = Self.encodingNote(feature, policy: policy)
+                column.embeddingShape = feature.embeddingLevels.map { [$0, feature.networkWidth] }
+            }
+            return column
         }
         if case .classes(_, let labels) = data.encoding.target {
             var counts = [Int](repeating: 0, count: labels.count)
@@ -84,6 +96,26 @@ public struct DataProfile: Sendable, Equatable, Codable {
         }
         linearProbe = LinearProbe.run(data)
         warnings = data.warnings
+    }
+
+    /// How a category is encoded and by which rule, for the reason column.
+    static func encodingNote(_ feature: FeatureEncoding, policy: CategoryPolicy) -> String? {
+        switch feature.method {
+        case .oneHot(let levels, _):
+            return "one-hot (ENC-ONEHOT-MAX: \(levels.count) <= \(policy.oneHotMaxLevels) levels)"
+        case .embedding(let levels, let rare, _, let dimension):
+            var note =
+                "embedding \(feature.embeddingLevels ?? 0) x \(dimension) (ENC-ONEHOT-MAX: "
+                + "\(levels.count + rare) > \(policy.oneHotMaxLevels) levels; ENC-EMBED-SIZE"
+            if rare > 0 {
+                note +=
+                    "; ENC-RARE-OTHER: \(rare) level\(rare == 1 ? "" : "s") under "
+                    + "\(policy.rareLevelMinimumCount) rows -> other"
+            }
+            return note + ")"
+        case .number, .binary:
+            return nil
+        }
     }
 
     /// The profile as aligned text.
@@ -104,7 +136,8 @@ public struct DataProfile: Sendable, Equatable, Codable {
             [
                 $0.name, $0.type.rawValue, $0.role.rawValue, String($0.missing),
                 String($0.distinct),
-                $0.encodedWidth > 0 ? String($0.encodedWidth) : "-", $0.reason,
+                $0.encodedWidth > 0 ? String($0.encodedWidth) : "-",
+                $0.reason + ($0.encoding.map { "; " + $0 } ?? ""),
             ]
         }
         lines += alignedTable(header: header, rows: body, rightAligned: [3, 4, 5])

@@ -1,3 +1,4 @@
+import Foundation
 import Spec
 
 /// How one input column becomes encoded input columns, with statistics from the training split.
@@ -15,6 +16,13 @@ public struct FeatureEncoding: Sendable, Equatable, Codable {
         /// One column per training level (sorted), plus a `(missing)` column when the training
         /// split had missing values; an unseen value gives all zeros, with a warning.
         case oneHot(levels: [String], missingLevel: Bool)
+        /// One column holding the level's code (an integer as a Float), looked up in a learned
+        /// embedding of `dimension` columns (rules ENC-ONEHOT-MAX, ENC-EMBED-SIZE): code `k`
+        /// for `levels[k]` (sorted, each seen on at least the ENC-RARE-OTHER minimum of
+        /// training rows), `levels.count` for the "other" level (the `rareLevels` training
+        /// levels below the minimum, and at predict time levels unseen in training, with a
+        /// warning), `levels.count + 1` for missing values when the training split had any.
+        case embedding(levels: [String], rareLevels: Int, missingLevel: Bool, dimension: Int)
     }
 
     /// The source column's name.
@@ -36,7 +44,37 @@ public struct FeatureEncoding: Sendable, Equatable, Codable {
             return indicator ? [main, "\(name) (missing)"] : [main]
         case .oneHot(let levels, let missingLevel):
             return levels.map { "\(name)=\($0)" } + (missingLevel ? ["\(name) (missing)"] : [])
+        case .embedding:
+            // One column: the code (the embedding's outputs are the network's, not the data's).
+            return [name]
         }
+    }
+
+    /// Columns the network's first layer sees from this feature: the embedding's dimension for
+    /// an embedded column, else `width`. Their sum is `Ni` for the sizing rules.
+    public var networkWidth: Int {
+        if case .embedding(_, _, _, let dimension) = method { return dimension }
+        return width
+    }
+
+    /// Rows of an embedded column's table: its levels, the "other" level and, when the
+    /// training split had missing values, the missing level; nil for other methods.
+    public var embeddingLevels: Int? {
+        guard case .embedding(let levels, _, let missingLevel, _) = method else { return nil }
+        return levels.count + 1 + (missingLevel ? 1 : 0)
+    }
+
+    /// Rule ENC-EMBED-SIZE: the embedding dimension of a column with `levels` table rows,
+    /// fastai's `min(600, round(1.6 * n^0.56))` (fastai `emb_sz_rule`; Howard & Gugger 2020,
+    /// "Fastai: a layered API for deep learning"), capped at `maximum` and at half the levels
+    /// (rounded up) so that a table never has more columns than it has rows to tell apart.
+    /// - Parameters:
+    ///   - levels: rows of the table, >= 1.
+    ///   - maximum: the largest dimension (`advisor.embedding_max_dimension`, default 600).
+    public static func embeddingDimension(levels: Int, maximum: Int = 600) -> Int {
+        let rule = (1.6 * pow(Double(max(levels, 1)), 0.56)).rounded()
+        let half = (levels + 1) / 2
+        return max(1, min(Int(rule), maximum, half))
     }
 
     /// How many encoded columns this feature produces.

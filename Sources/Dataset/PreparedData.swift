@@ -49,7 +49,7 @@ public struct PreparedData: Sendable {
         }
         let encoding = DataEncoding.fit(
             table: table, schema: schema, trainingRows: split.training,
-            format: options.csvFormat)
+            format: options.csvFormat, categories: options.categoryPolicy)
         var warnings: [String] = []
         let (training, _) = try encoding.encode(table, rows: split.training)
         let (validation, validationWarnings) = try encoding.encode(table, rows: split.validation)

@@ -14,6 +14,7 @@ extension DataSummary {
         let categorical: Set<ColumnKind> = [.category, .integerCategory, .binary]
         let oneHot = profile.columns.filter { column in
             column.role == .feature && categorical.contains(column.type)
+                && column.embeddingShape == nil
         }
         .reduce(0) { $0 + $1.encodedWidth }
         let probe = profile.linearProbe

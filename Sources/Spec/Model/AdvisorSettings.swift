@@ -44,6 +44,14 @@ public struct AdvisorSettings: Sendable, Equatable {
     /// SIZE-PRUNE: a unit is dead below this fraction of its layer's median weight norm.
     /// Default 0.01.
     public var pruneFraction: Double = 0.01
+    /// ENC-ONEHOT-MAX: a category with at most this many training levels is one-hot encoded;
+    /// above it, a learned embedding (ENC-EMBED-SIZE).
+    public var oneHotMaxLevels: Int = 16
+    /// ENC-RARE-OTHER: levels of an embedded category seen on fewer training rows than this
+    /// share one "other" level (which also takes levels unseen in training).
+    public var rareLevelMinimumCount: Int = 10
+    /// ENC-EMBED-SIZE: the largest embedding dimension (fastai's 600).
+    public var embeddingMaxDimension: Int = 600
 
     public init() {}
 }

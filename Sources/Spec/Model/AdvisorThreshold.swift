@@ -123,6 +123,15 @@ extension AdvisorSettings {
         number(
             "prune_fraction", \.pruneFraction, minimum: 0, maximum: 1, "SIZE-PRUNE",
             "a unit is dead below this fraction of its layer's median weight norm."),
+        integer(
+            "one_hot_max_levels", \.oneHotMaxLevels, atLeast: 2, atMost: 1_000, "ENC-ONEHOT-MAX",
+            "a category with at most this many levels is one-hot encoded, above it embedded."),
+        integer(
+            "rare_level_min_count", \.rareLevelMinimumCount, atMost: 1_000_000, "ENC-RARE-OTHER",
+            "levels of an embedded category on fewer training rows share one 'other' level."),
+        integer(
+            "embedding_max_dimension", \.embeddingMaxDimension, atMost: 4_096, "ENC-EMBED-SIZE",
+            "the largest embedding dimension (fastai: 600)."),
     ]
 
     /// The threshold with this `advisor:` key.
