@@ -26,15 +26,20 @@ public enum BuildError: Error, CustomStringConvertible, Equatable {
 public struct NetworkBuilder: Sendable {
     /// The complete config.
     public let config: ResolvedConfig
-    /// Input width after encoding (Ni).
+    /// Input width after encoding: columns of the encoded rows (an embedded category's code
+    /// is one column).
     public let inputWidth: Int
+    /// The embedded code columns of the input (ENC-EMBED-SIZE); empty for numeric inputs only.
+    public let embeddings: [EmbeddingInput]
 
     /// - Parameters:
     ///   - config: a complete config (`learning_rate` may be open, resolved by the range test).
-    ///   - inputWidth: Ni, the encoded input width.
-    public init(config: ResolvedConfig, inputWidth: Int) {
+    ///   - inputWidth: the encoded input width.
+    ///   - embeddings: the embedded code columns (default none: `inputWidth` is Ni).
+    public init(config: ResolvedConfig, inputWidth: Int, embeddings: [EmbeddingInput] = []) {
         self.config = config
         self.inputWidth = inputWidth
+        self.embeddings = embeddings
     }
 
     /// The engine's model description: every layer of `model.layers`, in order.
@@ -57,7 +62,7 @@ public struct NetworkBuilder: Sendable {
                 .dropout(rate: Float(rate))
             }
         }
-        return ModelDescription(inputWidth: inputWidth, layers: described)
+        return ModelDescription(inputWidth: inputWidth, embeddings: embeddings, layers: described)
     }
 
     /// The engine's training configuration.

@@ -113,6 +113,12 @@ public struct ModelArtifact: Sendable {
                 reason: "its network takes \(description.inputWidth) inputs, its encoding makes "
                     + "\(encoding.inputWidth)")
         }
+        // Embedded categories: the network's tables must be the encoding's (columns, levels).
+        guard description.embeddings == NetworkBuilder.embeddings(of: encoding) else {
+            throw .corrupt(
+                path: path,
+                reason: "its network's embeddings do not match its encoding's embedded columns")
+        }
         do {
             _ = try artifact.model()
         } catch {

@@ -77,7 +77,7 @@ public final class TrainingSession {
     ///   - data: the data prepared with the config's `data:` section and seed.
     public init(config: NetworkSpec, data: PreparedData) throws {
         let resolved = try ResolvedConfig(config)
-        let builder = NetworkBuilder(config: resolved, inputWidth: data.encoding.inputWidth)
+        let builder = NetworkBuilder(config: resolved, encoding: data.encoding)
         let description = builder.modelDescription()
         let source = try data.trainingBatches(
             batchSize: resolved.batchSize, shuffle: resolved.shuffle)
@@ -122,7 +122,7 @@ public final class TrainingSession {
         test: LearningRateRangeTest = LearningRateRangeTest()
     ) throws -> RangeTestResult {
         let resolved = try ResolvedConfig(config)
-        let builder = NetworkBuilder(config: resolved, inputWidth: data.encoding.inputWidth)
+        let builder = NetworkBuilder(config: resolved, encoding: data.encoding)
         let source = try data.trainingBatches(
             batchSize: resolved.batchSize, shuffle: resolved.shuffle)
         let probe = try Trainer(
