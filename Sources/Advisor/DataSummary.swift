@@ -23,6 +23,9 @@ public struct DataSummary: Sendable, Equatable, Codable {
     public var numericInputs: Int
     /// Inputs that are one-hot columns of categorical features.
     public var oneHotInputs: Int
+    /// Inputs from the learned embeddings of categories above ENC-ONEHOT-MAX: the sum of their
+    /// dimensions (ENC-EMBED-SIZE).
+    public var embeddedInputs: Int
     /// Whether any input column had missing values.
     public var hasMissingValues: Bool
 
@@ -36,11 +39,13 @@ public struct DataSummary: Sendable, Equatable, Codable {
     ///   - linearProbe: the linear probe's results (default: unknown).
     ///   - numericInputs: numeric inputs (default: all of `inputs`).
     ///   - oneHotInputs: one-hot inputs (default 0).
+    ///   - embeddedInputs: embedding inputs (default 0).
     ///   - hasMissingValues: whether inputs had missing values (default false).
     public init(
         task: TaskKind, trainingRows: Int, inputs: Int, outputs: Int,
         classCounts: [String: Int] = [:], linearProbe: LinearProbeSummary = LinearProbeSummary(),
-        numericInputs: Int? = nil, oneHotInputs: Int = 0, hasMissingValues: Bool = false
+        numericInputs: Int? = nil, oneHotInputs: Int = 0, embeddedInputs: Int = 0,
+        hasMissingValues: Bool = false
     ) {
         self.task = task
         self.trainingRows = trainingRows
@@ -48,8 +53,9 @@ public struct DataSummary: Sendable, Equatable, Codable {
         self.outputs = outputs
         self.classCounts = classCounts
         self.linearProbe = linearProbe
-        self.numericInputs = numericInputs ?? max(0, inputs - oneHotInputs)
+        self.numericInputs = numericInputs ?? max(0, inputs - oneHotInputs - embeddedInputs)
         self.oneHotInputs = oneHotInputs
+        self.embeddedInputs = embeddedInputs
         self.hasMissingValues = hasMissingValues
     }
 

@@ -27,7 +27,11 @@ public enum TextReport {
         }
         out.append(summary)
         var details: [String] = []
-        if data.oneHotInputs > 0 {
+        if data.embeddedInputs > 0 {
+            details.append(
+                "\(data.numericInputs) numeric + \(data.oneHotInputs) one-hot + "
+                    + "\(data.embeddedInputs) embedding inputs (ENC-EMBED-SIZE)")
+        } else if data.oneHotInputs > 0 {
             details.append("\(data.numericInputs) numeric + \(data.oneHotInputs) one-hot inputs")
         }
         if data.hasMissingValues { details.append("missing values present") }

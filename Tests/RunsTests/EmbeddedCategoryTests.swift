@@ -1,3 +1,4 @@
+import Advisor
 import Dataset
 import Engine
 import Foundation
@@ -39,6 +40,11 @@ import Testing
         // Ni: x (1) + the embedding's dimension (41 rows: 13).
         #expect(plan.summary.inputs == 1 + 13)
         #expect(plan.profile.inputs == 1 + 13)
+        #expect(plan.summary.embeddedInputs == 13)
+        #expect(plan.summary.numericInputs == 1)
+        #expect(
+            TextReport.render(plan.recommendation)
+                .contains("1 numeric + 0 one-hot + 13 embedding inputs (ENC-EMBED-SIZE)"))
         _ = try session.run(in: run)
         return run
     }

@@ -17,6 +17,8 @@ extension DataSummary {
                 && column.embeddingShape == nil
         }
         .reduce(0) { $0 + $1.encodedWidth }
+        let embedded = profile.columns.filter { $0.role == .feature && $0.embeddingShape != nil }
+            .reduce(0) { $0 + $1.encodedWidth }
         let probe = profile.linearProbe
         self.init(
             task: profile.task, trainingRows: profile.splits.training, inputs: profile.inputs,
@@ -26,7 +28,7 @@ extension DataSummary {
             linearProbe: LinearProbeSummary(
                 trainingAccuracy: probe.trainingAccuracy, separable: probe.separable,
                 linearValidationR2: probe.validationR2, mlpValidationR2: mlpValidationR2),
-            oneHotInputs: oneHot,
+            oneHotInputs: oneHot, embeddedInputs: embedded,
             hasMissingValues: profile.columns.contains { $0.role == .feature && $0.missing > 0 })
     }
 }
