@@ -26,6 +26,9 @@ public struct DataSummary: Sendable, Equatable, Codable {
     /// Inputs from the learned embeddings of categories above ENC-ONEHOT-MAX: the sum of their
     /// dimensions (ENC-EMBED-SIZE).
     public var embeddedInputs: Int
+    /// Floats in the embedding tables (levels x dimension, summed): trained parameters outside
+    /// the layers, counted in the design's parameters and its memory (BATCH-MEMORY).
+    public var embeddingParameters: Int
     /// Whether any input column had missing values.
     public var hasMissingValues: Bool
 
@@ -40,12 +43,13 @@ public struct DataSummary: Sendable, Equatable, Codable {
     ///   - numericInputs: numeric inputs (default: all of `inputs`).
     ///   - oneHotInputs: one-hot inputs (default 0).
     ///   - embeddedInputs: embedding inputs (default 0).
+    ///   - embeddingParameters: floats in the embedding tables (default 0).
     ///   - hasMissingValues: whether inputs had missing values (default false).
     public init(
         task: TaskKind, trainingRows: Int, inputs: Int, outputs: Int,
         classCounts: [String: Int] = [:], linearProbe: LinearProbeSummary = LinearProbeSummary(),
         numericInputs: Int? = nil, oneHotInputs: Int = 0, embeddedInputs: Int = 0,
-        hasMissingValues: Bool = false
+        embeddingParameters: Int = 0, hasMissingValues: Bool = false
     ) {
         self.task = task
         self.trainingRows = trainingRows
@@ -56,6 +60,7 @@ public struct DataSummary: Sendable, Equatable, Codable {
         self.numericInputs = numericInputs ?? max(0, inputs - oneHotInputs - embeddedInputs)
         self.oneHotInputs = oneHotInputs
         self.embeddedInputs = embeddedInputs
+        self.embeddingParameters = embeddingParameters
         self.hasMissingValues = hasMissingValues
     }
 

@@ -208,7 +208,8 @@ struct DesignSession {
             hidden = try ruleDesign()
             layers = Self.layers(for: hidden, outputs: no, outputActivation: outputActivation)
         }
-        let parameters = Self.parameterCount(layers, inputs: ni)
+        // The embedding tables are trained parameters too (ENC-EMBED-SIZE).
+        let parameters = Self.parameterCount(layers, inputs: ni) + data.embeddingParameters
         evaluations += initializerEvaluations(layers)
 
         config.model.layers = layers
@@ -222,7 +223,8 @@ struct DesignSession {
 
         config.advisor = settings
         config.training = trainingDesign(hidden: hidden, layers: layers)
-        try TrainingMemory.check(config, inputs: ni, fixedIn: spec)
+        try TrainingMemory.check(
+            config, inputs: ni, embeddingParameters: data.embeddingParameters, fixedIn: spec)
         config.data.split.stratify = .fixed(
             spec.data.split.stratify.value ?? (task == .classification))
 

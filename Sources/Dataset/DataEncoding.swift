@@ -17,6 +17,12 @@ public struct DataEncoding: Sendable, Equatable, Codable {
     /// column counted by its dimension (ENC-EMBED-SIZE). Equal to `inputWidth` without
     /// embedded columns.
     public var networkInputWidth: Int { features.reduce(0) { $0 + $1.networkWidth } }
+    /// Floats in the embedding tables of the embedded columns (levels x dimension, summed).
+    public var embeddingParameters: Int {
+        features.reduce(0) { total, feature in
+            total + (feature.embeddingLevels ?? 0) * feature.networkWidth
+        }
+    }
     /// The names of the encoded inputs, in order.
     public var inputNames: [String] { features.flatMap(\.encodedNames) }
 

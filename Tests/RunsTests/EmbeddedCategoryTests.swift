@@ -42,6 +42,9 @@ import Testing
         #expect(plan.profile.inputs == 1 + 13)
         #expect(plan.summary.embeddedInputs == 13)
         #expect(plan.summary.numericInputs == 1)
+        // The table's 41 x 13 floats are parameters of the design.
+        #expect(plan.summary.embeddingParameters == 41 * 13)
+        #expect(plan.recommendation.parameterCount > 41 * 13)
         #expect(
             TextReport.render(plan.recommendation)
                 .contains("1 numeric + 0 one-hot + 13 embedding inputs (ENC-EMBED-SIZE)"))

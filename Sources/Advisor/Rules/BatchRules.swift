@@ -206,16 +206,19 @@ extension TrainingMemory {
     /// - Parameters:
     ///   - config: a complete config (`model.layers`, batch size and optimizer resolved).
     ///   - inputs: Ni, the encoded input width.
+    ///   - embeddingParameters: floats in the embedding tables of the inputs (default 0).
     ///   - spec: the spec whose fixed keys and locations the error points at (the user's).
     /// - Throws: `AdvisorError.invalidSpec` at the key that makes the design large, naming the
     ///   size, the budget and the fix.
     public static func check(
-        _ config: NetworkSpec, inputs: Int, fixedIn spec: NetworkSpec
+        _ config: NetworkSpec, inputs: Int, embeddingParameters: Int = 0,
+        fixedIn spec: NetworkSpec
     ) throws(AdvisorError) {
         let layers = config.model.layers ?? []
         let settings = config.advisor
         let batch = config.training.batchSize.value ?? 1
-        let parameters = DesignSession.parameterCount(layers, inputs: inputs)
+        let parameters =
+            DesignSession.parameterCount(layers, inputs: inputs) + embeddingParameters
         let floatsPerRow = inputs + DesignSession.outputWidths(layers, inputs: inputs).reduce(0, +)
         let batchRule = MemoryBatchRule(
             batchSize: batch, floatsPerRow: floatsPerRow, budgetMiB: settings.batchMemoryMiB,

@@ -29,6 +29,9 @@ extension DataSummary {
                 trainingAccuracy: probe.trainingAccuracy, separable: probe.separable,
                 linearValidationR2: probe.validationR2, mlpValidationR2: mlpValidationR2),
             oneHotInputs: oneHot, embeddedInputs: embedded,
+            embeddingParameters: profile.columns.reduce(0) {
+                $0 + ($1.embeddingShape?.reduce(1, *) ?? 0)
+            },
             hasMissingValues: profile.columns.contains { $0.role == .feature && $0.missing > 0 })
     }
 }

@@ -89,7 +89,8 @@ extension TrainingSession {
         // The config may have been edited since: its size is checked before it is built.
         do {
             try TrainingMemory.check(
-                loaded.spec, inputs: data.encoding.networkInputWidth, fixedIn: loaded.spec)
+                loaded.spec, inputs: data.encoding.networkInputWidth,
+                embeddingParameters: data.encoding.embeddingParameters, fixedIn: loaded.spec)
         } catch {
             throw DesignPlanError.advisor(error, source: loaded.source)
         }
