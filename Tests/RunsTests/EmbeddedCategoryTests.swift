@@ -83,4 +83,17 @@ import Testing
         }
         #expect(scores.accuracy > 0.8, "accuracy \(scores.accuracy)")
     }
+
+    @Test func aFileWhoseEmbeddingsDisagreeWithItsEncodingIsRefused() throws {
+        var artifact = try ModelArtifact.read(from: Self.run.get().modelPath)
+        // The table of the code column moved to the number's column: same sizes, wrong input.
+        artifact.description.embeddings[0].column = 0
+        let path = try temporaryFolder().appendingPathComponent("moved.safetensors").path
+        try artifact.write(to: path)
+        #expect {
+            try ModelArtifact.read(from: path)
+        } throws: { error in
+            "\(error)".contains("embeddings do not match")
+        }
+    }
 }
