@@ -307,7 +307,13 @@ private final class ParseWorker: @unchecked Sendable {
 
     func run() {
         do {
-            consumed = try parser.parse(bytes, fileOffset: offset, isFinal: isFinal, sink: &sink)
+            if sink.takesNumericFastPath {
+                consumed = try sink.parseNumeric(
+                    bytes, fileOffset: offset, isFinal: isFinal, parser: &parser)
+            } else {
+                consumed = try parser.parse(
+                    bytes, fileOffset: offset, isFinal: isFinal, sink: &sink)
+            }
         } catch {
             failure = error
         }

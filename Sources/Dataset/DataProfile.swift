@@ -142,6 +142,11 @@ public struct DataProfile: Sendable, Equatable, Codable {
             }
         }
         lines.append(probeLine)
+        if let leftOut = probe.leftOutColumns {
+            lines.append(
+                "  (left out of the probe: \(leftOut.joined(separator: ", ")); its fit is capped "
+                    + "at \(LinearProbe.maxInputs) inputs, the widest one-hot columns go first)")
+        }
         if !warnings.isEmpty {
             lines.append("")
             lines += warnings.map { "warning: " + $0 }
