@@ -222,3 +222,27 @@ import Testing
         }
     }
 }
+
+/// The encoded matrix checked against memory before it is allocated.
+@Suite struct EncodedSizeTests {
+    let files = TestFiles()
+
+    @Test func an_encoding_too_large_for_memory_is_refused_with_its_widest_columns() throws {
+        var text = "n,code,y\n"
+        for row in 0..<600 { text += "\(Double(row) * 0.5),c\(row),\(row % 2)\n" }
+        let path = files.write("codes.csv", text)
+        var options = DataOptions(path: path, target: "y")
+        options.categorical = ["code"]
+        // The real limit passes it; a limit below its 600 x ~420 floats refuses it.
+        _ = try PreparedData.load(options)
+        #expect {
+            try PreparedData.load(options, encodedSizeLimit: 100_000)
+        } throws: { error in
+            guard let error = error as? DataError else { return false }
+            return error.kind == .encodingTooLarge && error.columnName == "code"
+                && error.message.contains("widest columns (inputs): 'code' ")
+                && error.location?.line == 1 && error.location?.column == 3
+                && error.hint?.contains("data.ignore") == true
+        }
+    }
+}
