@@ -123,7 +123,34 @@ func nearestFloat(_ value: Double, _ base: UnsafePointer<UInt8>, _ count: Int) -
     if low != 0x1000_0000 && !(value.magnitude < Double(Float.leastNormalMagnitude) && value != 0) {
         return Float(value)
     }
-    return withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { copy in
+    return parseFloatWithStrtof(base, count)
+}
+
+/// The `Float` nearest to the decimal text, given `value` within 2 units in the last place of
+/// the `Double` nearest to it (e.g. an exact integer times a rounded power of ten).
+///
+/// `Float(value)` is then the right `Float` unless a halfway point between two `Float`s lies
+/// between `value` and the exact number: the halfway points are the `Double`s whose 29 bits
+/// below the `Float` precision are `1000...0`, so unless `value`'s bits are within 4 units of
+/// that pattern (or it is below the `Float` normal range) the text is not read again.
+@inline(__always)
+func nearestFloat(
+    approximate value: Double, _ base: UnsafePointer<UInt8>, _ count: Int
+)
+    -> Float
+{
+    let low = value.bitPattern & 0x1FFF_FFFF
+    if low &- (0x1000_0000 - 4) >= 8
+        && !(value.magnitude < Double(Float.leastNormalMagnitude) && value != 0)
+    {
+        return Float(value)
+    }
+    return parseFloatWithStrtof(base, count)
+}
+
+/// `strtof` on a NUL-terminated copy of the text (a decimal comma read as the point).
+private func parseFloatWithStrtof(_ base: UnsafePointer<UInt8>, _ count: Int) -> Float {
+    withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { copy in
         for k in 0..<count {
             copy[k] = CChar(bitPattern: base[k] == UInt8(ascii: ",") ? UInt8(ascii: ".") : base[k])
         }

@@ -106,7 +106,9 @@ public struct PreparedData: Sendable {
         let width = encoding.inputWidth
         let bytes = rows.multipliedReportingOverflow(by: width * MemoryLayout<Float>.size)
         guard bytes.overflow || bytes.partialValue > limit else { return }
-        let widest = encoding.features.sorted { $0.width > $1.width }.prefix(3)
+        let wide = encoding.features.filter { $0.width > 1 }
+        let widest = (wide.isEmpty ? encoding.features : wide).sorted { $0.width > $1.width }
+            .prefix(3)
         let listed = widest.map { "'\($0.name)' \($0.width)" }.joined(separator: ", ")
         let first = widest.first.flatMap { feature in
             table.columns.first { $0.name == feature.name }

@@ -314,12 +314,14 @@ extension TableSink {
                         fallback = true
                         break rowLoop
                     }
-                    // Exactly `parseDecimal`'s fast path (Clinger): one correctly rounded
-                    // operation, as the digits fit 2^53 and the power of ten is exact.
-                    let magnitude = Double(mantissa) / fastPowersOfTen[fractionDigits]
+                    // The digits fit 2^53, so `Double(mantissa)` is exact; times the rounded
+                    // 10^-k it is within 2 units in the last place of the exact value, which
+                    // `nearestFloat(approximate:)` turns into the correctly rounded Float (a
+                    // multiply where a divide would take four times as long).
+                    let magnitude = Double(mantissa) * reciprocalPowersOfTen[fractionDigits]
                     let value = negative ? -magnitude : magnitude
                     bases[j][written] = nearestFloat(
-                        value, base + fieldStart, numberEnd - fieldStart)
+                        approximate: value, base + fieldStart, numberEnd - fieldStart)
                     i += 1
                 }
                 position = i
@@ -388,10 +390,10 @@ private let powersOfTenInteger: [UInt64] = [
     1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
 ]
 
-/// 10^0 ... 10^22, exact in a `Double`.
-private let fastPowersOfTen: [Double] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+/// 10^0 ... 10^-22, each the `Double` nearest to it.
+private let reciprocalPowersOfTen: [Double] = [
+    1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12, 1e-13,
+    1e-14, 1e-15, 1e-16, 1e-17, 1e-18, 1e-19, 1e-20, 1e-21, 1e-22,
 ]
 
 /// Counts, over the first records, how many fields of each column read as numbers and how many

@@ -209,6 +209,42 @@ import Testing
         }
     }
 
+    @Test func fused_numbers_are_the_nearest_floats_of_their_text() throws {
+        var generator = SeededGenerator(seed: 1415)
+        // Near halfway points between Floats (a multiply by a rounded 10^-k must not tip them).
+        var values = [
+            "1.000000059604644775", "1.000000059604644776", "1.000000059604644774",
+            "16777217.0000000001", "16777216.9999999999", "16777217", "3.0000001788139343",
+            "0.1", "0.30000001192092896", "33554433", "-33554435.00000000",
+        ]
+        for _ in 0..<20_000 {
+            let digits = 1 + Int(generator.next() % 19)
+            let point = Int(generator.next() % UInt64(digits + 1))
+            var text = generator.next() % 2 == 0 ? "-" : ""
+            for k in 0..<digits {
+                if k == point { text += "." }
+                text += String(generator.next() % 10)
+            }
+            values.append(text)
+        }
+        if values.count % 2 == 1 { values.append("0") }
+        var text = "a,b\n"
+        for pair in stride(from: 0, to: values.count, by: 2) {
+            text += values[pair] + "," + values[pair + 1] + "\n"
+        }
+        let table = try CSVReader.read(path: files.write("nearest.csv", text))
+        for j in 0..<2 {
+            guard case .numbers(let read) = table.columns[j].data else {
+                Issue.record("column \(j) is not numeric")
+                continue
+            }
+            for row in 0..<table.rowCount {
+                let spelled = values[2 * row + j]
+                #expect(read[row].bitPattern == Float(spelled)!.bitPattern, "\(spelled)")
+            }
+        }
+    }
+
     @Test func a_ragged_row_after_plain_rows_is_still_located() throws {
         var text = "a,b\n"
         for row in 0..<2_000 { text += "\(row).5,\(row)\n" }
