@@ -152,6 +152,9 @@ public enum CSVReader {
                     UInt8(ascii: "\n"), chunkBase + available / 2,
                     available - available / 2
                 ).map { available / 2 + $0 + 1 } : nil
+            // The first worker parses straight into the table (its sink swapped in for the
+            // chunk): only the second half is copied over, and a chunk on one thread not at all.
+            swap(&table, &workers[0].sink)
             if let splitAt {
                 workers[0].assign(
                     UnsafeBufferPointer(rebasing: bytes[0..<splitAt]), offset: chunkOffset,
@@ -160,15 +163,15 @@ public enum CSVReader {
                     UnsafeBufferPointer(rebasing: bytes[splitAt...]),
                     offset: chunkOffset + splitAt, isFinal: file.atEnd)
                 DispatchQueue.concurrentPerform(iterations: 2) { workers[$0].run() }
+                swap(&table, &workers[0].sink)
                 for worker in workers { if let failure = worker.failure { throw failure } }
-                table.absorb(&workers[0].sink)
                 table.absorb(&workers[1].sink)
                 used = splitAt + workers[1].consumed
             } else {
                 workers[0].assign(bytes, offset: chunkOffset, isFinal: file.atEnd)
                 workers[0].run()
+                swap(&table, &workers[0].sink)
                 if let failure = workers[0].failure { throw failure }
-                table.absorb(&workers[0].sink)
                 used = workers[0].consumed
             }
             if !estimated && table.rows > 0 && !file.atEnd {
