@@ -51,6 +51,7 @@ import Testing
                         withWide: false)),
                 target: "y"))
         #expect(wide.encoding.inputWidth > LinearProbe.maxInputs)
+        let wideInputs = try #require(wide.encoding.features.first { $0.name == "wide" }).width
         let capped = LinearProbe.run(wide)
         #expect(capped.leftOutColumns == ["wide"])
         // The same fit, number for number, as on the file without the column.
@@ -58,7 +59,10 @@ import Testing
         #expect(reference.leftOutColumns == nil)
         reference.leftOutColumns = ["wide"]
         #expect(capped == reference)
-        #expect(DataProfile(wide).text.contains("left out of the probe: wide"))
+        #expect(
+            DataProfile(wide).text.contains(
+                "left out of the probe: wide (\(wideInputs) inputs); it fits on at most "
+                    + "\(LinearProbe.maxInputs) inputs"))
     }
 
     @Test func probe_inputs_keep_everything_under_the_cap() throws {
