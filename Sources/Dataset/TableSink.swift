@@ -187,30 +187,51 @@ struct TableSink: RecordSink {
     /// Appends another sink's rows (read from the part of the file right after ours), then
     /// empties it.
     mutating func absorb(_ other: inout TableSink) {
-        for j in columns.indices {
-            if columns[j].isText {
-                let local = other.columns[j].interner.strings
-                let remap = local.map { columns[j].interner.intern($0) }
-                let source = other.columns[j].codes
-                columns[j].codes.reserve(columns[j].codes.count + source.count)
-                for k in 0..<source.count {
-                    let code = source.base[k]
-                    columns[j].codes.append(code < 0 ? -1 : remap[Int(code)])
-                }
-            } else {
-                let source = other.columns[j].numbers
-                columns[j].numbers.append(contentsOf: source.base, count: source.count)
-                let local = other.columns[j].interner.strings
-                for (row, code) in zip(other.columns[j].strayRows, other.columns[j].strayCodes) {
-                    columns[j].strayRows.append(rows + row)
-                    columns[j].strayCodes.append(columns[j].interner.intern(local[Int(code)]))
+        let rowOffset = rows
+        let columnCount = columns.count
+        // Columns are independent: on two threads (by column ranges) when there is enough.
+        let parts = TwoCores.ranges(
+            columnCount, parts: other.rows * columnCount >= TwoCores.minimumWork ? 2 : 1)
+        columns.withUnsafeMutableBufferPointer { mine in
+            other.columns.withUnsafeMutableBufferPointer { theirs in
+                let mine = SharedPointer(mine)
+                let theirs = SharedPointer(theirs)
+                TwoCores.forEach(parts.count, parallel: parts.count > 1) { part in
+                    for j in parts[part] {
+                        Self.absorbColumn(&mine.base[j], &theirs.base[j], rowOffset: rowOffset)
+                    }
                 }
             }
-            columns[j].missingCount += other.columns[j].missingCount
-            other.columns[j].removeAll()
         }
         rows += other.rows
         other.rows = 0
+    }
+
+    /// Appends `other` (the same column, read from the rows after ours) to `column`, then
+    /// empties it.
+    private static func absorbColumn(
+        _ column: inout ColumnBuilder, _ other: inout ColumnBuilder, rowOffset: Int
+    ) {
+        if column.isText {
+            let local = other.interner.strings
+            let remap = local.map { column.interner.intern($0) }
+            let source = other.codes
+            column.codes.reserve(column.codes.count + source.count)
+            for k in 0..<source.count {
+                let code = source.base[k]
+                column.codes.append(code < 0 ? -1 : remap[Int(code)])
+            }
+        } else {
+            let source = other.numbers
+            column.numbers.append(contentsOf: source.base, count: source.count)
+            let local = other.interner.strings
+            for (row, code) in zip(other.strayRows, other.strayCodes) {
+                column.strayRows.append(rowOffset + row)
+                column.strayCodes.append(column.interner.intern(local[Int(code)]))
+            }
+        }
+        column.missingCount += other.missingCount
+        other.removeAll()
     }
 
     /// Reserves room for `total` rows in every column (from an estimate after the first chunk).
