@@ -152,6 +152,9 @@ public enum CSVReader {
                     UInt8(ascii: "\n"), chunkBase + available / 2,
                     available - available / 2
                 ).map { available / 2 + $0 + 1 } : nil
+            // The first worker parses straight into the table (its sink swapped in for the
+            // chunk): only the second half is copied over, and a chunk on one thread not at all.
+            swap(&table, &workers[0].sink)
             if let splitAt {
                 workers[0].assign(
                     UnsafeBufferPointer(rebasing: bytes[0..<splitAt]), offset: chunkOffset,
@@ -160,15 +163,15 @@ public enum CSVReader {
                     UnsafeBufferPointer(rebasing: bytes[splitAt...]),
                     offset: chunkOffset + splitAt, isFinal: file.atEnd)
                 DispatchQueue.concurrentPerform(iterations: 2) { workers[$0].run() }
+                swap(&table, &workers[0].sink)
                 for worker in workers { if let failure = worker.failure { throw failure } }
-                table.absorb(&workers[0].sink)
                 table.absorb(&workers[1].sink)
                 used = splitAt + workers[1].consumed
             } else {
                 workers[0].assign(bytes, offset: chunkOffset, isFinal: file.atEnd)
                 workers[0].run()
+                swap(&table, &workers[0].sink)
                 if let failure = workers[0].failure { throw failure }
-                table.absorb(&workers[0].sink)
                 used = workers[0].consumed
             }
             if !estimated && table.rows > 0 && !file.atEnd {
@@ -197,36 +200,54 @@ public enum CSVReader {
     }
 
     /// Moves the builders' values into exactly sized arrays, freeing each builder right after
-    /// its copy so the peak is the table plus one column (and the allocator reuses the space).
+    /// its copy so the peak is the table plus a column per thread (and the allocator reuses
+    /// the space). Columns are copied on two threads (by column ranges) when the table is big.
     private static func finish(
         _ sink: inout TableSink, path: String, delimiter: UInt8, headerLine: String,
         headerColumns: [Int]
     ) -> DataTable {
-        var columns: [TableColumn] = []
-        for j in sink.columns.indices {
-            let builder = sink.columns[j]
-            defer {
-                builder.deallocate()
-                sink.columns[j] = ColumnBuilder(isText: builder.isText)
-            }
-            let data: ColumnData
-            var strays: [StrayValue] = []
-            if builder.isText {
-                data = .text(codes: builder.codes.toArray(), levels: builder.interner.strings)
-            } else {
-                data = .numbers(builder.numbers.toArray())
-                strays = zip(builder.strayRows, builder.strayCodes).map {
-                    StrayValue(row: $0.0, text: builder.interner.strings[Int($0.1)])
+        let count = sink.columns.count
+        var columns = [TableColumn?](repeating: nil, count: count)
+        let parts = TwoCores.ranges(
+            count, parts: sink.rows * count >= TwoCores.minimumWork ? 2 : 1)
+        let names = sink.names
+        sink.columns.withUnsafeMutableBufferPointer { builders in
+            columns.withUnsafeMutableBufferPointer { target in
+                let builders = SharedPointer(builders)
+                let target = SharedPointer(target)
+                TwoCores.forEach(parts.count, parallel: parts.count > 1) { part in
+                    for j in parts[part] {
+                        let builder = builders[j]
+                        target[j] = finishedColumn(
+                            builder, name: names[j], headerColumn: headerColumns[j])
+                        builder.deallocate()
+                        builders[j] = ColumnBuilder(isText: builder.isText)
+                    }
                 }
             }
-            columns.append(
-                TableColumn(
-                    name: sink.names[j], data: data, missingCount: builder.missingCount,
-                    strays: strays, headerColumn: headerColumns[j]))
         }
         return DataTable(
-            path: path, columns: columns, rowCount: sink.rows, delimiter: delimiter,
+            path: path, columns: columns.map { $0! }, rowCount: sink.rows, delimiter: delimiter,
             headerLine: headerLine)
+    }
+
+    /// One builder's values as a table column.
+    private static func finishedColumn(
+        _ builder: ColumnBuilder, name: String, headerColumn: Int
+    ) -> TableColumn {
+        let data: ColumnData
+        var strays: [StrayValue] = []
+        if builder.isText {
+            data = .text(codes: builder.codes.toArray(), levels: builder.interner.strings)
+        } else {
+            data = .numbers(builder.numbers.toArray())
+            strays = zip(builder.strayRows, builder.strayCodes).map {
+                StrayValue(row: $0.0, text: builder.interner.strings[Int($0.1)])
+            }
+        }
+        return TableColumn(
+            name: name, data: data, missingCount: builder.missingCount, strays: strays,
+            headerColumn: headerColumn)
     }
 
     /// Comma, semicolon or tab: whichever occurs most often (outside quotes) on the first line;
@@ -307,7 +328,13 @@ private final class ParseWorker: @unchecked Sendable {
 
     func run() {
         do {
-            consumed = try parser.parse(bytes, fileOffset: offset, isFinal: isFinal, sink: &sink)
+            if sink.takesNumericFastPath {
+                consumed = try sink.parseNumeric(
+                    bytes, fileOffset: offset, isFinal: isFinal, parser: &parser)
+            } else {
+                consumed = try parser.parse(
+                    bytes, fileOffset: offset, isFinal: isFinal, sink: &sink)
+            }
         } catch {
             failure = error
         }

@@ -29,6 +29,13 @@ struct GrowableBuffer<Element: BitwiseCopyable> {
 
     mutating func removeAll() { count = 0 }
 
+    /// Sets the count after writing elements past it directly into `base` (room reserved
+    /// first): the numeric fast path's batched appends.
+    @inline(__always) mutating func commit(count newCount: Int) {
+        precondition(newCount <= capacity)
+        count = newCount
+    }
+
     private mutating func grow(to newCapacity: Int) {
         let grown = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
         grown.update(from: base, count: count)

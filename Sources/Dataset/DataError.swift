@@ -16,7 +16,7 @@ public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
         case fileNotReadable, emptyFile, headerOnly, notUTF8, binaryFile, raggedRow
         case unterminatedQuote, duplicateColumn, unknownColumn, singleClass, targetAllMissing
         case strayStrings, targetNotNumeric, missingColumns, invalidOptions, noFeatures
-        case tooFewRows, constantTarget, nonFiniteOutput
+        case tooFewRows, constantTarget, nonFiniteOutput, encodingTooLarge
     }
 
     /// The kind of failure.

@@ -175,6 +175,16 @@ public struct DataProfile: Sendable, Equatable, Codable {
             }
         }
         lines.append(probeLine)
+        if let leftOut = probe.leftOutColumns {
+            // Rule-style: which columns, how wide, and the cap that left them out.
+            let widths = Dictionary(
+                columns.map { ($0.name, $0.encodedWidth) }, uniquingKeysWith: { a, _ in a })
+            let listed = leftOut.map { "\($0) (\(widths[$0] ?? 0) inputs)" }
+            lines.append(
+                "  left out of the probe: " + listed.joined(separator: ", ")
+                    + "; it fits on at most \(LinearProbe.maxInputs) inputs, leaving out the "
+                    + "widest one-hot columns first")
+        }
         if !warnings.isEmpty {
             lines.append("")
             lines += warnings.map { "warning: " + $0 }

@@ -109,6 +109,56 @@ private func parseWithStrtod(_ base: UnsafePointer<UInt8>, _ count: Int) -> Doub
     }
 }
 
+/// The `Float` nearest to the decimal text whose nearest `Double` is `value` (as `strtof` and
+/// `Float(String)` give it).
+///
+/// Rounding twice (text to `Double`, then to `Float`) equals rounding once except when the
+/// `Double` lies exactly halfway between two `Float`s (its 29 bits below the `Float` precision
+/// are `1000...0`) or is below the `Float` normal range: only then is the text read again by
+/// `strtof` (a decimal comma read as the point). Almost never on real data, so the cost is one
+/// mask and compare per number.
+@inline(__always)
+func nearestFloat(_ value: Double, _ base: UnsafePointer<UInt8>, _ count: Int) -> Float {
+    let low = value.bitPattern & 0x1FFF_FFFF
+    if low != 0x1000_0000 && !(value.magnitude < Double(Float.leastNormalMagnitude) && value != 0) {
+        return Float(value)
+    }
+    return parseFloatWithStrtof(base, count)
+}
+
+/// The `Float` nearest to the decimal text, given `value` within 2 units in the last place of
+/// the `Double` nearest to it (e.g. an exact integer times a rounded power of ten).
+///
+/// `Float(value)` is then the right `Float` unless a halfway point between two `Float`s lies
+/// between `value` and the exact number: the halfway points are the `Double`s whose 29 bits
+/// below the `Float` precision are `1000...0`, so unless `value`'s bits are within 4 units of
+/// that pattern (or it is below the `Float` normal range) the text is not read again.
+@inline(__always)
+func nearestFloat(
+    approximate value: Double, _ base: UnsafePointer<UInt8>, _ count: Int
+)
+    -> Float
+{
+    let low = value.bitPattern & 0x1FFF_FFFF
+    if low &- (0x1000_0000 - 4) >= 8
+        && !(value.magnitude < Double(Float.leastNormalMagnitude) && value != 0)
+    {
+        return Float(value)
+    }
+    return parseFloatWithStrtof(base, count)
+}
+
+/// `strtof` on a NUL-terminated copy of the text (a decimal comma read as the point).
+private func parseFloatWithStrtof(_ base: UnsafePointer<UInt8>, _ count: Int) -> Float {
+    withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { copy in
+        for k in 0..<count {
+            copy[k] = CChar(bitPattern: base[k] == UInt8(ascii: ",") ? UInt8(ascii: ".") : base[k])
+        }
+        copy[count] = 0
+        return strtof(copy.baseAddress!, nil)
+    }
+}
+
 /// Parses a decimal number from a string with the same rules as the byte parser.
 func parseDecimal(_ text: String) -> Double? {
     var copy = text

@@ -19,6 +19,9 @@ public struct LinearProbe: Sendable, Equatable, Codable {
     /// R² on the validation split (regression, when it has rows); the advisor compares it with
     /// a small MLP's.
     public var validationR2: Double?
+    /// Categorical columns left out of the fit because their one-hot inputs would make it wider
+    /// than `maxInputs` (nil when every input was used, as on ordinary data).
+    public var leftOutColumns: [String]? = nil
 
     /// Most training rows the logistic probe fits on; larger splits are sampled (seeded). The
     /// fit is 300 full-batch steps, the probe's whole cost: 4,096 rows keep `layerwise
@@ -34,6 +37,13 @@ public struct LinearProbe: Sendable, Equatable, Codable {
     public static let maxLeastSquaresRows = 20_000
     /// Full-batch steps of the logistic model.
     public static let logisticIterations = 300
+    /// Most encoded inputs the probe fits on. The least-squares probe costs rows x inputs²
+    /// (and inputs³ to solve), the logistic one steps x rows x inputs x classes: a column with
+    /// thousands of levels (an aircraft's tail number, a timestamp read as a category) would
+    /// take minutes and gigabytes for a probe that says little (one weight per rare level).
+    /// Wider encodings leave out their widest one-hot columns until the rest fits; the profile
+    /// names them.
+    public static let maxInputs = 512
 
     /// Runs the probe on prepared data.
     ///
@@ -49,8 +59,18 @@ public struct LinearProbe: Sendable, Equatable, Codable {
     ///   - data: the prepared data (training and validation splits).
     ///   - parallel: use both cores for large splits (default true; the result is the same).
     public static func run(_ data: PreparedData, parallel: Bool = true) -> LinearProbe {
+        let inputs = ProbeInputs(data.encoding, limit: maxInputs)
+        let training = inputs.narrow(data.training)
+        let validation = inputs.narrow(data.validation)
+        var probe = fit(training, validation, data, parallel: parallel)
+        if !inputs.leftOut.isEmpty { probe.leftOutColumns = inputs.leftOut }
+        return probe
+    }
+
+    private static func fit(
+        _ training: EncodedRows, _ validation: EncodedRows, _ data: PreparedData, parallel: Bool
+    ) -> LinearProbe {
         var generator = SeededGenerator(seed: data.options.seed ^ 0x5052_4F42_45)  // "PROBE"
-        let training = data.training
         var rows = Array(0..<training.rowCount)
         switch data.encoding.target {
         case .classes(_, let labels):
@@ -65,29 +85,30 @@ public struct LinearProbe: Sendable, Equatable, Codable {
                     training, rows: sample, classCount: max(2, labels.count), parallel: parallel)
                 screen.train(steps: logisticIterations)
                 if !screen.separatesFittedRows() {
-                    return logisticResult(screen, data, fittedRows: sample.count)
+                    return logisticResult(
+                        screen, training, validation, fittedRows: sample.count)
                 }
             }
             let fit = LogisticFit(
                 training, rows: fitted, classCount: max(2, labels.count), parallel: parallel)
             fit.train(steps: logisticIterations)
-            return logisticResult(fit, data, fittedRows: fitted.count)
+            return logisticResult(fit, training, validation, fittedRows: fitted.count)
         case .regression:
             if rows.count > maxLeastSquaresRows {
                 generator.shuffle(&rows)
                 rows = Array(rows.prefix(maxLeastSquaresRows)).sorted()
             }
-            return leastSquares(data, rows: rows, parallel: parallel)
+            return leastSquares(training, validation, rows: rows, parallel: parallel)
         }
     }
 
     private static func logisticResult(
-        _ fit: LogisticFit, _ data: PreparedData, fittedRows: Int
+        _ fit: LogisticFit, _ training: EncodedRows, _ validation: EncodedRows, fittedRows: Int
     )
         -> LinearProbe
     {
-        let trainingAccuracy = fit.accuracy(data.training)
-        let validationAccuracy = fit.accuracy(data.validation)
+        let trainingAccuracy = fit.accuracy(training)
+        let validationAccuracy = fit.accuracy(validation)
         return LinearProbe(
             model: "logistic regression", fittedRows: fittedRows, iterations: logisticIterations,
             trainingAccuracy: trainingAccuracy, validationAccuracy: validationAccuracy,
@@ -95,11 +116,10 @@ public struct LinearProbe: Sendable, Equatable, Codable {
     }
 
     private static func leastSquares(
-        _ data: PreparedData, rows: [Int], parallel: Bool
+        _ training: EncodedRows, _ validation: EncodedRows, rows: [Int], parallel: Bool
     )
         -> LinearProbe
     {
-        let training = data.training
         let width = training.featureCount
         let n = width + 1
         let (normal, moment) = normalEquations(training, rows: rows, parallel: parallel)
@@ -133,7 +153,7 @@ public struct LinearProbe: Sendable, Equatable, Codable {
         return LinearProbe(
             model: "least squares", fittedRows: rows.count, iterations: 0, trainingAccuracy: nil,
             validationAccuracy: nil, separable: nil, trainingR2: rSquared(training),
-            validationR2: rSquared(data.validation))
+            validationR2: rSquared(validation))
     }
 
     /// The lower triangle of `X'X` and `X'y` over `rows` (X with a last column of ones),
@@ -245,5 +265,68 @@ public struct LinearProbe: Sendable, Equatable, Codable {
             x[i] = sum / l[i * n + i]
         }
         return x
+    }
+}
+
+/// The encoded inputs the linear probe fits on: all of them, unless the encoding is wider than
+/// the probe's limit; then one-hot columns are left out, widest first, until the rest fits.
+struct ProbeInputs {
+    /// Encoded input positions kept, ascending; nil when all are.
+    let kept: [Int]?
+    /// The names of the columns left out, in the encoding's order.
+    let leftOut: [String]
+
+    init(_ encoding: DataEncoding, limit: Int) {
+        var width = encoding.inputWidth
+        guard width > limit else {
+            kept = nil
+            leftOut = []
+            return
+        }
+        var dropped = Set<Int>()
+        let oneHot = encoding.features.indices.filter { k in
+            if case .oneHot = encoding.features[k].method { return true }
+            return false
+        }
+        // Widest first; the earlier column first among equals (a stable, seed-free choice).
+        for k in oneHot.sorted(by: {
+            (encoding.features[$0].width, -$0) > (encoding.features[$1].width, -$1)
+        }) where width > limit {
+            dropped.insert(k)
+            width -= encoding.features[k].width
+        }
+        var positions: [Int] = []
+        var offset = 0
+        for (k, feature) in encoding.features.enumerated() {
+            if !dropped.contains(k) { positions += offset..<(offset + feature.width) }
+            offset += feature.width
+        }
+        kept = positions
+        leftOut = encoding.features.indices.filter { dropped.contains($0) }.map {
+            encoding.features[$0].name
+        }
+    }
+
+    /// The rows with only the kept inputs (the rows themselves when all are kept).
+    func narrow(_ rows: EncodedRows) -> EncodedRows {
+        guard let kept else { return rows }
+        let width = rows.featureCount
+        var features = [Float](repeating: 0, count: rows.rowCount * kept.count)
+        rows.features.withUnsafeBufferPointer { source in
+            features.withUnsafeMutableBufferPointer { target in
+                kept.withUnsafeBufferPointer { kept in
+                    guard let source = source.baseAddress, let target = target.baseAddress
+                    else { return }
+                    for row in 0..<rows.rowCount {
+                        let from = source + row * width
+                        let to = target + row * kept.count
+                        for (k, position) in kept.enumerated() { to[k] = from[position] }
+                    }
+                }
+            }
+        }
+        return EncodedRows(
+            rowCount: rows.rowCount, featureCount: kept.count, features: features,
+            classIndices: rows.classIndices, targets: rows.targets, sourceRows: rows.sourceRows)
     }
 }

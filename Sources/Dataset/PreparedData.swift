@@ -1,4 +1,11 @@
 import Random
+import Spec
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A dataset ready for training: the table, its typing, the split, the fitted encoding and the
 /// three encoded splits.
@@ -31,6 +38,12 @@ public struct PreparedData: Sendable {
     /// the encoding of each split.
     /// - Throws: `DataError`, located where the file is at fault.
     public static func load(_ options: DataOptions) throws -> PreparedData {
+        try load(options, encodedSizeLimit: encodedSizeLimit)
+    }
+
+    /// `load(_:)` with the limit on the encoded splits' bytes given (tests: a small file stands
+    /// in for a huge one).
+    static func load(_ options: DataOptions, encodedSizeLimit: Int) throws -> PreparedData {
         try checkFractions(options)
         let read = try CSVReader.read(path: options.path, format: options.csvFormat)
         let (schema, table) = try ColumnTyper.type(read, options: options)
@@ -50,6 +63,10 @@ public struct PreparedData: Sendable {
         let encoding = DataEncoding.fit(
             table: table, schema: schema, trainingRows: split.training,
             format: options.csvFormat, categories: options.categoryPolicy)
+        try checkEncodedSize(
+            encoding, table: table,
+            rows: split.training.count + split.validation.count + split.test.count,
+            limit: encodedSizeLimit)
         var warnings: [String] = []
         let (training, _) = try encoding.encode(table, rows: split.training)
         let (validation, validationWarnings) = try encoding.encode(table, rows: split.validation)
@@ -64,6 +81,53 @@ public struct PreparedData: Sendable {
             options: options, table: table, schema: schema, split: split, encoding: encoding,
             training: training, validation: validation, test: test, generator: generator,
             warnings: warnings)
+    }
+
+    /// Most bytes the encoded splits (rows x inputs `Float`s) may take together: half of what
+    /// the process may use, the machine's memory or a lower address-space limit (`ulimit -v`).
+    static var encodedSizeLimit: Int {
+        var available = Int(sysconf(Int32(_SC_PHYS_PAGES))) * Int(sysconf(Int32(_SC_PAGESIZE)))
+        var limit = rlimit()
+        if getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0
+            && limit.rlim_cur != rlim_t.max
+        {
+            available = min(available, Int(clamping: limit.rlim_cur))
+        }
+        return available / 2
+    }
+
+    /// Refuses, before allocating, an encoding whose matrix cannot fit in memory: a column with
+    /// a category per row or so (an id, a timestamp, a column that turns from numbers to text
+    /// halfway down the file) one-hot encoded. The message names the widest columns, located
+    /// at their header field, instead of the allocation failing.
+    private static func checkEncodedSize(
+        _ encoding: DataEncoding, table: DataTable, rows: Int, limit: Int
+    ) throws {
+        let width = encoding.inputWidth
+        let bytes = rows.multipliedReportingOverflow(by: width * MemoryLayout<Float>.size)
+        guard bytes.overflow || bytes.partialValue > limit else { return }
+        let wide = encoding.features.filter { $0.width > 1 }
+        let widest = (wide.isEmpty ? encoding.features : wide).sorted { $0.width > $1.width }
+            .prefix(3)
+        let listed = widest.map { "'\($0.name)' \($0.width)" }.joined(separator: ", ")
+        let first = widest.first.flatMap { feature in
+            table.columns.first { $0.name == feature.name }
+        }
+        func gigabytes(_ value: Int) -> String {
+            NumberText.fixed(Double(value) / 1e9, digits: 1) + " GB"
+        }
+        let size = bytes.overflow ? "more than 9e18 bytes" : gigabytes(bytes.partialValue)
+        throw DataError(
+            .encodingTooLarge, path: table.path,
+            location: first.map {
+                SourceLocation(file: table.path, line: 1, column: $0.headerColumn)
+            }, sourceLine: table.headerLine, columnName: first?.name,
+            message: "the encoded inputs would take \(size) (\(rows) rows x \(width) inputs), "
+                + "more than half of the memory available (\(gigabytes(2 * limit))); widest "
+                + "columns (inputs): \(listed)",
+            hint: "a column with thousands of categories (an id, a timestamp, numbers that turn "
+                + "to text partway down the file) is one input per category: list it in "
+                + "data.ignore, or clean it")
     }
 
     private static func checkFractions(_ options: DataOptions) throws {
