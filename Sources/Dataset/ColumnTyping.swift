@@ -16,6 +16,11 @@ public enum ColumnKind: String, Sendable, Equatable, Codable, CaseIterable {
     case constant
     /// Long, mostly distinct strings: excluded.
     case freeText = "free text"
+    /// ISO dates (`YYYY-MM-DD`): encoded as their parts (rule ENC-DATE-PARTS).
+    case date
+    /// ISO datetimes (`YYYY-MM-DDThh:mm...`, `YYYY-MM-DD hh:mm`): encoded as their parts, the
+    /// hour included (rule ENC-DATE-PARTS).
+    case datetime
 }
 
 /// What a column is used for.
@@ -47,6 +52,9 @@ public struct DataSchema: Sendable, Equatable, Codable {
     public var targetIndex: Int
     /// The task (from `DataOptions.task`, or decided by the target), as the spec names it.
     public var task: TaskKind
+    /// What typing did that the user should know (values of a date column that are not dates,
+    /// read as missing), one line each.
+    public var warnings: [String] = []
     /// Indices of the input columns, in file order.
     public var featureIndices: [Int] {
         columns.indices.filter { columns[$0].role == .feature }
@@ -56,12 +64,24 @@ public struct DataSchema: Sendable, Equatable, Codable {
 /// Distinct values of number columns are counted exactly up to this many.
 let distinctLimit = 1000
 
+/// Distinct integers filling a range with no gap, in any order, are row numbers (an
+/// identifier) from this many rows on.
+let minimumRowsForRowNumbers = 100
+
 /// Summary of a number column used by the typing rules.
 struct NumberSummary {
     var present = 0
     var allIntegers = true
     var distinct = 0  // capped at distinctLimit + 1
     var ascending = true
+    var minimum = Float.infinity
+    var maximum = -Float.infinity
+
+    /// Distinct integers filling `minimum...maximum` with no gap: row numbers in any order.
+    var isContiguousIntegerRange: Bool {
+        allIntegers && present > 0 && distinct == present
+            && Double(maximum) - Double(minimum) + 1 == Double(present)
+    }
 
     init(_ values: [Float]) {
         var seen = Set<UInt32>()
@@ -72,6 +92,8 @@ struct NumberSummary {
                 if allIntegers && !isIntegral(value) { allIntegers = false }
                 if ascending && value < previous { ascending = false }
                 previous = value
+                minimum = min(minimum, value)
+                maximum = max(maximum, value)
                 if seen.count <= distinctLimit {
                     seen.insert((value == 0 ? 0 : value).bitPattern)
                 }
@@ -136,6 +158,7 @@ public enum ColumnTyper {
         }
         let forced = Set(options.categorical)
         var typings: [ColumnTyping] = []
+        var warnings: [String] = []
         var task = TaskKind.regression
         for j in table.columns.indices {
             var column = table.columns[j]
@@ -157,7 +180,19 @@ public enum ColumnTyper {
                 column = numeric
             }
             if !column.strays.isEmpty {
-                if forced.contains(column.name) || !isStrayNumeric(column) {
+                if forced.contains(column.name) {
+                    column = column.asText()
+                } else if !isStrayNumeric(column) {
+                    // Numbers in the first rows, then text (a type that changes halfway): too
+                    // many texts to be strays, so the whole column is text; say so, with where
+                    // the text starts, since a number column was probably meant.
+                    let first = column.strays[0]
+                    let numbers = table.rowCount - column.missingCount - column.strays.count
+                    warnings.append(
+                        "column '\(column.name)' holds \(numbers) numbers and "
+                            + "\(column.strays.count) texts (the first '\(first.text)' at "
+                            + fieldPlace(table, options, row: first.row, column: j)
+                            + "): read as text; clean the texts to use it as a number")
                     column = column.asText()
                 } else if userExcluded == nil
                     && !(isTarget && options.task == .fixed(.classification))
@@ -169,9 +204,33 @@ public enum ColumnTyper {
             }
             if isTarget && options.task == .fixed(.classification) { column = column.asText() }
             if forced.contains(column.name) && !isTarget { column = column.asText() }
+            var dateTyping: ColumnTyping?
+            if !isTarget && !forced.contains(column.name) {
+                switch DateColumnReading.read(column) {
+                case .notDates: break
+                case .dates(let reading):
+                    column = reading.column
+                    dateTyping = dateColumnTyping(reading, rows: table.rowCount)
+                    if let first = reading.firstUnreadable {
+                        warnings.append(
+                            "column '\(column.name)': \(reading.unreadable) value(s) are not "
+                                + "\(reading.kind.rawValue)s, read as missing (first: "
+                                + "'\(first.text)' at "
+                                + fieldPlace(table, options, row: first.row, column: j) + ")")
+                    }
+                case .tooManyUnreadable(let unreadable, let present, let first):
+                    warnings.append(
+                        "column '\(column.name)' looks like dates, but \(unreadable) of its "
+                            + "\(present) values are not (first: '\(first.text)' at "
+                            + fieldPlace(table, options, row: first.row, column: j)
+                            + "): kept as text; fix those values to use it as a date "
+                            + "(ENC-DATE-PARTS)")
+                }
+            }
             table.columns[j] = column
-            var typing = describe(
-                column, rows: table.rowCount, forced: forced.contains(column.name))
+            var typing =
+                dateTyping
+                ?? describe(column, rows: table.rowCount, forced: forced.contains(column.name))
             if isTarget {
                 task = try targetTask(
                     &typing, column: column, options: options, table: table,
@@ -183,7 +242,8 @@ public enum ColumnTyper {
             }
             typings.append(typing)
         }
-        let schema = DataSchema(columns: typings, targetIndex: targetIndex, task: task)
+        let schema = DataSchema(
+            columns: typings, targetIndex: targetIndex, task: task, warnings: warnings)
         if schema.featureIndices.isEmpty {
             throw DataError(
                 .noFeatures, path: table.path,
@@ -222,6 +282,15 @@ public enum ColumnTyper {
                 typing.reason =
                     "a different integer on every row"
                     + (summary.ascending ? ", ascending" : "") + ": a row id"
+            } else if summary.isContiguousIntegerRange
+                && summary.present >= minimumRowsForRowNumbers
+            {
+                // Row numbers whatever the row order (a shuffled file keeps its old numbers).
+                // Only on enough rows: a permutation of 0..<30 may well be a real measurement.
+                (typing.kind, typing.role) = (.identifier, .excluded)
+                typing.reason =
+                    "the integers \(NumberText.shortest(summary.minimum))..."
+                    + "\(NumberText.shortest(summary.maximum)), each once: row numbers"
             } else if summary.allIntegers && summary.distinct <= 10 {
                 typing.reason =
                     "\(summary.distinct) distinct integers, kept as one ordered "
@@ -268,6 +337,37 @@ public enum ColumnTyper {
             }
         }
         return typing
+    }
+
+    /// The typing of a column read as dates (rule ENC-DATE-PARTS): a feature, with the parts
+    /// that vary named in the reason.
+    static func dateColumnTyping(_ reading: DateColumnReading, rows: Int) -> ColumnTyping {
+        let column = reading.column
+        var distinct = 0
+        if case .text(let codes, let levels) = column.data {
+            var seen = [Bool](repeating: false, count: levels.count)
+            for code in codes where code >= 0 && !seen[Int(code)] {
+                seen[Int(code)] = true
+                distinct += 1
+            }
+        }
+        let form = reading.kind == .date ? "ISO date" : "ISO datetime"
+        let parts = reading.parts.map(\.label).joined(separator: ", ")
+        return ColumnTyping(
+            name: column.name, kind: reading.kind, role: .feature,
+            reason: "\(form) ('\(reading.example)'): \(parts.isEmpty ? "year" : parts); "
+                + "periodic parts as sin/cos (ENC-DATE-PARTS)",
+            missingCount: column.missingCount, distinctCount: distinct)
+    }
+
+    /// `file:line:column` of a data field, for warnings (the file only when it cannot be read).
+    static func fieldPlace(
+        _ table: DataTable, _ options: DataOptions, row: Int, column: Int
+    ) -> String {
+        let offsets = CSVReader.fieldOffsets(
+            path: table.path, format: options.csvFormat, rows: [row], column: column)
+        guard let offset = offsets[row] else { return table.path }
+        return SourceLocator.locate(path: table.path, offset: offset).location.description
     }
 
     /// Sets the target's kind and returns the task.

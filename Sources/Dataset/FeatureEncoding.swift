@@ -15,6 +15,11 @@ public struct FeatureEncoding: Sendable, Equatable, Codable {
         /// One column per training level (sorted), plus a `(missing)` column when the training
         /// split had missing values; an unseen value gives all zeros, with a warning.
         case oneHot(levels: [String], missingLevel: Bool)
+        /// A date or datetime column as numeric parts (rule ENC-DATE-PARTS): the year
+        /// standardised like a number, the periodic parts as sine/cosine pairs; a missing value
+        /// (or a text that is not a date) takes the training median instant, with a missing
+        /// indicator when the training split had missing values.
+        case dateParts(DatePartsEncoding)
     }
 
     /// The source column's name.
@@ -36,11 +41,18 @@ public struct FeatureEncoding: Sendable, Equatable, Codable {
             return indicator ? [main, "\(name) (missing)"] : [main]
         case .oneHot(let levels, let missingLevel):
             return levels.map { "\(name)=\($0)" } + (missingLevel ? ["\(name) (missing)"] : [])
+        case .dateParts(let encoding):
+            return encoding.parts.flatMap { part in
+                part == .year ? ["\(name).year"] : ["\(name).\(part)_sin", "\(name).\(part)_cos"]
+            } + (encoding.missingIndicator ? ["\(name) (missing)"] : [])
         }
     }
 
     /// How many encoded columns this feature produces.
-    public var width: Int { encodedNames.count }
+    public var width: Int {
+        if case .dateParts(let encoding) = method { return encoding.width }
+        return encodedNames.count
+    }
 }
 
 /// How the target becomes training labels.

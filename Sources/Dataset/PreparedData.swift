@@ -50,7 +50,7 @@ public struct PreparedData: Sendable {
         let encoding = DataEncoding.fit(
             table: table, schema: schema, trainingRows: split.training,
             format: options.csvFormat)
-        var warnings: [String] = []
+        var warnings = schema.warnings
         let (training, _) = try encoding.encode(table, rows: split.training)
         let (validation, validationWarnings) = try encoding.encode(table, rows: split.validation)
         let (test, testWarnings) = try encoding.encode(table, rows: split.test)
