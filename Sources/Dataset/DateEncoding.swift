@@ -14,7 +14,10 @@ import Spec
 public struct DatePartsEncoding: Sendable, Equatable, Codable {
     /// One part of a date.
     public enum Part: String, Sendable, Equatable, Codable, CaseIterable {
-        /// The calendar year: one standardised input.
+        /// The year with the elapsed part of it as a fraction (noon on 2 July 2013 is about
+        /// 2013.5): one standardised input, a trend. Whole years alone would make the last
+        /// hours of a one-year file (in another year once converted to UTC) outliers of dozens
+        /// of deviations; the fraction keeps them next to their neighbours.
         case year
         /// Month 1...12 on a circle of 12.
         case month
@@ -39,7 +42,8 @@ public struct DatePartsEncoding: Sendable, Equatable, Codable {
 
     /// The parts encoded, in `Part` order.
     public var parts: [Part]
-    /// Mean of the training years (after filling missing values with the median's year).
+    /// Mean of the training years with their fractions (missing values filled with the
+    /// median's).
     public var yearMean: Double
     /// Standard deviation of the training years (1 when they do not vary).
     public var yearStandardDeviation: Double
@@ -55,7 +59,7 @@ public struct DatePartsEncoding: Sendable, Equatable, Codable {
 
     /// The parts' inputs for `instant` (without the indicator).
     func values(_ instant: DateInstant) -> [Float] {
-        let (year, month, day) = instant.civil
+        let (year, month, day) = instant.civil  // the civil date once for every part
         var out: [Float] = []
         out.reserveCapacity(parts.count * 2)
         func circle(_ position: Double, _ period: Double) {
@@ -65,7 +69,8 @@ public struct DatePartsEncoding: Sendable, Equatable, Codable {
         }
         for part in parts {
             switch part {
-            case .year: out.append(Float((Double(year) - yearMean) / yearStandardDeviation))
+            case .year:
+                out.append(Float((instant.fractionalYear - yearMean) / yearStandardDeviation))
             case .month: circle(Double(month - 1), 12)
             case .day:
                 circle(
@@ -123,14 +128,14 @@ public struct DatePartsEncoding: Sendable, Equatable, Codable {
         }
         var parts = varyingParts(seen.map { instants[$0]! })
         if parts.isEmpty { parts = [.year] }  // one date only: still one input, always 0
-        let fillYear = Double(fill.civil.year)
+        let fillYear = fill.fractionalYear
         var sum = Double(missing) * fillYear
-        for k in seen { sum += Double(counts[k]) * Double(instants[k]!.civil.year) }
+        for k in seen { sum += Double(counts[k]) * instants[k]!.fractionalYear }
         let count = Double(max(1, rows.count))
         let mean = sum / count
         var squares = Double(missing) * (fillYear - mean) * (fillYear - mean)
         for k in seen {
-            let d = Double(instants[k]!.civil.year) - mean
+            let d = instants[k]!.fractionalYear - mean
             squares += Double(counts[k]) * d * d
         }
         let deviation = (squares / count).squareRoot()

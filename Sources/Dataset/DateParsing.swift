@@ -41,6 +41,15 @@ public struct DateInstant: Sendable, Equatable, Hashable, Codable, Comparable {
     /// The hour of the day with its minutes and seconds as a fraction (10:30 is 10.5).
     public var fractionalHour: Double { Double(seconds) / 3600 }
 
+    /// The year plus the elapsed fraction of it (days and the time of day over the year's
+    /// length): 2013-01-01T00:00 is 2013.0, 2013-07-02T12:00 is 2013.5.
+    public var fractionalYear: Double {
+        let year = civil.year
+        let start = Self.days(year: year, month: 1, day: 1)
+        let length = Double(Self.days(year: year + 1, month: 1, day: 1) - start)
+        return Double(year) + (Double(days - start) + Double(seconds) / 86_400) / length
+    }
+
     /// Days since 1970-01-01 of a civil date (Hinnant's civil-to-days).
     static func days(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year

@@ -43,6 +43,9 @@ import Testing
         ] {
             #expect(parse(bad) == nil, "\(bad)")
         }
+        // The year input's fraction: noon on 2 July 2013 is half way through the year.
+        #expect(try #require(parse("2013-07-02T12:00")).fractionalYear == 2013.5)
+        #expect(try #require(parse("2012-01-01")).fractionalYear == 2012)
         // Round trip over 30 years of days, through the civil date.
         for days in stride(from: -3650, to: 7300, by: 17) {
             let instant = DateInstant(days: days, seconds: 0)
@@ -300,5 +303,31 @@ import Testing
                 $0.contains("'code' holds 1000 numbers and 1200 texts")
                     && $0.contains("'beta' at \(path):1002:1")
             }, "\(data.warnings)")
+    }
+
+    @Test func a_year_that_barely_varies_gives_no_outliers() throws {
+        // Hourly for 2013 in local time, written in UTC: the last hours fall in 2014 (as in
+        // nycflights13's time_hour). Whole years would put those rows dozens of deviations out.
+        var text = "when,y\n"
+        for row in 0..<(365 * 6 + 30) {
+            let instant = DateInstant(days: 15706, seconds: row * 4 * 3600 + 5 * 3600)
+            let (y, m, d) = instant.civil
+            let s = instant.seconds
+            text +=
+                String(format: "%04d-%02d-%02dT%02d:00:00Z", y, m, d, s / 3600)
+                + ",\(row % 3)\n"
+        }
+        let path = files.write("year.csv", text)
+        let data = try PreparedData.load(DataOptions(path: path, target: "y"))
+        guard case .dateParts(let encoding) = data.encoding.features[0].method else {
+            Issue.record("not date parts")
+            return
+        }
+        #expect(encoding.parts.first == .year)
+        let width = data.training.featureCount
+        for split in [data.training, data.validation, data.test] {
+            let years = (0..<split.rowCount).map { split.features[$0 * width] }
+            #expect(years.allSatisfy { abs($0) < 2 }, "\(years.max() ?? 0)")
+        }
     }
 }
