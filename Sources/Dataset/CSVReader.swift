@@ -222,7 +222,8 @@ public enum CSVReader {
             columns.append(
                 TableColumn(
                     name: sink.names[j], data: data, missingCount: builder.missingCount,
-                    strays: strays, headerColumn: headerColumns[j]))
+                    strays: strays, headerColumn: headerColumns[j],
+                    trimmedCount: builder.trimmedCount))
         }
         return DataTable(
             path: path, columns: columns, rowCount: sink.rows, delimiter: delimiter,

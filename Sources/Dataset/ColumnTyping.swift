@@ -231,6 +231,18 @@ public enum ColumnTyper {
             var typing =
                 dateTyping
                 ?? describe(column, rows: table.rowCount, forced: forced.contains(column.name))
+            let present = table.rowCount - column.missingCount
+            if [.category, .binary, .integerCategory].contains(typing.kind),
+                column.trimmedCount > 0 && column.trimmedCount < present
+            {
+                // Some values had spaces around them and others not: spellings that differed
+                // only by spaces became one category. Spaces on every value are just the
+                // file's style (`a, b, c`), not worth a warning.
+                warnings.append(
+                    "column '\(column.name)': \(column.trimmedCount) of \(present) values had "
+                        + "leading or trailing spaces, trimmed (values differing only by "
+                        + "spaces are one category)")
+            }
             if isTarget {
                 task = try targetTask(
                     &typing, column: column, options: options, table: table,

@@ -137,6 +137,7 @@ struct TableSink: RecordSink {
                         throw Self.notUTF8(field, name: names[j])
                     }
                     columns[j].codes.append(code)
+                    if count != field.count { columns[j].trimmedCount += 1 }
                 } else {
                     if markers.anyNumeric && markers.matches(start, count) {
                         columns[j].numbers.append(.nan)
@@ -201,6 +202,7 @@ struct TableSink: RecordSink {
                 }
             }
             columns[j].missingCount += other.columns[j].missingCount
+            columns[j].trimmedCount += other.columns[j].trimmedCount
             other.columns[j].removeAll()
         }
         rows += other.rows

@@ -285,6 +285,19 @@ import Testing
             return
         }
         #expect(levels == ["blue", "green", "red"])
+        #expect(
+            data.warnings.contains {
+                $0.contains("'colour': 30 of 60 values had leading or trailing spaces, trimmed")
+            }, "\(data.warnings)")
+        // A space after every delimiter is the file's style, not messy categories: no warning.
+        let styled = files.write(
+            "styled.csv",
+            "colour, x, y\n"
+                + (0..<60).map { "\(["red", "blue", "green"][$0 % 3]), \($0), \($0 % 2)" }
+                .joined(separator: "\n"))
+        let clean = try PreparedData.load(DataOptions(path: styled, target: "y"))
+        #expect(clean.schema.columns[0].distinctCount == 3)
+        #expect(!clean.warnings.contains { $0.contains("spaces") }, "\(clean.warnings)")
     }
 
     @Test func a_column_that_turns_from_numbers_to_text_halfway_is_text_with_a_warning() throws {
