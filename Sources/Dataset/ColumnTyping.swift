@@ -188,11 +188,13 @@ public enum ColumnTyper {
                     // the text starts, since a number column was probably meant.
                     let first = column.strays[0]
                     let numbers = table.rowCount - column.missingCount - column.strays.count
-                    warnings.append(
-                        "column '\(column.name)' holds \(numbers) numbers and "
-                            + "\(column.strays.count) texts (the first '\(first.text)' at "
-                            + fieldPlace(table, options, row: first.row, column: j)
-                            + "): read as text; clean the texts to use it as a number")
+                    if userExcluded == nil {
+                        warnings.append(
+                            "column '\(column.name)' holds \(numbers) numbers and "
+                                + "\(column.strays.count) texts (the first '\(first.text)' at "
+                                + fieldPlace(table, options, row: first.row, column: j)
+                                + "): read as text; clean the texts to use it as a number")
+                    }
                     column = column.asText()
                 } else if userExcluded == nil
                     && !(isTarget && options.task == .fixed(.classification))
@@ -206,12 +208,14 @@ public enum ColumnTyper {
             if forced.contains(column.name) && !isTarget { column = column.asText() }
             var dateTyping: ColumnTyping?
             if !isTarget && !forced.contains(column.name) {
-                switch DateColumnReading.read(column) {
+                let listed = options.features?.contains(column.name) == true
+                switch DateColumnReading.read(column, listed: listed) {
                 case .notDates: break
                 case .dates(let reading):
                     column = reading.column
                     dateTyping = dateColumnTyping(reading, rows: table.rowCount)
-                    if let first = reading.firstUnreadable {
+                    // An ignored column's unreadable dates are not the user's concern.
+                    if userExcluded == nil, let first = reading.firstUnreadable {
                         warnings.append(
                             "column '\(column.name)': \(reading.unreadable) value(s) are not "
                                 + "\(reading.kind.rawValue)s, read as missing (first: "
@@ -219,6 +223,7 @@ public enum ColumnTyper {
                                 + fieldPlace(table, options, row: first.row, column: j) + ")")
                     }
                 case .tooManyUnreadable(let unreadable, let present, let first):
+                    guard userExcluded == nil else { break }
                     warnings.append(
                         "column '\(column.name)' looks like dates, but \(unreadable) of its "
                             + "\(present) values are not (first: '\(first.text)' at "

@@ -239,7 +239,9 @@ struct DateColumnReading {
     }
 
     /// Reads `column` as dates when (nearly) all its present values are in one form.
-    static func read(_ column: TableColumn) -> Outcome {
+    /// - Parameter listed: the user listed the column in `data.features`: then half of the
+    ///   values being dates is enough (the rest are missing), since the user asked for it.
+    static func read(_ column: TableColumn, listed: Bool = false) -> Outcome {
         guard case .text(let codes, let levels) = column.data else { return .notDates }
         // Cheap gate: a date starts with four digits and a dash.
         guard levels.contains(where: { looksLikeDate($0) }) else { return .notDates }
@@ -268,7 +270,7 @@ struct DateColumnReading {
         if unreadable > 0, let row = codes.firstIndex(where: { $0 >= 0 && !good[Int($0)] }) {
             first = (row, levels[Int(codes[row])])
         }
-        if Double(unreadable) > unreadableShare * Double(present), let first {
+        if !listed, Double(unreadable) > unreadableShare * Double(present), let first {
             return .tooManyUnreadable(unreadable: unreadable, present: present, first: first)
         }
         var cleaned = column

@@ -176,6 +176,15 @@ import Testing
                 $0.contains("'when' looks like dates, but 20 of its 120 values are not")
                     && $0.contains("'unknown 0' at \(path):2:1")
             }, "\(data.warnings)")
+        // Listed in data.features, it is a datetime all the same, the 20 texts missing.
+        let listed = try PreparedData.load(
+            DataOptions(path: path, target: "y", features: ["when", "x"]))
+        #expect(listed.schema.columns[0].kind == .datetime)
+        #expect(listed.schema.columns[0].role == .feature)
+        #expect(listed.schema.columns[0].missingCount == 20)
+        #expect(
+            listed.warnings.contains { $0.contains("20 value(s) are not datetimes") },
+            "\(listed.warnings)")
     }
 
     @Test func a_listed_date_column_is_an_input_and_forced_categorical_wins() throws {
@@ -316,6 +325,9 @@ import Testing
                 $0.contains("'code' holds 1000 numbers and 1200 texts")
                     && $0.contains("'beta' at \(path):1002:1")
             }, "\(data.warnings)")
+        // An ignored column is not worth a warning.
+        let ignored = try PreparedData.load(DataOptions(path: path, target: "y", ignore: ["code"]))
+        #expect(ignored.warnings.isEmpty, "\(ignored.warnings)")
     }
 
     @Test func a_year_that_barely_varies_gives_no_outliers() throws {
