@@ -188,7 +188,9 @@ public enum ColumnTyper {
                     // the text starts, since a number column was probably meant.
                     let first = column.strays[0]
                     let numbers = table.rowCount - column.missingCount - column.strays.count
-                    if userExcluded == nil {
+                    // No number at all: the first rows were only empty (the reader had nothing to
+                    // go on), nothing changed type.
+                    if userExcluded == nil && numbers > 0 {
                         warnings.append(
                             "column '\(column.name)' holds \(numbers) numbers and "
                                 + "\(column.strays.count) texts (the first '\(first.text)' at "

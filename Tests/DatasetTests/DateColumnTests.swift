@@ -355,4 +355,25 @@ import Testing
             #expect(years.allSatisfy { abs($0) < 2 }, "\(years.max() ?? 0)")
         }
     }
+
+    @Test func dates_after_a_thousand_empty_rows_are_still_dates() throws {
+        // The reader sees only empty fields in its first rows and stores numbers: the dates
+        // arrive as strays, and are a datetime column all the same, without a warning.
+        var text = "when,x,y\n"
+        for row in 0..<1300 {
+            let when =
+                row < 1100
+                ? "" : String(format: "2013-05-%02dT%02d:30:00Z", row % 28 + 1, row % 24)
+            text += "\(when),\(row % 9),\(row % 2 == 0 ? "a" : "b")\n"
+        }
+        let path = files.write("late.csv", text)
+        let data = try PreparedData.load(DataOptions(path: path, target: "y"))
+        #expect(data.schema.columns[0].kind == .datetime)
+        #expect(data.schema.columns[0].missingCount == 1100)
+        #expect(data.warnings.isEmpty, "\(data.warnings)")
+        // The saved encoding reads such a file the same way at predict time.
+        let (rows, warnings) = try data.encoding.apply(toFile: path)
+        #expect(rows.rowCount == 1300)
+        #expect(!warnings.contains { $0.contains("not dates") }, "\(warnings)")
+    }
 }
