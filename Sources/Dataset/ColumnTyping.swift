@@ -52,8 +52,9 @@ public struct DataSchema: Sendable, Equatable, Codable {
     public var targetIndex: Int
     /// The task (from `DataOptions.task`, or decided by the target), as the spec names it.
     public var task: TaskKind
-    /// What typing did that the user should know (values of a date column that are not dates,
-    /// read as missing), one line each.
+    /// What typing did that the user should know, one line each: values of a date column that
+    /// are not dates (read as missing), a number column turning into text, categories whose
+    /// spellings differed only by surrounding spaces.
     public var warnings: [String] = []
     /// Indices of the input columns, in file order.
     public var featureIndices: [Int] {
@@ -125,11 +126,15 @@ public enum ColumnTyper {
     /// Types every column of `table` under `options`.
     ///
     /// Rules: user choices first (`ignore`, `features`, `categorical`, the id column); then
-    /// all-missing or one-valued columns are constants; two values are binary; strings unique or
-    /// nearly unique per row are identifiers, long wordy ones free text, the rest categories;
-    /// numbers that are unique ascending integers (or named like an id) are identifiers, the
+    /// all-missing or one-valued columns are constants; two values are binary; strings that are
+    /// (nearly all) ISO dates or datetimes are `date`/`datetime` (ENC-DATE-PARTS; the few that
+    /// are not become missing, with a warning); strings unique or nearly unique per row are
+    /// identifiers, long wordy ones free text, the rest categories; numbers that are unique
+    /// ascending integers (or named like an id), or from 100 rows on a gapless range of
+    /// distinct integers in any order (row numbers of a shuffled file), are identifiers, the
     /// rest numbers. A number column with a few strings is an error (say which rows) unless it
-    /// is listed in `categorical`. The target decides `task: auto`.
+    /// is listed in `categorical`; with many it is text, with a warning. The target decides
+    /// `task: auto`. Warnings go to `DataSchema.warnings`.
     /// - Returns: the schema, and the table with forced or mostly-text columns stored as text.
     /// - Throws: `DataError` for unknown column names, stray strings, a one-class target, a
     ///   non-numeric regression target, or no usable input.
@@ -210,29 +215,11 @@ public enum ColumnTyper {
             if forced.contains(column.name) && !isTarget { column = column.asText() }
             var dateTyping: ColumnTyping?
             if !isTarget && !forced.contains(column.name) {
-                let listed = options.features?.contains(column.name) == true
-                switch DateColumnReading.read(column, listed: listed) {
-                case .notDates: break
-                case .dates(let reading):
-                    column = reading.column
-                    dateTyping = dateColumnTyping(reading, rows: table.rowCount)
-                    // An ignored column's unreadable dates are not the user's concern.
-                    if userExcluded == nil, let first = reading.firstUnreadable {
-                        warnings.append(
-                            "column '\(column.name)': \(reading.unreadable) value(s) are not "
-                                + "\(reading.kind.rawValue)s, read as missing (first: "
-                                + "'\(first.text)' at "
-                                + fieldPlace(table, options, row: first.row, column: j) + ")")
-                    }
-                case .tooManyUnreadable(let unreadable, let present, let first):
-                    guard userExcluded == nil else { break }
-                    warnings.append(
-                        "column '\(column.name)' looks like dates, but \(unreadable) of its "
-                            + "\(present) values are not (first: '\(first.text)' at "
-                            + fieldPlace(table, options, row: first.row, column: j)
-                            + "): kept as text; fix those values to use it as a date "
-                            + "(ENC-DATE-PARTS)")
-                }
+                var dateWarnings: [String] = []
+                dateTyping = readDates(
+                    &column, index: j, table: table, options: options, warnings: &dateWarnings)
+                // An excluded column's unreadable dates are not the user's concern.
+                if userExcluded == nil { warnings += dateWarnings }
             }
             table.columns[j] = column
             var typing =
@@ -356,6 +343,38 @@ public enum ColumnTyper {
             }
         }
         return typing
+    }
+
+    /// Reads a text column as dates when it is one (rule ENC-DATE-PARTS): nearly every value
+    /// in one ISO form, or half of them when the column is listed in `data.features`.
+    /// - Returns: the date typing, with `column`'s unreadable values made missing (and a
+    ///   warning counting them); nil when it is not dates (a warning when it nearly is).
+    private static func readDates(
+        _ column: inout TableColumn, index j: Int, table: DataTable, options: DataOptions,
+        warnings: inout [String]
+    ) -> ColumnTyping? {
+        let listed = options.features?.contains(column.name) == true
+        switch DateColumnReading.read(column, listed: listed) {
+        case .notDates:
+            return nil
+        case .dates(let reading):
+            column = reading.column
+            if let first = reading.firstUnreadable {
+                warnings.append(
+                    "column '\(column.name)': \(reading.unreadable) value(s) are not "
+                        + "\(reading.kind.rawValue)s, read as missing (first: '\(first.text)' at "
+                        + fieldPlace(table, options, row: first.row, column: j) + ")")
+            }
+            return dateColumnTyping(reading, rows: table.rowCount)
+        case .tooManyUnreadable(let unreadable, let present, let first):
+            warnings.append(
+                "column '\(column.name)' looks like dates, but \(unreadable) of its \(present) "
+                    + "values are not (first: '\(first.text)' at "
+                    + fieldPlace(table, options, row: first.row, column: j)
+                    + "): kept as text; fix those values, or list it in data.features, to use "
+                    + "it as a date (ENC-DATE-PARTS)")
+            return nil
+        }
     }
 
     /// The typing of a column read as dates (rule ENC-DATE-PARTS): a feature, with the parts
