@@ -35,7 +35,7 @@ public enum RuleCatalog {
     /// - Throws: `AdvisorError.unknownRule` with the closest known ID as a did-you-mean.
     public static func explain(ruleID: String) throws(AdvisorError) -> RuleText {
         let wanted = ruleID.trimmingCharacters(in: .whitespaces).uppercased()
-        if let rule = rules.first(where: { $0.id == wanted }) { return rule }
+        if let rule = explainable.first(where: { $0.id == wanted }) { return rule }
         throw .unknownRule(ruleID, suggestion: suggestion(for: wanted))
     }
 
@@ -43,9 +43,9 @@ public enum RuleCatalog {
     /// unique ID starting with it).
     public static func suggestion(for id: String) -> String? {
         let wanted = id.uppercased()
-        let prefixed = rules.filter { $0.id.hasPrefix(wanted) }
+        let prefixed = explainable.filter { $0.id.hasPrefix(wanted) }
         if prefixed.count == 1, !wanted.isEmpty { return prefixed[0].id }
-        let scored = rules.map { ($0.id, Suggestion.editDistance(wanted, $0.id)) }
+        let scored = explainable.map { ($0.id, Suggestion.editDistance(wanted, $0.id)) }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
         return best.1 <= max(2, best.0.count / 3) ? best.0 : nil
     }

@@ -247,7 +247,7 @@ public enum CSVReader {
         }
         return TableColumn(
             name: name, data: data, missingCount: builder.missingCount, strays: strays,
-            headerColumn: headerColumn)
+            headerColumn: headerColumn, trimmedCount: builder.trimmedCount)
     }
 
     /// Comma, semicolon or tab: whichever occurs most often (outside quotes) on the first line;

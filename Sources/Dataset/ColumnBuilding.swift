@@ -156,6 +156,8 @@ struct ColumnBuilder {
     var strayOffsets: [Int] = []
     var interner = StringInterner()
     var missingCount = 0
+    /// Present text fields that had spaces around them (trimmed), for typing's warning.
+    var trimmedCount = 0
 
     init(isText: Bool) { self.isText = isText }
 
@@ -169,6 +171,7 @@ struct ColumnBuilder {
         strayOffsets.removeAll(keepingCapacity: true)
         interner.removeAll()
         missingCount = 0
+        trimmedCount = 0
     }
 
     func deallocate() {

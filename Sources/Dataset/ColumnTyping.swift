@@ -16,6 +16,11 @@ public enum ColumnKind: String, Sendable, Equatable, Codable, CaseIterable {
     case constant
     /// Long, mostly distinct strings: excluded.
     case freeText = "free text"
+    /// ISO dates (`YYYY-MM-DD`): encoded as their parts (rule ENC-DATE-PARTS).
+    case date
+    /// ISO datetimes (`YYYY-MM-DDThh:mm...`, `YYYY-MM-DD hh:mm`): encoded as their parts, the
+    /// hour included (rule ENC-DATE-PARTS).
+    case datetime
 }
 
 /// What a column is used for.
@@ -47,6 +52,10 @@ public struct DataSchema: Sendable, Equatable, Codable {
     public var targetIndex: Int
     /// The task (from `DataOptions.task`, or decided by the target), as the spec names it.
     public var task: TaskKind
+    /// What typing did that the user should know, one line each: values of a date column that
+    /// are not dates (read as missing), a number column turning into text, categories whose
+    /// spellings differed only by surrounding spaces.
+    public var warnings: [String] = []
     /// Indices of the input columns, in file order.
     public var featureIndices: [Int] {
         columns.indices.filter { columns[$0].role == .feature }
@@ -56,12 +65,24 @@ public struct DataSchema: Sendable, Equatable, Codable {
 /// Distinct values of number columns are counted exactly up to this many.
 let distinctLimit = 1000
 
+/// Distinct integers filling a range with no gap, in any order, are row numbers (an
+/// identifier) from this many rows on.
+let minimumRowsForRowNumbers = 100
+
 /// Summary of a number column used by the typing rules.
 struct NumberSummary {
     var present = 0
     var allIntegers = true
     var distinct = 0  // capped at distinctLimit + 1
     var ascending = true
+    var minimum = Float.infinity
+    var maximum = -Float.infinity
+
+    /// Distinct integers filling `minimum...maximum` with no gap: row numbers in any order.
+    var isContiguousIntegerRange: Bool {
+        allIntegers && present > 0 && distinct == present
+            && Double(maximum) - Double(minimum) + 1 == Double(present)
+    }
 
     init(_ values: [Float]) {
         var seen = Set<UInt32>()
@@ -72,6 +93,8 @@ struct NumberSummary {
                 if allIntegers && !isIntegral(value) { allIntegers = false }
                 if ascending && value < previous { ascending = false }
                 previous = value
+                minimum = min(minimum, value)
+                maximum = max(maximum, value)
                 if seen.count <= distinctLimit {
                     seen.insert((value == 0 ? 0 : value).bitPattern)
                 }
@@ -103,11 +126,15 @@ public enum ColumnTyper {
     /// Types every column of `table` under `options`.
     ///
     /// Rules: user choices first (`ignore`, `features`, `categorical`, the id column); then
-    /// all-missing or one-valued columns are constants; two values are binary; strings unique or
-    /// nearly unique per row are identifiers, long wordy ones free text, the rest categories;
-    /// numbers that are unique ascending integers (or named like an id) are identifiers, the
+    /// all-missing or one-valued columns are constants; two values are binary; strings that are
+    /// (nearly all) ISO dates or datetimes are `date`/`datetime` (ENC-DATE-PARTS; the few that
+    /// are not become missing, with a warning); strings unique or nearly unique per row are
+    /// identifiers, long wordy ones free text, the rest categories; numbers that are unique
+    /// ascending integers (or named like an id), or from 100 rows on a gapless range of
+    /// distinct integers in any order (row numbers of a shuffled file), are identifiers, the
     /// rest numbers. A number column with a few strings is an error (say which rows) unless it
-    /// is listed in `categorical`. The target decides `task: auto`.
+    /// is listed in `categorical`; with many it is text, with a warning. The target decides
+    /// `task: auto`. Warnings go to `DataSchema.warnings`.
     /// - Returns: the schema, and the table with forced or mostly-text columns stored as text.
     /// - Throws: `DataError` for unknown column names, stray strings, a one-class target, a
     ///   non-numeric regression target, or no usable input.
@@ -136,6 +163,7 @@ public enum ColumnTyper {
         }
         let forced = Set(options.categorical)
         var typings: [ColumnTyping] = []
+        var warnings: [String] = []
         var task = TaskKind.regression
         for j in table.columns.indices {
             var column = table.columns[j]
@@ -157,7 +185,23 @@ public enum ColumnTyper {
                 column = numeric
             }
             if !column.strays.isEmpty {
-                if forced.contains(column.name) || !isStrayNumeric(column) {
+                if forced.contains(column.name) {
+                    column = column.asText()
+                } else if !isStrayNumeric(column) {
+                    // Numbers in the first rows, then text (a type that changes halfway): too
+                    // many texts to be strays, so the whole column is text; say so, with where
+                    // the text starts, since a number column was probably meant.
+                    let first = column.strays[0]
+                    let numbers = table.rowCount - column.missingCount - column.strays.count
+                    // No number at all: the first rows were only empty (the reader had nothing to
+                    // go on), nothing changed type.
+                    if userExcluded == nil && numbers > 0 {
+                        warnings.append(
+                            "column '\(column.name)' holds \(numbers) numbers and "
+                                + "\(column.strays.count) texts (the first '\(first.text)' at "
+                                + fieldPlace(table, options, row: first.row, column: j)
+                                + "): read as text; clean the texts to use it as a number")
+                    }
                     column = column.asText()
                 } else if userExcluded == nil
                     && !(isTarget && options.task == .fixed(.classification))
@@ -169,9 +213,30 @@ public enum ColumnTyper {
             }
             if isTarget && options.task == .fixed(.classification) { column = column.asText() }
             if forced.contains(column.name) && !isTarget { column = column.asText() }
+            var dateTyping: ColumnTyping?
+            if !isTarget && !forced.contains(column.name) {
+                var dateWarnings: [String] = []
+                dateTyping = readDates(
+                    &column, index: j, table: table, options: options, warnings: &dateWarnings)
+                // An excluded column's unreadable dates are not the user's concern.
+                if userExcluded == nil { warnings += dateWarnings }
+            }
             table.columns[j] = column
-            var typing = describe(
-                column, rows: table.rowCount, forced: forced.contains(column.name))
+            var typing =
+                dateTyping
+                ?? describe(column, rows: table.rowCount, forced: forced.contains(column.name))
+            let present = table.rowCount - column.missingCount
+            if [.category, .binary, .integerCategory].contains(typing.kind),
+                column.trimmedCount > 0 && column.trimmedCount < present
+            {
+                // Some values had spaces around them and others not: spellings that differed
+                // only by spaces became one category. Spaces on every value are just the
+                // file's style (`a, b, c`), not worth a warning.
+                warnings.append(
+                    "column '\(column.name)': \(column.trimmedCount) of \(present) values had "
+                        + "leading or trailing spaces, trimmed (values differing only by "
+                        + "spaces are one category)")
+            }
             if isTarget {
                 task = try targetTask(
                     &typing, column: column, options: options, table: table,
@@ -183,7 +248,8 @@ public enum ColumnTyper {
             }
             typings.append(typing)
         }
-        let schema = DataSchema(columns: typings, targetIndex: targetIndex, task: task)
+        let schema = DataSchema(
+            columns: typings, targetIndex: targetIndex, task: task, warnings: warnings)
         if schema.featureIndices.isEmpty {
             throw DataError(
                 .noFeatures, path: table.path,
@@ -222,6 +288,15 @@ public enum ColumnTyper {
                 typing.reason =
                     "a different integer on every row"
                     + (summary.ascending ? ", ascending" : "") + ": a row id"
+            } else if summary.isContiguousIntegerRange
+                && summary.present >= minimumRowsForRowNumbers
+            {
+                // Row numbers whatever the row order (a shuffled file keeps its old numbers).
+                // Only on enough rows: a permutation of 0..<30 may well be a real measurement.
+                (typing.kind, typing.role) = (.identifier, .excluded)
+                typing.reason =
+                    "the integers \(NumberText.shortest(summary.minimum))..."
+                    + "\(NumberText.shortest(summary.maximum)), each once: row numbers"
             } else if summary.allIntegers && summary.distinct <= 10 {
                 typing.reason =
                     "\(summary.distinct) distinct integers, kept as one ordered "
@@ -268,6 +343,69 @@ public enum ColumnTyper {
             }
         }
         return typing
+    }
+
+    /// Reads a text column as dates when it is one (rule ENC-DATE-PARTS): nearly every value
+    /// in one ISO form, or half of them when the column is listed in `data.features`.
+    /// - Returns: the date typing, with `column`'s unreadable values made missing (and a
+    ///   warning counting them); nil when it is not dates (a warning when it nearly is).
+    private static func readDates(
+        _ column: inout TableColumn, index j: Int, table: DataTable, options: DataOptions,
+        warnings: inout [String]
+    ) -> ColumnTyping? {
+        let listed = options.features?.contains(column.name) == true
+        switch DateColumnReading.read(column, listed: listed) {
+        case .notDates:
+            return nil
+        case .dates(let reading):
+            column = reading.column
+            if let first = reading.firstUnreadable {
+                warnings.append(
+                    "column '\(column.name)': \(reading.unreadable) value(s) are not "
+                        + "\(reading.kind.rawValue)s, read as missing (first: '\(first.text)' at "
+                        + fieldPlace(table, options, row: first.row, column: j) + ")")
+            }
+            return dateColumnTyping(reading, rows: table.rowCount)
+        case .tooManyUnreadable(let unreadable, let present, let first):
+            warnings.append(
+                "column '\(column.name)' looks like dates, but \(unreadable) of its \(present) "
+                    + "values are not (first: '\(first.text)' at "
+                    + fieldPlace(table, options, row: first.row, column: j)
+                    + "): kept as text; fix those values, or list it in data.features, to use "
+                    + "it as a date (ENC-DATE-PARTS)")
+            return nil
+        }
+    }
+
+    /// The typing of a column read as dates (rule ENC-DATE-PARTS): a feature, with the parts
+    /// that vary named in the reason.
+    static func dateColumnTyping(_ reading: DateColumnReading, rows: Int) -> ColumnTyping {
+        let column = reading.column
+        var distinct = 0
+        if case .text(let codes, let levels) = column.data {
+            var seen = [Bool](repeating: false, count: levels.count)
+            for code in codes where code >= 0 && !seen[Int(code)] {
+                seen[Int(code)] = true
+                distinct += 1
+            }
+        }
+        let form = reading.kind == .date ? "ISO date" : "ISO datetime"
+        let parts = reading.parts.map(\.label).joined(separator: ", ")
+        return ColumnTyping(
+            name: column.name, kind: reading.kind, role: .feature,
+            reason: "\(form) ('\(reading.example)'): \(parts.isEmpty ? "year" : parts); "
+                + "periodic parts as sin/cos (ENC-DATE-PARTS)",
+            missingCount: column.missingCount, distinctCount: distinct)
+    }
+
+    /// `file:line:column` of a data field, for warnings (the file only when it cannot be read).
+    static func fieldPlace(
+        _ table: DataTable, _ options: DataOptions, row: Int, column: Int
+    ) -> String {
+        let offsets = CSVReader.fieldOffsets(
+            path: table.path, format: options.csvFormat, rows: [row], column: column)
+        guard let offset = offsets[row] else { return table.path }
+        return SourceLocator.locate(path: table.path, offset: offset).location.description
     }
 
     /// Sets the target's kind and returns the task.

@@ -67,6 +67,13 @@ public struct DataEncoding: Sendable, Equatable, Codable {
                 features.append(number)
                 continue
             }
+            if typing.kind == .date || typing.kind == .datetime {
+                features.append(
+                    FeatureEncoding(
+                        name: column.name,
+                        method: .dateParts(DatePartsEncoding.fit(column, rows: trainingRows))))
+                continue
+            }
             switch column.data {
             default:
                 let (levels, counts, missing) = trainingLevels(column, trainingRows)
@@ -406,6 +413,9 @@ public struct DataEncoding: Sendable, Equatable, Codable {
                     "column '\(feature.name)': \(missing) missing value(s), encoded as 0 (the "
                         + "training split had none)")
             }
+        case .dateParts(let encoding):
+            warnings += encoding.encode(
+                feature.name, column, rows: rows, into: output, offset: offset, width: width)
         case .oneHot(let levels, let missingLevel):
             let lookup = levelLookup(column, levels: levels)
             var unseen = 0

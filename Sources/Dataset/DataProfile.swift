@@ -113,7 +113,7 @@ public struct DataProfile: Sendable, Equatable, Codable {
                     + "\(policy.rareLevelMinimumCount) rows -> other"
             }
             return note + ")"
-        case .number, .binary:
+        case .number, .binary, .dateParts:
             return nil
         }
     }

@@ -28,6 +28,9 @@ public struct TableColumn: Sendable, Equatable {
     public var strays: [StrayValue]
     /// 1-based character column of the name on the header line.
     public var headerColumn: Int
+    /// Present fields of a text column that had leading or trailing spaces (stored trimmed, so
+    /// ` red` and `red` are one value).
+    public var trimmedCount: Int = 0
 
     /// Whether the column holds numbers.
     public var isNumeric: Bool {

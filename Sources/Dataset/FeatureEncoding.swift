@@ -23,6 +23,11 @@ public struct FeatureEncoding: Sendable, Equatable, Codable {
         /// levels below the minimum, and at predict time levels unseen in training, with a
         /// warning), `levels.count + 1` for missing values when the training split had any.
         case embedding(levels: [String], rareLevels: Int, missingLevel: Bool, dimension: Int)
+        /// A date or datetime column as numeric parts (rule ENC-DATE-PARTS): the year
+        /// standardised like a number, the periodic parts as sine/cosine pairs; a missing value
+        /// (or a text that is not a date) takes the training median instant, with a missing
+        /// indicator when the training split had missing values.
+        case dateParts(DatePartsEncoding)
     }
 
     /// The source column's name.
@@ -47,6 +52,10 @@ public struct FeatureEncoding: Sendable, Equatable, Codable {
         case .embedding:
             // One column: the code (the embedding's outputs are the network's, not the data's).
             return [name]
+        case .dateParts(let encoding):
+            return encoding.parts.flatMap { part in
+                part == .year ? ["\(name).year"] : ["\(name).\(part)_sin", "\(name).\(part)_cos"]
+            } + (encoding.missingIndicator ? ["\(name) (missing)"] : [])
         }
     }
 
@@ -78,7 +87,10 @@ public struct FeatureEncoding: Sendable, Equatable, Codable {
     }
 
     /// How many encoded columns this feature produces.
-    public var width: Int { encodedNames.count }
+    public var width: Int {
+        if case .dateParts(let encoding) = method { return encoding.width }
+        return encodedNames.count
+    }
 }
 
 /// How the target becomes training labels.

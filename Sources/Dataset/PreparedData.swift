@@ -67,7 +67,7 @@ public struct PreparedData: Sendable {
             encoding, table: table,
             rows: split.training.count + split.validation.count + split.test.count,
             limit: encodedSizeLimit)
-        var warnings: [String] = []
+        var warnings = schema.warnings
         let (training, _) = try encoding.encode(table, rows: split.training)
         let (validation, validationWarnings) = try encoding.encode(table, rows: split.validation)
         let (test, testWarnings) = try encoding.encode(table, rows: split.test)

@@ -143,6 +143,7 @@ struct TableSink: RecordSink {
                         throw Self.notUTF8(field, name: names[j])
                     }
                     columns[j].codes.append(code)
+                    if count != field.count { columns[j].trimmedCount += 1 }
                 } else {
                     if markers.anyNumeric && markers.matches(start, count) {
                         columns[j].numbers.append(.nan)
@@ -231,6 +232,7 @@ struct TableSink: RecordSink {
             }
         }
         column.missingCount += other.missingCount
+        column.trimmedCount += other.trimmedCount
         other.removeAll()
     }
 

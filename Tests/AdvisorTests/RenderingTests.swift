@@ -155,6 +155,15 @@ import Testing
         #expect(try RuleCatalog.explain(ruleID: "EARLY-STOP").proposed)
     }
 
+    /// Issue 14: the data layer's rules are explained too, without being advisor rules.
+    @Test func dataRulesAreExplained() throws {
+        let rule = try RuleCatalog.explain(ruleID: "enc-date-parts")
+        #expect(rule.id == "ENC-DATE-PARTS")
+        #expect(rule.formula.contains("sin, cos"))
+        #expect(!RuleCatalog.rules.contains { $0.id == "ENC-DATE-PARTS" })
+        #expect(RuleCatalog.suggestion(for: "ENC-DATE-PART") == "ENC-DATE-PARTS")
+    }
+
     @Test func unknownIDsGetADidYouMean() {
         #expect(throws: AdvisorError.unknownRule("SIZE-GEOMETRC", suggestion: "SIZE-GEOMETRIC")) {
             try RuleCatalog.explain(ruleID: "SIZE-GEOMETRC")

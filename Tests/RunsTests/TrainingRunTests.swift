@@ -363,3 +363,49 @@ func savedWeightBits(_ folder: RunFolder) throws -> [[UInt32]] {
         }
     }
 }
+
+/// Issue 14: a model trained on a datetime column (rule ENC-DATE-PARTS) predicts from new rows,
+/// through its saved encoding.
+@Suite struct DateColumnPredictionTests {
+    @Test func aModelWithADatetimeColumnPredictsNewRows() throws {
+        let folder = try temporaryFolder()
+        // Day or night from the hour of a timestamp every 3 h 17 min from 2013-01-01.
+        var csv = "when,noise,period\n"
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'"
+        let start = Date(timeIntervalSince1970: 1_356_998_400)  // 2013-01-01T00:00:00Z
+        for row in 0..<240 {
+            let date = start.addingTimeInterval(Double(row) * (3 * 3600 + 17 * 60))
+            let hour = Calendar(identifier: .gregorian).dateComponents(
+                in: TimeZone(identifier: "UTC")!, from: date
+            ).hour!
+            csv +=
+                "\(formatter.string(from: date)),\(row % 5),"
+                + "\((8..<20).contains(hour) ? "day" : "night")\n"
+        }
+        try csv.write(
+            to: folder.appendingPathComponent("times.csv"), atomically: true, encoding: .utf8)
+        let spec = folder.appendingPathComponent("times.yaml")
+        try """
+        name: times
+        data:
+          path: times.csv
+          target: period
+        """.write(to: spec, atomically: true, encoding: .utf8)
+        let (session, run, _) = try startRun(spec.path)
+        _ = try session.run(in: run)
+        let artifact = try ModelArtifact.read(from: run.modelPath)
+        #expect(artifact.encoding.inputNames.contains("when.hour_sin"))
+        let rows = folder.appendingPathComponent("new.csv")
+        try "when,noise\n2014-03-05T13:00:00Z,1\n2014-03-05 02:30,2\nnot a date,3\n".write(
+            to: rows, atomically: true, encoding: .utf8)
+        let (text, warnings) = try Predictor(runFolder: run).csv(
+            for: try CSVReader.read(path: rows.path))
+        let lines = text.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        #expect(lines.count == 4)
+        #expect(lines[0].first == "predicted_period")
+        #expect(warnings.contains { $0.contains("'not a date'") }, "\(warnings)")
+    }
+}
