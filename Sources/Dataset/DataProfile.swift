@@ -185,6 +185,11 @@ public struct DataProfile: Sendable, Equatable, Codable {
                     + "; it fits on at most \(LinearProbe.maxInputs) inputs, leaving out the "
                     + "widest one-hot columns first")
         }
+        if let embedded = probe.embeddedColumns {
+            lines.append(
+                "  not in the probe: " + embedded.joined(separator: ", ")
+                    + " (embedded: a level's code is a label, not a quantity)")
+        }
         if !warnings.isEmpty {
             lines.append("")
             lines += warnings.map { "warning: " + $0 }

@@ -22,6 +22,9 @@ public struct LinearProbe: Sendable, Equatable, Codable {
     /// Categorical columns left out of the fit because their one-hot inputs would make it wider
     /// than `maxInputs` (nil when every input was used, as on ordinary data).
     public var leftOutColumns: [String]? = nil
+    /// Embedded categorical columns, never in the fit: a level's code is a label, not a
+    /// quantity, so a linear model of it means nothing (ENC-EMBED-SIZE); nil when there are none.
+    public var embeddedColumns: [String]? = nil
 
     /// Most training rows the logistic probe fits on; larger splits are sampled (seeded). The
     /// fit is 300 full-batch steps, the probe's whole cost: 4,096 rows keep `layerwise
@@ -64,6 +67,7 @@ public struct LinearProbe: Sendable, Equatable, Codable {
         let validation = inputs.narrow(data.validation)
         var probe = fit(training, validation, data, parallel: parallel)
         if !inputs.leftOut.isEmpty { probe.leftOutColumns = inputs.leftOut }
+        if !inputs.embedded.isEmpty { probe.embeddedColumns = inputs.embedded }
         return probe
     }
 
@@ -268,22 +272,33 @@ public struct LinearProbe: Sendable, Equatable, Codable {
     }
 }
 
-/// The encoded inputs the linear probe fits on: all of them, unless the encoding is wider than
-/// the probe's limit; then one-hot columns are left out, widest first, until the rest fits.
+/// The encoded inputs the linear probe fits on: all but the embedded columns' codes, unless the
+/// encoding is wider than the probe's limit; then one-hot columns are left out, widest first,
+/// until the rest fits.
 struct ProbeInputs {
     /// Encoded input positions kept, ascending; nil when all are.
     let kept: [Int]?
-    /// The names of the columns left out, in the encoding's order.
+    /// The names of the columns left out for the width limit, in the encoding's order.
     let leftOut: [String]
+    /// The names of the embedded columns (codes, not quantities), in the encoding's order.
+    let embedded: [String]
 
     init(_ encoding: DataEncoding, limit: Int) {
-        var width = encoding.inputWidth
-        guard width > limit else {
+        let embeddedIndices = Set(
+            encoding.features.indices.filter { k in
+                if case .embedding = encoding.features[k].method { return true }
+                return false
+            })
+        embedded = encoding.features.indices.filter(embeddedIndices.contains).map {
+            encoding.features[$0].name
+        }
+        var width = encoding.inputWidth - embeddedIndices.count
+        guard width > limit || !embeddedIndices.isEmpty else {
             kept = nil
             leftOut = []
             return
         }
-        var dropped = Set<Int>()
+        var dropped = embeddedIndices
         let oneHot = encoding.features.indices.filter { k in
             if case .oneHot = encoding.features[k].method { return true }
             return false
@@ -302,9 +317,9 @@ struct ProbeInputs {
             offset += feature.width
         }
         kept = positions
-        leftOut = encoding.features.indices.filter { dropped.contains($0) }.map {
-            encoding.features[$0].name
-        }
+        leftOut = encoding.features.indices.filter {
+            dropped.contains($0) && !embeddedIndices.contains($0)
+        }.map { encoding.features[$0].name }
     }
 
     /// The rows with only the kept inputs (the rows themselves when all are kept).

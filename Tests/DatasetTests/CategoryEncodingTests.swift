@@ -65,6 +65,26 @@ struct CategoryEncodingTests {
                 == true)
     }
 
+    @Test func theLinearProbeLeavesEmbeddedCodesOut() throws {
+        let path = files.write("shops.csv", shopsCSV())
+        let data = try PreparedData.load(DataOptions(path: path, target: "y"))
+        let probe = LinearProbe.run(data)
+        #expect(probe.embeddedColumns == ["shop"])
+        #expect(probe.leftOutColumns == nil)
+        // The same fit as on the file without the column: the codes play no part.
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let without =
+            text.split(separator: "\n").map { line in
+                let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+                return [fields[0], fields[2], fields[3]].joined(separator: ",")
+            }.joined(separator: "\n") + "\n"
+        let other = try PreparedData.load(
+            DataOptions(path: files.write("no-shop.csv", without), target: "y"))
+        let reference = LinearProbe.run(other)
+        #expect(probe.trainingAccuracy == reference.trainingAccuracy)
+        #expect(DataProfile(data).text.contains("not in the probe: shop (embedded"))
+    }
+
     @Test func unseenLevelsAtPredictTimeGoToOtherWithAWarning() throws {
         let path = files.write("shops.csv", shopsCSV())
         let data = try PreparedData.load(DataOptions(path: path, target: "y"))
