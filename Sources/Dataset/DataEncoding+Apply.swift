@@ -177,24 +177,14 @@ extension DataEncoding {
             warnings += encoding.encode(
                 feature.name, column, rows: rows, into: output, offset: offset, width: width)
         case .oneHot(let levels, let missingLevel):
-            let lookup = levelLookup(column, levels: levels)
-            var unseen = 0
-            var unseenValues: [String] = []
-            var missing = 0
-            for (k, row) in rows.enumerated() {
+            let (missing, unseen, unseenValues) = scanCategories(
+                column, levels: levels, rows: rows
+            ) { k, index in
                 let base = k * width + offset
-                let index = lookup(row)
                 if index >= 0 {
                     output[base + Int(index)] = 1
-                } else if index == -1 {
-                    missing += 1
-                    if missingLevel { output[base + levels.count] = 1 }
-                } else {
-                    unseen += 1
-                    let value = column.text(row: row)
-                    if unseenValues.count < 3, !unseenValues.contains(value) {
-                        unseenValues.append(value)
-                    }
+                } else if index == -1, missingLevel {
+                    output[base + levels.count] = 1
                 }
             }
             if unseen > 0 {
@@ -210,28 +200,13 @@ extension DataEncoding {
                         + "encoded as all zeros")
             }
         case .embedding(let levels, _, let missingLevel, _):
-            let lookup = levelLookup(column, levels: levels)
             let other = Float(levels.count)
             let missingCode = missingLevel ? Float(levels.count + 1) : other
-            var others = 0
-            var otherValues: [String] = []
-            var missing = 0
-            for (k, row) in rows.enumerated() {
-                let base = k * width + offset
-                let index = lookup(row)
-                if index >= 0 {
-                    output[base] = Float(index)
-                } else if index == -1 {
-                    missing += 1
-                    output[base] = missingCode
-                } else {
-                    others += 1
-                    output[base] = other
-                    let value = column.text(row: row)
-                    if otherValues.count < 3, !otherValues.contains(value) {
-                        otherValues.append(value)
-                    }
-                }
+            let (missing, others, otherValues) = scanCategories(
+                column, levels: levels, rows: rows
+            ) { k, index in
+                output[k * width + offset] =
+                    index >= 0 ? Float(index) : index == -1 ? missingCode : other
             }
             if others > 0 {
                 warnings.append(
@@ -250,6 +225,30 @@ extension DataEncoding {
     }
 
     /// Maps a row of `column` to the index of its value in `levels`; -1 missing, -2 unseen.
+    /// Walks `rows` of a category column, calling `write(k, index)` for the `k`-th row with its
+    /// level's index (`-1` missing, `-2` not a training level); counts the missing and unseen
+    /// rows and keeps the first three unseen texts for the warning.
+    private func scanCategories(
+        _ column: TableColumn, levels: [String], rows: [Int], write: (Int, Int32) -> Void
+    ) -> (missing: Int, unseen: Int, examples: [String]) {
+        let lookup = levelLookup(column, levels: levels)
+        var missing = 0
+        var unseen = 0
+        var examples: [String] = []
+        for (k, row) in rows.enumerated() {
+            let index = lookup(row)
+            write(k, index)
+            if index == -1 {
+                missing += 1
+            } else if index < -1 {
+                unseen += 1
+                let value = column.text(row: row)
+                if examples.count < 3, !examples.contains(value) { examples.append(value) }
+            }
+        }
+        return (missing, unseen, examples)
+    }
+
     private func levelLookup(_ column: TableColumn, levels: [String]) -> (Int) -> Int32 {
         var index: [String: Int32] = [:]
         for (k, level) in levels.enumerated() { index[level] = Int32(k) }
