@@ -121,9 +121,12 @@ extension DesignSession {
     /// else REG-DROPOUT's, none with batch norm (REG-BN-REPLACES-DROPOUT).
     mutating func decideDropout(_ design: HiddenDesign) -> Double {
         let depth = design.widths.count
-        // REG-DROPOUT reads the parameter count of the network without dropout.
-        let parameters = Self.parameterCount(
-            Self.layers(for: design, outputs: no, outputActivation: .linear), inputs: ni)
+        // REG-DROPOUT reads the parameter count of the network without dropout, the embedding
+        // tables included: they are fitted on the same rows (ENC-EMBED-SIZE).
+        let parameters =
+            Self.parameterCount(
+                Self.layers(for: design, outputs: no, outputActivation: .linear), inputs: ni)
+            + data.embeddingParameters
         let rule = DropoutRule(
             parameters: parameters, rows: ns, ratio: settings.dropoutParameterRatio,
             hiddenLayers: depth, batchNorm: design.batchNorm)

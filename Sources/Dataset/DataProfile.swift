@@ -102,7 +102,15 @@ public struct DataProfile: Sendable, Equatable, Codable {
     static func encodingNote(_ feature: FeatureEncoding, policy: CategoryPolicy) -> String? {
         switch feature.method {
         case .oneHot(let levels, _):
-            return "one-hot (ENC-ONEHOT-MAX: \(levels.count) <= \(policy.oneHotMaxLevels) levels)"
+            guard levels.count > policy.oneHotMaxLevels else {
+                return
+                    "one-hot (ENC-ONEHOT-MAX: \(levels.count) <= \(policy.oneHotMaxLevels) levels)"
+            }
+            // Above the cap but kept one-hot: an embedding needs two levels with enough rows.
+            return
+                "one-hot (ENC-ONEHOT-MAX: \(levels.count) > \(policy.oneHotMaxLevels) levels, "
+                + "but fewer than 2 have the ENC-RARE-OTHER minimum of "
+                + "\(policy.rareLevelMinimumCount) rows to embed)"
         case .embedding(let levels, let rare, _, let dimension):
             var note =
                 "embedding \(feature.embeddingLevels ?? 0) x \(dimension) (ENC-ONEHOT-MAX: "
@@ -175,20 +183,15 @@ public struct DataProfile: Sendable, Equatable, Codable {
             }
         }
         lines.append(probeLine)
-        if let leftOut = probe.leftOutColumns {
-            // Rule-style: which columns, how wide, and the cap that left them out.
-            let widths = Dictionary(
-                columns.map { ($0.name, $0.encodedWidth) }, uniquingKeysWith: { a, _ in a })
-            let listed = leftOut.map { "\($0) (\(widths[$0] ?? 0) inputs)" }
+        if let byLevel = probe.levelColumns {
+            // Which columns, and why they are read by index rather than as inputs.
+            let levels = Dictionary(
+                columns.map { ($0.name, $0.embeddingShape?.first ?? $0.encodedWidth) },
+                uniquingKeysWith: { a, _ in a })
+            let listed = byLevel.map { "\($0) (\(levels[$0] ?? 0) levels)" }
             lines.append(
-                "  left out of the probe: " + listed.joined(separator: ", ")
-                    + "; it fits on at most \(LinearProbe.maxInputs) inputs, leaving out the "
-                    + "widest one-hot columns first")
-        }
-        if let embedded = probe.embeddedColumns {
-            lines.append(
-                "  not in the probe: " + embedded.joined(separator: ", ")
-                    + " (embedded: a level's code is a label, not a quantity)")
+                "  fitted by level (one weight per level, read by index): "
+                    + listed.joined(separator: ", "))
         }
         if !warnings.isEmpty {
             lines.append("")

@@ -6,7 +6,8 @@ public struct LinearProbe: Sendable, Equatable, Codable {
     public var model: String
     /// Training rows the model was fitted on (a seeded sample when the split is large).
     public var fittedRows: Int
-    /// Gradient steps taken (classification; 0 for the closed-form least squares).
+    /// Gradient steps taken (classification), conjugate-gradient iterations (least squares with
+    /// level columns), 0 for the closed-form least squares.
     public var iterations: Int
     /// Accuracy on the whole training split (classification).
     public var trainingAccuracy: Double?
@@ -19,12 +20,10 @@ public struct LinearProbe: Sendable, Equatable, Codable {
     /// R² on the validation split (regression, when it has rows); the advisor compares it with
     /// a small MLP's.
     public var validationR2: Double?
-    /// Categorical columns left out of the fit because their one-hot inputs would make it wider
-    /// than `maxInputs` (nil when every input was used, as on ordinary data).
-    public var leftOutColumns: [String]? = nil
-    /// Embedded categorical columns, never in the fit: a level's code is a label, not a
-    /// quantity, so a linear model of it means nothing (ENC-EMBED-SIZE); nil when there are none.
-    public var embeddedColumns: [String]? = nil
+    /// Categorical columns fitted one weight per level (per class), read by index so that no
+    /// one-hot matrix is built: every embedded column, and the widest one-hot columns when the
+    /// other inputs would be wider than `maxInputs`; nil when there are none (ordinary data).
+    public var levelColumns: [String]? = nil
 
     /// Most training rows the logistic probe fits on; larger splits are sampled (seeded). The
     /// fit is 300 full-batch steps, the probe's whole cost: 4,096 rows keep `layerwise
@@ -40,12 +39,11 @@ public struct LinearProbe: Sendable, Equatable, Codable {
     public static let maxLeastSquaresRows = 20_000
     /// Full-batch steps of the logistic model.
     public static let logisticIterations = 300
-    /// Most encoded inputs the probe fits on. The least-squares probe costs rows x inputs²
-    /// (and inputs³ to solve), the logistic one steps x rows x inputs x classes: a column with
-    /// thousands of levels (an aircraft's tail number, a timestamp read as a category) would
-    /// take minutes and gigabytes for a probe that says little (one weight per rare level).
-    /// Wider encodings leave out their widest one-hot columns until the rest fits; the profile
-    /// names them.
+    /// Most dense inputs the probe fits on. The closed-form least squares costs rows x inputs²
+    /// (and inputs³ to solve), the logistic fit steps x rows x inputs x classes: a one-hot
+    /// column of thousands of levels would take minutes and gigabytes as dense inputs, but
+    /// fitted by level (one weight per level, looked up by index) costs one addition per row.
+    /// Wider encodings fit their widest one-hot columns by level, until the rest fits.
     public static let maxInputs = 512
 
     /// Runs the probe on prepared data.
@@ -57,36 +55,51 @@ public struct LinearProbe: Sendable, Equatable, Codable {
     /// `screeningRows` is screened first: the same fit on a seeded sample of that many rows;
     /// when it does not reach 100% on its own rows the data is not separable and its accuracy
     /// is reported (`fittedRows` says which fit). Regression: least squares with an intercept by
-    /// the normal equations (Cholesky, a 1e-9 ridge for rank deficiency).
+    /// the normal equations (Cholesky, a 1e-9 ridge for rank deficiency). Level columns
+    /// (`levelColumns`) add one weight per level, with an L2 penalty of one row
+    /// (`LogisticFit.levelPenalty`); the least squares is then solved by preconditioned
+    /// conjugate gradients (`LevelLeastSquares`).
     /// - Parameters:
     ///   - data: the prepared data (training and validation splits).
     ///   - parallel: use both cores for large splits (default true; the result is the same).
     public static func run(_ data: PreparedData, parallel: Bool = true) -> LinearProbe {
         let inputs = ProbeInputs(data.encoding, limit: maxInputs)
-        let training = inputs.narrow(data.training)
-        let validation = inputs.narrow(data.validation)
+        let training = ProbeSplit(inputs, data.training)
+        let validation = ProbeSplit(inputs, data.validation)
         var probe = fit(training, validation, data, parallel: parallel)
-        if !inputs.leftOut.isEmpty { probe.leftOutColumns = inputs.leftOut }
-        if !inputs.embedded.isEmpty { probe.embeddedColumns = inputs.embedded }
+        if !inputs.levelColumns.isEmpty { probe.levelColumns = inputs.levelNames }
         return probe
     }
 
+    /// A split's dense inputs and level rows.
+    struct ProbeSplit {
+        let dense: EncodedRows
+        let levels: LevelRows?
+
+        init(_ inputs: ProbeInputs, _ rows: EncodedRows) {
+            dense = inputs.narrow(rows)
+            levels = inputs.levelRows(rows)
+        }
+    }
+
     private static func fit(
-        _ training: EncodedRows, _ validation: EncodedRows, _ data: PreparedData, parallel: Bool
+        _ training: ProbeSplit, _ validation: ProbeSplit, _ data: PreparedData, parallel: Bool
     ) -> LinearProbe {
         var generator = SeededGenerator(seed: data.options.seed ^ 0x5052_4F42_45)  // "PROBE"
-        var rows = Array(0..<training.rowCount)
+        var rows = Array(0..<training.dense.rowCount)
         switch data.encoding.target {
         case .classes(_, let labels):
             // One seeded order: the screening sample is the start of the full fit's sample.
             if rows.count > screeningRows { generator.shuffle(&rows) }
             let fitted =
                 rows.count > maxFittedRows
-                ? Array(rows.prefix(maxFittedRows)).sorted() : Array(0..<training.rowCount)
+                ? Array(rows.prefix(maxFittedRows)).sorted() : Array(0..<training.dense.rowCount)
+            let classCount = max(2, labels.count)
             if rows.count > screeningRows {
                 let sample = Array(rows.prefix(screeningRows)).sorted()
                 let screen = LogisticFit(
-                    training, rows: sample, classCount: max(2, labels.count), parallel: parallel)
+                    training.dense, levels: training.levels, rows: sample,
+                    classCount: classCount, parallel: parallel)
                 screen.train(steps: logisticIterations)
                 if !screen.separatesFittedRows() {
                     return logisticResult(
@@ -94,7 +107,8 @@ public struct LinearProbe: Sendable, Equatable, Codable {
                 }
             }
             let fit = LogisticFit(
-                training, rows: fitted, classCount: max(2, labels.count), parallel: parallel)
+                training.dense, levels: training.levels, rows: fitted, classCount: classCount,
+                parallel: parallel)
             fit.train(steps: logisticIterations)
             return logisticResult(fit, training, validation, fittedRows: fitted.count)
         case .regression:
@@ -102,17 +116,26 @@ public struct LinearProbe: Sendable, Equatable, Codable {
                 generator.shuffle(&rows)
                 rows = Array(rows.prefix(maxLeastSquaresRows)).sorted()
             }
-            return leastSquares(training, validation, rows: rows, parallel: parallel)
+            guard let levels = training.levels else {
+                return leastSquares(
+                    training.dense, validation.dense, rows: rows, parallel: parallel)
+            }
+            let fit = LevelLeastSquares(training.dense, levelRows: levels, rows: rows)
+            return LinearProbe(
+                model: "least squares", fittedRows: rows.count, iterations: fit.iterations,
+                trainingAccuracy: nil, validationAccuracy: nil, separable: nil,
+                trainingR2: fit.rSquared(training.dense, levels),
+                validationR2: validation.levels.flatMap { fit.rSquared(validation.dense, $0) })
         }
     }
 
     private static func logisticResult(
-        _ fit: LogisticFit, _ training: EncodedRows, _ validation: EncodedRows, fittedRows: Int
+        _ fit: LogisticFit, _ training: ProbeSplit, _ validation: ProbeSplit, fittedRows: Int
     )
         -> LinearProbe
     {
-        let trainingAccuracy = fit.accuracy(training)
-        let validationAccuracy = fit.accuracy(validation)
+        let trainingAccuracy = fit.accuracy(training.dense, levels: training.levels)
+        let validationAccuracy = fit.accuracy(validation.dense, levels: validation.levels)
         return LinearProbe(
             model: "logistic regression", fittedRows: fittedRows, iterations: logisticIterations,
             trainingAccuracy: trainingAccuracy, validationAccuracy: validationAccuracy,
@@ -244,6 +267,12 @@ public struct LinearProbe: Sendable, Equatable, Codable {
 
     /// Solves `A w = b` for symmetric positive definite `A` (lower triangle filled) by Cholesky.
     static func solveSymmetric(_ a: [Double], _ b: [Double], _ n: Int) -> [Double] {
+        choleskySolve(choleskyFactor(a, n), b, n)
+    }
+
+    /// The Cholesky factor `L` (row-major, lower) of symmetric positive definite `A` (lower
+    /// triangle filled); a pivot that is not positive (rank deficiency) becomes tiny.
+    static func choleskyFactor(_ a: [Double], _ n: Int) -> [Double] {
         var l = [Double](repeating: 0, count: n * n)
         for i in 0..<n {
             for j in 0...i {
@@ -256,6 +285,11 @@ public struct LinearProbe: Sendable, Equatable, Codable {
                 }
             }
         }
+        return l
+    }
+
+    /// Solves `L L' w = b` for the factor `l` of `choleskyFactor`.
+    static func choleskySolve(_ l: [Double], _ b: [Double], _ n: Int) -> [Double] {
         var y = [Double](repeating: 0, count: n)
         for i in 0..<n {
             var sum = b[i]
@@ -269,79 +303,5 @@ public struct LinearProbe: Sendable, Equatable, Codable {
             x[i] = sum / l[i * n + i]
         }
         return x
-    }
-}
-
-/// The encoded inputs the linear probe fits on: all but the embedded columns' codes, unless the
-/// encoding is wider than the probe's limit; then one-hot columns are left out, widest first,
-/// until the rest fits.
-struct ProbeInputs {
-    /// Encoded input positions kept, ascending; nil when all are.
-    let kept: [Int]?
-    /// The names of the columns left out for the width limit, in the encoding's order.
-    let leftOut: [String]
-    /// The names of the embedded columns (codes, not quantities), in the encoding's order.
-    let embedded: [String]
-
-    init(_ encoding: DataEncoding, limit: Int) {
-        let embeddedIndices = Set(
-            encoding.features.indices.filter { k in
-                if case .embedding = encoding.features[k].method { return true }
-                return false
-            })
-        embedded = encoding.features.indices.filter(embeddedIndices.contains).map {
-            encoding.features[$0].name
-        }
-        var width = encoding.inputWidth - embeddedIndices.count
-        guard width > limit || !embeddedIndices.isEmpty else {
-            kept = nil
-            leftOut = []
-            return
-        }
-        var dropped = embeddedIndices
-        let oneHot = encoding.features.indices.filter { k in
-            if case .oneHot = encoding.features[k].method { return true }
-            return false
-        }
-        // Widest first; the earlier column first among equals (a stable, seed-free choice).
-        for k in oneHot.sorted(by: {
-            (encoding.features[$0].width, -$0) > (encoding.features[$1].width, -$1)
-        }) where width > limit {
-            dropped.insert(k)
-            width -= encoding.features[k].width
-        }
-        var positions: [Int] = []
-        var offset = 0
-        for (k, feature) in encoding.features.enumerated() {
-            if !dropped.contains(k) { positions += offset..<(offset + feature.width) }
-            offset += feature.width
-        }
-        kept = positions
-        leftOut = encoding.features.indices.filter {
-            dropped.contains($0) && !embeddedIndices.contains($0)
-        }.map { encoding.features[$0].name }
-    }
-
-    /// The rows with only the kept inputs (the rows themselves when all are kept).
-    func narrow(_ rows: EncodedRows) -> EncodedRows {
-        guard let kept else { return rows }
-        let width = rows.featureCount
-        var features = [Float](repeating: 0, count: rows.rowCount * kept.count)
-        rows.features.withUnsafeBufferPointer { source in
-            features.withUnsafeMutableBufferPointer { target in
-                kept.withUnsafeBufferPointer { kept in
-                    guard let source = source.baseAddress, let target = target.baseAddress
-                    else { return }
-                    for row in 0..<rows.rowCount {
-                        let from = source + row * width
-                        let to = target + row * kept.count
-                        for (k, position) in kept.enumerated() { to[k] = from[position] }
-                    }
-                }
-            }
-        }
-        return EncodedRows(
-            rowCount: rows.rowCount, featureCount: kept.count, features: features,
-            classIndices: rows.classIndices, targets: rows.targets, sourceRows: rows.sourceRows)
     }
 }

@@ -6,7 +6,10 @@
 /// scores of four rows are computed at once (one SIMD lane per row, rows transposed in blocks
 /// of four), the gradient update runs four features at once (rows padded to a multiple of four
 /// with the bias input 1 last), and on two cores the rows of the forward pass and the features
-/// of the gradient are split between the threads, so no sum changes its order.
+/// of the gradient are split between the threads, so no sum changes its order. Level columns
+/// (`LevelRows`) add one weight per level and class after the dense scores, a table lookup per
+/// row instead of a one-hot block; their gradient is summed over the rows in order, with an L2
+/// penalty (`levelPenalty`).
 final class LogisticFit: @unchecked Sendable {
     /// Encoded inputs per row.
     let width: Int
@@ -34,11 +37,31 @@ final class LogisticFit: @unchecked Sendable {
     private let moment1: UnsafeMutablePointer<Double>
     private let moment2: UnsafeMutablePointer<Double>
 
+    /// Level columns per row (`LevelRows`; 0 without) and rows of their weight table.
+    let levelColumns: Int
+    let levelTotal: Int
+    /// `labelled x levelColumns` table rows.
+    private let levelRows: UnsafeMutablePointer<Int32>
+    /// `levelTotal x classCount` each: the level weights, their gradient and Adam moments.
+    private let levelWeights: UnsafeMutablePointer<Double>
+    private let levelGradient: UnsafeMutablePointer<Double>
+    private let levelMoment1: UnsafeMutablePointer<Double>
+    private let levelMoment2: UnsafeMutablePointer<Double>
+    /// The L2 penalty on level weights, in rows: a level's weights are pulled towards zero as
+    /// by one row with no signal, so a level seen on a few rows cannot fit them alone (the
+    /// probe measures what a linear model generalises, not what it memorises).
+    static let levelPenalty = 1.0
+
     private var blockCount: Int { (labelled + 3) / 4 }
 
     /// Packs `rows` of `training` (ascending) for a fit over `classCount` classes, weights zero.
-    /// - Parameter parallel: split the work over two threads when it is large enough.
-    init(_ training: EncodedRows, rows: [Int], classCount: Int, parallel: Bool) {
+    /// - Parameters:
+    ///   - levels: the level rows of every training row (columns fitted by level), or nil.
+    ///   - parallel: split the work over two threads when it is large enough.
+    init(
+        _ training: EncodedRows, levels: LevelRows? = nil, rows: [Int], classCount: Int,
+        parallel: Bool
+    ) {
         width = training.featureCount
         self.classCount = classCount
         chunks = (width + 1 + 3) / 4
@@ -64,6 +87,23 @@ final class LogisticFit: @unchecked Sendable {
         rowMajor.initialize(repeating: .zero, count: max(1, labelled * chunks))
         blocks.initialize(repeating: .zero, count: max(1, blockCount * width))
         errors.initialize(repeating: 0, count: max(1, labelled * classCount))
+        levelColumns = levels?.columns ?? 0
+        levelTotal = levels?.total ?? 0
+        levelRows = .allocate(capacity: max(1, labelled * levelColumns))
+        levelWeights = .allocate(capacity: max(1, levelTotal * classCount))
+        levelGradient = .allocate(capacity: max(1, levelTotal * classCount))
+        levelMoment1 = .allocate(capacity: max(1, levelTotal * classCount))
+        levelMoment2 = .allocate(capacity: max(1, levelTotal * classCount))
+        for table in [levelWeights, levelGradient, levelMoment1, levelMoment2] {
+            table.initialize(repeating: 0, count: max(1, levelTotal * classCount))
+        }
+        if let levels {
+            for (i, row) in kept.enumerated() {
+                for j in 0..<levelColumns {
+                    levelRows[i * levelColumns + j] = levels.tableRows[row * levelColumns + j]
+                }
+            }
+        }
         training.features.withUnsafeBufferPointer { x in
             guard let x = x.baseAddress else { return }
             let packed = UnsafeMutableRawPointer(rowMajor).assumingMemoryBound(to: Double.self)
@@ -92,11 +132,20 @@ final class LogisticFit: @unchecked Sendable {
         gradient.deallocate()
         moment1.deallocate()
         moment2.deallocate()
+        levelRows.deallocate()
+        for table in [levelWeights, levelGradient, levelMoment1, levelMoment2] {
+            table.deallocate()
+        }
     }
 
     /// The weights, class by class: `width` input weights, then the bias.
     var weightValues: [Double] {
         (0..<classCount).flatMap { c in (0...width).map { weights[c * stride + $0] } }
+    }
+
+    /// The level weights, table row by table row: one per class.
+    var levelWeightValues: [Double] {
+        (0..<(levelTotal * classCount)).map { levelWeights[$0] }
     }
 
     /// Full-batch Adam (lr 0.1, betas 0.9/0.999, epsilon 1e-8) from zero weights.
@@ -126,6 +175,41 @@ final class LogisticFit: @unchecked Sendable {
                         / ((moment2[i] / correction2).squareRoot() + 1e-8)
                 }
             }
+            guard levelColumns > 0 else { continue }
+            levelBackward()
+            for i in 0..<(levelTotal * classCount) {
+                let gradientValue = (levelGradient[i] + Self.levelPenalty * levelWeights[i]) * scale
+                levelMoment1[i] = beta1 * levelMoment1[i] + (1 - beta1) * gradientValue
+                levelMoment2[i] =
+                    beta2 * levelMoment2[i] + (1 - beta2) * gradientValue * gradientValue
+                levelWeights[i] -=
+                    rate * (levelMoment1[i] / correction1)
+                    / ((levelMoment2[i] / correction2).squareRoot() + 1e-8)
+            }
+        }
+    }
+
+    /// The level weights' gradient: each row's errors added to its levels, rows in order.
+    private func levelBackward() {
+        levelGradient.update(repeating: 0, count: levelTotal * classCount)
+        for i in 0..<labelled {
+            let e = errors + i * classCount
+            let r = levelRows + i * levelColumns
+            for j in 0..<levelColumns {
+                let g = levelGradient + Int(r[j]) * classCount
+                for c in 0..<classCount { g[c] += e[c] }
+            }
+        }
+    }
+
+    /// Adds the level weights of a row (its table rows `r`) to lane `lane` of its scores.
+    @inline(__always)
+    private func addLevels(
+        _ r: UnsafePointer<Int32>, lane: Int, to z: UnsafeMutablePointer<SIMD4<Double>>
+    ) {
+        for j in 0..<levelColumns {
+            let w = levelWeights + Int(r[j]) * classCount
+            for c in 0..<classCount { z[c][lane] += w[c] }
         }
     }
 
@@ -168,6 +252,9 @@ final class LogisticFit: @unchecked Sendable {
                     scores(blocks + b * width, into: z)
                     for lane in 0..<min(4, labelled - 4 * b) {
                         let row = 4 * b + lane
+                        if levelColumns > 0 {
+                            addLevels(levelRows + row * levelColumns, lane: lane, to: z)
+                        }
                         var largest = -Double.infinity
                         for c in 0..<classCount { largest = max(largest, z[c][lane]) }
                         var total = 0.0
@@ -209,6 +296,9 @@ final class LogisticFit: @unchecked Sendable {
             for b in 0..<blockCount {
                 scores(blocks + b * width, into: z)
                 for lane in 0..<min(4, labelled - 4 * b) {
+                    if levelColumns > 0 {
+                        addLevels(levelRows + (4 * b + lane) * levelColumns, lane: lane, to: z)
+                    }
                     var best = 0
                     var bestScore = -Double.infinity
                     for c in 0..<classCount where z[c][lane] > bestScore {
@@ -224,8 +314,11 @@ final class LogisticFit: @unchecked Sendable {
 
     /// Accuracy of the fitted model on the labelled rows of `split` (nil when none): the
     /// predicted class is the first of the highest scores.
-    func accuracy(_ split: EncodedRows) -> Double? {
+    /// - Parameter levels: the split's level rows when the fit has level columns.
+    func accuracy(_ split: EncodedRows, levels: LevelRows? = nil) -> Double? {
         guard split.rowCount > 0, let labels = split.classIndices else { return nil }
+        precondition((levels?.columns ?? 0) == levelColumns, "level rows of another probe")
+        let levelRows = levels?.tableRows ?? []
         let rowCount = split.rowCount
         let blockTotal = (rowCount + 3) / 4
         let parts = TwoCores.ranges(
@@ -233,14 +326,22 @@ final class LogisticFit: @unchecked Sendable {
         var tallies = [(correct: Int, counted: Int)](repeating: (0, 0), count: parts.count)
         split.features.withUnsafeBufferPointer { features in
             labels.withUnsafeBufferPointer { labels in
-                tallies.withUnsafeMutableBufferPointer { tallyBuffer in
-                    guard let x = features.baseAddress, let y = labels.baseAddress else { return }
-                    let source = SharedPointer(UnsafeMutablePointer(mutating: x))
-                    let truth = SharedPointer(UnsafeMutablePointer(mutating: y))
-                    let tallies = SharedPointer(tallyBuffer)
-                    TwoCores.forEach(parts.count, parallel: parts.count > 1) { part in
-                        tallies[part] = self.tally(
-                            source.base, truth.base, rowCount: rowCount, blocks: parts[part])
+                levelRows.withUnsafeBufferPointer { levelRows in
+                    tallies.withUnsafeMutableBufferPointer { tallyBuffer in
+                        guard let x = features.baseAddress, let y = labels.baseAddress else {
+                            return
+                        }
+                        let source = SharedPointer(UnsafeMutablePointer(mutating: x))
+                        let truth = SharedPointer(UnsafeMutablePointer(mutating: y))
+                        let levels = levelRows.baseAddress.map {
+                            SharedPointer(UnsafeMutablePointer(mutating: $0))
+                        }
+                        let tallies = SharedPointer(tallyBuffer)
+                        TwoCores.forEach(parts.count, parallel: parts.count > 1) { part in
+                            tallies[part] = self.tally(
+                                source.base, truth.base, levels?.base, rowCount: rowCount,
+                                blocks: parts[part])
+                        }
                     }
                 }
             }
@@ -251,8 +352,8 @@ final class LogisticFit: @unchecked Sendable {
     }
 
     private func tally(
-        _ x: UnsafePointer<Float>, _ labels: UnsafePointer<Int32>, rowCount: Int,
-        blocks range: Range<Int>
+        _ x: UnsafePointer<Float>, _ labels: UnsafePointer<Int32>,
+        _ levels: UnsafeMutablePointer<Int32>?, rowCount: Int, blocks range: Range<Int>
     ) -> (correct: Int, counted: Int) {
         var correct = 0
         var counted = 0
@@ -270,6 +371,9 @@ final class LogisticFit: @unchecked Sendable {
                     for lane in 0..<lanes {
                         let label = Int(labels[4 * b + lane])
                         if label < 0 { continue }
+                        if let levels, levelColumns > 0 {
+                            addLevels(levels + (4 * b + lane) * levelColumns, lane: lane, to: z)
+                        }
                         var best = 0
                         var bestScore = -Double.infinity
                         for c in 0..<classCount where z[c][lane] > bestScore {

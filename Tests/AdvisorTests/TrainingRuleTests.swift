@@ -164,6 +164,32 @@ import Testing
         #expect(BatchNormReplacesDropoutRule(batchNorm: true).evaluate().applies)
     }
 
+    @Test func dropoutCountsTheEmbeddingTables() throws {
+        // A network well within Ns without its embedding tables, far past it with them.
+        func summary(embeddingParameters: Int) -> DataSummary {
+            DataSummary(
+                task: .classification, trainingRows: 5_000, inputs: 20, outputs: 1,
+                classCounts: ["a": 2_500, "b": 2_500],
+                linearProbe: LinearProbeSummary(trainingAccuracy: 0.8), numericInputs: 4,
+                embeddedInputs: 16, embeddingParameters: embeddingParameters)
+        }
+        var spec = makeSpec()
+        spec.model.hiddenLayers = .fixed(1)
+        spec.model.batchNorm = .fixed(false)
+        let plain = try SizingAdvisor.recommend(spec: spec, data: summary(embeddingParameters: 0))
+        let embedded = try SizingAdvisor.recommend(
+            spec: spec, data: summary(embeddingParameters: 400 * 16))
+        func dropout(_ recommendation: Recommendation) throws -> RuleEvaluation {
+            try #require(recommendation.evaluations.first { $0.id == DropoutRule.id })
+        }
+        #expect(try !dropout(plain).applies)
+        let rule = try dropout(embedded)
+        #expect(rule.applies)
+        let counted = rule.inputs.first { $0.name == "P" }?.value
+        #expect(counted == .integer(embedded.parameterCount))
+        #expect(embedded.config.model.dropout.value ?? 0 > 0)
+    }
+
     @Test func batchNormRules() {
         #expect(BatchNormPlacementRule(activation: .relu).placement == .beforeActivation)
         #expect(

@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test(arguments: [true, false])
-    func probe_leaves_out_a_category_wider_than_its_cap(regression: Bool) throws {
+    func probe_fits_a_category_wider_than_its_cap_by_level(regression: Bool) throws {
         let levels = LinearProbe.maxInputs + 88
         let wide = try PreparedData.load(
             DataOptions(
@@ -52,36 +52,59 @@ import Testing
                 target: "y"))
         #expect(wide.encoding.inputWidth > LinearProbe.maxInputs)
         let wideInputs = try #require(wide.encoding.features.first { $0.name == "wide" }).width
-        let capped = LinearProbe.run(wide)
-        #expect(capped.leftOutColumns == ["wide"])
-        // The same fit, number for number, as on the file without the column.
-        var reference = LinearProbe.run(narrow)
-        #expect(reference.leftOutColumns == nil)
-        reference.leftOutColumns = ["wide"]
-        #expect(capped == reference)
+        let probe = LinearProbe.run(wide)
+        #expect(probe.levelColumns == ["wide"])
+        let reference = LinearProbe.run(narrow)
+        #expect(reference.levelColumns == nil)
+        // `wide` carries no signal (a row's level is its number modulo the levels): the
+        // validation score stays the one without it, within what its noise weights cost.
+        if regression {
+            #expect(abs(probe.validationR2! - reference.validationR2!) < 0.05)
+        } else {
+            #expect(abs(probe.validationAccuracy! - reference.validationAccuracy!) < 0.05)
+        }
+        // Above ENC-ONEHOT-MAX but one-hot: no level has the rows an embedding needs.
         #expect(
             DataProfile(wide).text.contains(
-                "left out of the probe: wide (\(wideInputs) inputs); it fits on at most "
-                    + "\(LinearProbe.maxInputs) inputs"))
+                "one-hot (ENC-ONEHOT-MAX: \(wideInputs) > 16 levels, but fewer than 2 have the "
+                    + "ENC-RARE-OTHER minimum of 10 rows to embed)"))
+        #expect(
+            DataProfile(wide).text.contains(
+                "fitted by level (one weight per level, read by index): wide (\(wideInputs) levels)"
+            ))
     }
 
     @Test func probe_inputs_keep_everything_under_the_cap() throws {
         let data = try PreparedData.load(
             DataOptions(path: repoData("penguins.csv"), target: "species"))
         let inputs = ProbeInputs(data.encoding, limit: LinearProbe.maxInputs)
-        #expect(inputs.kept == nil && inputs.leftOut.isEmpty)
+        #expect(inputs.kept == nil && inputs.levelColumns.isEmpty)
         #expect(inputs.narrow(data.training) == data.training)
-        // A tight limit drops one-hot columns only, widest first, keeping the order of the rest.
+        #expect(inputs.levelRows(data.training) == nil)
+        // A tight limit fits one-hot columns by level, widest first, keeping the order of the
+        // rest.
         let tight = ProbeInputs(data.encoding, limit: data.encoding.inputWidth - 1)
         let oneHot = data.encoding.features.filter {
             if case .oneHot = $0.method { return true }
             return false
         }
         let widest = try #require(oneHot.max { $0.width < $1.width })
-        #expect(tight.leftOut == [widest.name])
+        #expect(tight.levelNames == [widest.name])
         let narrowed = tight.narrow(data.training)
         #expect(narrowed.featureCount == data.encoding.inputWidth - widest.width)
         #expect(narrowed.rowCount == data.training.rowCount)
+        // Each row's level is the position of the 1 in its block.
+        let levelRows = try #require(tight.levelRows(data.training))
+        let offset = data.encoding.features.prefix { $0.name != widest.name }.reduce(0) {
+            $0 + $1.width
+        }
+        for row in 0..<data.training.rowCount {
+            let block = (0..<widest.width).map {
+                data.training.features[row * data.encoding.inputWidth + offset + $0]
+            }
+            let level = Int(levelRows.tableRows[row])
+            #expect(level == (block.firstIndex(of: 1) ?? widest.width))
+        }
     }
 
     @Test func a_column_that_turns_to_text_halfway_is_read_and_named() throws {
