@@ -158,6 +158,36 @@ struct ReportTests {
         }
     }
 
+    @Test func inputsSectionListsEveryColumnAndEscapesTheData() throws {
+        var report = RunReport(title: "inputs", record: SyntheticRecords.healthy())
+        #expect(!report.html().contains("<h2>Inputs</h2>"))
+        report.inputRows = [
+            .init(
+                column: "<b>&\"x'", encoding: "embedding", inputs: 13, parameters: 41 * 13,
+                detail: "40 levels + 'other'", rule: "ENC-ONEHOT-MAX: 40 > 16 levels"),
+            .init(
+                column: "island", encoding: "one-hot", inputs: 2,
+                detail: "2 levels: '<i>Dream</i>', 'Torgersen & co'",
+                rule: "ENC-ONEHOT-MAX: 2 <= 16 levels"),
+            .init(column: "bill_mm", encoding: "standardised", inputs: 1, detail: "mean 43.9"),
+        ]
+        let html = report.html()
+        let start = try #require(html.range(of: "<h2>Inputs</h2>")).lowerBound
+        let end = try #require(html.range(of: "<h2>Training</h2>")).lowerBound
+        let section = String(html[start..<end])
+        #expect(section.contains("3 input columns: Ni = 16 network inputs"))
+        #expect(section.contains("1 embedding table with 533 trained parameters"))
+        #expect(section.contains("<code>&lt;b&gt;&amp;&quot;x&#39;</code>"))
+        #expect(section.contains("<td class=\"number\">533</td>"))
+        #expect(
+            section.contains("&#39;&lt;i&gt;Dream&lt;/i&gt;&#39;, &#39;Torgersen &amp; co&#39;"))
+        #expect(section.contains("ENC-ONEHOT-MAX: 40 &gt; 16 levels"))
+        // Nothing from the data reaches the page unescaped, and the section parses.
+        #expect(!html.contains("<b>&") && !html.contains("<i>Dream"))
+        #expect(section.components(separatedBy: "<tr>").count - 1 == 1 + 3)
+        #expect(xmlError("<div>" + section + "</div>") == nil)
+    }
+
     @Test func healthyReportSaysSo() {
         var report = RunReport(title: "healthy", record: SyntheticRecords.healthy())
         report.findings = diagnose(report.record)

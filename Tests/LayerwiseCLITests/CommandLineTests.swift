@@ -140,6 +140,35 @@ struct CommandLineTests {
         #expect(again.status != 0)
     }
 
+    @Test func reportListsTheInputsWithTheirEncodings() throws {
+        let folder = try scratch()
+        // 20 stores on 30 rows each (embedded), a date over a year, a number.
+        var csv = "\"store <&>\",day,x,y\n"
+        for row in 0..<600 {
+            let store = row % 20
+            let day = String(format: "2013-%02d-%02d", row % 12 + 1, row % 28 + 1)
+            let x = Double((row * 37) % 100) / 100
+            csv += "s\(store),\(day),\(x),\((store % 2 == 0) != (x > 0.6) ? "a" : "b")\n"
+        }
+        try csv.write(
+            to: folder.appendingPathComponent("stores.csv"), atomically: true, encoding: .utf8)
+        try "name: stores\ndata: {path: stores.csv, target: y}\ntraining: {epochs: 2}\n".write(
+            to: folder.appendingPathComponent("stores.yaml"), atomically: true, encoding: .utf8)
+        let trained = try layerwise("train", "stores.yaml", "--out", "run", "--quiet", in: folder)
+        #expect(trained.status == 0, "\(trained.errors)")
+        let report = folder.appendingPathComponent("run/report.html")
+        try FileManager.default.removeItem(at: report)
+        let written = try layerwise("report", "run", in: folder)
+        #expect(written.status == 0, "\(written.errors)")
+        let html = try String(contentsOf: report, encoding: .utf8)
+        #expect(html.contains("<h2>Inputs</h2>"))
+        #expect(html.contains("<code>store &lt;&amp;&gt;</code></td><td>embedding</td>"))
+        #expect(!html.contains("store <&>"))
+        #expect(html.contains("20 levels + &#39;other&#39;; table 21 x 9"))
+        #expect(html.contains("ENC-EMBED-SIZE") && html.contains("ENC-DATE-PARTS"))
+        #expect(html.contains("<code>day</code></td><td>date parts</td>"))
+    }
+
     @Test func generateToStandardOutputWithADash() throws {
         let folder = try scratch()
         let generated = try layerwise("generate", "iris.yaml", "-o", "-", in: folder)

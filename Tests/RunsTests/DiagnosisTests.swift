@@ -438,6 +438,7 @@ func formatNumberForTest(_ value: Double) -> String {
         let rebuilt = try RunDiagnosis.load(RunFolder(existing: folder.path), loader: loader())
         #expect(rebuilt.file.record == saved.record)
         #expect(rebuilt.file.evaluation == saved.evaluation)
+        #expect(rebuilt.file.inputs == saved.inputs && saved.inputs?.count == 4)
         #expect(rebuilt.findings == result.findings)
     }
 

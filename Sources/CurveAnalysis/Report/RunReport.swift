@@ -4,9 +4,10 @@ import Spec
 /// The run report (`report.html`), rendered from plain values: self-contained HTML with inline
 /// CSS and SVG, no scripts, no network.
 ///
-/// Sections: the scores, the findings, the design with the rules behind it, training and
-/// validation loss and metric curves, the learning rate, per-layer gradient norms, the range-test
-/// curve when one ran, and the confusion matrix or predicted-vs-actual plot.
+/// Sections: the scores, the findings, the design with the rules behind it, the inputs (each
+/// column's encoding and the rules that chose it), training and validation loss and metric
+/// curves, the learning rate, per-layer gradient norms, the range-test curve when one ran, and
+/// the confusion matrix or predicted-vs-actual plot.
 public struct RunReport: Sendable {
     /// One line of the design summary: a setting, its value, and the rule that chose it.
     public struct DesignRow: Sendable, Equatable {
@@ -57,6 +58,9 @@ public struct RunReport: Sendable {
     public var designRows: [DesignRow] = []
     /// The design summary as preformatted text (the recommend block), shown under the rows.
     public var designText: String?
+    /// The input columns and their encodings, in input order; the section is left out when
+    /// empty.
+    public var inputRows: [InputRow] = []
     /// The run's history and statistics.
     public var record: TrainingRecord
     /// The range test, when one ran.
@@ -91,6 +95,7 @@ public struct RunReport: Sendable {
         }
         body += findingsSection()
         body += designSection()
+        body += inputsSection()
         body += "<h2>Training</h2>\n<div class=\"grid\">\n"
         for chart in trainingCharts() { body += "<figure>\(chart.svg())</figure>\n" }
         body += "</div>\n"
@@ -251,6 +256,8 @@ public struct RunReport: Sendable {
         table.design{border-collapse:collapse;background:#fff;font-size:14px}
         table.design th,table.design td{border:1px solid #ddd;padding:5px 12px;text-align:left}
         table.design th{background:#f1f3f5}
+        table.design td.number{text-align:right}
+        p.inputs{margin:6px 0}
         .healthy{color:#1e7b34;font-weight:600}
         footer{margin-top:32px;color:#888;font-size:12px}
         """

@@ -85,7 +85,8 @@ public struct RunDiagnosis: Sendable {
     ///   - loader: the spec loader (with the template names).
     public static func load(_ folder: RunFolder, loader: SpecLoader) throws -> RunDiagnosis {
         let manifest = RunManifest.read(from: folder)
-        let file = try RunRecordFile.read(from: folder) ?? rebuild(folder, loader: loader)
+        var file = try RunRecordFile.read(from: folder) ?? rebuild(folder, loader: loader)
+        if file.inputs == nil { file.inputs = inputSummaries(folder, loader: loader) }
         return RunDiagnosis(
             folder: folder, manifest: manifest, file: file,
             editable: editableSpec(folder: folder, manifest: manifest, loader: loader))
@@ -109,6 +110,23 @@ public struct RunDiagnosis: Sendable {
                 path: folder.configPath, text: text, spec: loaded.spec, isOriginal: false)
         }
         return nil
+    }
+
+    /// The input columns of a run whose `record.json` predates them: the encoding from the
+    /// model file (else the checkpoint), the thresholds from the run's config; nil when neither
+    /// file reads.
+    static func inputSummaries(_ folder: RunFolder, loader: SpecLoader) -> [InputSummary]? {
+        guard let config = try? loader.load(path: folder.configPath).spec else { return nil }
+        var encoding = try? ModelArtifact.read(from: folder.modelPath).encoding
+        if encoding == nil, let (_, metadata) = try? Checkpoint.read(from: folder.checkpointPath),
+            let json = metadata["encoding"]
+        {
+            encoding = try? Checkpoint.jsonDecoder().decode(
+                DataEncoding.self, from: Data(json.utf8))
+        }
+        return encoding.map {
+            InputSummary.of($0, policy: CategoryPolicy(settings: config.advisor))
+        }
     }
 
     /// A record for a run without `record.json`: the checkpoint's history and the model's (or
@@ -143,7 +161,8 @@ public struct RunDiagnosis: Sendable {
         return RunRecordFile(
             record: record, stopReason: state.finished?.explanation,
             learningRate: Double(state.configuration.optimizer.learningRate),
-            rangeTest: rangeTest, evaluation: evaluation, scores: [])
+            rangeTest: rangeTest, evaluation: evaluation, scores: [],
+            inputs: InputSummary.of(data.encoding, policy: data.options.categoryPolicy))
     }
 
     /// The confusion matrix, or predictions against targets (target units), on the test split
@@ -211,6 +230,7 @@ public struct RunDiagnosis: Sendable {
         } else if let text = try? String(contentsOfFile: folder.configPath, encoding: .utf8) {
             report.designText = text
         }
+        report.inputRows = (file.inputs ?? []).map(\.reportRow)
         report.rangeTest = file.rangeTest
         report.evaluation = file.evaluation?.reportEvaluation
         switch file.evaluation {

@@ -103,6 +103,9 @@ public struct RunRecordFile: Codable, Sendable, Equatable {
     public var evaluation: ReportEvaluation?
     /// Headline scores (`test accuracy`, `validation R²`), in order.
     public var scores: [NamedScore]
+    /// Every input column with its encoding and the rules that chose it, in input order; nil
+    /// in a record written before Layerwise kept it (`RunDiagnosis.load` fills it in then).
+    public var inputs: [InputSummary]?
 
     /// A named number.
     public struct NamedScore: Codable, Sendable, Equatable {
@@ -118,7 +121,8 @@ public struct RunRecordFile: Codable, Sendable, Equatable {
     /// Creates a record file.
     public init(
         record: TrainingRecord, stopReason: String?, learningRate: Double,
-        rangeTest: RangeTestResult?, evaluation: ReportEvaluation?, scores: [NamedScore]
+        rangeTest: RangeTestResult?, evaluation: ReportEvaluation?, scores: [NamedScore],
+        inputs: [InputSummary]? = nil
     ) {
         self.record = record
         self.stopReason = stopReason
@@ -126,6 +130,7 @@ public struct RunRecordFile: Codable, Sendable, Equatable {
         self.rangeTest = rangeTest
         self.evaluation = evaluation
         self.scores = scores
+        self.inputs = inputs
     }
 
     /// Reads `record.json`; nil when the run has none.

@@ -55,6 +55,9 @@ public final class TrainingSession {
     public internal(set) var manifest: RunManifest?
     /// The spec the findings' edits are phrased against (the user's original, else the config).
     var editableSpec: RunDiagnosis.EditableSpec?
+    /// The input columns' encodings for `record.json` and the report.
+    private lazy var inputSummaries = InputSummary.of(
+        data.encoding, policy: data.options.categoryPolicy)
     private var source: InMemoryBatchSource
     private let validation: ValidationSet?
     private lazy var trainingSample: ValidationSet = {
@@ -262,7 +265,7 @@ public final class TrainingSession {
         return RunRecordFile(
             record: trainingRecord(stopReason: stopReason), stopReason: stopReason?.explanation,
             learningRate: learningRate, rangeTest: rangeTest, evaluation: evaluation,
-            scores: named)
+            scores: named, inputs: inputSummaries)
     }
 
     /// Scores the model on the training sample after an epoch (inference mode).
