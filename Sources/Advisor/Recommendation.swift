@@ -157,7 +157,9 @@ public enum AdvisorError: Error, Equatable, CustomStringConvertible {
                 + (help.map { "\n  = help: \($0)" } ?? "")
         case .unknownRule(let id, let suggestion):
             let hint = suggestion.map { "; did you mean '\($0)'?" } ?? ""
-            return "error: unknown rule ID '\(id)'\(hint) (see `--explain` with a rulebook ID)"
+            return
+                "error: unknown rule ID '\(id)'\(hint) (every rule: `layerwise rulebook`, or "
+                + "\(RuleCatalog.documentPath))"
         }
     }
 }

@@ -24,5 +24,5 @@ extension RuleCatalog {
     ]
 
     /// Every rule `explain` knows: the advisor's and the data layer's.
-    static var explainable: [RuleText] { rules + dataRules }
+    public static var explainable: [RuleText] { rules + dataRules }
 }

@@ -16,13 +16,13 @@ public struct RuleText: Sendable, Equatable, Codable {
     /// Whether its thresholds are proposed (overridable in the spec's `advisor:` section).
     public var proposed: Bool
 
-    /// The explanation as lines for a terminal.
+    /// The explanation as lines for a terminal, ending with the rulebook section it stands in.
     public var rendered: String {
         var lines = [
             "\(id)\(proposed ? " (proposed thresholds)" : "")", "", text, "", "Formula: \(formula)",
         ]
-        lines.append("Source:  rulebook.md, \"\(section)\"")
-        if let notesHeading { lines.append("         tuning-notes.md, \"\(notesHeading)\"") }
+        if let notesHeading { lines.append("Notes: tuning-notes.md, \"\(notesHeading)\"") }
+        lines.append("Rulebook: \(RuleCatalog.documentPath), section \"\(section)\"")
         return lines.joined(separator: "\n")
     }
 }

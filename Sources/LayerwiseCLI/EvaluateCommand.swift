@@ -1,15 +1,21 @@
 import ArgumentParser
-import Dataset
-import Engine
 import Foundation
 import Runs
 
-/// `layerwise evaluate RUN [data.csv]`: scores a run's saved model on its test split or on a
-/// new labelled file.
+/// `layerwise evaluate RUN [data.csv] [--format text|json]`: scores a run's saved model on its
+/// test split or on a new labelled file.
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Score a run's model on its test split, or on a new labelled CSV file.")
+        abstract: "Score a run's model on its test split, or on a new labelled CSV file.",
+        discussion: """
+            text: the scores for a person. json: the run, the data file, the task, the rows, \
+            the scores by name (as in metrics.json) and the warnings, as data.
+            """)
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
 
     @Argument(help: ArgumentHelp("A run folder written by `layerwise train`.", valueName: "run"))
     var runFolder: String
@@ -18,6 +24,9 @@ struct EvaluateCommand: ParsableCommand {
         help: ArgumentHelp(
             "A labelled CSV file (default: the run's test split).", valueName: "data.csv"))
     var data: String?
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
 
     @OptionGroup var compute: ThreadsOption
 
@@ -28,20 +37,17 @@ struct EvaluateCommand: ParsableCommand {
         try reportingErrors {
             let folder = try RunFolder(existing: runFolder)
             let predictor = try Predictor(runFolder: folder)
-            let artifact = predictor.artifact
-            let labels = predictor.classLabels
-            if let data {
-                let table = try CSVReader.read(path: data, format: artifact.encoding.format)
-                let (metrics, rows, warnings) = try Evaluation.metrics(of: predictor, on: table)
-                for warning in warnings { printError("warning: \(data): \(warning)") }
-                print("\(data): \(rows) rows")
-                print(Evaluation.text(metrics, labels: labels))
-            } else {
-                let test = try RunEvaluation.testSplit(
-                    of: folder, artifact: artifact,
-                    loader: try options.specLoader())
-                print("\(folder.path): test split, \(test.rows.rowCount) rows")
-                print(Evaluation.text(test.metrics, labels: labels))
+            let report =
+                if let data {
+                    try EvaluationReport.file(data, of: folder, predictor: predictor)
+                } else {
+                    try EvaluationReport.testSplit(
+                        of: folder, predictor: predictor, loader: try options.specLoader())
+                }
+            for warning in report.warnings { printError("warning: \(report.dataPath): \(warning)") }
+            switch format {
+            case .text: print(report.text, terminator: "")
+            case .json: print(try report.json(), terminator: "")
             }
         }
     }

@@ -149,7 +149,7 @@ import Testing
         let text = try explain(ruleID: "size-capacity")
         #expect(text.contains("alpha = 10 the conservative value"))
         #expect(text.contains("Formula: Nh = Ns / (alpha * (Ni + No))"))
-        #expect(text.contains("rulebook.md, \"Sizing: neurons per hidden layer\""))
+        #expect(text.contains("docs/rulebook.md, section \"Sizing: neurons per hidden layer\""))
         #expect(text.contains("tuning-notes.md, \"How to configure layers and neurons\""))
         #expect(try explain(ruleID: "DIAG-DEAD-RELU").contains("Leaky ReLU"))
         #expect(try RuleCatalog.explain(ruleID: "EARLY-STOP").proposed)

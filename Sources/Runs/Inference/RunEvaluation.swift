@@ -17,6 +17,16 @@ public enum RunEvaluation {
     )
         throws -> (metrics: Metrics, rows: EncodedRows)
     {
+        let scored = try scoredTestSplit(of: folder, artifact: artifact, loader: loader)
+        return (scored.metrics, scored.rows)
+    }
+
+    /// `testSplit`, with the path of the data file the split comes from.
+    static func scoredTestSplit(
+        of folder: RunFolder, artifact: ModelArtifact, loader: SpecLoader
+    )
+        throws -> (metrics: Metrics, rows: EncodedRows, dataPath: String)
+    {
         let loaded = try loader.load(path: folder.configPath)
         let data = try PreparedData.load(DataOptions(spec: loaded.spec))
         guard data.encoding == artifact.encoding else {
@@ -34,7 +44,7 @@ public enum RunEvaluation {
         return (
             try Evaluation.metrics(
                 outputs: outputs, rows: data.test, target: artifact.encoding.target),
-            data.test
+            data.test, loaded.spec.data.resolvedPath
         )
     }
 }

@@ -7,42 +7,27 @@ import Spec
 
 /// `metrics.json`: the final scores, the chosen epoch and why training stopped.
 enum MetricsFile {
-    /// One split's scores, flat: classification or regression fields.
+    /// One split's scores, flat: the rows, the loss and the named scores beside them.
     struct ScoreDocument: Encodable {
         var rows: Int
         var loss: Double
-        var accuracy: Double?
-        var macroPrecision: Double?
-        var macroRecall: Double?
-        var macroF1: Double?
-        var rocAuc: Double?
-        var classLabels: [String]?
-        var recallPerClass: [Double]?
-        var confusionMatrix: [[Int]]?
-        var r2: Double?
-        var mse: Double?
-        var rmse: Double?
-        var mae: Double?
+        var scores: MetricsSummary
+
+        enum CodingKeys: String, CodingKey {
+            case rows, loss
+        }
 
         init(_ score: SplitScore, labels: [String]?) {
             rows = score.rows
             loss = score.loss
-            switch score.metrics {
-            case .classification(let metrics):
-                accuracy = metrics.accuracy
-                macroPrecision = metrics.macroPrecision
-                macroRecall = metrics.macroRecall
-                macroF1 = metrics.macroF1
-                rocAuc = metrics.rocAUC
-                classLabels = labels
-                recallPerClass = metrics.recall
-                confusionMatrix = metrics.confusion
-            case .regression(let metrics):
-                r2 = metrics.rSquared
-                mse = metrics.meanSquaredError
-                rmse = metrics.meanSquaredError.squareRoot()
-                mae = metrics.meanAbsoluteError
-            }
+            scores = MetricsSummary(score.metrics, labels: labels)
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            try scores.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(rows, forKey: .rows)
+            try container.encode(loss, forKey: .loss)
         }
     }
 
@@ -74,9 +59,7 @@ enum MetricsFile {
                     minimumOverTen: $0.minimumOverTen, confidence: $0.confidence.rawValue,
                     reason: $0.reason)
             }, scores: result.scores.mapValues { ScoreDocument($0, labels: labels) })
-        let encoder = Checkpoint.jsonEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
+        let bytes = try MetricsSummary.encoder().encode(document)
+        return String(decoding: bytes, as: UTF8.self) + "\n"
     }
 }

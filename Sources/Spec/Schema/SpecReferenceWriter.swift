@@ -27,7 +27,8 @@ public struct SpecReferenceWriter: Sendable {
               defaults below (PyTorch's for optimizers).
             - Anchors and aliases work (`&base`, `*base`, `<<: *base`); top-level keys starting
               with `x-` are ignored, a home for shared anchors.
-            - Rule IDs (`EARLY-STOP`, …) refer to the rulebook.
+            - Rule IDs (`EARLY-STOP`, …) refer to the rulebook, [rulebook.md](rulebook.md)
+              (`layerwise recommend --explain ID` prints one).
             - Limits: a spec has at most \(YAMLParser().nodeLimit) values (aliases expanded) \
             and nests at most \(YAMLParser().depthLimit) levels; a layer has at most \
             \(SpecLimits.width) units, a network at most \(SpecLimits.hiddenLayers) hidden \
