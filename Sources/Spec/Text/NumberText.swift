@@ -37,9 +37,12 @@ public enum NumberText {
         if value == value.rounded() && abs(value) < 1e6 { return String(Int(value)) }
         let magnitude = abs(value)
         if magnitude >= 1e-3 && magnitude < 1e6 {
-            var text = String(format: "%.3g", value)
-            if text.contains("e") { text = String(format: "%.4f", value) }
-            return text
+            // `%.3g` writes 1,000 and above with an exponent: round to 3 significant digits
+            // instead (166810.05 is `167000`, not `166810.0537`).
+            guard magnitude >= 999.5 else { return String(format: "%.3g", value) }
+            var scale = 1.0
+            while magnitude / scale >= 1000 { scale *= 10 }
+            return String(Int((value / scale).rounded() * scale))
         }
         return String(format: "%.2e", value)
     }
