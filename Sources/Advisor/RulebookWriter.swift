@@ -135,15 +135,7 @@ public struct RulebookWriter: Sendable {
     /// would read as the start of a block (a list marker, a heading, a quote, a fence): such a
     /// word stays on the line before, even past the width.
     static func markdownWrapped(_ text: String, width: Int) -> [String] {
-        var lines: [String] = []
-        for word in text.split(separator: " ").map(String.init) {
-            if let last = lines.last, last.count + 1 + word.count <= width || startsBlock(word) {
-                lines[lines.count - 1] = last + " " + word
-            } else {
-                lines.append(word)
-            }
-        }
-        return lines
+        TextReport.wrapped(text, width: width) { startsBlock(String($0)) }
     }
 
     /// Whether a line starting with `word` (and more words) would start a Markdown block: a

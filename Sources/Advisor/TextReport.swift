@@ -164,13 +164,17 @@ public enum TextReport {
 
     /// `text` in lines of at most `width` characters, broken at spaces (a longer word gets a
     /// line of its own).
-    static func wrapped(_ text: String, width: Int) -> [String] {
+    /// - Parameter staysOnLine: words that never start a line (default none): they stay on the
+    ///   line before, even past the width.
+    static func wrapped(
+        _ text: String, width: Int, staysOnLine: (Substring) -> Bool = { _ in false }
+    ) -> [String] {
         var lines: [String] = []
         var current = ""
         for word in text.split(separator: " ", omittingEmptySubsequences: true) {
             if current.isEmpty {
                 current = String(word)
-            } else if current.count + 1 + word.count <= max(width, 1) {
+            } else if current.count + 1 + word.count <= max(width, 1) || staysOnLine(word) {
                 current += " " + word
             } else {
                 lines.append(current)

@@ -98,29 +98,15 @@ public struct DataProfile: Sendable, Equatable, Codable {
         warnings = data.warnings
     }
 
-    /// How a category is encoded and by which rule, for the reason column.
+    /// How a category is encoded and by which rule, for the reason column (dates explain
+    /// themselves in their typing reason).
     static func encodingNote(_ feature: FeatureEncoding, policy: CategoryPolicy) -> String? {
+        guard let reason = feature.reason(policy: policy) else { return nil }
         switch feature.method {
-        case .oneHot(let levels, _):
-            guard levels.count > policy.oneHotMaxLevels else {
-                return
-                    "one-hot (ENC-ONEHOT-MAX: \(levels.count) <= \(policy.oneHotMaxLevels) levels)"
-            }
-            // Above the cap but kept one-hot: an embedding needs two levels with enough rows.
-            return
-                "one-hot (ENC-ONEHOT-MAX: \(levels.count) > \(policy.oneHotMaxLevels) levels, "
-                + "but fewer than 2 have the ENC-RARE-OTHER minimum of "
-                + "\(policy.rareLevelMinimumCount) rows to embed)"
-        case .embedding(let levels, let rare, _, let dimension):
-            var note =
-                "embedding \(feature.embeddingLevels ?? 0) x \(dimension) (ENC-ONEHOT-MAX: "
-                + "\(levels.count + rare) > \(policy.oneHotMaxLevels) levels; ENC-EMBED-SIZE"
-            if rare > 0 {
-                note +=
-                    "; ENC-RARE-OTHER: \(rare) level\(rare == 1 ? "" : "s") under "
-                    + "\(policy.rareLevelMinimumCount) rows -> other"
-            }
-            return note + ")"
+        case .oneHot:
+            return "one-hot (\(reason.text))"
+        case .embedding(_, _, _, let dimension):
+            return "embedding \(feature.embeddingLevels ?? 0) x \(dimension) (\(reason.text))"
         case .number, .binary, .dateParts:
             return nil
         }

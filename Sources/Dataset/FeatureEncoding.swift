@@ -81,9 +81,8 @@ public struct FeatureEncoding: Sendable, Equatable, Codable {
     ///   - levels: rows of the table, >= 1.
     ///   - maximum: the largest dimension (`advisor.embedding_max_dimension`, default 600).
     public static func embeddingDimension(levels: Int, maximum: Int = 600) -> Int {
-        let rule = (1.6 * pow(Double(max(levels, 1)), 0.56)).rounded()
         let half = (levels + 1) / 2
-        return max(1, min(Int(rule), maximum, half))
+        return max(1, min(embeddingRuleOfThumb(levels: levels), maximum, half))
     }
 
     /// How many encoded columns this feature produces.

@@ -27,35 +27,53 @@ struct LevelLeastSquares {
         let n = width + 1
         let total = levelRows.total
         let columns = levelRows.columns
-        let y = training.targets ?? []
-        let x = training.features
-        let table = levelRows.tableRows
-        let (normal, _) = LinearProbe.normalEquations(training, rows: rows, parallel: false)
+        let (normal, rhsDense) = LinearProbe.normalEquations(training, rows: rows, parallel: false)
         let denseRidge = 1e-9 * Double(max(1, rows.count))
         var block = normal
         for a in 0..<n { block[a * n + a] += denseRidge }
         let factor = LinearProbe.choleskyFactor(block, n)
-        var counts = [Double](repeating: 0, count: total)
-        for row in rows {
-            for j in 0..<columns { counts[Int(table[row * columns + j])] += 1 }
-        }
         let penalty = LogisticFit.levelPenalty
+        // The fitted rows packed once: their inputs widened, their table rows, their targets.
+        var packed = [Double](repeating: 0, count: rows.count * width)
+        var table = [Int](repeating: 0, count: rows.count * columns)
+        var targets = [Double](repeating: 0, count: rows.count)
+        var counts = [Double](repeating: 0, count: total)
+        for (i, row) in rows.enumerated() {
+            for f in 0..<width {
+                packed[i * width + f] = Double(training.features[row * width + f])
+            }
+            for j in 0..<columns {
+                let level = Int(levelRows.tableRows[row * columns + j])
+                table[i * columns + j] = level
+                counts[level] += 1
+            }
+            targets[i] = Double(training.targets?[row] ?? 0)
+        }
+        // The right-hand side `X'y`: the dense part from the normal equations, levels here.
+        var rhs = rhsDense + [Double](repeating: 0, count: total)
+        for i in 0..<rows.count {
+            for j in 0..<columns { rhs[n + table[i * columns + j]] += targets[i] }
+        }
 
-        /// `(X'X + R) v`, `v` dense-then-levels.
-        func product(_ v: [Double]) -> [Double] {
-            var out = [Double](repeating: 0, count: n + total)
-            for row in rows {
-                let features = row * width
-                var t = v[width]
-                for f in 0..<width { t += v[f] * Double(x[features + f]) }
-                for j in 0..<columns { t += v[n + Int(table[row * columns + j])] }
-                for f in 0..<width { out[f] += t * Double(x[features + f]) }
-                out[width] += t
-                for j in 0..<columns { out[n + Int(table[row * columns + j])] += t }
+        /// `out = (X'X + R) v`, `v` and `out` dense-then-levels.
+        func product(_ v: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>) {
+            out.update(repeating: 0, count: n + total)
+            packed.withUnsafeBufferPointer { packed in
+                table.withUnsafeBufferPointer { table in
+                    for i in 0..<rows.count {
+                        let x = packed.baseAddress! + i * width
+                        let levels = table.baseAddress! + i * columns
+                        var t = v[width]
+                        for f in 0..<width { t += v[f] * x[f] }
+                        for j in 0..<columns { t += v[n + levels[j]] }
+                        for f in 0..<width { out[f] += t * x[f] }
+                        out[width] += t
+                        for j in 0..<columns { out[n + levels[j]] += t }
+                    }
+                }
             }
             for a in 0..<n { out[a] += denseRidge * v[a] }
             for l in 0..<total { out[n + l] += penalty * v[n + l] }
-            return out
         }
         /// The block-diagonal preconditioner's solve.
         func precondition(_ r: [Double]) -> [Double] {
@@ -70,22 +88,20 @@ struct LevelLeastSquares {
             return sum
         }
 
-        var rhs = [Double](repeating: 0, count: n + total)
-        for row in rows {
-            let target = Double(y[row])
-            for f in 0..<width { rhs[f] += target * Double(x[row * width + f]) }
-            rhs[width] += target
-            for j in 0..<columns { rhs[n + Int(table[row * columns + j])] += target }
-        }
         var solution = [Double](repeating: 0, count: n + total)
         var residual = rhs
         var z = precondition(residual)
         var direction = z
+        var q = [Double](repeating: 0, count: n + total)
         var rz = dot(residual, z)
         let stop = Self.tolerance * Self.tolerance * max(dot(rhs, rhs), .leastNormalMagnitude)
         var taken = 0
         while taken < Self.maxIterations && dot(residual, residual) > stop {
-            let q = product(direction)
+            direction.withUnsafeBufferPointer { v in
+                q.withUnsafeMutableBufferPointer { out in
+                    product(v.baseAddress!, into: out.baseAddress!)
+                }
+            }
             let curvature = dot(direction, q)
             guard curvature > 0 else { break }
             let step = rz / curvature
@@ -105,27 +121,17 @@ struct LevelLeastSquares {
         iterations = taken
     }
 
-    /// R² of the fit on `split` (dense inputs) with its level rows; nil without two rows with
-    /// targets or without spread.
+    /// R² of the fit on `split` (dense inputs) with its level rows.
     func rSquared(_ split: EncodedRows, _ levelRows: LevelRows) -> Double? {
-        guard split.rowCount > 1, let y = split.targets else { return nil }
         let width = split.featureCount
         let columns = levelRows.columns
-        var mean = 0.0
-        for value in y { mean += Double(value) }
-        mean /= Double(y.count)
-        var residual = 0.0
-        var total = 0.0
-        for row in 0..<split.rowCount {
+        return LinearProbe.rSquared(split) { row in
             var prediction = dense[width]
             for f in 0..<width { prediction += dense[f] * Double(split.features[row * width + f]) }
             for j in 0..<columns {
                 prediction += levels[Int(levelRows.tableRows[row * columns + j])]
             }
-            let target = Double(y[row])
-            residual += (target - prediction) * (target - prediction)
-            total += (target - mean) * (target - mean)
+            return prediction
         }
-        return total > 0 ? 1 - residual / total : nil
     }
 }

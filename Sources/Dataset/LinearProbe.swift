@@ -154,33 +154,40 @@ public struct LinearProbe: Sendable, Equatable, Codable {
         for a in 0..<n { regularized[a * n + a] += 1e-9 * Double(max(1, rows.count)) }
         let weights = solveSymmetric(regularized, moment, n)
         func rSquared(_ split: EncodedRows) -> Double? {
-            guard split.rowCount > 1, let y = split.targets else { return nil }
-            var mean = 0.0
-            for value in y { mean += Double(value) }
-            mean /= Double(y.count)
-            var residual = 0.0
-            var total = 0.0
             split.features.withUnsafeBufferPointer { x in
-                y.withUnsafeBufferPointer { y in
-                    weights.withUnsafeBufferPointer { w in
-                        guard let x = x.baseAddress, let w = w.baseAddress else { return }
-                        for row in 0..<split.rowCount {
-                            var prediction = w[width]
-                            let features = x + row * width
-                            for f in 0..<width { prediction += w[f] * Double(features[f]) }
-                            let target = Double(y[row])
-                            residual += (target - prediction) * (target - prediction)
-                            total += (target - mean) * (target - mean)
-                        }
+                weights.withUnsafeBufferPointer { w in
+                    guard let x = x.baseAddress, let w = w.baseAddress else { return nil }
+                    return Self.rSquared(split) { row in
+                        var prediction = w[width]
+                        let features = x + row * width
+                        for f in 0..<width { prediction += w[f] * Double(features[f]) }
+                        return prediction
                     }
                 }
             }
-            return total > 0 ? 1 - residual / total : nil
         }
         return LinearProbe(
             model: "least squares", fittedRows: rows.count, iterations: 0, trainingAccuracy: nil,
             validationAccuracy: nil, separable: nil, trainingR2: rSquared(training),
             validationR2: rSquared(validation))
+    }
+
+    /// R² of `prediction(row)` against the targets of `split`, sums in row order; nil without
+    /// two rows with targets or without spread.
+    static func rSquared(_ split: EncodedRows, prediction: (Int) -> Double) -> Double? {
+        guard split.rowCount > 1, let y = split.targets else { return nil }
+        var mean = 0.0
+        for value in y { mean += Double(value) }
+        mean /= Double(y.count)
+        var residual = 0.0
+        var total = 0.0
+        for row in 0..<split.rowCount {
+            let target = Double(y[row])
+            let error = target - prediction(row)
+            residual += error * error
+            total += (target - mean) * (target - mean)
+        }
+        return total > 0 ? 1 - residual / total : nil
     }
 
     /// The lower triangle of `X'X` and `X'y` over `rows` (X with a last column of ones),

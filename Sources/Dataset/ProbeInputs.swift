@@ -17,6 +17,8 @@ struct ProbeInputs {
         /// Levels: an embedding's table rows; a one-hot block's columns plus one for a row of
         /// zeros (a level unseen in training).
         let levels: Int
+        /// The column's level 0 in the table of all level columns' weights.
+        let firstTableRow: Int
     }
 
     /// Dense input positions kept, ascending; nil when all inputs are dense.
@@ -27,7 +29,7 @@ struct ProbeInputs {
     /// The names of the columns fitted by level.
     var levelNames: [String] { levelColumns.map(\.name) }
     /// Weights per class for all level columns: the sum of their levels.
-    var levelTotal: Int { levelColumns.reduce(0) { $0 + $1.levels } }
+    var levelTotal: Int { levelColumns.last.map { $0.firstTableRow + $0.levels } ?? 0 }
 
     /// - Parameters:
     ///   - encoding: the data's encoding.
@@ -67,7 +69,8 @@ struct ProbeInputs {
                 columns.append(
                     LevelColumn(
                         name: feature.name, offset: offset, width: feature.width,
-                        isCode: table != nil, levels: table ?? feature.width + 1))
+                        isCode: table != nil, levels: table ?? feature.width + 1,
+                        firstTableRow: columns.last.map { $0.firstTableRow + $0.levels } ?? 0))
             } else {
                 positions += offset..<(offset + feature.width)
             }
@@ -101,17 +104,12 @@ struct ProbeInputs {
     }
 
     /// Each row's level of each level column, row-major `rowCount x levelColumns.count`, as a
-    /// row of one table of `levelTotal` rows: column `j`'s level `l` is row `start(j) + l`.
+    /// row of one table of `levelTotal` rows: a column's level `l` is row `firstTableRow + l`.
     /// An embedded code outside its table (never, from this encoding) and a one-hot block with
     /// no 1 (an unseen level) take the column's last level.
     func tableRows(_ rows: EncodedRows) -> [Int32] {
         let count = levelColumns.count
         var result = [Int32](repeating: 0, count: rows.rowCount * count)
-        var start = 0
-        let starts = levelColumns.map { column -> Int in
-            defer { start += column.levels }
-            return start
-        }
         let width = rows.featureCount
         rows.features.withUnsafeBufferPointer { source in
             result.withUnsafeMutableBufferPointer { target in
@@ -131,7 +129,7 @@ struct ProbeInputs {
                                 break
                             }
                         }
-                        target[row * count + j] = Int32(starts[j] + level)
+                        target[row * count + j] = Int32(column.firstTableRow + level)
                     }
                 }
             }
@@ -148,12 +146,6 @@ struct LevelRows {
     let total: Int
     /// Row-major `rowCount x columns` table rows.
     let tableRows: [Int32]
-    /// Training rows per table row (of the rows the levels were read from).
-    func counts() -> [Int] {
-        var counts = [Int](repeating: 0, count: total)
-        for row in tableRows { counts[Int(row)] += 1 }
-        return counts
-    }
 }
 
 extension ProbeInputs {

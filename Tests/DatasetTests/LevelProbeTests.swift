@@ -107,18 +107,10 @@ import Testing
         let fit = LevelLeastSquares(dense, levelRows: levelRows, rows: rows)
         // The reference: the normal equations of the whole one-hot matrix, solved by Cholesky,
         // with the same ridge (dense inputs and intercept last here: reorder to match).
+        // (`normalEquations` equals the plain sums: FastPathTests.)
         let n = width + 1
-        var normal = [Double](repeating: 0, count: n * n)
-        var moment = [Double](repeating: 0, count: n)
-        for row in rows {
-            var x = (0..<width).map { Double(training.features[row * width + $0]) }
-            x.append(1)
-            let y = Double(training.targets![row])
-            for a in 0..<n {
-                moment[a] += x[a] * y
-                for b in 0...a { normal[a * n + b] += x[a] * x[b] }
-            }
-        }
+        let (plain, moment) = LinearProbe.normalEquations(training, rows: rows, parallel: false)
+        var normal = plain
         for a in 0..<n {
             let isLevel = a >= 2 && a < width
             normal[a * n + a] +=

@@ -23,6 +23,16 @@ public struct ClassificationMetrics: Codable, Equatable, Sendable {
     /// class is absent from the targets.
     public var rocAUC: Double?
 
+    /// Each class's F1, the harmonic mean of its precision and recall (0 when both are 0).
+    public var f1: [Double] { Self.f1(precision: precision, recall: recall) }
+
+    private static func f1(precision: [Double], recall: [Double]) -> [Double] {
+        zip(precision, recall).map { precision, recall in
+            let sum = precision + recall
+            return sum > 0 ? 2 * precision * recall / sum : 0
+        }
+    }
+
     /// Metrics from predicted classes.
     /// - Parameters:
     ///   - predicted: predicted class per row.
@@ -41,7 +51,6 @@ public struct ClassificationMetrics: Codable, Equatable, Sendable {
         }
         var precision = [Double](repeating: 0, count: classCount)
         var recall = [Double](repeating: 0, count: classCount)
-        var f1 = [Double](repeating: 0, count: classCount)
         var present: [Int] = []
         for c in 0..<classCount {
             let truePositive = confusion[c][c]
@@ -50,16 +59,15 @@ public struct ClassificationMetrics: Codable, Equatable, Sendable {
             if predictedCount > 0 || actualCount > 0 { present.append(c) }
             precision[c] = predictedCount > 0 ? Double(truePositive) / Double(predictedCount) : 0
             recall[c] = actualCount > 0 ? Double(truePositive) / Double(actualCount) : 0
-            let sum = precision[c] + recall[c]
-            f1[c] = sum > 0 ? 2 * precision[c] * recall[c] / sum : 0
         }
         let divisor = Double(max(present.count, 1))
         accuracy = actual.isEmpty ? 0 : Double(correct) / Double(actual.count)
         macroPrecision = present.reduce(0) { $0 + precision[$1] } / divisor
         macroRecall = present.reduce(0) { $0 + recall[$1] } / divisor
-        macroF1 = present.reduce(0) { $0 + f1[$1] } / divisor
         self.precision = precision
         self.recall = recall
+        let f1 = Self.f1(precision: precision, recall: recall)
+        macroF1 = present.reduce(0) { $0 + f1[$1] } / divisor
         self.confusion = confusion
         if classCount == 2, let positiveScores {
             rocAUC = rocAreaUnderCurve(scores: positiveScores, labels: actual)

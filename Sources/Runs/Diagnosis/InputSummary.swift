@@ -97,17 +97,6 @@ public struct InputSummary: Codable, Sendable, Equatable {
             missing = missingLevel
             levelNames = levels
             self.levels = levels.count
-            rules = ["ENC-ONEHOT-MAX"]
-            if levels.count <= policy.oneHotMaxLevels {
-                reason = "ENC-ONEHOT-MAX: \(levels.count) <= \(policy.oneHotMaxLevels) levels"
-            } else {
-                // Above the maximum, but an embedding would see fewer than two levels.
-                rules.append("ENC-RARE-OTHER")
-                reason =
-                    "ENC-ONEHOT-MAX: \(levels.count) > \(policy.oneHotMaxLevels) levels, but "
-                    + "fewer than 2 on at least \(policy.rareLevelMinimumCount) training rows "
-                    + "(ENC-RARE-OTHER): one-hot"
-            }
         case .embedding(let levels, let rare, let missingLevel, let dimension):
             method = .embedding
             missing = missingLevel
@@ -117,20 +106,6 @@ public struct InputSummary: Codable, Sendable, Equatable {
             tableRows = rows
             self.dimension = dimension
             tableParameters = rows * dimension
-            rules = ["ENC-ONEHOT-MAX", "ENC-RARE-OTHER", "ENC-EMBED-SIZE"]
-            let minimum = policy.rareLevelMinimumCount
-            let rareText =
-                rare == 0
-                ? "no level under \(minimum) training rows; 'other' takes unseen levels"
-                : "\(rare) level\(rare == 1 ? "" : "s") under \(minimum) training rows "
-                    + "-> 'other'"
-            let ruleOfThumb = Int((1.6 * pow(Double(max(rows, 1)), 0.56)).rounded())
-            reason =
-                "ENC-ONEHOT-MAX: \(levels.count + rare) > \(policy.oneHotMaxLevels) levels; "
-                + "ENC-RARE-OTHER: \(rareText); ENC-EMBED-SIZE: d = min(round(1.6 * "
-                + "\(rows)^0.56), ceil(\(rows) / 2), \(policy.embeddingMaxDimension)) = "
-                + "min(\(ruleOfThumb), \((rows + 1) / 2), \(policy.embeddingMaxDimension)) = "
-                + "\(dimension)"
         case .dateParts(let encoding):
             method = .dateParts
             missing = encoding.missingIndicator
@@ -141,10 +116,10 @@ public struct InputSummary: Codable, Sendable, Equatable {
                 yearMean = encoding.yearMean
                 yearStandardDeviation = encoding.yearStandardDeviation
             }
-            rules = ["ENC-DATE-PARTS"]
-            reason =
-                "ENC-DATE-PARTS: the parts that vary in the training split"
-                + (cyclical.isEmpty ? "" : "; periodic parts as sin/cos")
+        }
+        if let reason = feature.reason(policy: policy) {
+            rules = reason.rules
+            self.reason = reason.text
         }
     }
 

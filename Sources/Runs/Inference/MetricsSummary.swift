@@ -52,9 +52,7 @@ public struct MetricsSummary: Codable, Equatable, Sendable {
             classLabels = labels
             precisionPerClass = scores.precision
             recallPerClass = scores.recall
-            f1PerClass = zip(scores.precision, scores.recall).map { precision, recall in
-                precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0
-            }
+            f1PerClass = scores.f1
             confusionMatrix = scores.confusion
         case .regression(let scores):
             r2 = scores.rSquared
