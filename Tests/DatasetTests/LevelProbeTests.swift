@@ -9,15 +9,19 @@ import Testing
 @Suite struct LevelProbeTests {
     let files = TestFiles()
 
-    /// Two numbers, a category `cat` of `levels` levels (the last input column, so that its
-    /// one-hot block comes last) and a target that depends on both.
-    private func categoryCSV(rows: Int, levels: Int, regression: Bool, seed: UInt64) -> String {
+    /// Two numbers, `noise` more numbers that play no part, a category `cat` of `levels`
+    /// levels (the last input column, so that its one-hot block comes last) and a target that
+    /// depends on the first two and the category.
+    private func categoryCSV(
+        rows: Int, levels: Int, regression: Bool, seed: UInt64, noise: Int = 0
+    ) -> String {
         var generator = SeededGenerator(seed: seed)
         let effects = (0..<levels).map { _ in generator.nextUnitDouble() * 2 - 1 }
-        var text = "a,b,cat,y\n"
+        var text = "a,b," + (0..<noise).map { "n\($0)," }.joined() + "cat,y\n"
         for _ in 0..<rows {
             let a = generator.nextUnitDouble() * 2 - 1
             let b = generator.nextUnitDouble() * 2 - 1
+            for _ in 0..<noise { text += String(format: "%.3f,", generator.nextUnitDouble()) }
             let level = Int(generator.nextUnitDouble() * Double(levels)) % levels
             let score = a - 0.5 * b + 1.5 * effects[level] + (generator.nextUnitDouble() - 0.5)
             let y =
@@ -30,14 +34,15 @@ import Testing
 
     /// Data whose `cat` column is one-hot (a policy with room for its levels).
     private func oneHotData(
-        levels: Int, regression: Bool, rows: Int = 1_500
+        levels: Int, regression: Bool, rows: Int = 1_500, noise: Int = 0
     ) throws
         -> PreparedData
     {
         var options = DataOptions(
             path: files.write(
                 "cat-\(regression).csv",
-                categoryCSV(rows: rows, levels: levels, regression: regression, seed: 9)),
+                categoryCSV(
+                    rows: rows, levels: levels, regression: regression, seed: 9, noise: noise)),
             target: "y")
         options.categoryPolicy.oneHotMaxLevels = levels
         let data = try PreparedData.load(options)
@@ -51,39 +56,42 @@ import Testing
 
     @Test func logistic_levels_equal_the_plain_loops_on_the_one_hot_block() throws {
         let levels = 30
-        let data = try oneHotData(levels: levels, regression: false)
+        // 18 more numbers: wide enough for the fit to split its work between two threads.
+        let numbers = 2 + 18
+        let data = try oneHotData(levels: levels, regression: false, rows: 3_000, noise: 18)
         let training = data.training
         let width = training.featureCount
-        // Everything past the two numbers fitted by level.
-        let inputs = ProbeInputs(data.encoding, limit: 2)
+        // Everything past the numbers fitted by level.
+        let inputs = ProbeInputs(data.encoding, limit: numbers)
         #expect(inputs.levelNames == ["cat"])
         #expect(inputs.levelTotal == levels + 1)
         let dense = inputs.narrow(training)
-        #expect(dense.featureCount == 2)
+        #expect(dense.featureCount == numbers)
         let rows = Array(0..<training.rowCount)
         let k = 3
-        let penalized = Set(2..<width)
+        let penalized = Set(numbers..<width)
         let reference = referenceLogistic(training, rows: rows, classCount: k, penalized)
         for parallel in [false, true] {
             let fit = LogisticFit(
                 dense, levels: inputs.levelRows(training), rows: rows, classCount: k,
                 parallel: parallel)
+            #expect(fit.parallel == parallel)
             fit.train(steps: LinearProbe.logisticIterations)
             let denseWeights = fit.weightValues
             let levelWeights = fit.levelWeightValues
             for c in 0..<k {
-                for f in 0..<2 {
+                for f in 0..<numbers {
                     #expect(
-                        denseWeights[c * 3 + f].bitPattern
+                        denseWeights[c * (numbers + 1) + f].bitPattern
                             == reference[c * (width + 1) + f].bitPattern)
                 }
                 #expect(
-                    denseWeights[c * 3 + 2].bitPattern
+                    denseWeights[c * (numbers + 1) + numbers].bitPattern
                         == reference[c * (width + 1) + width].bitPattern)
                 for level in 0..<levels {
                     #expect(
                         levelWeights[level * k + c].bitPattern
-                            == reference[c * (width + 1) + 2 + level].bitPattern,
+                            == reference[c * (width + 1) + numbers + level].bitPattern,
                         "class \(c) level \(level) parallel \(parallel)")
                 }
                 // The unseen level (a block of zeros) never had a row: its weight stays 0.
@@ -172,9 +180,16 @@ import Testing
 
     @Test func level_probe_is_the_same_serial_and_parallel_on_a_large_split() throws {
         let path = files.write(
-            "large.csv", categoryCSV(rows: 12_000, levels: 200, regression: false, seed: 6))
+            "large.csv",
+            categoryCSV(rows: 12_000, levels: 200, regression: false, seed: 6, noise: 18))
         let data = try PreparedData.load(DataOptions(path: path, target: "y"))
         #expect(data.training.rowCount > LinearProbe.screeningRows)
+        // Wide enough that even the screening fit splits its work between two threads.
+        let inputs = ProbeInputs(data.encoding, limit: LinearProbe.maxInputs)
+        let screen = LogisticFit(
+            inputs.narrow(data.training), levels: inputs.levelRows(data.training),
+            rows: Array(0..<LinearProbe.screeningRows), classCount: 3, parallel: true)
+        #expect(screen.parallel)
         #expect(LinearProbe.run(data, parallel: false) == LinearProbe.run(data, parallel: true))
     }
 
