@@ -7,8 +7,17 @@ import Spec
 /// bias-corrected EMA, stops on divergence, trims, and suggests a rate (fastai's `valley`), with
 /// `steep` and `minimum/10` as cross-checks. The caller owns the model: it copies the weights and
 /// optimizer state before `run` and restores both afterwards (procedure step 1).
+///
+/// `steep` and `minimum/10` are read from a centred trend (a Theil-Sen line through the raw losses
+/// within `trendWindowDecades` of each rate), not from the EMA: the EMA lags the sweep by up to
+/// 1/(1-beta) = 50 steps (4 decades), and one step's slope of it is mostly noise in the flat start
+/// (fastai's and Lightning's steep both take the steepest adjacent-point slope and land there).
+/// The confidence is high only when the trend falls clearly (`minimumRelativeDrop`, and
+/// `noiseMultiple` times the flat part's step noise), the valley lies in that descent, and the
+/// three suggestions agree within `confidenceSpread`.
 /// Sources: keras_lr_finder (`lr_finder.py`), fastai `lr_find` and its `valley`/`steep`/`minimum`
-/// suggestion functions, Lightning's LR finder.
+/// suggestion functions (`fastai/callback/schedule.py`), Lightning's LR finder `suggestion()`
+/// (`np.gradient` of the smoothed loss); Theil (1950), Sen (1968) for the robust slope.
 public struct LearningRateRangeTest: Codable, Sendable, Equatable {
     /// Lowest rate of the sweep. Default 1e-7.
     public var lowestRate: Double = 1e-7
@@ -28,6 +37,18 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
     public var trimEnd: Int = 5
     /// Suggestions further apart than this factor mean low confidence. Default 10.
     public var confidenceSpread: Double = 10
+    /// Width in decades of log10(lr) of the centred window the trend (and `steep`) is fitted
+    /// over. Default 1 (13 points at the default sweep's 0.081 decades per step): half a decade
+    /// is too few points against 10% mini-batch noise.
+    public var trendWindowDecades: Double = 1
+    /// High confidence needs the trend to fall by at least this fraction of its level at the
+    /// start of the used range. Default 0.05.
+    public var minimumRelativeDrop: Double = 0.05
+    /// High confidence needs the fall to exceed this multiple of the step noise of the flat part
+    /// (a robust standard deviation of the raw losses about the trend). Default 2.5: on flat
+    /// curves of pure noise the trend's fall is under 1.6x the step noise in 95% of sweeps and
+    /// under 2.3x in 99%.
+    public var noiseMultiple: Double = 2.5
 
     /// The rulebook's procedure with its defaults.
     public init() {}
@@ -90,7 +111,6 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
                 + " (at lr \(NumberText.significant(learningRates.last ?? lowestRate)))"
             return result
         }
-        let rates = Array(learningRates[start..<end])
         let values = Array(smoothed[start..<end])
         guard let lowest = values.min(), let highest = values.max(), highest > 0,
             (highest - lowest) / highest >= 0.01
@@ -98,23 +118,133 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
             result.reason = "the loss did not change over the sweep (within 1%)"
             return result
         }
-        let valley = Self.valleyIndex(values)
-        let steep = Self.steepIndex(learningRates: rates, losses: values)
-        let minimum = values.firstIndex(of: lowest) ?? 0
-        result.valley = rates[valley]
-        result.steep = rates[steep]
-        result.minimumOverTen = rates[minimum] / 10
-        result.suggestion = rates[valley]
-        let suggestions = [rates[valley], rates[steep], rates[minimum] / 10]
+        // The trend over every finite point (so windows at the used range's edges stay full);
+        // the searches stay inside the used range.
+        let finiteRates = Array(learningRates[..<finiteCount])
+        let finiteLosses = Array(losses[..<finiteCount])
+        let trend = Self.trend(
+            learningRates: finiteRates, losses: finiteLosses, windowDecades: trendWindowDecades)
+        let levels = trend.map(\.level)
+        result.trendLosses = levels
+        let used = start..<end
+        // The minimum: the first rate whose trend comes within 5% of the fall of the lowest
+        // level, so a long flat floor's noise does not pick its far end.
+        let lowestLevel = used.min { levels[$0] < levels[$1] } ?? start
+        let floor = levels[lowestLevel] + 0.05 * max(0, levels[start] - levels[lowestLevel])
+        let minimum = used.first { levels[$0] <= floor } ?? lowestLevel
+        let steep =
+            (start..<minimum).filter { trend[$0].slope < 0 }.min {
+                trend[$0].slope < trend[$1].slope
+            } ?? used.min { trend[$0].slope < trend[$1].slope } ?? start
+        let valley = start + Self.valleyIndex(values)
+        result.valley = learningRates[valley]
+        result.steep = learningRates[steep]
+        result.minimumOverTen = learningRates[minimum] / 10
+        result.suggestion = learningRates[valley]
+        let suggestions = [
+            learningRates[valley], learningRates[steep], learningRates[minimum] / 10,
+        ]
         let spread = (suggestions.max() ?? 1) / (suggestions.min() ?? 1)
         result.spread = spread
-        result.confidence = spread > confidenceSpread ? .low : .high
+
+        // The noise of one step about the trend in the part before the descent's minimum
+        // (1.4826 * MAD: a robust standard deviation, blind to the odd outlier batch).
+        let flat = (start..<max(minimum, start + 2)).map { abs(finiteLosses[$0] - levels[$0]) }
+        let noise = 1.4826 * Self.median(flat)
+        let fall = levels[start] - levels[minimum]
+        let relativeDrop = levels[start] > 0 ? fall / levels[start] : 0
+        result.noise = noise
+        result.relativeDrop = relativeDrop
+
+        var reasons: [String] = []
+        let descends = relativeDrop >= minimumRelativeDrop && fall >= noiseMultiple * noise
+        if relativeDrop < minimumRelativeDrop {
+            reasons.append(
+                "the loss fell only \(NumberText.significant(max(0, relativeDrop) * 100))% over "
+                    + "the sweep (less than \(NumberText.significant(minimumRelativeDrop * 100))%)")
+        } else if fall < noiseMultiple * noise {
+            reasons.append(
+                "the loss fell by \(NumberText.significant(fall)), within "
+                    + "\(NumberText.significant(noiseMultiple))x its step noise "
+                    + "(\(NumberText.significant(noise)))")
+        }
+        if descends {
+            // The descent starts where the trend has made a tenth of its fall.
+            let onset =
+                (start..<minimum).last { levels[$0] >= levels[start] - 0.1 * fall } ?? start
+            if valley >= minimum {
+                reasons.append(
+                    "the valley (\(NumberText.significant(learningRates[valley]))) is not below "
+                        + "the rate at the minimum (\(NumberText.significant(learningRates[minimum])))"
+                )
+            } else if valley < onset {
+                reasons.append(
+                    "the valley (\(NumberText.significant(learningRates[valley]))) lies before the "
+                        + "descent starts (\(NumberText.significant(learningRates[onset])))")
+            }
+        }
+        if spread > confidenceSpread {
+            let pairs = [
+                ("valley", learningRates[valley]), ("steep", learningRates[steep]),
+                ("minimum/10", learningRates[minimum] / 10),
+            ]
+            let low = pairs.min { $0.1 < $1.1 }!
+            let high = pairs.max { $0.1 < $1.1 }!
+            reasons.append(
+                "\(low.0) and \(high.0) differ by \(NumberText.significant(spread))x (more than "
+                    + "\(NumberText.significant(confidenceSpread))x)")
+        }
+        result.lowConfidenceReasons = reasons
+        result.confidence = reasons.isEmpty ? .high : .low
         result.reason =
-            result.confidence == .high
-            ? "valley, steep and minimum/10 agree within \(NumberText.significant(spread))x"
-            : "valley, steep and minimum/10 differ by \(NumberText.significant(spread))x (more than "
-                + "\(NumberText.significant(confidenceSpread))x)"
+            reasons.isEmpty
+            ? "the loss fell \(NumberText.significant(relativeDrop * 100))% "
+                + "(\(NumberText.significant(fall / max(noise, .leastNormalMagnitude)))x its step "
+                + "noise), the valley lies in the descent, and valley, steep and minimum/10 agree "
+                + "within \(NumberText.significant(spread))x"
+            : reasons.joined(separator: "; ")
         return result
+    }
+
+    /// A centred robust trend of a sweep: at each point, the Theil-Sen line through the points
+    /// whose log10(lr) lies within `windowDecades / 2` of it (the median of the pairwise slopes,
+    /// and the median of the losses moved along that slope to the point). A least-squares line
+    /// would follow one outlier batch; the median lines ignore up to about 29% of them.
+    /// - Parameters:
+    ///   - learningRates: the rates, increasing, all positive.
+    ///   - losses: the raw losses at those rates, all finite.
+    ///   - windowDecades: the window's full width in decades.
+    /// - Returns: per point, the trend's level and its slope in loss per decade.
+    /// Source: Theil (1950), Sen (1968), "Estimates of the regression coefficient based on
+    /// Kendall's tau".
+    public static func trend(
+        learningRates: [Double], losses: [Double], windowDecades: Double
+    ) -> [(level: Double, slope: Double)] {
+        let x = learningRates.map(log10)
+        let half = windowDecades / 2 + 1e-9
+        var low = 0
+        var high = 0
+        return x.indices.map { i in
+            while x[i] - x[low] > half { low += 1 }
+            while high + 1 < x.count, x[high + 1] - x[i] <= half { high += 1 }
+            var slopes: [Double] = []
+            for a in low...high {
+                for b in (a + 1)..<(high + 1) where x[b] > x[a] {
+                    slopes.append((losses[b] - losses[a]) / (x[b] - x[a]))
+                }
+            }
+            let slope = slopes.isEmpty ? 0 : median(slopes)
+            let level = median((low...high).map { losses[$0] - slope * (x[$0] - x[i]) })
+            return (level, slope)
+        }
+    }
+
+    /// The median (the mean of the middle two for an even count); 0 when empty.
+    static func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 
     /// fastai's `valley`: the longest decreasing subsequence of the losses (`lds[i]` = length of
@@ -144,7 +274,8 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
     }
 
     /// fastai's `steep`: the index with the most negative slope of loss against log(lr),
-    /// `(loss[i+1] - loss[i]) / (log lr[i+1] - log lr[i])`, reported at its left point.
+    /// `(loss[i+1] - loss[i]) / (log lr[i+1] - log lr[i])`, reported at its left point. Kept for
+    /// comparison; `analyse` no longer uses it (on a real sweep it picks noise in the flat start).
     public static func steepIndex(learningRates: [Double], losses: [Double]) -> Int {
         guard losses.count > 1 else { return 0 }
         var best = 0
@@ -195,16 +326,27 @@ public struct RangeTestResult: Codable, Sendable, Equatable {
     public var suggestion: Double?
     /// fastai's valley suggestion.
     public var valley: Double?
-    /// Steepest descent of loss against log10 lr.
+    /// Steepest descent of the trend against log10 lr, before the trend's minimum.
     public var steep: Double?
-    /// The rate at the smoothed minimum, divided by 10.
+    /// The rate at the trend's minimum, divided by 10.
     public var minimumOverTen: Double?
     /// Largest / smallest of the three suggestions.
     public var spread: Double?
-    /// `low` when the suggestions differ by more than the spread limit, or there is none.
+    /// `high` only for a clear descent with the valley in it and the suggestions within the
+    /// spread limit; otherwise (or without suggestions) `low`.
     public var confidence: Confidence = .low
-    /// Why the confidence is what it is, in words.
+    /// Why the confidence is what it is, in words (the low-confidence reasons joined by "; ").
     public var reason: String = ""
+    /// The centred Theil-Sen trend of the raw losses (steep and minimum/10 are read from it), one
+    /// per finite loss; nil in results written before it existed.
+    public var trendLosses: [Double]?
+    /// The trend's fall from the start of the used range to its minimum, as a fraction of the
+    /// start.
+    public var relativeDrop: Double?
+    /// The step noise of the raw losses about the trend before the minimum (1.4826 * MAD).
+    public var noise: Double?
+    /// Each reason for low confidence; empty when high, nil without suggestions.
+    public var lowConfidenceReasons: [String]?
 
     /// Creates a result without suggestions.
     public init(
