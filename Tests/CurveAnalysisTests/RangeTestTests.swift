@@ -183,3 +183,153 @@ struct RangeTestTests {
         #expect(spread > 10, "valley \(result.valley ?? 0), steep \(result.steep ?? 0)")
     }
 }
+
+/// Synthetic sweeps with a known shape: loss as a function of x = log10(lr), with seeded relative
+/// noise (uniform, +-`noise`), sampled on the default schedule.
+struct SyntheticSweep {
+    /// A tanh descent from 1 to 0.2 centred on `steepest` (its steepest point, -0.8/`width` per
+    /// decade), then an exponential blow-up from `divergesAt` on.
+    static func descentThenDivergence(
+        steepest: Double = -2, width: Double = 0.5, divergesAt: Double = -0.3,
+        noise: Double = 0.05, seed: UInt64 = 1
+    ) -> [Double] {
+        var random = SplitMix(state: seed)
+        return LearningRateRangeTest().schedule.map { rate in
+            let x = log10(rate)
+            let descent = 1 - 0.4 * (1 + tanh((x - steepest) / width))
+            let blowUp = x > divergesAt ? exp(3 * (x - divergesAt)) - 1 : 0
+            return (descent + blowUp) * (1 + noise * (2 * random.uniform() - 1))
+        }
+    }
+
+    /// Flat at 1 with seeded relative noise.
+    static func flat(noise: Double, seed: UInt64 = 1) -> [Double] {
+        var random = SplitMix(state: seed)
+        return LearningRateRangeTest().schedule.map { _ in
+            1 + noise * (2 * random.uniform() - 1)
+        }
+    }
+
+    struct SplitMix {
+        var state: UInt64
+        mutating func uniform() -> Double {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            z ^= z >> 31
+            return Double(z >> 11) / Double(1 << 53)
+        }
+    }
+}
+
+@Suite("LR-RANGE-TEST steep and confidence")
+struct RangeTestConfidenceTests {
+    let test = LearningRateRangeTest()
+
+    /// Decades between two rates.
+    func decades(_ a: Double, _ b: Double) -> Double { abs(log10(a / b)) }
+
+    @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
+    func cleanDescentGivesSteepAtTheSteepestPointAndHighConfidence(seed: UInt64) throws {
+        let losses = SyntheticSweep.descentThenDivergence(seed: seed)
+        let result = test.analyse(learningRates: test.schedule, losses: losses)
+        let steep = try #require(result.steep, "\(result.summary)")
+        // The true steepest point is lr 1e-2; within a factor of 2.
+        #expect(decades(steep, 1e-2) < 0.3, "\(result.summary)")
+        #expect(result.confidence == .high, "\(result.summary)")
+        #expect(result.lowConfidenceReasons == [])
+        let valley = try #require(result.valley)
+        #expect(valley > 1e-3 && valley < 0.5, "\(result.summary)")
+        #expect((result.spread ?? .infinity) <= test.confidenceSpread)
+        #expect((result.relativeDrop ?? 0) > 0.7, "\(result.summary)")
+    }
+
+    @Test func steepFollowsTheDescentWhereverItIs() throws {
+        for centre in [-4.0, -3.0, -2.0, -1.5] {
+            let losses = SyntheticSweep.descentThenDivergence(
+                steepest: centre, divergesAt: centre + 1.5, seed: 9)
+            let result = test.analyse(learningRates: test.schedule, losses: losses)
+            let steep = try #require(result.steep)
+            #expect(decades(steep, pow(10, centre)) < 0.3, "centre \(centre): \(result.summary)")
+        }
+    }
+
+    @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])
+    func flatNoisyCurveGivesLowConfidenceWithTheFlatReason(seed: UInt64) throws {
+        // 10% mini-batch noise: the EMA moves by more than 1%, so there are suggestions, but the
+        // curve never really falls.
+        let result = test.analyse(
+            learningRates: test.schedule, losses: SyntheticSweep.flat(noise: 0.1, seed: seed))
+        #expect(result.suggestion != nil)
+        #expect(result.confidence == .low, "\(result.summary)")
+        let first = try #require(result.lowConfidenceReasons?.first, "\(result.summary)")
+        #expect(first.hasPrefix("the loss fell"), "\(result.summary)")
+        #expect(result.reason.contains(first))
+    }
+
+    @Test func tinyNoiselessFallSaysHowLittleTheLossFell() throws {
+        // Falls 3% (above the 1% no-signal guard, below the 5% needed), without noise.
+        let losses = test.schedule.map { 1 - 0.03 / (1 + exp(-(log10($0) + 2) / 0.3)) }
+        let result = test.analyse(learningRates: test.schedule, losses: losses)
+        #expect(result.confidence == .low)
+        #expect(result.reason.contains("the loss fell only"), "\(result.reason)")
+        #expect(result.reason.contains("%"))
+    }
+
+    @Test func earlyNoiseSpikeDoesNotMoveSteep() throws {
+        var losses = SyntheticSweep.descentThenDivergence(seed: 3)
+        // One batch far below the rest early in the flat part (lr about 1.6e-6).
+        losses[15] = 0.2
+        let result = test.analyse(learningRates: test.schedule, losses: losses)
+        let steep = try #require(result.steep)
+        #expect(decades(steep, 1e-2) < 0.3, "\(result.summary)")
+        #expect(result.confidence == .high, "\(result.summary)")
+        // fastai's adjacent-point steep on the EMA lands at the spike: the old behaviour.
+        let smoothed = exponentialMovingAverage(losses, beta: test.beta)
+        let used = result.usedRange
+        let old =
+            used.lowerBound
+            + LearningRateRangeTest.steepIndex(
+                learningRates: Array(test.schedule[used]), losses: Array(smoothed[used]))
+        #expect(old <= 16, "fastai's steep at index \(old)")
+    }
+
+    @Test func disagreementNamesTheTwoSuggestionsAndTheFactor() throws {
+        // A long gentle slope, then a cliff near the end (as lowConfidenceWhenSuggestionsDisagree).
+        let losses: [Double] = test.schedule.indices.map { (k: Int) -> Double in
+            k < 80 ? 3 - 0.005 * Double(k) : 2.6 - 0.3 * Double(k - 79)
+        }
+        let result = test.analyse(learningRates: test.schedule, losses: losses)
+        #expect(result.confidence == .low)
+        let reasons = try #require(result.lowConfidenceReasons)
+        #expect(reasons.contains { $0.contains("differ by") && $0.contains("x (more than 10x)") })
+    }
+
+    @Test func trendOfAStraightLineIsTheLine() {
+        let rates = test.schedule
+        let losses = rates.map { 2 - 0.25 * log10($0) }
+        let trend = LearningRateRangeTest.trend(
+            learningRates: rates, losses: losses, windowDecades: 1)
+        for (k, point) in trend.enumerated() {
+            #expect(abs(point.slope + 0.25) < 1e-9)
+            #expect(abs(point.level - losses[k]) < 1e-9)
+        }
+    }
+
+    /// Results in run folders written before the new fields still decode.
+    @Test func decodesResultsWithoutTheNewFields() throws {
+        let result = test.analyse(
+            learningRates: test.schedule, losses: SyntheticSweep.descentThenDivergence())
+        var object =
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(result)) as? [String: Any]
+            ?? [:]
+        for key in ["trendLosses", "relativeDrop", "noise", "lowConfidenceReasons"] {
+            #expect(object.removeValue(forKey: key) != nil, "\(key)")
+        }
+        let old = try JSONDecoder().decode(
+            RangeTestResult.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(old.valley == result.valley)
+        #expect(old.trendLosses == nil && old.lowConfidenceReasons == nil)
+    }
+}

@@ -127,13 +127,20 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
         let levels = trend.map(\.level)
         result.trendLosses = levels
         let used = start..<end
-        // The minimum: the first rate whose trend comes within 5% of the fall of the lowest
-        // level, so a long flat floor's noise does not pick its far end.
-        let lowestLevel = used.min { levels[$0] < levels[$1] } ?? start
-        let floor = levels[lowestLevel] + 0.05 * max(0, levels[start] - levels[lowestLevel])
-        let minimum = used.first { levels[$0] <= floor } ?? lowestLevel
+        let lowestPoint = used.min { levels[$0] < levels[$1] } ?? start
+        // The noise of one step about the trend before its lowest point (1.4826 * MAD: a robust
+        // standard deviation, blind to the odd outlier batch).
+        let flat = (start..<max(lowestPoint, start + 2)).map { abs(finiteLosses[$0] - levels[$0]) }
+        let noise = 1.4826 * Self.median(flat)
+        // The minimum: the first rate whose trend is within its own noise (`noiseMultiple`
+        // standard errors of a window's level) of the lowest point, so a flat floor's noise does
+        // not pick its far end.
+        let windowPoints = max(
+            1, trendWindowDecades * Double(steps - 1) / log10(highestRate / lowestRate))
+        let floor = levels[lowestPoint] + noiseMultiple * noise / windowPoints.squareRoot()
+        let minimum = used.first { $0 <= lowestPoint && levels[$0] <= floor } ?? lowestPoint
         let steep =
-            (start..<minimum).filter { trend[$0].slope < 0 }.min {
+            (start..<lowestPoint).filter { trend[$0].slope < 0 }.min {
                 trend[$0].slope < trend[$1].slope
             } ?? used.min { trend[$0].slope < trend[$1].slope } ?? start
         let valley = start + Self.valleyIndex(values)
@@ -147,11 +154,7 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
         let spread = (suggestions.max() ?? 1) / (suggestions.min() ?? 1)
         result.spread = spread
 
-        // The noise of one step about the trend in the part before the descent's minimum
-        // (1.4826 * MAD: a robust standard deviation, blind to the odd outlier batch).
-        let flat = (start..<max(minimum, start + 2)).map { abs(finiteLosses[$0] - levels[$0]) }
-        let noise = 1.4826 * Self.median(flat)
-        let fall = levels[start] - levels[minimum]
+        let fall = levels[start] - levels[lowestPoint]
         let relativeDrop = levels[start] > 0 ? fall / levels[start] : 0
         result.noise = noise
         result.relativeDrop = relativeDrop
@@ -171,12 +174,12 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
         if descends {
             // The descent starts where the trend has made a tenth of its fall.
             let onset =
-                (start..<minimum).last { levels[$0] >= levels[start] - 0.1 * fall } ?? start
-            if valley >= minimum {
+                (start..<lowestPoint).last { levels[$0] >= levels[start] - 0.1 * fall } ?? start
+            if valley >= lowestPoint {
                 reasons.append(
                     "the valley (\(NumberText.significant(learningRates[valley]))) is not below "
-                        + "the rate at the minimum (\(NumberText.significant(learningRates[minimum])))"
-                )
+                        + "the rate at the lowest loss "
+                        + "(\(NumberText.significant(learningRates[lowestPoint])))")
             } else if valley < onset {
                 reasons.append(
                     "the valley (\(NumberText.significant(learningRates[valley]))) lies before the "
