@@ -73,9 +73,16 @@ extension RuleCatalog {
                         + "non-finite value.",
                     "Suggestions: `valley` (fastai's default: the longest stretch of decreasing "
                         + "loss; the point about two thirds into it) as the choice; `steep` "
-                        + "(steepest negative slope of loss against log10 lr) and `minimum/10` "
-                        + "as cross-checks. Flag low confidence when they differ by more than "
-                        + "10x.",
+                        + "and `minimum/10` as cross-checks, read from a centred trend (at "
+                        + "each rate a Theil-Sen line through the raw losses within half a "
+                        + "decade; the EMA lags by up to 50 steps): `steep` is the trend's "
+                        + "steepest fall against log10 lr before its lowest point, the "
+                        + "minimum the first rate within the trend's noise of that point.",
+                    "Confidence is high only when the trend falls by at least 5% and 2.5 "
+                        + "times the step noise of the flat part (1.4826 * MAD about the "
+                        + "trend), the valley lies in that fall (after a tenth of it, below "
+                        + "the lowest point), and valley, steep and minimum/10 agree within "
+                        + "10x; each failed condition is named.",
                 ]),
             ]),
         RuleSection(regularisation),

@@ -239,8 +239,9 @@ public enum RuleCatalog {
                 + "over 100 steps; smooth the loss with a bias-corrected EMA (beta 0.98); "
                 + "stop on a non-finite loss or 5 steps after smooth > 4 * best; drop "
                 + "the first 10% and the last 5 points; choose fastai's valley, "
-                + "cross-check steep and minimum/10, flag low confidence when "
-                + "they differ by more than 10x.",
+                + "cross-check steep and minimum/10 (read from a centred robust trend), "
+                + "flag low confidence unless the loss clearly falls, the valley lies in "
+                + "the fall and the three agree within 10x.",
             formula: RangeTestRule.formula, proposed: false),
         RuleText(
             id: "LR-WITH-BATCHNORM", section: optimizer, notesHeading: "Batch Normalization",
