@@ -6,7 +6,7 @@
 /// 2. Output (ACT-OUTPUT-*): softmax + cross-entropy for multiclass, one sigmoid + binary
 ///    cross-entropy for binary, linear + MSE for regression.
 /// 3. Depth: DEPTH-LINEAR (linear probe at 100% training accuracy, or a linear validation R²
-///    within the margin of a small MLP's) gives no hidden layer. So does a SIZE-CAPACITY total
+///    within the margin of the designed MLP's, trained briefly) gives no hidden layer. So does a SIZE-CAPACITY total
 ///    below the smallest useful width `max(No, 2)` (too few rows: a linear model), and a
 ///    SIZE-BOUNDS range that admits only width 1 (one ReLU unit is a hinge that dies easily).
 ///    Otherwise DEPTH-LOW (`Ni <= 32`): 1 hidden layer, 2 when the data affords two tapered
@@ -16,11 +16,13 @@
 ///    the SIZE-BOUNDS warning); DEPTH-HIGH
 ///    (`Ni > 32`): 3, 4 or 5 layers.
 /// 4. Widths: the median of SIZE-GEOMETRIC, SIZE-TWO-THIRDS and SIZE-MEAN, rounded (halves up),
-///    clamped to SIZE-BOUNDS `[No, 2 * Ni)` (and to at least 2); SIZE-TAPER halves it layer
-///    after layer (never below No); the total is cut to fit SIZE-CAPACITY (alpha from
-///    `advisor.capacity_alpha`, default 2) by lowering the first width. With an auto depth, a
-///    layer is dropped while the capacity starves the first layer below half the width the
-///    rules want.
+///    clamped to SIZE-BOUNDS `[No, 2 * Ni)` (and to at least 2), raised to SIZE-FLOOR
+///    (calibrated, `advisor.width_floor`, default 128); SIZE-TAPER halves it layer after layer
+///    (never below No). With the floor, SIZE-CAPACITY narrows the first width no further than
+///    the floor and takes no layer away. Without it (`width_floor: 0`), the total is cut to
+///    fit SIZE-CAPACITY (alpha from `advisor.capacity_alpha`, default 2) by lowering the first
+///    width, and with an auto depth a layer is dropped while the capacity starves the first
+///    layer below half the width the rules want.
 /// 5. Hidden layers: ReLU (ACT-HIDDEN-DEFAULT), Swish from 6 layers (ACT-HIDDEN-DEEP);
 ///    initialiser by INIT-BY-ACTIVATION (He normal for ReLU family, Glorot uniform for the
 ///    s-shaped and output activations, LeCun normal for SELU); batch norm from 3 layers
@@ -48,8 +50,8 @@ public enum CombinationPolicy {
            (binary), linear + mse (regression)  [ACT-OUTPUT-*]
         3. Depth:
            - no hidden layer when the data is linear [DEPTH-LINEAR]: the linear probe reaches
-             100% training accuracy, or its validation R2 is within the margin (0.01) of a
-             small MLP's;
+             100% training accuracy, or its validation R2 is within the margin (0.01) of the
+             designed MLP's (trained briefly);
            - no hidden layer when the total capacity Ns / (alpha * (Ni + No)) is below
              max(No, 2) [SIZE-CAPACITY], or when SIZE-BOUNDS admits only width 1;
            - Ni <= 32: 1 hidden layer, 2 when even alpha 10 affords two tapered layers [DEPTH-LOW],
@@ -58,9 +60,10 @@ public enum CombinationPolicy {
            - Ni > 32: 3 layers up to 128 inputs, 4 up to 512, 5 beyond [DEPTH-HIGH];
            - a layer fewer while the capacity cuts the first width below half its rule value.
         4. Widths: median of SIZE-GEOMETRIC, SIZE-TWO-THIRDS, SIZE-MEAN, rounded (halves up),
-           clamped to SIZE-BOUNDS [No, 2 * Ni) and to at least 2; halved layer after layer,
-           never below No [SIZE-TAPER]; total cut to SIZE-CAPACITY (alpha 2 by default) by
-           lowering the first width.
+           clamped to SIZE-BOUNDS [No, 2 * Ni) and to at least 2, raised to 128 [SIZE-FLOOR,
+           calibrated on the quality suite]; halved layer after layer, never below No
+           [SIZE-TAPER]; SIZE-CAPACITY (alpha 2 by default) cuts the first width no further
+           than the floor (with advisor.width_floor: 0 it cuts the total to fit).
         5. Hidden layers: relu [ACT-HIDDEN-DEFAULT], swish from 6 layers [ACT-HIDDEN-DEEP];
            He normal for the ReLU family, Glorot uniform for s-shaped and output activations,
            LeCun normal for selu [INIT-BY-ACTIVATION]; batch norm from 3 layers [BN-DEEP],

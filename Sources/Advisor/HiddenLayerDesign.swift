@@ -18,6 +18,8 @@ struct ShapeRules {
     let low: LowDepthRule
     let high: HighDepthRule
     let wide: WideVersusDeepRule
+    /// SIZE-FLOOR on `bounded`.
+    let floor: WidthFloorRule
     /// The median of the three width rules.
     let median: Double
     /// The median rounded: the first width the rules want.
@@ -26,6 +28,8 @@ struct ShapeRules {
     let minimumUseful: Int
     /// `desired` clamped into SIZE-BOUNDS, and raised to `minimumUseful` where they allow it.
     let bounded: Int
+    /// `bounded` raised to SIZE-FLOOR.
+    var floored: Int { floor.width }
 
     /// The IDs of the three width rules the median is taken of.
     static let medianIDs = [GeometricWidthRule.id, TwoThirdsWidthRule.id, MeanWidthRule.id]
@@ -68,8 +72,10 @@ struct ShapeRules {
             "median(\(NumberText.evidence(geometric.width)), \(NumberText.evidence(twoThirds.width)), "
             + "\(NumberText.evidence(mean.width))) = \(NumberText.evidence(median)) -> \(desired)"
         if bounded != desired { why += ", SIZE-BOUNDS -> \(bounded)" }
-        if let first, first != bounded {
+        if let first, first < bounded, first > floor.floor {
             why += ", SIZE-CAPACITY (total <= \(capacityUnits)) -> \(first)"
+        } else if let first, first != bounded, first == floor.floor {
+            why += ", SIZE-FLOOR -> \(first)"
         }
         return why
     }
@@ -126,8 +132,12 @@ extension DesignSession {
         let bounded =
             bounds.highest >= minimumUseful
             ? max(bounds.clamp(desired), minimumUseful) : bounds.clamp(desired)
-        let twoLayerWidth = TaperRule(firstWidth: bounded, layers: 2, floor: bounds.lowest).widths
-            .reduce(0, +)
+        // SIZE-FLOOR only where a hidden layer is possible at all.
+        let floor = WidthFloorRule(
+            ruleWidth: bounded, floor: bounds.highest >= minimumUseful ? settings.widthFloor : 0)
+        let twoLayerWidth = TaperRule(
+            firstWidth: floor.width, layers: 2, floor: bounds.lowest
+        ).widths.reduce(0, +)
         let conservative = CapacityRule(
             rows: ns, inputs: ni, outputs: no, alpha: CapacityRule.conservativeAlpha
         ).totalHidden
@@ -145,7 +155,8 @@ extension DesignSession {
             wide: WideVersusDeepRule(
                 desiredWidth: desired, inputs: ni, outputs: no,
                 capacity: capacity.totalHiddenUnits, twoLayerWidth: twoLayerWidth),
-            median: median, desired: desired, minimumUseful: minimumUseful, bounded: bounded)
+            floor: floor, median: median, desired: desired, minimumUseful: minimumUseful,
+            bounded: bounded)
     }
 
     /// What the spec fixed of the shape: `model.hidden_layers` and `model.neurons`.

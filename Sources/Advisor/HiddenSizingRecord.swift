@@ -13,7 +13,7 @@ extension DesignSession {
         let widths = decided.widths
         var rows = [
             rules.geometric.evaluate(), rules.capacity.evaluate(), rules.twoThirds.evaluate(),
-            rules.mean.evaluate(), rules.bounds.evaluate(),
+            rules.mean.evaluate(), rules.bounds.evaluate(), rules.floor.evaluate(),
             TaperRule(
                 firstWidth: widths.first ?? 0, layers: widths.count, floor: rules.bounds.lowest
             ).evaluate(),
@@ -59,7 +59,11 @@ extension DesignSession {
                 : (total <= rules.capacityUnits
                     ? "total hidden \(total) <= \(rules.capacityUnits)"
                         + (cut ? ": cut the width" : "")
-                    : "total hidden \(total) exceeds \(rules.capacityUnits) (\(origin), warned)")
+                    : (neurons == nil && decided.ruleWidths == nil && rules.floor.raises
+                        ? "total hidden \(total) exceeds \(rules.capacityUnits): SIZE-FLOOR keeps "
+                            + "the width; early stopping and dropout hold the excess"
+                        : "total hidden \(total) exceeds \(rules.capacityUnits) (\(origin), "
+                            + "warned)"))
         case WidthBoundsRule.id:
             let outside = widths.filter { !rules.bounds.admits($0) }
             row.applies = !widths.isEmpty && (neurons == nil || outside.isEmpty)
@@ -75,12 +79,20 @@ extension DesignSession {
                 row.why =
                     rules.bounded != rules.desired
                     ? "clamped \(rules.desired) -> \(rules.bounded)" : "widths within bounds"
+                if !outside.isEmpty {
+                    row.applies = false
+                    row.why += "; SIZE-FLOOR goes past the upper bound"
+                }
             } else {
                 row.why =
                     outside.isEmpty
                     ? "widths set in spec, within bounds"
                     : "widths set in spec; \(SpecText.neurons(.widths(outside))) outside (warned)"
             }
+        case WidthFloorRule.id:
+            row.applies = row.applies && neurons == nil && !widths.isEmpty
+            if widths.isEmpty { row.why = "no hidden layer" }
+            if neurons != nil { row.why = "widths set in spec" }
         case TaperRule.id where neurons != nil:
             let tapered = TaperRule.isTapered(widths)
             row.result = .text(widths.map(String.init).joined(separator: ", "))

@@ -48,7 +48,7 @@ extension DesignSession {
         return decision
     }
 
-    /// The rules' tapered widths within SIZE-CAPACITY. Without a fixed or preferred depth a
+    /// The rules' tapered widths within SIZE-CAPACITY, then raised to SIZE-FLOOR. Without a fixed or preferred depth a
     /// layer goes while the capacity starves the first below half the width the rules want
     /// (DEPTH-WIDE-VS-DEEP's converse), never below the template's minimum; an imposed depth
     /// that nothing fits keeps its layers and SIZE-CAPACITY warns.
@@ -65,7 +65,7 @@ extension DesignSession {
                     "; a layer fewer: SIZE-CAPACITY \(rules.capacityUnits) starves deeper layers"
             }
         }
-        if let fit { return fit }
+        if let fit { return floored(fit, rules: rules) }
         let widths = rules.taper(
             min(rules.bounded, max(rules.minimumUseful, rules.capacityUnits)), depth.depth)
         if depth.imposed {
@@ -77,7 +77,17 @@ extension DesignSession {
             // Without a fixed depth the template imposed it.
             if shape.depth == nil { attributeWarnings(since: start) }
         }
-        return widths
+        return floored(widths, rules: rules)
+    }
+
+    /// SIZE-FLOOR on capacity-fitted widths: the first at least the floor, the rest tapered
+    /// from it. The depth stays the capacity's; early stopping and REG-DROPOUT hold the
+    /// parameters past SIZE-CAPACITY.
+    private func floored(_ widths: [Int], rules: ShapeRules) -> [Int] {
+        guard rules.floor.floor > 0, let first = widths.first, first < rules.floor.floor else {
+            return widths
+        }
+        return rules.taper(rules.floor.floor, widths.count)
     }
 
     /// The widths the sizing rule `model.neurons` names gives `layers` hidden layers.

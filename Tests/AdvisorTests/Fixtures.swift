@@ -3,9 +3,15 @@ import Spec
 @testable import Advisor
 
 /// A spec with nothing fixed but the data.
-func makeSpec(_ name: String = "test") -> NetworkSpec {
-    NetworkSpec(
+///
+/// SIZE-FLOOR is off (`widthFloor` 0) unless asked for: most tests here check how the width
+/// formulas, SIZE-BOUNDS and SIZE-CAPACITY combine, which the floor would hide;
+/// `WidthFloorTests` checks the default floor.
+func makeSpec(_ name: String = "test", widthFloor: Int = 0) -> NetworkSpec {
+    var spec = NetworkSpec(
         name: name, data: DataSection(path: "data.csv", resolvedPath: "/tmp/data.csv", target: "y"))
+    spec.advisor.widthFloor = widthFloor
+    return spec
 }
 
 /// The four bundled datasets' summaries, as the data layer profiles them (training split 70%).

@@ -178,7 +178,8 @@ import Testing
     @Test func everyCatalogFormulaMatchesItsRuleUnit() {
         let units: [any Rule.Type] = [
             GeometricWidthRule.self, CapacityRule.self, TwoThirdsWidthRule.self, MeanWidthRule.self,
-            WidthBoundsRule.self, TaperRule.self, PruneRule.self, LinearDepthRule.self,
+            WidthBoundsRule.self, WidthFloorRule.self, TaperRule.self, PruneRule.self,
+            LinearDepthRule.self,
             LowDepthRule.self,
             HighDepthRule.self, WideVersusDeepRule.self, MulticlassOutputRule.self,
             BinaryOutputRule.self,

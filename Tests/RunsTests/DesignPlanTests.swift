@@ -42,10 +42,9 @@ func temporaryFolder() throws -> URL {
         #expect((100...106).contains(data.trainingRows))  // 70% of 150, stratified
         #expect(data.classCounts.count == 3)
         let recommendation = plan.recommendation
-        // Not separable (versicolor/virginica overlap): one hidden layer within SIZE-BOUNDS.
+        // Not separable (versicolor/virginica overlap): one hidden layer, SIZE-FLOOR's 128.
         #expect(data.linearProbe.separable == false)
-        #expect(recommendation.hiddenWidths.count == 1)
-        #expect(recommendation.hiddenWidths.allSatisfy { (3..<8).contains($0) })
+        #expect(recommendation.hiddenWidths == [128])
         #expect(
             recommendation.diagram.hasPrefix("4 -> ")
                 && recommendation.diagram.hasSuffix("-> 3 (softmax)"))
@@ -214,8 +213,8 @@ func temporaryFolder() throws -> URL {
                 #expect(boundsWarning.message.contains("DEPTH-WIDE-VS-DEEP"))
             }
         }
-        // Iris: 4 x the rules' width of 4 is 16 >= 2 * Ni = 8.
-        #expect(try plan("iris", template: "wide-shallow").recommendation.hiddenWidths == [16])
+        // Iris: 4 x the rules' width (SIZE-FLOOR's 128) is 512 >= 2 * Ni = 8.
+        #expect(try plan("iris", template: "wide-shallow").recommendation.hiddenWidths == [512])
     }
 
     @Test func templateForTheOtherTaskIsAnError() throws {

@@ -347,12 +347,12 @@ func savedWeightBits(_ folder: RunFolder) throws -> [[UInt32]] {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder.modelPath)))
         var file = try SafeTensorsFile(bytes: bytes, path: folder.modelPath)
         let model = try #require(file.metadata["model"])
-        // 65,536 hidden units would be 327,683 weights; the file holds 35.
-        file.metadata["model"] = model.replacing(#/"units":4/#, with: #""units":65536"#)
+        // 65,536 hidden units would be 524,291 weights; the file holds iris's 4 -> 128 -> 3, 1,027.
+        file.metadata["model"] = model.replacing(#/"units":128/#, with: #""units":65536"#)
         #expect {
             try ModelArtifact.read(from: write(file.serialized()))
         } throws: { error in
-            "\(error)".contains("the file holds 35")
+            "\(error)".contains("the file holds 1027")
         }
     }
 

@@ -302,3 +302,45 @@ public struct PruneRule: Rule {
             applies: false, why: "applied by the diagnostics after training")
     }
 }
+
+/// SIZE-FLOOR (calibrated): the rules' hidden widths are at least `floor` units (proposed 128,
+/// `advisor.width_floor`; 0 turns the floor off).
+///
+/// On tabular data the three width rules give 2 to 20 units (Ni <= 32) and SIZE-CAPACITY at
+/// alpha 2 cuts them further; on the 18-dataset quality suite (`Benchmarks/quality-results.md`,
+/// 2026-12-03) one hidden layer of 128 with the rules' regularisation (early stopping,
+/// REG-DROPOUT) beats those widths where the data is not linear (mroz 0.653 -> 0.764,
+/// swiss_labor 0.619 -> 0.657, cps1988 R² 0.254 -> 0.298); scikit-learn's default is 100 units,
+/// RealMLP-TD's 256 (Holzmueller et al., NeurIPS 2024).
+/// Past the floor SIZE-CAPACITY no longer narrows layers: early stopping and REG-DROPOUT hold
+/// the excess parameters, and DEPTH-LINEAR measures when no hidden layer is better.
+public struct WidthFloorRule: Rule {
+    public static let id = "SIZE-FLOOR"
+    public static let title = "hidden layers at least the calibrated width"
+    public static let formula = "Nh[0] = max(width from the rules, floor); floor 128 (proposed)"
+    /// The first width the other sizing rules give (after SIZE-BOUNDS).
+    public var ruleWidth: Int
+    /// The floor (`AdvisorSettings.widthFloor`, default 128; 0 for none).
+    public var floor: Int
+
+    /// The rule on its inputs; each parameter sets the property of the same name.
+    public init(ruleWidth: Int, floor: Int) {
+        self.ruleWidth = ruleWidth
+        self.floor = floor
+    }
+
+    /// Whether the floor raises the rules' width.
+    public var raises: Bool { floor > ruleWidth }
+
+    /// The first hidden width.
+    public var width: Int { max(ruleWidth, floor) }
+
+    public func evaluate() -> RuleEvaluation {
+        evaluation(
+            [RuleInput("rule_width", .integer(ruleWidth)), RuleInput("floor", .integer(floor))],
+            .integer(width), applies: raises,
+            why: raises
+                ? "the rules' \(ruleWidth) is below the calibrated floor: \(floor)"
+                : (floor == 0 ? "floor off (advisor.width_floor: 0)" : "the rules' width is wider"))
+    }
+}

@@ -11,6 +11,9 @@ public struct AdvisorSettings: Sendable, Equatable {
     public var depthFourLayersUpTo: Int = 512
     /// DEPTH-LINEAR (regression): linear validation R² within this of a small MLP's. Default 0.01.
     public var linearR2Margin: Double = 0.01
+    /// SIZE-FLOOR: the rules' hidden widths are at least this; 0 turns it off. Default 128,
+    /// calibrated on the quality suite (`Benchmarks/quality-results.md`).
+    public var widthFloor: Int = 128
     /// ACT-HIDDEN-DEEP: Swish from this many hidden layers. Default 6.
     public var swishFromLayers: Int = 6
     /// BN-DEEP: batch normalisation from this many hidden layers. Default 3.

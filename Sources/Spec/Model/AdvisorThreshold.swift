@@ -77,7 +77,10 @@ extension AdvisorSettings {
             "inputs up to this get 4 hidden layers (5 beyond)."),
         number(
             "linear_r2_margin", \.linearR2Margin, minimum: 0, "DEPTH-LINEAR",
-            "linear validation R² within this of a small MLP's counts as linear."),
+            "linear validation R² within this of the MLP's counts as linear."),
+        integer(
+            "width_floor", \.widthFloor, atLeast: 0, atMost: SpecLimits.width, "SIZE-FLOOR",
+            "the rules' hidden widths are at least this (0: no floor)."),
         integer(
             "swish_from_layers", \.swishFromLayers, "ACT-HIDDEN-DEEP",
             "Swish from this many hidden layers."),
