@@ -16,13 +16,13 @@
 ///    the SIZE-BOUNDS warning); DEPTH-HIGH
 ///    (`Ni > 32`): 3, 4 or 5 layers.
 /// 4. Widths: the median of SIZE-GEOMETRIC, SIZE-TWO-THIRDS and SIZE-MEAN, rounded (halves up),
-///    clamped to SIZE-BOUNDS `[No, 2 * Ni)` (and to at least 2), raised to SIZE-FLOOR
-///    (calibrated, `advisor.width_floor`, default 128); SIZE-TAPER halves it layer after layer
-///    (never below No). With the floor, SIZE-CAPACITY narrows the first width no further than
-///    the floor and takes no layer away. Without it (`width_floor: 0`), the total is cut to
-///    fit SIZE-CAPACITY (alpha from `advisor.capacity_alpha`, default 2) by lowering the first
-///    width, and with an auto depth a layer is dropped while the capacity starves the first
-///    layer below half the width the rules want.
+///    clamped to SIZE-BOUNDS `[No, 2 * Ni)` (and to at least 2); SIZE-TAPER halves it layer
+///    after layer (never below No). The total is cut to fit SIZE-CAPACITY (alpha from
+///    `advisor.capacity_alpha`, default 2) by lowering the first width, and with an auto depth
+///    a layer is dropped while the capacity starves the first layer below half the width the
+///    rules want; then SIZE-FLOOR (calibrated, `advisor.width_floor`, default 128) raises the
+///    first width to the floor and the taper follows it (`width_floor: 0`: the capacity's
+///    widths stand).
 /// 5. Hidden layers: ReLU (ACT-HIDDEN-DEFAULT), Swish from 6 layers (ACT-HIDDEN-DEEP);
 ///    initialiser by INIT-BY-ACTIVATION (He normal for ReLU family, Glorot uniform for the
 ///    s-shaped and output activations, LeCun normal for SELU); batch norm from 3 layers
@@ -62,8 +62,9 @@ public enum CombinationPolicy {
         4. Widths: median of SIZE-GEOMETRIC, SIZE-TWO-THIRDS, SIZE-MEAN, rounded (halves up),
            clamped to SIZE-BOUNDS [No, 2 * Ni) and to at least 2, raised to 128 [SIZE-FLOOR,
            calibrated on the quality suite]; halved layer after layer, never below No
-           [SIZE-TAPER]; SIZE-CAPACITY (alpha 2 by default) cuts the first width no further
-           than the floor (with advisor.width_floor: 0 it cuts the total to fit).
+           [SIZE-TAPER]; SIZE-CAPACITY (alpha 2 by default) still takes layers away where it
+           starves them, but cuts the first width no further than the floor
+           (advisor.width_floor: 0: it cuts the total to fit).
         5. Hidden layers: relu [ACT-HIDDEN-DEFAULT], swish from 6 layers [ACT-HIDDEN-DEEP];
            He normal for the ReLU family, Glorot uniform for s-shaped and output activations,
            LeCun normal for selu [INIT-BY-ACTIVATION]; batch norm from 3 layers [BN-DEEP],

@@ -110,8 +110,9 @@ public enum RuleCatalog {
             id: "SIZE-FLOOR", section: sizing, notesHeading: nil,
             text:
                 "Calibrated (not in the notes): the first hidden layer a rule design gets is at "
-                + "least 128 units wide (`advisor.width_floor`, 0 turns it off), and beyond the "
-                + "floor SIZE-CAPACITY narrows no layer. On tabular data the width rules give "
+                + "least 128 units wide (`advisor.width_floor`, 0 turns it off): SIZE-CAPACITY "
+                + "still chooses the depth, but no longer narrows the first layer below the "
+                + "floor. On tabular data the width rules give "
                 + "2 to 20 units and SIZE-CAPACITY at alpha 2 cuts further; on the 18-dataset "
                 + "quality suite (Benchmarks/quality-results.md, 2026-12-03, p2) one hidden "
                 + "layer of 128 with the rules' early stopping, REG-DROPOUT and range test "

@@ -312,8 +312,9 @@ public struct PruneRule: Rule {
 /// REG-DROPOUT) beats those widths where the data is not linear (mroz 0.653 -> 0.764,
 /// swiss_labor 0.619 -> 0.657, cps1988 R² 0.254 -> 0.298); scikit-learn's default is 100 units,
 /// RealMLP-TD's 256 (Holzmueller et al., NeurIPS 2024).
-/// Past the floor SIZE-CAPACITY no longer narrows layers: early stopping and REG-DROPOUT hold
-/// the excess parameters, and DEPTH-LINEAR measures when no hidden layer is better.
+/// SIZE-CAPACITY still chooses the depth but no longer narrows the first layer below the floor:
+/// early stopping and REG-DROPOUT hold the excess parameters, and DEPTH-LINEAR measures when no
+/// hidden layer is better.
 public struct WidthFloorRule: Rule {
     public static let id = "SIZE-FLOOR"
     public static let title = "hidden layers at least the calibrated width"
