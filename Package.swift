@@ -79,7 +79,7 @@ let package = Package(
                 "Runs", "Spec", "Random", "Dataset", "Advisor", "Generator", "Engine",
                 "CurveAnalysis",
             ]),
-        .testTarget(name: "CurveAnalysisTests", dependencies: ["CurveAnalysis"]),
+        .testTarget(name: "CurveAnalysisTests", dependencies: ["CurveAnalysis", "Random"]),
         // Runs the built `layerwise` binary as a user would (exit codes, messages, two
         // processes at once); the dependency makes `swift test` build it.
         .testTarget(name: "LayerwiseCLITests", dependencies: ["LayerwiseCLI"]),

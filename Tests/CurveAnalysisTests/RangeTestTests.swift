@@ -1,17 +1,18 @@
 import Foundation
+import Random
 import Testing
 
 @testable import CurveAnalysis
 
 /// Gradient descent on a quadratic bowl `0.5 * sum(c_i * w_i^2)`: flat at tiny rates, falling
 /// at useful ones, diverging beyond `2 / max(c)`.
-/// Each step's reported loss carries +-`noise` relative mini-batch noise from a seeded
-/// SplitMix64, as a real sweep's would.
+/// Each step's reported loss carries +-`noise` relative mini-batch noise from the seeded
+/// generator, as a real sweep's would.
 final class QuadraticBowl {
     let curvatures: [Double]
     var weights: [Double]
     let noise: Double
-    private var state: UInt64 = 42
+    private var random = SeededGenerator(seed: 42)
 
     init(curvatures: [Double], noise: Double = 0) {
         self.curvatures = curvatures
@@ -19,14 +20,7 @@ final class QuadraticBowl {
         weights = curvatures.map { _ in 1 }
     }
 
-    private func uniform() -> Double {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Double(z >> 11) / Double(1 << 53)
-    }
+    private func uniform() -> Double { random.nextUnitDouble() }
 
     var loss: Double { zip(curvatures, weights).map { 0.5 * $0 * $1 * $1 }.reduce(0, +) }
 
@@ -193,32 +187,20 @@ struct SyntheticSweep {
         steepest: Double = -2, width: Double = 0.5, divergesAt: Double = -0.3,
         noise: Double = 0.05, seed: UInt64 = 1
     ) -> [Double] {
-        var random = SplitMix(state: seed)
+        var random = SeededGenerator(seed: seed)
         return LearningRateRangeTest().schedule.map { rate in
             let x = log10(rate)
             let descent = 1 - 0.4 * (1 + tanh((x - steepest) / width))
             let blowUp = x > divergesAt ? exp(3 * (x - divergesAt)) - 1 : 0
-            return (descent + blowUp) * (1 + noise * (2 * random.uniform() - 1))
+            return (descent + blowUp) * (1 + noise * (2 * random.nextUnitDouble() - 1))
         }
     }
 
     /// Flat at 1 with seeded relative noise.
     static func flat(noise: Double, seed: UInt64 = 1) -> [Double] {
-        var random = SplitMix(state: seed)
+        var random = SeededGenerator(seed: seed)
         return LearningRateRangeTest().schedule.map { _ in
-            1 + noise * (2 * random.uniform() - 1)
-        }
-    }
-
-    struct SplitMix {
-        var state: UInt64
-        mutating func uniform() -> Double {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            return Double(z >> 11) / Double(1 << 53)
+            1 + noise * (2 * random.nextUnitDouble() - 1)
         }
     }
 }
