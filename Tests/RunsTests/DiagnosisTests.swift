@@ -362,6 +362,15 @@ let iris = "data: {path: \(Repository.specs)/data/iris.csv, target: species}"
         #expect(result.learningRate == test.suggestion ?? LearningRateFinder.fallbackRate)
         let metrics = try String(contentsOfFile: folder.metricsPath, encoding: .utf8)
         #expect(metrics.contains("\"range_test\""))
+        // The confidence's evidence is in the data too.
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(metrics.utf8)) as? [String: Any])
+        let summary = try #require(document["range_test"] as? [String: Any])
+        #expect(summary["confidence"] as? String == test.confidence.rawValue)
+        #expect(
+            (summary["low_confidence_reasons"] as? [String]) == (test.lowConfidenceReasons ?? []))
+        let drop = try #require(summary["relative_drop"] as? Double)
+        #expect(abs(drop - (test.relativeDrop ?? .nan)) < 1e-12)
         let html = try String(contentsOfFile: folder.reportPath, encoding: .utf8)
         #expect(html.contains("Learning-rate range test (LR-RANGE-TEST)"))
         #expect(try RunRecordFile.read(from: folder)?.rangeTest == test)

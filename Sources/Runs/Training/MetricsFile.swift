@@ -38,6 +38,12 @@ enum MetricsFile {
         var minimumOverTen: Double?
         var confidence: String
         var reason: String
+        /// The trend's fall over the sweep, relative to its start.
+        var relativeDrop: Double?
+        /// The step noise of the sweep's flat part.
+        var noise: Double?
+        /// Each reason the confidence is low; empty when high.
+        var lowConfidenceReasons: [String]
     }
 
     struct Document: Encodable {
@@ -57,7 +63,8 @@ enum MetricsFile {
                 RangeTestSummary(
                     suggestion: $0.suggestion, valley: $0.valley, steep: $0.steep,
                     minimumOverTen: $0.minimumOverTen, confidence: $0.confidence.rawValue,
-                    reason: $0.reason)
+                    reason: $0.reason, relativeDrop: $0.relativeDrop, noise: $0.noise,
+                    lowConfidenceReasons: $0.lowConfidenceReasons ?? [])
             }, scores: result.scores.mapValues { ScoreDocument($0, labels: labels) })
         let bytes = try MetricsSummary.encoder().encode(document)
         return String(decoding: bytes, as: UTF8.self) + "\n"
