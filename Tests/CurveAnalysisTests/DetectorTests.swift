@@ -221,6 +221,18 @@ struct PathologyTests {
                 SpecEdit("training.regularization", from: nil, to: "{l2: 1.0e-4}"),
             ])
         #expect(result.evidence.first == Evidence("validation_loss_min", 0.3, "epoch 21"))
+        // The advisor's auto dropout (the spec says nothing) ran at 0.45: no dropout edit,
+        // the L2 only. A run with less dropout than the proposal still gets it.
+        record.largestDropout = 0.45
+        let withDropout = try #require(
+            finding("DIAG-OVERFIT", in: record, spec: Records.spec()))
+        #expect(
+            withDropout.edits == [
+                SpecEdit("training.regularization", from: nil, to: "{l2: 1.0e-4}")
+            ])
+        record.largestDropout = 0.1
+        let lowDropout = try #require(finding("DIAG-OVERFIT", in: record, spec: Records.spec()))
+        #expect(lowDropout.edits.first == SpecEdit("model.dropout", from: nil, to: "0.2"))
     }
 
     @Test func overfitNeedsThreeRisingEvaluations() {

@@ -137,11 +137,12 @@ struct EditProposals {
         return SpecEdit(SpecKey.batchNorm.path, from: old, to: "true")
     }
 
-    /// Add dropout (REG-DROPOUT) when there is none; not possible by a key edit with explicit
-    /// layers.
+    /// Add dropout (REG-DROPOUT) when the run had none (an `auto` dropout the advisor set
+    /// counts); not possible by a key edit with explicit layers.
     var addDropout: SpecEdit? {
         guard spec?.model.layers == nil else { return nil }
         if let rate = spec?.model.dropout.value, rate > 0 { return nil }
+        if let ran = record.largestDropout, ran >= thresholds.dropoutRate { return nil }
         let old = oldText(spec?.model.dropout, keyPath: SpecKey.dropout.path) { yamlNumber($0) }
         return SpecEdit(SpecKey.dropout.path, from: old, to: yamlNumber(thresholds.dropoutRate))
     }

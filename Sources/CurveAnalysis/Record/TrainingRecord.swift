@@ -61,6 +61,9 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
     /// The trivial baseline's loss on the training split: cross-entropy of the class prior, or
     /// the variance of the (scaled) target for squared error. Nil when unknown.
     public var trivialBaselineLoss: Double?
+    /// The largest dropout rate in the network that ran (0 without dropout), so findings do not
+    /// propose dropout the run already had; nil when unknown (records before it was kept).
+    public var largestDropout: Double?
 
     /// Creates a record; every series defaults to empty.
     public init(

@@ -106,6 +106,10 @@ public enum RunRecord {
         let baseline = trivialBaseline(data: data, configuration: configuration)
         record.trivialBaselineScore = baseline.score
         record.trivialBaselineLoss = baseline.loss
+        record.largestDropout = description.layers.reduce(0) { largest, layer in
+            if case .dropout(let rate) = layer { return max(largest, Double(rate)) }
+            return largest
+        }
         return record
     }
 
