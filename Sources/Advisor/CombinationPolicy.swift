@@ -34,7 +34,7 @@
 ///    `clamp(0.1 / Ns, 1e-6, 1e-2)` (REG-WEIGHT-DECAY within REG-L2-RANGE); with dropout the
 ///    modern recipe, dropout + max-norm 3 + early stopping, no L2; AdamW decays weights itself.
 /// 7. Training: Adam 0.9/0.999/1e-8 (OPT-DEFAULT); learning rate `auto` for the range test
-///    (LR-RANGE-TEST); constant schedule; batch 32 below 10,000 rows, 128/256/512 above
+///    (LR-RANGE-TEST: its suggestion when the confidence is high, else 1e-3); constant schedule; batch 32 below 10,000 rows, 128/256/512 above
 ///    (BATCH-SMALL/LARGE-DATA), halved to fit memory (BATCH-MEMORY), at least 8
 ///    (BATCH-NOT-TOO-SMALL), at most Ns (BATCH-NEVER-ABOVE-DATA); epochs for about 20,000 steps
 ///    within 10..500 (EPOCHS-BY-SIZE); early stopping patience 10, min_delta 1e-4, best weights
@@ -76,7 +76,8 @@ public enum CombinationPolicy {
            [OVERFIT-RECIPE-MLP classical, REG-WEIGHT-DECAY, REG-L2-RANGE]; with dropout:
            early stopping + dropout + max-norm 3, no L2 [OVERFIT-RECIPE-MLP modern].
         7. Training: adam 0.9/0.999/1e-8 [OPT-DEFAULT]; learning_rate auto, resolved by the
-           range test [LR-RANGE-TEST]; constant schedule; batch 32 below 10,000 rows, else
+           range test, its suggestion only when the confidence is high, else 1e-3
+           [LR-RANGE-TEST]; constant schedule; batch 32 below 10,000 rows, else
            128/256/512 [BATCH-SMALL-DATA, BATCH-LARGE-DATA], halved to fit memory
            [BATCH-MEMORY], >= 8 [BATCH-NOT-TOO-SMALL], <= Ns [BATCH-NEVER-ABOVE-DATA]; epochs
            for about 20,000 steps within 10..500 [EPOCHS-BY-SIZE]; early stopping patience

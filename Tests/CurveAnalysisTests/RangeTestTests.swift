@@ -160,6 +160,9 @@ struct RangeTestTests {
         #expect(result.confidence == .high, "\(result.summary)")
         let valley = result.valley ?? 0
         #expect(valley > test.schedule[35] && valley < test.schedule[70], "\(result.summary)")
+        // Trusted: training takes it.
+        #expect(result.trustedSuggestion == result.suggestion)
+        #expect(!result.summary.contains("not trusted"))
     }
 
     @Test func lowConfidenceWhenSuggestionsDisagree() {
@@ -175,6 +178,9 @@ struct RangeTestTests {
         let spread = result.spread ?? 0
         #expect(result.confidence == (spread > 10 ? .low : .high))
         #expect(spread > 10, "valley \(result.valley ?? 0), steep \(result.steep ?? 0)")
+        // A suggestion exists but is not trusted: training falls back to OPT-DEFAULT's rate.
+        #expect(result.suggestion != nil && result.trustedSuggestion == nil)
+        #expect(result.summary.contains("not trusted"))
     }
 }
 

@@ -359,7 +359,11 @@ let iris = "data: {path: \(Repository.specs)/data/iris.csv, target: species}"
     @Test func learningRateAutoRecordsTheRangeTestInTheRun() throws {
         let (result, folder, _) = try trainSpec("name: auto-rate\n" + iris + "\n")
         let test = try #require(result.rangeTest)
-        #expect(result.learningRate == test.suggestion ?? LearningRateFinder.fallbackRate)
+        // The suggestion only when the test trusts it (LR-RANGE-TEST, calibrated).
+        #expect(
+            result.learningRate
+                == (test.confidence == .high ? test.suggestion : nil)
+                ?? LearningRateFinder.fallbackRate)
         let metrics = try String(contentsOfFile: folder.metricsPath, encoding: .utf8)
         #expect(metrics.contains("\"range_test\""))
         // The confidence's evidence is in the data too.

@@ -363,6 +363,12 @@ public struct RangeTestResult: Codable, Sendable, Equatable {
         self.stopReason = stopReason
     }
 
+    /// The rate `learning_rate: auto` trains with (LR-RANGE-TEST, calibrated): the suggestion
+    /// when the confidence is high; nil otherwise, and the caller takes OPT-DEFAULT's rate. On
+    /// the quality suite (`Benchmarks/quality-results.md`, 2026-12-03) low-confidence
+    /// suggestions lost to a fixed 1e-3 on 19 of 31 splits, high-confidence ones held even.
+    public var trustedSuggestion: Double? { confidence == .high ? suggestion : nil }
+
     /// A summary for the terminal: the suggestions and the confidence.
     public var summary: String {
         var lines: [String] = []
@@ -376,6 +382,9 @@ public struct RangeTestResult: Codable, Sendable, Equatable {
             lines.append("LR-RANGE-TEST: no suggestion")
         }
         lines.append("  confidence: \(confidence.rawValue): \(reason)")
+        if suggestion != nil && trustedSuggestion == nil {
+            lines.append("  not trusted: learning_rate auto trains at OPT-DEFAULT's rate")
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -91,7 +91,7 @@ public final class TrainingSession {
         if rate == nil {
             let result = try Self.rangeTest(config: config, data: data)
             rangeTest = result
-            rate = result.suggestion ?? LearningRateFinder.fallbackRate
+            rate = result.trustedSuggestion ?? LearningRateFinder.fallbackRate
         }
         let learningRate = rate ?? LearningRateFinder.fallbackRate
         var withRate = config
