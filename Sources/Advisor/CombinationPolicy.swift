@@ -6,8 +6,9 @@
 /// 2. Output (ACT-OUTPUT-*): softmax + cross-entropy for multiclass, one sigmoid + binary
 ///    cross-entropy for binary, linear + MSE for regression.
 /// 3. Depth: DEPTH-LINEAR (linear probe at 100% training accuracy, or a linear validation R²
-///    within the margin of the designed MLP's, trained briefly) gives no hidden layer. So does a SIZE-CAPACITY total
-///    below the smallest useful width `max(No, 2)` (too few rows: a linear model), and a
+///    within the margin of the designed MLP's, trained briefly) gives no hidden layer. So does
+///    a SIZE-CAPACITY total below the smallest useful width `max(No, 2)` (too few rows: a
+///    linear model), and a
 ///    SIZE-BOUNDS range that admits only width 1 (one ReLU unit is a hinge that dies easily).
 ///    Otherwise DEPTH-LOW (`Ni <= 32`): 1 hidden layer, 2 when the data affords two tapered
 ///    layers even at the conservative alpha 10, or when DEPTH-WIDE-VS-DEEP applies (the width
@@ -34,11 +35,12 @@
 ///    `clamp(0.1 / Ns, 1e-6, 1e-2)` (REG-WEIGHT-DECAY within REG-L2-RANGE); with dropout the
 ///    modern recipe, dropout + max-norm 3 + early stopping, no L2; AdamW decays weights itself.
 /// 7. Training: Adam 0.9/0.999/1e-8 (OPT-DEFAULT); learning rate `auto` for the range test
-///    (LR-RANGE-TEST: its suggestion when the confidence is high, else 1e-3); constant schedule; batch 32 below 10,000 rows, 128/256/512 above
-///    (BATCH-SMALL/LARGE-DATA), halved to fit memory (BATCH-MEMORY), at least 8
-///    (BATCH-NOT-TOO-SMALL), at most Ns (BATCH-NEVER-ABOVE-DATA); epochs for about 20,000 steps
-///    within 10..500 (EPOCHS-BY-SIZE); early stopping patience 10, min_delta 1e-4, best weights
-///    restored (EARLY-STOP); clipnorm 1.0 (CLIP-DEFAULTS); shuffle every epoch (SHUFFLE-ALWAYS).
+///    (LR-RANGE-TEST: its suggestion when the confidence is high, else 1e-3); constant
+///    schedule; batch 32 below 10,000 rows, 128/256/512 above (BATCH-SMALL/LARGE-DATA),
+///    halved to fit memory (BATCH-MEMORY), at least 8 (BATCH-NOT-TOO-SMALL), at most Ns
+///    (BATCH-NEVER-ABOVE-DATA); epochs for about 20,000 steps within 10..500 (EPOCHS-BY-SIZE);
+///    early stopping patience 10, min_delta 1e-4, best weights restored (EARLY-STOP); clipnorm
+///    1.0 (CLIP-DEFAULTS); shuffle every epoch (SHUFFLE-ALWAYS).
 public enum CombinationPolicy {
     /// The policy in words, for `layerwise recommend` to print.
     public static let text = """

@@ -28,8 +28,6 @@ struct ShapeRules {
     let minimumUseful: Int
     /// `desired` clamped into SIZE-BOUNDS, and raised to `minimumUseful` where they allow it.
     let bounded: Int
-    /// `bounded` raised to SIZE-FLOOR.
-    var floored: Int { floor.width }
 
     /// The IDs of the three width rules the median is taken of.
     static let medianIDs = [GeometricWidthRule.id, TwoThirdsWidthRule.id, MeanWidthRule.id]

@@ -90,9 +90,17 @@ extension DesignSession {
                     : "widths set in spec; \(SpecText.neurons(.widths(outside))) outside (warned)"
             }
         case WidthFloorRule.id:
-            row.applies = row.applies && neurons == nil && !widths.isEmpty
-            if widths.isEmpty { row.why = "no hidden layer" }
-            if neurons != nil { row.why = "widths set in spec" }
+            // The floor acts after SIZE-CAPACITY: it applies when it set the first width.
+            let floor = rules.floor.floor
+            row.applies =
+                neurons == nil && floor > 0 && widths.first == floor && rules.bounded != floor
+            if widths.isEmpty {
+                row.why = "no hidden layer"
+            } else if neurons != nil {
+                row.why = "widths set in spec"
+            } else if row.applies && rules.bounded > floor {
+                row.why = "SIZE-CAPACITY cut the rules' \(rules.bounded) below the floor: \(floor)"
+            }
         case TaperRule.id where neurons != nil:
             let tapered = TaperRule.isTapered(widths)
             row.result = .text(widths.map(String.init).joined(separator: ", "))
