@@ -29,6 +29,11 @@ struct ShapeRules {
     /// `desired` clamped into SIZE-BOUNDS, and raised to `minimumUseful` where they allow it.
     let bounded: Int
 
+    /// Whether SIZE-FLOOR set the first of `widths` (it acts after SIZE-CAPACITY's cut).
+    func floorSetFirst(of widths: [Int]) -> Bool {
+        floor.floor > 0 && widths.first == floor.floor && bounded != floor.floor
+    }
+
     /// The IDs of the three width rules the median is taken of.
     static let medianIDs = [GeometricWidthRule.id, TwoThirdsWidthRule.id, MeanWidthRule.id]
 
@@ -70,10 +75,10 @@ struct ShapeRules {
             "median(\(NumberText.evidence(geometric.width)), \(NumberText.evidence(twoThirds.width)), "
             + "\(NumberText.evidence(mean.width))) = \(NumberText.evidence(median)) -> \(desired)"
         if bounded != desired { why += ", SIZE-BOUNDS -> \(bounded)" }
-        if let first, first < bounded, first > floor.floor {
-            why += ", SIZE-CAPACITY (total <= \(capacityUnits)) -> \(first)"
-        } else if let first, first != bounded, first == floor.floor {
+        if let first, floorSetFirst(of: [first]) {
             why += ", SIZE-FLOOR -> \(first)"
+        } else if let first, first != bounded {
+            why += ", SIZE-CAPACITY (total <= \(capacityUnits)) -> \(first)"
         }
         return why
     }

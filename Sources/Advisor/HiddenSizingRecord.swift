@@ -59,7 +59,8 @@ extension DesignSession {
                 : (total <= rules.capacityUnits
                     ? "total hidden \(total) <= \(rules.capacityUnits)"
                         + (cut ? ": cut the width" : "")
-                    : (neurons == nil && decided.ruleWidths == nil && rules.floor.raises
+                    : (neurons == nil && decided.ruleWidths == nil
+                        && rules.floorSetFirst(of: widths)
                         ? "total hidden \(total) exceeds \(rules.capacityUnits): SIZE-FLOOR keeps "
                             + "the width; early stopping and dropout hold the excess"
                         : "total hidden \(total) exceeds \(rules.capacityUnits) (\(origin), "
@@ -92,8 +93,7 @@ extension DesignSession {
         case WidthFloorRule.id:
             // The floor acts after SIZE-CAPACITY: it applies when it set the first width.
             let floor = rules.floor.floor
-            row.applies =
-                neurons == nil && floor > 0 && widths.first == floor && rules.bounded != floor
+            row.applies = neurons == nil && rules.floorSetFirst(of: widths)
             if widths.isEmpty {
                 row.why = "no hidden layer"
             } else if neurons != nil {

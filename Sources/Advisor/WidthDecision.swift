@@ -49,9 +49,9 @@ extension DesignSession {
     }
 
     /// The rules' tapered widths within SIZE-CAPACITY, then raised to SIZE-FLOOR. Without a
-    /// fixed or preferred depth a layer goes while the capacity starves the first below half the width the rules want
-    /// (DEPTH-WIDE-VS-DEEP's converse), never below the template's minimum; an imposed depth
-    /// that nothing fits keeps its layers and SIZE-CAPACITY warns.
+    /// fixed or preferred depth a layer goes while the capacity starves the first below half
+    /// the width the rules want (DEPTH-WIDE-VS-DEEP's converse), never below the template's
+    /// minimum; an imposed depth that nothing fits keeps its layers and SIZE-CAPACITY warns.
     mutating func fitToCapacity(
         _ depth: inout DepthDecision, rules: ShapeRules, shape: UserShape
     ) -> [Int] {

@@ -131,7 +131,7 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
         // The noise of one step about the trend before its lowest point (1.4826 * MAD: a robust
         // standard deviation, blind to the odd outlier batch).
         let flat = (start..<max(lowestPoint, start + 2)).map { abs(finiteLosses[$0] - levels[$0]) }
-        let noise = 1.4826 * Self.median(flat)
+        let noise = 1.4826 * median(flat)
         // The minimum: the first rate whose trend is within its own noise (`noiseMultiple`
         // standard errors of a window's level) of the lowest point, so a flat floor's noise does
         // not pick its far end.
@@ -240,14 +240,6 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
             let level = median((low...high).map { losses[$0] - slope * (x[$0] - x[i]) })
             return (level, slope)
         }
-    }
-
-    /// The median (the mean of the middle two for an even count); 0 when empty.
-    static func median(_ values: [Double]) -> Double {
-        guard !values.isEmpty else { return 0 }
-        let sorted = values.sorted()
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 
     /// fastai's `valley`: the longest decreasing subsequence of the losses (`lds[i]` = length of

@@ -34,8 +34,8 @@ extension DesignPlan {
         // Classification keeps separability: accuracy on a validation split of ~100 rows
         // (standard error 4-5 points) chose worse than it on the suite (2026-12-03, p1).
         guard plain.summary.task == .regression, !plain.recommendation.hiddenWidths.isEmpty,
-            spec.model.layers == nil,
-            spec.model.hiddenLayers.isAuto, plain.data.validation.rowCount > 1
+            spec.model.layers == nil, spec.model.hiddenLayers.isAuto,
+            plain.data.validation.rowCount > 1
         else { return plain }
         var probe = plain.recommendation.config
         probe.training.learningRate = .fixed(1e-3)
@@ -52,11 +52,9 @@ extension DesignPlan {
         let session = try TrainingSession(config: probe, data: data)
         session.scoresTrainingSplit = false
         let result = try session.run(in: nil)
-        guard let score = result.scores["validation"]?.headline, score.isFinite else {
-            return plain
-        }
+        guard let r2 = result.scores["validation"]?.headline, r2.isFinite else { return plain }
         var summary = plain.summary
-        summary.linearProbe.mlpValidationR2 = score
+        summary.linearProbe.mlpValidationR2 = r2
         return try DesignPlan(
             specPath: specPath, loaded: plain.loaded, data: plain.data, profile: plain.profile,
             summary: summary, catalog: catalog, template: template)
