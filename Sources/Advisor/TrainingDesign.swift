@@ -30,10 +30,11 @@ extension DesignSession {
         let batch = decideBatchSize(layers: layers)
         training.batchSize = .fixed(batch)
         training.epochs = .fixed(decideEpochs(batch: batch))
-        training.earlyStopping = .fixed(decideEarlyStopping())
+        training.earlyStopping = .fixed(decideEarlyStopping(batch: batch))
         training.gradientClipping = .fixed(decideClipping())
         training.classWeights = .fixed(decideClassWeights())
         decideShuffleAndSeed()
+        training.ensemble = .fixed(decideEnsemble())
         return training
     }
 
@@ -246,9 +247,17 @@ extension DesignSession {
 
     /// Early stopping: the spec's (EARLY-STOP checks it is on), else EARLY-STOP's; the reasons
     /// of its fields.
-    mutating func decideEarlyStopping() -> EarlyStoppingConfig? {
+    mutating func decideEarlyStopping(batch: Int) -> EarlyStoppingConfig? {
+        let steps = EpochsRule(
+            rows: ns, batchSize: batch, targetSteps: settings.targetSteps,
+            minimumEpochs: settings.minimumEpochs, maximumEpochs: settings.maximumEpochs
+        ).stepsPerEpoch
+        let bySteps = PatienceByStepsRule(
+            basePatience: settings.earlyStoppingPatience, stepsPerEpoch: steps,
+            minimumSteps: settings.patienceMinimumSteps)
+        evaluations.append(bySteps.evaluate())
         let stopping = EarlyStoppingRule(
-            patience: settings.earlyStoppingPatience, minDelta: settings.earlyStoppingMinDelta)
+            patience: bySteps.patience, minDelta: settings.earlyStoppingMinDelta)
         let earlyStopping: EarlyStoppingConfig?
         switch spec.training.earlyStopping {
         case .fixed(let fixed):
@@ -267,7 +276,11 @@ extension DesignSession {
             let fixed = !spec.training.earlyStopping.isAuto
             chooseSetting(
                 "training.early_stopping.patience", String(earlyStopping.patience), fixed: fixed,
-                EarlyStoppingRule.id, "epochs without improvement before stopping (proposed 10)")
+                bySteps.applies ? PatienceByStepsRule.id : EarlyStoppingRule.id,
+                bySteps.applies
+                    ? "\(steps) steps per epoch: at least \(settings.patienceMinimumSteps) steps "
+                        + "without improvement before stopping"
+                    : "epochs without improvement before stopping (proposed 10)")
             chooseSetting(
                 "training.early_stopping.min_delta", NumberText.evidence(earlyStopping.minDelta),
                 fixed: fixed, EarlyStoppingRule.id, "smallest drop that counts (proposed 1e-4)")
@@ -305,6 +318,22 @@ extension DesignSession {
                     + "a starved class",
             source: .policy)
         return classWeights
+    }
+
+    /// The members averaged: the spec's, else ENSEMBLE-SMALL-DATA's.
+    mutating func decideEnsemble() -> Int {
+        let user = spec.training.ensemble
+        let rule = EnsembleRule(
+            rows: ns, members: settings.ensembleMembers, maximumRows: settings.ensembleMaxRows)
+        evaluations.append(rule.evaluate())
+        let members = user.value ?? rule.ensemble
+        chooseSetting(
+            SpecKey.ensemble.path, String(members), fixed: !user.isAuto, EnsembleRule.id,
+            rule.applies
+                ? "\(ns) training rows <= \(settings.ensembleMaxRows): average "
+                    + "\(rule.members) networks, each on its own draw of the rows"
+                : "\(ns) training rows > \(settings.ensembleMaxRows): one network")
+        return members
     }
 
     /// Shuffling (SHUFFLE-ALWAYS checks a spec that turns it off) and the seed: both stay as

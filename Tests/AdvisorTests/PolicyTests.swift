@@ -21,7 +21,12 @@ import Testing
         #expect(training.batchSize == .fixed(32))
         #expect(training.epochs == .fixed(500))
         #expect(training.regularization == .fixed(Regularization(penalty: .l2(0.1 / 105))))
-        #expect(training.earlyStopping == .fixed(EarlyStoppingConfig()))
+        // 105 rows in batches of 32 are 4 steps per epoch: EARLY-STOP-STEPS's 500 steps would
+        // be 125 epochs, capped at 5 x 10.
+        #expect(
+            training.earlyStopping
+                == .fixed(EarlyStoppingConfig(patience: 50, minDelta: 1e-4, restoreBest: true)))
+        #expect(training.ensemble == .fixed(5))
         #expect(training.gradientClipping == .fixed(.clipNorm(1.0)))
         #expect(recommendation.choice("model.neurons")?.ruleID == "SIZE-MEAN")
         #expect(recommendation.choice("model.hidden_layers")?.ruleID == "DEPTH-LOW")

@@ -169,7 +169,7 @@ import Testing
             try RuleCatalog.explain(ruleID: "SIZE-GEOMETRC")
         }
         #expect(RuleCatalog.suggestion(for: "BN-DEP") == "BN-DEEP")
-        #expect(RuleCatalog.suggestion(for: "EARLY") == "EARLY-STOP")
+        #expect(RuleCatalog.suggestion(for: "EARLY-STO") == "EARLY-STOP")
         #expect(RuleCatalog.suggestion(for: "COMPLETELY-UNRELATED-THING") == nil)
         let error = AdvisorError.unknownRule("SIZE-GEOMETRC", suggestion: "SIZE-GEOMETRIC")
         #expect(error.description.contains("did you mean 'SIZE-GEOMETRIC'?"))
@@ -195,7 +195,7 @@ import Testing
             L1XorL2Rule.self, WeightDecayRule.self, DropoutRule.self,
             BatchNormReplacesDropoutRule.self,
             BatchNormPlacementRule.self, DeepBatchNormRule.self, ClippingRule.self,
-            EarlyStoppingRule.self,
+            EarlyStoppingRule.self, PatienceByStepsRule.self, EnsembleRule.self,
             OverfitRecipeRule.self,
         ]
         for unit in units {

@@ -45,6 +45,7 @@ enum ExampleConfigs {
         spec.training.schedule = .fixed(
             ScheduleConfig(kind: .cosine(minimumRate: 1e-5), warmupEpochs: 2))
         spec.training.classWeights = .fixed(.balanced)
+        spec.training.ensemble = .fixed(3)
         spec.training.seed = 7
         spec.advisor.capacityAlpha = 5
 
@@ -126,6 +127,7 @@ enum ExampleConfigs {
         spec.training.gradientClipping = .fixed(.none)
         spec.training.schedule = .fixed(ScheduleConfig(kind: .step(stepSize: 50, gamma: 0.5)))
         spec.training.classWeights = .fixed(.none)
+        spec.training.ensemble = .fixed(1)
         spec.training.shuffle = false
 
         let annotations: [String: String] = [

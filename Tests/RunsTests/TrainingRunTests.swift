@@ -19,10 +19,11 @@ func startRun(
     return (try TrainingSession.begin(plan: plan, in: folder), folder, plan)
 }
 
-/// The bit patterns of a run's saved weights, tensor by tensor: equal only when two runs ended
-/// with exactly the same model.
+/// The bit patterns of a run's saved weights, tensor by tensor, every ensemble member's: equal
+/// only when two runs ended with exactly the same model.
 func savedWeightBits(_ folder: RunFolder) throws -> [[UInt32]] {
-    try ModelArtifact.read(from: folder.modelPath).tensors.map { $0.values.map(\.bitPattern) }
+    let artifact = try ModelArtifact.read(from: folder.modelPath)
+    return ([artifact.tensors] + artifact.members).flatMap { $0.map { $0.values.map(\.bitPattern) } }
 }
 
 /// Issue 7's quality bar: the recommended design of each bundled spec, no hand tuning, scored
@@ -347,12 +348,13 @@ func savedWeightBits(_ folder: RunFolder) throws -> [[UInt32]] {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder.modelPath)))
         var file = try SafeTensorsFile(bytes: bytes, path: folder.modelPath)
         let model = try #require(file.metadata["model"])
-        // 65,536 hidden units would be 524,291 weights; the file holds iris's 4 -> 128 -> 3, 1,027.
+        // 65,536 hidden units would be 524,291 weights a member; the file holds iris's
+        // 4 -> 128 -> 3, 1,027, for each of its 5 members (ENSEMBLE-SMALL-DATA).
         file.metadata["model"] = model.replacing(#/"units":128/#, with: #""units":65536"#)
         #expect {
             try ModelArtifact.read(from: write(file.serialized()))
         } throws: { error in
-            "\(error)".contains("the file holds 1027")
+            "\(error)".contains("524291 weights per member (5 members), the file holds 5135")
         }
     }
 

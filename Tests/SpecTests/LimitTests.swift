@@ -132,3 +132,29 @@ struct LimitTests {
         #expect(diagnostics.map(\.keyPath) == ["model.neurons", "model.layers"])
     }
 }
+
+/// `training.ensemble`: 1 to 20 members or `auto`, located when out of range.
+@Suite struct EnsembleKeyTests {
+    private func check(_ text: String) -> [Diagnostic] {
+        SpecLoader(templateNames: []).check(text: text, path: "spec.yaml").diagnostics
+    }
+
+    private let head = "name: x\ndata: {path: d.csv, target: y}\ntraining:\n  ensemble: "
+
+    @Test(arguments: ["0", "21", "2.5", "many"])
+    func outOfRangeIsALocatedError(value: String) {
+        let diagnostics = check(head + value + "\n").filter {
+            $0.keyPath == "training.ensemble"
+        }
+        #expect(diagnostics.count == 1, "\(diagnostics)")
+        #expect(diagnostics.first?.location?.line == 4)
+        #expect(diagnostics.first?.location?.column == 13)
+    }
+
+    @Test(arguments: [("1", Setting<Int>.fixed(1)), ("20", .fixed(20)), ("auto", .auto)])
+    func withinRangeIsKept(value: String, setting: Setting<Int>) throws {
+        let result = SpecLoader(templateNames: []).check(text: head + value + "\n", path: "s.yaml")
+        #expect(!result.diagnostics.contains { $0.keyPath == "training.ensemble" })
+        #expect(result.spec?.training.ensemble == setting)
+    }
+}

@@ -340,6 +340,52 @@ public struct EarlyStoppingRule: Rule {
     }
 }
 
+/// EARLY-STOP-STEPS (calibrated): EARLY-STOP's patience counts epochs, so on small data (a
+/// few optimizer steps per epoch) it stops after a few dozen steps, on a plateau the optimizer
+/// would leave: patience becomes at least `minimumSteps` steps, at most 5x the base patience.
+public struct PatienceByStepsRule: Rule {
+    public static let id = "EARLY-STOP-STEPS"
+    public static let title = "patience of at least 500 optimizer steps"
+    public static let formula =
+        "patience = clamp(ceil(500 / steps per epoch), patience, 5 * patience) (proposed)"
+    /// EARLY-STOP's patience in epochs.
+    public var basePatience: Int
+    /// Optimizer steps per epoch.
+    public var stepsPerEpoch: Int
+    /// The fewest steps of patience (`AdvisorSettings.patienceMinimumSteps`; 0: off).
+    public var minimumSteps: Int
+
+    /// The rule on its inputs; each parameter sets the property of the same name.
+    public init(basePatience: Int, stepsPerEpoch: Int, minimumSteps: Int) {
+        self.basePatience = basePatience
+        self.stepsPerEpoch = stepsPerEpoch
+        self.minimumSteps = minimumSteps
+    }
+
+    /// The patience in epochs.
+    public var patience: Int {
+        let steps = max(1, stepsPerEpoch)
+        let wanted = (minimumSteps + steps - 1) / steps
+        return max(basePatience, min(wanted, 5 * basePatience))
+    }
+
+    /// Whether it lengthens EARLY-STOP's patience.
+    public var applies: Bool { patience > basePatience }
+
+    public func evaluate() -> RuleEvaluation {
+        evaluation(
+            [
+                RuleInput("patience", .integer(basePatience)),
+                RuleInput("steps/epoch", .integer(stepsPerEpoch)),
+                RuleInput("min_steps", .integer(minimumSteps)),
+            ], .integer(patience), applies: applies,
+            why: applies
+                ? "\(basePatience) epochs are \(basePatience * stepsPerEpoch) steps, fewer than "
+                    + "\(minimumSteps): \(patience) epochs"
+                : "\(basePatience) epochs are at least \(minimumSteps) steps")
+    }
+}
+
 /// OVERFIT-RECIPE-MLP: for MLPs, classical: early stopping + L2; modern: early stopping +
 /// dropout + a max-norm weight constraint. The advisor uses the classical recipe, the modern
 /// one (max-norm 3, Srivastava et al. 2014) when REG-DROPOUT applies.

@@ -92,6 +92,10 @@ public struct CurveThresholds: Codable, Sendable, Equatable {
     public var overfitFactor: Double = 1.05
     /// ...for this many evaluations or more. Default 3.
     public var overfitEvaluations: Int = 3
+    /// DIAG-OVERFIT: the epochs after the validation minimum it reads (EARLY-STOP's proposed
+    /// patience), so a longer patience (EARLY-STOP-STEPS) does not by itself make a run look
+    /// overfitted: the tail it adds is what early stopping cuts off. Default 10.
+    public var overfitWindow: Int = 10
 
     // MARK: DIAG-UNDERFIT
 

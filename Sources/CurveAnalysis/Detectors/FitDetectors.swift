@@ -5,7 +5,8 @@ import Spec
 ///
 /// Detects: the last `overfitEvaluations` (3) or more validation losses are all above
 /// `overfitFactor` (1.05) times the minimum validation loss, and the training loss at the last
-/// epoch is below its value at the validation minimum. Severity: warning. Recommends (rulebook,
+/// epoch is below its value at the validation minimum; the curve is read up to
+/// `overfitWindow` (10) epochs after its minimum. Severity: warning. Recommends (rulebook,
 /// OVERFIT-RECIPE-MLP): regularisation, dropout, batch normalisation, early stopping, more data, a
 /// smaller network. Edits: `model.dropout: 0.2` and `training.regularization: {l2: 1.0e-4}` where
 /// absent; early stopping when it was off. Source: notes "Overfitting".
@@ -16,14 +17,16 @@ public struct OverfitDetector: Detector {
     public func findings(
         in record: TrainingRecord, spec: NetworkSpec?, thresholds: CurveThresholds
     ) -> [Finding] {
-        let validation = record.validationLoss
-        guard validation.count >= thresholds.overfitEvaluations + 1,
-            validation.allSatisfy(\.isFinite), record.trainLoss.allSatisfy(\.isFinite),
-            let minimum = validation.min(), let best = validation.firstIndex(of: minimum)
+        let whole = record.validationLoss
+        guard whole.count >= thresholds.overfitEvaluations + 1,
+            whole.allSatisfy(\.isFinite), record.trainLoss.allSatisfy(\.isFinite),
+            let minimum = whole.min(), let best = whole.firstIndex(of: minimum)
         else { return [] }
+        let end = min(whole.count, record.trainLoss.count, best + 1 + thresholds.overfitWindow)
+        let validation = whole.prefix(end)
         let risen = validation.reversed().prefix { $0 > thresholds.overfitFactor * minimum }.count
         guard risen >= thresholds.overfitEvaluations, best < record.trainLoss.count,
-            let lastTrain = record.trainLoss.last, lastTrain < record.trainLoss[best]
+            let lastTrain = record.trainLoss.prefix(end).last, lastTrain < record.trainLoss[best]
         else { return [] }
         let proposals = EditProposals(record: record, spec: spec, thresholds: thresholds)
         var edits = [proposals.addDropout, proposals.addL2].compactMap { $0 }
@@ -40,7 +43,7 @@ public struct OverfitDetector: Detector {
                     + "while training loss fell",
                 evidence: [
                     Evidence("validation_loss_min", minimum, "epoch \(best + 1)"),
-                    Evidence("validation_loss_last", validation[validation.count - 1]),
+                    Evidence("validation_loss_last", validation[end - 1], "epoch \(end)"),
                     Evidence("train_loss_at_min", record.trainLoss[best]),
                     Evidence("train_loss_last", lastTrain),
                 ],

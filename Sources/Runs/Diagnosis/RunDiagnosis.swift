@@ -154,9 +154,9 @@ public struct RunDiagnosis: Sendable {
             configuration: state.configuration, data: data, trainingScores: scores ?? [],
             stopReason: state.finished)
         var evaluation: ReportEvaluation?
-        if let artifact, let model = try? artifact.model() {
+        if let artifact, (try? artifact.models()) != nil {
             evaluation = try? heldOutEvaluation(
-                predict: { try model.predict($0) }, data: data)
+                predict: { try artifact.predict($0) }, data: data)
         }
         return RunRecordFile(
             record: record, stopReason: state.finished?.explanation,

@@ -38,7 +38,7 @@ public struct Predictor: Sendable {
         outputs: Matrix, rows: EncodedRows, warnings: [String]
     ) {
         let (rows, warnings) = try artifact.encoding.apply(to: table)
-        let raw = try artifact.model().predict(rows.inputMatrix)
+        let raw = try artifact.predict(rows.inputMatrix)
         // Finite weights and encoded inputs can still overflow (a value of 1e38 in a column
         // scaled to units): never a NaN prediction reported as a result.
         if let bad = (0..<raw.rows).first(where: { row in

@@ -40,7 +40,7 @@ public enum RunEvaluation {
                 path: folder.path, reason: "the run has no test split (data.split.test is 0)")
         }
         let outputs = Predictor.interpret(
-            try artifact.model().predict(data.test.inputMatrix), target: artifact.encoding.target)
+            try artifact.predict(data.test.inputMatrix), target: artifact.encoding.target)
         return (
             try Evaluation.metrics(
                 outputs: outputs, rows: data.test, target: artifact.encoding.target),

@@ -1,20 +1,29 @@
 import Dataset
 import Engine
 import Foundation
+import Spec
 
 /// A trained model as saved in a run folder: the weights as safetensors tensors (named by
 /// layer, `layers.0.weight`), with everything `predict` needs in the header metadata: the
-/// network description, the fitted data encoding and the complete config (YAML).
+/// network description, the fitted data encoding and the complete config (YAML). An ensemble
+/// (ENSEMBLE-SMALL-DATA) holds its other members' weights too, named `members.<k>.<name>`
+/// (k from 1), and is format version 2.
 public struct ModelArtifact: Sendable {
     /// `__metadata__["format"]` of a Layerwise model file.
     public static let format = "layerwise-model"
-    /// The version of the layout below; a file of another version is refused.
+    /// The version of the layout below for one network; a file of another version is refused.
     public static let formatVersion = "1"
+    /// The version of an ensemble's file (`members` metadata, prefixed member tensors).
+    public static let ensembleFormatVersion = "2"
 
     /// The network's layers.
     public var description: ModelDescription
-    /// Weights and non-trainable state (batch-norm running statistics), by name.
+    /// Weights and non-trainable state (batch-norm running statistics), by name: the first
+    /// (or only) member's.
     public var tensors: [NamedTensor]
+    /// The other members of an ensemble (same network), each one's tensors; empty for one
+    /// network.
+    public var members: [[NamedTensor]] = []
     /// The data encoding fitted on the training split.
     public var encoding: DataEncoding
     /// The complete config (YAML) the model was trained from, for people and `layerwise`.
@@ -24,20 +33,49 @@ public struct ModelArtifact: Sendable {
 
     public init(
         description: ModelDescription, tensors: [NamedTensor], encoding: DataEncoding,
-        configYAML: String, idColumn: String? = nil
+        configYAML: String, idColumn: String? = nil, members: [[NamedTensor]] = []
     ) {
         self.description = description
         self.tensors = tensors
+        self.members = members
         self.encoding = encoding
         self.configYAML = configYAML
         self.idColumn = idColumn
     }
 
-    /// The model, rebuilt with these weights.
+    /// The model, rebuilt with these weights (the first member of an ensemble).
     public func model() throws -> Sequential {
         let model = try Sequential(description, seed: 0)
         try model.importTensors(tensors)
         return model
+    }
+
+    /// Every member's model, the first first.
+    public func models() throws -> [Sequential] {
+        try ([tensors] + members).map { tensors in
+            let model = try Sequential(description, seed: 0)
+            try model.importTensors(tensors)
+            return model
+        }
+    }
+
+    /// The network's outputs for encoded inputs, the mean over the members for an ensemble
+    /// (probabilities, or standardised values: the mean maps back to the mean in units).
+    public func predict(_ inputs: Matrix) throws -> Matrix {
+        try Self.average(models().map { try $0.predict(inputs) })
+    }
+
+    /// The element-wise mean of same-shaped outputs (one output is returned as it is).
+    public static func average(_ outputs: [Matrix]) -> Matrix {
+        guard var sum = outputs.first, outputs.count > 1 else {
+            return outputs.first ?? Matrix(rows: 0, columns: 0)
+        }
+        for other in outputs.dropFirst() {
+            for i in sum.storage.indices { sum.storage[i] += other.storage[i] }
+        }
+        let scale = 1 / Float(outputs.count)
+        for i in sum.storage.indices { sum.storage[i] *= scale }
+        return sum
     }
 
     /// The file's bytes (safetensors).
@@ -45,13 +83,23 @@ public struct ModelArtifact: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var metadata = [
-            "format": Self.format, "format_version": Self.formatVersion,
+            "format": Self.format,
+            "format_version": members.isEmpty ? Self.formatVersion : Self.ensembleFormatVersion,
             "model": String(decoding: try encoder.encode(description), as: UTF8.self),
             "encoding": String(decoding: try encoder.encode(encoding), as: UTF8.self),
             "config": configYAML,
         ]
         if let idColumn { metadata["id_column"] = idColumn }
-        return SafeTensorsFile(tensors: tensors, metadata: metadata).serialized()
+        var all = tensors
+        if !members.isEmpty {
+            metadata["members"] = String(members.count + 1)
+            for (k, member) in members.enumerated() {
+                all += member.map {
+                    NamedTensor(name: "members.\(k + 1).\($0.name)", shape: $0.shape, values: $0.values)
+                }
+            }
+        }
+        return SafeTensorsFile(tensors: all, metadata: metadata).serialized()
     }
 
     /// Writes the file atomically.
@@ -72,11 +120,45 @@ public struct ModelArtifact: Sendable {
                 reason: "its metadata does not mark it as a Layerwise model "
                     + "(format \(file.metadata["format"].map { "`\($0)`" } ?? "missing"))")
         }
-        guard file.metadata["format_version"] == formatVersion else {
+        let version = file.metadata["format_version"]
+        guard version == formatVersion || version == ensembleFormatVersion else {
             throw .unsupported(
                 path: path,
                 reason: "it is model format version \(file.metadata["format_version"] ?? "?"), "
-                    + "this Layerwise reads version \(formatVersion)")
+                    + "this Layerwise reads versions \(formatVersion) and "
+                    + "\(ensembleFormatVersion)")
+        }
+        // An ensemble's count is bounded before anything is built from it.
+        var memberCount = 1
+        if version == ensembleFormatVersion {
+            guard let text = file.metadata["members"], let count = Int(text),
+                (2...SpecLimits.ensembleMembers).contains(count)
+            else {
+                throw .corrupt(
+                    path: path,
+                    reason: "its `members` metadata is missing or not 2 to "
+                        + "\(SpecLimits.ensembleMembers)")
+            }
+            memberCount = count
+        }
+        var own: [NamedTensor] = []
+        var members = [[NamedTensor]](repeating: [], count: memberCount - 1)
+        for tensor in file.tensors {
+            guard tensor.name.hasPrefix("members.") else {
+                own.append(tensor)
+                continue
+            }
+            let rest = tensor.name.dropFirst("members.".count)
+            guard let dot = rest.firstIndex(of: "."), let k = Int(rest[..<dot]),
+                (1..<memberCount).contains(k)
+            else {
+                throw .corrupt(
+                    path: path, reason: "tensor `\(tensor.name)` names no member of the file")
+            }
+            members[k - 1].append(
+                NamedTensor(
+                    name: String(rest[rest.index(after: dot)...]), shape: tensor.shape,
+                    values: tensor.values))
         }
         let decoder = JSONDecoder()
         guard let modelJSON = file.metadata["model"],
@@ -88,8 +170,9 @@ public struct ModelArtifact: Sendable {
             throw .corrupt(path: path, reason: "the `encoding` metadata is missing or invalid")
         }
         let artifact = ModelArtifact(
-            description: description, tensors: file.tensors, encoding: encoding,
-            configYAML: file.metadata["config"] ?? "", idColumn: file.metadata["id_column"])
+            description: description, tensors: own, encoding: encoding,
+            configYAML: file.metadata["config"] ?? "", idColumn: file.metadata["id_column"],
+            members: members)
         // The network is built only when its size is the file's own: the tensors read are
         // bounded by the file's length, so the model is too.
         let stored = file.tensors.reduce(0) { $0 + $1.values.count }
@@ -99,10 +182,12 @@ public struct ModelArtifact: Sendable {
         } catch {
             throw .corrupt(path: path, reason: "its `model` metadata is invalid: \(error)")
         }
-        guard expected == stored else {
+        guard expected.multipliedReportingOverflow(by: memberCount) == (stored, false) else {
             throw .corrupt(
                 path: path,
-                reason: "its network needs \(expected) weights, the file holds \(stored)")
+                reason: "its network needs \(expected) weights"
+                    + (memberCount > 1 ? " per member (\(memberCount) members)" : "")
+                    + ", the file holds \(stored)")
         }
         if let bad = file.tensors.first(where: { !$0.values.allSatisfy(\.isFinite) }) {
             throw .nonFiniteWeights(path: path, tensor: bad.name)
@@ -120,7 +205,7 @@ public struct ModelArtifact: Sendable {
                 reason: "its network's embeddings do not match its encoding's embedded columns")
         }
         do {
-            _ = try artifact.model()
+            _ = try artifact.models()
         } catch {
             throw .corrupt(path: path, reason: "its tensors do not fit its network: \(error)")
         }

@@ -5,7 +5,10 @@ import Engine
 import Foundation
 import Spec
 
-/// `metrics.json`: the final scores, the chosen epoch and why training stopped.
+/// `metrics.json`: the final scores, the chosen epoch and why training stopped. For an
+/// ensemble (ENSEMBLE-SMALL-DATA) the train and test scores are the average's, the validation
+/// score the first member's (the others trained on some of its rows), and `ensemble` lists
+/// the other members.
 enum MetricsFile {
     /// One split's scores, flat: the rows, the loss and the named scores beside them.
     struct ScoreDocument: Encodable {
@@ -53,6 +56,8 @@ enum MetricsFile {
         var learningRate: Double
         var rangeTest: RangeTestSummary?
         var scores: [String: ScoreDocument]
+        /// The other members of an ensemble; absent for one network.
+        var ensemble: [MemberResult]?
     }
 
     static func json(_ result: RunResult, labels: [String]?) throws -> String {
@@ -65,7 +70,8 @@ enum MetricsFile {
                     minimumOverTen: $0.minimumOverTen, confidence: $0.confidence.rawValue,
                     reason: $0.reason, relativeDrop: $0.relativeDrop, noise: $0.noise,
                     lowConfidenceReasons: $0.lowConfidenceReasons ?? [])
-            }, scores: result.scores.mapValues { ScoreDocument($0, labels: labels) })
+            }, scores: result.scores.mapValues { ScoreDocument($0, labels: labels) },
+            ensemble: result.members.isEmpty ? nil : result.members)
         let bytes = try MetricsSummary.encoder().encode(document)
         return String(decoding: bytes, as: UTF8.self) + "\n"
     }

@@ -27,8 +27,11 @@ public enum Scoring {
     ///   - trainer: evaluates the loss (and classification metrics).
     ///   - rows: an encoded split with targets.
     ///   - target: the target encoding, to map regression predictions back to their units.
+    ///   - predict: the outputs the metrics are of, when not the trainer's model's (an
+    ///     ensemble's average; the loss stays the trainer's model's). Default nil.
     public static func score(
-        trainer: Trainer, rows: EncodedRows, target: TargetEncoding
+        trainer: Trainer, rows: EncodedRows, target: TargetEncoding,
+        predict: ((Matrix) throws -> Matrix)? = nil
     ) throws
         -> SplitScore
     {
@@ -37,7 +40,8 @@ public enum Scoring {
         // Metrics from the outputs in the target's terms (regression in its own units; R² is
         // unchanged by the scaling), the same path `evaluate` takes for a saved model.
         let outputs = Predictor.interpret(
-            try trainer.model.predict(rows.inputMatrix), target: target)
+            try predict?(rows.inputMatrix) ?? trainer.model.predict(rows.inputMatrix),
+            target: target)
         return SplitScore(
             rows: rows.rowCount, loss: evaluation.loss,
             metrics: try Evaluation.metrics(outputs: outputs, rows: rows, target: target))

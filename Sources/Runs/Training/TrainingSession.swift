@@ -17,6 +17,9 @@ public struct RunResult: Sendable {
     public var scores: [String: SplitScore]
     /// The learning rate trained with.
     public var learningRate: Double
+    /// The other members of an ensemble (ENSEMBLE-SMALL-DATA), in order; empty for one
+    /// network.
+    public var members: [MemberResult] = []
     /// The range test, when `training.learning_rate` was `auto`.
     public var rangeTest: RangeTestResult?
     /// Whether a model file was written (not after a non-finite loss without a good epoch).
@@ -27,6 +30,18 @@ public struct RunResult: Sendable {
 
     /// The diagnostics' findings (empty without a diagnosis).
     public var findings: [Finding] { diagnosis?.findings ?? [] }
+}
+
+/// How one further member of an ensemble trained (the first member is the run itself).
+public struct MemberResult: Sendable, Equatable, Codable {
+    /// The member's seed (its draw of rows, initial weights and shuffles).
+    public var seed: UInt64
+    /// Why its training ended.
+    public var stopReason: String
+    /// The epoch whose weights it keeps, 1-based.
+    public var chosenEpoch: Int
+    /// Its own validation rows' headline score (accuracy or R²); nil without validation rows.
+    public var validation: Double?
 }
 
 /// Trains a complete config on prepared data, with a checkpoint and history written atomically
@@ -41,6 +56,8 @@ public final class TrainingSession {
     public let trainer: Trainer
     /// The learning rate in use.
     public let learningRate: Double
+    /// Networks trained and averaged (`training.ensemble`; 1 for one network).
+    public let ensembleSize: Int
     /// The range test, when the rate was `auto`.
     public internal(set) var rangeTest: RangeTestResult?
     /// The training split's score after each completed epoch (`EpochTrainingScore`).
@@ -97,6 +114,7 @@ public final class TrainingSession {
         var withRate = config
         withRate.training.learningRate = .fixed(learningRate)
         self.config = withRate
+        self.ensembleSize = config.training.ensemble.value ?? 1
         self.data = data
         self.learningRate = learningRate
         self.rangeTest = rangeTest
@@ -195,36 +213,56 @@ public final class TrainingSession {
             }
         }
         var scores: [String: SplitScore] = [:]
+        var members: [(result: MemberResult, tensors: [NamedTensor])] = []
+        var stopReason = outcome.reason
+        if finite, ensembleSize > 1, outcome.reason != .stopRequested {
+            var stopped = false
+            (members, stopped) = try trainMembers()
+            if stopped {
+                // Stopped while the other members trained: the run ends as a stopped one
+                // (the members so far in its model); `resume` trains them again.
+                stopReason = .stopRequested
+                chosenEpoch = nil
+            }
+        }
+        let artifact = ModelArtifact(
+            description: trainer.model.modelDescription, tensors: trainer.model.exportTensors(),
+            encoding: data.encoding,
+            configYAML: folder.flatMap { try? String(contentsOfFile: $0.configPath, encoding: .utf8) }
+                ?? "",
+            idColumn: config.data.idColumn, members: members.map(\.tensors))
         if finite, let folder {
-            let artifact = ModelArtifact(
-                description: trainer.model.modelDescription, tensors: trainer.model.exportTensors(),
-                encoding: data.encoding,
-                configYAML: (try? String(contentsOfFile: folder.configPath, encoding: .utf8)) ?? "",
-                idColumn: config.data.idColumn)
             try artifact.write(to: folder.modelPath)
         }
         if finite {
             for (name, rows) in [
                 ("train", data.training), ("validation", data.validation), ("test", data.test),
             ] where rows.rowCount > 0 {
+                // The validation rows are the first member's own: the others trained on some
+                // of them, so its score there is the first member's alone.
                 scores[name] = try Scoring.score(
-                    trainer: trainer, rows: rows, target: data.encoding.target)
+                    trainer: trainer, rows: rows, target: data.encoding.target,
+                    predict: name == "validation" || members.isEmpty
+                        ? nil : { try artifact.predict($0) })
             }
         }
         var result = RunResult(
-            stopReason: outcome.reason, epochsRun: trainer.history.epochs.count,
+            stopReason: stopReason, epochsRun: trainer.history.epochs.count,
             chosenEpoch: chosenEpoch, scores: scores, learningRate: learningRate,
-            rangeTest: rangeTest, savedModel: finite)
+            members: members.map(\.result), rangeTest: rangeTest, savedModel: finite)
         if let folder {
             try AtomicFile.write(
                 try MetricsFile.json(result, labels: classLabels), to: folder.metricsPath)
             let model = trainer.model
+            let ensembleOnTest = !members.isEmpty && data.test.rowCount > 0
             let evaluation =
                 finite
-                ? try RunDiagnosis.heldOutEvaluation(predict: { try model.predict($0) }, data: data)
+                ? try RunDiagnosis.heldOutEvaluation(
+                    predict: { try ensembleOnTest ? artifact.predict($0) : model.predict($0) },
+                    data: data)
                 : nil
             let file = try recordFile(
-                stopReason: outcome.reason, scores: scores, evaluation: evaluation)
+                stopReason: stopReason, scores: scores, evaluation: evaluation)
             try file.write(to: folder)
             let diagnosis = RunDiagnosis(
                 folder: folder, manifest: manifest, file: file, editable: editableSpec)
@@ -232,6 +270,59 @@ public final class TrainingSession {
             result.diagnosis = diagnosis
         }
         return result
+    }
+
+    /// Trains the ensemble's other members (ENSEMBLE-SMALL-DATA) in memory, one after
+    /// another: member k draws its rows, weights and shuffles from seed `training.seed + k`
+    /// and trains at the run's learning rate. A member whose loss turns non-finite with no
+    /// good epoch is left out.
+    /// - Returns: the members trained, and whether a stop was requested meanwhile (the member
+    ///   in training then left out).
+    private func trainMembers() throws -> (
+        members: [(result: MemberResult, tensors: [NamedTensor])], stopped: Bool
+    ) {
+        let resolved = try ResolvedConfig(config)
+        let builder = NetworkBuilder(config: resolved, encoding: data.encoding)
+        var members: [(result: MemberResult, tensors: [NamedTensor])] = []
+        for k in 1..<ensembleSize {
+            let seed = resolved.seed &+ UInt64(k)
+            let memberData = try data.resampled(seed: seed)
+            var source = try memberData.trainingBatches(
+                batchSize: resolved.batchSize, shuffle: resolved.shuffle)
+            let member = try Trainer(
+                model: Sequential(builder.modelDescription(), seed: seed),
+                configuration: builder.trainingConfiguration(
+                    learningRate: learningRate, stepsPerEpoch: source.batchesPerEpoch,
+                    classWeights: try Self.classWeights(
+                        .fixed(resolved.classWeights), data: memberData)))
+            let validation =
+                memberData.validation.rowCount > 0
+                ? ValidationSet(
+                    inputs: memberData.validation.inputMatrix,
+                    targets: memberData.validation.engineTargets)
+                : nil
+            let stop = trainer.stopRequest
+            let outcome = try member.fit(
+                training: &source, validation: validation,
+                onEvent: { _ in if stop.isRequested { member.stopRequest.request() } })
+            if outcome.reason == .stopRequested || stop.isRequested { return (members, true) }
+            if case .nonFinite = outcome.reason, !outcome.restoredBestWeights { continue }
+            let score =
+                memberData.validation.rowCount > 0
+                ? try Scoring.score(
+                    trainer: member, rows: memberData.validation, target: data.encoding.target)
+                : nil
+            members.append(
+                (
+                    MemberResult(
+                        seed: seed, stopReason: outcome.reason.explanation,
+                        chosenEpoch: (member.history.bestEpoch
+                            ?? (member.history.epochs.count - 1)) + 1,
+                        validation: score?.headline),
+                    member.model.exportTensors()
+                ))
+        }
+        return (members, false)
     }
 
     /// The diagnostics' record of the run so far (`RunRecord`), as `record.json` keeps it.

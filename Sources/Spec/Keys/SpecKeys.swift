@@ -14,7 +14,7 @@ extension SpecKey {
             task,
             template, hiddenLayers, neurons, activation, batchNorm, dropout, initializer, layers,
             loss, optimizer, learningRate, batchSize, epochs, earlyStopping, regularization,
-            weightDecay, gradientClipping, schedule, classWeights, shuffle, seed,
+            weightDecay, gradientClipping, schedule, classWeights, shuffle, seed, ensemble,
         ] + advisorThresholds
 
     private static let auto = SpecSchema.auto
@@ -271,6 +271,15 @@ extension SpecKey {
         "training.seed", .integer(.atLeast(0)), default: .int(Int(TrainingSection().seed)),
         "Seed of every random draw: split, initialisation, shuffling, dropout.",
         starter: "an integer: same spec and seed, same model", field: .value(\.training.seed))
+
+    public static let ensemble = SpecKey(
+        "training.ensemble",
+        .anyOf([.integer(.within(1, Double(SpecLimits.ensembleMembers))), auto]),
+        default: .auto, rules: ["ENSEMBLE-SMALL-DATA"],
+        "Networks trained and averaged, each on its own random training/validation draw of the "
+            + "non-test rows (ENSEMBLE-SMALL-DATA); 1 is a single network.",
+        starter: "1, or members to average (ENSEMBLE-SMALL-DATA)",
+        field: .value(\.training.ensemble))
 
     // MARK: - advisor
 

@@ -14,6 +14,12 @@ public struct AdvisorSettings: Sendable, Equatable {
     /// SIZE-FLOOR: the rules' hidden widths are at least this; 0 turns it off. Default 128,
     /// calibrated on the quality suite (`Benchmarks/quality-results.md`).
     public var widthFloor: Int = 128
+    /// ENSEMBLE-SMALL-DATA: average this many members when `auto`. Default 5, calibrated on
+    /// the quality suite (`Benchmarks/quality-results.md`).
+    public var ensembleMembers: Int = 5
+    /// ENSEMBLE-SMALL-DATA: an ensemble only up to this many training rows (the cost grows
+    /// with the rows; the variance it removes shrinks). Default 10,000.
+    public var ensembleMaxRows: Int = 10_000
     /// ACT-HIDDEN-DEEP: Swish from this many hidden layers. Default 6.
     public var swishFromLayers: Int = 6
     /// BN-DEEP: batch normalisation from this many hidden layers. Default 3.
@@ -42,6 +48,10 @@ public struct AdvisorSettings: Sendable, Equatable {
     public var dropoutParameterRatio: Double = 1
     /// EARLY-STOP: patience in epochs. Default 10.
     public var earlyStoppingPatience: Int = 10
+    /// EARLY-STOP-STEPS: patience of at least this many optimizer steps (at most 5x
+    /// `earlyStoppingPatience` epochs); 0 turns it off. Default 500, calibrated on the quality
+    /// suite (`Benchmarks/quality-results.md`).
+    public var patienceMinimumSteps: Int = 500
     /// EARLY-STOP: minimum improvement of validation loss. Default 1e-4.
     public var earlyStoppingMinDelta: Double = 1e-4
     /// SIZE-PRUNE: a unit is dead below this fraction of its layer's median weight norm.

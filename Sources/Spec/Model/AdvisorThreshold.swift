@@ -82,6 +82,12 @@ extension AdvisorSettings {
             "width_floor", \.widthFloor, atLeast: 0, atMost: SpecLimits.width, "SIZE-FLOOR",
             "the rules' hidden widths are at least this (0: no floor)."),
         integer(
+            "ensemble_members", \.ensembleMembers, atLeast: 1, atMost: SpecLimits.ensembleMembers,
+            "ENSEMBLE-SMALL-DATA", "members averaged when training.ensemble is auto."),
+        integer(
+            "ensemble_max_rows", \.ensembleMaxRows, "ENSEMBLE-SMALL-DATA",
+            "an ensemble only up to this many training rows (one network beyond)."),
+        integer(
             "swish_from_layers", \.swishFromLayers, "ACT-HIDDEN-DEEP",
             "Swish from this many hidden layers."),
         integer(
@@ -120,6 +126,10 @@ extension AdvisorSettings {
             "early_stopping_patience", \.earlyStoppingPatience, atMost: SpecLimits.epochs,
             "EARLY-STOP",
             "patience in epochs."),
+        integer(
+            "patience_min_steps", \.patienceMinimumSteps, atLeast: 0, atMost: SpecLimits.epochs,
+            "EARLY-STOP-STEPS",
+            "patience of at least this many optimizer steps (at most 5x the patience)."),
         number(
             "early_stopping_min_delta", \.earlyStoppingMinDelta, minimum: 0, "EARLY-STOP",
             "minimum improvement of validation loss."),

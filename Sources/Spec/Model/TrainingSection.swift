@@ -27,6 +27,8 @@ public struct TrainingSection: Sendable, Equatable {
     public var shuffle: Bool = true
     /// Seed of every random draw (split, initialisation, shuffling, dropout). Default 42.
     public var seed: UInt64 = 42
+    /// Members of the model, averaged (ENSEMBLE-SMALL-DATA); 1 is a single network.
+    public var ensemble: Setting<Int> = .auto
 
     public init() {}
 }

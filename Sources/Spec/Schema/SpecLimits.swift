@@ -11,6 +11,9 @@ public enum SpecLimits {
     public static let layers = 512
     /// Pieces of a maxout unit: 16.
     public static let maxoutPieces = 16
+    /// Members of an ensemble (`training.ensemble`): 20. Each is a full network in memory
+    /// and in the model file.
+    public static let ensembleMembers = 20
     /// Rows per optimizer step: 1,048,576.
     public static let batchSize = 1 << 20
     /// Epochs, and any count of epochs (patience, warmup, step size): 1,000,000.
