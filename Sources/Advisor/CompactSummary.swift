@@ -45,6 +45,9 @@ extension TextReport {
             parts.append("clipvalue \(value)" + rule(SpecKey.gradientClipping.path))
         default: break
         }
+        if let members = training.ensemble.value, members > 1 {
+            parts.append("ensemble of \(members)" + rule(SpecKey.ensemble.path))
+        }
         func short(_ value: Double) -> String { String(format: "%.3g", value) }
         let template = config.model.template.value.map { ", template \($0)" } ?? ""
         return """

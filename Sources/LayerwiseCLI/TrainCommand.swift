@@ -85,6 +85,12 @@ struct TrainCommand: ParsableCommand {
                 epochs: session.config.training.epochs.value ?? 0, quiet: quiet)
             let stop = session.trainer.stopRequest
             let interrupt = InterruptHandler { stop.request() }
+            if !quiet {
+                session.onMemberStart = { member, count in
+                    progress.finish()
+                    print("Ensemble member \(member + 1) of \(count) (ENSEMBLE-SMALL-DATA)...")
+                }
+            }
             let result = try session.run(in: folder, onEvent: progress.handle)
             progress.finish()
             withExtendedLifetime(interrupt) {}
@@ -113,6 +119,19 @@ struct TrainCommand: ParsableCommand {
                     ? "  no epoch finished; `--resume \(folder.path)` trains the run from the start"
                     : "  the model holds the weights at the stop; `--resume \(folder.path)` "
                         + "continues from the end of epoch \(result.epochsRun)")
+        }
+        if !result.members.isEmpty {
+            let others = result.members
+            let scores = others.compactMap(\.validation).map { String(format: "%.4f", $0) }
+            lines.append(
+                "Ensemble \(others.count + 1) networks averaged [ENSEMBLE-SMALL-DATA]; the others "
+                    + "kept epochs " + others.map { String($0.chosenEpoch) }.joined(separator: ", ")
+            )
+            if !scores.isEmpty {
+                lines.append(
+                    "  and scored \(scores.joined(separator: ", ")) on their own validation rows")
+            }
+            lines.append("  train and test: the average; validation: the first network's own rows")
         }
         for split in ["train", "validation", "test"] {
             guard let score = result.scores[split] else { continue }

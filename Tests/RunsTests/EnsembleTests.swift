@@ -68,8 +68,9 @@ import Testing
             target: data.encoding.target)
         #expect(test.metrics == averaged)
         // metrics.json lists the other members.
-        let metrics = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: folder.metricsPath))) as? [String: Any]
+        let metrics =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: folder.metricsPath))) as? [String: Any]
         let members = try #require(metrics?["ensemble"] as? [[String: Any]])
         #expect(members.count == 2)
         #expect(members.allSatisfy { $0["chosen_epoch"] is Int && $0["validation"] is Double })

@@ -23,7 +23,9 @@ func startRun(
 /// only when two runs ended with exactly the same model.
 func savedWeightBits(_ folder: RunFolder) throws -> [[UInt32]] {
     let artifact = try ModelArtifact.read(from: folder.modelPath)
-    return ([artifact.tensors] + artifact.members).flatMap { $0.map { $0.values.map(\.bitPattern) } }
+    return ([artifact.tensors] + artifact.members).flatMap {
+        $0.map { $0.values.map(\.bitPattern) }
+    }
 }
 
 /// Issue 7's quality bar: the recommended design of each bundled spec, no hand tuning, scored
@@ -69,6 +71,33 @@ func savedWeightBits(_ folder: RunFolder) throws -> [[UInt32]] {
         #expect(finished.epochsRun == full.epochsRun)
         #expect(try savedWeightBits(straightFolder) == savedWeightBits(folder))
         #expect(finished.scores["test"] == full.scores["test"])
+    }
+
+    @Test func aStopWritesTheLastCompleteEpochThatTheThrottleHeldBack() throws {
+        // Iris epochs take milliseconds: the files are rewritten at most every second, so
+        // epochs 1..6 are in memory only when the stop comes during epoch 7.
+        let (session, folder, _) = try startRun(Repository.spec("iris"))
+        let stop = session.trainer.stopRequest
+        var epochs = 0
+        let result = try session.run(in: folder) { event in
+            if case .epochEnded = event { epochs += 1 }
+            if case .stepEnded = event, epochs == 6 { stop.request() }
+        }
+        #expect(result.stopReason == .stopRequested)
+        #expect(result.epochsRun == 6)
+        let (state, _) = try Checkpoint.read(from: folder.checkpointPath)
+        #expect(state.epoch == 6)
+        let history = try String(contentsOfFile: folder.historyPath, encoding: .utf8)
+        #expect(history.split(separator: "\n").count == 6 + 1)
+        // And it resumes from there to the uninterrupted run's end.
+        let (straight, straightFolder, _) = try startRun(Repository.spec("iris"))
+        let full = try straight.run(in: straightFolder)
+        let resumed = try TrainingSession.resume(RunFolder(existing: folder.path), loader: loader())
+        #expect(resumed.trainer.epoch == 6)
+        stop.reset()
+        let finished = try resumed.run(in: folder)
+        #expect(finished.epochsRun == full.epochsRun)
+        #expect(try savedWeightBits(straightFolder) == savedWeightBits(folder))
     }
 
     @Test func checkpointAfterEveryEpochIsCompleteAndReadable() throws {

@@ -95,7 +95,8 @@ public struct ModelArtifact: Sendable {
             metadata["members"] = String(members.count + 1)
             for (k, member) in members.enumerated() {
                 all += member.map {
-                    NamedTensor(name: "members.\(k + 1).\($0.name)", shape: $0.shape, values: $0.values)
+                    NamedTensor(
+                        name: "members.\(k + 1).\($0.name)", shape: $0.shape, values: $0.values)
                 }
             }
         }

@@ -131,9 +131,10 @@ extension TrainingSession {
         return session
     }
 
-    /// The checkpoint's extra metadata: the rate, the encoding (to check the data on resume)
-    /// and the range test.
-    func checkpointMetadata() throws -> [String: String] {
+    /// The checkpoint's extra metadata: the rate, the encoding (to check the data on resume),
+    /// the range test and the training split's scores up to the checkpoint's epoch.
+    func checkpointMetadata(scores trainingScores: [EpochTrainingScore]) throws -> [String: String]
+    {
         let encoder = Checkpoint.jsonEncoder()
         var extra = [
             "learning_rate": "\(learningRate)",

@@ -45,7 +45,8 @@ public struct MemberResult: Sendable, Equatable, Codable {
 }
 
 /// Trains a complete config on prepared data, with a checkpoint and history written atomically
-/// after every epoch, so a run killed at any moment keeps its last complete epoch and
+/// after an epoch at least every second (`persistInterval`) and whenever the run pauses, stops
+/// or ends, so a run killed at any moment keeps a complete epoch at most a second old and
 /// `resume` continues it bit-identically.
 public final class TrainingSession {
     /// The complete config, learning rate resolved.
@@ -62,9 +63,17 @@ public final class TrainingSession {
     public internal(set) var rangeTest: RangeTestResult?
     /// The training split's score after each completed epoch (`EpochTrainingScore`).
     public internal(set) var trainingScores: [EpochTrainingScore] = []
+    /// Called before each further ensemble member trains, with its index (from 1) and the
+    /// member count: progress for a person. Default nil.
+    public var onMemberStart: ((Int, Int) -> Void)?
     /// Whether to score the training split after each epoch (on at most `trainingScoreRows`
     /// rows), for DIAG-UNDERFIT and the metric curve. Default true; probes turn it off.
     public var scoresTrainingSplit = true
+    /// The longest a run goes without rewriting its checkpoint, history and record: after an
+    /// epoch they are rewritten when this has passed since the last write, and always when the
+    /// run pauses, stops or ends. 1 second: each write is as long as the history, so writing
+    /// after every one of 400 short epochs cost 10x the training.
+    static let persistInterval = Duration.seconds(1)
     /// The training rows scored after each epoch: the first ones of the (randomly split)
     /// training split, at most this many. Bounds the cost on large data.
     public static let trainingScoreRows = 2_048
@@ -156,7 +165,8 @@ public final class TrainingSession {
     }
 
     /// Trains to the end (or until stopped), writing the checkpoint and `history.csv` after
-    /// every epoch, then the model and `metrics.json`.
+    /// an epoch at least every `persistInterval` and when it pauses, stops or ends, then the
+    /// model and `metrics.json`.
     /// - Parameters:
     ///   - folder: the run folder (its config.yaml is written by the caller); nil trains in
     ///     memory only (probes), writing nothing.
@@ -168,6 +178,26 @@ public final class TrainingSession {
         onEvent: (TrainingEvent) -> Void = { _ in }
     ) throws -> RunResult {
         var outcome: TrainingOutcome
+        // The last complete epoch not yet on disk (`persistInterval`): a killed run loses at
+        // most that much training; a stopped one writes it.
+        var pending: (state: TrainerState, scores: [EpochTrainingScore])?
+        let clock = ContinuousClock()
+        var lastWrite = clock.now
+        func persist(
+            _ state: TrainerState, scores: [EpochTrainingScore], in folder: RunFolder
+        )
+            throws
+        {
+            try AtomicFile.write(
+                Checkpoint.serialized(state, extra: try checkpointMetadata(scores: scores)),
+                to: folder.checkpointPath)
+            try AtomicFile.write(
+                HistoryTable.csv(state.history, task: data.encoding.target),
+                to: folder.historyPath)
+            try recordFile(stopReason: nil, scores: [:], evaluation: nil).write(to: folder)
+            pending = nil
+            lastWrite = clock.now
+        }
         repeat {
             let epochsBefore = trainer.history.epochs.count
             outcome = try trainer.fit(
@@ -176,18 +206,17 @@ public final class TrainingSession {
             if scoresTrainingSplit, trainer.history.epochs.count > epochsBefore {
                 try scoreTrainingSplit(epoch: trainer.history.epochs.count - 1)
             }
+            guard let folder else { continue }
             switch outcome.reason {
             case .nonFinite, .stopRequested:
-                break  // the last complete epoch's checkpoint stays as it is
+                // The last complete epoch is what stays: written now if it was not yet.
+                if let (state, scores) = pending { try persist(state, scores: scores, in: folder) }
+            case .paused
+            where trainer.epoch < (untilEpoch ?? Int.max)
+                && clock.now - lastWrite < Self.persistInterval:
+                pending = (trainer.exportState(), trainingScores)
             default:
-                guard let folder else { break }
-                try AtomicFile.write(
-                    Checkpoint.serialized(trainer.exportState(), extra: try checkpointMetadata()),
-                    to: folder.checkpointPath)
-                try AtomicFile.write(
-                    HistoryTable.csv(trainer.history, task: data.encoding.target),
-                    to: folder.historyPath)
-                try recordFile(stopReason: nil, scores: [:], evaluation: nil).write(to: folder)
+                try persist(trainer.exportState(), scores: trainingScores, in: folder)
             }
         } while outcome.reason == .paused && trainer.epoch < (untilEpoch ?? Int.max)
         if outcome.reason == .paused {
@@ -228,7 +257,9 @@ public final class TrainingSession {
         let artifact = ModelArtifact(
             description: trainer.model.modelDescription, tensors: trainer.model.exportTensors(),
             encoding: data.encoding,
-            configYAML: folder.flatMap { try? String(contentsOfFile: $0.configPath, encoding: .utf8) }
+            configYAML: folder.flatMap {
+                try? String(contentsOfFile: $0.configPath, encoding: .utf8)
+            }
                 ?? "",
             idColumn: config.data.idColumn, members: members.map(\.tensors))
         if finite, let folder {
@@ -285,6 +316,7 @@ public final class TrainingSession {
         let builder = NetworkBuilder(config: resolved, encoding: data.encoding)
         var members: [(result: MemberResult, tensors: [NamedTensor])] = []
         for k in 1..<ensembleSize {
+            onMemberStart?(k, ensembleSize)
             let seed = resolved.seed &+ UInt64(k)
             let memberData = try data.resampled(seed: seed)
             var source = try memberData.trainingBatches(
