@@ -91,6 +91,26 @@ extension DesignSession {
         given(
             SpecKey.dataMissingValues.path, SpecText.list(data.missingValues.map { "\"\($0)\"" }),
             defaultWhy: "the default missing-value markers")
+        let transform = config.data.targetTransform.value ?? .none
+        if !spec.data.targetTransform.isAuto {
+            choose(
+                SpecKey.targetTransform.path, transform.rawValue, .spec, nil, "set in spec")
+        } else if task == .classification {
+            choose(
+                SpecKey.targetTransform.path, transform.rawValue, .policy, nil,
+                "classification: no target transform")
+        } else {
+            let skew =
+                self.data.targetTransform?.skewness.map {
+                    "skewness " + NumberText.evidence($0)
+                } ?? "skewness unknown"
+            choose(
+                SpecKey.targetTransform.path, transform.rawValue, .rule, "ENC-TARGET-LOG",
+                transform == .log
+                    ? "positive target, \(skew) > 1: trained on its log"
+                    : "\(skew): the target as it is (the log only for a positive target "
+                        + "skewed above 1)")
+        }
         given(
             SpecKey.splitValidation.path, NumberText.evidence(data.split.validation),
             defaultWhy: "default 0.15"

@@ -31,6 +31,9 @@ public struct DataSummary: Sendable, Equatable, Codable {
     public var embeddingParameters: Int
     /// Whether any input column had missing values.
     public var hasMissingValues: Bool
+    /// The regression target's transform as the data layer chose it (ENC-TARGET-LOG) and its
+    /// training values' skewness; nil for classification or when unknown.
+    public var targetTransform: TargetTransformChoice? = nil
 
     /// A summary of the data.
     /// - Parameters:

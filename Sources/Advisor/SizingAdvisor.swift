@@ -227,6 +227,10 @@ struct DesignSession {
             config, inputs: ni, embeddingParameters: data.embeddingParameters, fixedIn: spec)
         config.data.split.stratify = .fixed(
             spec.data.split.stratify.value ?? (task == .classification))
+        config.data.targetTransform = .fixed(
+            task == .classification
+                ? .none
+                : spec.data.targetTransform.value ?? data.targetTransform?.transform ?? .none)
 
         choices = orderedChoices(config: config, hidden: hidden, layers: layers)
         let widths = hidden.widths

@@ -1,3 +1,4 @@
+import Foundation
 import Spec
 
 /// Applying a fitted encoding: to rows of the training table, or to a new file at predict time.
@@ -62,6 +63,15 @@ extension DataEncoding {
             case .regression(_, let mean, let deviation):
                 if case .numbers(let values) = column.data {
                     encoded.targets = rows.map { Float((Double(values[$0]) - mean) / deviation) }
+                }
+            case .logRegression(_, let mean, let deviation, _):
+                // A value <= 0 has no log: NaN, as a missing target (new files only; the
+                // training rows were all positive).
+                if case .numbers(let values) = column.data {
+                    encoded.targets = rows.map {
+                        values[$0] > 0
+                            ? Float((Foundation.log(Double(values[$0])) - mean) / deviation) : .nan
+                    }
                 }
             }
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Spec
 
 /// The fitted encoding of a dataset: how to turn a CSV's columns into network inputs and
@@ -36,7 +37,8 @@ public struct DataEncoding: Sendable, Equatable, Codable {
     ///     thresholds, ENC-ONEHOT-MAX, ENC-RARE-OTHER, ENC-EMBED-SIZE).
     public static func fit(
         table: DataTable, schema: DataSchema, trainingRows: [Int], format: CSVFormat,
-        categories: CategoryPolicy = CategoryPolicy()
+        categories: CategoryPolicy = CategoryPolicy(),
+        targetTransform: Setting<TargetTransform> = .fixed(.none)
     ) -> DataEncoding {
         var features: [FeatureEncoding] = []
         // Number columns first, each on its own (one sort per column): on both cores when the
@@ -106,7 +108,13 @@ public struct DataEncoding: Sendable, Equatable, Codable {
         let targetColumn = table.columns[schema.targetIndex]
         let target: TargetEncoding
         switch (schema.task, targetColumn.data) {
-        case (.regression, .numbers(let values)):
+        case (.regression, .numbers(let raw)):
+            // ENC-TARGET-LOG: the log's statistics when the rule (or the spec) takes it.
+            let training = trainingRows.map { raw[$0] }
+            let log =
+                TargetTransformRule.choose(targetTransform, trainingValues: training)
+                .transform == .log
+            let values = log ? raw.map { $0 > 0 ? Float(Foundation.log(Double($0))) : .nan } : raw
             var sum = 0.0
             var count = 0
             for row in trainingRows where !values[row].isNaN {
@@ -120,9 +128,14 @@ public struct DataEncoding: Sendable, Equatable, Codable {
                 squares += d * d
             }
             let deviation = count > 0 ? (squares / Double(count)).squareRoot() : 1
-            target = .regression(
-                name: targetColumn.name, mean: mean,
-                standardDeviation: deviation > 0 ? deviation : 1)
+            target =
+                log
+                ? .logRegression(
+                    name: targetColumn.name, mean: mean,
+                    standardDeviation: deviation > 0 ? deviation : 1, smearing: 1)
+                : .regression(
+                    name: targetColumn.name, mean: mean,
+                    standardDeviation: deviation > 0 ? deviation : 1)
         default:
             // Class names come from every labelled row: naming the classes leaks nothing, and a
             // class absent from the training split must still have an index.

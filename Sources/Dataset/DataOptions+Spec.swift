@@ -14,5 +14,6 @@ extension DataOptions {
             stratify: data.split.stratify.value, seed: spec.training.seed,
             idColumn: data.idColumn, task: spec.task)
         categoryPolicy = CategoryPolicy(settings: spec.advisor)
+        targetTransform = data.targetTransform
     }
 }

@@ -36,6 +36,8 @@ public struct DataOptions: Sendable, Equatable, Codable {
     /// How categories are encoded by their number of levels (ENC-ONEHOT-MAX, ENC-RARE-OTHER,
     /// ENC-EMBED-SIZE): the spec's `advisor:` thresholds, else the rulebook's defaults.
     public var categoryPolicy = CategoryPolicy()
+    /// A regression target's transform (ENC-TARGET-LOG; default `auto`).
+    public var targetTransform: Setting<TargetTransform> = .auto
 
     /// The markers read as missing when the spec does not list its own.
     public static let defaultMissingMarkers = ["", "NA", "N/A", "NaN", "null", "?"]

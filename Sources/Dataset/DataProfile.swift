@@ -58,6 +58,9 @@ public struct DataProfile: Sendable, Equatable, Codable {
     /// Rule DEPTH-LINEAR's probe.
     public var linearProbe: LinearProbe
     public var warnings: [String]
+    /// A regression target's transform (ENC-TARGET-LOG) and its training values' skewness;
+    /// nil for classification.
+    public var targetTransform: TargetTransformChoice?
 
     /// Profiles prepared data (runs the linear probe).
     public init(_ data: PreparedData) {
@@ -93,6 +96,15 @@ public struct DataProfile: Sendable, Equatable, Codable {
             classes = zip(labels, counts).map { ClassCount(label: $0.0, count: $0.1) }
             let smallest = counts.min() ?? 0
             imbalanceRatio = smallest > 0 ? Double(counts.max() ?? 0) / Double(smallest) : nil
+        }
+        if data.encoding.target.isRegression,
+            case .numbers(let values) = data.table.columns[data.schema.targetIndex].data
+        {
+            let log: Bool
+            if case .logRegression = data.encoding.target { log = true } else { log = false }
+            targetTransform = TargetTransformChoice(
+                transform: log ? .log : .none,
+                skewness: TargetTransformRule.skewness(data.split.training.lazy.map { values[$0] }))
         }
         linearProbe = LinearProbe.run(data)
         warnings = data.warnings

@@ -98,11 +98,17 @@ public enum TargetEncoding: Sendable, Equatable, Codable {
     case classes(name: String, labels: [String])
     /// `(y - mean) / standardDeviation` for training; `mapBack` restores the units.
     case regression(name: String, mean: Double, standardDeviation: Double)
+    /// `(ln y - mean) / standardDeviation` for training (ENC-TARGET-LOG); `mapBack` is
+    /// `exp(...)` times `smearing`, Duan's (1983) factor `mean(exp(residual))` over the
+    /// non-test rows once trained (1 before), so predictions estimate the mean, not the median.
+    case logRegression(name: String, mean: Double, standardDeviation: Double, smearing: Double)
 
     /// The target column's name.
     public var name: String {
         switch self {
-        case .classes(let name, _), .regression(let name, _, _): return name
+        case .classes(let name, _), .regression(let name, _, _),
+            .logRegression(let name, _, _, _):
+            return name
         }
     }
 
@@ -111,13 +117,41 @@ public enum TargetEncoding: Sendable, Equatable, Codable {
     public var outputWidth: Int {
         switch self {
         case .classes(_, let labels): return labels.count == 2 ? 1 : labels.count
-        case .regression: return 1
+        case .regression, .logRegression: return 1
         }
     }
 
-    /// A standardised regression value back in the target's units (identity for classes).
+    /// Whether the target is trained on its log (ENC-TARGET-LOG).
+    public var isLog: Bool {
+        if case .logRegression = self { return true }
+        return false
+    }
+
+    /// Whether the target is a number (regression, transformed or not).
+    public var isRegression: Bool {
+        if case .classes = self { return false }
+        return true
+    }
+
+    /// A network's standardised output back in the target's units: a prediction (for a log
+    /// target, times the smearing factor). Identity for classes.
     public func mapBack(_ value: Float) -> Float {
-        guard case .regression(_, let mean, let deviation) = self else { return value }
-        return Float(Double(value) * deviation + mean)
+        switch self {
+        case .classes: return value
+        case .regression(_, let mean, let deviation): return Float(Double(value) * deviation + mean)
+        case .logRegression(_, let mean, let deviation, let smearing):
+            return Float(Foundation.exp(Double(value) * deviation + mean) * smearing)
+        }
+    }
+
+    /// An encoded target value back in the target's units: the value itself, as read (no
+    /// smearing). Identity for classes.
+    public func actual(_ encoded: Float) -> Float {
+        switch self {
+        case .classes: return encoded
+        case .regression: return mapBack(encoded)
+        case .logRegression(_, let mean, let deviation, _):
+            return Float(Foundation.exp(Double(encoded) * deviation + mean))
+        }
     }
 }

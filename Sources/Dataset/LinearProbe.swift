@@ -111,7 +111,7 @@ public struct LinearProbe: Sendable, Equatable, Codable {
                 parallel: parallel)
             fit.train(steps: logisticIterations)
             return logisticResult(fit, training, validation, fittedRows: fitted.count)
-        case .regression:
+        case .regression, .logRegression:
             if rows.count > maxLeastSquaresRows {
                 generator.shuffle(&rows)
                 rows = Array(rows.prefix(maxLeastSquaresRows)).sorted()

@@ -60,9 +60,23 @@ public struct PreparedData: Sendable {
                     + "\(split.droppedMissingTarget) without a target)",
                 hint: "add rows, or lower data.split.validation and data.split.test")
         }
+        if options.targetTransform == .fixed(.log), schema.task == .regression,
+            case .numbers(let values) = table.columns[schema.targetIndex].data,
+            let row = split.training.first(where: { values[$0] <= 0 })
+        {
+            let place = table.rowStart(row, format: options.csvFormat)
+            throw DataError(
+                .invalidOptions, path: options.path, location: place?.location,
+                sourceLine: place?.line, columnName: options.target,
+                message: "data.target_transform is `log`, but the target '\(options.target)' is "
+                    + "\(values[row]) here: a log needs values above 0",
+                hint: "use data.target_transform: none (or auto: the log only for a positive "
+                    + "target)")
+        }
         let encoding = DataEncoding.fit(
             table: table, schema: schema, trainingRows: split.training,
-            format: options.csvFormat, categories: options.categoryPolicy)
+            format: options.csvFormat, categories: options.categoryPolicy,
+            targetTransform: options.targetTransform)
         try checkEncodedSize(
             encoding, table: table,
             rows: split.training.count + split.validation.count + split.test.count,

@@ -58,7 +58,7 @@ public enum StarterSpec {
     /// key takes it, else its default, so the file always validates.
     static var settings: [(path: String, comment: String?)] {
         var lines: [(path: String, comment: String?)] = []
-        var section = ""
+        var section = "data"  // `render` writes the `data:` heading with path and target
         for key in SpecKey.all {
             guard let hint = key.starterHint else { continue }
             if key.section != section, !key.section.isEmpty { lines.append((key.section, nil)) }

@@ -46,6 +46,7 @@ enum ExampleConfigs {
             ScheduleConfig(kind: .cosine(minimumRate: 1e-5), warmupEpochs: 2))
         spec.training.classWeights = .fixed(.balanced)
         spec.training.ensemble = .fixed(3)
+        spec.data.targetTransform = .fixed(.none)
         spec.training.seed = 7
         spec.advisor.capacityAlpha = 5
 
@@ -128,6 +129,7 @@ enum ExampleConfigs {
         spec.training.schedule = .fixed(ScheduleConfig(kind: .step(stepSize: 50, gamma: 0.5)))
         spec.training.classWeights = .fixed(.none)
         spec.training.ensemble = .fixed(1)
+        spec.data.targetTransform = .fixed(.log)
         spec.training.shuffle = false
 
         let annotations: [String: String] = [

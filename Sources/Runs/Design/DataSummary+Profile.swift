@@ -33,5 +33,6 @@ extension DataSummary {
                 $0 + ($1.embeddingShape?.reduce(1, *) ?? 0)
             },
             hasMissingValues: profile.columns.contains { $0.role == .feature && $0.missing > 0 })
+        targetTransform = profile.targetTransform
     }
 }

@@ -62,9 +62,14 @@ extension DesignPlan {
 
     /// The data the small-MLP probe trains on: at most `probeRows` training rows (a seeded
     /// sample, in table order) and no test rows (only the validation score is used).
+    /// A log target (ENC-TARGET-LOG) is scored on its log scale, as the linear probe's R² is.
     static func probeData(_ data: PreparedData, seed: UInt64) -> PreparedData {
         var probeData = data
         probeData.test = EncodedRows(featureCount: data.test.featureCount)
+        if case .logRegression(let name, let mean, let deviation, _) = data.encoding.target {
+            probeData.encoding.target = .regression(
+                name: name, mean: mean, standardDeviation: deviation)
+        }
         let training = data.training
         guard training.rowCount > probeRows else { return probeData }
         var generator = SeededGenerator(seed: seed ^ 0x4D4C_5050_524F_4245)  // "MLPPROBE"

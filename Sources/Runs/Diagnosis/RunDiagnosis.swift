@@ -183,9 +183,9 @@ public struct RunDiagnosis: Sendable {
                 outputs: outputs, rows: rows, target: data.encoding.target)
             guard case .classification(let scores) = metrics else { return nil }
             return .confusionMatrix(split: split, classNames: labels, counts: scores.confusion)
-        case .regression:
+        case .regression, .logRegression:
             let predicted = outputs.storage.map(Double.init)
-            let actual = (rows.targets ?? []).map { Double(data.encoding.target.mapBack($0)) }
+            let actual = (rows.targets ?? []).map { Double(data.encoding.target.actual($0)) }
             return .regression(split: split, predicted: predicted, actual: actual)
         }
     }

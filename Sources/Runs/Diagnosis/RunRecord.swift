@@ -66,7 +66,7 @@ public enum RunRecord {
         case .classes(_, let names):
             labels = names
             task = .classification
-        case .regression:
+        case .regression, .logRegression:
             labels = []
             task = .regression
         }
@@ -289,7 +289,7 @@ public enum RunRecord {
                     classWeights: configuration.classWeights)
             }
             return (score, value)
-        case .regression:
+        case .regression, .logRegression:
             let targets = rows.targets ?? []
             guard !targets.isEmpty else { return (0, nil) }
             let constant: Float

@@ -38,7 +38,7 @@ public enum Evaluation {
         if left > 0 {
             let what: String =
                 switch target {
-                case .regression: "no target value"
+                case .regression, .logRegression: "no target value"
                 case .classes: "no target value or a class the model was not trained on"
                 }
             warnings.append(
@@ -55,7 +55,7 @@ public enum Evaluation {
         switch target {
         case .classes:
             return (0..<rows.rowCount).filter { (rows.classIndices?[$0] ?? -1) >= 0 }
-        case .regression:
+        case .regression, .logRegression:
             return (0..<rows.rowCount).filter { rows.targets?[$0].isFinite ?? false }
         }
     }
@@ -85,13 +85,13 @@ public enum Evaluation {
                 ClassificationMetrics(
                     predicted: predicted, actual: actual, classCount: labels.count,
                     positiveScores: labels.count == 2 ? positive : nil))
-        case .regression:
+        case .regression, .logRegression:
             // Rows without a target value are not scored (a NaN would make every metric NaN).
             let labelled = labelledRows(rows, target: target)
             let values = rows.targets ?? []
             let actual = Matrix(
                 rows: labelled.count, columns: 1,
-                values: labelled.map { target.mapBack(values[$0]) })
+                values: labelled.map { target.actual(values[$0]) })
             let predicted = Matrix(
                 rows: labelled.count, columns: outputs.columns,
                 values: labelled.flatMap { row in (0..<outputs.columns).map { outputs[row, $0] } })

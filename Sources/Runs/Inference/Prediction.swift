@@ -60,7 +60,7 @@ public struct Predictor: Sendable {
     /// units; one sigmoid output (the probability of the second class) as two probabilities.
     public static func interpret(_ raw: Matrix, target: TargetEncoding) -> Matrix {
         switch target {
-        case .regression:
+        case .regression, .logRegression:
             var values = raw
             for i in values.storage.indices {
                 values.storage[i] = target.mapBack(values.storage[i])

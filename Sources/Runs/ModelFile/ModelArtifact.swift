@@ -13,7 +13,8 @@ public struct ModelArtifact: Sendable {
     public static let format = "layerwise-model"
     /// The version of the layout below for one network; a file of another version is refused.
     public static let formatVersion = "1"
-    /// The version of an ensemble's file (`members` metadata, prefixed member tensors).
+    /// The version of a file an older Layerwise cannot read: an ensemble's (`members`
+    /// metadata, prefixed member tensors) or a log target's (ENC-TARGET-LOG).
     public static let ensembleFormatVersion = "2"
 
     /// The network's layers.
@@ -84,7 +85,8 @@ public struct ModelArtifact: Sendable {
         encoder.outputFormatting = [.sortedKeys]
         var metadata = [
             "format": Self.format,
-            "format_version": members.isEmpty ? Self.formatVersion : Self.ensembleFormatVersion,
+            "format_version": members.isEmpty && !encoding.target.isLog
+                ? Self.formatVersion : Self.ensembleFormatVersion,
             "model": String(decoding: try encoder.encode(description), as: UTF8.self),
             "encoding": String(decoding: try encoder.encode(encoding), as: UTF8.self),
             "config": configYAML,
@@ -131,14 +133,11 @@ public struct ModelArtifact: Sendable {
         }
         // An ensemble's count is bounded before anything is built from it.
         var memberCount = 1
-        if version == ensembleFormatVersion {
-            guard let text = file.metadata["members"], let count = Int(text),
-                (2...SpecLimits.ensembleMembers).contains(count)
-            else {
+        if version == ensembleFormatVersion, let text = file.metadata["members"] {
+            guard let count = Int(text), (2...SpecLimits.ensembleMembers).contains(count) else {
                 throw .corrupt(
                     path: path,
-                    reason: "its `members` metadata is missing or not 2 to "
-                        + "\(SpecLimits.ensembleMembers)")
+                    reason: "its `members` metadata is not 2 to \(SpecLimits.ensembleMembers)")
             }
             memberCount = count
         }

@@ -254,7 +254,7 @@ public final class TrainingSession {
                 chosenEpoch = nil
             }
         }
-        let artifact = ModelArtifact(
+        var artifact = ModelArtifact(
             description: trainer.model.modelDescription, tensors: trainer.model.exportTensors(),
             encoding: data.encoding,
             configYAML: folder.flatMap {
@@ -262,6 +262,17 @@ public final class TrainingSession {
             }
                 ?? "",
             idColumn: config.data.idColumn, members: members.map(\.tensors))
+        if finite, case .logRegression(let name, let mean, let deviation, _) = data.encoding.target
+        {
+            // ENC-TARGET-LOG: Duan's smearing factor on the rows the model learnt from.
+            artifact.encoding.target = .logRegression(
+                name: name, mean: mean, standardDeviation: deviation,
+                smearing: try Self.smearing(
+                    predict: { try artifact.predict($0) }, rows: [data.training, data.validation],
+                    deviation: deviation))
+        }
+        var scored = data
+        scored.encoding = artifact.encoding
         if finite, let folder {
             try artifact.write(to: folder.modelPath)
         }
@@ -272,7 +283,7 @@ public final class TrainingSession {
                 // The validation rows are the first member's own: the others trained on some
                 // of them, so its score there is the first member's alone.
                 scores[name] = try Scoring.score(
-                    trainer: trainer, rows: rows, target: data.encoding.target,
+                    trainer: trainer, rows: rows, target: scored.encoding.target,
                     predict: name == "validation" || members.isEmpty
                         ? nil : { try artifact.predict($0) })
             }
@@ -290,7 +301,7 @@ public final class TrainingSession {
                 finite
                 ? try RunDiagnosis.heldOutEvaluation(
                     predict: { try ensembleOnTest ? artifact.predict($0) : model.predict($0) },
-                    data: data)
+                    data: scored)
                 : nil
             let file = try recordFile(
                 stopReason: stopReason, scores: scores, evaluation: evaluation)
@@ -301,6 +312,26 @@ public final class TrainingSession {
             result.diagnosis = diagnosis
         }
         return result
+    }
+
+    /// Duan's (1983) smearing factor of a log-target model: the mean of `exp(residual)` on the
+    /// log scale, `residual = (target - output) * deviation` over `rows` (standardised log
+    /// values), so `exp(prediction) * factor` estimates the mean rather than the median. 1
+    /// when it cannot be computed (no rows, or not finite).
+    static func smearing(
+        predict: (Matrix) throws -> Matrix, rows: [EncodedRows], deviation: Double
+    ) throws -> Double {
+        var sum = 0.0
+        var count = 0
+        for split in rows where split.rowCount > 0 {
+            let outputs = try predict(split.inputMatrix)
+            for (row, target) in (split.targets ?? []).enumerated() where target.isFinite {
+                sum += Foundation.exp(Double(target - outputs.storage[row]) * deviation)
+                count += 1
+            }
+        }
+        let factor = count > 0 ? sum / Double(count) : 1
+        return factor.isFinite && factor > 0 ? factor : 1
     }
 
     /// Trains the ensemble's other members (ENSEMBLE-SMALL-DATA) in memory, one after

@@ -10,7 +10,8 @@ extension SpecKey {
         [
             version, name,
             dataPath, dataTarget, dataFeatures, dataIgnore, dataCategorical, dataIDColumn,
-            dataDelimiter, dataMissingValues, splitValidation, splitTest, splitStratify,
+            dataDelimiter, dataMissingValues, targetTransform, splitValidation, splitTest,
+            splitStratify,
             task,
             template, hiddenLayers, neurons, activation, batchNorm, dropout, initializer, layers,
             loss, optimizer, learningRate, batchSize, epochs, earlyStopping, regularization,
@@ -97,6 +98,14 @@ extension SpecKey {
         "data.split.stratify", .anyOf([.boolean, auto]), default: .auto,
         "Keep class proportions in every split; `auto` is yes for classification.",
         starter: "keep class shares equal (classification)", field: .value(\.data.split.stratify))
+
+    public static let targetTransform = SpecKey(
+        "data.target_transform",
+        .anyOf([.choice(noun: "target transform", SpecSchema.targetTransforms), auto]),
+        default: .auto, rules: ["ENC-TARGET-LOG"],
+        "How a regression target is trained: `auto` takes the log of a positive target skewed "
+            + "right (ENC-TARGET-LOG), `none` keeps it.",
+        starter: "none | log (regression)", field: .value(\.data.targetTransform))
 
     // MARK: - model
 

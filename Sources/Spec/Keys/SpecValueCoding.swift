@@ -62,6 +62,13 @@ extension TaskKind: SpecCodable {
     public var yaml: String { YAMLText.string(rawValue) }
 }
 
+extension TargetTransform: SpecCodable {
+    static func decode(_ node: SpecNode, _ decoder: inout SpecDecoder) -> TargetTransform? {
+        node.word.flatMap(TargetTransform.init(rawValue:))
+    }
+    public var yaml: String { rawValue }
+}
+
 extension Initializer: SpecCodable {
     static func decode(_ node: SpecNode, _ decoder: inout SpecDecoder) -> Initializer? {
         node.word.flatMap(Initializer.init(rawValue:))

@@ -46,6 +46,26 @@ public enum TaskKind: String, Sendable, Equatable, Codable, CaseIterable {
     case regression
 }
 
+/// A regression target's transform for training (ENC-TARGET-LOG).
+public enum TargetTransform: String, Sendable, Equatable, Codable, CaseIterable {
+    /// The target as it is (standardised).
+    case none
+    /// Its natural log (standardised); predictions are `exp`, times Duan's smearing factor.
+    case log
+}
+
+/// The transform the data layer chose for a regression target (ENC-TARGET-LOG), with the
+/// training values' skewness that decided it (nil when it cannot be computed).
+public struct TargetTransformChoice: Sendable, Equatable, Codable {
+    public var transform: TargetTransform
+    public var skewness: Double?
+
+    public init(transform: TargetTransform, skewness: Double?) {
+        self.transform = transform
+        self.skewness = skewness
+    }
+}
+
 /// `data:` — the CSV, its target, which columns to use, and the split.
 public struct DataSection: Sendable, Equatable {
     /// The CSV path as written in the spec (relative to the spec file's folder).
@@ -68,6 +88,9 @@ public struct DataSection: Sendable, Equatable {
     public var missingValues: [String] = DataSection.defaultMissingValues
     /// The train / validation / test split.
     public var split: SplitSection = SplitSection()
+    /// How a regression target is transformed for training (ENC-TARGET-LOG); `auto` takes
+    /// the log of a positive, right-skewed target.
+    public var targetTransform: Setting<TargetTransform> = .auto
 
     /// The default missing-value markers.
     public static let defaultMissingValues = ["", "NA", "N/A", "NaN", "null", "?"]

@@ -51,6 +51,14 @@ public enum SpecSchema {
         SchemaChoice("regression", "Predict a number: linear output, mean squared error."),
     ]
 
+    static let targetTransforms = [
+        SchemaChoice("none", "The target as it is (standardised)."),
+        SchemaChoice(
+            "log",
+            "Its natural log, standardised; predictions are exp(output) times Duan's smearing "
+                + "factor. Needs a positive target."),
+    ]
+
     // MARK: - model
 
     /// A layer's width: 1 to `SpecLimits.width`.
