@@ -14,7 +14,8 @@ struct TrainCommand: ParsableCommand {
         discussion: """
             Writes runs/<name>-<time>/ (or --out DIR): config.yaml (the resolved config), \
             history.csv, metrics.json, model.safetensors, record.json, report.html and a \
-            checkpoint after every epoch; prints the diagnostics' findings at the end. \
+            checkpoint (rewritten at least every second and at the end); prints the \
+            diagnostics' findings at the end. \
             Ctrl-C stops after the current step and saves; `--resume RUN` continues a run.
             """)
 

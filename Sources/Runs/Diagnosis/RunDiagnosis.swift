@@ -155,8 +155,11 @@ public struct RunDiagnosis: Sendable {
             stopReason: state.finished)
         var evaluation: ReportEvaluation?
         if let artifact, (try? artifact.models()) != nil {
+            // The saved encoding: a log target's smearing factor is fitted after training.
+            var scored = data
+            scored.encoding.target = artifact.encoding.target
             evaluation = try? heldOutEvaluation(
-                predict: { try artifact.predict($0) }, data: data)
+                predict: { try artifact.predict($0) }, data: scored)
         }
         return RunRecordFile(
             record: record, stopReason: state.finished?.explanation,
