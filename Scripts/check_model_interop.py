@@ -2,8 +2,9 @@
 """Checks that a Layerwise model file is usable from Python alone.
 
 Loads RUN/model.safetensors with the `safetensors` package and numpy, rebuilds the data
-encoding and the network from the file's metadata, runs the forward pass on a CSV file, and
-compares the result with `layerwise predict RUN data.csv` (a CSV of predictions).
+encoding and the network from the file's metadata, runs the forward pass on a CSV file (the
+mean over an ensemble's members, `members.<k>.` tensors, ENSEMBLE-SMALL-DATA), and compares
+the result with `layerwise predict RUN data.csv` (a CSV of predictions).
 
     pip install safetensors numpy
     swift run layerwise predict RUN data.csv -o predictions.csv
@@ -144,7 +145,14 @@ def main():
         reader = csv.reader(handle)
         header = [name.strip() for name in next(reader)]
         rows = [row for row in reader if row]
-    outputs = forward(encode(rows, header, encoding), description, tensors)
+    inputs = encode(rows, header, encoding)
+    members = int(metadata.get("members", "1"))
+    prefixes = [""] + [f"members.{k}." for k in range(1, members)]
+    outputs = sum(
+        forward(inputs, description, {
+            key[len(prefix):]: value for key, value in tensors.items()
+            if key.startswith(prefix) and (prefix or not key.startswith("members."))
+        }) for prefix in prefixes) / members
     with open(predictions, newline="") as handle:
         reader = csv.reader(handle)
         predicted_header = next(reader)
@@ -160,6 +168,11 @@ def main():
             label = labels[int(np.argmax(probabilities))]
             theirs = [float(v) for v in row[-len(labels):]]
             ok = row[-len(labels) - 1] == label and np.allclose(probabilities, theirs, atol=1e-4)
+        elif target_kind == "logRegression":
+            # ENC-TARGET-LOG: exp of the standardised log, times the smearing factor.
+            value = math.exp(outputs[r, 0] * target["standardDeviation"] + target["mean"])
+            value *= target["smearing"]
+            ok = math.isclose(value, float(row[-1]), rel_tol=1e-4, abs_tol=1e-4)
         else:
             value = outputs[r, 0] * target["standardDeviation"] + target["mean"]
             ok = math.isclose(value, float(row[-1]), rel_tol=1e-4, abs_tol=1e-4)

@@ -39,6 +39,8 @@ extension DesignPlan {
         else { return plain }
         var probe = plain.recommendation.config
         probe.training.learningRate = .fixed(1e-3)
+        // One network: the probe reads only its validation score (the first member's).
+        probe.training.ensemble = .fixed(1)
         let data = probeData(plain.data, seed: spec.training.seed)
         let batch = probe.training.batchSize.value ?? 32
         let rows = data.training.rowCount
