@@ -35,6 +35,8 @@ public struct DataEncoding: Sendable, Equatable, Codable {
     ///   - format: how the table was read, kept for reapplying.
     ///   - categories: one-hot or embedding by the number of levels (default: the rulebook's
     ///     thresholds, ENC-ONEHOT-MAX, ENC-RARE-OTHER, ENC-EMBED-SIZE).
+    ///   - targetTransform: a regression target's transform; `auto` is ENC-TARGET-LOG's
+    ///     choice (default `none`: the target as it is; `PreparedData` passes the spec's).
     public static func fit(
         table: DataTable, schema: DataSchema, trainingRows: [Int], format: CSVFormat,
         categories: CategoryPolicy = CategoryPolicy(),

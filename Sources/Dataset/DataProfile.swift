@@ -100,10 +100,8 @@ public struct DataProfile: Sendable, Equatable, Codable {
         if data.encoding.target.isRegression,
             case .numbers(let values) = data.table.columns[data.schema.targetIndex].data
         {
-            let log: Bool
-            if case .logRegression = data.encoding.target { log = true } else { log = false }
             targetTransform = TargetTransformChoice(
-                transform: log ? .log : .none,
+                transform: data.encoding.target.isLog ? .log : .none,
                 skewness: TargetTransformRule.skewness(data.split.training.lazy.map { values[$0] }))
         }
         linearProbe = LinearProbe.run(data)

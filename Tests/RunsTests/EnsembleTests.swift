@@ -99,7 +99,7 @@ import Testing
             """)
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder.modelPath)))
         let original = try SafeTensorsFile(bytes: bytes, path: folder.modelPath)
-        #expect(original.metadata["format_version"] == ModelArtifact.ensembleFormatVersion)
+        #expect(original.metadata["format_version"] == ModelArtifact.extendedFormatVersion)
         #expect(original.metadata["members"] == "2")
         let path = try temporaryFolder().appendingPathComponent("model.safetensors").path
         func read(_ file: SafeTensorsFile) throws -> ModelArtifact {

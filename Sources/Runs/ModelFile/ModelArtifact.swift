@@ -15,7 +15,7 @@ public struct ModelArtifact: Sendable {
     public static let formatVersion = "1"
     /// The version of a file an older Layerwise cannot read: an ensemble's (`members`
     /// metadata, prefixed member tensors) or a log target's (ENC-TARGET-LOG).
-    public static let ensembleFormatVersion = "2"
+    public static let extendedFormatVersion = "2"
 
     /// The network's layers.
     public var description: ModelDescription
@@ -86,7 +86,7 @@ public struct ModelArtifact: Sendable {
         var metadata = [
             "format": Self.format,
             "format_version": members.isEmpty && !encoding.target.isLog
-                ? Self.formatVersion : Self.ensembleFormatVersion,
+                ? Self.formatVersion : Self.extendedFormatVersion,
             "model": String(decoding: try encoder.encode(description), as: UTF8.self),
             "encoding": String(decoding: try encoder.encode(encoding), as: UTF8.self),
             "config": configYAML,
@@ -124,16 +124,16 @@ public struct ModelArtifact: Sendable {
                     + "(format \(file.metadata["format"].map { "`\($0)`" } ?? "missing"))")
         }
         let version = file.metadata["format_version"]
-        guard version == formatVersion || version == ensembleFormatVersion else {
+        guard version == formatVersion || version == extendedFormatVersion else {
             throw .unsupported(
                 path: path,
                 reason: "it is model format version \(file.metadata["format_version"] ?? "?"), "
                     + "this Layerwise reads versions \(formatVersion) and "
-                    + "\(ensembleFormatVersion)")
+                    + "\(extendedFormatVersion)")
         }
         // An ensemble's count is bounded before anything is built from it.
         var memberCount = 1
-        if version == ensembleFormatVersion, let text = file.metadata["members"] {
+        if version == extendedFormatVersion, let text = file.metadata["members"] {
             guard let count = Int(text), (2...SpecLimits.ensembleMembers).contains(count) else {
                 throw .corrupt(
                     path: path,
