@@ -28,7 +28,27 @@ struct SafeTensorsInteropTests {
     func pythonReproducesThePredictions(_ name: String) throws {
         let (session, folder, _) = try startRun(Repository.spec(name))
         _ = try session.run(in: folder)
-        let data = Repository.root.appendingPathComponent("Specs/data/\(name).csv").path
+        try checkInPython(
+            folder, data: Repository.root.appendingPathComponent("Specs/data/\(name).csv").path)
+    }
+
+    /// A log target (ENC-TARGET-LOG) of an ensemble: exp and the smearing factor in Python.
+    @Test func pythonReproducesALogTargetsPredictions() throws {
+        let (_, folder, specPath) = try trainSpec(
+            """
+            name: prices
+            data: {path: prices.csv, target: price}
+            training: {ensemble: 2, learning_rate: 0.003, epochs: 20}
+            """, files: ["prices.csv": LogTargetTests.prices()])
+        #expect(try ModelArtifact.read(from: folder.modelPath).encoding.target.isLog)
+        try checkInPython(
+            folder,
+            data: URL(fileURLWithPath: specPath).deletingLastPathComponent()
+                .appendingPathComponent("prices.csv").path)
+    }
+
+    /// Layerwise's predictions of `data`, checked by the Python script from the file alone.
+    func checkInPython(_ folder: RunFolder, data: String) throws {
         let artifact = try ModelArtifact.read(from: folder.modelPath)
         let table = try CSVReader.read(path: data, format: artifact.encoding.format)
         let predictions = folder.path + "/predictions.csv"
