@@ -35,8 +35,9 @@ extension PreparedData {
         var training: [Int] = []
         var validation: [Int] = []
         for key in order {
-            guard var (rows, count) = pools[key] else { continue }
-            rows.sort()
+            guard let pool = pools[key] else { continue }
+            var rows = pool.rows.sorted()
+            let count = pool.validation
             generator.shuffle(&rows)
             validation += rows.prefix(count)
             training += rows.dropFirst(count)
