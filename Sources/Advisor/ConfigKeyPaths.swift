@@ -104,12 +104,13 @@ extension DesignSession {
                 self.data.targetTransform?.skewness.map {
                     "skewness " + NumberText.evidence($0)
                 } ?? "skewness unknown"
+            let threshold = NumberText.evidence(TargetTransform.logSkewnessThreshold)
             choose(
                 SpecKey.targetTransform.path, transform.rawValue, .rule, "ENC-TARGET-LOG",
                 transform == .log
-                    ? "positive target, \(skew) > 1: trained on its log"
+                    ? "positive target, \(skew) > \(threshold): trained on its log"
                     : "\(skew): the target as it is (the log only for a positive target "
-                        + "skewed above 1)")
+                        + "skewed above \(threshold))")
         }
         given(
             SpecKey.splitValidation.path, NumberText.evidence(data.split.validation),

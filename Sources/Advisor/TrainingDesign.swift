@@ -226,12 +226,17 @@ extension DesignSession {
         return batch
     }
 
+    /// EPOCHS-BY-SIZE for `batch` (its steps per epoch also set EARLY-STOP-STEPS' patience).
+    func epochsRule(batch: Int) -> EpochsRule {
+        EpochsRule(
+            rows: ns, batchSize: batch, targetSteps: settings.targetSteps,
+            minimumEpochs: settings.minimumEpochs, maximumEpochs: settings.maximumEpochs)
+    }
+
     /// The epochs: the spec's, else EPOCHS-BY-SIZE's (EARLY-STOP evaluated alongside).
     mutating func decideEpochs(batch: Int) -> Int {
         let user = spec.training.epochs
-        let epochsRule = EpochsRule(
-            rows: ns, batchSize: batch, targetSteps: settings.targetSteps,
-            minimumEpochs: settings.minimumEpochs, maximumEpochs: settings.maximumEpochs)
+        let epochsRule = epochsRule(batch: batch)
         let stopping = EarlyStoppingRule(
             patience: settings.earlyStoppingPatience, minDelta: settings.earlyStoppingMinDelta)
         evaluations += [epochsRule.evaluate(), stopping.evaluate()]
@@ -248,10 +253,7 @@ extension DesignSession {
     /// Early stopping: the spec's (EARLY-STOP checks it is on), else EARLY-STOP's; the reasons
     /// of its fields.
     mutating func decideEarlyStopping(batch: Int) -> EarlyStoppingConfig? {
-        let steps = EpochsRule(
-            rows: ns, batchSize: batch, targetSteps: settings.targetSteps,
-            minimumEpochs: settings.minimumEpochs, maximumEpochs: settings.maximumEpochs
-        ).stepsPerEpoch
+        let steps = epochsRule(batch: batch).stepsPerEpoch
         let bySteps = PatienceByStepsRule(
             basePatience: settings.earlyStoppingPatience, stepsPerEpoch: steps,
             minimumSteps: settings.patienceMinimumSteps)

@@ -116,17 +116,19 @@ public struct DataEncoding: Sendable, Equatable, Codable {
             let log =
                 TargetTransformRule.choose(targetTransform, trainingValues: training)
                 .transform == .log
-            let values = log ? raw.map { $0 > 0 ? Float(Foundation.log(Double($0))) : .nan } : raw
+            // The statistics read only the training values (already copied above).
+            let values =
+                log ? training.map { $0 > 0 ? Float(Foundation.log(Double($0))) : .nan } : training
             var sum = 0.0
             var count = 0
-            for row in trainingRows where !values[row].isNaN {
-                sum += Double(values[row])
+            for value in values where !value.isNaN {
+                sum += Double(value)
                 count += 1
             }
             let mean = count > 0 ? sum / Double(count) : 0
             var squares = 0.0
-            for row in trainingRows where !values[row].isNaN {
-                let d = Double(values[row]) - mean
+            for value in values where !value.isNaN {
+                let d = Double(value) - mean
                 squares += d * d
             }
             let deviation = count > 0 ? (squares / Double(count)).squareRoot() : 1

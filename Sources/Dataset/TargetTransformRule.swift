@@ -7,10 +7,6 @@ import Spec
 /// Duan's smearing factor (Duan 1983, "Smearing estimate: a nonparametric retransformation
 /// method"), so they estimate the mean in the target's units.
 public enum TargetTransformRule {
-    /// The skewness above which `auto` takes the log (proposed: 1, a "highly skewed"
-    /// distribution by the usual rule of thumb).
-    public static let skewnessThreshold = 1.0
-
     /// The sample skewness `m3 / m2^1.5` of the finite values; nil for fewer than 3 or no
     /// spread.
     public static func skewness(_ values: some Sequence<Float>) -> Double? {
@@ -36,7 +32,8 @@ public enum TargetTransformRule {
     }
 
     /// The transform for a target's training values: the spec's when fixed, else the log
-    /// when every value is positive and the skewness is above `skewnessThreshold`.
+    /// when every value is positive and the skewness is above
+    /// `TargetTransform.logSkewnessThreshold`.
     /// - Returns: the transform and the skewness (nil when it cannot be computed).
     public static func choose(
         _ setting: Setting<TargetTransform>, trainingValues: [Float]
@@ -44,6 +41,9 @@ public enum TargetTransformRule {
         let skewness = skewness(trainingValues)
         if let fixed = setting.value { return (fixed, skewness) }
         let positive = trainingValues.allSatisfy { $0.isNaN || $0 > 0 }
-        return (positive && (skewness ?? 0) > skewnessThreshold ? .log : .none, skewness)
+        return (
+            positive && (skewness ?? 0) > TargetTransform.logSkewnessThreshold ? .log : .none,
+            skewness
+        )
     }
 }

@@ -154,12 +154,13 @@ public struct RunDiagnosis: Sendable {
             configuration: state.configuration, data: data, trainingScores: scores ?? [],
             stopReason: state.finished)
         var evaluation: ReportEvaluation?
-        if let artifact, (try? artifact.models()) != nil {
+        if let artifact, let ensemble = try? artifact.predictor(), let first = try? artifact.model()
+        {
             // The saved encoding: a log target's smearing factor is fitted after training.
             var scored = data
             scored.encoding.target = artifact.encoding.target
             evaluation = try? heldOutEvaluation(
-                predict: { try artifact.predict($0) }, data: scored)
+                predict: ensemble, firstMember: { try first.predict($0) }, data: scored)
         }
         return RunRecordFile(
             record: record, stopReason: state.finished?.explanation,
@@ -170,8 +171,14 @@ public struct RunDiagnosis: Sendable {
 
     /// The confusion matrix, or predictions against targets (target units), on the test split
     /// (the validation split when there is no test split); nil without held-out rows.
+    /// - Parameters:
+    ///   - predict: the model's outputs (an ensemble's average), for the test split.
+    ///   - firstMember: the first (or only) network's, for the validation split: an
+    ///     ensemble's other members trained on some of its rows (ENSEMBLE-SMALL-DATA).
+    ///   - data: the data, with the saved model's target encoding.
     static func heldOutEvaluation(
-        predict: (Matrix) throws -> Matrix, data: PreparedData
+        predict: (Matrix) throws -> Matrix, firstMember: (Matrix) throws -> Matrix,
+        data: PreparedData
     ) throws
         -> ReportEvaluation?
     {
@@ -179,7 +186,8 @@ public struct RunDiagnosis: Sendable {
             data.test.rowCount > 0 ? ("test", data.test) : ("validation", data.validation)
         guard rows.rowCount > 0 else { return nil }
         let outputs = Predictor.interpret(
-            try predict(rows.inputMatrix), target: data.encoding.target)
+            try (split == "test" ? predict : firstMember)(rows.inputMatrix),
+            target: data.encoding.target)
         switch data.encoding.target {
         case .classes(_, let labels):
             let metrics = try Evaluation.metrics(

@@ -62,8 +62,15 @@ public struct ModelArtifact: Sendable {
 
     /// The network's outputs for encoded inputs, the mean over the members for an ensemble
     /// (probabilities, or standardised values: the mean maps back to the mean in units).
+    /// Builds the members for this call; `predictor()` builds them once for many calls.
     public func predict(_ inputs: Matrix) throws -> Matrix {
-        try Self.average(models().map { try $0.predict(inputs) })
+        try predictor()(inputs)
+    }
+
+    /// `predict` with the members built once, for scoring several splits.
+    public func predictor() throws -> (Matrix) throws -> Matrix {
+        let models = try models()
+        return { inputs in try Self.average(models.map { try $0.predict(inputs) }) }
     }
 
     /// The element-wise mean of same-shaped outputs (one output is returned as it is).

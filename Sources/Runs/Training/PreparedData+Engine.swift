@@ -20,6 +20,13 @@ extension EncodedRows {
 }
 
 extension PreparedData {
+    /// The validation split as the engine's early-stopping set; nil when it is empty.
+    public var validationSet: ValidationSet? {
+        validation.rowCount > 0
+            ? ValidationSet(inputs: validation.inputMatrix, targets: validation.engineTargets)
+            : nil
+    }
+
     /// The training split as the engine's batch source, reshuffled every epoch (SHUFFLE-ALWAYS).
     ///
     /// Rows are copied into one reusable batch buffer (no allocation per batch); each epoch's

@@ -107,7 +107,6 @@ public final class TrainingSession {
     public init(config: NetworkSpec, data: PreparedData) throws {
         let resolved = try ResolvedConfig(config)
         let builder = NetworkBuilder(config: resolved, encoding: data.encoding)
-        let description = builder.modelDescription()
         let source = try data.trainingBatches(
             batchSize: resolved.batchSize, shuffle: resolved.shuffle)
         let weights = try Self.classWeights(.fixed(resolved.classWeights), data: data)
@@ -128,16 +127,22 @@ public final class TrainingSession {
         self.learningRate = learningRate
         self.rangeTest = rangeTest
         self.source = source
-        self.trainer = try Trainer(
-            model: Sequential(description, seed: seed),
+        self.trainer = try Self.trainer(
+            builder, seed: seed, learningRate: learningRate, source: source, weights: weights)
+        validation = data.validationSet
+    }
+
+    /// A trainer of the built network at its seeded initial weights, for `source`'s batches:
+    /// the run's, the range test's and each ensemble member's.
+    static func trainer(
+        _ builder: NetworkBuilder, seed: UInt64, learningRate: Double,
+        source: InMemoryBatchSource, weights: [Float]?
+    ) throws -> Trainer {
+        try Trainer(
+            model: Sequential(builder.modelDescription(), seed: seed),
             configuration: builder.trainingConfiguration(
                 learningRate: learningRate, stepsPerEpoch: source.batchesPerEpoch,
                 classWeights: weights))
-        validation =
-            data.validation.rowCount > 0
-            ? ValidationSet(
-                inputs: data.validation.inputMatrix, targets: data.validation.engineTargets)
-            : nil
     }
 
     /// The learning-rate range test (LR-RANGE-TEST) on the network of a complete config: the
@@ -155,12 +160,9 @@ public final class TrainingSession {
         let builder = NetworkBuilder(config: resolved, encoding: data.encoding)
         let source = try data.trainingBatches(
             batchSize: resolved.batchSize, shuffle: resolved.shuffle)
-        let probe = try Trainer(
-            model: Sequential(builder.modelDescription(), seed: resolved.seed),
-            configuration: builder.trainingConfiguration(
-                learningRate: LearningRateFinder.fallbackRate,
-                stepsPerEpoch: source.batchesPerEpoch,
-                classWeights: try classWeights(.fixed(resolved.classWeights), data: data)))
+        let probe = try trainer(
+            builder, seed: resolved.seed, learningRate: LearningRateFinder.fallbackRate,
+            source: source, weights: try classWeights(.fixed(resolved.classWeights), data: data))
         return try LearningRateFinder.run(trainer: probe, source: source, test: test)
     }
 
@@ -227,7 +229,7 @@ public final class TrainingSession {
         var finite = true
         var chosenEpoch: Int? =
             outcome.reason == .stopRequested
-            ? nil : (trainer.history.bestEpoch ?? (trainer.history.epochs.count - 1)) + 1
+            ? nil : trainer.history.chosenEpoch
         if case .nonFinite = outcome.reason, !outcome.restoredBestWeights {
             // No best epoch kept in memory: the last complete epoch's checkpoint has finite
             // weights (a checkpoint is written only after a finite epoch); the model is that.
@@ -262,13 +264,17 @@ public final class TrainingSession {
             }
                 ?? "",
             idColumn: config.data.idColumn, members: members.map(\.tensors))
-        if finite, case .logRegression(let name, let mean, let deviation, _) = data.encoding.target
+        // The members built once (a model only when finite); the smearing factor below
+        // changes only the encoding.
+        let ensemble = finite ? try artifact.predictor() : nil
+        if let ensemble,
+            case .logRegression(let name, let mean, let deviation, _) = data.encoding.target
         {
             // ENC-TARGET-LOG: Duan's smearing factor on the rows the model learnt from.
             artifact.encoding.target = .logRegression(
                 name: name, mean: mean, standardDeviation: deviation,
                 smearing: try Self.smearing(
-                    predict: { try artifact.predict($0) }, rows: [data.training, data.validation],
+                    predict: ensemble, rows: [data.training, data.validation],
                     deviation: deviation))
         }
         var scored = data
@@ -284,8 +290,7 @@ public final class TrainingSession {
                 // of them, so its score there is the first member's alone.
                 scores[name] = try Scoring.score(
                     trainer: trainer, rows: rows, target: scored.encoding.target,
-                    predict: name == "validation" || members.isEmpty
-                        ? nil : { try artifact.predict($0) })
+                    predict: name == "validation" || members.isEmpty ? nil : ensemble)
             }
         }
         var result = RunResult(
@@ -296,13 +301,10 @@ public final class TrainingSession {
             try AtomicFile.write(
                 try MetricsFile.json(result, labels: classLabels), to: folder.metricsPath)
             let model = trainer.model
-            let ensembleOnTest = !members.isEmpty && data.test.rowCount > 0
-            let evaluation =
-                finite
-                ? try RunDiagnosis.heldOutEvaluation(
-                    predict: { try ensembleOnTest ? artifact.predict($0) : model.predict($0) },
-                    data: scored)
-                : nil
+            let evaluation = try ensemble.flatMap { ensemble in
+                try RunDiagnosis.heldOutEvaluation(
+                    predict: ensemble, firstMember: { try model.predict($0) }, data: scored)
+            }
             let file = try recordFile(
                 stopReason: stopReason, scores: scores, evaluation: evaluation)
             try file.write(to: folder)
@@ -352,21 +354,12 @@ public final class TrainingSession {
             let memberData = try data.resampled(seed: seed)
             var source = try memberData.trainingBatches(
                 batchSize: resolved.batchSize, shuffle: resolved.shuffle)
-            let member = try Trainer(
-                model: Sequential(builder.modelDescription(), seed: seed),
-                configuration: builder.trainingConfiguration(
-                    learningRate: learningRate, stepsPerEpoch: source.batchesPerEpoch,
-                    classWeights: try Self.classWeights(
-                        .fixed(resolved.classWeights), data: memberData)))
-            let validation =
-                memberData.validation.rowCount > 0
-                ? ValidationSet(
-                    inputs: memberData.validation.inputMatrix,
-                    targets: memberData.validation.engineTargets)
-                : nil
+            let member = try Self.trainer(
+                builder, seed: seed, learningRate: learningRate, source: source,
+                weights: try Self.classWeights(.fixed(resolved.classWeights), data: memberData))
             let stop = trainer.stopRequest
             let outcome = try member.fit(
-                training: &source, validation: validation,
+                training: &source, validation: memberData.validationSet,
                 onEvent: { _ in if stop.isRequested { member.stopRequest.request() } })
             if outcome.reason == .stopRequested || stop.isRequested { return (members, true) }
             if case .nonFinite = outcome.reason, !outcome.restoredBestWeights { continue }
@@ -379,8 +372,7 @@ public final class TrainingSession {
                 (
                     MemberResult(
                         seed: seed, stopReason: outcome.reason.explanation,
-                        chosenEpoch: (member.history.bestEpoch
-                            ?? (member.history.epochs.count - 1)) + 1,
+                        chosenEpoch: member.history.chosenEpoch,
                         validation: score?.headline),
                     member.model.exportTensors()
                 ))
@@ -469,4 +461,10 @@ public final class TrainingSession {
             return labels.map { Float(weights[$0] ?? 1) }
         }
     }
+}
+
+extension TrainingHistory {
+    /// The epoch whose weights a finished run keeps, 1-based: early stopping's best, else the
+    /// last.
+    fileprivate var chosenEpoch: Int { (bestEpoch ?? (epochs.count - 1)) + 1 }
 }

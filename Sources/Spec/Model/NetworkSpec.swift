@@ -52,6 +52,10 @@ public enum TargetTransform: String, Sendable, Equatable, Codable, CaseIterable 
     case none
     /// Its natural log (standardised); predictions are `exp`, times Duan's smearing factor.
     case log
+
+    /// ENC-TARGET-LOG: `auto` takes the log above this skewness (proposed: 1, a "highly
+    /// skewed" distribution by the usual rule of thumb).
+    public static let logSkewnessThreshold = 1.0
 }
 
 /// The transform the data layer chose for a regression target (ENC-TARGET-LOG), with the
