@@ -13,7 +13,7 @@ let package = Package(
             name: "Layerwise",
             targets: [
                 "Spec", "Random", "Dataset", "Advisor", "Generator", "Engine", "Runs",
-                "CurveAnalysis",
+                "CurveAnalysis", "TuneSearch", "TuneStorage", "Tune",
             ]
         ),
         .executable(name: "layerwise", targets: ["LayerwiseCLI"]),
@@ -30,6 +30,12 @@ let package = Package(
             name: "CYAML",
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
+        ),
+        // SQLite, the embedded study store of `tune` (pkg-config sqlite3).
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(name: "Spec", dependencies: ["CYAML"]),
         // The one seeded random generator: every random draw, in the data layer and the engine.
@@ -58,10 +64,21 @@ let package = Package(
                 "Spec", "Random", "Dataset", "Advisor", "Generator", "Engine", "CurveAnalysis",
             ]),
         .target(name: "CurveAnalysis", dependencies: ["Spec"]),
+        // tune: the space and samplers (pure), the study store, and the loop that trains
+        // trials through Runs.
+        .target(name: "TuneSearch", dependencies: ["Random"]),
+        .target(name: "TuneStorage", dependencies: ["CSQLite", "TuneSearch"]),
+        .target(
+            name: "Tune",
+            dependencies: [
+                "Spec", "Random", "Dataset", "Advisor", "Generator", "Engine", "Runs",
+                "CurveAnalysis", "TuneSearch", "TuneStorage",
+            ]),
         .executableTarget(
             name: "LayerwiseCLI",
             dependencies: [
                 "Spec", "Dataset", "Advisor", "Generator", "Engine", "Runs", "CurveAnalysis",
+                "TuneSearch", "TuneStorage", "Tune",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -80,6 +97,13 @@ let package = Package(
                 "CurveAnalysis",
             ]),
         .testTarget(name: "CurveAnalysisTests", dependencies: ["CurveAnalysis", "Random"]),
+        .testTarget(name: "TuneSearchTests", dependencies: ["TuneSearch", "Random"]),
+        .testTarget(name: "TuneStorageTests", dependencies: ["TuneStorage", "TuneSearch"]),
+        .testTarget(
+            name: "TuneTests",
+            dependencies: [
+                "Tune", "TuneSearch", "TuneStorage", "Runs", "Spec", "Dataset", "Advisor",
+            ]),
         // Runs the built `layerwise` binary as a user would (exit codes, messages, two
         // processes at once); the dependency makes `swift test` build it.
         .testTarget(name: "LayerwiseCLITests", dependencies: ["LayerwiseCLI"]),
