@@ -151,7 +151,7 @@ private struct Builder {
             if key.section == section {
                 if !structured(key, spec, into: &map) { scalar(key, spec, into: &map) }
             } else if let child = SpecKey.subsection(of: section, holding: key.section),
-                child != "advisor"
+                child != "advisor", child != "tune"
             {
                 let name = String(child.split(separator: ".").last ?? "")
                 if map[name] == nil { map[name] = .mapping(self.section(child, of: spec)) }

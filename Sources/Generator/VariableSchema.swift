@@ -144,7 +144,7 @@ public struct VariableSchema: Sendable, Equatable, CustomStringConvertible {
                 entries.append(
                     structuredEntries[key.path] ?? .value(key.name, optional: key.mayBeAbsent))
             } else if let child = SpecKey.subsection(of: section, holding: key.section),
-                child != "advisor", placed.insert(child).inserted
+                child != "advisor", child != "tune", placed.insert(child).inserted
             {
                 entries.append(
                     .mapping(String(child.split(separator: ".").last ?? ""), layout(in: child)))

@@ -10,7 +10,7 @@ struct Layerwise: ParsableCommand {
             SchemaCommand.self, InitCommand.self,
             ProfileCommand.self, RecommendCommand.self, GenerateCommand.self,
             TemplatesCommand.self, LearningRateFindCommand.self, DiagnoseCommand.self,
-            ReportCommand.self, RulebookCommand.self,
+            ReportCommand.self, RulebookCommand.self, TuneCommand.self, StudyCommand.self,
         ]
     )
 }

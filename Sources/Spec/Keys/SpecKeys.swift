@@ -5,7 +5,8 @@
 /// vocabularies that values draw on (activations, optimizers, schedules, layer kinds) are in
 /// ``SpecSchema``.
 extension SpecKey {
-    /// Every key, in config order; `advisor.*` last, from `AdvisorSettings.thresholds`.
+    /// Every key, in config order; `tune.*` (read by `tune` only) before `advisor.*`, which
+    /// come last, from `AdvisorSettings.thresholds`.
     public static let all: [SpecKey] =
         [
             version, name,
@@ -16,6 +17,7 @@ extension SpecKey {
             template, hiddenLayers, neurons, activation, batchNorm, dropout, initializer, layers,
             loss, optimizer, learningRate, batchSize, epochs, earlyStopping, regularization,
             weightDecay, gradientClipping, schedule, classWeights, shuffle, seed, ensemble,
+            tuneTrials, tuneTimeout, tuneMetric, tuneDirection, tuneFolds, tunePruning, tuneSpace,
         ] + advisorThresholds
 
     private static let auto = SpecSchema.auto
@@ -290,6 +292,68 @@ extension SpecKey {
         starter: "1, or members to average (ENSEMBLE-SMALL-DATA)",
         field: .value(\.training.ensemble))
 
+    // MARK: - tune
+
+    public static let tuneTrials = SpecKey(
+        "tune.trials", .integer(.within(1, Double(SpecLimits.tuneTrials))),
+        default: .int(TuneSection().trials),
+        "Trials of `layerwise tune`, trial 0 (the zero-trial design) included; `--trials` "
+            + "overrides.",
+        field: .value(\.tune.trials))
+
+    public static let tuneTimeout = SpecKey(
+        "tune.timeout",
+        .anyOf([.string(.duration), .keyword("none", doc: "No time limit.")]),
+        default: .word("none"),
+        "Stop starting trials after this long (`10m`); running ones are stopped and queued for "
+            + "`--resume`. `--timeout` overrides.",
+        field: .stored(
+            \.tune.timeout, as: { DurationOrNone(seconds: $0) }, from: { $0.seconds }))
+
+    public static let tuneMetric = SpecKey(
+        "tune.metric", .anyOf([.choice(noun: "metric", SpecSchema.tuneMetrics), auto]),
+        default: .auto,
+        "The validation score trials are ranked by; `auto`: accuracy (classification), R² "
+            + "(regression).",
+        field: .value(\.tune.metric))
+
+    public static let tuneDirection = SpecKey(
+        "tune.direction",
+        .anyOf([.choice(noun: "direction", SpecSchema.tuneDirections), auto]), default: .auto,
+        "Whether a lower or a higher metric is better; `auto`: the metric's own.",
+        field: .value(\.tune.direction))
+
+    public static let tuneFolds = SpecKey(
+        "tune.cv",
+        .anyOf([
+            .integer(.within(2, Double(SpecLimits.tuneFolds))),
+            .keyword("none", doc: "Score on the validation split."),
+        ]),
+        default: .word("none"),
+        "Score each trial by stratified k-fold cross-validation of the non-test rows (mean and "
+            + "spread); `none`: the validation split.",
+        field: .stored(\.tune.folds, as: { CountOrNone(count: $0) }, from: { $0.count }))
+
+    public static let tunePruning = SpecKey(
+        "tune.pruning", .boolean, default: .bool(TuneSection().pruning),
+        "Stop unpromising trials early: asynchronous successive halving (ASHA, reduction factor "
+            + "3) on the validation loss after each epoch.",
+        field: .value(\.tune.pruning))
+
+    public static let tuneSpace = SpecKey(
+        "tune.space",
+        .dictionary(
+            keyNoun: "tunable key",
+            value: .anyOf([
+                .object(SpecSchema.tuneRangeKeys),
+                .list(.anyOf([.string(.any), .boolean]), minimumCount: 1),
+            ])),
+        default: .value(.object([])),
+        "Ranges replacing the advisor's, by key: `{low, high, log}` for numbers, a list of "
+            + "values for the others (`model.activation: [relu, swish]`). Keys: "
+            + TuneSection.tunableKeys.map { "`\($0)`" }.joined(separator: ", ") + ".",
+        field: .value(\.tune.space))
+
     // MARK: - advisor
 
     /// One key per proposed threshold, from `AdvisorSettings.thresholds` (the one list of them).
@@ -342,6 +406,9 @@ extension SpecSection {
             "The train / validation / test split."),
         SpecSection("model", default: .described("all `auto`"), "The network's shape."),
         SpecSection("training", default: .described("all `auto`"), "How to train the network."),
+        SpecSection(
+            "tune", default: .described("20 trials, the advisor's space"),
+            "What `layerwise tune` searches and how it scores trials (`train` ignores it)."),
         SpecSection(
             "advisor", default: .described("the proposed thresholds"),
             "Overrides of the advisor's proposed thresholds (rulebook)."),

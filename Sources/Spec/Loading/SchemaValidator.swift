@@ -200,6 +200,18 @@ struct SchemaValidator {
                 return false
             }
             return true
+        case .duration:
+            guard let seconds = SpecDuration.seconds(text) else {
+                error(
+                    node, path, "expected a duration, found `\(text)`",
+                    notes: [.help("write a number and a unit: `90s`, `10m`, `2h`")])
+                return false
+            }
+            if seconds <= 0 || seconds > SpecLimits.tuneTimeoutSeconds {
+                error(node, path, "expected a duration above 0 and at most 720h, found `\(text)`")
+                return false
+            }
+            return true
         }
     }
 

@@ -54,6 +54,7 @@ struct SpecDecoder {
         checkColumns(spec, dataNode)
         if let model = root["model"] { checkLayerCount(spec, model) }
         if let advisor = root["advisor"] { checkAdvisorRanges(advisor) }
+        if let tune = root["tune"] { checkTune(spec, tune, root) }
         checkAcrossSections(spec, root)
         return spec
     }

@@ -20,6 +20,8 @@ public struct NetworkSpec: Sendable, Equatable {
     public var training: TrainingSection = TrainingSection()
     /// Overrides of the advisor's proposed thresholds.
     public var advisor: AdvisorSettings = AdvisorSettings()
+    /// What `layerwise tune` searches (ignored by `train`).
+    public var tune: TuneSection = TuneSection()
     /// Where each key the user wrote stands, by dotted key path (`model.hidden_layers`,
     /// `model.layers[2].dense.units`). Lets later stages point at the user's text.
     public var locations: [String: SourceLocation] = [:]
@@ -36,7 +38,7 @@ public struct NetworkSpec: Sendable, Equatable {
     public static func == (lhs: NetworkSpec, rhs: NetworkSpec) -> Bool {
         lhs.version == rhs.version && lhs.name == rhs.name && lhs.data == rhs.data
             && lhs.task == rhs.task && lhs.model == rhs.model && lhs.training == rhs.training
-            && lhs.advisor == rhs.advisor
+            && lhs.advisor == rhs.advisor && lhs.tune == rhs.tune
     }
 }
 

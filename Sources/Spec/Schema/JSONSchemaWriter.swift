@@ -96,6 +96,11 @@ public struct JSONSchemaWriter: Sendable {
                     .init("type", .string("string")), .init("minLength", .int(1)),
                     .init("pattern", .string("^[^/]+$")),
                 ])
+            case .duration:
+                return .object([
+                    .init("type", .string("string")),
+                    .init("pattern", .string(SpecDuration.pattern)),
+                ])
             }
         case .integer(let bounds):
             return .object([.init("type", .string("integer"))] + Self.limits(bounds))

@@ -63,7 +63,12 @@ public indirect enum SchemaType: Sendable {
 
     private var singlePhrase: String {
         switch self {
-        case .string(let rule): rule == .singleCharacter ? "a single character" : "a string"
+        case .string(let rule):
+            switch rule {
+            case .singleCharacter: "a single character"
+            case .duration: "a duration (`90s`, `10m`, `2h`)"
+            case .any, .fileName: "a string"
+            }
         case .integer: "an integer"
         case .number: "a number"
         case .boolean: "`true` or `false`"
@@ -117,6 +122,8 @@ public enum StringRule: Sendable, Equatable {
     case singleCharacter
     /// Non-empty text usable as a folder name (no `/`).
     case fileName
+    /// A duration: a positive number with a unit, `s`, `m` or `h` (`90s`, `10m`, `1.5h`).
+    case duration
 }
 
 /// The range of a number: optional minimum and maximum, each inclusive or exclusive.

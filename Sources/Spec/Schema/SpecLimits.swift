@@ -18,4 +18,10 @@ public enum SpecLimits {
     public static let batchSize = 1 << 20
     /// Epochs, and any count of epochs (patience, warmup, step size): 1,000,000.
     public static let epochs = 1_000_000
+    /// Trials of one study (`tune.trials`, `--trials`): 10,000.
+    public static let tuneTrials = 10_000
+    /// Folds of `tune.cv`: 2 to 20.
+    public static let tuneFolds = 20
+    /// Seconds of `tune.timeout` / `--timeout`: 30 days.
+    public static let tuneTimeoutSeconds = 30.0 * 24 * 3600
 }

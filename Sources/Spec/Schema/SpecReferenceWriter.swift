@@ -90,6 +90,11 @@ public struct SpecReferenceWriter: Sendable {
                 title: "Schedules",
                 intro: "Every schedule also takes `warmup_epochs`: linear warmup from 0 to the "
                     + "base rate first.", SpecSchema.schedules))
+        sections.append(table(title: "`tune`", path: "tune", keys: SpecSchema.tuneKeys))
+        sections.append(
+            table(
+                title: "`tune.space` ranges", path: SpecKey.tuneSpace.path,
+                keys: SpecSchema.tuneRangeKeys))
         sections.append(table(title: "`advisor`", path: "advisor", keys: SpecSchema.advisorKeys))
         return sections.joined(separator: "\n") + ""
     }
@@ -190,6 +195,7 @@ public struct SpecReferenceWriter: Sendable {
                 case .any: "string"
                 case .singleCharacter: "one character"
                 case .fileName: "string without `/`"
+                case .duration: "duration (`90s`, `10m`, `2h`)"
                 }
             case .integer(let bounds):
                 "integer" + (bounds.condition(on: "x").map { " `\($0)`" } ?? "")

@@ -17,6 +17,7 @@ public enum SpecSchema {
     static let splitKeys = keys(in: "data.split")
     static let modelKeys = keys(in: "model")
     static let trainingKeys = keys(in: "training")
+    static let tuneKeys = keys(in: "tune")
     static let advisorKeys = keys(in: "advisor")
 
     /// The keys of `section` (`""` for the top level) as its mapping lists them, each nested
@@ -49,6 +50,28 @@ public enum SpecSchema {
         SchemaChoice(
             "classification", "Predict a class: softmax (or one sigmoid for two classes)."),
         SchemaChoice("regression", "Predict a number: linear output, mean squared error."),
+    ]
+
+    static let tuneMetrics = [
+        SchemaChoice("loss", "The validation loss (the training loss function)."),
+        SchemaChoice("accuracy", "Share of validation rows classified right (classification)."),
+        SchemaChoice("macro_f1", "Mean F1 over the classes (classification)."),
+        SchemaChoice("r2", "Coefficient of determination R² (regression)."),
+        SchemaChoice("rmse", "Root mean squared error, in the target's units (regression)."),
+        SchemaChoice("mae", "Mean absolute error, in the target's units (regression)."),
+    ]
+
+    static let tuneDirections = [
+        SchemaChoice("minimize", "Lower is better."),
+        SchemaChoice("maximize", "Higher is better."),
+    ]
+
+    static let tuneRangeKeys: [SchemaKey] = [
+        SchemaKey(required: "low", .number(.any), "Lowest value."),
+        SchemaKey(required: "high", .number(.any), "Highest value."),
+        SchemaKey(
+            "log", .boolean, default: .described("the key's usual scale"),
+            "Sample on a log scale (needs low > 0)."),
     ]
 
     static let targetTransforms = [

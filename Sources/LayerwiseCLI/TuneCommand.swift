@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import Spec
+import Tune
+import TuneSearch
+import TuneStorage
+
+/// `layerwise tune SPEC`: a study seeded by the rules, trial 0 the zero-trial design, then
+/// quasi-random points and TPE over the advisor's space, pruned by successive halving;
+/// `--resume DIR` continues a study.
+struct TuneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tune",
+        abstract: "Search the design around the advisor's, and verify it (trials, cv, test).",
+        discussion: """
+            Writes runs/<name>-tune-<time>/ (or --out DIR): study.sqlite (every trial, kept \
+            after each one ends), trials.csv, best.yaml (a complete config of the best trial), \
+            best-trial-N/ (that config trained as `train` would, scored once on the test \
+            split) and report.html. Defaults come from the spec's `tune:` section. Ctrl-C or \
+            the timeout stops the running trials; `--resume DIR` runs them again and goes on \
+            to the target.
+            """)
+
+    @Argument(help: ArgumentHelp("The spec (YAML).", valueName: "spec"))
+    var spec: String?
+
+    @Option(help: ArgumentHelp("Trials in all, trial 0 included (default: tune.trials, 20)."))
+    var trials: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Stop starting trials after this long: 90s, 10m, 2h (default: tune.timeout).",
+            valueName: "duration"))
+    var timeout: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The study folder (default runs/<name>-tune-<time>).", valueName: "dir"))
+    var out: String?
+
+    @Option(help: ArgumentHelp("Continue the study in this folder.", valueName: "dir"))
+    var resume: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Trials at once, each on one thread (default: one per core).", valueName: "k"))
+    var workers: Int?
+
+    @Flag(help: "Print only the result.")
+    var quiet = false
+
+    @OptionGroup var options: GlobalOptions
+
+    func validate() throws {
+        if resume != nil, spec != nil {
+            throw ValidationError("give a spec or --resume DIR, not both")
+        }
+        if resume != nil, out != nil {
+            throw ValidationError("--resume continues the study in its folder: drop --out")
+        }
+        if resume == nil, spec == nil {
+            throw ValidationError(
+                "give a spec, e.g. `layerwise tune Specs/iris.yaml`, or --resume DIR")
+        }
+        if let trials, !(1...SpecLimits.tuneTrials).contains(trials) {
+            throw ValidationError(
+                "--trials must be between 1 and \(SpecLimits.tuneTrials), not \(trials)")
+        }
+        if let workers, !(1...256).contains(workers) {
+            throw ValidationError("--workers must be between 1 and 256, not \(workers)")
+        }
+        if let timeout {
+            guard let seconds = SpecDuration.seconds(timeout), seconds > 0,
+                seconds <= SpecLimits.tuneTimeoutSeconds
+            else {
+                throw ValidationError(
+                    "--timeout takes a duration such as 90s, 10m or 2h (at most 720h), not "
+                        + "`\(timeout)`")
+            }
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let specPath: String
+            let folder: String
+            if let resume {
+                folder = resume.hasSuffix("/") ? String(resume.dropLast()) : resume
+                specPath = try TuneStudy.specPath(ofStudyIn: folder)
+            } else if let spec {
+                specPath = spec
+                folder = out ?? Self.defaultFolder(spec: spec)
+            } else {
+                return
+            }
+            var request = TuneRequest(
+                trials: trials, timeout: timeout.flatMap(SpecDuration.seconds), workers: workers)
+            request.workers = min(request.workers, 256)
+            let study = try TuneStudy(
+                specPath: specPath, folder: folder, catalog: try options.templateCatalog(),
+                request: request)
+            let progress = StudyProgress(study: study, quiet: quiet)
+            if !quiet { print(progress.header) }
+            study.onTrialEnd = { trial, best in progress.trialEnded(trial, best: best) }
+            study.onEpoch = { trial, epoch in progress.epoch(trial: trial, epoch: epoch) }
+            let stop = StudyStop()
+            let interrupt = InterruptHandler { stop.request("interrupted") }
+            let trials = try study.run(stop: stop)
+            withExtendedLifetime(interrupt) {}
+            progress.clearLine()
+            if let reason = stop.reason, reason != "error" {
+                let left = trials.filter { $0.state == .queued }.count
+                print(
+                    "Stopped  (\(reason)) with \(trials.filter(\.state.isFinished).count) of "
+                        + "\(study.definition.targetTrials) trials"
+                        + (left > 0 ? "; \(left) interrupted, queued" : ""))
+                let outputs = try study.writeOutputs(trials: trials, trainBest: false)
+                print(progress.summary(outputs, trials: trials))
+                print("Resume   layerwise tune --resume \(folder)")
+                throw ExitCode(130)
+            }
+            if !quiet { print("Training the best trial as `train` would, for its test score...") }
+            let outputs = try study.writeOutputs(trials: trials)
+            print(progress.summary(outputs, trials: trials))
+        }
+    }
+
+    static func defaultFolder(spec: String) -> String {
+        let name = URL(fileURLWithPath: spec).deletingPathExtension().lastPathComponent
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return "runs/\(name)-tune-\(formatter.string(from: Date()))"
+    }
+}

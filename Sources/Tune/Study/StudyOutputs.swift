@@ -1,0 +1,95 @@
+import Foundation
+import Runs
+import Spec
+import TuneSearch
+import TuneStorage
+
+/// The files a study folder holds beside its database: `trials.csv`, `best.yaml`, the best
+/// trial's run (`best-trial-N/`, trained as `train` would, ensemble and all, and scored on the
+/// test split once) and `report.html`. Each is written atomically.
+extension TuneStudy {
+    /// `trials.csv`'s path.
+    public var trialsPath: String { folder + "/trials.csv" }
+    /// `best.yaml`'s path.
+    public var bestConfigPath: String { folder + "/best.yaml" }
+    /// `report.html`'s path.
+    public var reportPath: String { folder + "/report.html" }
+
+    /// One row per trial: number, state, each parameter, value (and its spread across folds),
+    /// epochs, seconds, worker.
+    public static func trialsCSV(_ trials: [TrialRecord], space: SearchSpace) -> String {
+        let names = space.parameters.map(\.name)
+        var lines = [
+            (["number", "state"] + names + ["value", "value_std", "epochs", "seconds", "worker"])
+                .joined(separator: ",")
+        ]
+        for trial in trials {
+            var fields = [String(trial.number), trial.state.rawValue]
+            fields += names.map { trial.assignment[$0].map { "\($0)" } ?? "" }
+            fields.append(trial.value.map { String($0) } ?? "")
+            fields.append(trial.attributes["value_std"] ?? "")
+            fields.append(trial.epochs.map(String.init) ?? "")
+            fields.append(trial.seconds.map { String(format: "%.3f", $0) } ?? "")
+            fields.append(trial.worker ?? "")
+            lines.append(fields.map(Self.csvField).joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func csvField(_ text: String) -> String {
+        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+
+    /// What the study's end wrote.
+    public struct Outputs: Sendable {
+        /// The best trial; nil when none completed.
+        public var best: TrialRecord?
+        /// The best trial's run folder.
+        public var bestRun: String?
+        /// Its test score (the study's headline metric name and value); nil without test rows.
+        public var testScore: (name: String, value: Double)?
+    }
+
+    /// Writes `trials.csv`, `best.yaml`, the best trial's run and `report.html`.
+    /// - Parameter trainBest: train the best trial's run (once per best trial) and score its
+    ///   test split. Default true.
+    public func writeOutputs(trials: [TrialRecord], trainBest: Bool = true) throws -> Outputs {
+        try AtomicFile.write(Self.trialsCSV(trials, space: space), to: trialsPath)
+        var outputs = Outputs()
+        let best = Self.best(of: trials, direction: definition.direction)
+        outputs.best = best
+        if let best {
+            let design = try self.design(for: best.assignment, ensemble: nil)
+            let generated = try design.generate(outputPath: bestConfigPath)
+            try DesignPlan.write(generated, to: bestConfigPath, overwrite: true)
+            if trainBest {
+                let run = folder + "/best-trial-\(best.number)"
+                let done =
+                    try storage.attribute("best_test_trial") == String(best.number)
+                    && FileManager.default.fileExists(atPath: run + "/metrics.json")
+                if !done {
+                    try? FileManager.default.removeItem(atPath: run)
+                    let runFolder = try RunFolder.create(
+                        name: design.loaded.spec.name, explicit: run)
+                    let session = try TrainingSession.prepare(plan: design)
+                    try session.start(plan: design, in: runFolder)
+                    let result = try session.run(in: runFolder)
+                    let value = result.scores["test"].flatMap { metric.value(in: $0) }
+                    try storage.setAttribute("best_test_score", value.map { String($0) } ?? "")
+                    try storage.setAttribute("best_test_trial", String(best.number))
+                }
+                outputs.bestRun = run
+                if let text = try storage.attribute("best_test_score"), let value = Double(text) {
+                    outputs.testScore = (metric.rawValue, value)
+                }
+            }
+        }
+        let report = StudyReport(
+            definition: definition, trials: trials, bestTrial: best?.number,
+            testScore: outputs.testScore.map { ($0.name, $0.value) },
+            zeroTrialDesign: plan.recommendation.diagram)
+        try AtomicFile.write(report.html(), to: reportPath)
+        return outputs
+    }
+}

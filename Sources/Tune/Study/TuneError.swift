@@ -1,0 +1,48 @@
+import Foundation
+import Spec
+
+/// Why `tune` cannot start or go on, located, with the fix.
+public enum TuneError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The spec fixes every key tune searches.
+    case emptySpace(spec: String)
+    /// The metric does not exist for the task (`accuracy` on regression).
+    case metricForTask(spec: String, metric: String, task: String)
+    /// `--resume DIR` on a folder without a study.
+    case noStudy(folder: String)
+    /// `--out DIR` holds something that is not this spec's study.
+    case folderInUse(folder: String)
+    /// `--trials`, `--timeout` or `--workers` out of range.
+    case badOption(String)
+    /// Every trial so far failed: the last error.
+    case allTrialsFailed(count: Int, lastError: String)
+
+    public var description: String {
+        switch self {
+        case .emptySpace(let spec):
+            return
+                "\(spec): error: nothing to tune: the spec fixes every key tune searches "
+                + "(\(TuneSection.tunableKeys.joined(separator: ", ")))\n"
+                + "  help: set some of them to `auto`, or use `layerwise train` for this design"
+        case .metricForTask(let spec, let metric, let task):
+            return
+                "\(spec): error: tune.metric `\(metric)` is not a \(task) metric\n"
+                + "  help: use "
+                + TuneMetric.allCases.filter { $0.applies(to: TaskKind(rawValue: task) ?? .regression) }
+                .map { "`\($0.rawValue)`" }.joined(separator: ", ") + ", or `auto`"
+        case .noStudy(let folder):
+            return
+                "\(folder): error: no study here (no study.sqlite)\n"
+                + "  help: start one with `layerwise tune SPEC --out \(folder)`"
+        case .folderInUse(let folder):
+            return
+                "\(folder): error: the folder exists and holds no study of this spec\n"
+                + "  help: give a new --out folder, or `--resume \(folder)` for its study"
+        case .badOption(let message):
+            return "error: \(message)"
+        case .allTrialsFailed(let count, let lastError):
+            return
+                "error: all \(count) trials failed; the last: \(lastError)\n"
+                + "  help: `layerwise train` the spec to see the error on its own"
+        }
+    }
+}

@@ -1,0 +1,440 @@
+import Advisor
+import Dataset
+import Engine
+import Foundation
+import Generator
+import Runs
+import Spec
+import TuneSearch
+import TuneStorage
+
+/// What `tune` was asked on the command line; nil takes the spec's `tune:` value.
+public struct TuneRequest: Sendable {
+    /// `--trials`.
+    public var trials: Int?
+    /// `--timeout`, seconds.
+    public var timeout: Double?
+    /// `--workers`: trials at once, each single-threaded. Default: one per core.
+    public var workers: Int
+    /// Trials run with the pruner off even when `tune.pruning` is on (tests). Default false.
+    public var pruningOff = false
+
+    /// A request; each argument sets the property of the same name.
+    public init(trials: Int? = nil, timeout: Double? = nil, workers: Int? = nil) {
+        self.trials = trials
+        self.timeout = timeout
+        self.workers = max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount)
+    }
+}
+
+/// Set from any thread to stop a study: no trial starts after it; running trials stop after
+/// their current step and go back to the queue (`--resume` runs them again).
+public final class StudyStop: @unchecked Sendable {
+    // A lock-protected flag: read once per training step, set once.
+    private let lock = NSLock()
+    private var requested = false
+    /// Why it stopped (`interrupted`, `timeout`).
+    public private(set) var reason: String?
+
+    public init() {}
+
+    /// Stops the study.
+    public func request(_ reason: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        if !requested { self.reason = reason }
+        requested = true
+    }
+
+    /// Whether a stop was requested.
+    public var isRequested: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return requested
+    }
+}
+
+/// A study of one spec in one folder: the zero-trial design, its search space, the store, and
+/// the loop that claims, trains and records trials on K workers.
+public final class TuneStudy: @unchecked Sendable {
+    // Immutable after init but for `progress`, set before `run`; the store serialises itself.
+    /// The study folder.
+    public let folder: String
+    /// The zero-trial design.
+    public let plan: DesignPlan
+    /// The space searched.
+    public let space: SearchSpace
+    /// The stored definition (name, metric, direction, target).
+    public let definition: StudyDefinition
+    /// The store (`study.sqlite` in the folder).
+    public let storage: any StudyStorage
+    /// The metric trials are ranked by.
+    public let metric: TuneMetric
+    /// Cross-validation folds; nil for the validation split.
+    public let folds: Int?
+    /// Whether the pruner runs.
+    public let pruning: Bool
+    /// Stop starting trials after this many seconds; nil for no limit.
+    public let timeout: Double?
+    /// Trials at once.
+    public let workers: Int
+    /// The zero-trial learning rate.
+    public let learningRate: Double
+    /// Called after each trial ends (any thread, serialised).
+    public var onTrialEnd: (@Sendable (TrialRecord, _ best: TrialRecord?) -> Void)?
+    /// Called after each epoch of a running trial (any thread, serialised): trial, epoch.
+    public var onEpoch: (@Sendable (Int, Int) -> Void)?
+    /// ASHA's reduction factor.
+    public static let reductionFactor = 3
+    /// Quasi-random trials before TPE (trial 0 is the zero-trial design).
+    public static let startupTrials = 8
+
+    /// The study database's name in the folder.
+    public static let databaseName = "study.sqlite"
+
+    private let sampler: RuleSeededSampler
+    private let pruner: SuccessiveHalvingPruner?
+    private let callbackLock = NSLock()
+
+    /// Opens (or creates) the study of `specPath` in `folder`.
+    /// - Parameters:
+    ///   - specPath: the spec.
+    ///   - folder: the study folder (created when missing; a folder holding anything but
+    ///     this spec's study is refused).
+    ///   - catalog: the templates.
+    ///   - request: the command line's settings.
+    /// - Throws: `DesignPlanError`, `TuneError`, `StudyStorageError`.
+    public init(
+        specPath: String, folder: String, catalog: TemplateCatalog, request: TuneRequest
+    ) throws {
+        let manager = FileManager.default
+        let database = folder + "/" + Self.databaseName
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: folder, isDirectory: &isDirectory) {
+            let contents = (try? manager.contentsOfDirectory(atPath: folder)) ?? []
+            if !isDirectory.boolValue || (!contents.isEmpty && !contents.contains(Self.databaseName))
+            {
+                throw TuneError.folderInUse(folder: folder)
+            }
+        }
+        let plan = try DesignPlan.measured(specPath: specPath, catalog: catalog)
+        let spec = plan.loaded.spec
+        let task = plan.summary.task
+        let metric = spec.tune.metric.value ?? TuneMetric.automatic(for: task)
+        if !metric.applies(to: task) {
+            throw TuneError.metricForTask(
+                spec: specPath, metric: metric.rawValue, task: task.rawValue)
+        }
+        let direction: Direction =
+            (spec.tune.direction.value ?? metric.naturalDirection) == .minimize
+            ? .minimize : .maximize
+        // The zero-trial learning rate: the range test once, as `train` runs it.
+        var rate = spec.training.learningRate.value
+        var reason = "set in spec"
+        if rate == nil {
+            var probe = plan.recommendation.config
+            probe.training.ensemble = .fixed(1)
+            let test = try TrainingSession.rangeTest(config: probe, data: plan.data)
+            rate = test.trustedSuggestion ?? LearningRateFinder.fallbackRate
+            reason =
+                test.trustedSuggestion != nil
+                ? "range-test suggestion \(String(format: "%.3g", rate ?? 0))"
+                : "range test not trusted (confidence \(test.confidence)): 1e-3"
+        }
+        let learningRate = rate ?? LearningRateFinder.fallbackRate
+        let space = AdvisedSpace.space(
+            for: plan, learningRate: learningRate, rangeTestReason: reason)
+        if space.parameters.isEmpty { throw TuneError.emptySpace(spec: specPath) }
+        try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let storage = try SQLiteStudyStorage(path: database)
+        let trials = request.trials ?? spec.tune.trials
+        let asked = StudyDefinition(
+            name: spec.name, specDigest: Self.digest(of: spec),
+            specPath: Self.absolute(specPath), metric: metric.rawValue, direction: direction,
+            space: space, targetTrials: trials)
+        let stored = try storage.open(asked)
+        self.folder = folder
+        self.plan = plan
+        self.space = stored.space
+        self.definition = stored
+        self.storage = storage
+        self.metric = metric
+        self.folds = spec.tune.folds.map { min($0, max(2, plan.data.nonTestRowCount)) }
+        self.pruning = spec.tune.pruning && !request.pruningOff
+        self.timeout = request.timeout ?? spec.tune.timeout
+        self.workers = request.workers
+        self.learningRate = learningRate
+        let seed = spec.training.seed
+        sampler = RuleSeededSampler(seed: seed, startupTrials: Self.startupTrials)
+        let epochs = plan.recommendation.config.training.epochs.value ?? 100
+        pruner =
+            pruning
+            ? SuccessiveHalvingPruner(
+                minResource: max(1, epochs / 81), reductionFactor: Self.reductionFactor)
+            : nil
+    }
+
+    /// The spec path a study folder was made from.
+    /// - Throws: `TuneError.noStudy`, `StudyStorageError`.
+    public static func specPath(ofStudyIn folder: String) throws -> String {
+        let database = folder + "/" + databaseName
+        guard FileManager.default.fileExists(atPath: database) else {
+            throw TuneError.noStudy(folder: folder)
+        }
+        guard let definition = try SQLiteStudyStorage(path: database).definition() else {
+            throw TuneError.noStudy(folder: folder)
+        }
+        return definition.specPath
+    }
+
+    /// What a study depends on: every key of the spec but `tune.*`, in config order (a study
+    /// resumed with more trials or another timeout is the same study).
+    public static func digest(of spec: NetworkSpec) -> String {
+        let text = SpecKey.all.filter { $0.section != "tune" }.map { key in
+            key.path + "=" + (key.yaml(in: spec) ?? "~")
+        }.joined(separator: "\n")
+        return SHA256.hex(of: Array(text.utf8))
+    }
+
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/")
+            ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+
+    // MARK: - The loop
+
+    /// Runs trials until the study has its target (complete, pruned or failed), the timeout
+    /// passes, or `stop` is requested; then puts interrupted trials back in the queue.
+    /// - Returns: the trials, in number order.
+    public func run(stop: StudyStop) throws -> [TrialRecord] {
+        // A trial left running by a killed process is run again (nothing else runs on this
+        // folder: a second process on one study is issue 17's storage).
+        _ = try storage.requeueRunning()
+        let started = Date()
+        let host = ProcessInfo.processInfo.hostName
+        let pid = ProcessInfo.processInfo.processIdentifier
+        let timer: DispatchSourceTimer? = timeout.map { seconds in
+            let timer = DispatchSource.makeTimerSource(queue: .global())
+            timer.schedule(deadline: .now() + seconds)
+            timer.setEventHandler { stop.request("timeout") }
+            timer.resume()
+            return timer
+        }
+        defer { timer?.cancel() }
+        let errors = ErrorBox()
+        let workerCount = workers
+        DispatchQueue.concurrentPerform(iterations: workerCount) { index in
+            let worker = "\(host):\(pid):\(index)"
+            do {
+                try CPUKernels.withThreadCount(workerCount == 1 ? CPUKernels.threadCount : 1) {
+                    try self.work(as: worker, stop: stop)
+                }
+            } catch {
+                errors.set(error)
+                stop.request("error")
+            }
+        }
+        _ = started
+        _ = try storage.requeueRunning()
+        if let error = errors.error { throw error }
+        let trials = try storage.trials()
+        let finished = trials.filter { $0.state.isFinished }
+        if !finished.isEmpty, finished.allSatisfy({ $0.state == .failed }) {
+            throw TuneError.allTrialsFailed(
+                count: finished.count, lastError: finished.last?.attributes["error"] ?? "")
+        }
+        return trials
+    }
+
+    private func work(as worker: String, stop: StudyStop) throws {
+        while !stop.isRequested {
+            guard
+                let trial = try storage.claim(worker: worker, propose: { trials in
+                    try self.propose(trials)
+                })
+            else { return }
+            let clock = ContinuousClock()
+            let begun = clock.now
+            let outcome = evaluate(trial, worker: worker, stop: stop)
+            guard let outcome else { continue }  // stopped: requeued at the end
+            var timed = outcome
+            let elapsed = clock.now - begun
+            timed.seconds =
+                Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds)
+                * 1e-18
+            if try storage.finish(trial: trial.number, worker: worker, outcome: timed) {
+                let trials = try storage.trials()
+                if let record = trials.first(where: { $0.number == trial.number }) {
+                    callbackLock.lock()
+                    onTrialEnd?(record, Self.best(of: trials, direction: definition.direction))
+                    callbackLock.unlock()
+                }
+            }
+        }
+    }
+
+    /// The assignment of the next trial: the zero-trial design for trial 0, else the sampler's.
+    private func propose(_ trials: [TrialRecord]) throws -> Assignment {
+        let number = (trials.map(\.number).max() ?? -1) + 1
+        if number == 0 { return space.zeroTrial }
+        let history = trials.filter { $0.state.isFinished }.map {
+            Self.clamped($0.observation, to: space)
+        }
+        let pending = trials.filter { $0.state == .running || $0.state == .queued }.map {
+            Self.clamped($0.observation, to: space).assignment
+        }
+        return sampler.assignment(
+            for: number, space: space, history: history, pending: pending,
+            direction: definition.direction)
+    }
+
+    /// An observation with each value inside its domain (the zero-trial design may sit
+    /// outside a range: no L2 against REG-L2-RANGE's 1e-6..1e-2).
+    static func clamped(_ observation: TrialObservation, to space: SearchSpace)
+        -> TrialObservation
+    {
+        var result = observation
+        for parameter in space.parameters {
+            guard let value = observation.assignment[parameter.name] else { continue }
+            switch (parameter.domain, value) {
+            case (.real(let low, let high, _), _):
+                if let number = value.number { result.assignment[parameter.name] = .real(min(high, max(low, number))) }
+            case (.integer(let low, let high, _), _):
+                if let number = value.number {
+                    result.assignment[parameter.name] = .integer(min(high, max(low, Int(number))))
+                }
+            case (.choice(let names), .choice(let name)) where !names.contains(name):
+                result.assignment[parameter.name] = names.first.map(ParameterValue.choice)
+            default: continue
+            }
+        }
+        return result
+    }
+
+    /// Trains one trial; nil when the study was stopped meanwhile (the trial is requeued).
+    private func evaluate(_ trial: TrialRecord, worker: String, stop: StudyStop) -> TrialOutcome? {
+        do {
+            let config = try self.config(for: trial.assignment, ensemble: 1)
+            let datasets: [PreparedData]
+            if let folds {
+                datasets = try (0..<folds).map {
+                    try plan.data.fold($0, of: folds, seed: plan.loaded.spec.training.seed)
+                }
+            } else {
+                datasets = [plan.data]
+            }
+            var values: [Double] = []
+            var epochs = 0
+            for (index, data) in datasets.enumerated() {
+                let session = try TrainingSession(config: config, data: data)
+                session.scoresTrainingSplit = false
+                let stopTraining = session.trainer.stopRequest
+                var pruned = false
+                var intermediate: [IntermediateValue] = []
+                let result = try session.run(in: nil) { event in
+                    if stop.isRequested { stopTraining.request() }
+                    guard index == 0, case .epochEnded(let record) = event,
+                        let loss = record.validationLoss, loss.isFinite
+                    else { return }
+                    let step = IntermediateValue(step: record.epoch + 1, value: loss)
+                    intermediate.append(step)
+                    _ = try? storage.report(trial: trial.number, worker: worker, value: step)
+                    callbackLock.lock()
+                    onEpoch?(trial.number, record.epoch + 1)
+                    callbackLock.unlock()
+                    // Only a rung's step can prune (ASHA); the store is read there alone.
+                    guard let pruner, pruner.rungSteps(through: step.step).last == step.step
+                    else { return }
+                    let others = ((try? storage.trials()) ?? []).filter {
+                        $0.number != trial.number
+                    }.map(\.observation)
+                    var me = trial.observation
+                    me.intermediate = intermediate
+                    // The pruner ranks validation losses: lower is better whatever the metric.
+                    if pruner.shouldPrune(trial: me, others: others, direction: .minimize) {
+                        pruned = true
+                        stopTraining.request()
+                    }
+                }
+                if stop.isRequested { return nil }
+                epochs += result.epochsRun
+                if pruned {
+                    return TrialOutcome(
+                        state: .pruned, value: nil, epochs: epochs,
+                        attributes: ["pruned_at_epoch": String(result.epochsRun)])
+                }
+                guard let score = result.scores["validation"], let value = metric.value(in: score),
+                    value.isFinite
+                else {
+                    return TrialOutcome(
+                        state: .failed, value: nil, epochs: epochs,
+                        attributes: ["error": "no finite validation \(metric.rawValue) "
+                            + "(\(result.stopReason.explanation))"])
+                }
+                values.append(value)
+            }
+            let mean = values.reduce(0, +) / Double(values.count)
+            var attributes: [String: String] = [:]
+            if values.count > 1 {
+                let variance =
+                    values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +)
+                    / Double(values.count - 1)
+                attributes["value_std"] = String(variance.squareRoot())
+                attributes["fold_values"] = values.map { String($0) }.joined(separator: " ")
+            }
+            return TrialOutcome(state: .complete, value: mean, epochs: epochs, attributes: attributes)
+        } catch {
+            if stop.isRequested { return nil }
+            return TrialOutcome(state: .failed, value: nil, attributes: ["error": "\(error)"])
+        }
+    }
+
+    /// The complete config of an assignment: the spec with its values fixed, designed by the
+    /// advisor on the zero-trial design's data.
+    /// - Parameter ensemble: `training.ensemble` (1 while searching; nil: the spec's).
+    public func config(for assignment: Assignment, ensemble: Int?) throws -> NetworkSpec {
+        try design(for: assignment, ensemble: ensemble).recommendation.config
+    }
+
+    /// The design of an assignment (see `config(for:ensemble:)`).
+    public func design(for assignment: Assignment, ensemble: Int?) throws -> DesignPlan {
+        var loaded = plan.loaded
+        loaded.spec = TrialSpec.spec(loaded.spec, with: assignment, ensemble: ensemble)
+        if loaded.spec.training.learningRate.isAuto {
+            loaded.spec.training.learningRate = .fixed(learningRate)
+        }
+        return try DesignPlan(
+            specPath: plan.specPath, loaded: loaded, data: plan.data, profile: plan.profile,
+            summary: plan.summary, catalog: plan.catalog)
+    }
+
+    /// The best complete trial; ties go to the lower number (trial 0 first).
+    public static func best(of trials: [TrialRecord], direction: Direction) -> TrialRecord? {
+        var best: TrialRecord?
+        for trial in trials where trial.state == .complete {
+            guard let value = trial.value, value.isFinite else { continue }
+            if let current = best?.value, !direction.isBetter(value, than: current) { continue }
+            best = trial
+        }
+        return best
+    }
+}
+
+/// The first error a worker threw.
+final class ErrorBox: @unchecked Sendable {
+    // Lock-protected; written by workers, read after they all return.
+    private let lock = NSLock()
+    private var stored: (any Error)?
+
+    func set(_ error: any Error) {
+        lock.lock()
+        defer { lock.unlock() }
+        if stored == nil { stored = error }
+    }
+
+    var error: (any Error)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
+    }
+}

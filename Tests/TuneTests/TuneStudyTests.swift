@@ -1,0 +1,265 @@
+import Foundation
+import Generator
+import Runs
+import Spec
+import Testing
+import TuneSearch
+import TuneStorage
+
+@testable import Tune
+
+/// The repository's folders, found from this file.
+enum Repository {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    static let iris = root.appendingPathComponent("Specs/data/iris.csv").path
+    static let diabetes = root.appendingPathComponent("Specs/data/diabetes.csv").path
+}
+
+/// A fresh folder holding a spec of the iris data (epochs capped so trials take a fraction of
+/// a second) with `extra` appended.
+func irisSpec(_ extra: String = "", name: String = "iris") throws -> (spec: String, folder: URL) {
+    let folder = FileManager.default.temporaryDirectory
+        .appendingPathComponent("layerwise-tune-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let spec = folder.appendingPathComponent("\(name).yaml").path
+    try """
+    name: \(name)
+    data: {path: \(Repository.iris), target: species}
+    training:
+      epochs: 40
+
+    """.appending(extra).write(toFile: spec, atomically: true, encoding: .utf8)
+    return (spec, folder)
+}
+
+func study(
+    _ spec: String, in folder: URL, trials: Int? = nil, workers: Int = 1, pruningOff: Bool = false
+) throws -> TuneStudy {
+    var request = TuneRequest(trials: trials, workers: workers)
+    request.pruningOff = pruningOff
+    return try TuneStudy(
+        specPath: spec, folder: folder.appendingPathComponent("study").path,
+        catalog: try TemplateCatalog(), request: request)
+}
+
+@Suite("tune: the space and the study loop")
+struct TuneStudyTests {
+    @Test("the space has one parameter per auto key, each range from its rule")
+    func spaceFromTheRules() throws {
+        let (spec, folder) = try irisSpec()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tuned = try study(spec, in: folder, trials: 1)
+        let names = tuned.space.parameters.map(\.name)
+        #expect(names == TuneSection.tunableKeys)
+        for parameter in tuned.space.parameters {
+            #expect(!parameter.rule.isEmpty)
+            let inside = Self.contains(parameter.domain, parameter.zeroTrial)
+            // The zero-trial design uses no L2 (REG-L2-RANGE's range starts at 1e-6).
+            #expect(inside || parameter.name == "training.regularization.l2", "\(parameter.name)")
+        }
+        let rate = try #require(tuned.space.parameters.first { $0.name == "training.learning_rate" })
+        #expect(rate.rule.hasPrefix("LR-RANGE-TEST"))
+        guard case .real(let low, let high, true) = rate.domain else {
+            Issue.record("learning rate not a log range")
+            return
+        }
+        #expect(abs(high / low - 100) < 1e-9)
+        #expect(abs(low * 10 - tuned.learningRate) < 1e-12)
+        let width = try #require(tuned.space.parameters.first { $0.name == "model.neurons" })
+        #expect(width.rule.contains("SIZE-"))
+    }
+
+    @Test("what the spec fixes is not searched, and tune.space replaces a range")
+    func fixedKeysAndOverrides() throws {
+        let (spec, folder) = try irisSpec(
+            """
+              batch_size: 16
+            model:
+              dropout: 0.1
+            tune:
+              space:
+                training.learning_rate: {low: 0.001, high: 0.01}
+                model.activation: [relu, swish]
+
+            """)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tuned = try study(spec, in: folder, trials: 2)
+        let names = tuned.space.parameters.map(\.name)
+        #expect(!names.contains("model.dropout"))
+        #expect(!names.contains("training.batch_size"))
+        let rate = try #require(tuned.space.parameters.first { $0.name == "training.learning_rate" })
+        #expect(rate.domain == .real(low: 0.001, high: 0.01, log: true))
+        let activation = try #require(tuned.space.parameters.first { $0.name == "model.activation" })
+        #expect(activation.domain == .choice(["relu", "swish"]))
+        let trials = try tuned.run(stop: StudyStop())
+        for trial in trials {
+            let config = try tuned.config(for: trial.assignment, ensemble: 1)
+            #expect(config.model.dropout == .fixed(0.1))
+            #expect(config.training.batchSize == .fixed(16))
+        }
+    }
+
+    @Test("trial 0 is the zero-trial design; the study ends at exactly N trials, reproducibly")
+    func exactTargetAndReproducible() throws {
+        let (spec, folder) = try irisSpec()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let first = try study(spec, in: folder.appendingPathComponent("a"), trials: 6)
+        let a = try first.run(stop: StudyStop())
+        let b = try study(spec, in: folder.appendingPathComponent("b"), trials: 6).run(
+            stop: StudyStop())
+        #expect(a.map(\.number) == Array(0..<6))
+        #expect(a.allSatisfy(\.state.isFinished))
+        #expect(a[0].assignment == first.space.zeroTrial)
+        #expect(a[0].state == .complete)
+        #expect(a.map(\.assignment) == b.map(\.assignment))
+        #expect(a.map(\.value) == b.map(\.value))
+        #expect(a.map(\.state) == b.map(\.state))
+        // The sampled trials differ from the zero-trial design and from each other.
+        #expect(Set(a.map(\.assignment)).count == 6)
+    }
+
+    @Test("a stopped study resumes: interrupted trials run again, none recorded twice")
+    func stopAndResume() throws {
+        let (spec, folder) = try irisSpec()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let stop = StudyStop()
+        let first = try study(spec, in: folder, trials: 7)
+        // Stopped in the middle of trial 2's training.
+        first.onEpoch = { trial, epoch in if trial == 2, epoch == 3 { stop.request("test") } }
+        let partial = try first.run(stop: stop)
+        let finished = partial.filter(\.state.isFinished)
+        #expect(finished.map(\.number) == [0, 1])
+        #expect(!partial.contains { $0.state == .running })
+        let queued = partial.filter { $0.state == .queued }
+        #expect(queued.map(\.number) == [2])
+        #expect(queued.allSatisfy { $0.intermediate.isEmpty })
+        let resumed = try study(spec, in: folder)
+        #expect(resumed.definition.targetTrials == 7)
+        let all = try resumed.run(stop: StudyStop())
+        #expect(all.map(\.number) == Array(0..<7))
+        #expect(all.allSatisfy(\.state.isFinished))
+        for trial in finished {
+            // Finished trials are kept as they were.
+            #expect(all[trial.number] == trial)
+        }
+        for trial in queued {
+            #expect(all[trial.number].assignment == trial.assignment)
+        }
+    }
+
+    @Test("two workers share the study: exactly N trials, each number once")
+    func parallelWorkers() throws {
+        let (spec, folder) = try irisSpec()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let trials = try study(spec, in: folder, trials: 8, workers: 2).run(stop: StudyStop())
+        #expect(trials.map(\.number) == Array(0..<8))
+        #expect(trials.allSatisfy(\.state.isFinished))
+        #expect(Set(trials.compactMap(\.worker)).count == 2)
+    }
+
+    @Test("cv: k scores every trial on k stratified folds, the value their mean")
+    func crossValidation() throws {
+        let (spec, folder) = try irisSpec("tune:\n  cv: 3\n  pruning: false\n")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tuned = try study(spec, in: folder, trials: 2)
+        #expect(tuned.folds == 3)
+        let trials = try tuned.run(stop: StudyStop())
+        for trial in trials where trial.state == .complete {
+            let folds = try #require(trial.attributes["fold_values"]).split(separator: " ")
+                .compactMap { Double($0) }
+            #expect(folds.count == 3)
+            let mean = folds.reduce(0, +) / 3
+            #expect(abs(try #require(trial.value) - mean) < 1e-12)
+            #expect(trial.attributes["value_std"] != nil)
+        }
+    }
+
+    @Test("the outputs: trials.csv, best.yaml that train accepts, the best run, report.html")
+    func outputs() throws {
+        let (spec, folder) = try irisSpec()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tuned = try study(spec, in: folder, trials: 4)
+        let trials = try tuned.run(stop: StudyStop())
+        let outputs = try tuned.writeOutputs(trials: trials)
+        let csv = try String(contentsOfFile: tuned.trialsPath, encoding: .utf8)
+        #expect(csv.split(separator: "\n").count == trials.count + 1)
+        #expect(csv.hasPrefix("number,state,model.hidden_layers"))
+        let best = try #require(outputs.best)
+        #expect(best == TuneStudy.best(of: trials, direction: .maximize))
+        let loaded = try SpecLoader(templates: TemplateNames(names: try TemplateCatalog().entries.map(\.name)))
+            .load(path: tuned.bestConfigPath)
+        let expected = try tuned.config(for: best.assignment, ensemble: nil)
+        #expect(loaded.spec.model.hiddenLayers == expected.model.hiddenLayers)
+        #expect(loaded.spec.training.learningRate == expected.training.learningRate)
+        #expect(loaded.spec.training.batchSize == expected.training.batchSize)
+        let run = try #require(outputs.bestRun)
+        #expect(FileManager.default.fileExists(atPath: run + "/model.safetensors"))
+        let test = try #require(outputs.testScore)
+        #expect(test.name == "accuracy" && (0...1).contains(test.value))
+        let html = try String(contentsOfFile: tuned.reportPath, encoding: .utf8)
+        #expect(html.contains("<svg"))
+    }
+
+    @Test("bad studies: nothing to tune, a folder in use, a folder of another spec")
+    func badStudies() throws {
+        let (spec, folder) = try irisSpec(
+            """
+              learning_rate: 0.01
+              batch_size: 16
+              regularization: none
+            model:
+              hidden_layers: 1
+              neurons: 32
+              activation: relu
+              batch_norm: false
+              dropout: 0
+
+            """)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(throws: TuneError.emptySpace(spec: spec)) {
+            try study(spec, in: folder, trials: 2)
+        }
+        let busy = folder.appendingPathComponent("study")
+        try FileManager.default.createDirectory(at: busy, withIntermediateDirectories: true)
+        try "x".write(to: busy.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        let (other, otherFolder) = try irisSpec()
+        defer { try? FileManager.default.removeItem(at: otherFolder) }
+        #expect(throws: TuneError.folderInUse(folder: busy.path)) {
+            try study(other, in: folder, trials: 2)
+        }
+        // A study folder made from another spec (another seed) is refused, and kept.
+        _ = try study(other, in: otherFolder, trials: 1)
+        let (changed, changedFolder) = try irisSpec("  seed: 7\n")
+        defer { try? FileManager.default.removeItem(at: changedFolder) }
+        let database = otherFolder.appendingPathComponent("study/\(TuneStudy.databaseName)").path
+        let before = try Data(contentsOf: URL(fileURLWithPath: database))
+        #expect(throws: StudyStorageError.self) {
+            try study(changed, in: otherFolder, trials: 2)
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before)
+    }
+
+    @Test("SHA-256 matches the FIPS 180-4 examples")
+    func sha256() {
+        #expect(
+            SHA256.hex(of: Array("abc".utf8))
+                == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            SHA256.hex(of: [])
+                == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(
+            SHA256.hex(
+                of: Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+
+    static func contains(_ domain: ParameterDomain, _ value: ParameterValue) -> Bool {
+        switch (domain, value) {
+        case (.real(let low, let high, _), .real(let number)): (low...high).contains(number)
+        case (.integer(let low, let high, _), .integer(let number)): (low...high).contains(number)
+        case (.choice(let names), .choice(let name)): names.contains(name)
+        default: false
+        }
+    }
+}
