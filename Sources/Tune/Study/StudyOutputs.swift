@@ -1,3 +1,4 @@
+import Advisor
 import Foundation
 import Runs
 import Spec
@@ -86,9 +87,11 @@ extension TuneStudy {
             }
         }
         let report = StudyReport(
-            definition: definition, trials: trials, bestTrial: best?.number,
-            testScore: outputs.testScore.map { ($0.name, $0.value) },
-            zeroTrialDesign: plan.recommendation.diagram)
+            study: definition, trials: trials, bestTrial: best?.number,
+            testScore: outputs.testScore.map { StudyReport.TestScore($0.name, $0.value) },
+            zeroTrialSummary: "zero-trial design (trial 0): "
+                + TextReport.compact(plan.recommendation).split(separator: "\n").first
+                .map(String.init) ?? "")
         try AtomicFile.write(report.html(), to: reportPath)
         return outputs
     }
