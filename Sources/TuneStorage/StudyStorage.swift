@@ -127,18 +127,21 @@ public protocol StudyStorage: AnyObject, Sendable {
     /// trial if any; else, while complete + pruned + failed + running < `targetTrials`, a new
     /// trial numbered one past the highest, with the values `propose` returns (called inside
     /// the transaction with every trial, so two workers never propose from the same history
-    /// or create more than the target). nil when the study needs no more trials.
+    /// or create more than the target). nil when the study needs no more trials. When
+    /// `propose` throws, nothing is written and its error is rethrown.
     func claim(
         worker: String, propose: ([TrialRecord]) throws -> Assignment
     ) throws -> TrialRecord?
 
-    /// Records an intermediate value of a running trial. Ignored (returns false) when the
-    /// trial is not running under `worker` (it was requeued, or finished elsewhere).
+    /// Records (or replaces) an intermediate value of a running trial and marks it alive
+    /// (its heartbeat). Ignored (returns false) when the trial is not running under `worker`
+    /// (it was requeued, or finished elsewhere).
     @discardableResult
     func report(trial: Int, worker: String, value: IntermediateValue) throws -> Bool
 
     /// Ends a running trial. Returns false, changing nothing, when the trial is not running
-    /// under `worker` (a late result: recorded once, never twice).
+    /// under `worker` (a late result: recorded once, never twice). `outcome.state` must be
+    /// complete, pruned or failed.
     @discardableResult
     func finish(trial: Int, worker: String, outcome: TrialOutcome) throws -> Bool
 
