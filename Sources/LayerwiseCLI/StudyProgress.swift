@@ -41,7 +41,7 @@ final class StudyProgress: @unchecked Sendable {
         epochs[trial] = epoch
         let running = epochs.keys.sorted().map { "trial \($0) epoch \(epochs[$0] ?? 0)" }
         print("\r\u{1B}[2K  " + running.joined(separator: ", "), terminator: "")
-        fflush(stdout)
+        fflush(nil)
         liveShown = true
     }
 
@@ -74,7 +74,7 @@ final class StudyProgress: @unchecked Sendable {
     func clearLine() {
         if liveShown {
             print("\r\u{1B}[2K", terminator: "")
-            fflush(stdout)
+            fflush(nil)
             liveShown = false
         }
     }

@@ -33,6 +33,11 @@ public struct SuccessiveHalvingPruner: Pruner {
     public let minEarlyStoppingRate: Int
     /// A trial is pruned at a rung reached by at most this many trials (itself included).
     public let bootstrapCount: Int
+    /// A rung reached by fewer trials than this (itself included) never prunes. 0 is Optuna's
+    /// behaviour (with fewer than η values only a trial best so far goes on); `tune` passes η,
+    /// so the first trials of a small study run to their end and later ones are ranked
+    /// against them, not against one early curve.
+    public let minimumCompetitors: Int
 
     /// A pruner.
     /// - Parameters:
@@ -40,10 +45,12 @@ public struct SuccessiveHalvingPruner: Pruner {
     ///   - reductionFactor: η; default 3 (the paper uses 3 or 4; at least 2).
     ///   - minEarlyStoppingRate: s; default 0.
     ///   - bootstrapCount: default 0 (Optuna's `bootstrap_count`).
+    ///   - minimumCompetitors: default 0 (see the property).
     public init(
         minResource: Int = 1, reductionFactor: Int = 3, minEarlyStoppingRate: Int = 0,
-        bootstrapCount: Int = 0
+        bootstrapCount: Int = 0, minimumCompetitors: Int = 0
     ) {
+        self.minimumCompetitors = max(minimumCompetitors, 0)
         self.minResource = max(minResource, 1)
         self.reductionFactor = max(reductionFactor, 2)
         self.minEarlyStoppingRate = max(minEarlyStoppingRate, 0)
@@ -82,6 +89,7 @@ public struct SuccessiveHalvingPruner: Pruner {
             var values = competitors.compactMap { Self.value(of: $0, atRung: rung) }
             values.append(newest.value)
             if values.count <= bootstrapCount { return true }
+            if values.count < minimumCompetitors { continue }
             if !isPromotable(newest.value, among: values, direction: direction) { return true }
         }
         return false

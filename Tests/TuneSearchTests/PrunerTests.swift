@@ -54,6 +54,22 @@ struct PrunerTests {
             !pruner.shouldPrune(trial: Self.trial(2, [1: 0.1]), others: one, direction: .minimize))
     }
 
+    @Test func aRungWithFewerThanTheMinimumCompetitorsNeverPrunes() {
+        let pruner = SuccessiveHalvingPruner(minimumCompetitors: 3)
+        // Two values at rung 1 (one other + this one) < 3: the worse trial goes on, where
+        // Optuna's rule (minimumCompetitors 0, above) prunes it.
+        let one = [Self.trial(1, [1: 0.2])]
+        #expect(
+            !pruner.shouldPrune(trial: Self.trial(2, [1: 0.3]), others: one, direction: .minimize))
+        // Three values: index 3 / 3 - 1 = 0, only the best goes on: 0.3 of {0.1, 0.2, 0.3} is
+        // pruned, 0.05 continues.
+        let two = [Self.trial(1, [1: 0.2]), Self.trial(3, [1: 0.1])]
+        #expect(
+            pruner.shouldPrune(trial: Self.trial(2, [1: 0.3]), others: two, direction: .minimize))
+        #expect(
+            !pruner.shouldPrune(trial: Self.trial(2, [1: 0.05]), others: two, direction: .minimize))
+    }
+
     @Test func maximiseKeepsTheTopThirdAtARung() {
         let pruner = SuccessiveHalvingPruner()
         // Accuracies 0.1...0.5: with 0.45 the sorted-best-first list is 0.5, 0.45, 0.4, ...;

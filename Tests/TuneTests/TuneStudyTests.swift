@@ -109,7 +109,7 @@ struct TuneStudyTests {
         let b = try study(spec, in: folder.appendingPathComponent("b"), trials: 6).run(
             stop: StudyStop())
         #expect(a.map(\.number) == Array(0..<6))
-        #expect(a.allSatisfy(\.state.isFinished))
+        #expect(a.allSatisfy { $0.state.isFinished })
         #expect(a[0].assignment == first.space.zeroTrial)
         #expect(a[0].state == .complete)
         #expect(a.map(\.assignment) == b.map(\.assignment))
@@ -128,7 +128,7 @@ struct TuneStudyTests {
         // Stopped in the middle of trial 2's training.
         first.onEpoch = { trial, epoch in if trial == 2, epoch == 3 { stop.request("test") } }
         let partial = try first.run(stop: stop)
-        let finished = partial.filter(\.state.isFinished)
+        let finished = partial.filter { $0.state.isFinished }
         #expect(finished.map(\.number) == [0, 1])
         #expect(!partial.contains { $0.state == .running })
         let queued = partial.filter { $0.state == .queued }
@@ -138,7 +138,7 @@ struct TuneStudyTests {
         #expect(resumed.definition.targetTrials == 7)
         let all = try resumed.run(stop: StudyStop())
         #expect(all.map(\.number) == Array(0..<7))
-        #expect(all.allSatisfy(\.state.isFinished))
+        #expect(all.allSatisfy { $0.state.isFinished })
         for trial in finished {
             // Finished trials are kept as they were.
             #expect(all[trial.number] == trial)
@@ -154,7 +154,7 @@ struct TuneStudyTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let trials = try study(spec, in: folder, trials: 8, workers: 2).run(stop: StudyStop())
         #expect(trials.map(\.number) == Array(0..<8))
-        #expect(trials.allSatisfy(\.state.isFinished))
+        #expect(trials.allSatisfy { $0.state.isFinished })
         #expect(Set(trials.compactMap(\.worker)).count == 2)
     }
 

@@ -29,7 +29,10 @@ public enum AdvisedSpace {
         let explicitLayers = spec.model.layers != nil
         let depth = plan.recommendation.hiddenWidths.count
         let annotations = plan.recommendation.annotations
-        func why(_ key: String) -> String { annotations[key] ?? "" }
+        /// The zero-trial choice's annotation (`RULE-ID: why`), or the rule family alone.
+        func why(_ key: String, _ family: String) -> String {
+            annotations[key].map { $0.isEmpty ? family : $0 } ?? family
+        }
 
         func add(
             _ key: String, _ domain: ParameterDomain, _ zero: ParameterValue, _ rule: String
@@ -49,13 +52,14 @@ public enum AdvisedSpace {
             add(
                 "model.hidden_layers", .integer(low: depth == 0 ? 0 : 1, high: high, log: false),
                 .integer(depth),
-                "DEPTH-*: \(why(SpecKey.hiddenLayers.path)); searched \(depth == 0 ? 0 : 1) "
+                why(SpecKey.hiddenLayers.path, "DEPTH-*") + "; searched \(depth == 0 ? 0 : 1) "
                     + "to \(high) layers")
         }
         if !explicitLayers, spec.model.neurons.isAuto, depth > 0 || spec.model.hiddenLayers.isAuto
         {
             let formulas = plan.recommendation.sizing.compactMap { evaluation -> Double? in
-                evaluation.id.hasPrefix("SIZE-") ? evaluation.result.number : nil
+                evaluation.id.hasPrefix("SIZE-") && evaluation.id != "SIZE-FLOOR"
+                    ? evaluation.result.number : nil
             }.filter { $0.isFinite && $0 > 0 }
             let zero = plan.recommendation.hiddenWidths.first ?? 64
             let floor = spec.advisor.widthFloor
@@ -77,7 +81,7 @@ public enum AdvisedSpace {
             if !ladder.contains(zero) { ladder.insert(zero, at: 0) }
             add(
                 "model.activation", .choice(ladder), .choice(zero),
-                "ACT-HIDDEN-*: \(why(SpecKey.activation.path)); the ladder "
+                why(SpecKey.activation.path, "ACT-HIDDEN-*") + "; the ladder "
                     + ladder.joined(separator: ", "))
         }
         if !explicitLayers, spec.model.batchNorm.isAuto, depth > 0 || spec.model.hiddenLayers.isAuto
@@ -85,14 +89,14 @@ public enum AdvisedSpace {
             let zero = config.model.batchNorm.value ?? false
             add(
                 "model.batch_norm", .choice(["false", "true"]), .choice(zero ? "true" : "false"),
-                "BN-*: \(why(SpecKey.batchNorm.path)); on or off")
+                why(SpecKey.batchNorm.path, "BN-*") + "; on or off")
         }
         if !explicitLayers, spec.model.dropout.isAuto, depth > 0 || spec.model.hiddenLayers.isAuto
         {
             let zero = config.model.dropout.value ?? 0
             add(
                 "model.dropout", .real(low: 0, high: 0.5, log: false), .real(zero),
-                "REG-DROPOUT: \(why(SpecKey.dropout.path)); 0 (none) to 0.5, the rule's "
+                why(SpecKey.dropout.path, "REG-DROPOUT") + "; 0 (none) to 0.5, the rule's "
                     + "upper bound")
         }
         if spec.training.learningRate.isAuto {
@@ -110,7 +114,7 @@ public enum AdvisedSpace {
             add(
                 "training.batch_size",
                 .integer(low: min(low, zero), high: max(high, zero), log: true), .integer(zero),
-                "BATCH-*: \(why(SpecKey.batchSize.path)); \(min(low, zero)) to "
+                why(SpecKey.batchSize.path, "BATCH-*") + "; \(min(low, zero)) to "
                     + "\(max(high, zero)) (log, BATCH-NOT-TOO-SMALL's floor)")
         }
         if spec.training.regularization.isAuto {

@@ -90,8 +90,8 @@ extension TuneStudy {
             study: definition, trials: trials, bestTrial: best?.number,
             testScore: outputs.testScore.map { StudyReport.TestScore($0.name, $0.value) },
             zeroTrialSummary: "zero-trial design (trial 0): "
-                + TextReport.compact(plan.recommendation).split(separator: "\n").first
-                .map(String.init) ?? "")
+                + (TextReport.compact(plan.recommendation).split(separator: "\n").first
+                    .map(String.init) ?? ""))
         try AtomicFile.write(report.html(), to: reportPath)
         return outputs
     }

@@ -147,16 +147,18 @@ public final class TuneStudy: @unchecked Sendable {
         if space.parameters.isEmpty { throw TuneError.emptySpace(spec: specPath) }
         try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let storage = try SQLiteStudyStorage(path: database)
-        let trials = request.trials ?? spec.tune.trials
+        // Resuming keeps the study's target unless --trials raises it.
+        let stored = try storage.definition()
+        let trials = request.trials ?? stored?.targetTrials ?? spec.tune.trials
         let asked = StudyDefinition(
             name: spec.name, specDigest: Self.digest(of: spec),
             specPath: Self.absolute(specPath), metric: metric.rawValue, direction: direction,
             space: space, targetTrials: trials)
-        let stored = try storage.open(asked)
+        let opened = try storage.open(asked)
         self.folder = folder
         self.plan = plan
-        self.space = stored.space
-        self.definition = stored
+        self.space = opened.space
+        self.definition = opened
         self.storage = storage
         self.metric = metric
         self.folds = spec.tune.folds.map { min($0, max(2, plan.data.nonTestRowCount)) }
@@ -170,7 +172,8 @@ public final class TuneStudy: @unchecked Sendable {
         pruner =
             pruning
             ? SuccessiveHalvingPruner(
-                minResource: max(1, epochs / 81), reductionFactor: Self.reductionFactor)
+                minResource: max(3, epochs / 27), reductionFactor: Self.reductionFactor,
+                minimumCompetitors: Self.reductionFactor)
             : nil
     }
 
@@ -223,17 +226,27 @@ public final class TuneStudy: @unchecked Sendable {
         defer { timer?.cancel() }
         let errors = ErrorBox()
         let workerCount = workers
-        DispatchQueue.concurrentPerform(iterations: workerCount) { index in
-            let worker = "\(host):\(pid):\(index)"
-            do {
-                try CPUKernels.withThreadCount(workerCount == 1 ? CPUKernels.threadCount : 1) {
-                    try self.work(as: worker, stop: stop)
+        // One thread per worker (Dispatch's pool may run concurrent work serially when busy).
+        let done = DispatchGroup()
+        for index in 0..<workerCount {
+            done.enter()
+            let thread = Thread {
+                defer { done.leave() }
+                let worker = "\(host):\(pid):\(index)"
+                do {
+                    let threads = workerCount == 1 ? CPUKernels.threadCount : 1
+                    try CPUKernels.withThreadCount(threads) {
+                        try self.work(as: worker, stop: stop)
+                    }
+                } catch {
+                    errors.set(error)
+                    stop.request("error")
                 }
-            } catch {
-                errors.set(error)
-                stop.request("error")
             }
+            thread.stackSize = 8 << 20
+            thread.start()
         }
+        done.wait()
         _ = started
         _ = try storage.requeueRunning()
         if let error = errors.error { throw error }
