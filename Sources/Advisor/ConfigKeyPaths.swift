@@ -27,11 +27,12 @@ extension AdvisorSettings {
 extension Recommendation {
     /// Every key path of a complete config, in the order a config file lists them: the spec's
     /// settings, each field of each explicit layer, the early-stopping fields when it is on,
-    /// and each `advisor:` threshold. Every one has a `Choice` in a recommendation.
+    /// and each `advisor:` threshold (not `tune:`, which a config does not hold). Every one has
+    /// a `Choice` in a recommendation.
     /// - Parameter config: a complete config (`model.layers` present).
     public static func keyPaths(of config: NetworkSpec) -> [String] {
         var paths: [String] = []
-        for key in SpecKey.all {
+        for key in SpecKey.all where key.section != "tune" {
             switch key.path {
             case SpecKey.layers.path:
                 for (index, layer) in (config.model.layers ?? []).enumerated() {

@@ -39,7 +39,11 @@ extension PreparedData {
             var rows = pools[key] ?? []
             generator.shuffle(&rows)
             for row in rows {
-                if position % count == index { validation.append(row) } else { training.append(row) }
+                if position % count == index {
+                    validation.append(row)
+                } else {
+                    training.append(row)
+                }
                 position += 1
             }
         }

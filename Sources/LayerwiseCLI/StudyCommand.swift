@@ -93,19 +93,24 @@ struct StudyCommand: ParsableCommand {
         var rows = [header]
         for trial in trials {
             rows.append(
-                [String(trial.number), trial.state.rawValue,
-                 trial.value.map { String(format: "%.4f", $0) } ?? "-"]
+                [
+                    String(trial.number), trial.state.rawValue,
+                    trial.value.map { String(format: "%.4f", $0) } ?? "-",
+                ]
                     + names.map { trial.assignment[$0].map(StudyProgress.valueText) ?? "-" })
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         for row in rows {
             lines.append(
-                row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
-                    .joined(separator: "  "))
+                row.enumerated().map {
+                    $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0)
+                }
+                .joined(separator: "  "))
         }
         if let best {
-            lines.append("Best: trial \(best.number), \(definition.metric) "
-                + String(format: "%.4f", best.value ?? .nan))
+            lines.append(
+                "Best: trial \(best.number), \(definition.metric) "
+                    + String(format: "%.4f", best.value ?? .nan))
         }
         return lines.joined(separator: "\n")
     }

@@ -67,7 +67,8 @@ final class StudyProgress: @unchecked Sendable {
         case .pruned: value = "pruned at epoch \(trial.attributes["pruned_at_epoch"] ?? "?")"
         default: value = "failed: \(trial.attributes["error"] ?? "")"
         }
-        let bestText = best.map { "best \(String(format: "%.4f", $0.value ?? .nan)) (#\($0.number))" } ?? ""
+        let bestText =
+            best.map { "best \(String(format: "%.4f", $0.value ?? .nan)) (#\($0.number))" } ?? ""
         print("Trial \(trial.number)  \(value)  \(bestText)  \(what)")
     }
 

@@ -34,7 +34,8 @@ struct TuneCommandTests {
             else { continue }
             let all = trials(document)
             let complete = all.filter { ($0["state"] as? String) == "complete" }.count
-            if complete >= 2, let current = all.first(where: { ($0["state"] as? String) == "running" })
+            if complete >= 2,
+                let current = all.first(where: { ($0["state"] as? String) == "running" })
             {
                 running = current
                 break
@@ -48,11 +49,13 @@ struct TuneCommandTests {
         let document = try study("study", in: folder)
         let all = trials(document)
         #expect(all.compactMap { $0["number"] as? Int } == Array(0..<8))
-        #expect(all.allSatisfy { ["complete", "pruned", "failed"].contains($0["state"] as? String) })
+        #expect(
+            all.allSatisfy { ["complete", "pruned", "failed"].contains($0["state"] as? String) })
         let number = try #require(killed["number"] as? Int)
         let again = try #require(all.first { ($0["number"] as? Int) == number })
-        #expect(NSDictionary(dictionary: again["params"] as? [String: Any] ?? [:])
-            .isEqual(to: killed["params"] as? [String: Any] ?? [:]))
+        #expect(
+            NSDictionary(dictionary: again["params"] as? [String: Any] ?? [:])
+                .isEqual(to: killed["params"] as? [String: Any] ?? [:]))
         #expect(document["best"] is [String: Any])
         for file in ["best.yaml", "trials.csv", "report.html"] {
             #expect(
@@ -96,6 +99,7 @@ struct TuneCommandTests {
         #expect(outcome.status != 0)
         #expect(outcome.errors.contains("typo.yaml:5:"), "\(outcome.errors)")
         #expect(outcome.errors.contains("did you mean `training.learning_rate`?"))
-        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("study").path))
+        #expect(
+            !FileManager.default.fileExists(atPath: folder.appendingPathComponent("study").path))
     }
 }

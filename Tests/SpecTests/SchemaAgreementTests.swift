@@ -34,6 +34,12 @@ struct SchemaAgreementTests {
         "target_in_ignore": "one value found in another's list",
         "template_path_not_found": "a file on disk",
         "unknown_template": "the templates in a folder",
+        "tune_space_unknown_key": "a mapping's keys drawn from a list (the tunable keys)",
+        "tune_space_empty_range": "one value compared with another (low <= high)",
+        "tune_space_fixed_key": "a key that another section fixes",
+        "tune_space_bad_values": "each value checked by the key it tunes",
+        "tune_metric_for_task": "one key's value against another's (metric and task)",
+        "tune_direction_contradicts_metric": "one key's value against another's (direction and metric)",
     ]
 
     /// Broken and fine specs beyond the fixture corpus, for the rules the schema states.

@@ -58,7 +58,8 @@ struct TuneStudyTests {
             // The zero-trial design uses no L2 (REG-L2-RANGE's range starts at 1e-6).
             #expect(inside || parameter.name == "training.regularization.l2", "\(parameter.name)")
         }
-        let rate = try #require(tuned.space.parameters.first { $0.name == "training.learning_rate" })
+        let rate = try #require(
+            tuned.space.parameters.first { $0.name == "training.learning_rate" })
         #expect(rate.rule.hasPrefix("LR-RANGE-TEST"))
         guard case .real(let low, let high, true) = rate.domain else {
             Issue.record("learning rate not a log range")
@@ -88,9 +89,11 @@ struct TuneStudyTests {
         let names = tuned.space.parameters.map(\.name)
         #expect(!names.contains("model.dropout"))
         #expect(!names.contains("training.batch_size"))
-        let rate = try #require(tuned.space.parameters.first { $0.name == "training.learning_rate" })
+        let rate = try #require(
+            tuned.space.parameters.first { $0.name == "training.learning_rate" })
         #expect(rate.domain == .real(low: 0.001, high: 0.01, log: true))
-        let activation = try #require(tuned.space.parameters.first { $0.name == "model.activation" })
+        let activation = try #require(
+            tuned.space.parameters.first { $0.name == "model.activation" })
         #expect(activation.domain == .choice(["relu", "swish"]))
         let trials = try tuned.run(stop: StudyStop())
         for trial in trials {
@@ -187,8 +190,10 @@ struct TuneStudyTests {
         #expect(csv.hasPrefix("number,state,model.hidden_layers"))
         let best = try #require(outputs.best)
         #expect(best == TuneStudy.best(of: trials, direction: .maximize))
-        let loaded = try SpecLoader(templates: TemplateNames(names: try TemplateCatalog().entries.map(\.name)))
-            .load(path: tuned.bestConfigPath)
+        let loaded = try SpecLoader(
+            templates: TemplateNames(names: try TemplateCatalog().entries.map(\.name))
+        )
+        .load(path: tuned.bestConfigPath)
         let expected = try tuned.config(for: best.assignment, ensemble: nil)
         #expect(loaded.spec.model.hiddenLayers == expected.model.hiddenLayers)
         #expect(loaded.spec.training.learningRate == expected.training.learningRate)
@@ -222,7 +227,8 @@ struct TuneStudyTests {
         }
         let busy = folder.appendingPathComponent("study")
         try FileManager.default.createDirectory(at: busy, withIntermediateDirectories: true)
-        try "x".write(to: busy.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        try "x".write(
+            to: busy.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
         let (other, otherFolder) = try irisSpec()
         defer { try? FileManager.default.removeItem(at: otherFolder) }
         #expect(throws: TuneError.folderInUse(folder: busy.path)) {

@@ -55,8 +55,7 @@ public enum AdvisedSpace {
                 why(SpecKey.hiddenLayers.path, "DEPTH-*") + "; searched \(depth == 0 ? 0 : 1) "
                     + "to \(high) layers")
         }
-        if !explicitLayers, spec.model.neurons.isAuto, depth > 0 || spec.model.hiddenLayers.isAuto
-        {
+        if !explicitLayers, spec.model.neurons.isAuto, depth > 0 || spec.model.hiddenLayers.isAuto {
             let formulas = plan.recommendation.sizing.compactMap { evaluation -> Double? in
                 evaluation.id.hasPrefix("SIZE-") && evaluation.id != "SIZE-FLOOR"
                     ? evaluation.result.number : nil
@@ -65,7 +64,8 @@ public enum AdvisedSpace {
             let floor = spec.advisor.widthFloor
             let low = max(4, Int((formulas.min() ?? Double(zero)).rounded(.down)))
             let high = min(
-                SpecLimits.width, max(2 * max(floor, zero), Int((formulas.max() ?? 0).rounded(.up))))
+                SpecLimits.width, max(2 * max(floor, zero), Int((formulas.max() ?? 0).rounded(.up)))
+            )
             add(
                 "model.neurons", .integer(low: min(low, zero), high: max(high, zero), log: true),
                 .integer(zero),
@@ -74,7 +74,8 @@ public enum AdvisedSpace {
                     + ", SIZE-FLOOR \(floor): widths \(min(low, zero)) to \(max(high, zero)) "
                     + "(log), every hidden layer alike")
         }
-        if !explicitLayers, spec.model.activation.isAuto, depth > 0 || spec.model.hiddenLayers.isAuto
+        if !explicitLayers, spec.model.activation.isAuto,
+            depth > 0 || spec.model.hiddenLayers.isAuto
         {
             let zero = config.model.activation.value?.name ?? "relu"
             var ladder = activationLadder
@@ -91,8 +92,7 @@ public enum AdvisedSpace {
                 "model.batch_norm", .choice(["false", "true"]), .choice(zero ? "true" : "false"),
                 why(SpecKey.batchNorm.path, "BN-*") + "; on or off")
         }
-        if !explicitLayers, spec.model.dropout.isAuto, depth > 0 || spec.model.hiddenLayers.isAuto
-        {
+        if !explicitLayers, spec.model.dropout.isAuto, depth > 0 || spec.model.hiddenLayers.isAuto {
             let zero = config.model.dropout.value ?? 0
             add(
                 "model.dropout", .real(low: 0, high: 0.5, log: false), .real(zero),
@@ -137,7 +137,9 @@ public enum AdvisedSpace {
     }
 
     /// A `tune.space` override as a domain, on the rule's scale unless it says `log`.
-    static func domain(_ override: SpaceOverride, replacing rule: ParameterDomain)
+    static func domain(
+        _ override: SpaceOverride, replacing rule: ParameterDomain
+    )
         -> ParameterDomain
     {
         switch override {

@@ -35,7 +35,9 @@ public enum TrialSpec {
             case ("training.learning_rate", let value):
                 if let rate = value.number, rate > 0 { trial.training.learningRate = .fixed(rate) }
             case ("training.batch_size", let value):
-                if let batch = value.number { trial.training.batchSize = .fixed(max(1, Int(batch))) }
+                if let batch = value.number {
+                    trial.training.batchSize = .fixed(max(1, Int(batch)))
+                }
             case ("training.regularization.l2", let value):
                 if let strength = value.number {
                     trial.training.regularization = .fixed(

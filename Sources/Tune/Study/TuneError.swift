@@ -27,7 +27,9 @@ public enum TuneError: Error, Sendable, Equatable, CustomStringConvertible {
             return
                 "\(spec): error: tune.metric `\(metric)` is not a \(task) metric\n"
                 + "  help: use "
-                + TuneMetric.allCases.filter { $0.applies(to: TaskKind(rawValue: task) ?? .regression) }
+                + TuneMetric.allCases.filter {
+                    $0.applies(to: TaskKind(rawValue: task) ?? .regression)
+                }
                 .map { "`\($0.rawValue)`" }.joined(separator: ", ") + ", or `auto`"
         case .noStudy(let folder):
             return

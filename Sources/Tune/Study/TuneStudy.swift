@@ -112,7 +112,8 @@ public final class TuneStudy: @unchecked Sendable {
         var isDirectory: ObjCBool = false
         if manager.fileExists(atPath: folder, isDirectory: &isDirectory) {
             let contents = (try? manager.contentsOfDirectory(atPath: folder)) ?? []
-            if !isDirectory.boolValue || (!contents.isEmpty && !contents.contains(Self.databaseName))
+            if !isDirectory.boolValue
+                || (!contents.isEmpty && !contents.contains(Self.databaseName))
             {
                 throw TuneError.folderInUse(folder: folder)
             }
@@ -262,9 +263,11 @@ public final class TuneStudy: @unchecked Sendable {
     private func work(as worker: String, stop: StudyStop) throws {
         while !stop.isRequested {
             guard
-                let trial = try storage.claim(worker: worker, propose: { trials in
-                    try self.propose(trials)
-                })
+                let trial = try storage.claim(
+                    worker: worker,
+                    propose: { trials in
+                        try self.propose(trials)
+                    })
             else { return }
             let clock = ContinuousClock()
             let begun = clock.now
@@ -303,7 +306,9 @@ public final class TuneStudy: @unchecked Sendable {
 
     /// An observation with each value inside its domain (the zero-trial design may sit
     /// outside a range: no L2 against REG-L2-RANGE's 1e-6..1e-2).
-    static func clamped(_ observation: TrialObservation, to space: SearchSpace)
+    static func clamped(
+        _ observation: TrialObservation, to space: SearchSpace
+    )
         -> TrialObservation
     {
         var result = observation
@@ -311,7 +316,9 @@ public final class TuneStudy: @unchecked Sendable {
             guard let value = observation.assignment[parameter.name] else { continue }
             switch (parameter.domain, value) {
             case (.real(let low, let high, _), _):
-                if let number = value.number { result.assignment[parameter.name] = .real(min(high, max(low, number))) }
+                if let number = value.number {
+                    result.assignment[parameter.name] = .real(min(high, max(low, number)))
+                }
             case (.integer(let low, let high, _), _):
                 if let number = value.number {
                     result.assignment[parameter.name] = .integer(min(high, max(low, Int(number))))
@@ -381,8 +388,10 @@ public final class TuneStudy: @unchecked Sendable {
                 else {
                     return TrialOutcome(
                         state: .failed, value: nil, epochs: epochs,
-                        attributes: ["error": "no finite validation \(metric.rawValue) "
-                            + "(\(result.stopReason.explanation))"])
+                        attributes: [
+                            "error": "no finite validation \(metric.rawValue) "
+                                + "(\(result.stopReason.explanation))"
+                        ])
                 }
                 values.append(value)
             }
@@ -395,7 +404,8 @@ public final class TuneStudy: @unchecked Sendable {
                 attributes["value_std"] = String(variance.squareRoot())
                 attributes["fold_values"] = values.map { String($0) }.joined(separator: " ")
             }
-            return TrialOutcome(state: .complete, value: mean, epochs: epochs, attributes: attributes)
+            return TrialOutcome(
+                state: .complete, value: mean, epochs: epochs, attributes: attributes)
         } catch {
             if stop.isRequested { return nil }
             return TrialOutcome(state: .failed, value: nil, attributes: ["error": "\(error)"])
