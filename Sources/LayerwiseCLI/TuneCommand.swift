@@ -108,16 +108,20 @@ struct TuneCommand: ParsableCommand {
             let trials = try study.run(stop: stop)
             withExtendedLifetime(interrupt) {}
             progress.clearLine()
-            if let reason = stop.reason, reason != "error" {
-                let left = trials.filter { $0.state == .queued }.count
+            let finished = trials.filter { $0.state.isFinished }.count
+            if stop.reason == "interrupted" {
                 print(
-                    "Stopped  (\(reason)) with \(trials.filter(\.state.isFinished).count) of "
-                        + "\(study.definition.targetTrials) trials"
-                        + (left > 0 ? "; \(left) interrupted, queued" : ""))
+                    "Stopped  (interrupted) with \(finished) of \(study.definition.targetTrials) "
+                        + "trials; the running ones are queued")
                 let outputs = try study.writeOutputs(trials: trials, trainBest: false)
                 print(progress.summary(outputs, trials: trials))
                 print("Resume   layerwise tune --resume \(folder)")
                 throw ExitCode(130)
+            }
+            if stop.reason == "timeout" {
+                print(
+                    "Timeout  after \(finished) of \(study.definition.targetTrials) trials; "
+                        + "`layerwise tune --resume \(folder)` goes on to the target")
             }
             if !quiet { print("Training the best trial as `train` would, for its test score...") }
             let outputs = try study.writeOutputs(trials: trials)

@@ -151,6 +151,26 @@ struct TuneStudyTests {
         }
     }
 
+    @Test("the timeout stops starting trials and queues the running ones")
+    func timeout() throws {
+        let (spec, folder) = try irisSpec()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var request = TuneRequest(trials: 500, timeout: 1, workers: 1)
+        request.pruningOff = true
+        let tuned = try TuneStudy(
+            specPath: spec, folder: folder.appendingPathComponent("study").path,
+            catalog: try TemplateCatalog(), request: request)
+        let stop = StudyStop()
+        let started = Date()
+        let trials = try tuned.run(stop: stop)
+        #expect(stop.reason == "timeout")
+        #expect(Date().timeIntervalSince(started) < 30)
+        let finished = trials.filter { $0.state.isFinished }
+        #expect(!finished.isEmpty && finished.count < 500)
+        #expect(!trials.contains { $0.state == .running })
+        #expect(trials.filter { $0.state == .queued }.count <= 1)
+    }
+
     @Test("two workers share the study: exactly N trials, each number once")
     func parallelWorkers() throws {
         let (spec, folder) = try irisSpec()
@@ -240,7 +260,7 @@ struct TuneStudyTests {
         defer { try? FileManager.default.removeItem(at: changedFolder) }
         let database = otherFolder.appendingPathComponent("study/\(TuneStudy.databaseName)").path
         let before = try Data(contentsOf: URL(fileURLWithPath: database))
-        #expect(throws: StudyStorageError.self) {
+        #expect(throws: TuneError.self) {
             try study(changed, in: otherFolder, trials: 2)
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before)

@@ -218,14 +218,19 @@ public struct Dropout: Layer {
         mask.ensureCount(count)
         let keep = 1 / (1 - rate)
         let threshold = rate
+        // A local copy of the generator stays in registers through the loop.
+        var generator = context.generator
         mask.withUnsafeMutableBufferPointer { m in
+            let source = input.base
+            let target = output.base
             for i in 0..<count {
-                let u = context.generator.nextUnitFloat()
+                let u = generator.nextUnitFloat()
                 let factor: Float = u >= threshold ? keep : 0
                 m[i] = factor
-                output.base[i] = input.base[i] * factor
+                target[i] = source[i] * factor
             }
         }
+        context.generator = generator
     }
 
     private var usedMask = false

@@ -28,13 +28,14 @@ extension SpecDecoder {
             if let directionNode = tune["direction"], let direction = spec.tune.direction.value,
                 direction != metric.naturalDirection
             {
+                let better = metric.naturalDirection == .minimize ? "lower" : "higher"
                 report(
                     .error, directionNode,
                     "\(direction.rawValue) `\(metric.rawValue)` would rank the worst trial best",
                     notes: [
                         note("the metric is set here", at: metricNode),
                         .help(
-                            "`\(metric.rawValue)` is better \(metric.naturalDirection == .minimize ? "lower" : "higher"): "
+                            "`\(metric.rawValue)` is better \(better): "
                                 + "write `direction: \(metric.naturalDirection.rawValue)` or `auto`"
                         ),
                     ])

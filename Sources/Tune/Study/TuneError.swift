@@ -13,6 +13,8 @@ public enum TuneError: Error, Sendable, Equatable, CustomStringConvertible {
     case folderInUse(folder: String)
     /// `--trials`, `--timeout` or `--workers` out of range.
     case badOption(String)
+    /// The folder's study was made from another spec.
+    case otherSpec(folder: String, storedSpec: String)
     /// Every trial so far failed: the last error.
     case allTrialsFailed(count: Int, lastError: String)
 
@@ -39,6 +41,11 @@ public enum TuneError: Error, Sendable, Equatable, CustomStringConvertible {
             return
                 "\(folder): error: the folder exists and holds no study of this spec\n"
                 + "  help: give a new --out folder, or `--resume \(folder)` for its study"
+        case .otherSpec(let folder, let storedSpec):
+            return
+                "\(folder): error: the study here was made from another spec (\(storedSpec), or "
+                + "that file has changed since)\n"
+                + "  help: give a new --out folder, or tune \(storedSpec) as it was"
         case .badOption(let message):
             return "error: \(message)"
         case .allTrialsFailed(let count, let lastError):

@@ -155,7 +155,12 @@ public final class TuneStudy: @unchecked Sendable {
             name: spec.name, specDigest: Self.digest(of: spec),
             specPath: Self.absolute(specPath), metric: metric.rawValue, direction: direction,
             space: space, targetTrials: trials)
-        let opened = try storage.open(asked)
+        let opened: StudyDefinition
+        do {
+            opened = try storage.open(asked)
+        } catch StudyStorageError.otherSpec(_, let storedSpec, _, _) {
+            throw TuneError.otherSpec(folder: folder, storedSpec: storedSpec)
+        }
         self.folder = folder
         self.plan = plan
         self.space = opened.space
@@ -214,7 +219,6 @@ public final class TuneStudy: @unchecked Sendable {
         // A trial left running by a killed process is run again (nothing else runs on this
         // folder: a second process on one study is issue 17's storage).
         _ = try storage.requeueRunning()
-        let started = Date()
         let host = ProcessInfo.processInfo.hostName
         let pid = ProcessInfo.processInfo.processIdentifier
         let timer: DispatchSourceTimer? = timeout.map { seconds in
@@ -248,7 +252,6 @@ public final class TuneStudy: @unchecked Sendable {
             thread.start()
         }
         done.wait()
-        _ = started
         _ = try storage.requeueRunning()
         if let error = errors.error { throw error }
         let trials = try storage.trials()
