@@ -80,8 +80,8 @@ public struct ChartAxis: Sendable, Equatable {
     }
 }
 
-/// Text escaped for XML content and attribute values.
-func xmlEscaped(_ text: String) -> String {
+/// Text escaped for XML (and HTML) content and attribute values; the run and study reports'.
+public func xmlEscaped(_ text: String) -> String {
     var escaped = ""
     escaped.reserveCapacity(text.count)
     for character in text {
@@ -97,8 +97,10 @@ func xmlEscaped(_ text: String) -> String {
     return escaped
 }
 
-/// A coordinate with at most 2 decimals, for compact SVG.
-func svgNumber(_ value: Double) -> String {
+/// A coordinate with at most 2 decimals, for compact SVG; 0 for a non-finite one, so no `nan`
+/// ever reaches an attribute.
+public func svgNumber(_ value: Double) -> String {
+    guard value.isFinite else { return "0" }
     let rounded = (value * 100).rounded() / 100
     return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
 }
@@ -110,7 +112,7 @@ public let chartPalette = [
 
 /// The opening of a chart's standalone SVG: size, font, accessible title and a white
 /// background. The caller appends the content and `</svg>`.
-func svgDocumentStart(width: Double, height: Double, title: String) -> String {
+public func svgDocumentStart(width: Double, height: Double, title: String) -> String {
     """
     <svg xmlns="http://www.w3.org/2000/svg" width="\(svgNumber(width))" \
     height="\(svgNumber(height))" viewBox="0 0 \(svgNumber(width)) \(svgNumber(height))" \

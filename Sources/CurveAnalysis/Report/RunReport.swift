@@ -119,21 +119,9 @@ public struct RunReport: Sendable {
             }
             body += "</figure></div>\n"
         }
-        return """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(xmlEscaped(title)): Layerwise report</title>
-            <style>\(Self.css)</style>
-            </head>
-            <body>
-            \(body)<footer>Layerwise run report. Rules: the Layerwise rulebook.</footer>
-            </body>
-            </html>
-
-            """
+        return htmlDocument(
+            title: "\(title): Layerwise report", css: Self.css, body: body,
+            footer: "Layerwise run report. Rules: the Layerwise rulebook.")
     }
 
     private func findingsSection() -> String {
@@ -261,4 +249,24 @@ public struct RunReport: Sendable {
         .healthy{color:#1e7b34;font-weight:600}
         footer{margin-top:32px;color:#888;font-size:12px}
         """
+}
+
+/// A self-contained HTML page (the run and study reports): `title` escaped, `css` and `body`
+/// as given (already HTML), `footer` escaped.
+public func htmlDocument(title: String, css: String, body: String, footer: String) -> String {
+    """
+    <!DOCTYPE html>
+    <html lang="en">
+    <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>\(xmlEscaped(title))</title>
+    <style>\(css)</style>
+    </head>
+    <body>
+    \(body)<footer>\(xmlEscaped(footer))</footer>
+    </body>
+    </html>
+
+    """
 }

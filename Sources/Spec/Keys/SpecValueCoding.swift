@@ -62,16 +62,15 @@ extension TaskKind: SpecCodable {
     public var yaml: String { YAMLText.string(rawValue) }
 }
 
-extension TargetTransform: SpecCodable {
-    static func decode(_ node: SpecNode, _ decoder: inout SpecDecoder) -> TargetTransform? {
-        node.word.flatMap(TargetTransform.init(rawValue:))
+/// A value written as one word, its raw value (`log`, `he_normal`, `accuracy`).
+protocol SpecWord: SpecCodable, RawRepresentable where RawValue == String {}
+
+extension SpecWord {
+    static func decode(_ node: SpecNode, _ decoder: inout SpecDecoder) -> Self? {
+        node.word.flatMap(Self.init(rawValue:))
     }
-    public var yaml: String { rawValue }
+    var yaml: String { rawValue }
 }
 
-extension Initializer: SpecCodable {
-    static func decode(_ node: SpecNode, _ decoder: inout SpecDecoder) -> Initializer? {
-        node.word.flatMap(Initializer.init(rawValue:))
-    }
-    public var yaml: String { rawValue }
-}
+extension TargetTransform: SpecWord {}
+extension Initializer: SpecWord {}

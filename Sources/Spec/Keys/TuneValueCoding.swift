@@ -1,18 +1,7 @@
 /// How the `tune:` keys read and write their values.
 
-extension TuneMetric: SpecCodable {
-    static func decode(_ node: SpecNode, _ decoder: inout SpecDecoder) -> TuneMetric? {
-        node.word.flatMap(TuneMetric.init(rawValue:))
-    }
-    public var yaml: String { rawValue }
-}
-
-extension TuneDirection: SpecCodable {
-    static func decode(_ node: SpecNode, _ decoder: inout SpecDecoder) -> TuneDirection? {
-        node.word.flatMap(TuneDirection.init(rawValue:))
-    }
-    public var yaml: String { rawValue }
-}
+extension TuneMetric: SpecWord {}
+extension TuneDirection: SpecWord {}
 
 /// A count, or `none` (`tune.cv`).
 struct CountOrNone: SpecCodable {

@@ -154,7 +154,7 @@ struct ParallelCoordinatesChart: Sendable {
         }
         func y(_ fraction: Double) -> Double { top + (1 - fraction) * plotHeight }
         let title = "Parallel coordinates (\(trials.count) complete trials)"
-        var svg = svgStart(width: width, height: height, title: title)
+        var svg = svgDocumentStart(width: width, height: height, title: title)
         svg += svgText(
             title, x: 8, y: 18, attributes: "font-size=\"14\" font-weight=\"600\" fill=\"#222\"")
 
@@ -180,7 +180,7 @@ struct ParallelCoordinatesChart: Sendable {
             svg += "stroke=\"\(stroke)\" stroke-width=\"\(isBest ? "3" : "1.4")\" "
             svg += "stroke-opacity=\"\(isBest ? "1" : "0.85")\" "
             svg += "points=\"\(points.joined(separator: " "))\">"
-            svg += "<title>trial \(trial.number): \(htmlEscaped(metric)) "
+            svg += "<title>trial \(trial.number): \(xmlEscaped(metric)) "
             svg += "\(compactNumber(trial.value))\(isBest ? " (best)" : "")</title></polyline>\n"
         }
 
@@ -301,7 +301,8 @@ struct ParameterScatterChart: Sendable {
         func py(_ value: Double) -> Double {
             top + (1 - min(1, max(0, valueAxis.fraction(value)))) * plotHeight
         }
-        var svg = svgStart(width: width, height: height, title: "\(metric) by \(parameter.name)")
+        var svg = svgDocumentStart(
+            width: width, height: height, title: "\(metric) by \(parameter.name)")
         svg += svgText(
             parameter.name, x: 8, y: 18,
             attributes: "font-size=\"13\" font-weight=\"600\" fill=\"#222\"")
@@ -356,8 +357,8 @@ struct ParameterScatterChart: Sendable {
                 ? "fill=\"\(bestTrialColor)\" stroke=\"#fff\" stroke-width=\"1.5\""
                 : "fill=\"#0072B2\" fill-opacity=\"0.65\""
             let shown = trial.assignment[parameter.name].map(compactText) ?? ""
-            svg += "><title>trial \(trial.number): \(htmlEscaped(shown)), "
-            svg += "\(htmlEscaped(metric)) \(compactNumber(trial.value))</title></circle>\n"
+            svg += "><title>trial \(trial.number): \(xmlEscaped(shown)), "
+            svg += "\(xmlEscaped(metric)) \(compactNumber(trial.value))</title></circle>\n"
         }
         svg += "</svg>"
         return svg
@@ -376,7 +377,7 @@ struct ImportanceChart: Sendable {
         let width = 720.0
         let barSpace = width - labelWidth - 150
         let height = top + rowHeight * Double(rows.count) + 10
-        var svg = svgStart(width: width, height: height, title: "Parameter importance")
+        var svg = svgDocumentStart(width: width, height: height, title: "Parameter importance")
         for (index, row) in rows.enumerated() {
             let y = top + rowHeight * Double(index)
             svg += svgText(

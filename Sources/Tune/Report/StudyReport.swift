@@ -12,19 +12,9 @@ import TuneStorage
 /// the rules against the search (whether the best trial kept each rule's value, see
 /// `RuleVerdict`); and every trial in a table.
 public struct StudyReport: Sendable {
-    /// The best trial's score on the test split (`test accuracy`, 0.967).
-    public struct TestScore: Sendable, Equatable {
-        /// What was scored.
-        public var name: String
-        /// The score.
-        public var value: Double
-
-        /// Creates a score.
-        public init(_ name: String, _ value: Double) {
-            self.name = name
-            self.value = value
-        }
-    }
+    /// The best trial's score on the test split (`test accuracy`, 0.967): the run report's
+    /// score type.
+    public typealias TestScore = RunReport.Score
 
     /// The study: its name, spec, metric, direction and space.
     public var study: StudyDefinition
@@ -63,31 +53,19 @@ public struct StudyReport: Sendable {
         body += importanceSection(scored)
         body += rulesSection(best: best)
         body += trialsSection(ordered)
-        return """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(htmlEscaped(study.name)): Layerwise study report</title>
-            <style>\(Self.css)</style>
-            </head>
-            <body>
-            \(body)<footer>Layerwise study report. Rules: the Layerwise rulebook.</footer>
-            </body>
-            </html>
-
-            """
+        return htmlDocument(
+            title: "\(study.name): Layerwise study report", css: Self.css, body: body,
+            footer: "Layerwise study report. Rules: the Layerwise rulebook.")
     }
 
     private var parameters: [SearchParameter] { study.space.parameters }
 
     private func summarySection(_ ordered: [TrialRecord], best: TrialRecord?) -> String {
-        var html = "<header id=\"summary\"><h1>\(htmlEscaped(study.name))</h1>"
+        var html = "<header id=\"summary\"><h1>\(xmlEscaped(study.name))</h1>"
         let digest = String(study.specDigest.prefix(12))
-        html += "<p class=\"sub\">spec <code>\(htmlEscaped(study.specPath))</code>"
-        if !digest.isEmpty { html += " (digest <code>\(htmlEscaped(digest))</code>)" }
-        html += " · metric <strong>\(htmlEscaped(study.metric))</strong>, "
+        html += "<p class=\"sub\">spec <code>\(xmlEscaped(study.specPath))</code>"
+        if !digest.isEmpty { html += " (digest <code>\(xmlEscaped(digest))</code>)" }
+        html += " · metric <strong>\(xmlEscaped(study.metric))</strong>, "
         html += "\(study.direction == .maximize ? "maximized" : "minimized")"
         html += " · \(parameters.count) tuned key\(parameters.count == 1 ? "" : "s")</p>"
         html += "</header>\n<section class=\"scores\">"
@@ -109,14 +87,14 @@ public struct StudyReport: Sendable {
         html += "</p>\n"
         if let zeroTrialSummary {
             html += "<p class=\"zero\">Zero-trial design (trial 0, the rules' values): "
-            html += "<code>\(htmlEscaped(zeroTrialSummary))</code></p>\n"
+            html += "<code>\(xmlEscaped(zeroTrialSummary))</code></p>\n"
         }
         return html
     }
 
     private func card(_ value: String, _ name: String) -> String {
-        "<div class=\"score\"><div class=\"value\">\(htmlEscaped(value))</div>"
-            + "<div class=\"name\">\(htmlEscaped(name))</div></div>"
+        "<div class=\"score\"><div class=\"value\">\(xmlEscaped(value))</div>"
+            + "<div class=\"name\">\(xmlEscaped(name))</div></div>"
     }
 
     /// Complete trials as blue dots, pruned ones (their last value) as grey dots, the best so
@@ -225,10 +203,10 @@ public struct StudyReport: Sendable {
         var html = "<section id=\"importance\"><h2>Parameter importance</h2>\n"
         switch ImportanceResult(space: study.space, trials: scored) {
         case .notEnoughTrials(let reason):
-            html += "<p class=\"note\">No importance: \(htmlEscaped(reason)).</p>\n"
+            html += "<p class=\"note\">No importance: \(xmlEscaped(reason)).</p>\n"
         case .ranked(let rows):
             html += "<p class=\"note\">The share of the complete trials' variance in "
-            html += "\(htmlEscaped(study.metric)) each parameter explains alone (η², reals and "
+            html += "\(xmlEscaped(study.metric)) each parameter explains alone (η², reals and "
             html += "integers in up to \(ImportanceResult.binCount) quantile bins), normalised to "
             html += "sum to 100%. One parameter at a time: interactions are not seen.</p>\n"
             if rows.allSatisfy({ $0.share == 0 }) {
@@ -253,11 +231,11 @@ public struct StudyReport: Sendable {
         for parameter in parameters {
             let bestValue = best?.assignment[parameter.name]
             let verdict = RuleVerdict(parameter: parameter, best: bestValue)
-            html += "<tr><td><code>\(htmlEscaped(parameter.name))</code></td>"
-            html += "<td class=\"number\">\(htmlEscaped(compactText(parameter.zeroTrial)))</td>"
-            let bestText = bestValue.map { htmlEscaped(compactText($0)) } ?? "—"
+            html += "<tr><td><code>\(xmlEscaped(parameter.name))</code></td>"
+            html += "<td class=\"number\">\(xmlEscaped(compactText(parameter.zeroTrial)))</td>"
+            let bestText = bestValue.map { xmlEscaped(compactText($0)) } ?? "—"
             html += "<td class=\"number\">\(bestText)</td>"
-            html += "<td>\(htmlEscaped(parameter.rule))</td>"
+            html += "<td>\(xmlEscaped(parameter.rule))</td>"
             html += "<td class=\"verdict \(verdict.rawValue)\">"
             html += verdict == .unknown ? "—" : verdict.rawValue
             html += "</td></tr>"
@@ -272,23 +250,23 @@ public struct StudyReport: Sendable {
         }
         html += "<div class=\"table-wrap\"><table class=\"trials\"><thead><tr><th>#</th>"
         html += "<th>state</th>"
-        for parameter in parameters { html += "<th>\(htmlEscaped(parameter.name))</th>" }
-        html += "<th>\(htmlEscaped(study.metric))</th><th>epochs</th><th>seconds</th>"
+        for parameter in parameters { html += "<th>\(xmlEscaped(parameter.name))</th>" }
+        html += "<th>\(xmlEscaped(study.metric))</th><th>epochs</th><th>seconds</th>"
         html += "<th>worker</th></tr></thead><tbody>"
         for record in ordered {
             html += record.number == bestTrial ? "<tr class=\"best\">" : "<tr>"
             html += "<td class=\"number\">\(record.number)</td>"
-            let error = record.attributes["error"].map { " title=\"\(htmlEscaped($0))\"" } ?? ""
+            let error = record.attributes["error"].map { " title=\"\(xmlEscaped($0))\"" } ?? ""
             html += "<td class=\"state \(record.state.rawValue)\"\(error)>\(record.state.rawValue)"
             html += "</td>"
             for parameter in parameters {
                 let value = record.assignment[parameter.name].map(compactText) ?? ""
-                html += "<td class=\"number\">\(htmlEscaped(value))</td>"
+                html += "<td class=\"number\">\(xmlEscaped(value))</td>"
             }
             html += "<td class=\"number\">\(record.value.map(compactNumber) ?? "")</td>"
             html += "<td class=\"number\">\(record.epochs.map(String.init) ?? "")</td>"
             html += "<td class=\"number\">\(record.seconds.map(compactNumber) ?? "")</td>"
-            html += "<td>\(htmlEscaped(record.worker ?? ""))</td></tr>"
+            html += "<td>\(xmlEscaped(record.worker ?? ""))</td></tr>"
         }
         return html + "</tbody></table></div></section>\n"
     }
