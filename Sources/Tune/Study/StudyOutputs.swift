@@ -88,10 +88,9 @@ extension TuneStudy {
         }
         let report = StudyReport(
             study: definition, trials: trials, bestTrial: best?.number,
-            testScore: outputs.testScore.map { StudyReport.TestScore($0.name, $0.value) },
-            zeroTrialSummary: "zero-trial design (trial 0): "
-                + (TextReport.compact(plan.recommendation).split(separator: "\n").first
-                    .map(String.init) ?? ""))
+            testScore: outputs.testScore.map { StudyReport.TestScore("test \($0.name)", $0.value) },
+            zeroTrialSummary: TextReport.compact(plan.recommendation).split(separator: "\n")
+                .first.map(String.init))
         try AtomicFile.write(report.html(), to: reportPath)
         return outputs
     }
