@@ -266,6 +266,22 @@ struct TuneStudyTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before)
     }
 
+    @Test("no validation rows and no cv: a located error before anything is written")
+    func noValidationRows() throws {
+        let (spec, folder) = try irisSpec()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var text = try String(contentsOfFile: spec, encoding: .utf8)
+        text = text.replacingOccurrences(
+            of: "target: species}", with: "target: species, split: {validation: 0}}")
+        text += "  early_stopping: false\n"
+        try text.write(toFile: spec, atomically: true, encoding: .utf8)
+        #expect(throws: TuneError.noValidation(spec: spec)) {
+            try study(spec, in: folder, trials: 2)
+        }
+        #expect(
+            !FileManager.default.fileExists(atPath: folder.appendingPathComponent("study").path))
+    }
+
     @Test("SHA-256 matches the FIPS 180-4 examples")
     func sha256() {
         #expect(

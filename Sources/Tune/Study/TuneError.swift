@@ -13,6 +13,8 @@ public enum TuneError: Error, Sendable, Equatable, CustomStringConvertible {
     case folderInUse(folder: String)
     /// `--trials`, `--timeout` or `--workers` out of range.
     case badOption(String)
+    /// No validation rows and no `tune.cv`: nothing to score trials on.
+    case noValidation(spec: String)
     /// The folder's study was made from another spec.
     case otherSpec(folder: String, storedSpec: String)
     /// Every trial so far failed: the last error.
@@ -41,6 +43,11 @@ public enum TuneError: Error, Sendable, Equatable, CustomStringConvertible {
             return
                 "\(folder): error: the folder exists and holds no study of this spec\n"
                 + "  help: give a new --out folder, or `--resume \(folder)` for its study"
+        case .noValidation(let spec):
+            return
+                "\(spec): error: tune scores trials on validation rows, and this spec has none "
+                + "(data.split.validation is 0)\n"
+                + "  help: set `data.split.validation: 0.2`, or `tune: {cv: 5}` to cross-validate"
         case .otherSpec(let folder, let storedSpec):
             return
                 "\(folder): error: the study here was made from another spec (\(storedSpec), or "

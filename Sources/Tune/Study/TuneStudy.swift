@@ -126,6 +126,9 @@ public final class TuneStudy: @unchecked Sendable {
             throw TuneError.metricForTask(
                 spec: specPath, metric: metric.rawValue, task: task.rawValue)
         }
+        if spec.tune.folds == nil, plan.data.validation.rowCount == 0 {
+            throw TuneError.noValidation(spec: specPath)
+        }
         let direction: Direction =
             (spec.tune.direction.value ?? metric.naturalDirection) == .minimize
             ? .minimize : .maximize
