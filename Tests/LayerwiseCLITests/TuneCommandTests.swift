@@ -19,13 +19,22 @@ struct TuneCommandTests {
     @Test("kill -9 in the middle of a trial, then --resume: exactly N trials, each once")
     func killAndResume() throws {
         let folder = try scratch()
+        // Trials of 300 epochs without early stopping or pruning: long enough (a second or so)
+        // to be caught running.
+        try """
+        name: iris
+        data: {path: iris.csv, target: species}
+        training: {epochs: 300, early_stopping: false}
+        tune: {pruning: false}
+        """.write(
+            to: folder.appendingPathComponent("long.yaml"), atomically: true, encoding: .utf8)
         let run = try Run(
-            ["tune", "iris.yaml", "--trials", "8", "--workers", "1", "--out", "study", "--quiet"],
+            ["tune", "long.yaml", "--trials", "6", "--workers", "1", "--out", "study", "--quiet"],
             in: folder)
         // Wait until two trials are complete and a third is running, then kill the process.
         var running: [String: Any]?
         let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline {
+        while Date() < deadline, run.process.isRunning {
             Thread.sleep(forTimeInterval: 0.05)
             guard
                 FileManager.default.fileExists(
@@ -48,7 +57,7 @@ struct TuneCommandTests {
         #expect(resumed.status == 0, "\(resumed.errors)")
         let document = try study("study", in: folder)
         let all = trials(document)
-        #expect(all.compactMap { $0["number"] as? Int } == Array(0..<8))
+        #expect(all.compactMap { $0["number"] as? Int } == Array(0..<6))
         #expect(
             all.allSatisfy { ["complete", "pruned", "failed"].contains($0["state"] as? String) })
         let number = try #require(killed["number"] as? Int)
