@@ -282,6 +282,31 @@ struct TuneStudyTests {
             !FileManager.default.fileExists(atPath: folder.appendingPathComponent("study").path))
     }
 
+    @Test("search trials stop on EARLY-STOP's patience; the best is trained with the full recipe")
+    func searchPatience() throws {
+        let (spec, folder) = try irisSpec()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tuned = try study(spec, in: folder, trials: 1)
+        func patience(_ config: NetworkSpec) -> Int? {
+            if case .fixed(.some(let stopping)) = config.training.earlyStopping {
+                return stopping.patience
+            }
+            return nil
+        }
+        let zero = tuned.space.zeroTrial
+        let search = try #require(patience(try tuned.config(for: zero, ensemble: 1)))
+        let full = try #require(patience(try tuned.config(for: zero, ensemble: nil)))
+        #expect(search == AdvisorSettings().earlyStoppingPatience)
+        #expect(full > search)
+        // A spec that sets the floor keeps it while searching.
+        let (fixed, fixedFolder) = try irisSpec("advisor:\n  patience_min_steps: 200\n")
+        defer { try? FileManager.default.removeItem(at: fixedFolder) }
+        let kept = try study(fixed, in: fixedFolder, trials: 1)
+        #expect(
+            patience(try kept.config(for: kept.space.zeroTrial, ensemble: 1))
+                == patience(try kept.config(for: kept.space.zeroTrial, ensemble: nil)))
+    }
+
     @Test("SHA-256 matches the FIPS 180-4 examples")
     func sha256() {
         #expect(
