@@ -11,8 +11,6 @@ public enum TuneError: Error, Sendable, Equatable, CustomStringConvertible {
     case noStudy(folder: String)
     /// `--out DIR` holds something that is not this spec's study.
     case folderInUse(folder: String)
-    /// `--trials`, `--timeout` or `--workers` out of range.
-    case badOption(String)
     /// No validation rows and no `tune.cv`: nothing to score trials on.
     case noValidation(spec: String)
     /// The folder's study was made from another spec.
@@ -53,8 +51,6 @@ public enum TuneError: Error, Sendable, Equatable, CustomStringConvertible {
                 "\(folder): error: the study here was made from another spec (\(storedSpec), or "
                 + "that file has changed since)\n"
                 + "  help: give a new --out folder, or tune \(storedSpec) as it was"
-        case .badOption(let message):
-            return "error: \(message)"
         case .allTrialsFailed(let count, let lastError):
             return
                 "error: all \(count) trials failed; the last: \(lastError)\n"
