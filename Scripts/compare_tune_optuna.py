@@ -12,6 +12,7 @@ Speed: --speed DATASET runs both with 20 trials on one split side by side, alter
 prints the wall-clock ratio (same machine, same moment: this machine is shared and noisy).
 
   compare_tune_optuna.py --layerwise .build/release/layerwise [--trials 20] [--only a,b]
+                         [--extra 'tune: {cv: 5}']
   compare_tune_optuna.py --layerwise .build/release/layerwise --speed swiss_labor [--repeat 3]
 
 Needs pandas, scikit-learn and (for --optuna / --speed) optuna:
@@ -29,11 +30,11 @@ except ImportError as error:
     sys.exit(f"needs ../shared/bench/quality.py and pandas + scikit-learn ({error})")
 
 
-def tune(binary, name, meta, train, test, out, trials, workers):
+def tune(binary, name, meta, train, test, out, trials, workers, extra=""):
     spec = f"{out}.yaml"
     with open(spec, "w") as f:
         f.write(f"name: {name}\ndata:\n  path: {train}\n  target: {meta['target']}\n"
-                f"  split: {{validation: 0.2, test: 0}}\n")
+                f"  split: {{validation: 0.2, test: 0}}\n" + extra)
     subprocess.run(["rm", "-rf", out])
     cmd = [binary, "tune", spec, "--trials", str(trials), "--out", out, "--quiet"]
     if workers:
@@ -62,6 +63,7 @@ def main():
     ap.add_argument("--optuna", type=int, default=0, metavar="N", help="measure Optuna here")
     ap.add_argument("--speed", metavar="DATASET")
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--extra", default="", help="YAML appended to each spec (`tune: {cv: 5}`)")
     a = ap.parse_args()
     binary = os.path.abspath(a.layerwise)
     suite = quality.load_suite(f"{BENCH}/suite.json")
@@ -91,7 +93,8 @@ def main():
         scores, seconds = [], 0.0
         optuna_scores = []
         for seed, tr, te in quality.splits(name, meta, out):
-            s, t, err = tune(binary, name, meta, tr, te, f"{out}/{name}-{seed}", a.trials, a.workers)
+            s, t, err = tune(binary, name, meta, tr, te, f"{out}/{name}-{seed}", a.trials, a.workers,
+                             a.extra.replace("\\n", "\n") + ("\n" if a.extra else ""))
             if err:
                 print(f"{name} seed {seed}: {err}", file=sys.stderr)
                 continue
