@@ -125,6 +125,19 @@ extension RuleCatalog {
                         + "rule that chose it.")
             ]),
         RuleSection(
+            tuning,
+            sources: [
+                "Optuna (TPESampler, SuccessiveHalvingPruner)", "Deep Learning Tuning Playbook",
+            ],
+            introduction: [
+                .paragraph(
+                    "`layerwise tune SPEC` experiments and verifies, starting from the rules: "
+                        + "trials scored on the validation split (or `tune.cv` folds), the "
+                        + "best trained as `train` would and scored once on the test split. "
+                        + "These rules are the search's, not the advisor's: `recommend` does "
+                        + "not apply them.")
+            ]),
+        RuleSection(
             combination,
             introduction: [
                 .paragraph(

@@ -25,9 +25,11 @@ final class StudyProgress: @unchecked Sendable {
             "Study    \(definition.name) in \(study.folder): \(definition.targetTrials) trials, "
                 + "\(definition.direction.rawValue) validation \(definition.metric)"
                 + (study.folds.map { " (\($0)-fold cv)" } ?? "")
-                + (study.pruning ? ", pruned by successive halving" : "")
+                + (study.pruning ? ", pruned by successive halving [TUNE-ASHA]" : "")
                 + ", \(study.workers) worker" + (study.workers == 1 ? "" : "s"),
-            "Space    trial 0 is the zero-trial design; the others vary:",
+            "Space    trial 0 is the zero-trial design [TUNE-ZERO-TRIAL]; trials 1-"
+                + "\(TuneStudy.startupTrials) quasi-random [TUNE-STARTUP-QMC], then TPE [TUNE-TPE] "
+                + "(search trials: TUNE-SEARCH-PATIENCE); the others vary:",
         ]
         for parameter in study.space.parameters {
             lines.append(

@@ -121,7 +121,7 @@ import Testing
         let recommendation = try SizingAdvisor.recommend(spec: makeSpec(), data: Datasets.iris)
         let evaluated = Set((recommendation.sizing + recommendation.evaluations).map(\.id))
         let advisorRules = RuleCatalog.rules.map(\.id).filter {
-            !$0.hasPrefix("DIAG-") && !$0.hasPrefix("ENC-")
+            !$0.hasPrefix("DIAG-") && !$0.hasPrefix("ENC-") && !$0.hasPrefix("TUNE-")
         }
         #expect(Set(advisorRules) == evaluated)
         #expect(
