@@ -76,6 +76,32 @@ import Testing
         #expect(members.allSatisfy { $0["chosen_epoch"] is Int && $0["validation"] is Double })
     }
 
+    @Test func membersTrainedInParallelEqualMembersTrainedOneAfterAnother() throws {
+        // Members train on up to `CPUKernels.threadCount` threads at once; one thread trains
+        // them in order. The model file must not depend on which.
+        let spec = """
+            name: parallel
+            data: {path: \(Repository.specs)/data/iris.csv, target: species}
+            training: {ensemble: 4, learning_rate: 0.01, epochs: 20}
+            """
+        let before = CPUKernels.threadCount
+        defer { CPUKernels.threadCount = before }
+        CPUKernels.threadCount = 1
+        let (serial, serialFolder, _) = try trainSpec(spec)
+        CPUKernels.threadCount = 3
+        let (parallel, parallelFolder, _) = try trainSpec(spec)
+        #expect(serial.members == parallel.members)
+        #expect(serial.members.map(\.seed) == [43, 44, 45])
+        let one = try ModelArtifact.read(from: serialFolder.modelPath)
+        let other = try ModelArtifact.read(from: parallelFolder.modelPath)
+        #expect(one.tensors == other.tensors)
+        #expect(try one.models().count == 4)
+        for (a, b) in zip(try one.models(), try other.models()) {
+            let inputs = try Self.iris().test.inputMatrix
+            #expect(try a.predict(inputs).storage == b.predict(inputs).storage)
+        }
+    }
+
     @Test func oneNetworkWritesAVersionOneFileWithoutMembers() throws {
         let (result, folder, _) = try trainSpec(
             """

@@ -347,37 +347,91 @@ public final class TrainingSession {
     ) {
         let resolved = try ResolvedConfig(config)
         let builder = NetworkBuilder(config: resolved, encoding: data.encoding)
-        var members: [(result: MemberResult, tensors: [NamedTensor])] = []
-        for k in 1..<ensembleSize {
-            onMemberStart?(k, ensembleSize)
-            let seed = resolved.seed &+ UInt64(k)
-            let memberData = try data.resampled(seed: seed)
-            var source = try memberData.trainingBatches(
-                batchSize: resolved.batchSize, shuffle: resolved.shuffle)
-            let member = try Self.trainer(
-                builder, seed: seed, learningRate: learningRate, source: source,
-                weights: try Self.classWeights(.fixed(resolved.classWeights), data: memberData))
-            let stop = trainer.stopRequest
-            let outcome = try member.fit(
-                training: &source, validation: memberData.validationSet,
-                onEvent: { _ in if stop.isRequested { member.stopRequest.request() } })
-            if outcome.reason == .stopRequested || stop.isRequested { return (members, true) }
-            if case .nonFinite = outcome.reason, !outcome.restoredBestWeights { continue }
-            let score =
-                memberData.validation.rowCount > 0
-                ? try Scoring.score(
-                    trainer: member, rows: memberData.validation, target: data.encoding.target)
-                : nil
-            members.append(
-                (
-                    MemberResult(
-                        seed: seed, stopReason: outcome.reason.explanation,
-                        chosenEpoch: member.history.chosenEpoch,
-                        validation: score?.headline),
-                    member.model.exportTensors()
-                ))
+        let count = ensembleSize - 1
+        // The members are independent (each its own seed, rows and weights): on small data one
+        // thread each beats threading each one's small products. The kernels give the same
+        // bits at any thread count, so the model does not depend on the scheduling.
+        let workers = max(1, min(CPUKernels.threadCount, count))
+        let outcomes = MemberOutcomes(count: count)
+        let stop = trainer.stopRequest
+        let next = MemberCounter()
+        let progress = NSLock()
+        let shared = SharedSession(session: self)
+        let work: @Sendable () -> Void = {
+            while let index = next.take(below: count), !stop.isRequested {
+                let k = index + 1
+                progress.lock()
+                shared.session.onMemberStart?(k, shared.session.ensembleSize)
+                progress.unlock()
+                do {
+                    let trained = try CPUKernels.withThreadCount(
+                        workers == 1 ? CPUKernels.threadCount : 1
+                    ) {
+                        try shared.session.trainMember(
+                            k, resolved: resolved, builder: builder, stop: stop)
+                    }
+                    outcomes.set(index, .success(trained))
+                } catch {
+                    outcomes.set(index, .failure(error))
+                    stop.request()
+                }
+            }
         }
-        return (members, false)
+        if workers == 1 {
+            work()
+        } else {
+            let done = DispatchGroup()
+            for _ in 0..<workers {
+                done.enter()
+                Thread {
+                    work()
+                    done.leave()
+                }.start()
+            }
+            done.wait()
+        }
+        var members: [(result: MemberResult, tensors: [NamedTensor])] = []
+        for index in 0..<count {
+            switch outcomes.get(index) {
+            case .success(.some(let member))?: members.append(member)
+            case .success(nil)?: continue  // non-finite without a good epoch: left out
+            case .failure(let error)?:
+                if !(error is MemberStopped) { throw error }
+                return (members, true)
+            case nil: return (members, true)  // stopped before it started
+            }
+        }
+        return (members, stop.isRequested)
+    }
+
+    /// Trains member `k` (1-based) in memory; nil when it diverged without a good epoch.
+    /// - Throws: `MemberStopped` when the run was stopped meanwhile.
+    private func trainMember(
+        _ k: Int, resolved: ResolvedConfig, builder: NetworkBuilder, stop: StopRequest
+    ) throws -> (result: MemberResult, tensors: [NamedTensor])? {
+        let seed = resolved.seed &+ UInt64(k)
+        let memberData = try data.resampled(seed: seed)
+        var source = try memberData.trainingBatches(
+            batchSize: resolved.batchSize, shuffle: resolved.shuffle)
+        let member = try Self.trainer(
+            builder, seed: seed, learningRate: learningRate, source: source,
+            weights: try Self.classWeights(.fixed(resolved.classWeights), data: memberData))
+        let outcome = try member.fit(
+            training: &source, validation: memberData.validationSet,
+            onEvent: { _ in if stop.isRequested { member.stopRequest.request() } })
+        if outcome.reason == .stopRequested || stop.isRequested { throw MemberStopped() }
+        if case .nonFinite = outcome.reason, !outcome.restoredBestWeights { return nil }
+        let score =
+            memberData.validation.rowCount > 0
+            ? try Scoring.score(
+                trainer: member, rows: memberData.validation, target: data.encoding.target)
+            : nil
+        return (
+            MemberResult(
+                seed: seed, stopReason: outcome.reason.explanation,
+                chosenEpoch: member.history.chosenEpoch, validation: score?.headline),
+            member.model.exportTensors()
+        )
     }
 
     /// The diagnostics' record of the run so far (`RunRecord`), as `record.json` keeps it.
@@ -467,4 +521,52 @@ extension TrainingHistory {
     /// The epoch whose weights a finished run keeps, 1-based: early stopping's best, else the
     /// last.
     fileprivate var chosenEpoch: Int { (bestEpoch ?? (epochs.count - 1)) + 1 }
+}
+
+/// The session as the member threads see it: they read its data, rate, seed and callback, which
+/// nothing changes while members train, and each builds its own trainer.
+struct SharedSession: @unchecked Sendable {
+    let session: TrainingSession
+}
+
+/// A member that stopped because the run was stopped.
+struct MemberStopped: Error {}
+
+/// The next member index to train, shared by the member threads.
+final class MemberCounter: @unchecked Sendable {
+    // Lock-protected counter.
+    private let lock = NSLock()
+    private var next = 0
+
+    /// The next index below `count`, or nil when all are taken.
+    func take(below count: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < count else { return nil }
+        next += 1
+        return next - 1
+    }
+}
+
+/// Each member's outcome by index, written by the member threads.
+final class MemberOutcomes: @unchecked Sendable {
+    // Lock-protected; read after every thread has returned.
+    private let lock = NSLock()
+    private var outcomes: [Result<(result: MemberResult, tensors: [NamedTensor])?, any Error>?]
+
+    init(count: Int) { outcomes = Array(repeating: nil, count: count) }
+
+    func set(
+        _ index: Int, _ outcome: Result<(result: MemberResult, tensors: [NamedTensor])?, any Error>
+    ) {
+        lock.lock()
+        defer { lock.unlock() }
+        outcomes[index] = outcome
+    }
+
+    func get(_ index: Int) -> Result<(result: MemberResult, tensors: [NamedTensor])?, any Error>? {
+        lock.lock()
+        defer { lock.unlock() }
+        return outcomes[index]
+    }
 }
