@@ -111,6 +111,7 @@ let package = Package(
             name: "LayerwiseBenchmarks",
             dependencies: [
                 "Engine", "Random", "Dataset", "Advisor", "Spec", "Generator", "Runs",
+                "TuneSearch", "TuneStorage",
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/LayerwiseBenchmarks",

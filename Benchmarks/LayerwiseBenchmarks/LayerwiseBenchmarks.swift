@@ -5,4 +5,5 @@ let benchmarks: @Sendable () -> Void = {
     registerEngineBenchmarks()
     registerDatasetBenchmarks()
     registerRecommendBenchmarks()
+    registerTuneBenchmarks()
 }

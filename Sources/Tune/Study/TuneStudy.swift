@@ -364,13 +364,15 @@ public final class TuneStudy: @unchecked Sendable {
                     else { return }
                     let step = IntermediateValue(step: record.epoch + 1, value: loss)
                     intermediate.append(step)
-                    _ = try? storage.report(trial: trial.number, worker: worker, value: step)
                     callbackLock.lock()
                     onEpoch?(trial.number, record.epoch + 1)
                     callbackLock.unlock()
-                    // Only a rung's step can prune (ASHA); the store is read there alone.
+                    // Only a rung's step can prune (ASHA), and ASHA reads the others' values
+                    // at rungs alone: the store is written and read there only (a report is a
+                    // transaction, a quarter of a small trial's time when written each epoch).
                     guard let pruner, pruner.rungSteps(through: step.step).last == step.step
                     else { return }
+                    _ = try? storage.report(trial: trial.number, worker: worker, value: step)
                     let others = ((try? storage.trials()) ?? []).filter {
                         $0.number != trial.number
                     }.map(\.observation)
