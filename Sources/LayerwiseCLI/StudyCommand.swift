@@ -22,14 +22,7 @@ struct StudyCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let database = folder + "/" + TuneStudy.databaseName
-            guard FileManager.default.fileExists(atPath: database) else {
-                throw TuneError.noStudy(folder: folder)
-            }
-            let storage = try SQLiteStudyStorage(path: database)
-            guard let definition = try storage.definition() else {
-                throw TuneError.noStudy(folder: folder)
-            }
+            let (storage, definition) = try TuneStudy.existing(in: folder)
             let trials = try storage.trials()
             let best = TuneStudy.best(of: trials, direction: definition.direction)
             switch format {
@@ -97,7 +90,7 @@ struct StudyCommand: ParsableCommand {
                     String(trial.number), trial.state.rawValue,
                     trial.value.map { String(format: "%.4f", $0) } ?? "-",
                 ]
-                    + names.map { trial.assignment[$0].map(StudyProgress.valueText) ?? "-" })
+                    + names.map { trial.assignment[$0].map(compactText) ?? "-" })
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         for row in rows {

@@ -55,7 +55,7 @@ final class StudyProgress: @unchecked Sendable {
         let changed = study.space.parameters.compactMap { parameter -> String? in
             guard let value = trial.assignment[parameter.name], value != zero[parameter.name]
             else { return nil }
-            return "\(Self.shortName(parameter.name))=\(Self.valueText(value))"
+            return "\(Self.shortName(parameter.name))=\(compactText(value))"
         }
         let what = trial.number == 0 ? "zero-trial design" : changed.joined(separator: " ")
         let value: String
@@ -101,9 +101,9 @@ final class StudyProgress: @unchecked Sendable {
                 guard let value = best.assignment[parameter.name] else { continue }
                 let zeroValue = parameter.zeroTrial
                 lines.append(
-                    "  \(parameter.name) \(Self.valueText(value))"
+                    "  \(parameter.name) \(compactText(value))"
                         + (value == zeroValue
-                            ? "  (the rule's)" : "  (rule: \(Self.valueText(zeroValue)))"))
+                            ? "  (the rule's)" : "  (rule: \(compactText(zeroValue)))"))
             }
             if let score = outputs.testScore {
                 lines.append(
@@ -122,14 +122,6 @@ final class StudyProgress: @unchecked Sendable {
 
     static func shortName(_ key: String) -> String {
         String(key.split(separator: ".").last ?? Substring(key))
-    }
-
-    static func valueText(_ value: ParameterValue) -> String {
-        switch value {
-        case .real(let number): String(format: "%.3g", number)
-        case .integer(let number): String(number)
-        case .choice(let name): name
-        }
     }
 
     static func domainText(_ domain: ParameterDomain) -> String {

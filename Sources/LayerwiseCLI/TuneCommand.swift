@@ -86,16 +86,15 @@ struct TuneCommand: ParsableCommand {
             let folder: String
             if let resume {
                 folder = resume.hasSuffix("/") ? String(resume.dropLast()) : resume
-                specPath = try TuneStudy.specPath(ofStudyIn: folder)
+                specPath = try TuneStudy.existing(in: folder).definition.specPath
             } else if let spec {
                 specPath = spec
                 folder = out ?? Self.defaultFolder(spec: spec)
             } else {
                 return
             }
-            var request = TuneRequest(
+            let request = TuneRequest(
                 trials: trials, timeout: timeout.flatMap(SpecDuration.seconds), workers: workers)
-            request.workers = min(request.workers, 256)
             let study = try TuneStudy(
                 specPath: specPath, folder: folder, catalog: try options.templateCatalog(),
                 request: request)

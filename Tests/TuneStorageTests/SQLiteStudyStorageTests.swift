@@ -421,14 +421,15 @@ struct SQLiteStudyStorageTests {
         }
     }
 
-    /// The body of `processesClaimConcurrently`'s child processes; does nothing in a normal
-    /// test run.
-    @Test("a worker process (runs only as processesClaimConcurrently's child)")
+    /// The body of `processesClaimConcurrently`'s child processes; skipped in a normal test
+    /// run (it is enabled only with the child's environment).
+    @Test(
+        "a worker process (runs only as processesClaimConcurrently's child)",
+        .enabled(if: ProcessInfo.processInfo.environment[childDatabase] != nil))
     func workerProcess() throws {
         let environment = ProcessInfo.processInfo.environment
-        guard let path = environment[childDatabase], let index = environment[childIndex] else {
-            return
-        }
+        let path = try #require(environment[childDatabase])
+        let index = try #require(environment[childIndex])
         let storage = try SQLiteStudyStorage(path: path)
         try storage.setAttribute("ready-\(index)", "1")
         let deadline = Date().addingTimeInterval(10)

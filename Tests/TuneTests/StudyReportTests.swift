@@ -370,7 +370,7 @@ private func runChromium(
 ) throws -> (
     status: Int32, timedOut: Bool
 ) {
-    FileManager.default.createFile(atPath: output.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: output.path, contents: nil)
     let handle = try FileHandle(forWritingTo: output)
     defer { try? handle.close() }
     let process = Process()

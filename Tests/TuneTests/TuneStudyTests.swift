@@ -34,13 +34,11 @@ func irisSpec(_ extra: String = "", name: String = "iris") throws -> (spec: Stri
 }
 
 func study(
-    _ spec: String, in folder: URL, trials: Int? = nil, workers: Int = 1, pruningOff: Bool = false
+    _ spec: String, in folder: URL, trials: Int? = nil, workers: Int = 1
 ) throws -> TuneStudy {
-    var request = TuneRequest(trials: trials, workers: workers)
-    request.pruningOff = pruningOff
-    return try TuneStudy(
+    try TuneStudy(
         specPath: spec, folder: folder.appendingPathComponent("study").path,
-        catalog: try TemplateCatalog(), request: request)
+        catalog: try TemplateCatalog(), request: TuneRequest(trials: trials, workers: workers))
 }
 
 @Suite("tune: the space and the study loop")
@@ -153,10 +151,9 @@ struct TuneStudyTests {
 
     @Test("the timeout stops starting trials and queues the running ones")
     func timeout() throws {
-        let (spec, folder) = try irisSpec()
+        let (spec, folder) = try irisSpec("tune:\n  pruning: false\n")
         defer { try? FileManager.default.removeItem(at: folder) }
-        var request = TuneRequest(trials: 500, timeout: 1, workers: 1)
-        request.pruningOff = true
+        let request = TuneRequest(trials: 500, timeout: 1, workers: 1)
         let tuned = try TuneStudy(
             specPath: spec, folder: folder.appendingPathComponent("study").path,
             catalog: try TemplateCatalog(), request: request)

@@ -352,17 +352,24 @@ public final class TrainingSession {
         // thread each beats threading each one's small products. The kernels give the same
         // bits at any thread count, so the model does not depend on the scheduling.
         let workers = max(1, min(CPUKernels.threadCount, count))
-        let outcomes = MemberOutcomes(count: count)
+        typealias Trained = (result: MemberResult, tensors: [NamedTensor])
+        let outcomes = Locked<[Result<Trained?, any Error>?]>(Array(repeating: nil, count: count))
         let stop = trainer.stopRequest
-        let next = MemberCounter()
-        let progress = NSLock()
+        let next = Locked(0)
+        let progress = Locked(())
         let shared = SharedSession(session: self)
         let work: @Sendable () -> Void = {
-            while let index = next.take(below: count), !stop.isRequested {
+            while !stop.isRequested,
+                let index = next.withLock({ taken -> Int? in
+                    guard taken < count else { return nil }
+                    taken += 1
+                    return taken - 1
+                })
+            {
                 let k = index + 1
-                progress.lock()
-                shared.session.onMemberStart?(k, shared.session.ensembleSize)
-                progress.unlock()
+                progress.withLock { _ in
+                    shared.session.onMemberStart?(k, shared.session.ensembleSize)
+                }
                 do {
                     let trained = try CPUKernels.withThreadCount(
                         workers == 1 ? CPUKernels.threadCount : 1
@@ -370,9 +377,9 @@ public final class TrainingSession {
                         try shared.session.trainMember(
                             k, resolved: resolved, builder: builder, stop: stop)
                     }
-                    outcomes.set(index, .success(trained))
+                    outcomes.withLock { $0[index] = .success(trained) }
                 } catch {
-                    outcomes.set(index, .failure(error))
+                    outcomes.withLock { $0[index] = .failure(error) }
                     stop.request()
                 }
             }
@@ -391,8 +398,8 @@ public final class TrainingSession {
             done.wait()
         }
         var members: [(result: MemberResult, tensors: [NamedTensor])] = []
-        for index in 0..<count {
-            switch outcomes.get(index) {
+        for outcome in outcomes.value {
+            switch outcome {
             case .success(.some(let member))?: members.append(member)
             case .success(nil)?: continue  // non-finite without a good epoch: left out
             case .failure(let error)?:
@@ -531,42 +538,3 @@ struct SharedSession: @unchecked Sendable {
 
 /// A member that stopped because the run was stopped.
 struct MemberStopped: Error {}
-
-/// The next member index to train, shared by the member threads.
-final class MemberCounter: @unchecked Sendable {
-    // Lock-protected counter.
-    private let lock = NSLock()
-    private var next = 0
-
-    /// The next index below `count`, or nil when all are taken.
-    func take(below count: Int) -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < count else { return nil }
-        next += 1
-        return next - 1
-    }
-}
-
-/// Each member's outcome by index, written by the member threads.
-final class MemberOutcomes: @unchecked Sendable {
-    // Lock-protected; read after every thread has returned.
-    private let lock = NSLock()
-    private var outcomes: [Result<(result: MemberResult, tensors: [NamedTensor])?, any Error>?]
-
-    init(count: Int) { outcomes = Array(repeating: nil, count: count) }
-
-    func set(
-        _ index: Int, _ outcome: Result<(result: MemberResult, tensors: [NamedTensor])?, any Error>
-    ) {
-        lock.lock()
-        defer { lock.unlock() }
-        outcomes[index] = outcome
-    }
-
-    func get(_ index: Int) -> Result<(result: MemberResult, tensors: [NamedTensor])?, any Error>? {
-        lock.lock()
-        defer { lock.unlock() }
-        return outcomes[index]
-    }
-}

@@ -26,8 +26,8 @@ func compactNumber(_ value: Double) -> String {
     return "\(mantissaText)e\(shown)"
 }
 
-/// A parameter value as the report shows it.
-func compactText(_ value: ParameterValue) -> String {
+/// A parameter value as the report and `tune`'s output show it.
+public func compactText(_ value: ParameterValue) -> String {
     switch value {
     case .real(let number): return compactNumber(number)
     case .integer(let number): return String(number)

@@ -27,7 +27,10 @@ public enum AdvisedSpace {
         let overrides = spec.tune.space
         var parameters: [SearchParameter] = []
         let explicitLayers = spec.model.layers != nil
+        // The hidden layers' keys are searched when the network may have hidden layers: the
+        // design has some, or the depth itself is searched (a layer list fixes all of them).
         let depth = plan.recommendation.hiddenWidths.count
+        let hiddenKeys = !explicitLayers && (depth > 0 || spec.model.hiddenLayers.isAuto)
         let annotations = plan.recommendation.annotations
         /// The zero-trial choice's annotation (`RULE-ID: why`), or the rule family alone.
         func why(_ key: String, _ family: String) -> String {
@@ -55,7 +58,7 @@ public enum AdvisedSpace {
                 why(SpecKey.hiddenLayers.path, "DEPTH-*") + "; searched \(depth == 0 ? 0 : 1) "
                     + "to \(high) layers")
         }
-        if !explicitLayers, spec.model.neurons.isAuto, depth > 0 || spec.model.hiddenLayers.isAuto {
+        if hiddenKeys, spec.model.neurons.isAuto {
             let formulas = plan.recommendation.sizing.compactMap { evaluation -> Double? in
                 evaluation.id.hasPrefix("SIZE-") && evaluation.id != "SIZE-FLOOR"
                     ? evaluation.result.number : nil
@@ -74,9 +77,7 @@ public enum AdvisedSpace {
                     + ", SIZE-FLOOR \(floor): widths \(min(low, zero)) to \(max(high, zero)) "
                     + "(log), every hidden layer alike")
         }
-        if !explicitLayers, spec.model.activation.isAuto,
-            depth > 0 || spec.model.hiddenLayers.isAuto
-        {
+        if hiddenKeys, spec.model.activation.isAuto {
             let zero = config.model.activation.value?.name ?? "relu"
             var ladder = activationLadder
             if !ladder.contains(zero) { ladder.insert(zero, at: 0) }
@@ -85,14 +86,13 @@ public enum AdvisedSpace {
                 why(SpecKey.activation.path, "ACT-HIDDEN-*") + "; the ladder "
                     + ladder.joined(separator: ", "))
         }
-        if !explicitLayers, spec.model.batchNorm.isAuto, depth > 0 || spec.model.hiddenLayers.isAuto
-        {
+        if hiddenKeys, spec.model.batchNorm.isAuto {
             let zero = config.model.batchNorm.value ?? false
             add(
                 "model.batch_norm", .choice(["false", "true"]), .choice(zero ? "true" : "false"),
                 why(SpecKey.batchNorm.path, "BN-*") + "; on or off")
         }
-        if !explicitLayers, spec.model.dropout.isAuto, depth > 0 || spec.model.hiddenLayers.isAuto {
+        if hiddenKeys, spec.model.dropout.isAuto {
             let zero = config.model.dropout.value ?? 0
             add(
                 "model.dropout", .real(low: 0, high: 0.5, log: false), .real(zero),

@@ -16,8 +16,6 @@ public struct TuneRequest: Sendable {
     public var timeout: Double?
     /// `--workers`: trials at once, each single-threaded. Default: one per core.
     public var workers: Int
-    /// Trials run with the pruner off even when `tune.pruning` is on (tests). Default false.
-    public var pruningOff = false
 
     /// A request; each argument sets the property of the same name.
     public init(trials: Int? = nil, timeout: Double? = nil, workers: Int? = nil) {
@@ -29,29 +27,22 @@ public struct TuneRequest: Sendable {
 
 /// Set from any thread to stop a study: no trial starts after it; running trials stop after
 /// their current step and go back to the queue (`--resume` runs them again).
-public final class StudyStop: @unchecked Sendable {
-    // A lock-protected flag: read once per training step, set once.
-    private let lock = NSLock()
-    private var requested = false
-    /// Why it stopped (`interrupted`, `timeout`).
-    public private(set) var reason: String?
+public final class StudyStop: Sendable {
+    /// Why it stopped (`interrupted`, `timeout`); nil until then. The first reason stays.
+    private let stopped = Locked<String?>(nil)
 
     public init() {}
 
     /// Stops the study.
     public func request(_ reason: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        if !requested { self.reason = reason }
-        requested = true
+        stopped.withLock { if $0 == nil { $0 = reason } }
     }
 
     /// Whether a stop was requested.
-    public var isRequested: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return requested
-    }
+    public var isRequested: Bool { stopped.value != nil }
+
+    /// Why it stopped (`interrupted`, `timeout`, `error`).
+    public var reason: String? { stopped.value }
 }
 
 /// A study of one spec in one folder: the zero-trial design, its search space, the store, and
@@ -72,6 +63,9 @@ public final class TuneStudy: @unchecked Sendable {
     public let metric: TuneMetric
     /// Cross-validation folds; nil for the validation split.
     public let folds: Int?
+    /// What each trial trains and is scored on: the folds (dealt once, the same for every
+    /// trial), or the zero-trial design's data with its validation split.
+    private let trialData: [PreparedData]
     /// Whether the pruner runs.
     public let pruning: Bool
     /// Stop starting trials after this many seconds; nil for no limit.
@@ -94,7 +88,8 @@ public final class TuneStudy: @unchecked Sendable {
 
     private let sampler: RuleSeededSampler
     private let pruner: SuccessiveHalvingPruner?
-    private let callbackLock = NSLock()
+    /// Serialises the callbacks (they print).
+    private let callbacks = Locked(())
 
     /// Opens (or creates) the study of `specPath` in `folder`.
     /// - Parameters:
@@ -170,8 +165,13 @@ public final class TuneStudy: @unchecked Sendable {
         self.definition = opened
         self.storage = storage
         self.metric = metric
-        self.folds = spec.tune.folds.map { min($0, max(2, plan.data.nonTestRowCount)) }
-        self.pruning = spec.tune.pruning && !request.pruningOff
+        let folds = spec.tune.folds.map { min($0, max(2, plan.data.nonTestRowCount)) }
+        self.folds = folds
+        trialData =
+            try folds.map { count in
+                try (0..<count).map { try plan.data.fold($0, of: count, seed: spec.training.seed) }
+            } ?? [plan.data]
+        self.pruning = spec.tune.pruning
         self.timeout = request.timeout ?? spec.tune.timeout
         self.workers = request.workers
         self.learningRate = learningRate
@@ -186,17 +186,22 @@ public final class TuneStudy: @unchecked Sendable {
             : nil
     }
 
-    /// The spec path a study folder was made from.
-    /// - Throws: `TuneError.noStudy`, `StudyStorageError`.
-    public static func specPath(ofStudyIn folder: String) throws -> String {
+    /// The store and definition of the study in `folder` (`study`, `tune --resume`).
+    /// - Throws: `TuneError.noStudy` when the folder holds none; `StudyStorageError`.
+    public static func existing(
+        in folder: String
+    ) throws -> (
+        storage: SQLiteStudyStorage, definition: StudyDefinition
+    ) {
         let database = folder + "/" + databaseName
         guard FileManager.default.fileExists(atPath: database) else {
             throw TuneError.noStudy(folder: folder)
         }
-        guard let definition = try SQLiteStudyStorage(path: database).definition() else {
+        let storage = try SQLiteStudyStorage(path: database)
+        guard let definition = try storage.definition() else {
             throw TuneError.noStudy(folder: folder)
         }
-        return definition.specPath
+        return (storage, definition)
     }
 
     /// What a study depends on: every key of the spec but `tune.*`, in config order (a study
@@ -232,7 +237,7 @@ public final class TuneStudy: @unchecked Sendable {
             return timer
         }
         defer { timer?.cancel() }
-        let errors = ErrorBox()
+        let firstError = Locked<(any Error)?>(nil)
         let workerCount = workers
         // One thread per worker (Dispatch's pool may run concurrent work serially when busy).
         let done = DispatchGroup()
@@ -247,7 +252,7 @@ public final class TuneStudy: @unchecked Sendable {
                         try self.work(as: worker, stop: stop)
                     }
                 } catch {
-                    errors.set(error)
+                    firstError.withLock { if $0 == nil { $0 = error } }
                     stop.request("error")
                 }
             }
@@ -256,7 +261,7 @@ public final class TuneStudy: @unchecked Sendable {
         }
         done.wait()
         _ = try storage.requeueRunning()
-        if let error = errors.error { throw error }
+        if let error = firstError.value { throw error }
         let trials = try storage.trials()
         let finished = trials.filter { $0.state.isFinished }
         if !finished.isEmpty, finished.allSatisfy({ $0.state == .failed }) {
@@ -287,9 +292,9 @@ public final class TuneStudy: @unchecked Sendable {
             if try storage.finish(trial: trial.number, worker: worker, outcome: timed) {
                 let trials = try storage.trials()
                 if let record = trials.first(where: { $0.number == trial.number }) {
-                    callbackLock.lock()
-                    onTrialEnd?(record, Self.best(of: trials, direction: definition.direction))
-                    callbackLock.unlock()
+                    callbacks.withLock { _ in
+                        onTrialEnd?(record, Self.best(of: trials, direction: definition.direction))
+                    }
                 }
             }
         }
@@ -341,17 +346,9 @@ public final class TuneStudy: @unchecked Sendable {
     private func evaluate(_ trial: TrialRecord, worker: String, stop: StudyStop) -> TrialOutcome? {
         do {
             let config = try self.config(for: trial.assignment, ensemble: 1)
-            let datasets: [PreparedData]
-            if let folds {
-                datasets = try (0..<folds).map {
-                    try plan.data.fold($0, of: folds, seed: plan.loaded.spec.training.seed)
-                }
-            } else {
-                datasets = [plan.data]
-            }
             var values: [Double] = []
             var epochs = 0
-            for (index, data) in datasets.enumerated() {
+            for (index, data) in trialData.enumerated() {
                 let session = try TrainingSession(config: config, data: data)
                 session.scoresTrainingSplit = false
                 let stopTraining = session.trainer.stopRequest
@@ -364,9 +361,7 @@ public final class TuneStudy: @unchecked Sendable {
                     else { return }
                     let step = IntermediateValue(step: record.epoch + 1, value: loss)
                     intermediate.append(step)
-                    callbackLock.lock()
-                    onEpoch?(trial.number, record.epoch + 1)
-                    callbackLock.unlock()
+                    callbacks.withLock { _ in onEpoch?(trial.number, record.epoch + 1) }
                     // Only a rung's step can prune (ASHA), and ASHA reads the others' values
                     // at rungs alone: the store is written and read there only (a report is a
                     // transaction, a quarter of a small trial's time when written each epoch).
@@ -455,24 +450,5 @@ public final class TuneStudy: @unchecked Sendable {
             best = trial
         }
         return best
-    }
-}
-
-/// The first error a worker threw.
-final class ErrorBox: @unchecked Sendable {
-    // Lock-protected; written by workers, read after they all return.
-    private let lock = NSLock()
-    private var stored: (any Error)?
-
-    func set(_ error: any Error) {
-        lock.lock()
-        defer { lock.unlock() }
-        if stored == nil { stored = error }
-    }
-
-    var error: (any Error)? {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
     }
 }
