@@ -24,6 +24,7 @@ let package = Package(
         .package(
             url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1",
             traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -67,7 +68,11 @@ let package = Package(
         // tune: the space and samplers (pure), the study store, and the loop that trains
         // trials through Runs.
         .target(name: "TuneSearch", dependencies: ["Random"]),
-        .target(name: "TuneStorage", dependencies: ["CSQLite", "TuneSearch"]),
+        .target(
+            name: "TuneStorage",
+            dependencies: [
+                "CSQLite", "TuneSearch", .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]),
         .target(
             name: "Tune",
             dependencies: [
@@ -98,7 +103,11 @@ let package = Package(
             ]),
         .testTarget(name: "CurveAnalysisTests", dependencies: ["CurveAnalysis", "Random"]),
         .testTarget(name: "TuneSearchTests", dependencies: ["TuneSearch", "Random"]),
-        .testTarget(name: "TuneStorageTests", dependencies: ["TuneStorage", "TuneSearch"]),
+        .testTarget(
+            name: "TuneStorageTests",
+            dependencies: [
+                "TuneStorage", "TuneSearch", .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]),
         .testTarget(
             name: "TuneTests",
             dependencies: [

@@ -4,32 +4,120 @@ import Tune
 import TuneSearch
 import TuneStorage
 
-/// `layerwise study DIR [--format text|json]`: the trials of a study folder.
+/// `layerwise study DIR|URL [--study NAME] [--format text|json] [--write-best FILE]
+/// [--report FILE]`: the trials of a study folder or of a study on a PostgreSQL server, and its
+/// best config and report written from any machine.
 struct StudyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "study",
-        abstract: "List the trials of a tune study folder (text or JSON).")
+        abstract: "List the trials of a tune study (a folder, or a PostgreSQL server's).",
+        discussion: """
+            `--write-best FILE` writes the best trial's complete config (as tune's best.yaml) \
+            and `--report FILE` the study's report.html, from any machine that has the spec \
+            and its data (--spec, default: the path the study was made from).
+            """)
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
         case text, json
     }
 
-    @Argument(help: ArgumentHelp("A study folder written by `layerwise tune`.", valueName: "dir"))
+    @Argument(
+        help: ArgumentHelp(
+            "A study folder written by `layerwise tune`, or the postgresql:// URL of its "
+                + "server.", valueName: "dir|url"))
     var folder: String
+
+    @Option(
+        help: ArgumentHelp(
+            "The study's name on the server (default: its only study).", valueName: "name"))
+    var study: String?
 
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
+    @Option(
+        name: .customLong("write-best"),
+        help: ArgumentHelp("Write the best trial's complete config here.", valueName: "file"))
+    var writeBest: String?
+
+    @Option(help: ArgumentHelp("Write the study's report.html here.", valueName: "file"))
+    var report: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The spec the study was made from, on this machine (for --write-best and "
+                + "--report; default: the stored path).", valueName: "spec"))
+    var spec: String?
+
+    @OptionGroup var options: GlobalOptions
+
+    func validate() throws {
+        let isURL = PostgreSQLLocation.isURL(folder)
+        if study != nil, !isURL {
+            throw ValidationError("--study names a study on a server: give its postgresql:// URL")
+        }
+        if isURL {
+            do { _ = try PostgreSQLLocation(folder) } catch { throw ValidationError("\(error)") }
+        }
+        if spec != nil, writeBest == nil, report == nil {
+            throw ValidationError("--spec is for --write-best and --report")
+        }
+    }
+
     func run() throws {
         try reportingErrors {
-            let (storage, definition) = try TuneStudy.existing(in: folder)
+            var server: (location: PostgreSQLLocation, study: String?)?
+            let (storage, definition): (any StudyStorage, StudyDefinition)
+            if PostgreSQLLocation.isURL(folder) {
+                let location = try PostgreSQLLocation(folder)
+                let name = try study ?? Self.onlyStudy(on: location)
+                (storage, definition) = try TuneStudy.existing(on: location, study: name)
+                server = (location, name)
+            } else {
+                (storage, definition) = try TuneStudy.existing(in: folder)
+            }
             let trials = try storage.trials()
             let best = TuneStudy.best(of: trials, direction: definition.direction)
+            if writeBest != nil || report != nil {
+                var request = TuneRequest(workers: 1, server: server)
+                request.outputsOnly = true
+                let attached = try TuneStudy(
+                    specPath: spec ?? definition.specPath, folder: folder,
+                    catalog: try options.templateCatalog(), request: request)
+                if let writeBest {
+                    guard let best else {
+                        throw ValidationError(
+                            "no trial of study '\(definition.name)' has completed yet: no best "
+                                + "config to write")
+                    }
+                    try attached.writeBestConfig(of: best, to: writeBest)
+                    FileHandle.standardError.write(Data("Wrote \(writeBest)\n".utf8))
+                }
+                if let report {
+                    try attached.writeReport(
+                        trials: trials, testScore: try attached.testScore(of: best), to: report)
+                    FileHandle.standardError.write(Data("Wrote \(report)\n".utf8))
+                }
+            }
             switch format {
             case .json: print(try Self.json(definition, trials, best: best))
             case .text: print(Self.text(definition, trials, best: best))
             }
         }
+    }
+
+    /// The one study of the database, when `--study` is not given.
+    static func onlyStudy(on location: PostgreSQLLocation) throws -> String {
+        let names = try PostgreSQLStudyStorage(server: location, study: "-").studyNames()
+        guard names.count == 1 else {
+            throw ValidationError(
+                names.isEmpty
+                    ? "\(location) holds no study yet; start one with `layerwise tune SPEC "
+                        + "--storage \(location) --study NAME`"
+                    : "\(location) holds \(names.count) studies ("
+                        + names.joined(separator: ", ") + "); name one with --study NAME")
+        }
+        return names[0]
     }
 
     static func json(

@@ -19,6 +19,13 @@ struct TuneCommand: ParsableCommand {
             split) and report.html. Defaults come from the spec's `tune:` section. Ctrl-C or \
             the timeout stops the running trials; `--resume DIR` runs them again and goes on \
             to the target.
+
+            Many machines: `--storage postgresql://USER@HOST:PORT/DB --study NAME` keeps the \
+            study on a PostgreSQL server instead; start the same command on each machine \
+            (same spec, same data) and the workers share the trials until the study has \
+            --trials. A worker renews its running trial's lease; a trial whose worker died \
+            goes back to the queue after --lease. Rerun the command to rejoin. The password \
+            may come from PGPASSWORD.
             """)
 
     @Argument(help: ArgumentHelp("The spec (YAML).", valueName: "spec"))
@@ -46,6 +53,25 @@ struct TuneCommand: ParsableCommand {
             "Trials at once, each on one thread (default: one per core).", valueName: "k"))
     var workers: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Keep the study on a PostgreSQL server, shared by workers on any machines: "
+                + "postgresql://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=disable|prefer|require].",
+            valueName: "url"))
+    var storage: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The study's name on the server (default: the spec's name).", valueName: "name"))
+    var study: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "How long a running trial stays its worker's without a heartbeat before another "
+                + "worker takes it over: 10s, 2m (default: the study's, 30s when new).",
+            valueName: "duration"))
+    var lease: String?
+
     @Flag(help: "Print only the result.")
     var quiet = false
 
@@ -65,6 +91,28 @@ struct TuneCommand: ParsableCommand {
         if let trials, !(1...SpecLimits.tuneTrials).contains(trials) {
             throw ValidationError(
                 "--trials must be between 1 and \(SpecLimits.tuneTrials), not \(trials)")
+        }
+        if study != nil, storage == nil {
+            throw ValidationError("--study names a study on a server: give --storage URL too")
+        }
+        if storage != nil, resume != nil {
+            throw ValidationError(
+                "a server study needs no --resume: run the same `tune SPEC --storage URL` "
+                    + "again to rejoin it")
+        }
+        if let storage {
+            do {
+                _ = try PostgreSQLLocation(storage)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+        if let lease {
+            guard let seconds = SpecDuration.seconds(lease), seconds >= 1, seconds <= 86_400
+            else {
+                throw ValidationError(
+                    "--lease takes a duration from 1s to 24h, such as 30s or 2m, not `\(lease)`")
+            }
         }
         if let workers, !(1...256).contains(workers) {
             throw ValidationError("--workers must be between 1 and 256, not \(workers)")
@@ -89,12 +137,16 @@ struct TuneCommand: ParsableCommand {
                 specPath = try TuneStudy.existing(in: folder).definition.specPath
             } else if let spec {
                 specPath = spec
-                folder = out ?? Self.defaultFolder(spec: spec)
+                folder = out ?? Self.defaultFolder(spec: spec, study: self.study)
             } else {
                 return
             }
+            let server = try storage.map {
+                (location: try PostgreSQLLocation($0), study: self.study)
+            }
             let request = TuneRequest(
-                trials: trials, timeout: timeout.flatMap(SpecDuration.seconds), workers: workers)
+                trials: trials, timeout: timeout.flatMap(SpecDuration.seconds), workers: workers,
+                server: server, lease: lease.flatMap(SpecDuration.seconds))
             let study = try TuneStudy(
                 specPath: specPath, folder: folder, catalog: try options.templateCatalog(),
                 request: request)
@@ -114,13 +166,14 @@ struct TuneCommand: ParsableCommand {
                         + "trials; the running ones are queued")
                 let outputs = try study.writeOutputs(trials: trials, trainBest: false)
                 print(progress.summary(outputs, trials: trials))
-                print("Resume   layerwise tune --resume \(folder)")
+                print("Resume   \(continuation(folder: folder, specPath: specPath))")
                 throw ExitCode(130)
             }
             if stop.reason == "timeout" {
                 print(
                     "Timeout  after \(finished) of \(study.definition.targetTrials) trials; "
-                        + "`layerwise tune --resume \(folder)` goes on to the target")
+                        + "`\(continuation(folder: folder, specPath: specPath))` goes on to "
+                        + "the target")
             }
             if !quiet { print("Training the best trial as `train` would, for its test score...") }
             let outputs = try study.writeOutputs(trials: trials)
@@ -128,8 +181,18 @@ struct TuneCommand: ParsableCommand {
         }
     }
 
-    static func defaultFolder(spec: String) -> String {
-        let name = URL(fileURLWithPath: spec).deletingPathExtension().lastPathComponent
+    /// The command that goes on with this study.
+    func continuation(folder: String, specPath: String) -> String {
+        guard let storage else { return "layerwise tune --resume \(folder)" }
+        let location = (try? PostgreSQLLocation(storage)).map { "\($0)" } ?? storage
+        return "layerwise tune \(specPath) --storage \(location)"
+            + (study.map { " --study \($0)" } ?? "") + " --out \(folder)"
+    }
+
+    static func defaultFolder(spec: String, study: String? = nil) -> String {
+        let name =
+            study?.replacingOccurrences(of: "/", with: "-")
+            ?? URL(fileURLWithPath: spec).deletingPathExtension().lastPathComponent
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")

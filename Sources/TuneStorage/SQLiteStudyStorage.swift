@@ -30,6 +30,8 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
 
     /// The database file.
     public let path: String
+    /// The database file, for messages.
+    public var location: String { path }
     /// How long a call waits for another connection's lock before failing, in seconds.
     public let busyTimeout: Double
 
@@ -139,7 +141,7 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
 
     /// Claims the next trial for `worker`, in one write transaction (atomic across processes):
     /// 1. the lowest-numbered queued trial becomes running under `worker`, with its values;
-    /// 2. else, while complete + pruned + failed + running < `targetTrials`, a new running trial
+    /// 2. else, while the trials (queued, running or finished) number under `targetTrials`, a new running trial
     ///    numbered one past the highest (0 for the first), with the values `propose` returns;
     /// 3. else nil: the study needs no more trials.
     ///
@@ -177,11 +179,9 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
                     message: "cannot claim a trial: the database has no study; "
                         + "fix: open the study (StudyStorage.open) before claiming")
             }
+            // Every row counts, queued ones too (none here: they were claimed first).
             let counted = try query(
-                """
-                SELECT count(*) FROM trials
-                WHERE state IN ('running', 'complete', 'pruned', 'failed')
-                """, [], doing: "cannot count the trials")
+                "SELECT count(*) FROM trials", [], doing: "cannot count the trials")
             guard (counted.first?[0].integer ?? 0) < target else { return nil }
             let history = try readTrials()
             let assignment = try propose(history)
@@ -276,22 +276,68 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
     /// - Returns: the requeued numbers, ascending.
     /// - Throws: `StudyStorageError.database` when the file fails.
     public func requeueRunning() throws -> [Int] {
-        try write("cannot requeue the running trials") {
+        try requeue("state = 'running'", [], doing: "cannot requeue the running trials")
+    }
+
+    /// Renews the lease (`heartbeat_at`) of a trial running under `worker`.
+    /// - Returns: false, changing nothing, when it is not running under `worker`.
+    /// - Throws: `StudyStorageError.database` when the file fails.
+    @discardableResult
+    public func heartbeat(trial: Int, worker: String) throws -> Bool {
+        try write("cannot renew trial \(trial)'s lease") {
+            try execute(
+                """
+                UPDATE trials SET heartbeat_at = ?
+                WHERE number = ? AND state = 'running' AND worker = ?
+                """,
+                [.real(Date().timeIntervalSince1970), .integer(trial), .text(worker)],
+                doing: "cannot renew trial \(trial)'s lease") == 1
+        }
+    }
+
+    /// Puts trial `trial` back in the queue when it runs under `worker` (see `requeueRunning`).
+    /// - Returns: whether it did.
+    /// - Throws: `StudyStorageError.database` when the file fails.
+    @discardableResult
+    public func release(trial: Int, worker: String) throws -> Bool {
+        try !requeue(
+            "state = 'running' AND number = ? AND worker = ?", [.integer(trial), .text(worker)],
+            doing: "cannot put trial \(trial) back in the queue"
+        ).isEmpty
+    }
+
+    /// Puts every running trial whose heartbeat is more than `lease` seconds old back in the
+    /// queue (this machine's clock: the file is shared by one machine's processes).
+    /// - Returns: the requeued numbers, ascending.
+    /// - Throws: `StudyStorageError.database` when the file fails.
+    public func requeueExpired(lease: Double) throws -> [Int] {
+        try requeue(
+            "state = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ?)",
+            [.real(Date().timeIntervalSince1970 - lease)],
+            doing: "cannot requeue the trials whose lease expired")
+    }
+
+    /// Requeues the trials matching `condition` (over `trials`' columns), in one transaction.
+    private func requeue(
+        _ condition: String, _ arguments: [SQLValue], doing: String
+    ) throws -> [Int] {
+        try write(doing) {
             let rows = try query(
-                "SELECT number FROM trials WHERE state = 'running' ORDER BY number", [],
-                doing: "cannot read the running trials")
-            try execute(
-                """
-                DELETE FROM intermediate_values
-                WHERE trial IN (SELECT number FROM trials WHERE state = 'running')
-                """, doing: "cannot delete the running trials' intermediate values")
-            try execute(
-                """
-                UPDATE trials SET state = 'queued', worker = NULL, started_at = NULL,
-                    heartbeat_at = NULL
-                WHERE state = 'running'
-                """, doing: "cannot requeue the running trials")
-            return rows.compactMap { $0[0].integer }
+                "SELECT number FROM trials WHERE \(condition) ORDER BY number", arguments,
+                doing: doing)
+            let numbers = rows.compactMap { $0[0].integer }
+            for number in numbers {
+                try execute(
+                    "DELETE FROM intermediate_values WHERE trial = ?", [.integer(number)],
+                    doing: doing)
+                try execute(
+                    """
+                    UPDATE trials SET state = 'queued', worker = NULL, started_at = NULL,
+                        heartbeat_at = NULL
+                    WHERE number = ?
+                    """, [.integer(number)], doing: doing)
+            }
+            return numbers
         }
     }
 

@@ -108,9 +108,17 @@ public struct TrialOutcome: Sendable, Hashable {
 
 /// A study's durable store. Every method is one transaction: a process killed at any moment
 /// leaves the store as before or after the call, never between. Implementations: SQLite (a file,
-/// the default); PostgreSQL (many machines, issue 17) implements the same protocol and passes
-/// the same tests.
+/// the default: the workers of one machine) and PostgreSQL (any number of machines); both pass
+/// one shared test suite (`Tests/TuneStorageTests/StorageContract.swift`).
+///
+/// Leases: a running trial belongs to its worker while its heartbeat is fresh. A worker calls
+/// `heartbeat` well within the lease; `requeueExpired` puts trials whose heartbeat is older
+/// than the lease back in the queue (their worker died or lost the store), and `finish` from a
+/// worker presumed dead then changes nothing, so a result is recorded once.
 public protocol StudyStorage: AnyObject, Sendable {
+    /// Where the store is, for messages (a file path, or a URL without its password).
+    var location: String { get }
+
     /// Creates the study, or opens it when it exists with the same spec digest.
     /// - Returns: the stored definition (an existing study keeps its own space and target,
     ///   except `targetTrials`, which `definition`'s replaces when larger).
@@ -124,7 +132,7 @@ public protocol StudyStorage: AnyObject, Sendable {
     func trials() throws -> [TrialRecord]
 
     /// Claims the next trial for `worker`, in one transaction: the lowest-numbered queued
-    /// trial if any; else, while complete + pruned + failed + running < `targetTrials`, a new
+    /// trial if any; else, while the trials (queued, running or finished) number under `targetTrials`, a new
     /// trial numbered one past the highest, with the values `propose` returns (called inside
     /// the transaction with every trial, so two workers never propose from the same history
     /// or create more than the target). nil when the study needs no more trials. When
@@ -146,8 +154,24 @@ public protocol StudyStorage: AnyObject, Sendable {
     func finish(trial: Int, worker: String, outcome: TrialOutcome) throws -> Bool
 
     /// Puts every running trial back in the queue with its values and no intermediate values
-    /// (`tune --resume`: the process that ran them is gone). Returns their numbers.
+    /// (`tune --resume` of a folder: the process that ran them is gone). Returns their numbers.
     func requeueRunning() throws -> [Int]
+
+    /// Renews the lease of a trial running under `worker`. Returns false, changing nothing,
+    /// when the trial is no longer running under `worker` (its lease expired and it was
+    /// requeued, or it finished): the worker should abandon it.
+    @discardableResult
+    func heartbeat(trial: Int, worker: String) throws -> Bool
+
+    /// Puts a trial running under `worker` back in the queue (its worker was stopped before
+    /// it ended), as `requeueRunning` does for one trial. Returns false when it was not
+    /// running under `worker`.
+    @discardableResult
+    func release(trial: Int, worker: String) throws -> Bool
+
+    /// Puts every running trial whose last heartbeat is more than `lease` seconds old back
+    /// in the queue (by the store's clock). Returns their numbers, ascending.
+    func requeueExpired(lease: Double) throws -> [Int]
 
     /// A study-level value (`best_test_score`, `zero_trial_design`, ...); nil when unset.
     func attribute(_ key: String) throws -> String?

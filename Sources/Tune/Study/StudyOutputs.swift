@@ -61,9 +61,7 @@ extension TuneStudy {
         let best = Self.best(of: trials, direction: definition.direction)
         outputs.best = best
         if let best {
-            let design = try self.design(for: best.assignment, ensemble: nil)
-            let generated = try design.generate(outputPath: bestConfigPath)
-            try DesignPlan.write(generated, to: bestConfigPath, overwrite: true)
+            let design = try writeBestConfig(of: best, to: bestConfigPath)
             if trainBest {
                 let run = folder + "/best-trial-\(best.number)"
                 let done =
@@ -81,17 +79,41 @@ extension TuneStudy {
                     try storage.setAttribute("best_test_trial", String(best.number))
                 }
                 outputs.bestRun = run
-                if let text = try storage.attribute("best_test_score"), let value = Double(text) {
-                    outputs.testScore = (metric.rawValue, value)
-                }
             }
         }
+        outputs.testScore = try testScore(of: best)
+        try writeReport(trials: trials, testScore: outputs.testScore, to: reportPath)
+        return outputs
+    }
+
+    /// Writes the complete config of `best` (`best.yaml`) to `path`, atomically, replacing it.
+    /// - Returns: its design.
+    @discardableResult
+    public func writeBestConfig(of best: TrialRecord, to path: String) throws -> DesignPlan {
+        let design = try self.design(for: best.assignment, ensemble: nil)
+        let generated = try design.generate(outputPath: path)
+        try DesignPlan.write(generated, to: path, overwrite: true)
+        return design
+    }
+
+    /// The best trial's test score, when a `tune` trained it.
+    public func testScore(of best: TrialRecord?) throws -> (name: String, value: Double)? {
+        guard let best, try storage.attribute("best_test_trial") == String(best.number),
+            let text = try storage.attribute("best_test_score"), let value = Double(text)
+        else { return nil }
+        return (metric.rawValue, value)
+    }
+
+    /// Writes `report.html` of `trials` to `path`, atomically.
+    public func writeReport(
+        trials: [TrialRecord], testScore: (name: String, value: Double)?, to path: String
+    ) throws {
+        let best = Self.best(of: trials, direction: definition.direction)
         let report = StudyReport(
             study: definition, trials: trials, bestTrial: best?.number,
-            testScore: outputs.testScore.map { StudyReport.TestScore("test \($0.name)", $0.value) },
+            testScore: testScore.map { StudyReport.TestScore("test \($0.name)", $0.value) },
             zeroTrialSummary: TextReport.compact(plan.recommendation).split(separator: "\n")
                 .first.map(String.init))
-        try AtomicFile.write(report.html(), to: reportPath)
-        return outputs
+        try AtomicFile.write(report.html(), to: path)
     }
 }

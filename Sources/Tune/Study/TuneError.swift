@@ -9,6 +9,8 @@ public enum TuneError: Error, Sendable, Equatable, CustomStringConvertible {
     case metricForTask(spec: String, metric: String, task: String)
     /// `--resume DIR` on a folder without a study.
     case noStudy(folder: String)
+    /// `study URL --study NAME` on a database without that study.
+    case noServerStudy(server: String, study: String, known: [String])
     /// `--out DIR` holds something that is not this spec's study.
     case folderInUse(folder: String)
     /// No validation rows and no `tune.cv`: nothing to score trials on.
@@ -37,6 +39,14 @@ public enum TuneError: Error, Sendable, Equatable, CustomStringConvertible {
             return
                 "\(folder): error: no study here (no study.sqlite)\n"
                 + "  help: start one with `layerwise tune SPEC --out \(folder)`"
+        case .noServerStudy(let server, let study, let known):
+            return
+                "\(server): error: no study '\(study)' in this database\n"
+                + "  help: "
+                + (known.isEmpty
+                    ? "start one with `layerwise tune SPEC --storage \(server) --study \(study)`"
+                    : "its studies are " + known.map { "'\($0)'" }.joined(separator: ", ")
+                        + "; give one with --study NAME")
         case .folderInUse(let folder):
             return
                 "\(folder): error: the folder exists and holds no study of this spec\n"

@@ -16,12 +16,26 @@ public struct TuneRequest: Sendable {
     public var timeout: Double?
     /// `--workers`: trials at once, each single-threaded. Default: one per core.
     public var workers: Int
+    /// `--storage` and `--study`: a study on a PostgreSQL server shared with other workers;
+    /// nil for the folder's SQLite file.
+    public var server: (location: PostgreSQLLocation, study: String?)?
+    /// `--lease`: seconds a running trial stays its worker's without a heartbeat; nil keeps
+    /// the study's (set when it was made; default `TuneStudy.defaultLease`).
+    public var lease: Double?
+    /// Attach to an existing study only to write its outputs elsewhere (`study --write-best`,
+    /// `--report`): the folder is neither checked nor made, and a missing study is an error.
+    public var outputsOnly = false
 
     /// A request; each argument sets the property of the same name.
-    public init(trials: Int? = nil, timeout: Double? = nil, workers: Int? = nil) {
+    public init(
+        trials: Int? = nil, timeout: Double? = nil, workers: Int? = nil,
+        server: (location: PostgreSQLLocation, study: String?)? = nil, lease: Double? = nil
+    ) {
         self.trials = trials
         self.timeout = timeout
         self.workers = max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount)
+        self.server = server
+        self.lease = lease
     }
 }
 
@@ -57,8 +71,13 @@ public final class TuneStudy: @unchecked Sendable {
     public let space: SearchSpace
     /// The stored definition (name, metric, direction, target).
     public let definition: StudyDefinition
-    /// The store (`study.sqlite` in the folder).
+    /// The store: `study.sqlite` in the folder, or a study on a PostgreSQL server.
     public let storage: any StudyStorage
+    /// Whether the store is shared with other processes (a server): trials running elsewhere
+    /// are left alone at the start, and only leases requeue them.
+    public let isShared: Bool
+    /// Seconds a running trial stays its worker's without a heartbeat (the study's).
+    public let lease: Double
     /// The metric trials are ranked by.
     public let metric: TuneMetric
     /// Cross-validation folds; nil for the validation split.
@@ -85,6 +104,10 @@ public final class TuneStudy: @unchecked Sendable {
 
     /// The study database's name in the folder.
     public static let databaseName = "study.sqlite"
+    /// The file naming the server study a folder's outputs belong to.
+    public static let serverMarkerName = "storage.txt"
+    /// The lease of a new study, seconds (heartbeats every quarter of it).
+    public static let defaultLease = 30.0
 
     private let sampler: RuleSeededSampler
     private let pruner: SuccessiveHalvingPruner?
@@ -104,12 +127,12 @@ public final class TuneStudy: @unchecked Sendable {
     ) throws {
         let manager = FileManager.default
         let database = folder + "/" + Self.databaseName
+        let marker = folder + "/" + Self.serverMarkerName
         var isDirectory: ObjCBool = false
-        if manager.fileExists(atPath: folder, isDirectory: &isDirectory) {
+        if !request.outputsOnly, manager.fileExists(atPath: folder, isDirectory: &isDirectory) {
             let contents = (try? manager.contentsOfDirectory(atPath: folder)) ?? []
-            if !isDirectory.boolValue
-                || (!contents.isEmpty && !contents.contains(Self.databaseName))
-            {
+            let own = request.server == nil ? Self.databaseName : Self.serverMarkerName
+            if !isDirectory.boolValue || (!contents.isEmpty && !contents.contains(own)) {
                 throw TuneError.folderInUse(folder: folder)
             }
         }
@@ -144,21 +167,54 @@ public final class TuneStudy: @unchecked Sendable {
         let space = AdvisedSpace.space(
             for: plan, learningRate: learningRate, rangeTestReason: reason)
         if space.parameters.isEmpty { throw TuneError.emptySpace(spec: specPath) }
-        try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let storage = try SQLiteStudyStorage(path: database)
+        let storage: any StudyStorage
+        if let server = request.server {
+            let name = server.study ?? spec.name
+            let shared = try PostgreSQLStudyStorage(server: server.location, study: name)
+            let naming = "\(server.location) --study \(name)\n"
+            if request.outputsOnly {
+                if try shared.definition() == nil {
+                    throw TuneError.noServerStudy(
+                        server: "\(server.location)", study: name, known: try shared.studyNames())
+                }
+            } else {
+                if let text = try? String(contentsOfFile: marker, encoding: .utf8),
+                    text != naming
+                {
+                    throw TuneError.folderInUse(folder: folder)
+                }
+                try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                try AtomicFile.write(naming, to: marker)
+            }
+            storage = shared
+        } else if request.outputsOnly {
+            storage = try Self.existing(in: folder).storage
+        } else {
+            try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            storage = try SQLiteStudyStorage(path: database)
+        }
         // Resuming keeps the study's target unless --trials raises it.
         let stored = try storage.definition()
         let trials = request.trials ?? stored?.targetTrials ?? spec.tune.trials
         let asked = StudyDefinition(
-            name: spec.name, specDigest: Self.digest(of: spec),
+            name: request.server.flatMap(\.study) ?? spec.name, specDigest: Self.digest(of: spec),
             specPath: Self.absolute(specPath), metric: metric.rawValue, direction: direction,
             space: space, targetTrials: trials)
         let opened: StudyDefinition
         do {
             opened = try storage.open(asked)
         } catch StudyStorageError.otherSpec(_, let storedSpec, _, _) {
-            throw TuneError.otherSpec(folder: folder, storedSpec: storedSpec)
+            throw TuneError.otherSpec(folder: storage.location, storedSpec: storedSpec)
         }
+        // The lease is the study's, so every worker judges the others' by the same one.
+        if let lease = request.lease {
+            try storage.setAttribute("lease_seconds", String(lease))
+            self.lease = lease
+        } else {
+            self.lease = try storage.attribute("lease_seconds").flatMap(Double.init)
+                ?? Self.defaultLease
+        }
+        self.isShared = request.server != nil
         self.folder = folder
         self.plan = plan
         self.space = opened.space
@@ -191,7 +247,7 @@ public final class TuneStudy: @unchecked Sendable {
     public static func existing(
         in folder: String
     ) throws -> (
-        storage: SQLiteStudyStorage, definition: StudyDefinition
+        storage: any StudyStorage, definition: StudyDefinition
     ) {
         let database = folder + "/" + databaseName
         guard FileManager.default.fileExists(atPath: database) else {
@@ -200,6 +256,22 @@ public final class TuneStudy: @unchecked Sendable {
         let storage = try SQLiteStudyStorage(path: database)
         guard let definition = try storage.definition() else {
             throw TuneError.noStudy(folder: folder)
+        }
+        return (storage, definition)
+    }
+
+    /// The store and definition of study `study` on a PostgreSQL server (`study URL`).
+    /// - Throws: `TuneError.noServerStudy` when the database has no study of that name (the
+    ///   names it has are listed); `StudyStorageError`.
+    public static func existing(
+        on server: PostgreSQLLocation, study: String
+    ) throws -> (
+        storage: any StudyStorage, definition: StudyDefinition
+    ) {
+        let storage = try PostgreSQLStudyStorage(server: server, study: study)
+        guard let definition = try storage.definition() else {
+            throw TuneError.noServerStudy(
+                server: "\(server)", study: study, known: try storage.studyNames())
         }
         return (storage, definition)
     }
@@ -224,9 +296,11 @@ public final class TuneStudy: @unchecked Sendable {
     /// passes, or `stop` is requested; then puts interrupted trials back in the queue.
     /// - Returns: the trials, in number order.
     public func run(stop: StudyStop) throws -> [TrialRecord] {
-        // A trial left running by a killed process is run again (nothing else runs on this
-        // folder: a second process on one study is issue 17's storage).
-        _ = try storage.requeueRunning()
+        // A folder's trial left running by a killed process is run again (one process owns
+        // a folder). On a server other machines' trials run: leases requeue the dead ones.
+        if !isShared { _ = try storage.requeueRunning() }
+        let heartbeat = Heartbeat(storage: storage, interval: lease / 4)
+        defer { heartbeat.stop() }
         let host = ProcessInfo.processInfo.hostName
         let pid = ProcessInfo.processInfo.processIdentifier
         let timer: DispatchSourceTimer? = timeout.map { seconds in
@@ -249,7 +323,7 @@ public final class TuneStudy: @unchecked Sendable {
                 do {
                     let threads = workerCount == 1 ? CPUKernels.threadCount : 1
                     try CPUKernels.withThreadCount(threads) {
-                        try self.work(as: worker, stop: stop)
+                        try self.work(as: worker, stop: stop, heartbeat: heartbeat)
                     }
                 } catch {
                     firstError.withLock { if $0 == nil { $0 = error } }
@@ -260,7 +334,6 @@ public final class TuneStudy: @unchecked Sendable {
             thread.start()
         }
         done.wait()
-        _ = try storage.requeueRunning()
         if let error = firstError.value { throw error }
         let trials = try storage.trials()
         let finished = trials.filter { $0.state.isFinished }
@@ -271,19 +344,37 @@ public final class TuneStudy: @unchecked Sendable {
         return trials
     }
 
-    private func work(as worker: String, stop: StudyStop) throws {
+    private func work(as worker: String, stop: StudyStop, heartbeat: Heartbeat) throws {
         while !stop.isRequested {
+            // A trial whose worker stopped renewing its lease (killed, cut off) runs again.
+            _ = try storage.requeueExpired(lease: lease)
             guard
                 let trial = try storage.claim(
                     worker: worker,
                     propose: { trials in
                         try self.propose(trials)
                     })
-            else { return }
+            else {
+                // Nothing to claim now. The study is done when no trial is queued or running
+                // anywhere; else one may still come back (its worker may die), so wait.
+                let open = try storage.trials().filter {
+                    $0.state == .running || $0.state == .queued
+                }
+                if open.isEmpty { return }
+                Thread.sleep(forTimeInterval: min(0.5, lease / 4))
+                continue
+            }
             let clock = ContinuousClock()
             let begun = clock.now
-            let outcome = evaluate(trial, worker: worker, stop: stop)
-            guard let outcome else { continue }  // stopped: requeued at the end
+            let lost = heartbeat.keep(trial: trial.number, worker: worker)
+            let outcome = evaluate(trial, worker: worker, stop: stop, lost: lost)
+            heartbeat.drop(trial: trial.number, worker: worker)
+            guard let outcome else {
+                // Stopped: back to the queue (`--resume`, or another worker, runs it again).
+                // Lost (the lease went to another worker): nothing to record.
+                if !lost.isRequested { try storage.release(trial: trial.number, worker: worker) }
+                continue
+            }
             var timed = outcome
             let elapsed = clock.now - begun
             timed.seconds =
@@ -342,8 +433,11 @@ public final class TuneStudy: @unchecked Sendable {
         return result
     }
 
-    /// Trains one trial; nil when the study was stopped meanwhile (the trial is requeued).
-    private func evaluate(_ trial: TrialRecord, worker: String, stop: StudyStop) -> TrialOutcome? {
+    /// Trains one trial; nil when the study was stopped meanwhile, or the trial's lease was
+    /// lost (`lost` requested).
+    private func evaluate(
+        _ trial: TrialRecord, worker: String, stop: StudyStop, lost: StudyStop
+    ) -> TrialOutcome? {
         do {
             let config = try self.config(for: trial.assignment, ensemble: 1)
             var values: [Double] = []
@@ -355,7 +449,7 @@ public final class TuneStudy: @unchecked Sendable {
                 var pruned = false
                 var intermediate: [IntermediateValue] = []
                 let result = try session.run(in: nil) { event in
-                    if stop.isRequested { stopTraining.request() }
+                    if stop.isRequested || lost.isRequested { stopTraining.request() }
                     guard index == 0, case .epochEnded(let record) = event,
                         let loss = record.validationLoss, loss.isFinite
                     else { return }
@@ -379,7 +473,7 @@ public final class TuneStudy: @unchecked Sendable {
                         stopTraining.request()
                     }
                 }
-                if stop.isRequested { return nil }
+                if stop.isRequested || lost.isRequested { return nil }
                 epochs += result.epochsRun
                 if pruned {
                     return TrialOutcome(
@@ -410,7 +504,7 @@ public final class TuneStudy: @unchecked Sendable {
             return TrialOutcome(
                 state: .complete, value: mean, epochs: epochs, attributes: attributes)
         } catch {
-            if stop.isRequested { return nil }
+            if stop.isRequested || lost.isRequested { return nil }
             return TrialOutcome(state: .failed, value: nil, attributes: ["error": "\(error)"])
         }
     }
