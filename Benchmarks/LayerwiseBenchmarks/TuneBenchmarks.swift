@@ -54,6 +54,63 @@ func registerTuneBenchmarks() {
                 outcome: TrialOutcome(state: .complete, value: 0.9, epochs: 30, seconds: 0.1))
         }
     }
+    // One trial's store traffic as `tune` makes it: the lease sweep, the claim (history read
+    // and proposal), three ASHA rungs (a report, then every trial read for the pruner), the
+    // finish and the read for the progress line. On SQLite, and on the PostgreSQL server of
+    // LAYERWISE_TEST_POSTGRES when set (`Scripts/test-postgres.sh start DIR` prints one).
+    var stores: [(String, () throws -> any StudyStorage)] = [
+        (
+            "SQLite",
+            {
+                try SQLiteStudyStorage(
+                    path: FileManager.default.temporaryDirectory
+                        .appendingPathComponent("layerwise-bench-\(UUID().uuidString).sqlite").path)
+            }
+        )
+    ]
+    if let url = ProcessInfo.processInfo.environment["LAYERWISE_TEST_POSTGRES"],
+        let server = try? PostgreSQLLocation(url)
+    {
+        stores.append(
+            (
+                "PostgreSQL",
+                { try PostgreSQLStudyStorage(server: server, study: "bench-\(UUID().uuidString)") }
+            ))
+    }
+    for (name, makeStore) in stores {
+        Benchmark("Tune: \(name) store traffic of one tune trial", configuration: configuration) {
+            benchmark in
+            let storage = try makeStore()
+            defer {
+                if let sqlite = storage as? SQLiteStudyStorage {
+                    for suffix in ["", "-wal", "-shm"] {
+                        try? FileManager.default.removeItem(atPath: sqlite.path + suffix)
+                    }
+                }
+            }
+            _ = try storage.open(
+                StudyDefinition(
+                    name: "bench", specDigest: "0", specPath: "bench.yaml", metric: "accuracy",
+                    direction: .maximize, space: space, targetTrials: 1_000_000))
+            let zero = space.zeroTrial
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                _ = try storage.requeueExpired(lease: 30)
+                guard let trial = try storage.claim(worker: "bench", propose: { _ in zero })
+                else { continue }
+                for rung in [3, 9, 27] {
+                    try storage.report(
+                        trial: trial.number, worker: "bench",
+                        value: IntermediateValue(step: rung, value: 1 / Double(rung)))
+                    blackHole(try storage.trials())
+                }
+                try storage.finish(
+                    trial: trial.number, worker: "bench",
+                    outcome: TrialOutcome(state: .complete, value: 0.9, epochs: 30, seconds: 0.1))
+                blackHole(try storage.trials())
+            }
+        }
+    }
 }
 
 /// The advisor's space for a small classification spec: depth, width, activation, batch norm,

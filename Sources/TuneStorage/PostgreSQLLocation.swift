@@ -51,8 +51,9 @@ public struct PostgreSQLLocation: Sendable, Hashable, CustomStringConvertible {
         }
         guard Self.isURL(text) else { throw bad("not a postgresql:// URL") }
         guard let components = URLComponents(string: text) else {
-            throw bad("not a well-formed URL (check for spaces, and percent-encode @ : / in the "
-                + "password)")
+            throw bad(
+                "not a well-formed URL (check for spaces, and percent-encode @ : / in the "
+                    + "password)")
         }
         guard let host = components.host, !host.isEmpty else { throw bad("no host") }
         guard let user = components.user, !user.isEmpty else { throw bad("no user") }

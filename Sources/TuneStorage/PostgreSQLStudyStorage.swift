@@ -770,7 +770,8 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
                     "grant \(server.user) CREATE on the database (the study tables are made "
                     + "on first use), or have its owner run the first `tune`"
             case (.server, "53300"):
-                fix = "the server has no free connections; raise max_connections or use "
+                fix =
+                    "the server has no free connections; raise max_connections or use "
                     + "fewer workers"
             case (.server, let code) where code.hasPrefix("57P") || code.hasPrefix("08"):
                 fix = "the server is shutting down or restarting; start it, then rerun"

@@ -141,8 +141,9 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
 
     /// Claims the next trial for `worker`, in one write transaction (atomic across processes):
     /// 1. the lowest-numbered queued trial becomes running under `worker`, with its values;
-    /// 2. else, while the trials (queued, running or finished) number under `targetTrials`, a new running trial
-    ///    numbered one past the highest (0 for the first), with the values `propose` returns;
+    /// 2. else, while the trials (queued, running or finished) number under `targetTrials`, a
+    ///    new running trial numbered one past the highest (0 for the first), with the values
+    ///    `propose` returns;
     /// 3. else nil: the study needs no more trials.
     ///
     /// `started_at` and `heartbeat_at` are set to now.

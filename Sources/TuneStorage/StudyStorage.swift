@@ -132,10 +132,11 @@ public protocol StudyStorage: AnyObject, Sendable {
     func trials() throws -> [TrialRecord]
 
     /// Claims the next trial for `worker`, in one transaction: the lowest-numbered queued
-    /// trial if any; else, while the trials (queued, running or finished) number under `targetTrials`, a new
-    /// trial numbered one past the highest, with the values `propose` returns (called inside
-    /// the transaction with every trial, so two workers never propose from the same history
-    /// or create more than the target). nil when the study needs no more trials. When
+    /// trial if any; else, while the trials (queued, running or finished) number under
+    /// `targetTrials`, a new trial numbered one past the highest, with the values `propose`
+    /// returns (called inside the transaction with every trial, so two workers never propose
+    /// from the same history or create more than the target). nil when there is nothing to
+    /// claim now (a server's store: the queued trials are being claimed by others). When
     /// `propose` throws, nothing is written and its error is rethrown.
     func claim(
         worker: String, propose: ([TrialRecord]) throws -> Assignment

@@ -180,7 +180,9 @@ struct SQLiteStudyStorageTests {
                 Thread.sleep(forTimeInterval: 0.005)
             }
             try storage.setAttribute("go", "1")
-            let parent = Worker(name: "proc:\(getpid())", pause: 0.01) { try SQLiteStudyStorage(path: path) }
+            let parent = Worker(name: "proc:\(getpid())", pause: 0.01) {
+                try SQLiteStudyStorage(path: path)
+            }
             parent.run()
             #expect(parent.problems.isEmpty, "\(parent.problems)")
             for child in children {
@@ -213,7 +215,9 @@ struct SQLiteStudyStorageTests {
             try #require(Date() < deadline)
             Thread.sleep(forTimeInterval: 0.002)
         }
-        let worker = Worker(name: "proc:\(getpid())", pause: 0.01) { try SQLiteStudyStorage(path: path) }
+        let worker = Worker(name: "proc:\(getpid())", pause: 0.01) {
+            try SQLiteStudyStorage(path: path)
+        }
         worker.run()
         try #require(worker.problems.isEmpty, "\(worker.problems)")
     }

@@ -110,7 +110,6 @@ func assignment(_ number: Int) -> Assignment {
     ]
 }
 
-
 struct ProposeFailed: Error, Equatable {}
 
 /// Claims and finishes trials on its own connection until the study is done.
@@ -166,10 +165,11 @@ final class Worker: @unchecked Sendable {
     }
 }
 
-
 @Suite("study storage contract (SQLite and PostgreSQL)")
 struct StorageContractTests {
-    @Test("a study written through one connection reads back identical through another", arguments: StoreKind.allCases)
+    @Test(
+        "a study written through one connection reads back identical through another",
+        arguments: StoreKind.allCases)
     func roundTrip(kind: StoreKind) throws {
         try Store.with(kind) { store in
             let storage = try store.connect()
@@ -255,8 +255,9 @@ struct StorageContractTests {
         }
     }
 
-
-    @Test("claims stop at the target; reopening with a larger target allows more", arguments: StoreKind.allCases)
+    @Test(
+        "claims stop at the target; reopening with a larger target allows more",
+        arguments: StoreKind.allCases)
     func target(kind: StoreKind) throws {
         try Store.with(kind) { store in
             let storage = try store.connect()
@@ -287,8 +288,9 @@ struct StorageContractTests {
         }
     }
 
-
-    @Test("four connections claiming at once make each of the 40 trials exactly once", arguments: StoreKind.allCases)
+    @Test(
+        "four connections claiming at once make each of the 40 trials exactly once",
+        arguments: StoreKind.allCases)
     func concurrentClaims(kind: StoreKind) throws {
         try Store.with(kind) { store in
             // Create the file first so the workers race on claims, not on the migration.
@@ -316,8 +318,8 @@ struct StorageContractTests {
         }
     }
 
-
-    @Test("a late or duplicate result is refused and changes nothing", arguments: StoreKind.allCases)
+    @Test(
+        "a late or duplicate result is refused and changes nothing", arguments: StoreKind.allCases)
     func lateResults(kind: StoreKind) throws {
         try Store.with(kind) { store in
             let storage = try store.connect()
@@ -372,8 +374,9 @@ struct StorageContractTests {
         }
     }
 
-
-    @Test("a requeued trial is claimed again with its number and values, before new trials", arguments: StoreKind.allCases)
+    @Test(
+        "a requeued trial is claimed again with its number and values, before new trials",
+        arguments: StoreKind.allCases)
     func requeueThenClaim(kind: StoreKind) throws {
         try Store.with(kind) { store in
             let storage = try store.connect()
@@ -410,8 +413,9 @@ struct StorageContractTests {
         }
     }
 
-
-    @Test("a throwing propose writes nothing and its error comes through", arguments: StoreKind.allCases)
+    @Test(
+        "a throwing propose writes nothing and its error comes through",
+        arguments: StoreKind.allCases)
     func proposeThrows(kind: StoreKind) throws {
         try Store.with(kind) { store in
             let storage = try store.connect()
@@ -432,8 +436,9 @@ struct StorageContractTests {
         }
     }
 
-
-    @Test("a study made from another spec is refused, naming the stored spec", arguments: StoreKind.allCases)
+    @Test(
+        "a study made from another spec is refused, naming the stored spec",
+        arguments: StoreKind.allCases)
     func otherSpec(kind: StoreKind) throws {
         try Store.with(kind) { store in
             _ = try store.connect().open(store.definition(target: 3))
@@ -449,8 +454,9 @@ struct StorageContractTests {
         }
     }
 
-
-    @Test("claiming before the study is opened is an error, not a crash", arguments: StoreKind.allCases)
+    @Test(
+        "claiming before the study is opened is an error, not a crash",
+        arguments: StoreKind.allCases)
     func claimWithoutStudy(kind: StoreKind) throws {
         try Store.with(kind) { store in
             let storage = try store.connect()
@@ -469,7 +475,8 @@ struct StorageContractTests {
             _ = try storage.open(store.definition(target: 3))
             let a = try #require(try storage.claim(worker: "a") { _ in assignment(0) })
             let b = try #require(try storage.claim(worker: "b") { _ in assignment(1) })
-            try storage.report(trial: a.number, worker: "a", value: IntermediateValue(step: 1, value: 2))
+            try storage.report(
+                trial: a.number, worker: "a", value: IntermediateValue(step: 1, value: 2))
             // Fresh leases stay.
             #expect(try storage.requeueExpired(lease: 60) == [])
             // Only the owner renews or releases.

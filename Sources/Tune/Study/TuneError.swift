@@ -60,7 +60,8 @@ public enum TuneError: Error, Sendable, Equatable, CustomStringConvertible {
             return
                 "\(folder): error: the study here was made from another spec (\(storedSpec), or "
                 + "that file has changed since)\n"
-                + "  help: give a new --out folder, or tune \(storedSpec) as it was"
+                + "  help: give a new --out folder (or --study name), or tune \(storedSpec) as it "
+                + "was"
         case .allTrialsFailed(let count, let lastError):
             return
                 "error: all \(count) trials failed; the last: \(lastError)\n"

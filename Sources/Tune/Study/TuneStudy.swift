@@ -211,7 +211,8 @@ public final class TuneStudy: @unchecked Sendable {
             try storage.setAttribute("lease_seconds", String(lease))
             self.lease = lease
         } else {
-            self.lease = try storage.attribute("lease_seconds").flatMap(Double.init)
+            self.lease =
+                try storage.attribute("lease_seconds").flatMap(Double.init)
                 ?? Self.defaultLease
         }
         self.isShared = request.server != nil

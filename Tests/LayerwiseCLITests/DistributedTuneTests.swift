@@ -1,0 +1,237 @@
+import Foundation
+import Testing
+
+/// The PostgreSQL test server's URL (`LAYERWISE_TEST_POSTGRES`, set by .ci/run from
+/// `Scripts/test-postgres.sh`); nil without one.
+private let serverURL = ProcessInfo.processInfo.environment["LAYERWISE_TEST_POSTGRES"]
+
+/// `layerwise tune --storage postgresql://...` with several worker processes on one study.
+@Suite("tune on a PostgreSQL server, many workers")
+struct DistributedTuneTests {
+    /// `study URL --study NAME --format json`'s trials.
+    func trials(_ url: String, _ name: String, in folder: URL) throws -> [[String: Any]] {
+        let outcome = try layerwise("study", url, "--study", name, "--format", "json", in: folder)
+        guard outcome.status == 0 else { return [] }
+        let object = try JSONSerialization.jsonObject(with: Data(outcome.output.utf8))
+        return (object as? [String: Any])?["trials"] as? [[String: Any]] ?? []
+    }
+
+    @Test("3 workers, one killed by SIGKILL mid-trial: N complete, each once, its trial redone")
+    func killOneOfThree() throws {
+        guard let url = serverURL else {
+            try Test.cancel("no PostgreSQL test server (LAYERWISE_TEST_POSTGRES; .ci/run sets it)")
+        }
+        let folder = try scratch()
+        // Trials of 600 epochs without early stopping or pruning: long enough to be caught
+        // running; a 2 s lease so the killed worker's trial comes back soon.
+        try """
+        name: iris
+        data: {path: iris.csv, target: species}
+        training: {epochs: 600, early_stopping: false}
+        tune: {pruning: false}
+        """.write(
+            to: folder.appendingPathComponent("long.yaml"), atomically: true, encoding: .utf8)
+        let study = "kill-\(UUID().uuidString.prefix(8))"
+        let target = 9
+        let workers = try (0..<3).map { index in
+            try Run(
+                [
+                    "tune", "long.yaml", "--storage", url, "--study", study, "--trials",
+                    String(target), "--workers", "1", "--lease", "2s", "--out", "out\(index)",
+                    "--quiet",
+                ], in: folder)
+        }
+        defer {
+            for worker in workers where worker.process.isRunning { worker.process.terminate() }
+        }
+        let victim = workers[0].process.processIdentifier
+        // Freeze the victim while it runs a trial (after one is complete somewhere), read
+        // which, then kill it: frozen, it cannot finish that trial between the read and the kill.
+        var killedTrial: [String: Any]?
+        let deadline = Date().addingTimeInterval(120)
+        while killedTrial == nil, Date() < deadline, workers[0].process.isRunning {
+            Thread.sleep(forTimeInterval: 0.05)
+            let before = try trials(url, study, in: folder)
+            guard before.contains(where: { ($0["state"] as? String) == "complete" }) else {
+                continue
+            }
+            kill(victim, SIGSTOP)
+            let all = try trials(url, study, in: folder)
+            if let running = all.first(where: {
+                ($0["state"] as? String) == "running"
+                    && ($0["worker"] as? String)?.contains(":\(victim):") == true
+            }) {
+                killedTrial = running
+                kill(victim, SIGKILL)
+            } else {
+                kill(victim, SIGCONT)
+            }
+        }
+        let killed = try #require(killedTrial, "the victim never ran a trial in time")
+        let dead = workers[0].wait()
+        #expect(dead.status != 0)
+        for worker in workers.dropFirst() {
+            let outcome = worker.wait()
+            #expect(outcome.status == 0, "\(outcome.errors)")
+        }
+
+        let all = try trials(url, study, in: folder)
+        #expect(all.compactMap { $0["number"] as? Int } == Array(0..<target))
+        #expect(all.allSatisfy { ($0["state"] as? String) == "complete" }, "\(all)")
+        let number = try #require(killed["number"] as? Int)
+        let redone = try #require(all.first { ($0["number"] as? Int) == number })
+        #expect((redone["worker"] as? String)?.contains(":\(victim):") == false)
+        #expect(
+            NSDictionary(dictionary: redone["params"] as? [String: Any] ?? [:])
+                .isEqual(to: killed["params"] as? [String: Any] ?? [:]))
+        // Both survivors took part and wrote their outputs.
+        let names = Set(all.compactMap { $0["worker"] as? String })
+        #expect(names.count >= 2)
+        for index in 1...2 {
+            #expect(
+                FileManager.default.fileExists(
+                    atPath: folder.appendingPathComponent("out\(index)/best.yaml").path))
+        }
+
+        // best.yaml and the report from "another machine": the study command alone.
+        let written = try layerwise(
+            "study", url, "--study", study, "--write-best", "out1/again.yaml", "--report",
+            "again.html", in: folder)
+        #expect(written.status == 0, "\(written.errors)")
+        let again = try String(
+            contentsOf: folder.appendingPathComponent("out1/again.yaml"), encoding: .utf8)
+        let first = try String(
+            contentsOf: folder.appendingPathComponent("out1/best.yaml"), encoding: .utf8)
+        #expect(again == first)  // the same folder: the same relative data path
+        let validate = try layerwise("validate", "out1/again.yaml", in: folder)
+        #expect(validate.status == 0, "\(validate.output)\(validate.errors)")
+        #expect(
+            try String(contentsOf: folder.appendingPathComponent("again.html"), encoding: .utf8)
+                .contains("<svg"))
+    }
+
+    @Test("a study name taken by another spec, and a study that does not exist: located errors")
+    func wrongStudies() throws {
+        guard let url = serverURL else {
+            try Test.cancel("no PostgreSQL test server (LAYERWISE_TEST_POSTGRES; .ci/run sets it)")
+        }
+        let folder = try scratch()
+        let study = "other-\(UUID().uuidString.prefix(8))"
+        let first = try layerwise(
+            "tune", "iris.yaml", "--storage", url, "--study", study, "--trials", "2", "--out",
+            "a", "--quiet", in: folder)
+        #expect(first.status == 0, "\(first.errors)")
+        try "name: iris\ndata: {path: iris.csv, target: species}\ntraining: {epochs: 31}\n".write(
+            to: folder.appendingPathComponent("changed.yaml"), atomically: true, encoding: .utf8)
+        let other = try layerwise(
+            "tune", "changed.yaml", "--storage", url, "--study", study, "--trials", "2",
+            "--out", "b", "--quiet", in: folder)
+        #expect(other.status != 0)
+        #expect(other.errors.contains("made from another spec"), "\(other.errors)")
+        #expect(other.errors.contains("iris.yaml"), "\(other.errors)")
+        #expect(!other.errors.contains("layerwise-test"), "the password was shown")
+
+        let missing = try layerwise("study", url, "--study", "no-such-study", in: folder)
+        #expect(missing.status != 0)
+        #expect(missing.errors.contains("no study 'no-such-study'"), "\(missing.errors)")
+        #expect(missing.errors.contains(study), "the known studies are listed: \(missing.errors)")
+    }
+
+    @Test("an unreachable server and a malformed URL: clear errors, nothing written")
+    func unreachable() throws {
+        let folder = try scratch()
+        let down = try layerwise(
+            "tune", "iris.yaml", "--storage", "postgresql://u:secret@127.0.0.1:1/d", "--out",
+            "s", in: folder)
+        #expect(down.status != 0)
+        #expect(down.errors.contains("127.0.0.1:1"), "\(down.errors)")
+        #expect(down.errors.contains("fix:"), "\(down.errors)")
+        #expect(!down.errors.contains("secret"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("s").path))
+        let bad = try layerwise(
+            "tune", "iris.yaml", "--storage", "postgresql://nouser/d", in: folder)
+        #expect(bad.status != 0)
+        #expect(bad.errors.contains("no user"), "\(bad.errors)")
+        let noStorage = try layerwise("tune", "iris.yaml", "--study", "x", in: folder)
+        #expect(noStorage.errors.contains("give --storage URL too"), "\(noStorage.errors)")
+    }
+
+    @Test(
+        "the server restarts under a running study: the worker reconnects and ends with N trials",
+        .enabled(if: serverURL != nil))
+    func serverRestart() throws {
+        // A private cluster: restarting the shared one would cut the other tests' connections.
+        let cluster = FileManager.default.temporaryDirectory
+            .appendingPathComponent("layerwise-pg-cli-\(UUID().uuidString)").path
+        let port = String(58_000 + Int.random(in: 0..<2_000))
+        let started = try control("start", cluster, port)
+        defer {
+            _ = try? control("stop", cluster)
+            try? FileManager.default.removeItem(atPath: cluster)
+        }
+        let url = try #require(
+            started.split(separator: "\n").first { $0.contains("LAYERWISE_TEST_POSTGRES=") }?
+                .split(separator: "=", maxSplits: 1).last.map(String.init))
+        let folder = try scratch()
+        try """
+        name: iris
+        data: {path: iris.csv, target: species}
+        training: {epochs: 400, early_stopping: false}
+        tune: {pruning: false}
+        """.write(
+            to: folder.appendingPathComponent("long.yaml"), atomically: true, encoding: .utf8)
+        let target = 6
+        let worker = try Run(
+            [
+                "tune", "long.yaml", "--storage", url, "--study", "restart", "--trials",
+                String(target), "--workers", "2", "--out", "out", "--quiet",
+            ], in: folder)
+        // Restart once two trials are recorded: the running ones go on training meanwhile,
+        // and their results reach the server when it is back.
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, worker.process.isRunning {
+            Thread.sleep(forTimeInterval: 0.05)
+            let done = try trials(url, "restart", in: folder).filter {
+                ($0["state"] as? String) == "complete"
+            }
+            if done.count >= 2 { break }
+        }
+        let recorded = try trials(url, "restart", in: folder)
+        try #require(worker.process.isRunning, "the study ended before the restart")
+        _ = try control("stop", cluster)
+        Thread.sleep(forTimeInterval: 1.5)
+        _ = try control("start", cluster, port)
+        let outcome = worker.wait()
+        #expect(outcome.status == 0, "\(outcome.errors)")
+        let all = try trials(url, "restart", in: folder)
+        #expect(all.compactMap { $0["number"] as? Int } == Array(0..<target))
+        #expect(all.allSatisfy { ($0["state"] as? String) == "complete" }, "\(all)")
+        // Nothing recorded before the restart was lost or changed.
+        for before in recorded where (before["state"] as? String) == "complete" {
+            let after = all.first { ($0["number"] as? Int) == (before["number"] as? Int) }
+            #expect((after?["value"] as? Double) == (before["value"] as? Double))
+        }
+    }
+}
+
+/// `Scripts/test-postgres.sh arguments...`; its output. Written to a file, not a pipe: the
+/// server it starts keeps the output's descriptor, so a pipe would not reach its end.
+@discardableResult
+private func control(_ arguments: String...) throws -> String {
+    let process = Process()
+    process.executableURL = repository.appendingPathComponent("Scripts/test-postgres.sh")
+    process.arguments = arguments
+    let file = FileManager.default.temporaryDirectory
+        .appendingPathComponent("layerwise-pg-control-\(UUID().uuidString)").path
+    FileManager.default.createFile(atPath: file, contents: nil)
+    defer { try? FileManager.default.removeItem(atPath: file) }
+    let output = try #require(FileHandle(forWritingAtPath: file))
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    try output.close()
+    struct Failed: Error { let arguments: [String] }
+    guard process.terminationStatus == 0 else { throw Failed(arguments: arguments) }
+    return String(decoding: FileManager.default.contents(atPath: file) ?? Data(), as: UTF8.self)
+}
