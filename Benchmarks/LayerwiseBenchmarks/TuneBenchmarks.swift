@@ -54,8 +54,7 @@ func registerTuneBenchmarks() {
                 outcome: TrialOutcome(state: .complete, value: 0.9, epochs: 30, seconds: 0.1))
         }
     }
-    // One trial's store traffic as `tune` makes it: the lease sweep, the claim (history read
-    // and proposal), three ASHA rungs (a report, then every trial read for the pruner), the
+    // One trial's store traffic as `tune` makes it: the claim (history read and proposal), three ASHA rungs (a report, then every trial read for the pruner), the
     // finish and the read for the progress line. On SQLite, and on the PostgreSQL server of
     // LAYERWISE_TEST_POSTGRES when set (`Scripts/test-postgres.sh start DIR` prints one).
     var stores: [(String, () throws -> any StudyStorage)] = [
@@ -95,7 +94,6 @@ func registerTuneBenchmarks() {
             let zero = space.zeroTrial
             benchmark.startMeasurement()
             for _ in benchmark.scaledIterations {
-                _ = try storage.requeueExpired(lease: 30)
                 guard let trial = try storage.claim(worker: "bench", propose: { _ in zero })
                 else { continue }
                 for rung in [3, 9, 27] {

@@ -86,9 +86,7 @@ struct StudyCommand: ParsableCommand {
                     catalog: try options.templateCatalog(), request: request)
                 if let writeBest {
                     guard let best else {
-                        throw ValidationError(
-                            "no trial of study '\(definition.name)' has completed yet: no best "
-                                + "config to write")
+                        throw TuneError.noCompleteTrial(study: storage.location)
                     }
                     try attached.writeBestConfig(of: best, to: writeBest)
                     FileHandle.standardError.write(Data("Wrote \(writeBest)\n".utf8))
@@ -108,14 +106,9 @@ struct StudyCommand: ParsableCommand {
 
     /// The one study of the database, when `--study` is not given.
     static func onlyStudy(on location: PostgreSQLLocation) throws -> String {
-        let names = try PostgreSQLStudyStorage(server: location, study: "-").studyNames()
+        let names = try PostgreSQLStudyStorage.studyNames(on: location)
         guard names.count == 1 else {
-            throw ValidationError(
-                names.isEmpty
-                    ? "\(location) holds no study yet; start one with `layerwise tune SPEC "
-                        + "--storage \(location) --study NAME`"
-                    : "\(location) holds \(names.count) studies ("
-                        + names.joined(separator: ", ") + "); name one with --study NAME")
+            throw TuneError.noServerStudy(server: "\(location)", study: nil, known: names)
         }
         return names[0]
     }

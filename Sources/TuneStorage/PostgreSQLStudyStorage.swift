@@ -39,7 +39,7 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
     public let reconnectTimeout: Double
 
     /// The URL without its password, and the study.
-    public var location: String { "\(server) (study '\(study)')" }
+    public var location: String { study.isEmpty ? "\(server)" : "\(server) (study '\(study)')" }
 
     private let lock = NSRecursiveLock()
     private var connection: PostgresConnection?
@@ -60,15 +60,29 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
     /// - Throws: `StudyStorageError.database` for an unreachable server, refused credentials,
     ///   a missing database or missing rights, each with its fix; `.newerSchema` when a newer
     ///   Layerwise made the tables.
-    public init(server: PostgreSQLLocation, study: String, reconnectTimeout: Double = 60) throws {
-        self.server = server
-        self.study = study
-        self.reconnectTimeout = reconnectTimeout
+    public convenience init(
+        server: PostgreSQLLocation, study: String, reconnectTimeout: Double = 60
+    ) throws {
         guard !study.isEmpty, study.count <= 200 else {
             throw StudyStorageError.database(
                 location: "--study",
                 message: "the study name must be 1 to 200 characters; fix: give --study NAME")
         }
+        try self.init(server: server, anyStudy: study, reconnectTimeout: reconnectTimeout)
+    }
+
+    /// The names of every study in the database at `server`, sorted.
+    public static func studyNames(on server: PostgreSQLLocation) throws -> [String] {
+        try PostgreSQLStudyStorage(server: server, anyStudy: "", reconnectTimeout: 0)
+            .studyNames()
+    }
+
+    private init(server: PostgreSQLLocation, anyStudy study: String, reconnectTimeout: Double)
+        throws
+    {
+        self.server = server
+        self.study = study
+        self.reconnectTimeout = reconnectTimeout
         lock.lock()
         defer { lock.unlock() }
         connection = try connect(doing: "cannot connect to the study database")

@@ -9,8 +9,11 @@ public enum TuneError: Error, Sendable, Equatable, CustomStringConvertible {
     case metricForTask(spec: String, metric: String, task: String)
     /// `--resume DIR` on a folder without a study.
     case noStudy(folder: String)
-    /// `study URL --study NAME` on a database without that study.
-    case noServerStudy(server: String, study: String, known: [String])
+    /// `study URL --study NAME` on a database without that study (nil: no name given, and
+    /// the database has not exactly one).
+    case noServerStudy(server: String, study: String?, known: [String])
+    /// `study --write-best` before any trial completed.
+    case noCompleteTrial(study: String)
     /// `--out DIR` holds something that is not this spec's study.
     case folderInUse(folder: String)
     /// No validation rows and no `tune.cv`: nothing to score trials on.
@@ -40,13 +43,26 @@ public enum TuneError: Error, Sendable, Equatable, CustomStringConvertible {
                 "\(folder): error: no study here (no study.sqlite)\n"
                 + "  help: start one with `layerwise tune SPEC --out \(folder)`"
         case .noServerStudy(let server, let study, let known):
+            let what =
+                study.map { "no study '\($0)' in this database" }
+                ?? (known.isEmpty
+                    ? "no study in this database yet"
+                    : "\(known.count) studies in this database: which one?")
             return
-                "\(server): error: no study '\(study)' in this database\n"
+                "\(server): error: \(what)\n"
                 + "  help: "
                 + (known.isEmpty
-                    ? "start one with `layerwise tune SPEC --storage \(server) --study \(study)`"
-                    : "its studies are " + known.map { "'\($0)'" }.joined(separator: ", ")
+                    ? "start one with `layerwise tune SPEC --storage \(server) --study "
+                        + "\(study ?? "NAME")`"
+                    : "its studies are " + known.prefix(20).map { "'\($0)'" }
+                        .joined(separator: ", ")
+                        + (known.count > 20 ? " and \(known.count - 20) more" : "")
                         + "; give one with --study NAME")
+        case .noCompleteTrial(let study):
+            return
+                "\(study): error: no trial has completed yet: there is no best config to write\n"
+                + "  help: wait for the study's first complete trial, or run "
+                + "`layerwise study` without --write-best"
         case .folderInUse(let folder):
             return
                 "\(folder): error: the folder exists and holds no study of this spec\n"

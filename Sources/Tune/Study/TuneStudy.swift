@@ -300,7 +300,7 @@ public final class TuneStudy: @unchecked Sendable {
         // A folder's trial left running by a killed process is run again (one process owns
         // a folder). On a server other machines' trials run: leases requeue the dead ones.
         if !isShared { _ = try storage.requeueRunning() }
-        let heartbeat = Heartbeat(storage: storage, interval: lease / 4)
+        let heartbeat = Heartbeat(storage: storage, lease: lease)
         defer { heartbeat.stop() }
         let host = ProcessInfo.processInfo.hostName
         let pid = ProcessInfo.processInfo.processIdentifier
@@ -346,9 +346,9 @@ public final class TuneStudy: @unchecked Sendable {
     }
 
     private func work(as worker: String, stop: StudyStop, heartbeat: Heartbeat) throws {
+        // A trial whose worker stopped renewing its lease (killed, cut off) is requeued by the
+        // heartbeat thread's sweep, and claimed here again.
         while !stop.isRequested {
-            // A trial whose worker stopped renewing its lease (killed, cut off) runs again.
-            _ = try storage.requeueExpired(lease: lease)
             guard
                 let trial = try storage.claim(
                     worker: worker,
