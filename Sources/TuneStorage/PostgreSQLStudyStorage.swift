@@ -141,11 +141,10 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
         try transaction("cannot read study '\(study)'") { run in try readDefinition(run) }
     }
 
-    /// Every trial with its intermediate values, in number order (one snapshot: REPEATABLE
-    /// READ).
+    /// Every trial with its intermediate values, in number order (one statement, so one
+    /// snapshot, and one round trip).
     public func trials() throws -> [TrialRecord] {
-        try transaction("cannot read the trials", isolation: "REPEATABLE READ READ ONLY") {
-            run in
+        try transaction("cannot read the trials", autocommit: true) { run in
             guard let id = try optionalID(run) else { return [] }
             return try readTrials(run, study: id)
         }
@@ -213,21 +212,25 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
     /// renews its lease. Returns false, changing nothing, when it is not running under it.
     @discardableResult
     public func report(trial: Int, worker: String, value: IntermediateValue) throws -> Bool {
-        try transaction("cannot record trial \(trial)'s step \(value.step)") { run in
+        // One statement (the lease renewal feeding the insert): atomic without a transaction,
+        // and one round trip, where BEGIN, two statements and COMMIT were four.
+        try transaction("cannot record trial \(trial)'s step \(value.step)", autocommit: true) {
+            run in
             let id = try id(run)
-            let changed = try run.changes(
+            return try run.changes(
                 """
-                UPDATE layerwise_trials SET heartbeat_at = clock_timestamp()
-                WHERE study_id = $1 AND number = $2 AND state = 'running' AND worker = $3
-                """, [.integer(id), .integer(trial), .text(worker)])
-            guard changed == 1 else { return false }
-            try run(
-                """
+                WITH alive AS (
+                    UPDATE layerwise_trials SET heartbeat_at = clock_timestamp()
+                    WHERE study_id = $1 AND number = $2 AND state = 'running' AND worker = $3
+                    RETURNING number)
                 INSERT INTO layerwise_intermediate_values (study_id, trial, step, value)
-                VALUES ($1, $2, $3, $4)
+                SELECT $1, number, $4, $5::double precision FROM alive
                 ON CONFLICT (study_id, trial, step) DO UPDATE SET value = excluded.value
-                """, [.integer(id), .integer(trial), .integer(value.step), .real(value.value)])
-            return true
+                """,
+                [
+                    .integer(id), .integer(trial), .text(worker), .integer(value.step),
+                    .real(value.value),
+                ]) == 1
         }
     }
 
@@ -245,7 +248,7 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
         }
         let attributes = try encode(outcome.attributes)
         var attempt = 0
-        return try transaction("cannot finish trial \(trial)") { run in
+        return try transaction("cannot finish trial \(trial)", autocommit: true) { run in
             attempt += 1
             let id = try id(run)
             let changed = try run.changes(
@@ -285,7 +288,7 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
     /// Renews the lease of a trial running under `worker`.
     @discardableResult
     public func heartbeat(trial: Int, worker: String) throws -> Bool {
-        try transaction("cannot renew trial \(trial)'s lease") { run in
+        try transaction("cannot renew trial \(trial)'s lease", autocommit: true) { run in
             let id = try id(run)
             return try run.changes(
                 """
@@ -325,7 +328,7 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
 
     /// A study-level value; nil when unset.
     public func attribute(_ key: String) throws -> String? {
-        try transaction("cannot read study attribute '\(key)'") { run in
+        try transaction("cannot read study attribute '\(key)'", autocommit: true) { run in
             let id = try id(run)
             return try run(
                 "SELECT value FROM layerwise_study_attributes WHERE study_id = $1 AND key = $2",
@@ -496,37 +499,41 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
             targetTrials: row[6].integer ?? 0)
     }
 
+    /// Trials in number order with their intermediate values (aggregated into arrays: one
+    /// statement); one trial when `number` is given.
     private func readTrials(
         _ run: Statements, study id: Int, number: Int? = nil
     ) throws -> [TrialRecord] {
-        let filter = number == nil ? "" : " AND number = $2"
+        let filter = number == nil ? "" : " AND t.number = $2"
         let arguments: [SQLValue] = [.integer(id)] + (number.map { [.integer($0)] } ?? [])
         let rows = try run(
             """
-            SELECT number, state, assignment, value, worker, epochs, seconds, attributes
-            FROM layerwise_trials WHERE study_id = $1\(filter) ORDER BY number
+            SELECT t.number, t.state, t.assignment, t.value, t.worker, t.epochs, t.seconds,
+                t.attributes,
+                (SELECT array_agg(i.step::bigint ORDER BY i.step)
+                    FROM layerwise_intermediate_values i
+                    WHERE i.study_id = t.study_id AND i.trial = t.number),
+                (SELECT array_agg(coalesce(i.value, 'NaN'::double precision) ORDER BY i.step)
+                    FROM layerwise_intermediate_values i
+                    WHERE i.study_id = t.study_id AND i.trial = t.number)
+            FROM layerwise_trials t WHERE t.study_id = $1\(filter) ORDER BY t.number
             """, arguments)
-        let steps = try run(
-            """
-            SELECT trial, step, value FROM layerwise_intermediate_values
-            WHERE study_id = $1\(number == nil ? "" : " AND trial = $2") ORDER BY trial, step
-            """, arguments)
-        var intermediate: [Int: [IntermediateValue]] = [:]
-        for row in steps {
-            guard let trial = row[0].integer, let step = row[1].integer else { continue }
-            intermediate[trial, default: []].append(
-                IntermediateValue(step: step, value: row[2].real ?? .nan))
-        }
         return try rows.map { row in
             guard let number = row[0].integer else { throw corrupt("a trial has no number") }
             guard let state = TrialState(rawValue: row[1].text ?? "") else {
                 throw corrupt("trial \(number)'s state '\(row[1].text ?? "NULL")' is unknown")
             }
+            let steps = row[8].integers ?? []
+            let values = row[9].reals ?? []
+            guard steps.count == values.count else {
+                throw corrupt("trial \(number)'s intermediate values do not pair up")
+            }
             return TrialRecord(
                 number: number, state: state,
                 assignment: try decode(
                     Assignment.self, row[2].text, what: "trial \(number)'s assignment"),
-                value: row[3].real, intermediate: intermediate[number] ?? [],
+                value: row[3].real,
+                intermediate: zip(steps, values).map { IntermediateValue(step: $0, value: $1) },
                 worker: row[4].text, epochs: row[5].integer, seconds: row[6].real,
                 attributes: try decode(
                     [String: String].self, row[7].text, what: "trial \(number)'s attributes"))
@@ -570,6 +577,7 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
         case real(Double)
         case text(String)
         case integers([Int])
+        case reals([Double])
 
         static func integer(_ value: Int?) -> SQLValue { value.map(SQLValue.integer) ?? .null }
         static func real(_ value: Double?) -> SQLValue {
@@ -597,6 +605,16 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
             if case .text(let value) = self { return value }
             return nil
         }
+
+        var integers: [Int]? {
+            if case .integers(let value) = self { return value }
+            return nil
+        }
+
+        var reals: [Double]? {
+            if case .reals(let value) = self { return value }
+            return nil
+        }
     }
 
     /// Runs statements inside one transaction; `changes` returns the rows a statement changed.
@@ -622,6 +640,7 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
                 case .real(let value): binds.append(value)
                 case .text(let value): binds.append(value)
                 case .integers(let values): binds.append(values)
+                case .reals(let values): binds.append(values)
                 }
             }
             return try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
@@ -636,6 +655,10 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
                     return (try? cell.decode(Int.self)).map(SQLValue.integer) ?? .null
                 case .float4, .float8, .numeric:
                     return (try? cell.decode(Double.self)).map(SQLValue.real) ?? .null
+                case .int8Array:
+                    return (try? cell.decode([Int].self)).map(SQLValue.integers) ?? .null
+                case .float8Array:
+                    return (try? cell.decode([Double].self)).map(SQLValue.reals) ?? .null
                 default:
                     return (try? cell.decode(String.self)).map(SQLValue.text) ?? .null
                 }
@@ -646,9 +669,11 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
     /// Runs `body` in one transaction on the connection, under the lock: committed when it
     /// returns, rolled back when it throws. A lost connection is reopened and `body` run again
     /// from the start (so it must read what it writes from the database, as every call here
-    /// does), for up to `reconnectTimeout` seconds.
+    /// does), for up to `reconnectTimeout` seconds. `autocommit`: `body` runs its statements
+    /// outside a transaction (for a body of one statement, or of reads that need no snapshot
+    /// together).
     private func transaction<T>(
-        _ doing: String, isolation: String = "READ COMMITTED",
+        _ doing: String, autocommit: Bool = false,
         _ body: (Statements) throws -> T
     ) throws -> T {
         lock.lock()
@@ -674,7 +699,10 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
                     connection = live
                 }
                 let run = Statements(connection: live, logger: logger)
-                try run("BEGIN ISOLATION LEVEL \(isolation)", [])
+                // A body of one statement (each atomic by itself, or reads) needs no
+                // transaction: BEGIN and COMMIT would be two of its three round trips.
+                if autocommit { return try body(run) }
+                try run("BEGIN", [])  // READ COMMITTED: the row locks serialise what must be
                 do {
                     let result = try body(run)
                     try run("COMMIT", [])

@@ -304,6 +304,7 @@ public final class TuneStudy: @unchecked Sendable {
         defer { heartbeat.stop() }
         let host = ProcessInfo.processInfo.hostName
         let pid = ProcessInfo.processInfo.processIdentifier
+        let process = "\(host):\(pid):"
         let timer: DispatchSourceTimer? = timeout.map { seconds in
             let timer = DispatchSource.makeTimerSource(queue: .global())
             timer.schedule(deadline: .now() + seconds)
@@ -320,11 +321,12 @@ public final class TuneStudy: @unchecked Sendable {
             done.enter()
             let thread = Thread {
                 defer { done.leave() }
-                let worker = "\(host):\(pid):\(index)"
+                let worker = process + String(index)
                 do {
                     let threads = workerCount == 1 ? CPUKernels.threadCount : 1
                     try CPUKernels.withThreadCount(threads) {
-                        try self.work(as: worker, stop: stop, heartbeat: heartbeat)
+                        try self.work(
+                            as: worker, process: process, stop: stop, heartbeat: heartbeat)
                     }
                 } catch {
                     firstError.withLock { if $0 == nil { $0 = error } }
@@ -345,7 +347,10 @@ public final class TuneStudy: @unchecked Sendable {
         return trials
     }
 
-    private func work(as worker: String, stop: StudyStop, heartbeat: Heartbeat) throws {
+    /// One worker's loop. `process` prefixes the names of this process's workers.
+    private func work(
+        as worker: String, process: String, stop: StudyStop, heartbeat: Heartbeat
+    ) throws {
         // A trial whose worker stopped renewing its lease (killed, cut off) is requeued by the
         // heartbeat thread's sweep, and claimed here again.
         while !stop.isRequested {
@@ -356,10 +361,12 @@ public final class TuneStudy: @unchecked Sendable {
                         try self.propose(trials)
                     })
             else {
-                // Nothing to claim now. The study is done when no trial is queued or running
-                // anywhere; else one may still come back (its worker may die), so wait.
+                // Nothing to claim now. This worker is done unless a trial is queued, or runs
+                // in another process (which may die, its trial coming back to the queue): then
+                // wait. This process's own running trials end here whatever happens.
                 let open = try storage.trials().filter {
-                    $0.state == .running || $0.state == .queued
+                    $0.state == .queued
+                        || ($0.state == .running && !($0.worker ?? "").hasPrefix(process))
                 }
                 if open.isEmpty { return }
                 Thread.sleep(forTimeInterval: min(0.5, lease / 4))
