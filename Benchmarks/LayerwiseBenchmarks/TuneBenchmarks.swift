@@ -6,9 +6,11 @@ import TuneStorage
 /// The search's own costs beside a trial's training (issue 16): a TPE proposal from 200 trials
 /// of history over 8 parameters (the advisor's space), and one trial's round trip through the
 /// SQLite store (claim with a proposal, 30 intermediate reports, finish), which every trial
-/// pays on top of its training.
+/// pays on top of its training; and one trial's store traffic as `tune` makes it, on SQLite
+/// and (with LAYERWISE_TEST_POSTGRES) on PostgreSQL (issue 17).
 ///
-/// Recorded (2 shared cores, p50 of one run): see Benchmarks/tune-results.md.
+/// Recorded (2 shared cores, p50 of one run): Benchmarks/tune-results.md and
+/// Benchmarks/distributed-tune-results.md.
 func registerTuneBenchmarks() {
     let configuration = Benchmark.Configuration(
         metrics: [.wallClock, .cpuTotal, .mallocCountTotal], scalingFactor: .one,
