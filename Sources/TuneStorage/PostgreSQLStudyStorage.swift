@@ -77,7 +77,9 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
             .studyNames()
     }
 
-    private init(server: PostgreSQLLocation, anyStudy study: String, reconnectTimeout: Double)
+    private init(
+        server: PostgreSQLLocation, anyStudy study: String, reconnectTimeout: Double
+    )
         throws
     {
         self.server = server
@@ -352,7 +354,7 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
     /// Requeues the trials of this study matching `condition` (`$1` is the study's id; the
     /// condition's own parameters start at `$2`), in one transaction.
     private func requeue(
-        _ condition: String, _ arguments: [SQLValue], doing: String
+        _ condition: String, _ arguments: [StoredValue], doing: String
     ) throws -> [Int] {
         try transaction(doing) { run in
             guard let id = try optionalID(run) else { return [] }
@@ -482,21 +484,14 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
     private func readDefinition(
         _ run: Statements, lockingRow: Bool = false
     ) throws -> StudyDefinition? {
-        let rows = try run(
+        let found = try run(
             """
             SELECT name, spec_digest, spec_path, metric, direction, space, target_trials, id
             FROM layerwise_studies WHERE name = $1
             """ + (lockingRow ? " FOR UPDATE" : ""), [.text(study)])
-        guard let row = rows.first else { return nil }
+        guard let row = found.first else { return nil }
         studyID = row[7].integer
-        guard let direction = Direction(rawValue: row[4].text ?? "") else {
-            throw corrupt("the study's direction '\(row[4].text ?? "NULL")' is unknown")
-        }
-        return StudyDefinition(
-            name: row[0].text ?? "", specDigest: row[1].text ?? "", specPath: row[2].text ?? "",
-            metric: row[3].text ?? "", direction: direction,
-            space: try decode(SearchSpace.self, row[5].text, what: "the study's space"),
-            targetTrials: row[6].integer ?? 0)
+        return try rows.definition(row)
     }
 
     /// Trials in number order with their intermediate values (aggregated into arrays: one
@@ -505,8 +500,8 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
         _ run: Statements, study id: Int, number: Int? = nil
     ) throws -> [TrialRecord] {
         let filter = number == nil ? "" : " AND t.number = $2"
-        let arguments: [SQLValue] = [.integer(id)] + (number.map { [.integer($0)] } ?? [])
-        let rows = try run(
+        let arguments: [StoredValue] = [.integer(id)] + (number.map { [.integer($0)] } ?? [])
+        let found = try run(
             """
             SELECT t.number, t.state, t.assignment, t.value, t.worker, t.epochs, t.seconds,
                 t.attributes,
@@ -518,104 +513,30 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
                     WHERE i.study_id = t.study_id AND i.trial = t.number)
             FROM layerwise_trials t WHERE t.study_id = $1\(filter) ORDER BY t.number
             """, arguments)
-        return try rows.map { row in
-            guard let number = row[0].integer else { throw corrupt("a trial has no number") }
-            guard let state = TrialState(rawValue: row[1].text ?? "") else {
-                throw corrupt("trial \(number)'s state '\(row[1].text ?? "NULL")' is unknown")
-            }
+        return try found.map { row in
             let steps = row[8].integers ?? []
             let values = row[9].reals ?? []
             guard steps.count == values.count else {
-                throw corrupt("trial \(number)'s intermediate values do not pair up")
+                throw corrupt("trial \(row[0].integer ?? -1)'s intermediate values do not pair up")
             }
-            return TrialRecord(
-                number: number, state: state,
-                assignment: try decode(
-                    Assignment.self, row[2].text, what: "trial \(number)'s assignment"),
-                value: row[3].real,
-                intermediate: zip(steps, values).map { IntermediateValue(step: $0, value: $1) },
-                worker: row[4].text, epochs: row[5].integer, seconds: row[6].real,
-                attributes: try decode(
-                    [String: String].self, row[7].text, what: "trial \(number)'s attributes"))
+            return try rows.trial(
+                row, intermediate: zip(steps, values).map { IntermediateValue(step: $0, value: $1) }
+            )
         }
     }
 
-    private func encode<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        do {
-            return String(decoding: try encoder.encode(value), as: UTF8.self)
-        } catch {
-            throw StudyStorageError.database(
-                location: location,
-                message: "cannot encode \(T.self) as JSON (\(error)); "
-                    + "fix: give finite numbers only (JSON has no NaN or infinity)")
-        }
-    }
-
-    private func decode<T: Decodable>(_ type: T.Type, _ text: String?, what: String) throws -> T {
-        do {
-            return try JSONDecoder().decode(type, from: Data((text ?? "").utf8))
-        } catch {
-            throw corrupt("\(what) is not valid JSON (\(error))")
-        }
-    }
-
-    private func corrupt(_ detail: String) -> StudyStorageError {
-        .database(
+    private var rows: StoredRows {
+        StoredRows(
             location: location,
-            message: "\(detail); fix: the study's rows were edited or damaged; restore them, "
-                + "or start another --study")
+            damagedFix: "the study's rows were edited or damaged; restore them, or start "
+                + "another --study")
     }
+
+    private func encode<T: Encodable>(_ value: T) throws -> String { try rows.encode(value) }
+
+    private func corrupt(_ detail: String) -> StudyStorageError { rows.corrupt(detail) }
 
     // MARK: PostgreSQL
-
-    /// A bound parameter or a column.
-    enum SQLValue {
-        case null
-        case integer(Int)
-        case real(Double)
-        case text(String)
-        case integers([Int])
-        case reals([Double])
-
-        static func integer(_ value: Int?) -> SQLValue { value.map(SQLValue.integer) ?? .null }
-        static func real(_ value: Double?) -> SQLValue {
-            guard let value, !value.isNaN else { return .null }
-            return .real(value)
-        }
-
-        var integer: Int? {
-            switch self {
-            case .integer(let value): return value
-            case .real(let value): return Int(exactly: value)
-            default: return nil
-            }
-        }
-
-        var real: Double? {
-            switch self {
-            case .real(let value): return value
-            case .integer(let value): return Double(value)
-            default: return nil
-            }
-        }
-
-        var text: String? {
-            if case .text(let value) = self { return value }
-            return nil
-        }
-
-        var integers: [Int]? {
-            if case .integers(let value) = self { return value }
-            return nil
-        }
-
-        var reals: [Double]? {
-            if case .reals(let value) = self { return value }
-            return nil
-        }
-    }
 
     /// Runs statements inside one transaction; `changes` returns the rows a statement changed.
     struct Statements {
@@ -623,15 +544,16 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
         let logger: Logger
 
         @discardableResult
-        func callAsFunction(_ sql: String, _ arguments: [SQLValue]) throws -> [[SQLValue]] {
+        func callAsFunction(_ sql: String, _ arguments: [StoredValue]) throws -> [[StoredValue]] {
             try result(sql, arguments).rows.map(Self.values)
         }
 
-        func changes(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
+        func changes(_ sql: String, _ arguments: [StoredValue]) throws -> Int {
             try result(sql, arguments).metadata.rows ?? 0
         }
 
-        private func result(_ sql: String, _ arguments: [SQLValue]) throws -> PostgresQueryResult {
+        private func result(_ sql: String, _ arguments: [StoredValue]) throws -> PostgresQueryResult
+        {
             var binds = PostgresBindings(capacity: arguments.count)
             for argument in arguments {
                 switch argument {
@@ -647,20 +569,20 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
                 .wait()
         }
 
-        private static func values(_ row: PostgresRow) -> [SQLValue] {
-            row.map { cell -> SQLValue in
+        private static func values(_ row: PostgresRow) -> [StoredValue] {
+            row.map { cell -> StoredValue in
                 guard cell.bytes != nil else { return .null }
                 switch cell.dataType {
                 case .int2, .int4, .int8:
-                    return (try? cell.decode(Int.self)).map(SQLValue.integer) ?? .null
+                    return (try? cell.decode(Int.self)).map(StoredValue.integer) ?? .null
                 case .float4, .float8, .numeric:
-                    return (try? cell.decode(Double.self)).map(SQLValue.real) ?? .null
+                    return (try? cell.decode(Double.self)).map(StoredValue.real) ?? .null
                 case .int8Array:
-                    return (try? cell.decode([Int].self)).map(SQLValue.integers) ?? .null
+                    return (try? cell.decode([Int].self)).map(StoredValue.integers) ?? .null
                 case .float8Array:
-                    return (try? cell.decode([Double].self)).map(SQLValue.reals) ?? .null
+                    return (try? cell.decode([Double].self)).map(StoredValue.reals) ?? .null
                 default:
-                    return (try? cell.decode(String.self)).map(SQLValue.text) ?? .null
+                    return (try? cell.decode(String.self)).map(StoredValue.text) ?? .null
                 }
             }
         }

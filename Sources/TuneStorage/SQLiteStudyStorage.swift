@@ -320,7 +320,7 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
 
     /// Requeues the trials matching `condition` (over `trials`' columns), in one transaction.
     private func requeue(
-        _ condition: String, _ arguments: [SQLValue], doing: String
+        _ condition: String, _ arguments: [StoredValue], doing: String
     ) throws -> [Int] {
         try write(doing) {
             let rows = try query(
@@ -459,28 +459,29 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
 
     // MARK: Rows
 
+    private var rows: StoredRows {
+        StoredRows(
+            location: path,
+            damagedFix: "the study database was edited or damaged; restore it, or start a new "
+                + "--out folder")
+    }
+
+    private func encode<T: Encodable>(_ value: T) throws -> String { try rows.encode(value) }
+
     private func readDefinition() throws -> StudyDefinition? {
-        let rows = try query(
+        let found = try query(
             """
             SELECT name, spec_digest, spec_path, metric, direction, space, target_trials
             FROM study WHERE id = 1
             """, [], doing: "cannot read the study")
-        guard let row = rows.first else { return nil }
-        guard let direction = Direction(rawValue: row[4].text ?? "") else {
-            throw corrupt("the study's direction '\(row[4].text ?? "NULL")' is unknown")
-        }
-        return StudyDefinition(
-            name: row[0].text ?? "", specDigest: row[1].text ?? "", specPath: row[2].text ?? "",
-            metric: row[3].text ?? "", direction: direction,
-            space: try decode(SearchSpace.self, row[5].text, what: "the study's space"),
-            targetTrials: row[6].integer ?? 0)
+        return try found.first.map(rows.definition)
     }
 
     /// Trials in number order with their intermediate values; one trial when `number` is given.
     private func readTrials(number: Int? = nil) throws -> [TrialRecord] {
         let filter = number == nil ? "" : " WHERE number = ?"
-        let arguments: [SQLValue] = number.map { [.integer($0)] } ?? []
-        let rows = try query(
+        let arguments: [StoredValue] = number.map { [.integer($0)] } ?? []
+        let trials = try query(
             "SELECT number, state, assignment, value, worker, epochs, seconds, attributes "
                 + "FROM trials\(filter) ORDER BY number", arguments,
             doing: "cannot read the trials")
@@ -494,83 +495,12 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
             intermediate[trial, default: []].append(
                 IntermediateValue(step: step, value: row[2].real ?? .nan))
         }
-        return try rows.map { row in
-            guard let number = row[0].integer else { throw corrupt("a trial has no number") }
-            guard let state = TrialState(rawValue: row[1].text ?? "") else {
-                throw corrupt("trial \(number)'s state '\(row[1].text ?? "NULL")' is unknown")
-            }
-            return TrialRecord(
-                number: number, state: state,
-                assignment: try decode(
-                    Assignment.self, row[2].text, what: "trial \(number)'s assignment"),
-                value: row[3].real, intermediate: intermediate[number] ?? [],
-                worker: row[4].text, epochs: row[5].integer, seconds: row[6].real,
-                attributes: try decode(
-                    [String: String].self, row[7].text, what: "trial \(number)'s attributes"))
+        return try trials.map { row in
+            try rows.trial(row, intermediate: row[0].integer.flatMap { intermediate[$0] } ?? [])
         }
-    }
-
-    private func encode<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        do {
-            return String(decoding: try encoder.encode(value), as: UTF8.self)
-        } catch {
-            throw StudyStorageError.database(
-                location: path,
-                message: "cannot encode \(T.self) as JSON (\(error)); "
-                    + "fix: give finite numbers only (JSON has no NaN or infinity)")
-        }
-    }
-
-    private func decode<T: Decodable>(_ type: T.Type, _ text: String?, what: String) throws -> T {
-        do {
-            return try JSONDecoder().decode(type, from: Data((text ?? "").utf8))
-        } catch {
-            throw corrupt("\(what) is not valid JSON (\(error))")
-        }
-    }
-
-    private func corrupt(_ detail: String) -> StudyStorageError {
-        .database(
-            location: path,
-            message: "\(detail); fix: the study database was edited or damaged; "
-                + "restore it, or start a new --out folder")
     }
 
     // MARK: SQLite
-
-    /// A bound parameter or a column.
-    private enum SQLValue {
-        case null
-        case integer(Int)
-        case real(Double)
-        case text(String)
-
-        static func integer(_ value: Int?) -> SQLValue { value.map(SQLValue.integer) ?? .null }
-        static func real(_ value: Double?) -> SQLValue { value.map(SQLValue.real) ?? .null }
-
-        var integer: Int? {
-            switch self {
-            case .integer(let value): return value
-            case .real(let value): return Int(exactly: value)
-            default: return nil
-            }
-        }
-
-        var real: Double? {
-            switch self {
-            case .real(let value): return value
-            case .integer(let value): return Double(value)
-            default: return nil
-            }
-        }
-
-        var text: String? {
-            if case .text(let value) = self { return value }
-            return nil
-        }
-    }
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction under the lock: committed when it
     /// returns, rolled back when it throws (its error rethrown).
@@ -615,7 +545,7 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
     /// Runs one statement; returns the rows it changed.
     @discardableResult
     private func execute(
-        _ sql: String, _ arguments: [SQLValue] = [], doing: String
+        _ sql: String, _ arguments: [StoredValue] = [], doing: String
     ) throws
         -> Int
     {
@@ -631,9 +561,9 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
 
     /// Prepares, binds, steps and finalizes one statement; returns its rows.
     private func query(
-        _ sql: String, _ arguments: [SQLValue], doing: String
+        _ sql: String, _ arguments: [StoredValue], doing: String
     ) throws
-        -> [[SQLValue]]
+        -> [[StoredValue]]
     {
         var statement: OpaquePointer?
         let prepared = sqlite3_prepare_v2(connection, sql, -1, &statement, nil)
@@ -646,6 +576,8 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
             case .null: code = sqlite3_bind_null(statement, position)
             case .integer(let value): code = sqlite3_bind_int64(statement, position, Int64(value))
             case .real(let value): code = sqlite3_bind_double(statement, position, value)
+            case .integers, .reals:
+                preconditionFailure("SQLite binds no arrays")
             case .text(let value):
                 // By length, so a NUL inside the text is kept; TRANSIENT: SQLite copies it.
                 let count = Int32(value.utf8.count)
@@ -655,7 +587,7 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
             }
             guard code == SQLITE_OK else { throw failure(code, doing) }
         }
-        var rows: [[SQLValue]] = []
+        var rows: [[StoredValue]] = []
         while true {
             let code = sqlite3_step(statement)
             if code == SQLITE_DONE { break }

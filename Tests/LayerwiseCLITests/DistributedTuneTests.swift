@@ -24,13 +24,7 @@ struct DistributedTuneTests {
         let folder = try scratch()
         // Trials of 600 epochs without early stopping or pruning: long enough to be caught
         // running; a 2 s lease so the killed worker's trial comes back soon.
-        try """
-        name: iris
-        data: {path: iris.csv, target: species}
-        training: {epochs: 600, early_stopping: false}
-        tune: {pruning: false}
-        """.write(
-            to: folder.appendingPathComponent("long.yaml"), atomically: true, encoding: .utf8)
+        try writeLongSpec(epochs: 600, in: folder)
         let study = "kill-\(UUID().uuidString.prefix(8))"
         let target = 9
         let workers = try (0..<3).map { index in
@@ -173,13 +167,7 @@ struct DistributedTuneTests {
             started.split(separator: "\n").first { $0.contains("LAYERWISE_TEST_POSTGRES=") }?
                 .split(separator: "=", maxSplits: 1).last.map(String.init))
         let folder = try scratch()
-        try """
-        name: iris
-        data: {path: iris.csv, target: species}
-        training: {epochs: 400, early_stopping: false}
-        tune: {pruning: false}
-        """.write(
-            to: folder.appendingPathComponent("long.yaml"), atomically: true, encoding: .utf8)
+        try writeLongSpec(epochs: 400, in: folder)
         let target = 6
         let worker = try Run(
             [

@@ -75,3 +75,15 @@ func copyData(_ name: String, to folder: URL) throws {
         at: repository.appendingPathComponent("Specs/data/\(name)"),
         to: folder.appendingPathComponent(name))
 }
+
+/// Writes `long.yaml` in `folder`: iris for `epochs` epochs without early stopping, tuned
+/// without pruning, so every trial is long enough to be caught running.
+func writeLongSpec(epochs: Int, in folder: URL) throws {
+    try """
+    name: iris
+    data: {path: iris.csv, target: species}
+    training: {epochs: \(epochs), early_stopping: false}
+    tune: {pruning: false}
+    """.write(
+        to: folder.appendingPathComponent("long.yaml"), atomically: true, encoding: .utf8)
+}

@@ -21,13 +21,7 @@ struct TuneCommandTests {
         let folder = try scratch()
         // Trials of 300 epochs without early stopping or pruning: long enough (a second or so)
         // to be caught running.
-        try """
-        name: iris
-        data: {path: iris.csv, target: species}
-        training: {epochs: 300, early_stopping: false}
-        tune: {pruning: false}
-        """.write(
-            to: folder.appendingPathComponent("long.yaml"), atomically: true, encoding: .utf8)
+        try writeLongSpec(epochs: 300, in: folder)
         let run = try Run(
             ["tune", "long.yaml", "--trials", "6", "--workers", "1", "--out", "study", "--quiet"],
             in: folder)

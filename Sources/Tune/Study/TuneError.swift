@@ -54,7 +54,8 @@ public enum TuneError: Error, Sendable, Equatable, CustomStringConvertible {
                 + (known.isEmpty
                     ? "start one with `layerwise tune SPEC --storage \(server) --study "
                         + "\(study ?? "NAME")`"
-                    : "its studies are " + known.prefix(20).map { "'\($0)'" }
+                    : "its studies are "
+                        + known.prefix(20).map { "'\($0)'" }
                         .joined(separator: ", ")
                         + (known.count > 20 ? " and \(known.count - 20) more" : "")
                         + "; give one with --study NAME")

@@ -1,0 +1,115 @@
+import Foundation
+import TuneSearch
+
+/// A bound parameter or a column, as both stores (SQLite, PostgreSQL) bind and read them.
+enum StoredValue {
+    case null
+    case integer(Int)
+    case real(Double)
+    case text(String)
+    case integers([Int])
+    case reals([Double])
+
+    static func integer(_ value: Int?) -> StoredValue { value.map(StoredValue.integer) ?? .null }
+
+    /// NaN is stored as NULL (SQLite has no NaN; PostgreSQL does, but both read back alike).
+    static func real(_ value: Double?) -> StoredValue {
+        guard let value, !value.isNaN else { return .null }
+        return .real(value)
+    }
+
+    var integer: Int? {
+        switch self {
+        case .integer(let value): return value
+        case .real(let value): return Int(exactly: value)
+        default: return nil
+        }
+    }
+
+    var real: Double? {
+        switch self {
+        case .real(let value): return value
+        case .integer(let value): return Double(value)
+        default: return nil
+        }
+    }
+
+    var text: String? {
+        if case .text(let value) = self { return value }
+        return nil
+    }
+
+    var integers: [Int]? {
+        if case .integers(let value) = self { return value }
+        return nil
+    }
+
+    var reals: [Double]? {
+        if case .reals(let value) = self { return value }
+        return nil
+    }
+}
+
+/// How both stores turn rows into records and values into JSON text, with located errors.
+struct StoredRows {
+    /// The store, for messages.
+    let location: String
+    /// The fix a damaged row's message ends with.
+    let damagedFix: String
+
+    /// JSON with sorted keys (a stable text for the same value).
+    func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        do {
+            return String(decoding: try encoder.encode(value), as: UTF8.self)
+        } catch {
+            throw StudyStorageError.database(
+                location: location,
+                message: "cannot encode \(T.self) as JSON (\(error)); "
+                    + "fix: give finite numbers only (JSON has no NaN or infinity)")
+        }
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ text: String?, what: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data((text ?? "").utf8))
+        } catch {
+            throw corrupt("\(what) is not valid JSON (\(error))")
+        }
+    }
+
+    func corrupt(_ detail: String) -> StudyStorageError {
+        .database(location: location, message: "\(detail); fix: \(damagedFix)")
+    }
+
+    /// A definition from the columns name, spec_digest, spec_path, metric, direction, space,
+    /// target_trials.
+    func definition(_ row: [StoredValue]) throws -> StudyDefinition {
+        guard let direction = Direction(rawValue: row[4].text ?? "") else {
+            throw corrupt("the study's direction '\(row[4].text ?? "NULL")' is unknown")
+        }
+        return StudyDefinition(
+            name: row[0].text ?? "", specDigest: row[1].text ?? "", specPath: row[2].text ?? "",
+            metric: row[3].text ?? "", direction: direction,
+            space: try decode(SearchSpace.self, row[5].text, what: "the study's space"),
+            targetTrials: row[6].integer ?? 0)
+    }
+
+    /// A trial from the columns number, state, assignment, value, worker, epochs, seconds,
+    /// attributes.
+    func trial(_ row: [StoredValue], intermediate: [IntermediateValue]) throws -> TrialRecord {
+        guard let number = row[0].integer else { throw corrupt("a trial has no number") }
+        guard let state = TrialState(rawValue: row[1].text ?? "") else {
+            throw corrupt("trial \(number)'s state '\(row[1].text ?? "NULL")' is unknown")
+        }
+        return TrialRecord(
+            number: number, state: state,
+            assignment: try decode(
+                Assignment.self, row[2].text, what: "trial \(number)'s assignment"),
+            value: row[3].real, intermediate: intermediate, worker: row[4].text,
+            epochs: row[5].integer, seconds: row[6].real,
+            attributes: try decode(
+                [String: String].self, row[7].text, what: "trial \(number)'s attributes"))
+    }
+}
