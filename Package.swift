@@ -106,8 +106,11 @@ let package = Package(
         .testTarget(
             name: "TuneStorageTests",
             dependencies: [
-                "TuneStorage", "TuneSearch", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "TuneStorage", "TuneSearch", "PostgresTestCluster",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]),
+        // The tests' PostgreSQL clusters (Scripts/test-postgres.sh), for two test targets.
+        .target(name: "PostgresTestCluster", path: "Tests/PostgresTestCluster"),
         .testTarget(
             name: "TuneTests",
             dependencies: [
@@ -115,7 +118,8 @@ let package = Package(
             ]),
         // Runs the built `layerwise` binary as a user would (exit codes, messages, two
         // processes at once); the dependency makes `swift test` build it.
-        .testTarget(name: "LayerwiseCLITests", dependencies: ["LayerwiseCLI"]),
+        .testTarget(
+            name: "LayerwiseCLITests", dependencies: ["LayerwiseCLI", "PostgresTestCluster"]),
         .executableTarget(
             name: "LayerwiseBenchmarks",
             dependencies: [

@@ -26,7 +26,7 @@ import TuneSearch
 ///
 /// NaN is stored as NULL, as SQLite stores it, so both stores read the same values back.
 public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
-    // @unchecked Sendable: `connection` and `studyID` are touched only while `lock` is held.
+    // @unchecked Sendable: `connection` and `studyID` are touched only inside `calls`.
 
     /// The schema version this build writes and reads (the number of migrations).
     public static var schemaVersion: Int { migrations.count }
@@ -41,10 +41,9 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
     /// The URL without its password, and the study.
     public var location: String { study.isEmpty ? "\(server)" : "\(server) (study '\(study)')" }
 
-    private let lock = NSRecursiveLock()
+    private let calls = SerialCalls()
     private var connection: PostgresConnection?
     private var studyID: Int?
-    private var depth = 0
     private let logger: Logger = {
         var logger = Logger(label: "layerwise.study-storage")
         logger.logLevel = .critical
@@ -85,8 +84,6 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
         self.server = server
         self.study = study
         self.reconnectTimeout = reconnectTimeout
-        lock.lock()
-        defer { lock.unlock() }
         connection = try connect(doing: "cannot connect to the study database")
         try migrate()
     }
@@ -598,16 +595,15 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
         _ doing: String, autocommit: Bool = false,
         _ body: (Statements) throws -> T
     ) throws -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        guard depth == 0 else {
-            throw StudyStorageError.database(
-                location: location,
-                message: "\(doing): called from inside another call's transaction; "
-                    + "fix: propose must use the trials it is given, not the storage")
+        try calls.run(location: location, doing: doing) {
+            try retrying(doing, autocommit: autocommit, body)
         }
-        depth += 1
-        defer { depth -= 1 }
+    }
+
+    /// `transaction`'s body, with the calls serialised.
+    private func retrying<T>(
+        _ doing: String, autocommit: Bool, _ body: (Statements) throws -> T
+    ) throws -> T {
         let deadline = Date().addingTimeInterval(reconnectTimeout)
         var pause = 0.1
         while true {

@@ -22,8 +22,8 @@ import TuneSearch
 /// SQLite has no NaN: a NaN value is stored as NULL, so it reads back as nil (a trial's value)
 /// or NaN (an intermediate value).
 public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
-    // @unchecked Sendable: the one mutable thing, the connection, is touched only while `lock`
-    // is held, so calls from any threads are serialized on it.
+    // @unchecked Sendable: the one mutable thing, the connection, is touched only inside
+    // `calls`, so calls from any threads are serialized on it.
 
     /// The schema version this build writes and reads (the number of migrations).
     public static var schemaVersion: Int { migrations.count }
@@ -35,10 +35,8 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
     /// How long a call waits for another connection's lock before failing, in seconds.
     public let busyTimeout: Double
 
-    private let lock = NSRecursiveLock()
+    private let calls = SerialCalls()
     private var connection: OpaquePointer?
-    /// Calls in progress on the locking thread: above zero when `propose` calls back in.
-    private var depth = 0
 
     /// Opens the study database at `path`, creating the file when it is missing and bringing
     /// its schema up to this build's version.
@@ -516,17 +514,14 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
     private func transaction<T>(
         _ begin: String, _ doing: String, _ body: () throws -> T
     ) throws -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        guard depth == 0 else {
-            // The recursive lock let this thread in: `propose` called back into the storage.
-            throw StudyStorageError.database(
-                location: path,
-                message: "\(doing): called from inside another call's transaction; "
-                    + "fix: propose must use the trials it is given, not the storage")
+        try calls.run(location: path, doing: doing) {
+            try inTransaction(begin, doing, body)
         }
-        depth += 1
-        defer { depth -= 1 }
+    }
+
+    private func inTransaction<T>(
+        _ begin: String, _ doing: String, _ body: () throws -> T
+    ) throws -> T {
         try execute(begin, doing: doing)
         do {
             let result = try body()

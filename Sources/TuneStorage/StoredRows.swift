@@ -113,3 +113,29 @@ struct StoredRows {
                 [String: String].self, row[7].text, what: "trial \(number)'s attributes"))
     }
 }
+
+/// One call at a time on a store's connection, from any thread; a call from inside another
+/// (a `propose` that calls back into the store, which the recursive lock lets in) is refused
+/// rather than deadlocking or nesting transactions.
+final class SerialCalls: @unchecked Sendable {
+    // @unchecked Sendable: `depth` is touched only while `lock` is held.
+    private let lock = NSRecursiveLock()
+    private var depth = 0
+
+    /// Runs `body` alone.
+    /// - Throws: `StudyStorageError.database` at `location` for a nested call; what `body`
+    ///   throws.
+    func run<T>(location: String, doing: String, _ body: () throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        guard depth == 0 else {
+            throw StudyStorageError.database(
+                location: location,
+                message: "\(doing): called from inside another call's transaction; "
+                    + "fix: propose must use the trials it is given, not the storage")
+        }
+        depth += 1
+        defer { depth -= 1 }
+        return try body()
+    }
+}

@@ -1,9 +1,9 @@
 import Foundation
+import PostgresTestCluster
 import Testing
 
-/// The PostgreSQL test server's URL (`LAYERWISE_TEST_POSTGRES`, set by .ci/run from
-/// `Scripts/test-postgres.sh`); nil without one.
-private let serverURL = ProcessInfo.processInfo.environment["LAYERWISE_TEST_POSTGRES"]
+/// The PostgreSQL test server's URL; nil without one.
+private let serverURL = TestCluster.url
 
 /// `layerwise tune --storage postgresql://...` with several worker processes on one study.
 @Suite("tune on a PostgreSQL server, many workers")
@@ -152,74 +152,43 @@ struct DistributedTuneTests {
 
     @Test(
         "the server restarts under a running study: the worker reconnects and ends with N trials",
-        .enabled(if: serverURL != nil))
+        .enabled(if: TestCluster.canStartPrivate))
     func serverRestart() throws {
         // A private cluster: restarting the shared one would cut the other tests' connections.
-        let cluster = FileManager.default.temporaryDirectory
-            .appendingPathComponent("layerwise-pg-cli-\(UUID().uuidString)").path
-        let port = String(58_000 + Int.random(in: 0..<2_000))
-        let started = try control("start", cluster, port)
-        defer {
-            _ = try? control("stop", cluster)
-            try? FileManager.default.removeItem(atPath: cluster)
-        }
-        let url = try #require(
-            started.split(separator: "\n").first { $0.contains("LAYERWISE_TEST_POSTGRES=") }?
-                .split(separator: "=", maxSplits: 1).last.map(String.init))
-        let folder = try scratch()
-        try writeLongSpec(epochs: 400, in: folder)
-        let target = 6
-        let worker = try Run(
-            [
-                "tune", "long.yaml", "--storage", url, "--study", "restart", "--trials",
-                String(target), "--workers", "2", "--out", "out", "--quiet",
-            ], in: folder)
-        // Restart once two trials are recorded: the running ones go on training meanwhile,
-        // and their results reach the server when it is back.
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline, worker.process.isRunning {
-            Thread.sleep(forTimeInterval: 0.05)
-            let done = try trials(url, "restart", in: folder).filter {
-                ($0["state"] as? String) == "complete"
+        try TestCluster.withPrivate { url, cluster, port in
+            let folder = try scratch()
+            try writeLongSpec(epochs: 400, in: folder)
+            let target = 6
+            let worker = try Run(
+                [
+                    "tune", "long.yaml", "--storage", url, "--study", "restart", "--trials",
+                    String(target), "--workers", "2", "--out", "out", "--quiet",
+                ], in: folder)
+            // Restart once two trials are recorded: the running ones go on training
+            // meanwhile, and their results reach the server when it is back.
+            let deadline = Date().addingTimeInterval(120)
+            while Date() < deadline, worker.process.isRunning {
+                Thread.sleep(forTimeInterval: 0.05)
+                let done = try trials(url, "restart", in: folder).filter {
+                    ($0["state"] as? String) == "complete"
+                }
+                if done.count >= 2 { break }
             }
-            if done.count >= 2 { break }
-        }
-        let recorded = try trials(url, "restart", in: folder)
-        try #require(worker.process.isRunning, "the study ended before the restart")
-        _ = try control("stop", cluster)
-        Thread.sleep(forTimeInterval: 1.5)
-        _ = try control("start", cluster, port)
-        let outcome = worker.wait()
-        #expect(outcome.status == 0, "\(outcome.errors)")
-        let all = try trials(url, "restart", in: folder)
-        #expect(all.compactMap { $0["number"] as? Int } == Array(0..<target))
-        #expect(all.allSatisfy { ($0["state"] as? String) == "complete" }, "\(all)")
-        // Nothing recorded before the restart was lost or changed.
-        for before in recorded where (before["state"] as? String) == "complete" {
-            let after = all.first { ($0["number"] as? Int) == (before["number"] as? Int) }
-            #expect((after?["value"] as? Double) == (before["value"] as? Double))
+            let recorded = try trials(url, "restart", in: folder)
+            try #require(worker.process.isRunning, "the study ended before the restart")
+            try TestCluster.control("stop", cluster)
+            Thread.sleep(forTimeInterval: 1.5)
+            try TestCluster.control("start", cluster, port)
+            let outcome = worker.wait()
+            #expect(outcome.status == 0, "\(outcome.errors)")
+            let all = try trials(url, "restart", in: folder)
+            #expect(all.compactMap { $0["number"] as? Int } == Array(0..<target))
+            #expect(all.allSatisfy { ($0["state"] as? String) == "complete" }, "\(all)")
+            // Nothing recorded before the restart was lost or changed.
+            for before in recorded where (before["state"] as? String) == "complete" {
+                let after = all.first { ($0["number"] as? Int) == (before["number"] as? Int) }
+                #expect((after?["value"] as? Double) == (before["value"] as? Double))
+            }
         }
     }
-}
-
-/// `Scripts/test-postgres.sh arguments...`; its output. Written to a file, not a pipe: the
-/// server it starts keeps the output's descriptor, so a pipe would not reach its end.
-@discardableResult
-private func control(_ arguments: String...) throws -> String {
-    let process = Process()
-    process.executableURL = repository.appendingPathComponent("Scripts/test-postgres.sh")
-    process.arguments = arguments
-    let file = FileManager.default.temporaryDirectory
-        .appendingPathComponent("layerwise-pg-control-\(UUID().uuidString)").path
-    FileManager.default.createFile(atPath: file, contents: nil)
-    defer { try? FileManager.default.removeItem(atPath: file) }
-    let output = try #require(FileHandle(forWritingAtPath: file))
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    try output.close()
-    struct Failed: Error { let arguments: [String] }
-    guard process.terminationStatus == 0 else { throw Failed(arguments: arguments) }
-    return String(decoding: FileManager.default.contents(atPath: file) ?? Data(), as: UTF8.self)
 }

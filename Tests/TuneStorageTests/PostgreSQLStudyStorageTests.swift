@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import PostgresTestCluster
 import Testing
 import TuneSearch
 import TuneStorage
@@ -170,83 +171,44 @@ struct PostgreSQLStudyStorageTests {
 
     @Test(
         "the server stops and starts again: calls wait, reconnect, and record a result once",
-        .enabled(
-            if: testServer != nil && FileManager.default.isExecutableFile(atPath: controlScript)))
+        .enabled(if: TestCluster.canStartPrivate))
     func serverRestart() throws {
         // A private cluster: restarting the shared one would cut the other tests' connections.
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("layerwise-pg-restart-\(UUID().uuidString)").path
-        let port = 56_000 + Int.random(in: 0..<2_000)
-        let started = try control("start", folder, String(port))
-        defer {
-            _ = try? control("stop", folder)
-            try? FileManager.default.removeItem(atPath: folder)
-        }
-        let url = try #require(
-            started.split(separator: "\n").first { $0.contains("LAYERWISE_TEST_POSTGRES=") }
-        ).split(separator: "=", maxSplits: 1)[1]
-        let server = try PostgreSQLLocation(String(url) + "?sslmode=disable")
-        let storage = try PostgreSQLStudyStorage(server: server, study: "restart")
-        _ = try storage.open(smallDefinition())
-        let trial = try #require(
-            try storage.claim(worker: "w") { _ in ["model.depth": .integer(4)] })
+        try TestCluster.withPrivate { url, folder, port in
+            let server = try PostgreSQLLocation(url + "?sslmode=disable")
+            let storage = try PostgreSQLStudyStorage(server: server, study: "restart")
+            _ = try storage.open(smallDefinition())
+            let trial = try #require(
+                try storage.claim(worker: "w") { _ in ["model.depth": .integer(4)] })
 
-        _ = try control("stop", folder)
-        // The server comes back 1.5 s after a call starts waiting for it.
-        let back = Thread {
-            Thread.sleep(forTimeInterval: 1.5)
-            _ = try? control("start", folder, String(port))
-        }
-        back.start()
-        let start = Date()
-        let recorded = try storage.finish(
-            trial: trial.number, worker: "w",
-            outcome: TrialOutcome(state: .complete, value: 0.75, epochs: 3))
-        #expect(recorded)
-        #expect(Date().timeIntervalSince(start) >= 1.0, "finish returned before the restart")
-        let trials = try storage.trials()
-        #expect(trials.count == 1)
-        #expect(trials.first?.state == .complete)
-        #expect(trials.first?.value == 0.75)
-        // A second restart, with no call waiting: the next call reconnects by itself.
-        _ = try control("restart", folder)
-        #expect(try storage.heartbeat(trial: 0, worker: "w") == false)  // finished: no lease
-        #expect(try storage.trials() == trials)
+            try TestCluster.control("stop", folder)
+            // The server comes back 1.5 s after a call starts waiting for it.
+            let back = Thread {
+                Thread.sleep(forTimeInterval: 1.5)
+                _ = try? TestCluster.control("start", folder, port)
+            }
+            back.start()
+            let start = Date()
+            let recorded = try storage.finish(
+                trial: trial.number, worker: "w",
+                outcome: TrialOutcome(state: .complete, value: 0.75, epochs: 3))
+            #expect(recorded)
+            #expect(Date().timeIntervalSince(start) >= 1.0, "finish returned before the restart")
+            let trials = try storage.trials()
+            #expect(trials.count == 1)
+            #expect(trials.first?.state == .complete)
+            #expect(trials.first?.value == 0.75)
+            // A second restart, with no call waiting: the next call reconnects by itself.
+            try TestCluster.control("restart", folder)
+            #expect(try storage.heartbeat(trial: 0, worker: "w") == false)  // finished
+            #expect(try storage.trials() == trials)
 
-        // A server that stays down: the call gives up after its window, with the fix.
-        let brief = try PostgreSQLStudyStorage(
-            server: server, study: "restart", reconnectTimeout: 1)
-        _ = try control("stop", folder)
-        let message = failureMessage { _ = try brief.trials() }
-        #expect(message.contains("fix:"), "\(message)")
+            // A server that stays down: the call gives up after its window, with the fix.
+            let brief = try PostgreSQLStudyStorage(
+                server: server, study: "restart", reconnectTimeout: 1)
+            try TestCluster.control("stop", folder)
+            let message = failureMessage { _ = try brief.trials() }
+            #expect(message.contains("fix:"), "\(message)")
+        }
     }
-}
-
-/// `Scripts/test-postgres.sh`.
-private let controlScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("Scripts/test-postgres.sh").path
-
-/// Runs `Scripts/test-postgres.sh arguments...`; returns its output; throws when it fails.
-@discardableResult
-private func control(_ arguments: String...) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: controlScript)
-    process.arguments = arguments
-    // A file, not a pipe: the server the script starts inherits the output's descriptor and
-    // keeps it open, so a pipe would never reach its end.
-    let file = FileManager.default.temporaryDirectory
-        .appendingPathComponent("layerwise-pg-control-\(UUID().uuidString)").path
-    FileManager.default.createFile(atPath: file, contents: nil)
-    defer { try? FileManager.default.removeItem(atPath: file) }
-    let output = try #require(FileHandle(forWritingAtPath: file))
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    try output.close()
-    let data = FileManager.default.contents(atPath: file) ?? Data()
-    struct Failed: Error { let arguments: [String] }
-    guard process.terminationStatus == 0 else { throw Failed(arguments: arguments) }
-    return String(decoding: data, as: UTF8.self)
 }
