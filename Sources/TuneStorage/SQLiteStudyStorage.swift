@@ -146,7 +146,7 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
     ///
     /// `started_at` and `heartbeat_at` are set to now.
     /// - Parameters:
-    ///   - worker: who runs the trial (`host:pid:index`).
+    ///   - worker: who runs the trial (`host:pid:token:index`).
     ///   - propose: the new trial's values from every trial so far (number order); called
     ///     inside the transaction, so no other worker changes the history meanwhile. It must
     ///     not call back into this storage (that throws).

@@ -46,7 +46,7 @@ public struct TrialRecord: Sendable, Hashable, Codable {
     public var value: Double?
     /// Intermediate values (epoch, value) in step order.
     public var intermediate: [IntermediateValue]
-    /// The worker that ran (or runs) it (`host:pid:index`); nil while queued.
+    /// The worker that ran (or runs) it (`host:pid:token:index`); nil while queued.
     public var worker: String?
     /// Epochs trained (complete or pruned).
     public var epochs: Int?

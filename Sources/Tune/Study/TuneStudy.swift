@@ -304,7 +304,8 @@ public final class TuneStudy: @unchecked Sendable {
         defer { heartbeat.stop() }
         let host = ProcessInfo.processInfo.hostName
         let pid = ProcessInfo.processInfo.processIdentifier
-        let process = "\(host):\(pid):"
+        // The token tells apart processes that share a host name and pid (containers).
+        let process = "\(host):\(pid):\(UUID().uuidString.prefix(6).lowercased()):"
         let timer: DispatchSourceTimer? = timeout.map { seconds in
             let timer = DispatchSource.makeTimerSource(queue: .global())
             timer.schedule(deadline: .now() + seconds)
