@@ -25,6 +25,7 @@ let package = Package(
             url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1",
             traits: ["MallocInterposer"]),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(
@@ -59,6 +60,12 @@ let package = Package(
             ]
         ),
         .target(name: "Engine", dependencies: ["CKernels", "Random"]),
+        // ONNX export (issue 18): onnx-ml.proto's messages, generated once with protoc and
+        // protoc-gen-swift (Sources/ONNXExport/Generated/README.md) and committed.
+        .target(
+            name: "ONNXExport",
+            dependencies: ["Engine", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Generated/README.md"]),
         .target(
             name: "Runs",
             dependencies: [
@@ -95,6 +102,7 @@ let package = Package(
             name: "GeneratorTests", dependencies: ["Generator", "Advisor", "Spec", "Runs"],
             exclude: ["Golden"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "CKernels", "Random"]),
+        .testTarget(name: "ONNXExportTests", dependencies: ["ONNXExport", "Engine", "Random"]),
         .testTarget(
             name: "RunsTests",
             dependencies: [

@@ -1,0 +1,275 @@
+import Engine
+import Foundation
+import SwiftProtobuf
+
+/// What cannot be exported yet, or a model file that does not match its description.
+public enum ONNXExportError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A layer kind the exporter has no ONNX form for yet.
+    case unsupported(path: String, what: String, fix: String)
+    /// A tensor the description needs is missing or has the wrong size.
+    case tensor(name: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .unsupported(let path, let what, let fix):
+            return "\(path): \(what) cannot be exported to ONNX yet; fix: \(fix)"
+        case .tensor(let name, let message):
+            return
+                "tensor \(name): \(message); fix: the model file does not match its "
+                + "description: retrain, or export the run's own model.safetensors"
+        }
+    }
+}
+
+/// The ONNX opset the graphs are written for (ai.onnx; ReduceMax takes its axes as an
+/// attribute up to 17).
+public let onnxOpset: Int64 = 17
+
+/// Builds the nodes and initialisers of a network (`ModelDescription` with its tensors),
+/// or of an ensemble of same-shaped networks averaged (`Mean`), from one float input
+/// `[N, inputWidth]` to one output: the layers as the engine runs them at inference (dropout
+/// is the identity; batch normalisation uses its running statistics).
+///
+/// Layer mapping (opset 17): dense -> Gemm (weight `[out, in]`, transB = 1); batch norm ->
+/// BatchNormalization; relu, leaky ReLU, PReLU, ELU, SELU, tanh, sigmoid, softmax (axis 1) ->
+/// their ops; swish -> x * Sigmoid(x); GELU -> 0.5 x (1 + Erf(x / sqrt 2)); maxout -> Reshape
+/// to `[N, units, pieces]`, ReduceMax over the pieces. Embedded inputs are not exported yet.
+struct NetworkGraph {
+    private(set) var nodes: [Onnx_NodeProto] = []
+    private(set) var initializers: [Onnx_TensorProto] = []
+    private var counter = 0
+
+    /// The graph of `members` (each member's tensors) of `description`, reading `input` and
+    /// writing `output`.
+    /// - Throws: `ONNXExportError` for embeddings, or a tensor missing or misshapen.
+    init(
+        description: ModelDescription, members: [[NamedTensor]], input: String, output: String
+    ) throws {
+        guard description.embeddings.isEmpty else {
+            throw ONNXExportError.unsupported(
+                path: "embeddings", what: "an embedded column (ENC-EMBED-SIZE)",
+                fix: "set the column's encoding to one-hot, or wait for the embedding export")
+        }
+        let widths = try description.outputWidths()
+        var outputs: [String] = []
+        for (index, tensors) in members.enumerated() {
+            let byName = Dictionary(tensors.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            let prefix = members.count == 1 ? "" : "member\(index)."
+            var current = input
+            var width = description.inputWidth
+            for (position, layer) in description.layers.enumerated() {
+                let path = "layers.\(position)"
+                func tensor(_ name: String, count: Int) throws -> String {
+                    let key = "\(path).\(name)"
+                    guard let found = byName[key] else {
+                        throw ONNXExportError.tensor(name: key, message: "missing")
+                    }
+                    guard found.values.count == count else {
+                        throw ONNXExportError.tensor(
+                            name: key,
+                            message: "\(found.values.count) values where \(count) were expected")
+                    }
+                    return addInitializer(prefix + key, shape: found.shape, values: found.values)
+                }
+                switch layer {
+                case .dense(let units, _, let useBias, _):
+                    let weight = try tensor("weight", count: units * width)
+                    var inputs = [current, weight]
+                    if useBias { inputs.append(try tensor("bias", count: units)) }
+                    current = add("Gemm", inputs, attributes: [int("transB", 1)])
+                case .batchNorm(_, let epsilon):
+                    let inputs = [
+                        current, try tensor("weight", count: width),
+                        try tensor("bias", count: width), try tensor("running_mean", count: width),
+                        try tensor("running_var", count: width),
+                    ]
+                    current = add(
+                        "BatchNormalization", inputs, attributes: [float("epsilon", epsilon)])
+                case .dropout:
+                    break  // the identity at inference
+                case .activation(let activation):
+                    var slopes: String?
+                    if case .prelu = activation { slopes = try tensor("weight", count: width) }
+                    current = self.activation(activation, current, width: width, slopes: slopes)
+                }
+                width = widths[position]
+            }
+            outputs.append(current)
+        }
+        if outputs.count == 1 {
+            nodes.append(node("Identity", [outputs[0]], [output]))
+        } else {
+            nodes.append(node("Mean", outputs, [output]))
+        }
+    }
+
+    /// The nodes of an activation on `x`; `slopes` is a PReLU's initialiser.
+    private mutating func activation(
+        _ activation: Activation, _ x: String, width: Int, slopes: String?
+    ) -> String {
+        switch activation {
+        case .relu: return add("Relu", [x])
+        case .leakyReLU(let slope):
+            return add("LeakyRelu", [x], attributes: [float("alpha", slope)])
+        case .prelu:
+            // PRelu broadcasts its slope over the last axis: one per column.
+            return add("PRelu", [x, slopes ?? ""])
+        case .elu(let alpha): return add("Elu", [x], attributes: [float("alpha", alpha)])
+        case .selu: return add("Selu", [x])
+        case .tanh: return add("Tanh", [x])
+        case .sigmoid: return add("Sigmoid", [x])
+        case .swish: return add("Mul", [x, add("Sigmoid", [x])])
+        case .gelu:
+            let scaled = add("Mul", [x, constant(Float(1 / 2.0.squareRoot()))])
+            let onePlus = add("Add", [add("Erf", [scaled]), constant(1)])
+            return add("Mul", [add("Mul", [x, constant(0.5)]), onePlus])
+        case .maxout(let pieces):
+            let shape = addInitializer(
+                fresh("shape"), shape: [3], int64Values: [0, Int64(width / pieces), Int64(pieces)])
+            let grouped = add("Reshape", [x, shape])
+            return add(
+                "ReduceMax", [grouped], attributes: [ints("axes", [2]), int("keepdims", 0)])
+        case .softmax: return add("Softmax", [x], attributes: [int("axis", 1)])
+        case .identity: return x
+        }
+    }
+
+    // MARK: Building blocks
+
+    private mutating func fresh(_ stem: String) -> String {
+        counter += 1
+        return "\(stem)_\(counter)"
+    }
+
+    /// Adds a node with one output and returns the output's name.
+    private mutating func add(
+        _ op: String, _ inputs: [String], attributes: [Onnx_AttributeProto] = []
+    ) -> String {
+        let name = fresh(op.lowercased())
+        var made = node(op, inputs, [name])
+        made.attribute = attributes
+        nodes.append(made)
+        return name
+    }
+
+    private func node(_ op: String, _ inputs: [String], _ outputs: [String]) -> Onnx_NodeProto {
+        var node = Onnx_NodeProto()
+        node.opType = op
+        node.name = outputs[0]
+        node.input = inputs
+        node.output = outputs
+        return node
+    }
+
+    /// A scalar float initialiser.
+    private mutating func constant(_ value: Float) -> String {
+        addInitializer(fresh("constant"), shape: [], values: [value])
+    }
+
+    @discardableResult
+    mutating func addInitializer(_ name: String, shape: [Int], values: [Float]) -> String {
+        var tensor = Onnx_TensorProto()
+        tensor.name = name
+        tensor.dims = shape.map(Int64.init)
+        tensor.dataType = Int32(Onnx_TensorProto.DataType.float.rawValue)
+        tensor.floatData = values
+        initializers.append(tensor)
+        return name
+    }
+
+    mutating func addInitializer(_ name: String, shape: [Int], int64Values: [Int64]) -> String {
+        var tensor = Onnx_TensorProto()
+        tensor.name = name
+        tensor.dims = shape.map(Int64.init)
+        tensor.dataType = Int32(Onnx_TensorProto.DataType.int64.rawValue)
+        tensor.int64Data = int64Values
+        initializers.append(tensor)
+        return name
+    }
+
+    private func int(_ name: String, _ value: Int64) -> Onnx_AttributeProto {
+        var attribute = Onnx_AttributeProto()
+        attribute.name = name
+        attribute.type = .int
+        attribute.i = value
+        return attribute
+    }
+
+    private func ints(_ name: String, _ values: [Int64]) -> Onnx_AttributeProto {
+        var attribute = Onnx_AttributeProto()
+        attribute.name = name
+        attribute.type = .ints
+        attribute.ints = values
+        return attribute
+    }
+
+    private func float(_ name: String, _ value: Float) -> Onnx_AttributeProto {
+        var attribute = Onnx_AttributeProto()
+        attribute.name = name
+        attribute.type = .float
+        attribute.f = value
+        return attribute
+    }
+}
+
+/// An ONNX model of a network on encoded inputs: input `input` `[N, inputWidth]` float, output
+/// `output` `[N, outputWidth]` float (probabilities after a softmax or sigmoid layer, else the
+/// network's raw outputs). The first piece of `layerwise export` (issue 18): the data
+/// encoding inside the graph comes next.
+public enum NetworkModel {
+    /// The model file's bytes.
+    /// - Parameters:
+    ///   - description: the network.
+    ///   - members: each member's tensors (one for a single network; an ensemble's outputs are
+    ///     averaged, as `ModelArtifact.predict` does).
+    ///   - metadata: key-value pairs for the model's `metadata_props`.
+    /// - Throws: `ONNXExportError`; `EngineError` for an invalid description.
+    public static func onnx(
+        description: ModelDescription, members: [[NamedTensor]], input: String = "input",
+        output: String = "output", metadata: [String: String] = [:]
+    ) throws -> Data {
+        let graph = try NetworkGraph(
+            description: description, members: members, input: input, output: output)
+        let widths = try description.outputWidths()
+        var model = Onnx_ModelProto()
+        model.irVersion = 8  // ONNX 1.10+: opset 17 needs IR 8
+        model.producerName = "layerwise"
+        var opset = Onnx_OperatorSetIdProto()
+        opset.domain = ""
+        opset.version = onnxOpset
+        model.opsetImport = [opset]
+        var body = Onnx_GraphProto()
+        body.name = "layerwise-network"
+        body.node = graph.nodes
+        body.initializer = graph.initializers
+        body.input = [valueInfo(input, columns: description.inputWidth)]
+        body.output = [valueInfo(output, columns: widths.last ?? description.inputWidth)]
+        model.graph = body
+        model.metadataProps = metadata.sorted { $0.key < $1.key }.map { key, value in
+            var entry = Onnx_StringStringEntryProto()
+            entry.key = key
+            entry.value = value
+            return entry
+        }
+        return try model.serializedData()
+    }
+
+    /// A float tensor `[N, columns]` with a symbolic batch dimension.
+    static func valueInfo(_ name: String, columns: Int) -> Onnx_ValueInfoProto {
+        var batch = Onnx_TensorShapeProto.Dimension()
+        batch.dimParam = "N"
+        var width = Onnx_TensorShapeProto.Dimension()
+        width.dimValue = Int64(columns)
+        var shape = Onnx_TensorShapeProto()
+        shape.dim = [batch, width]
+        var tensor = Onnx_TypeProto.Tensor()
+        tensor.elemType = Int32(Onnx_TensorProto.DataType.float.rawValue)
+        tensor.shape = shape
+        var type = Onnx_TypeProto()
+        type.tensorType = tensor
+        var info = Onnx_ValueInfoProto()
+        info.name = name
+        info.type = type
+        return info
+    }
+}
