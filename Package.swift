@@ -64,7 +64,9 @@ let package = Package(
         // protoc-gen-swift (Sources/ONNXExport/Generated/README.md) and committed.
         .target(
             name: "ONNXExport",
-            dependencies: ["Engine", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: [
+                "Dataset", "Engine", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             exclude: ["Generated/README.md"]),
         .target(
             name: "Runs",
@@ -90,7 +92,7 @@ let package = Package(
             name: "LayerwiseCLI",
             dependencies: [
                 "Spec", "Dataset", "Advisor", "Generator", "Engine", "Runs", "CurveAnalysis",
-                "TuneSearch", "TuneStorage", "Tune",
+                "TuneSearch", "TuneStorage", "Tune", "ONNXExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -11,6 +11,7 @@ struct Layerwise: ParsableCommand {
             ProfileCommand.self, RecommendCommand.self, GenerateCommand.self,
             TemplatesCommand.self, LearningRateFindCommand.self, DiagnoseCommand.self,
             ReportCommand.self, RulebookCommand.self, TuneCommand.self, StudyCommand.self,
+            ExportCommand.self,
         ]
     )
 }

@@ -1,3 +1,4 @@
+import Dataset
 import Engine
 import Foundation
 import SwiftProtobuf
@@ -34,15 +35,11 @@ public let onnxOpset: Int64 = 17
 /// BatchNormalization; relu, leaky ReLU, PReLU, ELU, SELU, tanh, sigmoid, softmax (axis 1) ->
 /// their ops; swish -> x * Sigmoid(x); GELU -> 0.5 x (1 + Erf(x / sqrt 2)); maxout -> Reshape
 /// to `[N, units, pieces]`, ReduceMax over the pieces. Embedded inputs are not exported yet.
-struct NetworkGraph {
-    private(set) var nodes: [Onnx_NodeProto] = []
-    private(set) var initializers: [Onnx_TensorProto] = []
-    private var counter = 0
-
-    /// The graph of `members` (each member's tensors) of `description`, reading `input` and
-    /// writing `output`.
+extension GraphBuilder {
+    /// Adds the graph of `members` (each member's tensors) of `description`, reading `input`
+    /// and writing `output`.
     /// - Throws: `ONNXExportError` for embeddings, or a tensor missing or misshapen.
-    init(
+    mutating func network(
         description: ModelDescription, members: [[NamedTensor]], input: String, output: String
     ) throws {
         guard description.embeddings.isEmpty else {
@@ -76,7 +73,7 @@ struct NetworkGraph {
                     let weight = try tensor("weight", count: units * width)
                     var inputs = [current, weight]
                     if useBias { inputs.append(try tensor("bias", count: units)) }
-                    current = add("Gemm", inputs, attributes: [int("transB", 1)])
+                    current = add("Gemm", inputs, attributes: [Self.int("transB", 1)])
                 case .batchNorm(_, let epsilon):
                     let inputs = [
                         current, try tensor("weight", count: width),
@@ -84,7 +81,7 @@ struct NetworkGraph {
                         try tensor("running_var", count: width),
                     ]
                     current = add(
-                        "BatchNormalization", inputs, attributes: [float("epsilon", epsilon)])
+                        "BatchNormalization", inputs, attributes: [Self.float("epsilon", epsilon)])
                 case .dropout:
                     break  // the identity at inference
                 case .activation(let activation):
@@ -96,11 +93,7 @@ struct NetworkGraph {
             }
             outputs.append(current)
         }
-        if outputs.count == 1 {
-            nodes.append(node("Identity", [outputs[0]], [output]))
-        } else {
-            nodes.append(node("Mean", outputs, [output]))
-        }
+        append(outputs.count == 1 ? "Identity" : "Mean", outputs, [output])
     }
 
     /// The nodes of an activation on `x`; `slopes` is a PReLU's initialiser.
@@ -110,11 +103,11 @@ struct NetworkGraph {
         switch activation {
         case .relu: return add("Relu", [x])
         case .leakyReLU(let slope):
-            return add("LeakyRelu", [x], attributes: [float("alpha", slope)])
+            return add("LeakyRelu", [x], attributes: [Self.float("alpha", slope)])
         case .prelu:
             // PRelu broadcasts its slope over the last axis: one per column.
             return add("PRelu", [x, slopes ?? ""])
-        case .elu(let alpha): return add("Elu", [x], attributes: [float("alpha", alpha)])
+        case .elu(let alpha): return add("Elu", [x], attributes: [Self.float("alpha", alpha)])
         case .selu: return add("Selu", [x])
         case .tanh: return add("Tanh", [x])
         case .sigmoid: return add("Sigmoid", [x])
@@ -128,87 +121,11 @@ struct NetworkGraph {
                 fresh("shape"), shape: [3], int64Values: [0, Int64(width / pieces), Int64(pieces)])
             let grouped = add("Reshape", [x, shape])
             return add(
-                "ReduceMax", [grouped], attributes: [ints("axes", [2]), int("keepdims", 0)])
-        case .softmax: return add("Softmax", [x], attributes: [int("axis", 1)])
+                "ReduceMax", [grouped],
+                attributes: [Self.ints("axes", [2]), Self.int("keepdims", 0)])
+        case .softmax: return add("Softmax", [x], attributes: [Self.int("axis", 1)])
         case .identity: return x
         }
-    }
-
-    // MARK: Building blocks
-
-    private mutating func fresh(_ stem: String) -> String {
-        counter += 1
-        return "\(stem)_\(counter)"
-    }
-
-    /// Adds a node with one output and returns the output's name.
-    private mutating func add(
-        _ op: String, _ inputs: [String], attributes: [Onnx_AttributeProto] = []
-    ) -> String {
-        let name = fresh(op.lowercased())
-        var made = node(op, inputs, [name])
-        made.attribute = attributes
-        nodes.append(made)
-        return name
-    }
-
-    private func node(_ op: String, _ inputs: [String], _ outputs: [String]) -> Onnx_NodeProto {
-        var node = Onnx_NodeProto()
-        node.opType = op
-        node.name = outputs[0]
-        node.input = inputs
-        node.output = outputs
-        return node
-    }
-
-    /// A scalar float initialiser.
-    private mutating func constant(_ value: Float) -> String {
-        addInitializer(fresh("constant"), shape: [], values: [value])
-    }
-
-    @discardableResult
-    mutating func addInitializer(_ name: String, shape: [Int], values: [Float]) -> String {
-        var tensor = Onnx_TensorProto()
-        tensor.name = name
-        tensor.dims = shape.map(Int64.init)
-        tensor.dataType = Int32(Onnx_TensorProto.DataType.float.rawValue)
-        tensor.floatData = values
-        initializers.append(tensor)
-        return name
-    }
-
-    mutating func addInitializer(_ name: String, shape: [Int], int64Values: [Int64]) -> String {
-        var tensor = Onnx_TensorProto()
-        tensor.name = name
-        tensor.dims = shape.map(Int64.init)
-        tensor.dataType = Int32(Onnx_TensorProto.DataType.int64.rawValue)
-        tensor.int64Data = int64Values
-        initializers.append(tensor)
-        return name
-    }
-
-    private func int(_ name: String, _ value: Int64) -> Onnx_AttributeProto {
-        var attribute = Onnx_AttributeProto()
-        attribute.name = name
-        attribute.type = .int
-        attribute.i = value
-        return attribute
-    }
-
-    private func ints(_ name: String, _ values: [Int64]) -> Onnx_AttributeProto {
-        var attribute = Onnx_AttributeProto()
-        attribute.name = name
-        attribute.type = .ints
-        attribute.ints = values
-        return attribute
-    }
-
-    private func float(_ name: String, _ value: Float) -> Onnx_AttributeProto {
-        var attribute = Onnx_AttributeProto()
-        attribute.name = name
-        attribute.type = .float
-        attribute.f = value
-        return attribute
     }
 }
 
@@ -228,48 +145,17 @@ public enum NetworkModel {
         description: ModelDescription, members: [[NamedTensor]], input: String = "input",
         output: String = "output", metadata: [String: String] = [:]
     ) throws -> Data {
-        let graph = try NetworkGraph(
+        var builder = GraphBuilder()
+        try builder.network(
             description: description, members: members, input: input, output: output)
         let widths = try description.outputWidths()
-        var model = Onnx_ModelProto()
-        model.irVersion = 8  // ONNX 1.10+: opset 17 needs IR 8
-        model.producerName = "layerwise"
-        var opset = Onnx_OperatorSetIdProto()
-        opset.domain = ""
-        opset.version = onnxOpset
-        model.opsetImport = [opset]
-        var body = Onnx_GraphProto()
-        body.name = "layerwise-network"
-        body.node = graph.nodes
-        body.initializer = graph.initializers
-        body.input = [valueInfo(input, columns: description.inputWidth)]
-        body.output = [valueInfo(output, columns: widths.last ?? description.inputWidth)]
-        model.graph = body
-        model.metadataProps = metadata.sorted { $0.key < $1.key }.map { key, value in
-            var entry = Onnx_StringStringEntryProto()
-            entry.key = key
-            entry.value = value
-            return entry
-        }
-        return try model.serializedData()
-    }
-
-    /// A float tensor `[N, columns]` with a symbolic batch dimension.
-    static func valueInfo(_ name: String, columns: Int) -> Onnx_ValueInfoProto {
-        var batch = Onnx_TensorShapeProto.Dimension()
-        batch.dimParam = "N"
-        var width = Onnx_TensorShapeProto.Dimension()
-        width.dimValue = Int64(columns)
-        var shape = Onnx_TensorShapeProto()
-        shape.dim = [batch, width]
-        var tensor = Onnx_TypeProto.Tensor()
-        tensor.elemType = Int32(Onnx_TensorProto.DataType.float.rawValue)
-        tensor.shape = shape
-        var type = Onnx_TypeProto()
-        type.tensorType = tensor
-        var info = Onnx_ValueInfoProto()
-        info.name = name
-        info.type = type
-        return info
+        return try builder.model(
+            inputs: [
+                GraphBuilder.valueInfo(input, type: .float, shape: ["N", description.inputWidth])
+            ],
+            outputs: [
+                GraphBuilder.valueInfo(
+                    output, type: .float, shape: ["N", widths.last ?? description.inputWidth])
+            ], metadata: metadata)
     }
 }

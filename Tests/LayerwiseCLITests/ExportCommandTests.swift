@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+
+/// Whether python3 has numpy, onnx and onnxruntime (`.ci/run` installs them).
+private let hasOnnxRuntime: Bool = {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", "import numpy, onnx, onnxruntime"]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return false }
+    process.waitUntilExit()
+    return process.terminationStatus == 0
+}()
+
+/// `layerwise export RUN --format onnx` as a user runs it, the file run in onnxruntime.
+@Suite("export to ONNX on the command line")
+struct ExportCommandTests {
+    @Test(
+        "each bundled dataset: onnxruntime on the raw columns equals `layerwise predict`",
+        arguments: [
+            ("iris.csv", "species", ""),  // classes, numbers
+            ("penguins.csv", "species", ""),  // missing values, text categories
+            ("breast_cancer.csv", "diagnosis", ""),  // two classes: one sigmoid output
+            ("diabetes.csv", "progression", ""),  // regression, a numeric-coded category
+            // a log target (ENC-TARGET-LOG), batch norm, PReLU and dropout
+            (
+                "diabetes.csv", "progression",
+                "  target_transform: log\nmodel: {batch_norm: true, activation: prelu, "
+                    + "dropout: 0.2}\n"
+            ),
+        ])
+    func matchesPredict(file: String, target: String, extra: String) throws {
+        guard hasOnnxRuntime else {
+            try Test.cancel(
+                "needs python3 with numpy, onnx and onnxruntime (.ci/run installs them)")
+        }
+        let folder = try scratch()
+        if file != "iris.csv" { try copyData(file, to: folder) }  // scratch() copies iris
+        try
+            "name: export\ndata:\n  path: \(file)\n  target: \(target)\n\(extra)training: {epochs: 8}\n"
+            .write(
+                to: folder.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let trained = try layerwise("train", "spec.yaml", "--out", "run", "--quiet", in: folder)
+        #expect(trained.status == 0, "\(trained.errors)")
+        let exported = try layerwise(
+            "export", "run", "--format", "onnx", "-o", "model.onnx", in: folder)
+        #expect(exported.status == 0, "\(exported.errors)")
+        let predicted = try layerwise("predict", "run", file, "-o", "predictions.csv", in: folder)
+        #expect(predicted.status == 0, "\(predicted.errors)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", repository.appendingPathComponent("Scripts/check_onnx_model.py").path,
+            "model.onnx", file, "predictions.csv",
+        ]
+        process.currentDirectoryURL = folder
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(
+            decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(file) \(extra): \(output)")
+    }
+
+    @Test("export needs -o; an existing file is kept without --force; a missing run is located")
+    func badArguments() throws {
+        let folder = try scratch()
+        let noOutput = try layerwise("export", "run", in: folder)
+        #expect(noOutput.status != 0)
+        #expect(noOutput.errors.contains("--output"), "\(noOutput.errors)")
+        try "keep".write(
+            to: folder.appendingPathComponent("model.onnx"), atomically: true, encoding: .utf8)
+        let exists = try layerwise("export", "run", "-o", "model.onnx", in: folder)
+        #expect(exists.status != 0)
+        #expect(exists.errors.contains("pass --force"), "\(exists.errors)")
+        #expect(
+            try String(contentsOf: folder.appendingPathComponent("model.onnx"), encoding: .utf8)
+                == "keep")
+        let missing = try layerwise("export", "nowhere", "-o", "m.onnx", in: folder)
+        #expect(missing.status != 0)
+        #expect(missing.errors.contains("nowhere"), "\(missing.errors)")
+        #expect(
+            !FileManager.default.fileExists(atPath: folder.appendingPathComponent("m.onnx").path))
+    }
+}
