@@ -76,7 +76,8 @@ struct GraphBuilder {
     /// Codes of the strings `input` `[N, 1]`: `levels[k]` -> k, each of `missingTexts` ->
     /// `missingCode`, anything else -> a code past every one-hot depth (all zeros).
     mutating func labelCodes(
-        _ input: String, levels: [String], missingTexts: [String], missingCode: Int
+        _ input: String, levels: [String], missingTexts: [String], missingCode: Int,
+        unseenCode: Int? = nil
     ) -> String {
         var keys = levels
         var values = levels.indices.map(Int64.init)
@@ -88,7 +89,9 @@ struct GraphBuilder {
             "LabelEncoder", [input],
             attributes: [
                 Self.strings("keys_strings", keys), Self.ints("values_int64s", values),
-                Self.int("default_int64", Int64(levels.count + missingTexts.count + 1_000)),
+                Self.int(
+                    "default_int64",
+                    Int64(unseenCode ?? (levels.count + missingTexts.count + 1_000))),
             ], domain: "ai.onnx.ml")
     }
 
@@ -151,6 +154,14 @@ struct GraphBuilder {
         attribute.name = name
         attribute.type = .float
         attribute.f = value
+        return attribute
+    }
+
+    static func floats(_ name: String, _ values: [Float]) -> Onnx_AttributeProto {
+        var attribute = Onnx_AttributeProto()
+        attribute.name = name
+        attribute.type = .floats
+        attribute.floats = values
         return attribute
     }
 

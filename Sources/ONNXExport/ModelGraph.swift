@@ -16,8 +16,10 @@ import SwiftProtobuf
 /// missing values; a binary or one-hot category -> `LabelEncoder` (ai.onnx.ml) from the level
 /// texts to codes, then `OneHot` (an unseen level: all zeros, as `predict`; a missing value,
 /// the empty string or one of the file's missing markers: the `(missing)` column). Category
-/// values are matched as text: give them as the training file spelt them. Embedded and date
-/// columns are not exported yet (a located error).
+/// values are matched as text: give them as the training file spelt them (a column whose
+/// levels are all numbers is a float input, matched by value). An embedded category becomes
+/// its code (LabelEncoder), looked up by Gather in the network. Date columns are not exported
+/// yet (a located error).
 public enum ModelGraph {
     /// The model file's bytes.
     /// - Parameters:
@@ -91,10 +93,42 @@ public enum ModelGraph {
                     name, levels: levels, missingTexts: missingLevel ? missingTexts : [],
                     missingCode: levels.count)
                 encoded.append(builder.oneHot(codes, depth: max(depth, 1), keep: depth))
-            case .embedding:
-                throw ONNXExportError.unsupported(
-                    path: "column '\(name)'", what: "an embedded category (ENC-EMBED-SIZE)",
-                    fix: "export is for one-hot, binary and number columns for now")
+            case .embedding(let levels, _, let missingLevel, _):
+                // The code column the network's embedding looks up: level k -> k, rare or
+                // unseen -> levels.count ("other"), missing -> levels.count + 1 (or "other").
+                let other = levels.count
+                let missingCode = missingLevel ? levels.count + 1 : other
+                let codes: String
+                if let values = Self.numeric(levels) {
+                    inputs.append(GraphBuilder.valueInfo(name, type: .float, shape: ["N", 1]))
+                    let looked = builder.add(
+                        "LabelEncoder", [name],
+                        attributes: [
+                            GraphBuilder.floats("keys_floats", values),
+                            GraphBuilder.ints("values_int64s", levels.indices.map(Int64.init)),
+                            GraphBuilder.int("default_int64", Int64(other)),
+                        ], domain: "ai.onnx.ml")
+                    codes = builder.add(
+                        "Where",
+                        [
+                            builder.add("IsNaN", [name]),
+                            builder.addInitializer(
+                                builder.fresh("missing_code"), shape: [],
+                                int64Values: [Int64(missingCode)]),
+                            looked,
+                        ])
+                } else {
+                    inputs.append(GraphBuilder.valueInfo(name, type: .string, shape: ["N", 1]))
+                    codes = builder.labelCodes(
+                        name, levels: levels, missingTexts: missingTexts,
+                        missingCode: missingCode, unseenCode: other)
+                }
+                encoded.append(
+                    builder.add(
+                        "Cast", [codes],
+                        attributes: [
+                            GraphBuilder.int("to", Int64(Onnx_TensorProto.DataType.float.rawValue))
+                        ]))
             case .dateParts:
                 throw ONNXExportError.unsupported(
                     path: "column '\(name)'", what: "a date column (ENC-DATE-PARTS)",

@@ -42,11 +42,6 @@ extension GraphBuilder {
     mutating func network(
         description: ModelDescription, members: [[NamedTensor]], input: String, output: String
     ) throws {
-        guard description.embeddings.isEmpty else {
-            throw ONNXExportError.unsupported(
-                path: "embeddings", what: "an embedded column (ENC-EMBED-SIZE)",
-                fix: "set the column's encoding to one-hot, or wait for the embedding export")
-        }
         let widths = try description.outputWidths()
         var outputs: [String] = []
         for (index, tensors) in members.enumerated() {
@@ -54,6 +49,52 @@ extension GraphBuilder {
             let prefix = members.count == 1 ? "" : "member\(index)."
             var current = input
             var width = description.inputWidth
+            if !description.embeddings.isEmpty {
+                // The first layer sees the copied columns, then each embedding's rows.
+                var parts = [
+                    add(
+                        "Gather",
+                        [
+                            input,
+                            addInitializer(
+                                fresh("copied"), shape: [description.copiedColumns.count],
+                                int64Values: description.copiedColumns.map(Int64.init)),
+                        ], attributes: [Self.int("axis", 1)])
+                ]
+                for (k, embedding) in description.embeddings.enumerated() {
+                    let key = "embeddings.\(k).weight"
+                    guard let table = byName[key],
+                        table.values.count == embedding.levels * embedding.dimension
+                    else {
+                        throw ONNXExportError.tensor(name: key, message: "missing or misshapen")
+                    }
+                    let column = add(
+                        "Gather",
+                        [
+                            input,
+                            addInitializer(
+                                fresh("code_column"), shape: [],
+                                int64Values: [Int64(embedding.column)]),
+                        ], attributes: [Self.int("axis", 1)])
+                    // Codes rounded and clamped into the table, as the engine reads them.
+                    let clamped = add(
+                        "Clip",
+                        [
+                            add("Round", [column]), constant(0),
+                            constant(Float(embedding.levels - 1)),
+                        ])
+                    let codes = add(
+                        "Cast", [clamped],
+                        attributes: [
+                            Self.int("to", Int64(Onnx_TensorProto.DataType.int64.rawValue))
+                        ])
+                    let rows = addInitializer(
+                        prefix + key, shape: table.shape, values: table.values)
+                    parts.append(add("Gather", [rows, codes], attributes: [Self.int("axis", 0)]))
+                }
+                current = add("Concat", parts, attributes: [Self.int("axis", 1)])
+                width = description.featureWidth
+            }
             for (position, layer) in description.layers.enumerated() {
                 let path = "layers.\(position)"
                 func tensor(_ name: String, count: Int) throws -> String {

@@ -21,6 +21,8 @@ struct ExportCommandTests {
         arguments: [
             ("iris.csv", "species", ""),  // classes, numbers
             ("penguins.csv", "species", ""),  // missing values, text categories
+            // island embedded (3 levels > 2): a text category's codes looked up by Gather
+            ("penguins.csv", "species", "advisor: {one_hot_max_levels: 2}\n"),
             ("breast_cancer.csv", "diagnosis", ""),  // two classes: one sigmoid output
             ("diabetes.csv", "progression", ""),  // regression, a numeric-coded category
             // a log target (ENC-TARGET-LOG), batch norm, PReLU and dropout
