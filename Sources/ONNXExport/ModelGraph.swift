@@ -132,7 +132,8 @@ public enum ModelGraph {
             case .dateParts:
                 throw ONNXExportError.unsupported(
                     path: "column '\(name)'", what: "a date column (ENC-DATE-PARTS)",
-                    fix: "export is for one-hot, binary and number columns for now")
+                    fix: "ONNX opset 17 cannot parse date text; ignore the column "
+                        + "(data.ignore), or give its parts as number columns, and retrain")
             }
         }
         let features = builder.add("Concat", encoded, attributes: [GraphBuilder.int("axis", 1)])

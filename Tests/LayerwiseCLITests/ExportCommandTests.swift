@@ -87,4 +87,27 @@ struct ExportCommandTests {
         #expect(
             !FileManager.default.fileExists(atPath: folder.appendingPathComponent("m.onnx").path))
     }
+
+    @Test("a date column is refused with the column, the rule and the fix; nothing written")
+    func dateColumn() throws {
+        let folder = try scratch()
+        var lines = ["day,x,y"]
+        for i in 0..<60 {
+            lines.append(
+                "2024-\(String(format: "%02d", i % 12 + 1))-\(String(format: "%02d", i % 28 + 1)),\(i % 7),\(i % 3 == 0 ? "a" : "b")"
+            )
+        }
+        try (lines.joined(separator: "\n") + "\n").write(
+            to: folder.appendingPathComponent("days.csv"), atomically: true, encoding: .utf8)
+        try "name: days\ndata: {path: days.csv, target: y}\ntraining: {epochs: 3}\n".write(
+            to: folder.appendingPathComponent("days.yaml"), atomically: true, encoding: .utf8)
+        let trained = try layerwise("train", "days.yaml", "--out", "run", "--quiet", in: folder)
+        #expect(trained.status == 0, "\(trained.errors)")
+        let exported = try layerwise("export", "run", "-o", "m.onnx", in: folder)
+        #expect(exported.status != 0)
+        #expect(exported.errors.contains("column 'day'"), "\(exported.errors)")
+        #expect(exported.errors.contains("ENC-DATE-PARTS"), "\(exported.errors)")
+        #expect(
+            !FileManager.default.fileExists(atPath: folder.appendingPathComponent("m.onnx").path))
+    }
 }
