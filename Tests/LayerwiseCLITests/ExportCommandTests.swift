@@ -39,10 +39,11 @@ struct ExportCommandTests {
         }
         let folder = try scratch()
         if file != "iris.csv" { try copyData(file, to: folder) }  // scratch() copies iris
-        try
-            "name: export\ndata:\n  path: \(file)\n  target: \(target)\n\(extra)training: {epochs: 8}\n"
-            .write(
-                to: folder.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let spec =
+            "name: export\ndata:\n  path: \(file)\n  target: \(target)\n\(extra)"
+            + "training: {epochs: 8}\n"
+        try spec.write(
+            to: folder.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
         let trained = try layerwise("train", "spec.yaml", "--out", "run", "--quiet", in: folder)
         #expect(trained.status == 0, "\(trained.errors)")
         let exported = try layerwise(
@@ -93,9 +94,8 @@ struct ExportCommandTests {
         let folder = try scratch()
         var lines = ["day,x,y"]
         for i in 0..<60 {
-            lines.append(
-                "2024-\(String(format: "%02d", i % 12 + 1))-\(String(format: "%02d", i % 28 + 1)),\(i % 7),\(i % 3 == 0 ? "a" : "b")"
-            )
+            let day = String(format: "2024-%02d-%02d", i % 12 + 1, i % 28 + 1)
+            lines.append("\(day),\(i % 7),\(i % 3 == 0 ? "a" : "b")")
         }
         try (lines.joined(separator: "\n") + "\n").write(
             to: folder.appendingPathComponent("days.csv"), atomically: true, encoding: .utf8)
