@@ -11,12 +11,12 @@ struct ExportCommand: ParsableCommand {
         abstract: "Export a run's model as ONNX: raw columns in, predictions out.",
         discussion: """
             One input per feature column, named as the column, shape [N, 1]: float for \
-            numbers (NaN is missing), string for categories (as the training file spelt \
-            them; empty is missing). Outputs: `probabilities` [N, C] and `label` [N] for \
-            classification, `prediction` [N, 1] in the target's units for regression. The \
-            class names (`classes`) and the config (`layerwise_config`) are in the model's \
-            metadata. Opset 17 and ai.onnx.ml 2. Embedded and date columns are not exported \
-            yet.
+            numbers (NaN is missing) and for categories whose levels are all numbers, string \
+            for other categories (as the training file spelt them; empty is missing). \
+            Outputs: `probabilities` [N, C] and `label` [N] for classification, `prediction` \
+            [N, 1] in the target's units for regression. The class names (`classes`) and the \
+            config (`layerwise_config`) are in the model's metadata. Opset 17 and ai.onnx.ml \
+            2. Date columns are not exported yet.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
