@@ -104,7 +104,9 @@ let package = Package(
             name: "GeneratorTests", dependencies: ["Generator", "Advisor", "Spec", "Runs"],
             exclude: ["Golden"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "CKernels", "Random"]),
-        .testTarget(name: "ONNXExportTests", dependencies: ["ONNXExport", "Engine", "Random"]),
+        .testTarget(
+            name: "ONNXExportTests",
+            dependencies: ["ONNXExport", "Engine", "Random", "TestSupport"]),
         .testTarget(
             name: "RunsTests",
             dependencies: [
@@ -116,11 +118,12 @@ let package = Package(
         .testTarget(
             name: "TuneStorageTests",
             dependencies: [
-                "TuneStorage", "TuneSearch", "PostgresTestCluster",
+                "TuneStorage", "TuneSearch", "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]),
-        // The tests' PostgreSQL clusters (Scripts/test-postgres.sh), for two test targets.
-        .target(name: "PostgresTestCluster", path: "Tests/PostgresTestCluster"),
+        // What several test targets share: the PostgreSQL test clusters
+        // (Scripts/test-postgres.sh) and the Python modules the interop checks need.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "TuneTests",
             dependencies: [
@@ -129,7 +132,7 @@ let package = Package(
         // Runs the built `layerwise` binary as a user would (exit codes, messages, two
         // processes at once); the dependency makes `swift test` build it.
         .testTarget(
-            name: "LayerwiseCLITests", dependencies: ["LayerwiseCLI", "PostgresTestCluster"]),
+            name: "LayerwiseCLITests", dependencies: ["LayerwiseCLI", "TestSupport"]),
         .executableTarget(
             name: "LayerwiseBenchmarks",
             dependencies: [

@@ -1,5 +1,5 @@
 import Foundation
-import PostgresTestCluster
+import TestSupport
 import Testing
 
 /// The PostgreSQL test server's URL; nil without one.

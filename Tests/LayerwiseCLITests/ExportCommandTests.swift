@@ -1,17 +1,8 @@
 import Foundation
+import TestSupport
 import Testing
 
-/// Whether python3 has numpy, onnx and onnxruntime (`.ci/run` installs them).
-private let hasOnnxRuntime: Bool = {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", "import numpy, onnx, onnxruntime"]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    guard (try? process.run()) != nil else { return false }
-    process.waitUntilExit()
-    return process.terminationStatus == 0
-}()
+private let hasOnnxRuntime = PythonModules.hasOnnxRuntime
 
 /// `layerwise export RUN --format onnx` as a user runs it, the file run in onnxruntime.
 @Suite("export to ONNX on the command line")

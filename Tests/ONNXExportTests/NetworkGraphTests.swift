@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import ONNXExport
 import Random
+import TestSupport
 import Testing
 
 /// The repository's root folder.
@@ -24,17 +25,7 @@ private func check(_ arguments: [String]) throws -> (status: Int32, output: Stri
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
 
-/// Whether python3 has numpy, onnx and onnxruntime (`.ci/run` installs them).
-private let hasOnnxRuntime: Bool = {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", "import numpy, onnx, onnxruntime"]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    guard (try? process.run()) != nil else { return false }
-    process.waitUntilExit()
-    return process.terminationStatus == 0
-}()
+private let hasOnnxRuntime = PythonModules.hasOnnxRuntime
 
 private func floats(_ values: [Float]) -> Data {
     values.withUnsafeBufferPointer { Data(buffer: $0) }  // little-endian on x86_64 and arm64

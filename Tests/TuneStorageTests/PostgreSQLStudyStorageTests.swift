@@ -1,6 +1,6 @@
 import Foundation
 import PostgresNIO
-import PostgresTestCluster
+import TestSupport
 import Testing
 import TuneSearch
 import TuneStorage
