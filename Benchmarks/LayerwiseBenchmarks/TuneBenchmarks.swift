@@ -30,16 +30,9 @@ func registerTuneBenchmarks() {
     ) { benchmark in
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("layerwise-bench-\(UUID().uuidString).sqlite").path
-        defer {
-            for suffix in ["", "-wal", "-shm"] {
-                try? FileManager.default.removeItem(atPath: path + suffix)
-            }
-        }
+        defer { removeSQLiteFiles(path) }
         let storage = try SQLiteStudyStorage(path: path)
-        _ = try storage.open(
-            StudyDefinition(
-                name: "bench", specDigest: "0", specPath: "bench.yaml", metric: "accuracy",
-                direction: .maximize, space: space, targetTrials: 1_000_000))
+        _ = try storage.open(benchmarkStudy(space))
         let zero = space.zeroTrial
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
@@ -56,8 +49,9 @@ func registerTuneBenchmarks() {
                 outcome: TrialOutcome(state: .complete, value: 0.9, epochs: 30, seconds: 0.1))
         }
     }
-    // One trial's store traffic as `tune` makes it: the claim (history read and proposal), three ASHA rungs (a report, then every trial read for the pruner), the
-    // finish and the read for the progress line. On SQLite, and on the PostgreSQL server of
+    // One trial's store traffic as `tune` makes it: the claim (history read and proposal),
+    // three ASHA rungs (a report, then every trial read for the pruner), the finish and the
+    // read for the progress line. On SQLite, and on the PostgreSQL server of
     // LAYERWISE_TEST_POSTGRES when set (`Scripts/test-postgres.sh start DIR` prints one).
     var stores: [(String, () throws -> any StudyStorage)] = [
         (
@@ -82,17 +76,8 @@ func registerTuneBenchmarks() {
         Benchmark("Tune: \(name) store traffic of one tune trial", configuration: configuration) {
             benchmark in
             let storage = try makeStore()
-            defer {
-                if let sqlite = storage as? SQLiteStudyStorage {
-                    for suffix in ["", "-wal", "-shm"] {
-                        try? FileManager.default.removeItem(atPath: sqlite.path + suffix)
-                    }
-                }
-            }
-            _ = try storage.open(
-                StudyDefinition(
-                    name: "bench", specDigest: "0", specPath: "bench.yaml", metric: "accuracy",
-                    direction: .maximize, space: space, targetTrials: 1_000_000))
+            defer { (storage as? SQLiteStudyStorage).map { removeSQLiteFiles($0.path) } }
+            _ = try storage.open(benchmarkStudy(space))
             let zero = space.zeroTrial
             benchmark.startMeasurement()
             for _ in benchmark.scaledIterations {
@@ -110,6 +95,20 @@ func registerTuneBenchmarks() {
                 blackHole(try storage.trials())
             }
         }
+    }
+}
+
+/// A study with room for every iteration's trial.
+func benchmarkStudy(_ space: SearchSpace) -> StudyDefinition {
+    StudyDefinition(
+        name: "bench", specDigest: "0", specPath: "bench.yaml", metric: "accuracy",
+        direction: .maximize, space: space, targetTrials: 1_000_000)
+}
+
+/// Removes an SQLite database and its -wal and -shm files.
+func removeSQLiteFiles(_ path: String) {
+    for suffix in ["", "-wal", "-shm"] {
+        try? FileManager.default.removeItem(atPath: path + suffix)
     }
 }
 

@@ -37,11 +37,15 @@ public enum ModelGraph {
         var inputs: [Onnx_ValueInfoProto] = []
         var encoded: [String] = []
         let missingTexts = Array(Set([""] + encoding.format.missingMarkers)).sorted()
+        /// A column's input: `[N, 1]` of `type`.
+        func column(_ name: String, _ type: Onnx_TensorProto.DataType) -> Onnx_ValueInfoProto {
+            GraphBuilder.valueInfo(name, type: type, shape: ["N", 1])
+        }
         for feature in encoding.features {
             let name = feature.name
             switch feature.method {
             case .number(let median, let mean, let deviation, let indicator):
-                inputs.append(GraphBuilder.valueInfo(name, type: .float, shape: ["N", 1]))
+                inputs.append(column(name, .float))
                 let isMissing = builder.add("IsNaN", [name])
                 let filled = builder.add(
                     "Where", [isMissing, builder.constant(median), name])
@@ -61,7 +65,7 @@ public enum ModelGraph {
                 // Numeric codes (a 0/1 or 1/2 column): a float input, matched by value, as
                 // `predict` matches `2.0` to the level `2`.
                 let values = Self.numeric(levels) ?? []
-                inputs.append(GraphBuilder.valueInfo(name, type: .float, shape: ["N", 1]))
+                inputs.append(column(name, .float))
                 encoded.append(
                     values.count == 2
                         ? builder.equals(name, values[1])
@@ -72,13 +76,13 @@ public enum ModelGraph {
                             ]))
                 if indicator { encoded.append(builder.missing(name)) }
             case .oneHot(let levels, let missingLevel) where Self.numeric(levels) != nil:
-                inputs.append(GraphBuilder.valueInfo(name, type: .float, shape: ["N", 1]))
+                inputs.append(column(name, .float))
                 for value in Self.numeric(levels) ?? [] {
                     encoded.append(builder.equals(name, value))
                 }
                 if missingLevel { encoded.append(builder.missing(name)) }
             case .binary(let levels, let indicator):
-                inputs.append(GraphBuilder.valueInfo(name, type: .string, shape: ["N", 1]))
+                inputs.append(column(name, .string))
                 // Codes: levels 0 and 1, missing 2; unseen -> 9 (all zeros).
                 let codes = builder.labelCodes(
                     name, levels: levels, missingTexts: missingTexts, missingCode: 2)
@@ -87,7 +91,7 @@ public enum ModelGraph {
                 encoded.append(builder.slice(hot, from: 1, to: 2))
                 if indicator { encoded.append(builder.slice(hot, from: 2, to: 3)) }
             case .oneHot(let levels, let missingLevel):
-                inputs.append(GraphBuilder.valueInfo(name, type: .string, shape: ["N", 1]))
+                inputs.append(column(name, .string))
                 let depth = levels.count + (missingLevel ? 1 : 0)
                 let codes = builder.labelCodes(
                     name, levels: levels, missingTexts: missingLevel ? missingTexts : [],
@@ -100,7 +104,7 @@ public enum ModelGraph {
                 let missingCode = missingLevel ? levels.count + 1 : other
                 let codes: String
                 if let values = Self.numeric(levels) {
-                    inputs.append(GraphBuilder.valueInfo(name, type: .float, shape: ["N", 1]))
+                    inputs.append(column(name, .float))
                     let looked = builder.add(
                         "LabelEncoder", [name],
                         attributes: [
@@ -118,7 +122,7 @@ public enum ModelGraph {
                             looked,
                         ])
                 } else {
-                    inputs.append(GraphBuilder.valueInfo(name, type: .string, shape: ["N", 1]))
+                    inputs.append(column(name, .string))
                     codes = builder.labelCodes(
                         name, levels: levels, missingTexts: missingTexts,
                         missingCode: missingCode, unseenCode: other)

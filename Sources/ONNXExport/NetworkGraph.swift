@@ -1,4 +1,3 @@
-import Dataset
 import Engine
 import Foundation
 import SwiftProtobuf
@@ -34,7 +33,9 @@ public let onnxOpset: Int64 = 17
 /// Layer mapping (opset 17): dense -> Gemm (weight `[out, in]`, transB = 1); batch norm ->
 /// BatchNormalization; relu, leaky ReLU, PReLU, ELU, SELU, tanh, sigmoid, softmax (axis 1) ->
 /// their ops; swish -> x * Sigmoid(x); GELU -> 0.5 x (1 + Erf(x / sqrt 2)); maxout -> Reshape
-/// to `[N, units, pieces]`, ReduceMax over the pieces. Embedded inputs are not exported yet.
+/// to `[N, units, pieces]`, ReduceMax over the pieces. Embedded code columns: the codes
+/// rounded and clamped into the table (as the engine reads them), rows looked up by Gather,
+/// after the copied columns.
 extension GraphBuilder {
     /// Adds the graph of `members` (each member's tensors) of `description`, reading `input`
     /// and writing `output`.

@@ -239,13 +239,7 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
     /// the trial already finished by `worker` and returns true without writing again.
     @discardableResult
     public func finish(trial: Int, worker: String, outcome: TrialOutcome) throws -> Bool {
-        guard outcome.state.isFinished else {
-            throw StudyStorageError.database(
-                location: location,
-                message: "cannot finish trial \(trial) as '\(outcome.state.rawValue)'; "
-                    + "fix: finish it as complete, pruned or failed")
-        }
-        let attributes = try encode(outcome.attributes)
+        let attributes = try rows.finishing(trial: trial, outcome)
         var attempt = 0
         return try transaction("cannot finish trial \(trial)", autocommit: true) { run in
             attempt += 1

@@ -245,13 +245,7 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
     ///   the file fails.
     @discardableResult
     public func finish(trial: Int, worker: String, outcome: TrialOutcome) throws -> Bool {
-        guard outcome.state.isFinished else {
-            throw StudyStorageError.database(
-                location: path,
-                message: "cannot finish trial \(trial) as '\(outcome.state.rawValue)'; "
-                    + "fix: finish it as complete, pruned or failed")
-        }
-        let attributes = try encode(outcome.attributes)
+        let attributes = try rows.finishing(trial: trial, outcome)
         return try write("cannot finish trial \(trial)") {
             let now = Date().timeIntervalSince1970
             let changed = try execute(
@@ -572,7 +566,10 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
             case .integer(let value): code = sqlite3_bind_int64(statement, position, Int64(value))
             case .real(let value): code = sqlite3_bind_double(statement, position, value)
             case .integers, .reals:
-                preconditionFailure("SQLite binds no arrays")
+                throw StudyStorageError.database(
+                    location: path,
+                    message: "\(doing): an array bound to an SQLite statement; fix: this is a "
+                        + "Layerwise bug (SQLite has no arrays): report it")
             case .text(let value):
                 // By length, so a NUL inside the text is kept; TRANSIENT: SQLite copies it.
                 let count = Int32(value.utf8.count)

@@ -83,6 +83,18 @@ struct StoredRows {
         .database(location: location, message: "\(detail); fix: \(damagedFix)")
     }
 
+    /// The attributes (JSON) of a finishing trial's outcome, after checking that its state is
+    /// an end (complete, pruned or failed).
+    func finishing(trial: Int, _ outcome: TrialOutcome) throws -> String {
+        guard outcome.state.isFinished else {
+            throw StudyStorageError.database(
+                location: location,
+                message: "cannot finish trial \(trial) as '\(outcome.state.rawValue)'; "
+                    + "fix: finish it as complete, pruned or failed")
+        }
+        return try encode(outcome.attributes)
+    }
+
     /// A definition from the columns name, spec_digest, spec_path, metric, direction, space,
     /// target_trials.
     func definition(_ row: [StoredValue]) throws -> StudyDefinition {
