@@ -26,6 +26,10 @@ let package = Package(
             traits: ["MallocInterposer"]),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        // `layerwise serve`: the HTTP server. swift-configuration support is not needed.
+        .package(
+            url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1",
+            traits: ["FullFoundation"]),
     ],
     targets: [
         .systemLibrary(
@@ -68,6 +72,14 @@ let package = Package(
                 "Dataset", "Engine", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             exclude: ["Generated/README.md"]),
+        // `layerwise serve` (issue 18): a run's model behind HTTP, requests checked and encoded
+        // as `predict` encodes a file.
+        .target(
+            name: "Serve",
+            dependencies: [
+                "Spec", "Dataset", "Engine", "Runs",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
         .target(
             name: "Runs",
             dependencies: [
@@ -92,7 +104,7 @@ let package = Package(
             name: "LayerwiseCLI",
             dependencies: [
                 "Spec", "Dataset", "Advisor", "Generator", "Engine", "Runs", "CurveAnalysis",
-                "TuneSearch", "TuneStorage", "Tune", "ONNXExport",
+                "TuneSearch", "TuneStorage", "Tune", "ONNXExport", "Serve",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -104,6 +116,9 @@ let package = Package(
             name: "GeneratorTests", dependencies: ["Generator", "Advisor", "Spec", "Runs"],
             exclude: ["Golden"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "CKernels", "Random"]),
+        .testTarget(
+            name: "ServeTests",
+            dependencies: ["Serve", "Runs", "Dataset", "Spec", "Generator", "Engine"]),
         .testTarget(
             name: "ONNXExportTests",
             dependencies: ["ONNXExport", "Engine", "Random", "TestSupport"]),
@@ -137,7 +152,7 @@ let package = Package(
             name: "LayerwiseBenchmarks",
             dependencies: [
                 "Engine", "Random", "Dataset", "Advisor", "Spec", "Generator", "Runs",
-                "TuneSearch", "TuneStorage",
+                "TuneSearch", "TuneStorage", "Serve",
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/LayerwiseBenchmarks",

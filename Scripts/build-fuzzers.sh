@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses in Fuzz/ into .build-fuzz/bin/: spec-fuzzer (Spec: libyaml,
-# schema, decoder, diagnostics) and csv-fuzzer (Dataset, with Spec and Random).
+# schema, decoder, diagnostics), json-fuzzer (Spec's JSON reader, serve's request bodies) and
+# csv-fuzzer (Dataset, with Spec and Random).
 #
 # Not through SwiftPM: an executable target gets a generated `main` that clashes with
 # libFuzzer's, and `swift build` with sanitizer flags also builds (and fails to link) the
@@ -75,5 +76,6 @@ link() {
 }
 
 link spec-fuzzer Fuzz/SpecFuzzer "$obj/Spec.o"
+link json-fuzzer Fuzz/JSONFuzzer "$obj/Spec.o"
 link csv-fuzzer Fuzz/CSVFuzzer "$obj/Dataset.o" "$obj/Spec.o" "$obj/Random.o"
-echo "fuzz build: up to date ($bin/spec-fuzzer, $bin/csv-fuzzer)"
+echo "fuzz build: up to date ($bin/spec-fuzzer, $bin/json-fuzzer, $bin/csv-fuzzer)"

@@ -5,12 +5,14 @@ CSV's raw columns and compares it with `layerwise predict RUN data.csv` (issue 1
   check_onnx_model.py MODEL.onnx DATA.csv PREDICTIONS.csv [TOLERANCE]
 
 Each graph input is filled from the CSV column of its name: float inputs parsed (empty, NA,
-NaN, ? and the like are NaN), string inputs as the text is. Probabilities and regression values
+NaN, ? and the like are NaN), string inputs as the text is, double inputs (date columns) as
+seconds since 1970-01-01T00:00:00Z (a time without a zone is taken as UTC, fractions of a
+second dropped; what is not a date is NaN). Probabilities and regression values
 must agree within TOLERANCE (default 1e-5, relative to max(1, |value|)), labels exactly. Exits
 0 when they agree, 1 when not, 2 when numpy/onnx/onnxruntime are missing, 3 when the model
 fails the ONNX checker.
 """
-import csv, sys
+import csv, datetime, math, sys
 
 try:
     import numpy as np
@@ -39,11 +41,22 @@ def number(text):
     except ValueError:
         return float("nan")
 
+def epoch_seconds(text):
+    try:
+        instant = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return float("nan")
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=datetime.timezone.utc)
+    return float(math.floor(instant.timestamp()))
+
 feed = {}
 for item in session.get_inputs():
     column = [row[item.name].strip() for row in rows]
     if item.type == "tensor(string)":
         feed[item.name] = np.array(column, dtype=object).reshape(-1, 1)
+    elif item.type == "tensor(double)":
+        feed[item.name] = np.array([epoch_seconds(v) for v in column]).reshape(-1, 1)
     else:
         feed[item.name] = np.array([number(v) for v in column], dtype=np.float32).reshape(-1, 1)
 names = [o.name for o in session.get_outputs()]

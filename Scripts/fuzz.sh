@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer harnesses (Fuzz/) for SECONDS each (default 60): spec-fuzzer on the spec
-# loader, csv-fuzzer on the CSV reader and the data profile. Builds them first
+# loader, json-fuzzer on the JSON reader of serve's requests, csv-fuzzer on the CSV reader and
+# the data profile. Builds them first
 # (Scripts/build-fuzzers.sh, incremental). Exits non-zero when any harness crashes, times out
 # (one input over 10 s) or runs out of memory (2 GB); the input that did it is kept in
 # .build-fuzz/artifacts/ and printed, with the command that replays it.
 #
-#   Scripts/fuzz.sh [SECONDS] [spec|csv]...     e.g. Scripts/fuzz.sh 300 csv
+#   Scripts/fuzz.sh [SECONDS] [spec|json|csv]...     e.g. Scripts/fuzz.sh 300 csv
 #
 # Each run starts from the seed corpus in Fuzz/corpus/NAME/, copied to a temporary working
 # corpus so the seeds in the repository stay as they are (FUZZ_KEEP_CORPUS=1 keeps it and says
@@ -16,9 +17,9 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(spec csv)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(spec json csv)
 case $seconds in '' | *[!0-9]*)
-    echo "usage: Scripts/fuzz.sh [SECONDS] [spec|csv]..." >&2
+    echo "usage: Scripts/fuzz.sh [SECONDS] [spec|json|csv]..." >&2
     exit 2
     ;;
 esac
@@ -43,9 +44,10 @@ summary=()
 for name in "${harnesses[@]}"; do
     case $name in
     spec) max_len=16384 ;;  # room for deeply nested documents
+    json) max_len=16384 ;;
     csv) max_len=65536 ;;
     *)
-        echo "unknown harness '$name' (spec or csv)" >&2
+        echo "unknown harness '$name' (spec, json or csv)" >&2
         exit 2
         ;;
     esac

@@ -6,4 +6,5 @@ let benchmarks: @Sendable () -> Void = {
     registerDatasetBenchmarks()
     registerRecommendBenchmarks()
     registerTuneBenchmarks()
+    registerServeBenchmarks()
 }

@@ -139,3 +139,35 @@ extension TableColumn {
         }
     }
 }
+
+// In extensions, so the memberwise initialisers stay for the readers in this module.
+extension TableColumn {
+    /// A column of already typed values (a table built in memory, not read from a file).
+    /// - Parameters:
+    ///   - name: the column's name.
+    ///   - data: the values.
+    ///   - missingCount: missing values among them (NaN or code -1).
+    ///   - headerColumn: where the name stands on a header line (default 1).
+    public init(name: String, data: ColumnData, missingCount: Int, headerColumn: Int = 1) {
+        self.name = name
+        self.data = data
+        self.missingCount = missingCount
+        self.strays = []
+        self.headerColumn = headerColumn
+    }
+}
+
+extension DataTable {
+    /// A table built in memory (rows that came as JSON, say).
+    /// - Parameters:
+    ///   - source: what errors name as the table's source (`request`); no file.
+    ///   - columns: the columns, each `rowCount` long.
+    ///   - rowCount: the number of rows.
+    public init(inMemory source: String, columns: [TableColumn], rowCount: Int) {
+        self.path = source
+        self.columns = columns
+        self.rowCount = rowCount
+        self.delimiter = UInt8(ascii: ",")
+        self.headerLine = ""
+    }
+}

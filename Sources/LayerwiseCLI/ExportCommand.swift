@@ -12,11 +12,12 @@ struct ExportCommand: ParsableCommand {
         discussion: """
             One input per feature column, named as the column, shape [N, 1]: float for \
             numbers (NaN is missing) and for categories whose levels are all numbers, string \
-            for other categories (as the training file spelt them; empty is missing). \
-            Outputs: `probabilities` [N, C] and `label` [N] for classification, `prediction` \
+            for other categories (as the training file spelt them; empty is missing), double \
+            for dates: seconds since 1970-01-01T00:00:00Z (NaN is missing), their parts \
+            computed in the graph. Outputs: `probabilities` [N, C] and `label` [N] for classification, `prediction` \
             [N, 1] in the target's units for regression. The class names (`classes`) and the \
             config (`layerwise_config`) are in the model's metadata. Opset 17 and ai.onnx.ml \
-            2. Date columns are not exported yet.
+            2.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {

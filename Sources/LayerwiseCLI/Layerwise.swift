@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Layerwise: ParsableCommand {
+struct Layerwise: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "layerwise",
         abstract: "Configure, explain and train neural networks for tabular data.",
@@ -11,7 +11,7 @@ struct Layerwise: ParsableCommand {
             ProfileCommand.self, RecommendCommand.self, GenerateCommand.self,
             TemplatesCommand.self, LearningRateFindCommand.self, DiagnoseCommand.self,
             ReportCommand.self, RulebookCommand.self, TuneCommand.self, StudyCommand.self,
-            ExportCommand.self,
+            ExportCommand.self, ServeCommand.self,
         ]
     )
 }

@@ -53,22 +53,29 @@ struct GraphBuilder {
 
     @discardableResult
     mutating func addInitializer(_ name: String, shape: [Int], values: [Float]) -> String {
-        var tensor = Onnx_TensorProto()
-        tensor.name = name
-        tensor.dims = shape.map(Int64.init)
-        tensor.dataType = Int32(Onnx_TensorProto.DataType.float.rawValue)
-        tensor.floatData = values
-        initializers.append(tensor)
-        return name
+        addTensor(name, shape: shape, type: .float) { $0.floatData = values }
     }
 
     @discardableResult
     mutating func addInitializer(_ name: String, shape: [Int], int64Values: [Int64]) -> String {
+        addTensor(name, shape: shape, type: .int64) { $0.int64Data = int64Values }
+    }
+
+    @discardableResult
+    mutating func addInitializer(_ name: String, shape: [Int], doubleValues: [Double]) -> String {
+        addTensor(name, shape: shape, type: .double) { $0.doubleData = doubleValues }
+    }
+
+    /// An initialiser named `name` of `shape` and element `type`, its values set by `fill`.
+    private mutating func addTensor(
+        _ name: String, shape: [Int], type: Onnx_TensorProto.DataType,
+        _ fill: (inout Onnx_TensorProto) -> Void
+    ) -> String {
         var tensor = Onnx_TensorProto()
         tensor.name = name
         tensor.dims = shape.map(Int64.init)
-        tensor.dataType = Int32(Onnx_TensorProto.DataType.int64.rawValue)
-        tensor.int64Data = int64Values
+        tensor.dataType = Int32(type.rawValue)
+        fill(&tensor)
         initializers.append(tensor)
         return name
     }

@@ -18,8 +18,9 @@ import SwiftProtobuf
 /// the empty string or one of the file's missing markers: the `(missing)` column). Category
 /// values are matched as text: give them as the training file spelt them (a column whose
 /// levels are all numbers is a float input, matched by value). An embedded category becomes
-/// its code (LabelEncoder), looked up by Gather in the network. Date columns are not exported
-/// yet (a located error).
+/// its code (LabelEncoder), looked up by Gather in the network. A date column is a double input,
+/// seconds since 1970-01-01T00:00:00Z (NaN missing), its parts computed in the graph
+/// (`GraphBuilder.dateParts`, ENC-DATE-PARTS).
 public enum ModelGraph {
     /// The model file's bytes.
     /// - Parameters:
@@ -133,11 +134,11 @@ public enum ModelGraph {
                         attributes: [
                             GraphBuilder.int("to", Int64(Onnx_TensorProto.DataType.float.rawValue))
                         ]))
-            case .dateParts:
-                throw ONNXExportError.unsupported(
-                    path: "column '\(name)'", what: "a date column (ENC-DATE-PARTS)",
-                    fix: "ONNX opset 17 cannot parse date text; ignore the column "
-                        + "(data.ignore), or give its parts as number columns, and retrain")
+            case .dateParts(let parts):
+                // Seconds since 1970-01-01T00:00:00Z as a double: opset 17 cannot parse date
+                // text, and a float's 24 bits would round an instant to months.
+                inputs.append(column(name, .double))
+                encoded += builder.dateParts(name, encoding: parts)
             }
         }
         let features = builder.add("Concat", encoded, attributes: [GraphBuilder.int("axis", 1)])

@@ -2,17 +2,14 @@ import Engine
 import Foundation
 import SwiftProtobuf
 
-/// What cannot be exported yet, or a model file that does not match its description.
+/// A model file that does not match its description (every layer, activation and encoding
+/// the engine has is exportable).
 public enum ONNXExportError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// A layer kind the exporter has no ONNX form for yet.
-    case unsupported(path: String, what: String, fix: String)
     /// A tensor the description needs is missing or has the wrong size.
     case tensor(name: String, message: String)
 
     public var description: String {
         switch self {
-        case .unsupported(let path, let what, let fix):
-            return "\(path): \(what) cannot be exported to ONNX yet; fix: \(fix)"
         case .tensor(let name, let message):
             return
                 "tensor \(name): \(message); fix: the model file does not match its "
@@ -39,7 +36,7 @@ public let onnxOpset: Int64 = 17
 extension GraphBuilder {
     /// Adds the graph of `members` (each member's tensors) of `description`, reading `input`
     /// and writing `output`.
-    /// - Throws: `ONNXExportError` for embeddings, or a tensor missing or misshapen.
+    /// - Throws: `ONNXExportError` for a tensor missing or misshapen.
     mutating func network(
         description: ModelDescription, members: [[NamedTensor]], input: String, output: String
     ) throws {

@@ -79,6 +79,10 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     static func quote(_ text: String) -> String {
+        // Most texts need no escape: quoted as they are.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + text + "\""
+        }
         var output = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
