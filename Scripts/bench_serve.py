@@ -3,7 +3,7 @@
 
 Trains the spec (default Specs/penguins.yaml: text categories, missing values, an ensemble)
 into a scratch folder, starts `layerwise serve RUN --port 0` and drives `POST /predict` with
-wrk (2 threads) for --duration seconds per case: bodies of 1 and 100 rows taken from the
+wrk (--threads, default 2) for --duration seconds per case: bodies of 1 and 100 rows taken from the
 spec's CSV (every input column, nulls where the file has none), at each --connections count.
 Prints a Markdown table: requests per second, p50, p99 and max latency in milliseconds, and
 non-2xx answers (must be 0). The load is bounded in time and targets 127.0.0.1 only.
@@ -62,6 +62,8 @@ def main():
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", default="1,8,32")
     parser.add_argument("--rows", default="1,100")
+    parser.add_argument("--threads", type=int, default=2,
+                        help="wrk's threads (default 2; they share the machine's cores)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
@@ -92,7 +94,7 @@ def main():
             f.write(LUA)
         print(f"model: {args.spec}, {len(model['columns'])} columns, "
               f"{model['network']['parameters']} parameters x {model['network']['members']} "
-              f"member(s); wrk 2 threads, {args.duration} s per case")
+              f"member(s); wrk {args.threads} thread(s), {args.duration} s per case")
         print()
         print("| rows per request | connections | requests/s | p50 ms | p99 ms | max ms | non-200 |")
         print("|---:|---:|---:|---:|---:|---:|---:|")
@@ -103,7 +105,7 @@ def main():
             for connections in [int(c) for c in args.connections.split(",")]:
                 env = dict(os.environ, LAYERWISE_BODY=body)
                 out = subprocess.run(
-                    ["wrk", "-t", str(min(2, connections)), "-c", str(connections),
+                    ["wrk", "-t", str(min(args.threads, connections)), "-c", str(connections),
                      "-d", f"{args.duration}s", "--latency", "-s", script, url + "/predict"],
                     capture_output=True, text=True, env=env, check=True).stdout
                 result = [line for line in out.splitlines() if line.startswith("RESULT")]

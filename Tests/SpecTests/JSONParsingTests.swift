@@ -29,6 +29,35 @@ struct JSONParsingTests {
         #expect(try parse(#""caf\u00e9 ☕""#) == .string("café ☕"))
     }
 
+    @Test("numbers: the fast path rounds exactly as the C library on 20,000 random decimals")
+    func numbersMatchTheLibrary() throws {
+        var state: UInt64 = 0x5DEE_CE66
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 17
+        }
+        for _ in 0..<20_000 {
+            let digits = String(next() % 10_000_000_000_000_000)
+            let point = Int(next() % UInt64(digits.count + 1))
+            var text = String(digits.prefix(point)) + "." + String(digits.dropFirst(point))
+            if text.hasPrefix(".") { text = "0" + text }
+            if text.hasSuffix(".") { text += "5" }
+            while text.count > 1, text.hasPrefix("0"), !text.hasPrefix("0.") { text.removeFirst() }
+            if next() % 3 == 0 { text += "e\(Int(next() % 60) - 30)" }
+            if next() % 2 == 0 { text = "-" + text }
+            let expected = try #require(Double(text))
+            guard case .number(let value) = try parse(text) else {
+                Issue.record("\(text) is not a double")
+                continue
+            }
+            #expect(value.bitPattern == expected.bitPattern, "\(text)")
+        }
+        #expect(try parse("9007199254740993") == .int(9_007_199_254_740_993))
+        #expect(try parse("-9223372036854775808") == .int(Int.min))
+        #expect(try parse("0.1") == .number(0.1))
+        #expect(try parse("123456789012345678901234567890e-10") == .number(12345678901234567890.1234567890))
+    }
+
     @Test("compact text reads back as the same value")
     func roundTrip() throws {
         let text = #"{"rows":[{"a":1,"b":"x\ny","c":null,"d":[true,2.5]}]}"#
