@@ -98,7 +98,12 @@ def forward(x, description, tensors):
         elif kind == "dropout":
             pass
         elif kind == "activation":
-            (function, q), = p["_0"].items()
+            # Format 3 names the function as a spec does; 1 and 2 wrote Swift's case names.
+            if "function" in p:
+                function, q = p["function"], p
+                function = {"leaky_relu": "leakyReLU", "linear": "identity"}.get(function, function)
+            else:
+                (function, q), = p["_0"].items()
             if function == "relu":
                 x = np.maximum(x, 0)
             elif function == "leakyReLU":

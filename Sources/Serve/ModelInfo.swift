@@ -70,9 +70,7 @@ extension ServedModel {
                 layers.append(
                     .object([
                         .init("type", .string("activation")),
-                        .init(
-                            "function",
-                            .string(NetworkBuilder.specActivation(activation).name)),
+                        .init("function", .string(activation.name)),
                     ]))
             }
         }

@@ -2,7 +2,7 @@
 ///
 /// Each case has a layer struct (`ReLU`, `LeakyReLU`, ...: RectifierLayers.swift,
 /// ActivationLayers.swift) and a free function on a `Matrix` (`relu(_:)`, ...: below). Rules ACT-HIDDEN-DEFAULT, ACT-HIDDEN-BETTER, ACT-HIDDEN-LAST-RESORT, ACT-HIDDEN-DEEP.
-public enum Activation: Codable, Equatable, Sendable {
+public enum Activation: Codable, Equatable, Sendable {  // Codable: DescriptionCoding.swift
     /// `max(x, 0)`.
     case relu
     /// `x` for x > 0, else `slope * x` (default slope 0.01, as PyTorch).

@@ -202,7 +202,7 @@ public struct ModelDescription: Codable, Equatable, Sendable {
 }
 
 /// One layer of a `ModelDescription`.
-public enum LayerDescription: Codable, Equatable, Sendable {
+public enum LayerDescription: Codable, Equatable, Sendable {  // Codable: DescriptionCoding.swift
     /// A fully connected layer.
     /// - units: output width.
     /// - initializer: weight initialiser; nil (default) picks it from the next activation by

@@ -181,26 +181,6 @@ public struct NetworkBuilder: Sendable {
         }
     }
 
-    /// The spec's activation for an engine activation (the identity is `linear`): the inverse
-    /// of `activation(_:)`, for what a model tells about itself (`layerwise serve`'s
-    /// `GET /model`).
-    public static func specActivation(_ activation: Activation) -> ActivationFunction {
-        switch activation {
-        case .relu: .relu
-        case .leakyReLU(let slope): .leakyReLU(slope: Double(slope))
-        case .prelu(let slope): .prelu(initialSlope: Double(slope))
-        case .elu(let alpha): .elu(alpha: Double(alpha))
-        case .selu: .selu
-        case .tanh: .tanh
-        case .sigmoid: .sigmoid
-        case .swish: .swish
-        case .gelu: .gelu
-        case .maxout(let pieces): .maxout(pieces: pieces)
-        case .softmax: .softmax
-        case .identity: .linear
-        }
-    }
-
     /// The engine's loss for a spec loss.
     static func loss(_ loss: LossFunction) -> Loss {
         switch loss {

@@ -7,15 +7,17 @@ import Spec
 /// layer, `layers.0.weight`), with everything `predict` needs in the header metadata: the
 /// network description, the fitted data encoding and the complete config (YAML). An ensemble
 /// (ENSEMBLE-SMALL-DATA) holds its other members' weights too, named `members.<k>.<name>`
-/// (k from 1), and is format version 2.
+/// (k from 1).
 public struct ModelArtifact: Sendable {
     /// `__metadata__["format"]` of a Layerwise model file.
     public static let format = "layerwise-model"
-    /// The version of the layout below for one network; a file of another version is refused.
-    public static let formatVersion = "1"
-    /// The version of a file an older Layerwise cannot read: an ensemble's (`members`
-    /// metadata, prefixed member tensors) or a log target's (ENC-TARGET-LOG).
-    public static let extendedFormatVersion = "2"
+    /// The version this Layerwise writes: 3, layers and activations by name
+    /// (`{"activation": {"function": "linear"}}`), which versions 1 and 2 wrote in Swift's
+    /// synthesised form (`{"activation": {"_0": {"identity": {}}}}`).
+    public static let formatVersion = "3"
+    /// The versions read: 1 (one network), 2 (an ensemble's `members` metadata and prefixed
+    /// member tensors, or a log target, ENC-TARGET-LOG) and 3; another is refused.
+    public static let readableFormatVersions = ["1", "2", "3"]
 
     /// The network's layers.
     public var description: ModelDescription
@@ -92,8 +94,7 @@ public struct ModelArtifact: Sendable {
         encoder.outputFormatting = [.sortedKeys]
         var metadata = [
             "format": Self.format,
-            "format_version": members.isEmpty && !encoding.target.isLog
-                ? Self.formatVersion : Self.extendedFormatVersion,
+            "format_version": Self.formatVersion,
             "model": String(decoding: try encoder.encode(description), as: UTF8.self),
             "encoding": String(decoding: try encoder.encode(encoding), as: UTF8.self),
             "config": configYAML,
@@ -131,16 +132,16 @@ public struct ModelArtifact: Sendable {
                     + "(format \(file.metadata["format"].map { "`\($0)`" } ?? "missing"))")
         }
         let version = file.metadata["format_version"]
-        guard version == formatVersion || version == extendedFormatVersion else {
+        guard let version, readableFormatVersions.contains(version) else {
             throw .unsupported(
                 path: path,
                 reason: "it is model format version \(file.metadata["format_version"] ?? "?"), "
-                    + "this Layerwise reads versions \(formatVersion) and "
-                    + "\(extendedFormatVersion)")
+                    + "this Layerwise reads versions "
+                    + readableFormatVersions.joined(separator: ", "))
         }
         // An ensemble's count is bounded before anything is built from it.
         var memberCount = 1
-        if version == extendedFormatVersion, let text = file.metadata["members"] {
+        if version != "1", let text = file.metadata["members"] {
             guard let count = Int(text), (2...SpecLimits.ensembleMembers).contains(count) else {
                 throw .corrupt(
                     path: path,
