@@ -6,6 +6,11 @@ import PackageDescription
 // findings and spec edits, charts, report). The CLI is thin.
 // The seams: the data layer knows nothing of the engine (both share only the seeded generator,
 // `Random`), and the advisor knows only the spec; Runs is where the stages meet.
+// The engine's Swift loops (dropout masks, max-norm, activations, the seeded generator) are
+// optimized in debug builds too, so `swift run layerwise train` trains at release speed
+// without a release build of everything (issue 19; Benchmarks/engine-speed-results.md).
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "Layerwise",
     products: [
@@ -45,7 +50,7 @@ let package = Package(
         ),
         .target(name: "Spec", dependencies: ["CYAML"]),
         // The one seeded random generator: every random draw, in the data layer and the engine.
-        .target(name: "Random"),
+        .target(name: "Random", swiftSettings: optimizedInDebug),
         .target(name: "Dataset", dependencies: ["Spec", "Random"]),
         .target(name: "Advisor", dependencies: ["Spec"]),
         .target(
@@ -63,7 +68,8 @@ let package = Package(
                 .unsafeFlags(["-O3", "-ffp-contract=fast", "-fno-math-errno", "-Wall", "-Wextra"])
             ]
         ),
-        .target(name: "Engine", dependencies: ["CKernels", "Random"]),
+        .target(
+            name: "Engine", dependencies: ["CKernels", "Random"], swiftSettings: optimizedInDebug),
         // ONNX export (issue 18): onnx-ml.proto's messages, generated once with protoc and
         // protoc-gen-swift (Sources/ONNXExport/Generated/README.md) and committed.
         .target(

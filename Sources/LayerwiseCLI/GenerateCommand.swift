@@ -19,6 +19,8 @@ struct GenerateCommand: ParsableCommand {
 
     @OptionGroup var templateOption: TemplateOption
 
+    @OptionGroup var specOverrides: SpecOverridesOption
+
     @Option(
         name: [.short, .customLong("output")],
         help: ArgumentHelp(
@@ -49,7 +51,7 @@ struct GenerateCommand: ParsableCommand {
             }
             let plan = try DesignPlan.measured(
                 specPath: spec, catalog: try options.templateCatalog(),
-                template: templateOption.template)
+                template: templateOption.template, overrides: try specOverrides.overrides())
             let generated = try plan.generate(outputPath: destination)
             let warnings = plan.renderedWarnings(colored: options.colorsStandardError)
             if !warnings.isEmpty { printError(warnings) }

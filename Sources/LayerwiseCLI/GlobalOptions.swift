@@ -55,3 +55,30 @@ struct TemplateOption: ParsableArguments {
             valueName: "name|path"))
     var template: String?
 }
+
+/// `--set KEY=VALUE` (repeatable), shared by the commands that read a spec to design or train.
+struct SpecOverridesOption: ParsableArguments {
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "Set a spec key over the file, as YAML (repeatable): --set training.epochs=20 "
+                + "--set model.neurons=[64,32]. Checked like the spec; an error points at the "
+                + "argument.",
+            valueName: "key=value"))
+    var assignments: [String] = []
+
+    func validate() throws {
+        _ = try overrides()
+    }
+
+    /// The arguments parsed.
+    func overrides() throws -> [SpecOverride] {
+        do {
+            return try assignments.map { argument throws(SpecOverrideError) in
+                try SpecOverride(parsing: argument)
+            }
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+}

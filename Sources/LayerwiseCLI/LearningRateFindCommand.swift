@@ -19,6 +19,8 @@ struct LearningRateFindCommand: ParsableCommand {
 
     @OptionGroup var templateOption: TemplateOption
 
+    @OptionGroup var specOverrides: SpecOverridesOption
+
     @Option(
         name: .long,
         help: ArgumentHelp(
@@ -34,7 +36,7 @@ struct LearningRateFindCommand: ParsableCommand {
         try reportingErrors {
             let plan = try DesignPlan.measured(
                 specPath: spec, catalog: try options.templateCatalog(),
-                template: templateOption.template)
+                template: templateOption.template, overrides: try specOverrides.overrides())
             let warnings = plan.renderedWarnings(colored: options.colorsStandardError)
             if !warnings.isEmpty { printError(warnings) }
             print("Network  \(plan.recommendation.diagram)")

@@ -28,6 +28,8 @@ struct RecommendCommand: ParsableCommand {
 
     @OptionGroup var templateOption: TemplateOption
 
+    @OptionGroup var specOverrides: SpecOverridesOption
+
     @Option(
         help: ArgumentHelp(
             "Print one rulebook rule: its full text, formula and source (no spec needed).",
@@ -77,7 +79,7 @@ struct RecommendCommand: ParsableCommand {
         try reportingErrors {
             let plan = try DesignPlan.measured(
                 specPath: spec, catalog: try options.templateCatalog(),
-                template: templateOption.template)
+                template: templateOption.template, overrides: try specOverrides.overrides())
             switch format {
             case .text:
                 let colour = options.colorsStandardOutput

@@ -24,6 +24,8 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var templateOption: TemplateOption
 
+    @OptionGroup var specOverrides: SpecOverridesOption
+
     @Option(
         name: .long,
         help: ArgumentHelp("The run folder (default runs/<name>-<time>).", valueName: "dir"))
@@ -70,7 +72,7 @@ struct TrainCommand: ParsableCommand {
                 if let out { try RunFolder.checkAvailable(out) }
                 let plan = try DesignPlan.measured(
                     specPath: spec, catalog: try options.templateCatalog(),
-                    template: templateOption.template)
+                    template: templateOption.template, overrides: try specOverrides.overrides())
                 let warnings = plan.renderedWarnings(colored: options.colorsStandardError)
                 if !warnings.isEmpty { printError(warnings) }
                 print(TextReport.compact(plan.recommendation))

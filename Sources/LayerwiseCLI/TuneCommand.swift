@@ -75,6 +75,8 @@ struct TuneCommand: ParsableCommand {
     @Flag(help: "Print only the result.")
     var quiet = false
 
+    @OptionGroup var specOverrides: SpecOverridesOption
+
     @OptionGroup var options: GlobalOptions
 
     func validate() throws {
@@ -83,6 +85,10 @@ struct TuneCommand: ParsableCommand {
         }
         if resume != nil, out != nil {
             throw ValidationError("--resume continues the study in its folder: drop --out")
+        }
+        if resume != nil, !specOverrides.assignments.isEmpty {
+            throw ValidationError(
+                "--resume applies the study's own --set values again: drop --set")
         }
         if resume == nil, spec == nil {
             throw ValidationError(
@@ -132,9 +138,12 @@ struct TuneCommand: ParsableCommand {
         try reportingErrors {
             let specPath: String
             let folder: String
+            var overrides = try specOverrides.overrides()
             if let resume {
                 folder = resume.hasSuffix("/") ? String(resume.dropLast()) : resume
-                specPath = try TuneStudy.existing(in: folder).definition.specPath
+                let existing = try TuneStudy.existing(in: folder)
+                specPath = existing.definition.specPath
+                overrides = try TuneStudy.overrides(of: existing.storage)
             } else if let spec {
                 specPath = spec
                 folder = out ?? Self.defaultFolder(spec: spec, study: self.study)
@@ -146,7 +155,7 @@ struct TuneCommand: ParsableCommand {
             }
             let request = TuneRequest(
                 trials: trials, timeout: timeout.flatMap(SpecDuration.seconds), workers: workers,
-                server: server, lease: lease.flatMap(SpecDuration.seconds))
+                server: server, lease: lease.flatMap(SpecDuration.seconds), overrides: overrides)
             let study = try TuneStudy(
                 specPath: specPath, folder: folder, catalog: try options.templateCatalog(),
                 request: request)

@@ -25,11 +25,13 @@ extension DesignPlan {
     /// stopping, at most `probeSteps` steps and `probeExamples` examples, on at most
     /// `probeRows` training rows) and the design is made again with the MLP's validation R².
     /// Classification needs no probe beyond the data layer's separability.
-    /// - Parameters: as `init(specPath:catalog:template:mlpValidationR2:)`.
+    /// - Parameters: as `init(specPath:catalog:template:mlpValidationR2:overrides:)`.
     public static func measured(
-        specPath: String, catalog: TemplateCatalog, template: String? = nil
+        specPath: String, catalog: TemplateCatalog, template: String? = nil,
+        overrides: [SpecOverride] = []
     ) throws -> DesignPlan {
-        let plain = try DesignPlan(specPath: specPath, catalog: catalog, template: template)
+        let plain = try DesignPlan(
+            specPath: specPath, catalog: catalog, template: template, overrides: overrides)
         let spec = plain.loaded.spec
         // Classification keeps separability: accuracy on a validation split of ~100 rows
         // (standard error 4-5 points) chose worse than it on the suite (2026-12-03, p1).

@@ -50,12 +50,13 @@ public struct DesignPlan: Sendable {
     ///     uses the spec's `model.template`, or chooses automatically. Default nil.
     ///   - mlpValidationR2: a small MLP's validation R² for DEPTH-LINEAR on regression data;
     ///     nil when not measured (default).
+    ///   - overrides: `--set KEY=VALUE` arguments applied over the file (default none).
     /// - Throws: `DesignPlanError` from the first stage that fails.
     public init(
         specPath: String, catalog: TemplateCatalog, template: String? = nil,
-        mlpValidationR2: Double? = nil
+        mlpValidationR2: Double? = nil, overrides: [SpecOverride] = []
     ) throws(DesignPlanError) {
-        let loaded = try Self.loadSpec(path: specPath, catalog: catalog)
+        let loaded = try Self.loadSpec(path: specPath, catalog: catalog, overrides: overrides)
         let prepared = try Self.prepareData(for: loaded.spec)
         let profile = DataProfile(prepared)
         let summary = DataSummary(profile: profile, mlpValidationR2: mlpValidationR2)
@@ -137,14 +138,16 @@ public struct DesignPlan: Sendable {
 
     // MARK: Stages
 
-    /// Stage 1: loads and validates the spec; `model.template` may name any catalog template.
+    /// Stage 1: loads and validates the spec, with `overrides` (`--set`, default none) applied
+    /// over it; `model.template` may name any catalog template.
     /// - Throws: `DesignPlanError.spec` with every diagnostic.
     public static func loadSpec(
-        path: String, catalog: TemplateCatalog
+        path: String, catalog: TemplateCatalog, overrides: [SpecOverride] = []
     ) throws(DesignPlanError)
         -> LoadedSpec
     {
-        let loader = SpecLoader(templates: TemplateNames(names: catalog.entries.map(\.name)))
+        var loader = SpecLoader(templates: TemplateNames(names: catalog.entries.map(\.name)))
+        loader.overrides = overrides
         do {
             return try loader.load(path: path)
         } catch {
@@ -172,7 +175,7 @@ public struct DesignPlan: Sendable {
             return try SizingAdvisor.recommend(
                 spec: loaded.spec, data: summary, preferences: preferences)
         } catch {
-            throw .advisor(error, source: loaded.source)
+            throw .advisor(error, source: loaded.source(of: error))
         }
     }
 
@@ -199,7 +202,7 @@ public struct DesignPlan: Sendable {
         if let location {
             diagnostic = Diagnostic(
                 .error, at: location,
-                length: tokenLength(in: loaded.source, at: location),
+                length: tokenLength(in: loaded.text(of: location.file) ?? "", at: location),
                 keyPath: SpecKey.template.path,
                 message, notes: [help])
         } else {
@@ -207,7 +210,7 @@ public struct DesignPlan: Sendable {
                 .error, file: loaded.spec.sourcePath ?? "spec",
                 keyPath: fromSpec ? SpecKey.template.path : "--template", message, notes: [help])
         }
-        throw .templateTask(diagnostic, source: loaded.source)
+        throw .templateTask(diagnostic, source: loaded.text(of: diagnostic.file))
     }
 
     // MARK: Warnings
@@ -224,7 +227,8 @@ public struct DesignPlan: Sendable {
                 return Diagnostic(.warning, file: specPath, keyPath: warning.keyPath, message)
             }
             return Diagnostic(
-                .warning, at: location, length: Self.tokenLength(in: loaded.source, at: location),
+                .warning, at: location,
+                length: Self.tokenLength(in: loaded.text(of: location.file) ?? "", at: location),
                 keyPath: warning.keyPath, message)
         }
         return loaded.warnings + fromData + fromAdvisor
@@ -236,7 +240,7 @@ public struct DesignPlan: Sendable {
     public func renderedWarnings(colored: Bool) -> String {
         let renderer = DiagnosticRenderer(colored: colored)
         return warnings.map { diagnostic in
-            renderer.render(diagnostic, source: diagnostic.file == specPath ? loaded.source : nil)
+            renderer.render(diagnostic, source: loaded.text(of: diagnostic.file))
         }.joined()
     }
 

@@ -74,3 +74,12 @@ public enum DesignPlanError: Error, CustomStringConvertible {
         return DiagnosticRenderer().render(diagnostic, source: source)
     }
 }
+
+extension LoadedSpec {
+    /// The text an advisor error points into: the spec's, or the command line's for a value
+    /// from `--set`.
+    func source(of error: AdvisorError) -> String? {
+        if case .invalidSpec(_, _, let location?, _) = error { return text(of: location.file) }
+        return source
+    }
+}

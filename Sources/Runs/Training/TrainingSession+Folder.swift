@@ -49,18 +49,33 @@ extension TrainingSession {
             design[index].value = yamlNumber(learningRate)
             design[index].rule = reason
         }
+        // With `--set`, the spec as it ran is the file with those keys written in (the same
+        // in-place edits `diagnose --write-spec` makes), so diagnose and resume see them.
+        let specText = Self.effectiveSpecText(plan.loaded)
         let manifest = RunManifest(
             specPath: standardised(
                 plan.specPath.hasPrefix("/")
                     ? plan.specPath : FileManager.default.currentDirectoryPath + "/" + plan.specPath
             ),
-            specText: plan.loaded.source, template: plan.preferences.source, design: design,
+            specText: specText, template: plan.preferences.source, design: design,
             designText: TextReport.compact(plan.recommendation))
         try manifest.write(to: folder)
         self.manifest = manifest
         editableSpec = RunDiagnosis.EditableSpec(
-            path: manifest.specPath ?? plan.specPath, text: plan.loaded.source,
+            path: manifest.specPath ?? plan.specPath, text: specText,
             spec: plan.loaded.spec, isOriginal: true)
+    }
+
+    /// The spec's text with its `--set` values written in; the file's text without any, or
+    /// when an edit cannot be made in the text (then the values are listed in a comment).
+    static func effectiveSpecText(_ loaded: LoadedSpec) -> String {
+        guard !loaded.overrides.isEmpty else { return loaded.source }
+        let edits = loaded.overrides.map {
+            SpecEdit($0.keyPath.joined(separator: "."), from: nil, to: $0.value)
+        }
+        if let text = try? SpecTextEditor.apply(edits, to: loaded.source) { return text }
+        return loaded.source + "\n# run with: "
+            + loaded.overrides.map(\.commandLineText).joined(separator: " ") + "\n"
     }
 
     /// Continues from a checkpoint's state (same config and data, so the same trainer).
@@ -92,7 +107,7 @@ extension TrainingSession {
                 loaded.spec, inputs: data.encoding.networkInputWidth,
                 embeddingParameters: data.encoding.embeddingParameters, fixedIn: loaded.spec)
         } catch {
-            throw DesignPlanError.advisor(error, source: loaded.source)
+            throw DesignPlanError.advisor(error, source: loaded.source(of: error))
         }
         let session = try TrainingSession(config: loaded.spec, data: data)
         session.manifest = RunManifest.read(from: folder)

@@ -2,16 +2,19 @@
 /// passed as ``SpecNode``s (invalid values are left out, so later checks see only good ones).
 struct SchemaValidator {
     let file: String
+    /// The first line past the file: `--set` values stand there (`SpecOverride`).
+    let commandLineStart: Int
     var diagnostics: [Diagnostic] = []
     /// Where each value the user wrote stands, by key path.
     var locations: [String: SourceLocation] = [:]
 
-    init(file: String) {
+    init(file: String, commandLineStart: Int = .max) {
         self.file = file
+        self.commandLineStart = commandLineStart
     }
 
     func location(_ node: YAMLNode) -> SourceLocation {
-        SourceLocation(file: file, line: node.start.line, column: node.start.column)
+        SourceLocation(node.start, file: file, commandLineStart: commandLineStart)
     }
 
     mutating func error(

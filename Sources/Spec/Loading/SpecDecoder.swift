@@ -4,6 +4,8 @@
 /// templates).
 struct SpecDecoder {
     let file: String
+    /// The first line past the file: `--set` values stand there (`SpecOverride`).
+    var commandLineStart: Int = .max
     /// Folder that relative paths in the spec resolve against (as the process sees it).
     let baseDirectory: String
     /// The same folder as the user named it, for messages.
@@ -26,7 +28,7 @@ struct SpecDecoder {
         diagnostics.append(
             Diagnostic(
                 severity,
-                at: SourceLocation(file: file, line: yaml.start.line, column: yaml.start.column),
+                at: SourceLocation(yaml.start, file: file, commandLineStart: commandLineStart),
                 length: yaml.underlineLength, keyPath: node.path, message, notes: notes))
     }
 
@@ -34,7 +36,7 @@ struct SpecDecoder {
         guard let node, let yaml = node.node else { return .note(message) }
         return .note(
             message,
-            at: SourceLocation(file: file, line: yaml.start.line, column: yaml.start.column),
+            at: SourceLocation(yaml.start, file: file, commandLineStart: commandLineStart),
             length: yaml.underlineLength)
     }
 

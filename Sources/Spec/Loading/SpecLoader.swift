@@ -34,6 +34,15 @@ public struct LoadedSpec: Sendable {
     public var warnings: [Diagnostic]
     /// The spec's text, to render the warnings against.
     public var source: String
+    /// The `--set` arguments applied over the file (empty without).
+    public var overrides: [SpecOverride] = []
+
+    /// The text a diagnostic points into: the spec's, or the command line's for a `--set`
+    /// value (nil for another file).
+    public func text(of file: String) -> String? {
+        if file == SpecOverride.commandLine { return SpecOverride.commandLineText(overrides) }
+        return file == spec.sourcePath ? source : nil
+    }
 }
 
 /// Loads spec files: parses the YAML (libyaml), validates it against ``SpecSchema`` and
@@ -52,6 +61,8 @@ public struct SpecLoader: Sendable {
     public var templates: TemplateNames
     /// The YAML parser (its node limit guards against alias bombs).
     public var parser: YAMLParser
+    /// `--set KEY=VALUE` arguments applied over every spec loaded, in order (default none).
+    public var overrides: [SpecOverride] = []
 
     /// - Parameter templates: the templates `model.template` may name. Default: none.
     public init(
@@ -108,9 +119,11 @@ public struct SpecLoader: Sendable {
     {
         let (spec, diagnostics) = check(text: text, path: path, baseDirectory: baseDirectory)
         guard let spec, !diagnostics.contains(where: { $0.severity == .error }) else {
-            throw SpecLoadError(file: path, source: text, diagnostics: diagnostics)
+            throw SpecLoadError(
+                file: path, source: text, diagnostics: diagnostics,
+                commandLine: overrides.isEmpty ? nil : SpecOverride.commandLineText(overrides))
         }
-        return LoadedSpec(spec: spec, warnings: diagnostics, source: text)
+        return LoadedSpec(spec: spec, warnings: diagnostics, source: text, overrides: overrides)
     }
 
     /// Every diagnostic for a spec, in source order, and the spec when it decoded.
@@ -121,7 +134,42 @@ public struct SpecLoader: Sendable {
     {
         let parsed = parser.parse(text, file: path)
         var diagnostics = parsed.diagnostics
-        guard let root = parsed.root else {
+        // `--set` values stand on lines after the file's last: locations past it are theirs.
+        let commandLineStart =
+            text.split(separator: "\n", omittingEmptySubsequences: false).count + 1
+        var root = parsed.root
+        if !overrides.isEmpty, parsed.diagnostics.allSatisfy({ $0.severity != .error }) {
+            root =
+                root
+                ?? YAMLNode(
+                    .mapping([]), start: YAMLMark(line: 1, column: 1),
+                    end: YAMLMark(line: 1, column: 1))
+            for (k, override) in overrides.enumerated() {
+                let (value, problems) = parseValue(
+                    override, index: k, line: commandLineStart + k)
+                diagnostics += problems
+                guard let value, let current = root else { continue }
+                let key = YAMLNode(
+                    .scalar(
+                        YAMLScalar(text: override.keyPath.joined(separator: "."), style: .plain)),
+                    start: YAMLMark(line: commandLineStart + k, column: 7),
+                    end: YAMLMark(line: commandLineStart + k, column: override.valueColumnOffset))
+                if let updated = current.setting(override.keyPath[...], to: value, key: key) {
+                    root = updated
+                } else {
+                    diagnostics.append(
+                        Diagnostic(
+                            .error,
+                            at: SourceLocation(
+                                file: SpecOverride.commandLine, line: k + 1, column: 7),
+                            length: override.keyPath.joined(separator: ".").count,
+                            keyPath: override.keyPath.joined(separator: "."),
+                            "a key on the way holds a value, not a section of keys",
+                            notes: [.help("set the key itself, or the section as a mapping")]))
+                }
+            }
+        }
+        guard let root else {
             if parsed.isEmpty {
                 diagnostics.append(
                     Diagnostic(
@@ -130,7 +178,7 @@ public struct SpecLoader: Sendable {
             }
             return (nil, Self.sorted(diagnostics))
         }
-        var validator = SchemaValidator(file: path)
+        var validator = SchemaValidator(file: path, commandLineStart: commandLineStart)
         guard root.entries != nil else {
             validator.error(
                 root, "",
@@ -142,7 +190,8 @@ public struct SpecLoader: Sendable {
         diagnostics += validator.diagnostics
         let displayDirectory = (path as NSString).deletingLastPathComponent
         var decoder = SpecDecoder(
-            file: path, baseDirectory: baseDirectory ?? displayDirectory,
+            file: path, commandLineStart: commandLineStart,
+            baseDirectory: baseDirectory ?? displayDirectory,
             displayDirectory: displayDirectory,
             templates: templates, fileExists: Self.fileKind)
         let defaultName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
@@ -152,6 +201,42 @@ public struct SpecLoader: Sendable {
         spec?.sourcePath = path
         spec?.locations = validator.locations
         return (spec, Self.sorted(diagnostics))
+    }
+
+    /// The `k`-th `--set` value parsed as YAML, its marks moved to `line` (after the file's
+    /// last); its syntax errors located on the command line.
+    private func parseValue(
+        _ override: SpecOverride, index k: Int, line: Int
+    ) -> (YAMLNode?, [Diagnostic]) {
+        let parsed = parser.parse(override.value, file: SpecOverride.commandLine)
+        // A place in the value is a place on its argument's line; past the value's first line
+        // (an unclosed bracket is found at the end) is the argument's end.
+        func place(_ location: SourceLocation) -> SourceLocation {
+            SourceLocation(
+                file: SpecOverride.commandLine, line: k + 1,
+                column: location.line == 1
+                    ? location.column + override.valueColumnOffset
+                    : override.commandLineText.count + 1)
+        }
+        let problems = parsed.diagnostics.map { diagnostic -> Diagnostic in
+            var moved = diagnostic
+            moved.file = SpecOverride.commandLine
+            moved.location = diagnostic.location.map(place)
+            moved.notes = diagnostic.notes.map { note in
+                var note = note
+                note.location = note.location.map(place)
+                return note
+            }
+            return moved
+        }
+        guard !problems.contains(where: { $0.severity == .error }) else { return (nil, problems) }
+        // An empty value is YAML's null, as `epochs:` with nothing after it.
+        let value =
+            parsed.root
+            ?? YAMLNode(
+                .scalar(YAMLScalar(text: "", style: .plain)), start: YAMLMark(line: 1, column: 1),
+                end: YAMLMark(line: 1, column: 1))
+        return (value.shifted(lines: line - 1, columns: override.valueColumnOffset), problems)
     }
 
     @Sendable static func fileKind(_ path: String) -> SpecDecoder.FileKind {

@@ -25,12 +25,17 @@ public struct TuneRequest: Sendable {
     /// Attach to an existing study only to write its outputs elsewhere (`study --write-best`,
     /// `--report`): the folder is neither checked nor made, and a missing study is an error.
     public var outputsOnly = false
+    /// `--set KEY=VALUE` arguments over the spec; kept in the study (attribute `overrides`),
+    /// so `--resume` applies them again.
+    public var overrides: [SpecOverride] = []
 
     /// A request; each argument sets the property of the same name.
     public init(
         trials: Int? = nil, timeout: Double? = nil, workers: Int? = nil,
-        server: (location: PostgreSQLLocation, study: String?)? = nil, lease: Double? = nil
+        server: (location: PostgreSQLLocation, study: String?)? = nil, lease: Double? = nil,
+        overrides: [SpecOverride] = []
     ) {
+        self.overrides = overrides
         self.trials = trials
         self.timeout = timeout
         self.workers = max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount)
@@ -136,7 +141,8 @@ public final class TuneStudy: @unchecked Sendable {
                 throw TuneError.folderInUse(folder: folder)
             }
         }
-        let plan = try DesignPlan.measured(specPath: specPath, catalog: catalog)
+        let plan = try DesignPlan.measured(
+            specPath: specPath, catalog: catalog, overrides: request.overrides)
         let spec = plan.loaded.spec
         let task = plan.summary.task
         let metric = spec.tune.metric.value ?? TuneMetric.automatic(for: task)
@@ -206,6 +212,10 @@ public final class TuneStudy: @unchecked Sendable {
         } catch StudyStorageError.otherSpec(_, let storedSpec, _, _) {
             throw TuneError.otherSpec(folder: storage.location, storedSpec: storedSpec)
         }
+        if !request.overrides.isEmpty, !request.outputsOnly {
+            try storage.setAttribute(
+                Self.overridesAttribute, request.overrides.map(\.argument).joined(separator: "\n"))
+        }
         // The lease is the study's, so every worker judges the others' by the same one.
         if let lease = request.lease {
             try storage.setAttribute("lease_seconds", String(lease))
@@ -245,6 +255,15 @@ public final class TuneStudy: @unchecked Sendable {
 
     /// The store and definition of the study in `folder` (`study`, `tune --resume`).
     /// - Throws: `TuneError.noStudy` when the folder holds none; `StudyStorageError`.
+    /// The study attribute holding the `--set` arguments, one per line.
+    public static let overridesAttribute = "overrides"
+
+    /// The `--set` arguments a study was started with (none when it had none).
+    public static func overrides(of storage: any StudyStorage) throws -> [SpecOverride] {
+        guard let text = try storage.attribute(overridesAttribute), !text.isEmpty else { return [] }
+        return try text.split(separator: "\n").map { try SpecOverride(parsing: String($0)) }
+    }
+
     public static func existing(
         in folder: String
     ) throws -> (
