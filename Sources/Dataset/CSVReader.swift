@@ -28,8 +28,26 @@ public enum CSVReader {
     public static func read(
         path: String, format: CSVFormat = CSVFormat(), parallel: Bool = true
     ) throws -> DataTable {
+        try located(path: path) {
+            try readUnlocated(path: path, format: format, parallel: parallel, headerOnly: false)
+        }
+    }
+
+    /// The header of `path` only: a table of its columns' names (no rows, each column an empty
+    /// number column), read from the file's first chunk; for checking a spec's column names
+    /// without reading the data.
+    /// - Throws: `DataError` as `read` does for the header (empty, binary, not UTF-8, a
+    ///   duplicate name).
+    public static func header(path: String, format: CSVFormat = CSVFormat()) throws -> DataTable {
+        try located(path: path) {
+            try readUnlocated(path: path, format: format, parallel: false, headerOnly: true)
+        }
+    }
+
+    /// `body`'s failure located at its line and column in `path`.
+    private static func located(path: String, _ body: () throws -> DataTable) throws -> DataTable {
         do {
-            return try readUnlocated(path: path, format: format, parallel: parallel)
+            return try body()
         } catch let failure as LocatedFailure {
             let place = SourceLocator.locate(path: path, offset: failure.fileOffset)
             throw DataError(
@@ -39,7 +57,7 @@ public enum CSVReader {
     }
 
     private static func readUnlocated(
-        path: String, format: CSVFormat, parallel: Bool
+        path: String, format: CSVFormat, parallel: Bool, headerOnly: Bool
     ) throws -> DataTable {
         let file = try ChunkedFile(path: path, chunkSize: chunkSize)
         defer { file.close() }
@@ -112,6 +130,14 @@ public enum CSVReader {
                 decoding: UnsafeBufferPointer(start: file.buffer + start, count: offset - start),
                 as: UTF8.self
             ).count + 1
+        }
+        if headerOnly {
+            let columns = zip(names, headerColumns).map { name, column in
+                TableColumn(name: name, data: .numbers([]), missingCount: 0, headerColumn: column)
+            }
+            return DataTable(
+                path: path, columns: columns, rowCount: 0, delimiter: delimiter,
+                headerLine: headerLine)
         }
 
         // Which columns hold text, from the first records.

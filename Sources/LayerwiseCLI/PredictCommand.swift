@@ -10,7 +10,8 @@ struct PredictCommand: ParsableCommand {
         commandName: "predict",
         abstract: "Predict new rows with a run's model: class and probabilities, or the value.",
         discussion: """
-            Writes one row per input row: the id column (when the spec named one), \
+            Writes one row per input row: the id column (the spec's data.id_column, or the \
+            identifier column the training file had, when the file has it), \
             predicted_<target>, and for classification probability_<class> per class. \
             Regression values are in the target's own units.
             """)
@@ -49,6 +50,19 @@ struct PredictCommand: ParsableCommand {
             let (text, warnings) = try predictor.csv(for: table)
             for warning in warnings { printError("warning: \(data): \(warning)") }
             if let output {
+                // `-o out/predictions.csv` makes `out/`, as the run folders are made.
+                let parent = (output as NSString).deletingLastPathComponent
+                if !parent.isEmpty {
+                    do {
+                        try FileManager.default.createDirectory(
+                            atPath: parent, withIntermediateDirectories: true)
+                    } catch {
+                        printError(
+                            "\(output): error: cannot make the folder \(parent): "
+                                + "\(error.localizedDescription)\n  fix: choose a writable -o path")
+                        throw ExitCode.failure
+                    }
+                }
                 try AtomicFile.write(text, to: output)
                 printError("wrote \(table.rowCount) predictions to \(output)")
             } else {

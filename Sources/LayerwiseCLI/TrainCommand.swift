@@ -147,11 +147,7 @@ struct TrainCommand: ParsableCommand {
                         + (metrics.rocAUC.map { String(format: "  AUC %.4f", $0) } ?? "")
                         + "  (\(score.rows) rows)")
             case .regression(let metrics):
-                lines.append(
-                    "  \(name) R² \(String(format: "%.4f", metrics.rSquared))  MAE "
-                        + String(format: "%.4g", metrics.meanAbsoluteError) + "  RMSE "
-                        + String(format: "%.4g", metrics.meanSquaredError.squareRoot())
-                        + "  (\(score.rows) rows)")
+                lines.append("  \(name) \(metrics.summaryText)  (\(score.rows) rows)")
             }
         }
         if !result.savedModel {

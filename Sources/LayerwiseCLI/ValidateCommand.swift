@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dataset
 import Foundation
 import Spec
 
@@ -7,7 +8,12 @@ struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check spec files and report every problem with its place and a fix.",
-        discussion: "Exits 0 when every spec is valid (warnings allowed), 1 otherwise."
+        discussion: """
+            Also checks the column names the spec gives (data.target, data.features, \
+            data.ignore, data.categorical, data.id_column) against the data file's header when \
+            the file can be read. Exits 0 when every spec is valid (warnings allowed), 1 \
+            otherwise.
+            """
     )
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -39,8 +45,13 @@ struct ValidateCommand: ParsableCommand {
             let source: String?
             do {
                 let loaded = try loader.load(path: path)
-                diagnostics = loaded.warnings
+                let columns = Self.columnDiagnostics(loaded.spec)
+                diagnostics = (loaded.warnings + columns).sorted { a, b in
+                    (a.location?.line ?? 0, a.location?.column ?? 0)
+                        < (b.location?.line ?? 0, b.location?.column ?? 0)
+                }
                 source = loaded.source
+                if !columns.isEmpty { allValid = false }
             } catch {
                 diagnostics = error.diagnostics
                 source = error.source
@@ -63,5 +74,16 @@ struct ValidateCommand: ParsableCommand {
             print(String(decoding: data, as: UTF8.self))
         }
         if !allValid { throw ExitCode(1) }
+    }
+
+    /// The spec's column names against its data file's header; none when the file cannot be
+    /// read (its own problems are the data layer's, reported when it is read).
+    static func columnDiagnostics(_ spec: NetworkSpec) -> [Diagnostic] {
+        let format = CSVFormat(
+            delimiter: spec.data.delimiter.flatMap(\.asciiValue),
+            missingMarkers: spec.data.missingValues)
+        guard let header = try? CSVReader.header(path: spec.data.resolvedPath, format: format)
+        else { return [] }
+        return spec.columnDiagnostics(against: header)
     }
 }

@@ -113,9 +113,10 @@ struct EvaluateJSONTests {
         let r2 = try #require(metrics.r2)
         let mse = try #require(metrics.mse)
         let mae = try #require(metrics.mae)
+        // The text line is train's: R², MAE and RMSE (issue 19).
         #expect(value(after: "R²", in: lines[1]) == String(format: "%.4f", r2))
-        #expect(value(after: "MSE", in: lines[1]) == String(format: "%.6g", mse))
-        #expect(value(after: "MAE", in: lines[1]) == String(format: "%.6g", mae))
+        #expect(value(after: "MAE", in: lines[1]) == String(format: "%.4g", mae))
+        #expect(value(after: "RMSE", in: lines[1]) == String(format: "%.4g", mse.squareRoot()))
         #expect(metrics.rmse == mse.squareRoot())
         // In target units: disease progression runs from 25 to 346; a standardised error
         // would be near 1.

@@ -124,9 +124,17 @@ public enum Evaluation {
             }
             return lines.joined(separator: "\n")
         case .regression(let scores):
-            return String(
-                format: "R² %.4f   MSE %.6g   MAE %.6g", scores.rSquared, scores.meanSquaredError,
-                scores.meanAbsoluteError)
+            return scores.summaryText
         }
+    }
+}
+
+extension RegressionMetrics {
+    /// The scores as `train` and `evaluate` both print them, in the target's units:
+    /// `R² 0.4901  MAE 42.4  RMSE 52.72`.
+    public var summaryText: String {
+        "R² \(String(format: "%.4f", rSquared))  MAE "
+            + String(format: "%.4g", meanAbsoluteError) + "  RMSE "
+            + String(format: "%.4g", meanSquaredError.squareRoot())
     }
 }

@@ -7,7 +7,8 @@ import Foundation
 public struct Predictor: Sendable {
     /// The saved model.
     public let artifact: ModelArtifact
-    /// A column copied into the output to identify rows (the spec's `data.id_column`).
+    /// A column copied into the output to identify rows: the spec's `data.id_column`, or the
+    /// identifier the data layer found in the training file.
     public let idColumn: String?
 
     public init(artifact: ModelArtifact, idColumn: String? = nil) {
@@ -83,6 +84,10 @@ public struct Predictor: Sendable {
     /// - Returns: the CSV text and the warnings.
     public func csv(for table: DataTable) throws -> (text: String, warnings: [String]) {
         var idValues: [String]?
+        // A detected identifier is copied when the file has it; the spec's must be there.
+        let idColumn = self.idColumn.flatMap {
+            artifact.idColumnDetected && table.columnIndex(named: $0) == nil ? nil : $0
+        }
         if let idColumn {
             guard let index = table.columnIndex(named: idColumn) else {
                 throw DataError(

@@ -33,6 +33,9 @@ public struct ModelArtifact: Sendable {
     public var configYAML: String
     /// The column that identifies rows (`data.id_column`), copied into predictions.
     public var idColumn: String?
+    /// Whether `idColumn` is the column the data layer typed as an identifier (the spec named
+    /// none): a new file may lack it.
+    public var idColumnDetected = false
 
     public init(
         description: ModelDescription, tensors: [NamedTensor], encoding: DataEncoding,
@@ -100,6 +103,7 @@ public struct ModelArtifact: Sendable {
             "config": configYAML,
         ]
         if let idColumn { metadata["id_column"] = idColumn }
+        if idColumnDetected { metadata["id_column_detected"] = "true" }
         var all = tensors
         if !members.isEmpty {
             metadata["members"] = String(members.count + 1)
@@ -177,10 +181,11 @@ public struct ModelArtifact: Sendable {
         else {
             throw .corrupt(path: path, reason: "the `encoding` metadata is missing or invalid")
         }
-        let artifact = ModelArtifact(
+        var artifact = ModelArtifact(
             description: description, tensors: own, encoding: encoding,
             configYAML: file.metadata["config"] ?? "", idColumn: file.metadata["id_column"],
             members: members)
+        artifact.idColumnDetected = file.metadata["id_column_detected"] == "true"
         // The network is built only when its size is the file's own: the tensors read are
         // bounded by the file's length, so the model is too.
         let stored = file.tensors.reduce(0) { $0 + $1.values.count }

@@ -134,6 +134,13 @@ public final class TrainingSession {
 
     /// A trainer of the built network at its seeded initial weights, for `source`'s batches:
     /// the run's, the range test's and each ensemble member's.
+    /// The first column the data layer typed as a row identifier (and left out of the inputs),
+    /// which `predict` and `serve` copy into their outputs when the spec names none
+    /// (`data.id_column`).
+    static func detectedIdentifier(_ schema: DataSchema) -> String? {
+        schema.columns.first { $0.kind == .identifier && $0.role == .excluded }?.name
+    }
+
     static func trainer(
         _ builder: NetworkBuilder, seed: UInt64, learningRate: Double,
         source: InMemoryBatchSource, weights: [Float]?
@@ -263,7 +270,9 @@ public final class TrainingSession {
                 try? String(contentsOfFile: $0.configPath, encoding: .utf8)
             }
                 ?? "",
-            idColumn: config.data.idColumn, members: members.map(\.tensors))
+            idColumn: config.data.idColumn ?? Self.detectedIdentifier(data.schema),
+            members: members.map(\.tensors))
+        artifact.idColumnDetected = config.data.idColumn == nil && artifact.idColumn != nil
         // The members built once (a model only when finite); the smearing factor below
         // changes only the encoding.
         let ensemble = finite ? try artifact.predictor() : nil
