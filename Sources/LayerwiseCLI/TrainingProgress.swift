@@ -7,8 +7,10 @@ import Foundation
     import Darwin
 #endif
 
-/// Draws training progress: a live status line on a terminal (epoch, step, loss, validation
-/// metric, rate, ETA), one plain line per epoch otherwise, nothing when quiet.
+/// Draws training progress as Keras does: on a terminal, a live status line for the epoch
+/// under way (step, the epoch's running mean loss, the last validation metric, rate, ETA),
+/// cut to the terminal's width as tqdm does, and one line per finished epoch that stays;
+/// one line per epoch otherwise; nothing when quiet.
 final class TrainingProgress {
     enum Mode {
         case live
@@ -22,6 +24,12 @@ final class TrainingProgress {
     private var lastDraw = Date.distantPast
     private var stepsDone = 0
     private var lastEpochLine = ""
+    /// The current epoch's losses so far, for the running mean.
+    private var epochLossSum = 0.0
+    private var epochSteps = 0
+    private var liveShown = false
+    /// Columns of the terminal (re-read at each draw: the window may be resized).
+    private let width: () -> Int
 
     /// - Parameters:
     ///   - epochs: the run's maximum epochs (early stopping may end sooner).
@@ -29,6 +37,7 @@ final class TrainingProgress {
     init(epochs: Int, quiet: Bool) {
         self.epochs = epochs
         mode = quiet ? .quiet : (isatty(STDOUT_FILENO) == 1 ? .live : .lines)
+        width = { Self.terminalWidth() }
     }
 
     func handle(_ event: TrainingEvent) {
@@ -37,6 +46,14 @@ final class TrainingProgress {
             return
         case (.live, .stepEnded(let report)):
             stepsDone += 1
+            if report.stepInEpoch == 0 {
+                epochLossSum = 0
+                epochSteps = 0
+            }
+            if report.loss.isFinite {
+                epochLossSum += Double(report.loss)
+                epochSteps += 1
+            }
             let now = Date()
             guard now.timeIntervalSince(lastDraw) > 0.1 else { return }
             lastDraw = now
@@ -45,35 +62,75 @@ final class TrainingProgress {
             let remaining =
                 Double((epochs - report.epoch) * report.stepsPerEpoch - report.stepInEpoch - 1)
                 / max(rate, 1e-9)
-            let done = Double(report.epoch) / Double(max(epochs, 1))
+            let done = Double(report.stepInEpoch + 1) / Double(max(report.stepsPerEpoch, 1))
             let bar = String(repeating: "#", count: Int(done * 20))
                 .padding(toLength: 20, withPad: "-", startingAt: 0)
+            let mean = epochSteps > 0 ? epochLossSum / Double(epochSteps) : Double.nan
             let line =
-                "epoch \(report.epoch + 1)/\(epochs) [\(bar)] step \(report.stepInEpoch + 1)/"
-                + "\(report.stepsPerEpoch)  loss \(format(Double(report.loss)))  \(lastEpochLine)"
-                + "  \(Int(rate)) steps/s  ETA ≤ \(duration(remaining))"
-            print("\r\u{1B}[2K" + line, terminator: "")
+                "epoch \(report.epoch + 1)/\(epochs) [\(bar)] \(report.stepInEpoch + 1)/"
+                + "\(report.stepsPerEpoch)  loss \(format(mean))"
+                + (lastEpochLine.isEmpty ? "" : "  \(lastEpochLine)")
+                + "  \(Int(rate)) steps/s  ETA \(duration(remaining))"
+            print("\r\u{1B}[2K" + Self.fitted(line, columns: width()), terminator: "")
+            liveShown = true
             fflush(nil)
         case (.live, .epochEnded(let record)):
             lastEpochLine = validationText(record)
+            // The finished epoch's line replaces the live one and stays, as in Keras.
+            print("\r\u{1B}[2K" + epochLine(record, columns: width()))
+            liveShown = false
+            fflush(nil)
         case (.lines, .epochEnded(let record)):
-            print(
-                "epoch \(record.epoch + 1)/\(epochs)  loss \(format(record.trainingLoss))"
-                    + (record.validationLoss.map { "  val_loss \(format($0))" } ?? "")
-                    + "  \(validationText(record))  lr \(format(Double(record.learningRate)))"
-                    + "  \(String(format: "%.1f", record.seconds * 1000)) ms")
+            print(epochLine(record))
             fflush(nil)
         case (.lines, .stepEnded):
             return
         }
     }
 
-    /// Ends the live line.
+    /// Ends the live line (the epoch lines stay).
     func finish() {
-        if mode == .live {
+        if mode == .live, liveShown {
             print("\r\u{1B}[2K", terminator: "")
+            liveShown = false
             fflush(nil)
         }
+    }
+
+    /// `epoch 3/30  loss 0.412  val_loss 0.398  val_accuracy 0.9167  lr 0.001  12.3 ms`: the
+    /// epoch's mean training loss, as Keras reports it. Within `columns`, the time and then
+    /// the learning rate are left out before anything is cut.
+    private func epochLine(_ record: EpochRecord, columns: Int = .max) -> String {
+        var fields = ["epoch \(record.epoch + 1)/\(epochs)", "loss \(format(record.trainingLoss))"]
+        if let loss = record.validationLoss { fields.append("val_loss \(format(loss))") }
+        let validation = validationText(record)
+        if !validation.isEmpty { fields.append(validation) }
+        let essential = fields.count
+        fields.append("lr \(format(Double(record.learningRate)))")
+        fields.append(String(format: "%.1f ms", record.seconds * 1000))
+        var line = fields.joined(separator: "  ")
+        while line.count > columns - 1, fields.count > essential {
+            fields.removeLast()
+            line = fields.joined(separator: "  ")
+        }
+        return columns == .max ? line : Self.fitted(line, columns: columns)
+    }
+
+    /// `line` cut to `columns - 1` characters (the last column would wrap on some terminals),
+    /// with an ellipsis where it was cut.
+    static func fitted(_ line: String, columns: Int) -> String {
+        let room = max(10, columns - 1)
+        guard line.count > room else { return line }
+        return String(line.prefix(room - 1)) + "…"
+    }
+
+    /// The terminal's columns (standard output's window, else COLUMNS, else 80).
+    static func terminalWidth() -> Int {
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
+            return Int(size.ws_col)
+        }
+        return ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 80
     }
 
     private func validationText(_ record: EpochRecord) -> String {
