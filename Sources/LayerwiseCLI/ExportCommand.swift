@@ -52,6 +52,7 @@ struct ExportCommand: ParsableCommand {
                 description: artifact.description,
                 members: [artifact.tensors] + artifact.members, encoding: artifact.encoding,
                 metadata: ["layerwise_config": artifact.configYAML])
+            try AtomicFile.makeFolder(for: output)
             try AtomicFile.write([UInt8](data), to: output)
             printError("wrote \(output) (\(data.count) bytes)")
         }

@@ -51,18 +51,7 @@ struct PredictCommand: ParsableCommand {
             for warning in warnings { printError("warning: \(data): \(warning)") }
             if let output {
                 // `-o out/predictions.csv` makes `out/`, as the run folders are made.
-                let parent = (output as NSString).deletingLastPathComponent
-                if !parent.isEmpty {
-                    do {
-                        try FileManager.default.createDirectory(
-                            atPath: parent, withIntermediateDirectories: true)
-                    } catch {
-                        printError(
-                            "\(output): error: cannot make the folder \(parent): "
-                                + "\(error.localizedDescription)\n  fix: choose a writable -o path")
-                        throw ExitCode.failure
-                    }
-                }
+                try AtomicFile.makeFolder(for: output)
                 try AtomicFile.write(text, to: output)
                 printError("wrote \(table.rowCount) predictions to \(output)")
             } else {

@@ -235,6 +235,35 @@ struct PathologyTests {
         #expect(lowDropout.edits.first == SpecEdit("model.dropout", from: nil, to: "0.2"))
     }
 
+    @Test("against overfitting the L2 proposal is stronger than what the run used (issue 19)")
+    func overfitL2MovesUp() throws {
+        var record = Records.healthy()
+        record.validationLoss = (0..<60).map { epoch -> Double in
+            let t = Double(epoch) - 20
+            return 0.3 + 0.002 * t * t
+        }
+        record.largestDropout = 0.45
+        func l2Edit(_ spec: NetworkSpec) throws -> SpecEdit? {
+            try #require(finding("DIAG-OVERFIT", in: record, spec: spec)).edits.first {
+                $0.keyPath == "training.regularization"
+            }
+        }
+        // The advisor's auto L2 of 1.34e-4 ran: ten times it, not the weaker default 1e-4.
+        record.l2Strength = 1.34e-4
+        let auto = try l2Edit(Records.spec())
+        #expect(auto?.newValue == "{l2: 0.0013}", "\(String(describing: auto))")
+        // A fixed L2 (with a max-norm that stays) is raised from its own value.
+        var fixed = Records.spec()
+        fixed.training.regularization = .fixed(Regularization(penalty: .l2(1e-5), maxNorm: 3))
+        let raised = try l2Edit(fixed)
+        #expect(raised?.newValue == "{l2: 1.0e-4, max_norm: 3.0}", "\(String(describing: raised))")
+        // At the top of REG-L2-RANGE already: no stronger L2 to propose; an L1 stays the user's.
+        fixed.training.regularization = .fixed(Regularization(penalty: .l2(1e-2)))
+        #expect(try l2Edit(fixed) == nil)
+        fixed.training.regularization = .fixed(Regularization(penalty: .l1(1e-5)))
+        #expect(try l2Edit(fixed) == nil)
+    }
+
     @Test func overfitNeedsThreeRisingEvaluations() {
         var record = Records.healthy()
         record.validationLoss[59] = record.validationLoss[58] * 2

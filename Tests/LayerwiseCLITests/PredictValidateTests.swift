@@ -77,3 +77,25 @@ struct PredictValidateTests {
         #expect(result.output.contains("iris.yaml: ok"))
     }
 }
+
+@Suite("diagnose --write-spec as a new user meets it")
+struct WriteSpecTemplateTests {
+    @Test("the written spec keeps the template the run was trained with (--template)")
+    func keepsTheTemplate() throws {
+        let folder = try scratch()
+        // Three epochs: DIAG-NOT-CONVERGED proposes more, so a spec is written.
+        let trained = try layerwise(
+            "train", "iris.yaml", "--template", "deep-mlp", "--out", "run", "--quiet", "--set",
+            "training.epochs=3", "--set", "training.ensemble=1", in: folder)
+        #expect(trained.status == 0, "\(trained.errors)")
+        let written = try layerwise(
+            "diagnose", "run", "--write-spec", "next/next.yaml", in: folder)
+        #expect(written.status == 0, "\(written.errors)")
+        let text = try String(
+            contentsOf: folder.appendingPathComponent("next/next.yaml"), encoding: .utf8)
+        #expect(text.contains("template: deep-mlp"), "\(text)")
+        #expect(text.contains("path: ../iris.csv"), "\(text)")
+        let again = try layerwise("recommend", "next/next.yaml", in: folder)
+        #expect(again.output.contains("template deep-mlp"), "\(again.output)")
+    }
+}

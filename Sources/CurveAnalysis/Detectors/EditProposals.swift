@@ -147,20 +147,27 @@ struct EditProposals {
         return SpecEdit(SpecKey.dropout.path, from: old, to: yamlNumber(thresholds.dropoutRate))
     }
 
-    /// Add an L2 penalty (REG-L2-RANGE) when there is no penalty.
+    /// A stronger L2 penalty (REG-L2-RANGE) against overfitting: the threshold's strength
+    /// without one, ten times the strength the run used with one (the spec's, or the
+    /// advisor's for `auto`), never weaker than it, at most the range's top; a max-norm the
+    /// spec fixed stays. Nil with an L1 penalty (the user chose it) or at the top already.
     var addL2: SpecEdit? {
-        if let regularization = spec?.training.regularization.value,
-            regularization.penalty != .none
-        {
-            return nil
-        }
+        let fixed = spec?.training.regularization.value
+        if case .l1? = fixed?.penalty { return nil }
+        var used = record.l2Strength ?? 0
+        if case .l2(let strength)? = fixed?.penalty { used = strength }
+        let strength = min(Self.l2Maximum, max(thresholds.l2Strength, used * 10))
+        guard strength > used else { return nil }
         let old = oldText(
             spec?.training.regularization, keyPath: SpecKey.regularization.path,
             text: Self.regularizationText)
+        let maxNorm = fixed?.maxNorm.map { ", max_norm: \(yamlNumber($0))" } ?? ""
         return SpecEdit(
-            SpecKey.regularization.path, from: old, to: "{l2: \(yamlNumber(thresholds.l2Strength))}"
-        )
+            SpecKey.regularization.path, from: old, to: "{l2: \(yamlNumber(strength))\(maxNorm)}")
     }
+
+    /// The top of REG-L2-RANGE (1e-6 to 1e-2): stronger penalties mostly underfit.
+    static let l2Maximum = 1e-2
 
     /// Remove the weight penalty and dropout (less regularisation against underfitting).
     var lessRegularization: [SpecEdit] {

@@ -64,6 +64,10 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
     /// The largest dropout rate in the network that ran (0 without dropout), so findings do not
     /// propose dropout the run already had; nil when unknown (records before it was kept).
     public var largestDropout: Double?
+    /// The L2 strength the run used (the spec's, or the advisor's for `auto`), 0 without an
+    /// L2 penalty, so a proposal against overfitting is stronger than it; nil when unknown
+    /// (records before it was kept).
+    public var l2Strength: Double?
 
     /// Creates a record; every series defaults to empty.
     public init(

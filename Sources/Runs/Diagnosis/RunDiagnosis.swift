@@ -285,7 +285,9 @@ public struct RunDiagnosis: Sendable {
         }
         let edits = findings.mergedEdits
         guard !edits.isEmpty else { return [] }
-        let rewrites = pathRewrites(spec: editable.spec, from: editable.path, to: path)
+        let rewrites =
+            pathRewrites(spec: editable.spec, from: editable.path, to: path)
+            + templateKept(spec: editable.spec, to: path)
         let text: String
         do {
             text = try SpecTextEditor.apply(edits + rewrites, to: editable.text)
@@ -299,8 +301,26 @@ public struct RunDiagnosis: Sendable {
                 path: path,
                 diagnostics: DiagnosticRenderer().render(error.diagnostics, source: text))
         }
+        try AtomicFile.makeFolder(for: path)
         try AtomicFile.write(text.hasSuffix("\n") ? text : text + "\n", to: path)
         return edits + rewrites
+    }
+
+    /// `model.template: NAME` when the run's template came from `--template` and the spec does
+    /// not name one: the written spec trains with the template the run used (a template file
+    /// given on the command line, relative to where the run started, is made relative to the
+    /// new spec's folder).
+    func templateKept(spec: NetworkSpec, to destination: String) -> [SpecEdit] {
+        guard spec.model.template.value == nil, let manifest,
+            let choice = manifest.design.first(where: { $0.keyPath == SpecKey.template.path }),
+            choice.rule.hasPrefix("chosen with --template"), let template = manifest.template
+        else { return [] }
+        var value = template
+        if TemplateNames.isPath(template), !template.hasPrefix("/") {
+            let target = standardised(FileManager.default.currentDirectoryPath + "/" + template)
+            value = relativePath(from: absoluteFolder(of: destination), to: target)
+        }
+        return [SpecEdit(SpecKey.template.path, from: nil, to: yamlQuoted(value))]
     }
 
     /// Edits that keep relative paths (`data.path`, a `model.template` file) pointing at the same

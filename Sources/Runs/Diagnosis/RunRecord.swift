@@ -106,6 +106,11 @@ public enum RunRecord {
         let baseline = trivialBaseline(data: data, configuration: configuration)
         record.trivialBaselineScore = baseline.score
         record.trivialBaselineLoss = baseline.loss
+        if case .l2(let strength)? = config.training.regularization.value?.penalty {
+            record.l2Strength = strength
+        } else {
+            record.l2Strength = 0
+        }
         record.largestDropout = description.layers.reduce(0) { largest, layer in
             if case .dropout(let rate) = layer { return max(largest, Double(rate)) }
             return largest

@@ -73,6 +73,21 @@ public enum AtomicFile {
         }
     }
 
+    /// Makes the folder `path` goes in, and the folders above it, as `mkdir -p` does: an output
+    /// the user names (`predict -o out/p.csv`, `--write-spec next/x.yaml`) gets its folder.
+    /// - Throws: `FileWriteError.cannotWrite` naming the folder and the system error.
+    public static func makeFolder(for path: String) throws(FileWriteError) {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
+        var current = path.hasPrefix("/") ? "/" : ""
+        for part in path[..<slash].split(separator: "/") {
+            current += (current.isEmpty || current == "/" ? "" : "/") + part
+            if mkdir(current, 0o755) != 0, errno != EEXIST {
+                throw .cannotWrite(
+                    path: path, reason: "cannot make the folder \(current): \(systemError())")
+            }
+        }
+    }
+
     /// Replaces `path` with the UTF-8 bytes of `text` atomically.
     public static func write(_ text: String, to path: String) throws(FileWriteError) {
         try write(Array(text.utf8), to: path)
