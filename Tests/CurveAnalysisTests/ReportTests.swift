@@ -8,13 +8,13 @@ import Testing
 #endif
 
 /// Parses `text` as XML; the parser's error, or nil when well-formed.
-private func xmlError(_ text: String) -> String? {
+func xmlError(_ text: String) -> String? {
     let parser = XMLParser(data: Data(text.utf8))
     return parser.parse() ? nil : String(describing: parser.parserError)
 }
 
 /// Every `<svg ...>...</svg>` element in an HTML document.
-private func svgElements(_ html: String) -> [String] {
+func svgElements(_ html: String) -> [String] {
     var elements: [String] = []
     var rest = html[...]
     while let start = rest.range(of: "<svg "),

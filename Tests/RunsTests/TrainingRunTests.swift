@@ -440,3 +440,33 @@ func savedWeightBits(_ folder: RunFolder) throws -> [[UInt32]] {
         #expect(warnings.contains { $0.contains("'not a date'") }, "\(warnings)")
     }
 }
+
+/// Issue 19: the training-score curve's rows and the reasons of a generated config's values.
+@Suite struct ReportInputsTests {
+    @Test func trainingScoresUseASeededSampleNotTheFirstRows() {
+        #expect(TrainingSession.scoredRows(count: 100, seed: 1) == Array(0..<100))
+        let rows = TrainingSession.scoredRows(count: 50_000, seed: 42)
+        #expect(rows.count == TrainingSession.trainingScoreRows)
+        #expect(rows == rows.sorted() && Set(rows).count == rows.count)
+        // Spread over the split, not its first 2,048 rows.
+        #expect((rows.last ?? 0) > 45_000 && rows.filter { $0 < 2_048 }.count < 200)
+        #expect(TrainingSession.scoredRows(count: 50_000, seed: 42) == rows)
+        #expect(TrainingSession.scoredRows(count: 50_000, seed: 43) != rows)
+    }
+
+    @Test func aRunFromAGeneratedConfigKeepsEachRulesReason() throws {
+        let folder = try temporaryFolder()
+        let plan = try DesignPlan(specPath: Repository.spec("iris"), catalog: try TemplateCatalog())
+        let config = folder.appendingPathComponent("iris.config.yaml").path
+        try plan.generate(outputPath: config).text.write(
+            toFile: config, atomically: true, encoding: .utf8)
+        let (session, run, _) = try startRun(config) { $0.training.epochs = .fixed(2) }
+        _ = try session.run(in: run)
+        let manifest = try #require(RunManifest.read(from: run))
+        let units = try #require(
+            manifest.design.first { $0.keyPath == "model.layers[0].dense.units" })
+        #expect(units.rule.hasPrefix("SIZE-"), "\(units.rule)")
+        let loss = try #require(manifest.design.first { $0.keyPath == "training.loss" })
+        #expect(loss.rule.hasPrefix("ACT-OUTPUT-MULTICLASS"), "\(loss.rule)")
+    }
+}

@@ -68,6 +68,9 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
     /// L2 penalty, so a proposal against overfitting is stronger than it; nil when unknown
     /// (records before it was kept).
     public var l2Strength: Double?
+    /// The epoch (1-based) with the best validation loss, whose weights early stopping keeps;
+    /// nil when unknown. The report marks it on the curves.
+    public var bestEpoch: Int?
 
     /// Creates a record; every series defaults to empty.
     public init(

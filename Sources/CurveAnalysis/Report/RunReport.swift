@@ -72,6 +72,9 @@ public struct RunReport: Sendable {
     public var evaluationTitle: String?
     /// The diagnostics' findings.
     public var findings: [Finding] = []
+    /// A binary classifier's held-out probabilities, for the ROC, precision-recall and
+    /// calibration charts; nil otherwise.
+    public var binaryScores: BinaryScores?
 
     /// Creates a report of `record` titled `title`; fill the other parts as available.
     public init(title: String, record: TrainingRecord) {
@@ -116,6 +119,9 @@ public struct RunReport: Sendable {
                     predicted: predicted, actual: actual,
                     title: evaluationTitle ?? "Predicted vs actual"
                 ).svg()
+            }
+            for chart in binaryScores?.charts() ?? [] {
+                body += "</figure><figure class=\"natural\">" + chart.svg()
             }
             body += "</figure></div>\n"
         }
@@ -173,7 +179,9 @@ public struct RunReport: Sendable {
         if !record.validationLoss.isEmpty {
             lossSeries.append(.init("validation", values: record.validationLoss))
         }
-        charts.append(LineChart(title: "Loss", xLabel: "epoch", yLabel: "loss", series: lossSeries))
+        var loss = LineChart(title: "Loss", xLabel: "epoch", yLabel: "loss", series: lossSeries)
+        loss.markers = bestEpochMarker(on: record.validationLoss)
+        charts.append(loss)
         if !record.trainMetric.isEmpty || !record.validationMetric.isEmpty {
             var series: [LineChart.Series] = []
             if !record.trainMetric.isEmpty {
@@ -193,7 +201,9 @@ public struct RunReport: Sendable {
             }
             let name = record.metricName == "r2" ? "R²" : record.metricName
             let title = record.metricName == "r2" ? "R²" : name.capitalized
-            charts.append(LineChart(title: title, xLabel: "epoch", yLabel: name, series: series))
+            var metric = LineChart(title: title, xLabel: "epoch", yLabel: name, series: series)
+            metric.markers = bestEpochMarker(on: record.validationMetric)
+            charts.append(metric)
         }
         if !record.learningRate.isEmpty {
             var chart = LineChart(
@@ -212,6 +222,17 @@ public struct RunReport: Sendable {
             charts.append(chart)
         }
         return charts
+    }
+
+    /// "best epoch N" at the kept epoch's validation value, when known.
+    func bestEpochMarker(on values: [Double]) -> [LineChart.Marker] {
+        guard let best = record.bestEpoch, best >= 1, best <= values.count,
+            values[best - 1].isFinite
+        else { return [] }
+        return [
+            LineChart.Marker(
+                ChartPoint(Double(best), values[best - 1]), label: "best epoch \(best)")
+        ]
     }
 
     static let css = """

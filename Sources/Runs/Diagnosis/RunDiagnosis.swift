@@ -153,20 +153,28 @@ public struct RunDiagnosis: Sendable {
             description: state.modelDescription, config: config,
             configuration: state.configuration, data: data, trainingScores: scores ?? [],
             stopReason: state.finished)
-        var evaluation: ReportEvaluation?
+        var heldOut: HeldOut?
         if let artifact, let ensemble = try? artifact.predictor(), let first = try? artifact.model()
         {
             // The saved encoding: a log target's smearing factor is fitted after training.
             var scored = data
             scored.encoding.target = artifact.encoding.target
-            evaluation = try? heldOutEvaluation(
+            heldOut = try? heldOutEvaluation(
                 predict: ensemble, firstMember: { try first.predict($0) }, data: scored)
         }
-        return RunRecordFile(
+        var file = RunRecordFile(
             record: record, stopReason: state.finished?.explanation,
             learningRate: Double(state.configuration.optimizer.learningRate),
-            rangeTest: rangeTest, evaluation: evaluation, scores: [],
+            rangeTest: rangeTest, evaluation: heldOut?.evaluation, scores: [],
             inputs: InputSummary.of(data.encoding, policy: data.options.categoryPolicy))
+        file.binaryScores = heldOut?.binary
+        return file
+    }
+
+    /// The held-out evaluation, and a binary classifier's probabilities.
+    struct HeldOut {
+        var evaluation: ReportEvaluation
+        var binary: BinaryScores?
     }
 
     /// The confusion matrix, or predictions against targets (target units), on the test split
@@ -180,7 +188,7 @@ public struct RunDiagnosis: Sendable {
         predict: (Matrix) throws -> Matrix, firstMember: (Matrix) throws -> Matrix,
         data: PreparedData
     ) throws
-        -> ReportEvaluation?
+        -> HeldOut?
     {
         let (split, rows) =
             data.test.rowCount > 0 ? ("test", data.test) : ("validation", data.validation)
@@ -193,11 +201,23 @@ public struct RunDiagnosis: Sendable {
             let metrics = try Evaluation.metrics(
                 outputs: outputs, rows: rows, target: data.encoding.target)
             guard case .classification(let scores) = metrics else { return nil }
-            return .confusionMatrix(split: split, classNames: labels, counts: scores.confusion)
+            var binary: BinaryScores?
+            if labels.count == 2, outputs.columns == 2, let classes = rows.classIndices {
+                let known = classes.indices.filter { classes[$0] >= 0 }
+                binary = BinaryScores(
+                    split: split, positive: labels[1],
+                    probabilities: known.map { Double(outputs[$0, 1]) },
+                    positives: known.map { classes[$0] == 1 })
+            }
+            return HeldOut(
+                evaluation: .confusionMatrix(
+                    split: split, classNames: labels, counts: scores.confusion),
+                binary: binary)
         case .regression, .logRegression:
             let predicted = outputs.storage.map(Double.init)
             let actual = (rows.targets ?? []).map { Double(data.encoding.target.actual($0)) }
-            return .regression(split: split, predicted: predicted, actual: actual)
+            return HeldOut(
+                evaluation: .regression(split: split, predicted: predicted, actual: actual))
         }
     }
 
@@ -253,6 +273,7 @@ public struct RunDiagnosis: Sendable {
         case nil:
             break
         }
+        report.binaryScores = file.binaryScores
         report.findings = findings
         return report
     }

@@ -106,6 +106,9 @@ public struct RunRecordFile: Codable, Sendable, Equatable {
     /// Every input column with its encoding and the rules that chose it, in input order; nil
     /// in a record written before Layerwise kept it (`RunDiagnosis.load` fills it in then).
     public var inputs: [InputSummary]?
+    /// A binary classifier's held-out probabilities (ROC, precision-recall, calibration);
+    /// nil otherwise, and in records written before Layerwise kept them.
+    public var binaryScores: BinaryScores?
 
     /// A named number.
     public struct NamedScore: Codable, Sendable, Equatable {

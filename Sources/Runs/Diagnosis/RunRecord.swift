@@ -106,6 +106,7 @@ public enum RunRecord {
         let baseline = trivialBaseline(data: data, configuration: configuration)
         record.trivialBaselineScore = baseline.score
         record.trivialBaselineLoss = baseline.loss
+        record.bestEpoch = history.bestEpoch.map { $0 + 1 }
         if case .l2(let strength)? = config.training.regularization.value?.penalty {
             record.l2Strength = strength
         } else {

@@ -45,6 +45,15 @@ extension TrainingSession {
         var design = plan.recommendation.choices.map {
             RunManifest.DesignChoice(keyPath: $0.keyPath, value: $0.value, rule: $0.annotation)
         }
+        // A generated config fixes every value and names the rule in a comment: that comment
+        // is the value's reason, not "set in spec".
+        for index in design.indices where design[index].rule.contains("set in spec") {
+            if let comment = plan.loaded.comment(at: design[index].keyPath),
+                !comment.hasPrefix("set in spec")
+            {
+                design[index].rule = comment
+            }
+        }
         if let index = design.firstIndex(where: { $0.keyPath == SpecKey.learningRate.path }) {
             design[index].value = yamlNumber(learningRate)
             design[index].rule = reason

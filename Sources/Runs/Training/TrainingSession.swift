@@ -3,6 +3,7 @@ import CurveAnalysis
 import Dataset
 import Engine
 import Foundation
+import Random
 import Spec
 
 /// What a finished (or stopped) run produced.
@@ -74,8 +75,9 @@ public final class TrainingSession {
     /// run pauses, stops or ends. 1 second: each write is as long as the history, so writing
     /// after every one of 400 short epochs cost 10x the training.
     static let persistInterval = Duration.seconds(1)
-    /// The training rows scored after each epoch: the first ones of the (randomly split)
-    /// training split, at most this many. Bounds the cost on large data.
+    /// The training rows scored after each epoch: at most this many, a seeded sample of the
+    /// training split (in its order), so a sorted file's first rows do not stand for it.
+    /// Bounds the cost on large data.
     public static let trainingScoreRows = 2_048
     /// How the run started (`run.json`), when known.
     public internal(set) var manifest: RunManifest?
@@ -88,16 +90,34 @@ public final class TrainingSession {
     private let validation: ValidationSet?
     private lazy var trainingSample: ValidationSet = {
         let rows = data.training
-        let count = min(rows.rowCount, Self.trainingScoreRows)
-        let inputs = Matrix(
-            rows: count, columns: rows.featureCount,
-            values: Array(rows.features.prefix(count * rows.featureCount)))
+        let picked = Self.scoredRows(
+            count: rows.rowCount, seed: config.training.seed)
+        let width = rows.featureCount
+        var values = [Float]()
+        values.reserveCapacity(picked.count * width)
+        for row in picked { values += rows.features[(row * width)..<((row + 1) * width)] }
+        let inputs = Matrix(rows: picked.count, columns: width, values: values)
         let targets: Targets =
-            rows.classIndices.map { .classes($0.prefix(count).map { Int($0) }) }
+            rows.classIndices.map { indices in .classes(picked.map { Int(indices[$0]) }) }
             ?? .values(
-                Matrix(rows: count, columns: 1, values: Array((rows.targets ?? []).prefix(count))))
+                Matrix(
+                    rows: picked.count, columns: 1,
+                    values: picked.map { (rows.targets ?? [])[$0] }))
         return ValidationSet(inputs: inputs, targets: targets)
     }()
+
+    /// The training rows scored after each epoch: all of `count` up to `trainingScoreRows`,
+    /// else that many drawn with the run's seed (a stream of their own), in row order.
+    static func scoredRows(count: Int, seed: UInt64) -> [Int] {
+        guard count > trainingScoreRows else { return Array(0..<count) }
+        var generator = SeededGenerator(seed: seed, stream: 0x5C0_2E5)
+        var indices = Array(0..<count)
+        // The first `trainingScoreRows` places of a Fisher-Yates shuffle.
+        for k in 0..<trainingScoreRows {
+            indices.swapAt(k, k + generator.nextIndex(below: count - k))
+        }
+        return indices[..<trainingScoreRows].sorted()
+    }
 
     /// Builds the network and, when `training.learning_rate` is `auto`, runs the range test
     /// (LR-RANGE-TEST) and trains with its suggestion.
@@ -310,12 +330,13 @@ public final class TrainingSession {
             try AtomicFile.write(
                 try MetricsFile.json(result, labels: classLabels), to: folder.metricsPath)
             let model = trainer.model
-            let evaluation = try ensemble.flatMap { ensemble in
+            let heldOut = try ensemble.flatMap { ensemble in
                 try RunDiagnosis.heldOutEvaluation(
                     predict: ensemble, firstMember: { try model.predict($0) }, data: scored)
             }
-            let file = try recordFile(
-                stopReason: stopReason, scores: scores, evaluation: evaluation)
+            var file = try recordFile(
+                stopReason: stopReason, scores: scores, evaluation: heldOut?.evaluation)
+            file.binaryScores = heldOut?.binary
             try file.write(to: folder)
             let diagnosis = RunDiagnosis(
                 folder: folder, manifest: manifest, file: file, editable: editableSpec)

@@ -126,3 +126,31 @@ extension SourceLocation {
         }
     }
 }
+
+extension LoadedSpec {
+    /// The comment on the line of the value at `keyPath` (`epochs: 500  # EPOCHS-BY-SIZE: ...`
+    /// gives `EPOCHS-BY-SIZE: ...`): a generated config's reason for a value it fixes; nil
+    /// without one, or for a value from `--set`.
+    public func comment(at keyPath: String) -> String? {
+        guard let location = spec.location(of: keyPath), location.file != SpecOverride.commandLine
+        else { return nil }
+        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        guard location.line >= 1, location.line <= lines.count else { return nil }
+        var quote: Character?
+        var previous: Character = " "
+        let line = lines[location.line - 1]
+        for index in line.indices {
+            let character = line[index]
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "\"" || character == "'" {
+                quote = character
+            } else if character == "#", previous == " " || previous == "\t" {
+                let text = line[line.index(after: index)...].trimmingCharacters(in: .whitespaces)
+                return text.isEmpty ? nil : text
+            }
+            previous = character
+        }
+        return nil
+    }
+}
