@@ -149,6 +149,7 @@ let package = Package(
             name: "TuneTests",
             dependencies: [
                 "Tune", "TuneSearch", "TuneStorage", "Runs", "Spec", "Dataset", "Advisor",
+                "TestSupport",
             ]),
         // Runs the built `layerwise` binary as a user would (exit codes, messages, two
         // processes at once); the dependency makes `swift test` build it.

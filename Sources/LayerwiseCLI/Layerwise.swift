@@ -15,7 +15,7 @@ struct Layerwise: AsyncParsableCommand {
             ProfileCommand.self, RecommendCommand.self, GenerateCommand.self,
             TemplatesCommand.self, LearningRateFindCommand.self, DiagnoseCommand.self,
             ReportCommand.self, RulebookCommand.self, TuneCommand.self, StudyCommand.self,
-            ExportCommand.self, ServeCommand.self,
+            ExportCommand.self, ServeCommand.self, CompareCommand.self,
         ]
     )
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import TuneSearch
 import TuneStorage
@@ -348,46 +349,6 @@ private let headings = [
         #expect(compactNumber(.nan) == "—")
         #expect(compactNumber(0.000099996) == "1e-4")
     }
-}
-
-/// Chromium on PATH (Debian's `chromium`: `apt-get install -y chromium`), for the rendering
-/// check.
-private let chromium: URL? = {
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-    for folder in path.split(separator: ":") {
-        for name in ["chromium", "chromium-browser"] {
-            let candidate = URL(filePath: String(folder)).appending(path: name)
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-    }
-    return nil
-}()
-
-/// Runs Chromium with `arguments`, its standard output into the file `output`; kills it after
-/// `seconds`. The exit status, and whether it was killed.
-private func runChromium(
-    _ arguments: [String], output: URL, seconds: Double
-) throws -> (
-    status: Int32, timedOut: Bool
-) {
-    _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-    let handle = try FileHandle(forWritingTo: output)
-    defer { try? handle.close() }
-    let process = Process()
-    process.executableURL = chromium
-    process.arguments = arguments
-    // A file, not a pipe: a large DOM would fill a pipe nobody reads while we wait.
-    process.standardOutput = handle
-    process.standardError = FileHandle.nullDevice
-    let finished = DispatchSemaphore(value: 0)
-    process.terminationHandler = { _ in finished.signal() }
-    try process.run()
-    if finished.wait(timeout: .now() + seconds) == .timedOut {
-        process.terminate()
-        process.waitUntilExit()
-        return (process.terminationStatus, true)
-    }
-    return (process.terminationStatus, false)
 }
 
 /// The report as headless Chromium reads it: the parsed DOM keeps every section and every

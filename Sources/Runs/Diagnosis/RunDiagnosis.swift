@@ -278,6 +278,15 @@ public struct RunDiagnosis: Sendable {
         return report
     }
 
+    /// The run as `layerwise compare` shows it beside others: its folder's name, curves,
+    /// scores and design (the report's).
+    public var comparisonRun: RunComparison.Run {
+        let report = report()
+        return RunComparison.Run(
+            name: lastComponent(folder.path), record: report.record, scores: report.scores,
+            design: report.designRows)
+    }
+
     /// Writes `report.html` atomically.
     public func writeReport() throws {
         try AtomicFile.write(report().html(), to: folder.reportPath)
