@@ -246,13 +246,7 @@ private struct ColumnValues {
             switch value {
             case .null: appendMissing()
             case .string(let raw):
-                // Trimmed and missing markers read as missing, as the CSV reader does.
-                let text = trimmed(raw)
-                if text.isEmpty || markers.contains(text) {
-                    appendMissing()
-                } else {
-                    appendText(text)
-                }
+                if let text = present(raw, markers: markers) { appendText(text) }
             case .int(let number): appendText(String(number))
             case .number(let number): appendText(NumberText.shortest(Float(number)))
             case .bool(let flag): appendText(flag ? "true" : "false")
@@ -269,10 +263,8 @@ private struct ColumnValues {
             switch value {
             case .null: appendMissing()
             case .string(let raw):
-                let text = trimmed(raw)
-                if text.isEmpty || markers.contains(text) {
-                    appendMissing()
-                } else if DateParsing.parse(text) == nil {
+                guard let text = present(raw, markers: markers) else { break }
+                if DateParsing.parse(text) == nil {
                     appendMissing()
                     return (
                         "\"\(raw)\" is not a date",
@@ -293,12 +285,18 @@ private struct ColumnValues {
         return nil
     }
 
-    /// The text without surrounding spaces, as the CSV reader stores a field.
-    private func trimmed(_ text: String) -> String {
-        guard let first = text.utf8.first, let last = text.utf8.last,
+    /// The text without surrounding spaces, as the CSV reader stores a field; nil (and a
+    /// missing value appended) when that is empty or one of the file's missing markers.
+    private mutating func present(_ raw: String, markers: Set<String>) -> String? {
+        var text = raw
+        if let first = raw.utf8.first, let last = raw.utf8.last,
             first == UInt8(ascii: " ") || first == 9 || last == UInt8(ascii: " ") || last == 9
-        else { return text }
-        return text.trimmingCharacters(in: .whitespaces)
+        {
+            text = raw.trimmingCharacters(in: .whitespaces)
+        }
+        guard text.isEmpty || markers.contains(text) else { return text }
+        appendMissing()
+        return nil
     }
 
     private mutating func appendMissing() {

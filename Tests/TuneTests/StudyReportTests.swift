@@ -369,30 +369,14 @@ struct StudyReportChromiumTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let page = folder.appending(path: "study.html")
         try html.write(to: page, atomically: true, encoding: .utf8)
-        let common = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-            "--user-data-dir=\(folder.appending(path: "profile").path)",
-        ]
-
-        let dom = folder.appending(path: "dom.html")
-        let dump = try runChromium(
-            common + ["--dump-dom", page.absoluteString], output: dom, seconds: 60)
-        #expect(!dump.timedOut && dump.status == 0)
-        let parsed = try String(contentsOf: dom, encoding: .utf8)
+        let png = folder.appending(path: "study.png")
+        let (parsed, rendered) = try chromiumRendering(
+            page: page, png: png, width: 1200, height: 2400)
+        #expect(rendered)
         for heading in headings { #expect(parsed.contains(heading)) }
         #expect(occurrences("<polyline class=\"trial-line", in: parsed) == complete)
         #expect(occurrences("<svg ", in: parsed) == occurrences("<svg ", in: html))
         #expect(occurrences("</svg>", in: parsed) == occurrences("</svg>", in: html))
-
-        let png = folder.appending(path: "study.png")
-        let shot = try runChromium(
-            common + [
-                "--screenshot=\(png.path)", "--window-size=1200,2400", page.absoluteString,
-            ], output: folder.appending(path: "screenshot.log"), seconds: 60)
-        #expect(!shot.timedOut && shot.status == 0)
-        let image = try Data(contentsOf: png)
-        #expect(image.starts(with: [0x89, 0x50, 0x4E, 0x47]))
-        #expect(image.count > 10_000)
         // Keep a copy to look at (`LAYERWISE_STUDY_REPORT_PNG=/tmp/study.png`).
         if let keep = ProcessInfo.processInfo.environment["LAYERWISE_STUDY_REPORT_PNG"] {
             try? FileManager.default.removeItem(atPath: keep)
