@@ -4,6 +4,55 @@ import Testing
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A plain TCP connection to 127.0.0.1:`port`, for sending a request in pieces.
+final class RawConnection {
+    let socket: Int32
+
+    init(port: Int) throws {
+        socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port)).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard socket >= 0, connected == 0 else { throw CocoaError(.fileReadNoPermission) }
+    }
+
+    func send(_ bytes: [UInt8]) {
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes {
+                Glibc.send(socket, $0.baseAddress, $0.count, 0)
+            }
+            if n <= 0 { return }
+            sent += n
+        }
+    }
+
+    /// Everything until the server closes the connection (or 30 s pass).
+    func readAll() -> String {
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var data = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = recv(socket, &buffer, buffer.count, 0)
+            if n <= 0 { break }
+            data += buffer[0..<n]
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    deinit { close(socket) }
+}
 
 /// A running `layerwise serve`, its port read from the line it prints when bound.
 final class Server: @unchecked Sendable {
@@ -185,6 +234,31 @@ struct ServeCommandTests {
         }
         #expect(statuses.count == 32)
         #expect(statuses.allSatisfy { $0.0 == 200 && $0.1 != nil })
+    }
+
+    @Test("SIGTERM while a request is half sent: it is answered, then the server exits 0")
+    func gracefulShutdown() throws {
+        let folder = try Self.trained.get()
+        let server = try Server(["run", "--port", "0"], in: folder)
+        let body = Array(
+            #"{"rows": [{"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}]}"#
+                .utf8)
+        let connection = try RawConnection(port: server.port)
+        let head =
+            "POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+        connection.send(Array(head.utf8) + body.prefix(20))
+        Thread.sleep(forTimeInterval: 0.3)
+        server.process.terminate()  // SIGTERM with the request in flight
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(server.process.isRunning, "the server quit with a request in flight")
+        connection.send(Array(body.dropFirst(20)))
+        let answer = connection.readAll()
+        #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer.prefix(200))")
+        #expect(answer.contains("predicted_species"))
+        let stopped = server.stop()
+        #expect(stopped.status == 0, "\(stopped.errors)")
+        #expect(stopped.errors.contains("layerwise serve: stopped"))
     }
 
     @Test("bad arguments and a busy port: an error naming the fix, a non-zero exit")
