@@ -41,6 +41,7 @@ struct SetOptionTests {
             contentsOf: folder.appendingPathComponent("run/run.json"), encoding: .utf8)
         #expect(manifest.contains("training: {epochs: 2}"), "\(manifest)")
         #expect(manifest.contains("neurons: [12]"), "\(manifest)")
+        #expect(manifest.contains(#""keyPath":"training.epochs","rule":"set with --set""#))
 
         let recommended = try layerwise(
             "recommend", "iris.yaml", "--set", "model.neurons=[7]", in: folder)
