@@ -153,6 +153,13 @@ extension DesignSession {
         let order = Dictionary(
             Recommendation.keyPaths(of: config).enumerated().map { ($1, $0) },
             uniquingKeysWith: { first, _ in first })
+        // A value from `--set` was set on the command line, not in the file.
+        for index in choices.indices where choices[index].why.contains("set in spec") {
+            if spec.location(of: choices[index].keyPath)?.file == SpecOverride.commandLine {
+                choices[index].why = choices[index].why.replacingOccurrences(
+                    of: "set in spec", with: "set with --set")
+            }
+        }
         return choices.enumerated().sorted { lhs, rhs in
             (order[lhs.element.keyPath] ?? Int.max, lhs.offset)
                 < (order[rhs.element.keyPath] ?? Int.max, rhs.offset)

@@ -86,10 +86,11 @@ public struct Choice: Sendable, Equatable, Codable {
         self.why = why
     }
 
-    /// The short label for reports: the rule ID, or "set in spec", "policy", "data".
+    /// The short label for reports: the rule ID, or "set in spec" (or "set with --set"),
+    /// "policy", "data".
     public var label: String {
         switch source {
-        case .spec: "set in spec"
+        case .spec: why.hasPrefix("set with --set") ? "set with --set" : "set in spec"
         case .rule: ruleID ?? "rule"
         case .policy: "policy"
         case .data: "data"

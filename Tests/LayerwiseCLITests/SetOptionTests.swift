@@ -46,6 +46,8 @@ struct SetOptionTests {
         let recommended = try layerwise(
             "recommend", "iris.yaml", "--set", "model.neurons=[7]", in: folder)
         #expect(recommended.output.contains("4 -> 7 -> 3 (softmax)"), "\(recommended.output)")
+        #expect(recommended.output.contains("set with --set"), "\(recommended.output)")
+        #expect(!recommended.output.contains("set in spec: set with --set"))
 
         let generated = try layerwise(
             "generate", "iris.yaml", "-o", "out.yaml", "--set", "training.epochs=9", in: folder)

@@ -48,12 +48,7 @@ extension TrainingSession {
         // A generated config fixes every value and names the rule in a comment: that comment
         // is the value's reason, not "set in spec".
         for index in design.indices where design[index].rule.contains("set in spec") {
-            if plan.loaded.spec.location(of: design[index].keyPath)?.file
-                == SpecOverride.commandLine
-            {
-                design[index].rule = design[index].rule.replacingOccurrences(
-                    of: "set in spec", with: "set with --set")
-            } else if let comment = plan.loaded.comment(at: design[index].keyPath),
+            if let comment = plan.loaded.comment(at: design[index].keyPath),
                 !comment.hasPrefix("set in spec")
             {
                 design[index].rule = comment
