@@ -22,9 +22,9 @@ struct DistributedTuneTests {
             try Test.cancel("no PostgreSQL test server (LAYERWISE_TEST_POSTGRES; .ci/run sets it)")
         }
         let folder = try scratch()
-        // Trials of 600 epochs without early stopping or pruning: long enough to be caught
+        // Trials of 3,000 epochs without early stopping or pruning: long enough to be caught
         // running; a 2 s lease so the killed worker's trial comes back soon.
-        try writeLongSpec(epochs: 600, in: folder)
+        try writeLongSpec(epochs: 3_000, in: folder)
         let study = "kill-\(UUID().uuidString.prefix(8))"
         let target = 9
         let workers = try (0..<3).map { index in
@@ -157,7 +157,7 @@ struct DistributedTuneTests {
         // A private cluster: restarting the shared one would cut the other tests' connections.
         try TestCluster.withPrivate { url, cluster, port in
             let folder = try scratch()
-            try writeLongSpec(epochs: 400, in: folder)
+            try writeLongSpec(epochs: 2_000, in: folder)
             let target = 6
             let worker = try Run(
                 [

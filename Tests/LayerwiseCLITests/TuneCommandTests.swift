@@ -19,9 +19,9 @@ struct TuneCommandTests {
     @Test("kill -9 in the middle of a trial, then --resume: exactly N trials, each once")
     func killAndResume() throws {
         let folder = try scratch()
-        // Trials of 300 epochs without early stopping or pruning: long enough (a second or so)
-        // to be caught running.
-        try writeLongSpec(epochs: 300, in: folder)
+        // Trials of 2,000 epochs without early stopping or pruning: long enough (a second or
+        // two) to be caught running, now that debug builds train at release speed.
+        try writeLongSpec(epochs: 2_000, in: folder)
         let run = try Run(
             ["tune", "long.yaml", "--trials", "6", "--workers", "1", "--out", "study", "--quiet"],
             in: folder)
