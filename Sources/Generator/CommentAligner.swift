@@ -1,3 +1,5 @@
+import Foundation
+
 /// Lines up the trailing `# reason` comments of a rendered config in one column.
 ///
 /// Templates write `key: {{value}}  # {{value_why}}` without knowing how wide values are; this
@@ -81,5 +83,17 @@ extension String {
         var result = self
         while let last = result.last, last == " " || last == "\t" { result.removeLast() }
         return result
+    }
+}
+
+/// The reasons a generated config gives for its values.
+public enum ConfigComment {
+    /// The reason on a config line: its trailing comment without the `#` (`epochs: 500  #
+    /// EPOCHS-BY-SIZE: ...` gives `EPOCHS-BY-SIZE: ...`), found as `CommentAligner` finds it;
+    /// nil for a line without one.
+    public static func reason(onLine line: String) -> String? {
+        guard let comment = CommentAligner.splitComment(line).comment else { return nil }
+        let text = comment.dropFirst().trimmingCharacters(in: .whitespaces)
+        return text.isEmpty ? nil : text
     }
 }

@@ -24,11 +24,9 @@ extension ServedModel {
                 .init("target_transform", .string("log")),
             ]
         }
-        members.append(.init("id_column", artifact.idColumn.map(JSONValue.string) ?? .null))
+        members.append(.init("id_column", predictor.idColumn.map(JSONValue.string) ?? .null))
         members.append(.init("columns", .array(columns.map(\.json))))
-        var outputs = ["predicted_" + target.name]
-        if let labels = classLabels { outputs += labels.map { "probability_" + $0 } }
-        members.append(.init("outputs", .array(outputs.map(JSONValue.string))))
+        members.append(.init("outputs", .array(predictor.outputNames.map(JSONValue.string))))
         members.append(.init("network", network))
         members.append(
             .init(

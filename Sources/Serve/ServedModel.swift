@@ -19,8 +19,10 @@ public struct ServeAnswer: Sendable, Equatable {
 public final class ServedModel: Sendable {
     /// The run folder the model came from.
     public let runPath: String
+    /// The saved model, as `predict` applies it (the output names, the classes).
+    public let predictor: Predictor
     /// The saved model.
-    public let artifact: ModelArtifact
+    public var artifact: ModelArtifact { predictor.artifact }
     /// The input columns a row must carry.
     public let columns: [InputColumn]
     /// The most rows one request may hold (`--max-rows`).
@@ -39,18 +41,13 @@ public final class ServedModel: Sendable {
     ///   description the engine cannot build.
     public init(folder: RunFolder, maximumRows: Int = 10_000) throws {
         runPath = folder.path
-        artifact = try ModelArtifact.read(from: folder.modelPath)
+        let artifact = try ModelArtifact.read(from: folder.modelPath)
+        predictor = Predictor(artifact: artifact, idColumn: artifact.idColumn)
         columns = InputColumn.of(artifact.encoding)
         self.maximumRows = maximumRows
         networks = NetworkPool(
             first: try NetworkCopies(artifact),
             limit: ProcessInfo.processInfo.activeProcessorCount)
-    }
-
-    /// The class labels, or nil for regression.
-    public var classLabels: [String]? {
-        if case .classes(_, let labels) = artifact.encoding.target { return labels }
-        return nil
     }
 
     /// The answer to `POST /predict` with `body`: predictions in the shape `layerwise predict`
@@ -69,7 +66,7 @@ public final class ServedModel: Sendable {
         do {
             rows = try RequestRows.read(
                 parsed, columns: columns, target: artifact.encoding.target.name,
-                idColumn: artifact.idColumn,
+                idColumn: predictor.idColumn,
                 missingMarkers: artifact.encoding.format.missingMarkers,
                 maximumRows: maximumRows)
         } catch {
@@ -96,16 +93,15 @@ public final class ServedModel: Sendable {
         }
         let (encoded, warnings) = try artifact.encoding.encode(
             rows.table, rows: Array(0..<count))
-        let copies = await networks.take(building: { try NetworkCopies(artifact) })
+        let inputs = encoded.inputMatrix
+        let copies = await networks.take(building: { [artifact] in try NetworkCopies(artifact) })
         defer { networks.give(copies) }
         guard let copies else { throw NetworkPool.BuildFailed() }
         // One thread per request: the server's requests in flight are its parallelism.
         let raw = try CPUKernels.withThreadCount(1) {
-            try ModelArtifact.average(copies.models.map { try $0.predict(encoded.inputMatrix) })
+            try ModelArtifact.average(copies.models.map { try $0.predict(inputs) })
         }
-        if let bad = (0..<raw.rows).first(where: { row in
-            (0..<raw.columns).contains { !raw[row, $0].isFinite }
-        }) {
+        if let bad = Predictor.firstNonFiniteRow(raw) {
             throw RequestProblem(
                 field: "rows[\(bad)]",
                 message: "the model's output for this row is not finite (an input far outside "
@@ -113,23 +109,23 @@ public final class ServedModel: Sendable {
                 fix: "check this row's values; the model was trained on the training split's range")
         }
         let outputs = Predictor.interpret(raw, target: artifact.encoding.target)
-        let target = artifact.encoding.target.name
+        let names = predictor.outputNames
         var list: [JSONValue] = []
         list.reserveCapacity(count)
         for row in 0..<count {
             var members: [JSONValue.Member] = []
-            if let idColumn = artifact.idColumn, let ids = rows.ids {
+            if let idColumn = predictor.idColumn, let ids = rows.ids {
                 members.append(.init(idColumn, ids[row]))
             }
-            if let labels = classLabels {
-                var best = 0
-                for c in 1..<outputs.columns where outputs[row, c] > outputs[row, best] { best = c }
-                members.append(.init("predicted_" + target, .string(labels[best])))
-                for (c, label) in labels.enumerated() {
-                    members.append(.init("probability_" + label, Self.number(outputs[row, c])))
+            // The predicted value, then each class's probability: `names` in order.
+            if let labels = predictor.classLabels {
+                let label = labels[Predictor.predictedClass(outputs, row: row)]
+                members.append(.init(names[0], .string(label)))
+                for c in 0..<outputs.columns {
+                    members.append(.init(names[c + 1], Self.number(outputs[row, c])))
                 }
             } else {
-                members.append(.init("predicted_" + target, Self.number(outputs[row, 0])))
+                members.append(.init(names[0], Self.number(outputs[row, 0])))
             }
             list.append(.object(members))
         }

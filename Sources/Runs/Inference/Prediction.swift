@@ -40,11 +40,7 @@ public struct Predictor: Sendable {
     ) {
         let (rows, warnings) = try artifact.encoding.apply(to: table)
         let raw = try artifact.predict(rows.inputMatrix)
-        // Finite weights and encoded inputs can still overflow (a value of 1e38 in a column
-        // scaled to units): never a NaN prediction reported as a result.
-        if let bad = (0..<raw.rows).first(where: { row in
-            (0..<raw.columns).contains { !raw[row, $0].isFinite }
-        }) {
+        if let bad = Self.firstNonFiniteRow(raw) {
             let place = table.rowStart(bad, format: artifact.encoding.format)
             throw DataError(
                 .nonFiniteOutput, path: table.path, location: place?.location,
@@ -55,6 +51,28 @@ public struct Predictor: Sendable {
                     + "range")
         }
         return (Self.interpret(raw, target: artifact.encoding.target), rows, warnings)
+    }
+
+    /// The first row with a non-finite output: finite weights and encoded inputs can still
+    /// overflow (a value of 1e38 in a column scaled to units), and a NaN is never reported as a
+    /// prediction.
+    public static func firstNonFiniteRow(_ raw: Matrix) -> Int? {
+        (0..<raw.rows).first { row in (0..<raw.columns).contains { !raw[row, $0].isFinite } }
+    }
+
+    /// The fields a prediction holds, in order: `predicted_<target>`, then for classification
+    /// `probability_<class>` per class (`predict`'s columns after the id, `serve`'s keys).
+    public var outputNames: [String] {
+        ["predicted_" + artifact.encoding.target.name]
+            + (classLabels ?? []).map { "probability_" + $0 }
+    }
+
+    /// The most probable class of row `row` of interpreted classification outputs (the first
+    /// of equals).
+    public static func predictedClass(_ outputs: Matrix, row: Int) -> Int {
+        var best = 0
+        for c in 1..<outputs.columns where outputs[row, c] > outputs[row, best] { best = c }
+        return best
     }
 
     /// A model's raw outputs in the target's terms: regression values mapped back to their
@@ -99,18 +117,13 @@ public struct Predictor: Sendable {
             idValues = (0..<table.rowCount).map { table.columns[index].text(row: $0) }
         }
         let (outputs, _, warnings) = try outputs(for: table)
-        let target = artifact.encoding.target.name
-        var header = idValues == nil ? [] : [idColumn ?? "id"]
-        header.append("predicted_" + target)
-        if let labels = classLabels { header += labels.map { "probability_" + $0 } }
+        let header = (idValues == nil ? [] : [idColumn ?? "id"]) + outputNames
         var lines = [header.map(Self.quoted).joined(separator: ",")]
         lines.reserveCapacity(outputs.rows + 1)
         for row in 0..<outputs.rows {
             var fields = idValues.map { [$0[row]] } ?? []
             if let labels = classLabels {
-                var best = 0
-                for c in 1..<outputs.columns where outputs[row, c] > outputs[row, best] { best = c }
-                fields.append(labels[best])
+                fields.append(labels[Self.predictedClass(outputs, row: row)])
                 fields += (0..<outputs.columns).map { "\(outputs[row, $0])" }
             } else {
                 fields.append("\(outputs[row, 0])")

@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -77,14 +79,14 @@ public enum AtomicFile {
     /// the user names (`predict -o out/p.csv`, `--write-spec next/x.yaml`) gets its folder.
     /// - Throws: `FileWriteError.cannotWrite` naming the folder and the system error.
     public static func makeFolder(for path: String) throws(FileWriteError) {
-        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
-        var current = path.hasPrefix("/") ? "/" : ""
-        for part in path[..<slash].split(separator: "/") {
-            current += (current.isEmpty || current == "/" ? "" : "/") + part
-            if mkdir(current, 0o755) != 0, errno != EEXIST {
-                throw .cannotWrite(
-                    path: path, reason: "cannot make the folder \(current): \(systemError())")
-            }
+        let folder = parentFolder(of: path)
+        do {
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotWrite(
+                path: path,
+                reason: "cannot make the folder \(folder): \(error.localizedDescription)")
         }
     }
 

@@ -3,6 +3,7 @@ import CurveAnalysis
 import Dataset
 import Engine
 import Foundation
+import Generator
 import Spec
 
 /// Starting a run in its folder, and resuming one from its last checkpoint.
@@ -47,12 +48,15 @@ extension TrainingSession {
         }
         // A generated config fixes every value and names the rule in a comment: that comment
         // is the value's reason, not "set in spec".
+        let lines = plan.loaded.source.split(separator: "\n", omittingEmptySubsequences: false)
         for index in design.indices where design[index].rule.contains("set in spec") {
-            if let comment = plan.loaded.comment(at: design[index].keyPath),
-                !comment.hasPrefix("set in spec")
-            {
-                design[index].rule = comment
-            }
+            guard let location = plan.loaded.spec.location(of: design[index].keyPath),
+                location.file != SpecOverride.commandLine,
+                lines.indices.contains(location.line - 1),
+                let reason = ConfigComment.reason(onLine: String(lines[location.line - 1])),
+                !reason.hasPrefix("set in spec")
+            else { continue }
+            design[index].rule = reason
         }
         if let index = design.firstIndex(where: { $0.keyPath == SpecKey.learningRate.path }) {
             design[index].value = yamlNumber(learningRate)

@@ -139,35 +139,9 @@ public struct SpecLoader: Sendable {
             text.split(separator: "\n", omittingEmptySubsequences: false).count + 1
         var root = parsed.root
         if !overrides.isEmpty, parsed.diagnostics.allSatisfy({ $0.severity != .error }) {
-            root =
-                root
-                ?? YAMLNode(
-                    .mapping([]), start: YAMLMark(line: 1, column: 1),
-                    end: YAMLMark(line: 1, column: 1))
-            for (k, override) in overrides.enumerated() {
-                let (value, problems) = parseValue(
-                    override, index: k, line: commandLineStart + k)
-                diagnostics += problems
-                guard let value, let current = root else { continue }
-                let key = YAMLNode(
-                    .scalar(
-                        YAMLScalar(text: override.keyPath.joined(separator: "."), style: .plain)),
-                    start: YAMLMark(line: commandLineStart + k, column: 7),
-                    end: YAMLMark(line: commandLineStart + k, column: override.valueColumnOffset))
-                if let updated = current.setting(override.keyPath[...], to: value, key: key) {
-                    root = updated
-                } else {
-                    diagnostics.append(
-                        Diagnostic(
-                            .error,
-                            at: SourceLocation(
-                                file: SpecOverride.commandLine, line: k + 1, column: 7),
-                            length: override.keyPath.joined(separator: ".").count,
-                            keyPath: override.keyPath.joined(separator: "."),
-                            "a key on the way holds a value, not a section of keys",
-                            notes: [.help("set the key itself, or the section as a mapping")]))
-                }
-            }
+            let applied = applyOverrides(to: root, commandLineStart: commandLineStart)
+            root = applied.root
+            diagnostics += applied.diagnostics
         }
         guard let root else {
             if parsed.isEmpty {
@@ -203,10 +177,43 @@ public struct SpecLoader: Sendable {
         return (spec, Self.sorted(diagnostics))
     }
 
-    /// The `k`-th `--set` value parsed as YAML, its marks moved to `line` (after the file's
-    /// last); its syntax errors located on the command line.
+    /// `root` (an empty mapping when the file is empty) with every `--set` value in place, and
+    /// the problems of those that could not be placed, located on the command line.
+    private func applyOverrides(
+        to root: YAMLNode?, commandLineStart: Int
+    ) -> (root: YAMLNode, diagnostics: [Diagnostic]) {
+        let start = YAMLMark(line: 1, column: 1)
+        var root = root ?? YAMLNode(.mapping([]), start: start, end: start)
+        var diagnostics: [Diagnostic] = []
+        for (k, override) in overrides.enumerated() {
+            let (value, problems) = parseValue(
+                override, index: k, commandLineStart: commandLineStart)
+            diagnostics += problems
+            guard let value else { continue }
+            let line = commandLineStart + k
+            let key = YAMLNode(
+                .scalar(YAMLScalar(text: override.key, style: .plain)),
+                start: YAMLMark(line: line, column: 7),
+                end: YAMLMark(line: line, column: override.valueColumnOffset))
+            if let updated = root.setting(override.keyPath[...], to: value, key: key) {
+                root = updated
+            } else {
+                diagnostics.append(
+                    Diagnostic(
+                        .error,
+                        at: SourceLocation(file: SpecOverride.commandLine, line: k + 1, column: 7),
+                        length: override.key.count, keyPath: override.key,
+                        "a key on the way holds a value, not a section of keys",
+                        notes: [.help("set the key itself, or the section as a mapping")]))
+            }
+        }
+        return (root, diagnostics)
+    }
+
+    /// The `k`-th `--set` value parsed as YAML, its marks moved to its line after the file's
+    /// last (`commandLineStart + k`); its syntax errors located on the command line.
     private func parseValue(
-        _ override: SpecOverride, index k: Int, line: Int
+        _ override: SpecOverride, index k: Int, commandLineStart: Int
     ) -> (YAMLNode?, [Diagnostic]) {
         let parsed = parser.parse(override.value, file: SpecOverride.commandLine)
         // A place in the value is a place on its argument's line; past the value's first line
@@ -231,12 +238,14 @@ public struct SpecLoader: Sendable {
         }
         guard !problems.contains(where: { $0.severity == .error }) else { return (nil, problems) }
         // An empty value is YAML's null, as `epochs:` with nothing after it.
+        let start = YAMLMark(line: 1, column: 1)
         let value =
             parsed.root
-            ?? YAMLNode(
-                .scalar(YAMLScalar(text: "", style: .plain)), start: YAMLMark(line: 1, column: 1),
-                end: YAMLMark(line: 1, column: 1))
-        return (value.shifted(lines: line - 1, columns: override.valueColumnOffset), problems)
+            ?? YAMLNode(.scalar(YAMLScalar(text: "", style: .plain)), start: start, end: start)
+        return (
+            value.shifted(lines: commandLineStart + k - 1, columns: override.valueColumnOffset),
+            problems
+        )
     }
 
     @Sendable static func fileKind(_ path: String) -> SpecDecoder.FileKind {

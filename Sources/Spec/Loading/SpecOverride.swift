@@ -36,11 +36,14 @@ public struct SpecOverride: Sendable, Equatable {
         value = String(argument[argument.index(after: equals)...])
     }
 
+    /// The key path as written: `training.epochs`.
+    public var key: String { keyPath.joined(separator: ".") }
+
     /// The argument as given to `--set`: `training.epochs=20`.
-    public var argument: String { keyPath.joined(separator: ".") + "=" + value }
+    public var argument: String { key + "=" + value }
 
     /// The argument as the command line shows it: `--set training.epochs=20`.
-    public var commandLineText: String { "--set " + keyPath.joined(separator: ".") + "=" + value }
+    public var commandLineText: String { "--set " + argument }
 
     /// The command line as diagnostics show it: one `--set` per line, in order.
     public static func commandLineText(_ overrides: [SpecOverride]) -> String {
@@ -124,33 +127,5 @@ extension SourceLocation {
         } else {
             self.init(file: file, line: mark.line, column: mark.column)
         }
-    }
-}
-
-extension LoadedSpec {
-    /// The comment on the line of the value at `keyPath` (`epochs: 500  # EPOCHS-BY-SIZE: ...`
-    /// gives `EPOCHS-BY-SIZE: ...`): a generated config's reason for a value it fixes; nil
-    /// without one, or for a value from `--set`.
-    public func comment(at keyPath: String) -> String? {
-        guard let location = spec.location(of: keyPath), location.file != SpecOverride.commandLine
-        else { return nil }
-        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
-        guard location.line >= 1, location.line <= lines.count else { return nil }
-        var quote: Character?
-        var previous: Character = " "
-        let line = lines[location.line - 1]
-        for index in line.indices {
-            let character = line[index]
-            if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "\"" || character == "'" {
-                quote = character
-            } else if character == "#", previous == " " || previous == "\t" {
-                let text = line[line.index(after: index)...].trimmingCharacters(in: .whitespaces)
-                return text.isEmpty ? nil : text
-            }
-            previous = character
-        }
-        return nil
     }
 }
