@@ -16,6 +16,31 @@ struct DistributedTuneTests {
         return (object as? [String: Any])?["trials"] as? [[String: Any]] ?? []
     }
 
+    /// The study's trials read while `pid` is frozen (SIGSTOP); the caller thaws it. Nil, with
+    /// `pid` thawed, when the read failed or had to wait on a lock the frozen process holds
+    /// (a transaction it was in when it was frozen).
+    func frozenLook(
+        _ pid: pid_t, _ url: String, _ study: String, in folder: URL
+    ) throws
+        -> [[String: Any]]?
+    {
+        kill(pid, SIGSTOP)
+        let read = try Run(["study", url, "--study", study, "--format", "json"], in: folder)
+        let patience = Date().addingTimeInterval(2)
+        while read.process.isRunning, Date() < patience {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        let waited = read.process.isRunning
+        if waited { kill(pid, SIGCONT) }
+        let outcome = read.wait()
+        guard !waited, outcome.status == 0 else {
+            kill(pid, SIGCONT)
+            return nil
+        }
+        let object = try JSONSerialization.jsonObject(with: Data(outcome.output.utf8))
+        return (object as? [String: Any])?["trials"] as? [[String: Any]] ?? []
+    }
+
     @Test("3 workers, one killed by SIGKILL mid-trial: N complete, each once, its trial redone")
     func killOneOfThree() throws {
         guard let url = serverURL else {
@@ -39,29 +64,33 @@ struct DistributedTuneTests {
             for worker in workers where worker.process.isRunning { worker.process.terminate() }
         }
         let victim = workers[0].process.processIdentifier
-        // Freeze the victim while it runs a trial (after one is complete somewhere), read
-        // which, then kill it: frozen, it cannot finish that trial between the read and the kill.
+        // Each look at the study is taken with the victim frozen (SIGSTOP), so it advances
+        // only between looks: however short its trials on a fast machine, one is caught
+        // running, and it cannot finish that trial between the read and the kill.
         var killedTrial: [String: Any]?
         let deadline = Date().addingTimeInterval(120)
         while killedTrial == nil, Date() < deadline, workers[0].process.isRunning {
             Thread.sleep(forTimeInterval: 0.05)
-            let before = try trials(url, study, in: folder)
-            guard before.contains(where: { ($0["state"] as? String) == "complete" }) else {
-                continue
-            }
-            kill(victim, SIGSTOP)
-            let all = try trials(url, study, in: folder)
-            if let running = all.first(where: {
-                ($0["state"] as? String) == "running"
-                    && ($0["worker"] as? String)?.contains(":\(victim):") == true
-            }) {
+            guard let all = try frozenLook(victim, url, study, in: folder) else { continue }
+            if all.contains(where: { ($0["state"] as? String) == "complete" }),
+                let running = all.first(where: {
+                    ($0["state"] as? String) == "running"
+                        && ($0["worker"] as? String)?.contains(":\(victim):") == true
+                })
+            {
                 killedTrial = running
                 kill(victim, SIGKILL)
             } else {
                 kill(victim, SIGCONT)
             }
         }
-        let killed = try #require(killedTrial, "the victim never ran a trial in time")
+        guard let killed = killedTrial else {
+            if workers[0].process.isRunning { workers[0].process.terminate() }
+            let victimOutcome = workers[0].wait()
+            let problem = "the victim never ran a trial in time (exit \(victimOutcome.status))"
+            Issue.record("\(problem): \(victimOutcome.errors)")
+            return
+        }
         let dead = workers[0].wait()
         #expect(dead.status != 0)
         for worker in workers.dropFirst() {
@@ -164,19 +193,26 @@ struct DistributedTuneTests {
                     "tune", "long.yaml", "--storage", url, "--study", "restart", "--trials",
                     String(target), "--workers", "2", "--out", "out", "--quiet",
                 ], in: folder)
-            // Restart once two trials are recorded: the running ones go on training
-            // meanwhile, and their results reach the server when it is back.
+            // Restart once two trials are recorded. Each look is taken with the worker frozen
+            // (SIGSTOP), and it stays frozen through the stop: however fast its trials, the
+            // study is still running when the server goes. Its running trials go on training
+            // once it is thawed, and their results reach the server when it is back.
+            let pid = worker.process.processIdentifier
+            var recorded: [[String: Any]] = []
             let deadline = Date().addingTimeInterval(120)
             while Date() < deadline, worker.process.isRunning {
                 Thread.sleep(forTimeInterval: 0.05)
-                let done = try trials(url, "restart", in: folder).filter {
-                    ($0["state"] as? String) == "complete"
+                guard let all = try frozenLook(pid, url, "restart", in: folder) else { continue }
+                recorded = all
+                if recorded.filter({ ($0["state"] as? String) == "complete" }).count >= 2 {
+                    break
                 }
-                if done.count >= 2 { break }
+                kill(pid, SIGCONT)
             }
-            let recorded = try trials(url, "restart", in: folder)
+            defer { kill(pid, SIGCONT) }
             try #require(worker.process.isRunning, "the study ended before the restart")
             try TestCluster.control("stop", cluster)
+            kill(pid, SIGCONT)
             Thread.sleep(forTimeInterval: 1.5)
             try TestCluster.control("start", cluster, port)
             let outcome = worker.wait()
