@@ -454,10 +454,14 @@ public enum RuleCatalog {
         RuleText(
             id: "DIAG-OVERFIT", section: diagnostics, notesHeading: "Overfitting",
             text:
-                "Validation loss above 1.05x its minimum for 3 or more evaluations while "
-                + "training loss still falls: regularisation, dropout, batch normalisation, "
-                + "early stopping, more data, a smaller network (OVERFIT-RECIPE-MLP).",
-            formula: "val > 1.05 * min(val) for >= 3 evaluations, train falling", proposed: true),
+                "Validation loss above 1.05x its minimum, and above it by two standard errors "
+                + "of a mean over the validation rows (1 + 2/sqrt(rows): 23 rows need 42%), for "
+                + "3 or more evaluations while training loss still falls: regularisation, "
+                + "dropout, batch normalisation, early stopping, more data, a smaller network "
+                + "(OVERFIT-RECIPE-MLP).",
+            formula:
+                "val > max(1.05, 1 + 2/sqrt(rows)) * min(val) for >= 3 evaluations, train falling",
+            proposed: true),
         RuleText(
             id: "DIAG-UNDERFIT", section: diagnostics, notesHeading: "Overfitting",
             text:

@@ -264,6 +264,30 @@ struct PathologyTests {
         #expect(try l2Edit(fixed) == nil)
     }
 
+    @Test("DIAG-OVERFIT: a rise within the noise of a small validation split is not overfitting")
+    func overfitKnowsTheValidationSize() throws {
+        var record = Records.healthy()
+        // The minimum at epoch 21, then 20% above it for the rest of the run.
+        record.validationLoss = (0..<60).map { $0 == 20 ? 0.3 : ($0 < 20 ? 0.5 : 0.36) }
+        // Unknown size (an old record) and a large split: 5% decides, the rise counts.
+        #expect(finding("DIAG-OVERFIT", in: record) != nil)
+        record.validationRows = 10_000
+        let large = try #require(finding("DIAG-OVERFIT", in: record))
+        #expect(large.evidence.contains { $0.name == "validation_rows" && $0.value == 10_000 })
+        // 23 rows: two standard errors are 42% of the mean; 20% is noise.
+        record.validationRows = 23
+        #expect(finding("DIAG-OVERFIT", in: record) == nil)
+        // 64 rows need 25%; 144 rows need 16.7%: the boundary moves with the size.
+        record.validationRows = 64
+        #expect(finding("DIAG-OVERFIT", in: record) == nil)
+        record.validationRows = 144
+        #expect(finding("DIAG-OVERFIT", in: record) != nil)
+        // A real overfit of a tiny split (the loss doubles) still fires.
+        record.validationRows = 23
+        record.validationLoss = record.validationLoss.enumerated().map { $0 > 20 ? 0.6 : $1 }
+        #expect(finding("DIAG-OVERFIT", in: record) != nil)
+    }
+
     @Test func overfitNeedsThreeRisingEvaluations() {
         var record = Records.healthy()
         record.validationLoss[59] = record.validationLoss[58] * 2

@@ -117,6 +117,49 @@ struct LayerForwardTests {
         #expect(layer(x) == x)  // inference: identity
     }
 
+    /// The vectorised mask against the plain reading of its definition: element i is dropped
+    /// when the i-th 16-bit lane of the generator's draws is below the rate on a 1/65536 grid;
+    /// odd sizes leave part of the last draw unused, and the generator moves on by the draws.
+    @Test(arguments: [(1, 0.5), (3, 0.25), (7, 0.45), (129, 0.1)])
+    func dropoutMaskIsTheDrawsLanes(columns: Int, rate: Double) {
+        let rows = 5
+        let x = Matrix(
+            rows: rows, columns: columns,
+            values: (0..<(rows * columns)).map { Float($0 % 13) - 6.5 })
+        var layer = Dropout(width: columns, rate: Float(rate))
+        var y = Matrix(rows: rows, columns: columns)
+        var context = ForwardContext(isTraining: true, generator: SeededGenerator(seed: 11))
+        x.withView { xv in y.withMutableView { layer.forward(xv, into: $0, context: &context) } }
+
+        var reference = SeededGenerator(seed: 11)
+        let count = rows * columns
+        let draws = (0..<((count + 3) / 4)).map { _ in reference.next() }
+        let threshold = UInt64((rate * 65536).rounded())
+        let keep = 1 / (1 - Float(rate))
+        for i in 0..<count {
+            let lane = (draws[i / 4] >> UInt64(16 * (i % 4))) & 0xFFFF
+            let expected = lane >= threshold ? x.storage[i] * keep : 0
+            #expect(y.storage[i] == expected, "element \(i)")
+        }
+        #expect(context.generator.next() == reference.next())
+        // Backward passes the gradient through the same mask.
+        var gradient = Matrix(rows: rows, columns: columns)
+        let upstream = Matrix(rows: rows, columns: columns, repeating: 2)
+        x.withView { xv in
+            y.withView { yv in
+                upstream.withView { gv in
+                    gradient.withMutableView {
+                        layer.backward(input: xv, output: yv, outputGradient: gv, inputGradient: $0)
+                    }
+                }
+            }
+        }
+        for i in 0..<count {
+            let lane = (draws[i / 4] >> UInt64(16 * (i % 4))) & 0xFFFF
+            #expect(gradient.storage[i] == (lane >= threshold ? 2 * keep : 0))
+        }
+    }
+
     @Test func reluCountsDeadUnits() {
         var layer = ReLU(width: 3)
         let x = Matrix(rows: 2, columns: 3, values: [1, -1, 0, 2, -3, -1])

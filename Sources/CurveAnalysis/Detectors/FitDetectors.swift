@@ -4,8 +4,10 @@ import Spec
 /// DIAG-OVERFIT: validation loss rises while training loss keeps falling.
 ///
 /// Detects: the last `overfitEvaluations` (3) or more validation losses are all above
-/// `overfitFactor` (1.05) times the minimum validation loss, and the training loss at the last
-/// epoch is below its value at the validation minimum; the curve is read up to
+/// `overfitFactor` (1.05) times the minimum validation loss, and above it by
+/// `overfitStandardErrors` (2) standard errors of a mean over the validation rows (factor
+/// `1 + 2 / sqrt(rows)` when larger: a small validation split's loss wanders), and the training
+/// loss at the last epoch is below its value at the validation minimum; the curve is read up to
 /// `overfitWindow` (10) epochs after its minimum. Severity: warning. Recommends (rulebook,
 /// OVERFIT-RECIPE-MLP): regularisation, dropout, batch normalisation, early stopping, more data, a
 /// smaller network. Edits: `model.dropout: 0.2` and `training.regularization: {l2: 1.0e-4}` where
@@ -24,7 +26,11 @@ public struct OverfitDetector: Detector {
         else { return [] }
         let end = min(whole.count, record.trainLoss.count, best + 1 + thresholds.overfitWindow)
         let validation = whole.prefix(end)
-        let risen = validation.reversed().prefix { $0 > thresholds.overfitFactor * minimum }.count
+        let noise = record.validationRows.map { rows in
+            thresholds.overfitStandardErrors / Double(max(rows, 1)).squareRoot()
+        }
+        let factor = max(thresholds.overfitFactor, 1 + (noise ?? 0))
+        let risen = validation.reversed().prefix { $0 > factor * minimum }.count
         guard risen >= thresholds.overfitEvaluations, best < record.trainLoss.count,
             let lastTrain = record.trainLoss.prefix(end).last, lastTrain < record.trainLoss[best]
         else { return [] }
@@ -46,7 +52,11 @@ public struct OverfitDetector: Detector {
                     Evidence("validation_loss_last", validation[end - 1], "epoch \(end)"),
                     Evidence("train_loss_at_min", record.trainLoss[best]),
                     Evidence("train_loss_last", lastTrain),
-                ],
+                ]
+                    + (record.validationRows.map { rows in
+                        let needed = "a rise above x\(NumberText.significant(factor)) is not noise"
+                        return [Evidence("validation_rows", Double(rows), needed)]
+                    } ?? []),
                 recommendation:
                     "Regularise (OVERFIT-RECIPE-MLP): early stopping with L2, or dropout; batch "
                     + "normalisation, more data or a smaller network also help.",

@@ -71,6 +71,9 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
     /// The epoch (1-based) with the best validation loss, whose weights early stopping keeps;
     /// nil when unknown. The report marks it on the curves.
     public var bestEpoch: Int?
+    /// Rows in the validation split, so DIAG-OVERFIT can tell a rise from the noise of a mean
+    /// over that many rows; nil when unknown (records before it was kept).
+    public var validationRows: Int?
 
     /// Creates a record; every series defaults to empty.
     public init(

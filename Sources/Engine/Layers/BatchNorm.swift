@@ -189,8 +189,10 @@ public struct BatchNorm: Layer {
 
 /// Inverted dropout: in training, each element is zeroed with probability `rate` and the others
 /// are scaled by `1 / (1 - rate)`, so inference is the identity. The mask is drawn from the
-/// context's seeded generator, one uniform per element in row-major order. Rule REG-DROPOUT;
-/// Srivastava et al. 2014.
+/// context's seeded generator in row-major order, four elements per 64-bit draw: each element
+/// reads 16 of its bits as a uniform in [0, 1) on a grid of 1/65536, and the rate is rounded to
+/// that grid (off by at most 7.7e-6). One draw per element was a fifth of a small dropout
+/// network's training time. Rule REG-DROPOUT; Srivastava et al. 2014.
 public struct Dropout: Layer {
     public let inputWidth: Int
     public var outputWidth: Int { inputWidth }
@@ -217,21 +219,36 @@ public struct Dropout: Layer {
         usedMask = true
         mask.ensureCount(count)
         let keep = 1 / (1 - rate)
-        let threshold = rate
-        // A local copy of the generator stays in registers through the loop.
-        var generator = context.generator
-        mask.withUnsafeMutableBufferPointer { m in
-            let source = input.base
-            let target = output.base
-            for i in 0..<count {
-                let u = generator.nextUnitFloat()
-                let factor: Float = u >= threshold ? keep : 0
-                m[i] = factor
-                target[i] = source[i] * factor
+        // An element is dropped when its 16 bits, read as an integer, are below this.
+        let threshold = UInt16(min(65535, (Double(rate) * 65536).rounded()))
+        // The draws first (a serial chain), then a loop without one that the compiler
+        // vectorises: element i reads the i-th 16-bit lane of the draws (stored little-endian,
+        // so lane k of a draw is its bits 16k..16k+15 on any machine).
+        let draws = (count + 3) / 4
+        lanes.ensureCount(4 * draws)
+        var generator = context.generator  // a local copy stays in registers
+        lanes.withUnsafeMutableBytes { raw in
+            for k in 0..<draws {
+                raw.storeBytes(
+                    of: generator.next().littleEndian, toByteOffset: 8 * k, as: UInt64.self)
             }
         }
         context.generator = generator
+        lanes.withUnsafeBufferPointer { lane in
+            mask.withUnsafeMutableBufferPointer { m in
+                let source = input.base
+                let target = output.base
+                for i in 0..<count {
+                    let factor: Float = lane[i] >= threshold ? keep : 0
+                    m[i] = factor
+                    target[i] = source[i] * factor
+                }
+            }
+        }
     }
+
+    /// The last forward's random draws as 16-bit lanes, four per draw.
+    private var lanes: [UInt16] = []
 
     private var usedMask = false
 

@@ -138,7 +138,7 @@ extension Layer {
     }
 }
 
-extension Array where Element == Float {
+extension Array where Element: Numeric {
     /// Grows (never shrinks) to at least `count` elements; used for per-batch caches.
     @inline(__always)
     mutating func ensureCount(_ count: Int) {

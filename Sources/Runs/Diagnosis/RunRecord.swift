@@ -77,6 +77,7 @@ public enum RunRecord {
         if case .earlyStopped? = stopReason { record.stoppedEarly = true }
         if epochs.allSatisfy({ $0.validationLoss != nil }) {
             record.validationLoss = epochs.compactMap(\.validationLoss)
+            record.validationRows = data.validation.rowCount
         }
         let validationMetrics = epochs.compactMap(\.validationMetrics)
         if validationMetrics.count == epochs.count {
