@@ -297,6 +297,38 @@ LW_INLINE void sgd_step_body(size_t count, float *w, float *g, float *buffer, fl
     }
 }
 
+/// exp(x) for x <= 0 (NaN excepted) in 16 lanes: Cephes' expf (range reduction by ln 2 in two
+/// parts, a degree-6 polynomial, the power of two built in the exponent bits); lanes below -87
+/// are taken at -87, so 2^n stays a normal number.
+LW_INLINE lw_v16 exp_nonpositive16(lw_v16 x) {
+    x = __builtin_elementwise_max(x, (lw_v16)-87.0f);
+    const lw_v16 n = __builtin_elementwise_floor(x * 1.44269504088896341f + 0.5f);
+    lw_v16 r = x - n * 0.693359375f;
+    r = r + n * 2.12194440e-4f;
+    lw_v16 p = (lw_v16)1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    const lw_i16 bits = (__builtin_convertvector(n, lw_i16) + 127) << 23;
+    return p * (lw_v16)bits;
+}
+
+LW_INLINE lw_v16 sigmoid16(lw_v16 x) {
+    const lw_v16 e = exp_nonpositive16(-__builtin_elementwise_abs(x));
+    const lw_v16 upper = 1.0f / (1.0f + e);
+    const lw_v16 s = x < 0.0f ? e * upper : upper;
+    return x == x ? s : x;  // NaN stays NaN (max above would have replaced it)
+}
+
+LW_INLINE void sigmoid_body(size_t count, const float *x, float *s) {
+    size_t i = 0;
+    for (; i + 16 <= count; i += 16) store16(s + i, sigmoid16(load16(x + i)));
+    if (i < count) store_partial16(s + i, sigmoid16(load_partial16(x + i, count - i)), count - i);
+}
+
 #define LW_AVX2 __attribute__((target("avx2,fma")))
 #define LW_AVX512 __attribute__((target("avx512f")))
 
@@ -459,6 +491,22 @@ LW_VARIANTS(sgd_step,
              float dampening, int nesterov, int first, float scale, float clip, float *squares),
             (count, w, g, buffer, lr, momentum, dampening, nesterov, first, scale, clip,
              squares))
+
+LW_VARIANTS(sigmoid, (size_t count, const float *x, float *s), (count, x, s))
+
+void lw_sigmoid(int path, size_t count, const float *x, float *s) {
+    if (count == 0) return;
+    if (path == LW_KERNEL_AUTO || !lw_kernel_path_supported(path)) path = lw_kernel_path();
+#if defined(__x86_64__)
+    switch (path) {
+    case LW_KERNEL_AVX512: sigmoid_avx512(count, x, s); break;
+    case LW_KERNEL_AVX2: sigmoid_avx2(count, x, s); break;
+    default: sigmoid_portable(count, x, s); break;
+    }
+#else
+    sigmoid_portable(count, x, s);
+#endif
+}
 
 void lw_relu_forward(int rows, int cols, const float *x, float *y, float *column_max) {
     if (rows <= 0 || cols <= 0) return;

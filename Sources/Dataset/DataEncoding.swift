@@ -12,6 +12,18 @@ public struct DataEncoding: Sendable, Equatable, Codable {
     /// How the training file was read (delimiter, missing markers).
     public var format: CSVFormat
 
+    /// Whether the data gives `other` again: the same columns, categories and training-split
+    /// statistics. A log target's smearing factor is not compared: a saved model's is fitted
+    /// after training, and the data alone gives 1.
+    /// - Parameter other: the encoding a model or checkpoint was saved with.
+    public func matches(_ other: DataEncoding) -> Bool {
+        var mine = self
+        var theirs = other
+        mine.target = mine.target.beforeTraining
+        theirs.target = theirs.target.beforeTraining
+        return mine == theirs
+    }
+
     /// Encoded input width: columns of the encoded rows (an embedded column is one code).
     public var inputWidth: Int { features.reduce(0) { $0 + $1.width } }
     /// `Ni` for the sizing rules: the columns the network's first layer sees, each embedded

@@ -121,6 +121,16 @@ public enum TargetEncoding: Sendable, Equatable, Codable {
         }
     }
 
+    /// The encoding as the data gives it before training: a log target's smearing factor,
+    /// fitted once the model is trained, back at 1; the others unchanged.
+    public var beforeTraining: TargetEncoding {
+        if case .logRegression(let name, let mean, let deviation, _) = self {
+            return .logRegression(
+                name: name, mean: mean, standardDeviation: deviation, smearing: 1)
+        }
+        return self
+    }
+
     /// Whether the target is trained on its log (ENC-TARGET-LOG).
     public var isLog: Bool {
         if case .logRegression = self { return true }

@@ -1,4 +1,5 @@
 import CKernels
+import Foundation
 import Testing
 
 @testable import Engine
@@ -73,6 +74,38 @@ struct FusedKernelTests {
                 #expect(j == 0 || largest[j] == expected, "column \(j)")
             }
         }
+    }
+
+    @Test(
+        "The 16-lane sigmoid matches 1 / (1 + exp(-x)) in double precision on every path",
+        arguments: KernelPath.allCases.filter(\.isSupported))
+    func sigmoidMatchesDoublePrecision(path: KernelPath) {
+        for count in counts {
+            // Spread over [-100, 100): both branches, the clamp at -87 and saturation at 1.
+            let x = values(count, seed: UInt64(count) + 3).map { $0 * 100 }
+            var s = [Float](repeating: .nan, count: count)
+            CPUKernels.sigmoid(count: count, x, into: &s, path: path)
+            for i in 0..<count {
+                let exact = 1 / (1 + Foundation.exp(-Double(x[i])))
+                if x[i] < -87 {
+                    #expect(s[i] >= 0 && s[i] < 2e-38, "\(x[i]) -> \(s[i])")
+                } else {
+                    expectClose(s[i], exact, relative: 3e-7, "sigmoid(\(x[i])) n=\(count)")
+                }
+            }
+        }
+        // The edges: zero, tiny, large, infinities, NaN; and in place.
+        var edges: [Float] = [
+            0, -0.0, 1e-30, -1e-30, 20, -20, 88, -88, .infinity, -.infinity, .nan,
+        ]
+        let original = edges
+        CPUKernels.sigmoid(count: edges.count, edges, into: &edges, path: path)
+        #expect(edges[0] == 0.5 && edges[1] == 0.5 && edges[2] == 0.5 && edges[3] == 0.5)
+        expectClose(edges[4], 1 / (1 + Foundation.exp(-20.0)), relative: 3e-7, "sigmoid(20)")
+        expectClose(edges[5], 1 / (1 + Foundation.exp(20.0)), relative: 3e-7, "sigmoid(-20)")
+        #expect(edges[6] == 1 && edges[8] == 1)
+        #expect(edges[7] >= 0 && edges[7] < 2e-38 && edges[9] >= 0 && edges[9] < 2e-38)
+        #expect(edges[10].isNaN, "\(original[10]) -> \(edges[10])")
     }
 
     @Test("Sums of squares match a double-precision sum")

@@ -117,6 +117,43 @@ struct LayerForwardTests {
         #expect(layer(x) == x)  // inference: identity
     }
 
+    /// Swish keeps sigmoid(x) from a training forward for backward; after an inference
+    /// forward, or a batch of another size, backward computes it again: the same bits.
+    @Test func swishBackwardWithAndWithoutTheKeptSigmoid() {
+        let x = randomMatrix(rows: 7, columns: 5, seed: 5)
+        let upstream = randomMatrix(rows: 7, columns: 5, seed: 6)
+        func gradient(training: Bool, warmRows: Int? = nil) -> Matrix {
+            var layer = Swish(width: 5)
+            var context = ForwardContext(isTraining: true)
+            if let warmRows {  // a training forward of another size first
+                let warm = randomMatrix(rows: warmRows, columns: 5, seed: 7)
+                var y = Matrix(rows: warmRows, columns: 5)
+                warm.withView { wv in
+                    y.withMutableView { layer.forward(wv, into: $0, context: &context) }
+                }
+            }
+            context.isTraining = training
+            var y = Matrix(rows: 7, columns: 5)
+            var dx = Matrix(rows: 7, columns: 5)
+            x.withView { xv in
+                y.withMutableView { layer.forward(xv, into: $0, context: &context) }
+                y.withView { yv in
+                    upstream.withView { gv in
+                        dx.withMutableView {
+                            layer.backward(
+                                input: xv, output: yv, outputGradient: gv, inputGradient: $0)
+                        }
+                    }
+                }
+            }
+            return dx
+        }
+        let kept = gradient(training: true)
+        #expect(kept == gradient(training: false))
+        #expect(kept == gradient(training: false, warmRows: 3))
+        #expect(kept == gradient(training: true, warmRows: 9))
+    }
+
     /// The vectorised mask against the plain reading of its definition: element i is dropped
     /// when the i-th 16-bit lane of the generator's draws is below the rate on a 1/65536 grid;
     /// odd sizes leave part of the last draw unused, and the generator moves on by the draws.

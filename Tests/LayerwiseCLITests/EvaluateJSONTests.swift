@@ -124,6 +124,43 @@ struct EvaluateJSONTests {
         #expect(metrics.accuracy == nil && metrics.confusion_matrix == nil)
     }
 
+    /// A log target's model carries the smearing factor fitted after training, which the data
+    /// alone does not give: `evaluate RUN` (and `train --resume`) must still see the same data.
+    @Test("a log-target run: evaluate RUN scores its test split, resume accepts its CSV")
+    func logTargetRunEvaluatesWithoutData() throws {
+        let folder = try scratch()
+        try copyData("diabetes.csv", to: folder)
+        try """
+        name: diabetes
+        data: {path: diabetes.csv, target: progression, target_transform: log}
+        task: regression
+        training: {epochs: 4, early_stopping: false}
+        """.write(
+            to: folder.appendingPathComponent("diabetes.yaml"), atomically: true, encoding: .utf8)
+        let trained = try layerwise(
+            "train", "diabetes.yaml", "--out", "run", "--quiet", in: folder)
+        #expect(trained.status == 0, "\(trained.errors)")
+        let json = try layerwise("evaluate", "run", "--format", "json", in: folder)
+        #expect(json.status == 0, "\(json.errors)")
+        let document = try JSONDecoder().decode(EvaluationJSON.self, from: Data(json.output.utf8))
+        #expect(document.source == "test_split")
+        let r2 = try #require(document.metrics.r2)
+        #expect(r2.isFinite && r2 > 0, "\(r2)")
+        // The run goes on from its checkpoint with the same CSV.
+        let resumed = try layerwise("train", "--resume", "run", "--quiet", in: folder)
+        #expect(resumed.status == 0, "\(resumed.errors)")
+        // A changed CSV is still refused, with a hint that fits evaluate.
+        let lines = try String(
+            contentsOf: folder.appendingPathComponent("diabetes.csv"), encoding: .utf8
+        ).split(separator: "\n", omittingEmptySubsequences: false)
+        try (lines.dropLast(40).joined(separator: "\n") + "\n").write(
+            to: folder.appendingPathComponent("diabetes.csv"), atomically: true, encoding: .utf8)
+        let changed = try layerwise("evaluate", "run", in: folder)
+        #expect(changed.status != 0)
+        #expect(changed.errors.contains("the data differs"), "\(changed.errors)")
+        #expect(changed.errors.contains("layerwise evaluate RUN DATA.csv"), "\(changed.errors)")
+    }
+
     @Test func aNewFilesWarningsAreAList() throws {
         let folder = try scratch()
         try copyData("penguins.csv", to: folder)

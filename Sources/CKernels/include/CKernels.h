@@ -132,6 +132,14 @@ void lw_adam_update(size_t count, float *param, const float *grad, float *m, flo
 /// over the rows, the dead-unit statistic (a unit whose maximum stays 0 never activated).
 void lw_relu_forward(int rows, int cols, const float *x, float *y, float *column_max);
 
+/// Logistic sigmoid, s[i] = 1 / (1 + exp(-x[i])), computed without overflow as
+/// 1 / (1 + e) for x >= 0 and e / (1 + e) below, with e = exp(-|x|) from Cephes' expf
+/// polynomial in 16 lanes (relative error under 3e-7 against the exact value); NaN stays NaN,
+/// and below -87 e is held at exp(-87) (s under 2e-38). `s` may alias `x`. The Sigmoid and
+/// Swish layers' exponentials, which libm's expf took one element at a time.
+/// - path: an `LW_KERNEL_*` value; LW_KERNEL_AUTO (or an unsupported one) means the active one.
+void lw_sigmoid(int path, size_t count, const float *x, float *s);
+
 /// Sum of x[i]^2 in a fixed order (16 interleaved partial sums added in order at the end), so
 /// the result is deterministic for a given kernel path.
 float lw_sum_squares(size_t count, const float *x);

@@ -233,6 +233,18 @@ extension CPUKernels {
         lw_relu_forward(Int32(rows), Int32(columns), x, y, columnMaxima)
     }
 
+    /// Logistic sigmoid of `count` floats, `s = 1 / (1 + exp(-x))` without overflow, 16 lanes
+    /// at a time (`lw_sigmoid`: Cephes' expf, relative error under 3e-7; NaN kept). `s` may
+    /// alias `x`.
+    /// - Parameter path: the kernel path (default nil: the active one).
+    @inline(__always)
+    public static func sigmoid(
+        count: Int, _ x: UnsafePointer<Float>?, into s: UnsafeMutablePointer<Float>?,
+        path: KernelPath? = nil
+    ) {
+        lw_sigmoid(path?.rawValue ?? LW_KERNEL_AUTO, count, x, s)
+    }
+
     /// ReLU backward, `dx = activation > 0 ? upstream : 0` (`lw_relu_backward`).
     @inline(__always)
     static func reluBackward(

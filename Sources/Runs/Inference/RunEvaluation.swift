@@ -29,7 +29,7 @@ public enum RunEvaluation {
     {
         let loaded = try loader.load(path: folder.configPath)
         let data = try PreparedData.load(DataOptions(spec: loaded.spec))
-        guard data.encoding == artifact.encoding else {
+        guard data.encoding.matches(artifact.encoding) else {
             throw RunError.dataChanged(
                 path: loaded.spec.data.resolvedPath,
                 detail: "it no longer gives the columns, categories and training statistics the "
@@ -39,6 +39,7 @@ public enum RunEvaluation {
             throw RunError.cannotResume(
                 path: folder.path, reason: "the run has no test split (data.split.test is 0)")
         }
+        // The saved target, with the smearing factor fitted after training.
         let outputs = Predictor.interpret(
             try artifact.predict(data.test.inputMatrix), target: artifact.encoding.target)
         return (

@@ -31,7 +31,9 @@ public enum RunError: Error, CustomStringConvertible, Equatable {
                 + "  hint: choose another folder with --out, or check the permissions"
         case .dataChanged(let path, let detail):
             "error: \(path): the data differs from the data the run trained on: \(detail)\n"
-                + "  hint: resume needs the same CSV; start a new run for new data"
+                + "  hint: a run reads again the CSV it trained on (to resume, or to evaluate "
+                + "without DATA); for new data give it to `layerwise evaluate RUN DATA.csv`, or "
+                + "start a new run"
         case .cannotResume(let path, let reason):
             "error: cannot resume \(path): \(reason)"
         case .busy(let path, let holder):

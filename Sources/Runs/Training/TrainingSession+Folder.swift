@@ -131,7 +131,7 @@ extension TrainingSession {
         let (state, metadata) = try Checkpoint.read(from: folder.checkpointPath)
         if let json = metadata["encoding"],
             let encoding = try? JSONDecoder().decode(DataEncoding.self, from: Data(json.utf8)),
-            encoding != data.encoding
+            !data.encoding.matches(encoding)
         {
             throw RunError.dataChanged(
                 path: loaded.spec.data.resolvedPath,
