@@ -337,12 +337,13 @@ LW_INLINE void sigmoid_body(size_t count, const float *x, float *s) {
     static void NAME##_portable PARAMS { NAME##_body ARGS; }             \
     static LW_AVX2 void NAME##_avx2 PARAMS { NAME##_body ARGS; }         \
     static LW_AVX512 void NAME##_avx512 PARAMS { NAME##_body ARGS; }
-#define LW_DISPATCH(NAME, ARGS)                                          \
-    switch (lw_kernel_path()) {                                          \
+#define LW_DISPATCH_ON(PATH, NAME, ARGS)                                 \
+    switch (PATH) {                                                      \
     case LW_KERNEL_AVX512: NAME##_avx512 ARGS; break;                    \
     case LW_KERNEL_AVX2: NAME##_avx2 ARGS; break;                        \
     default: NAME##_portable ARGS; break;                                \
     }
+#define LW_DISPATCH(NAME, ARGS) LW_DISPATCH_ON(lw_kernel_path(), NAME, ARGS)
 #define LW_VALUE_VARIANTS(TYPE, NAME, PARAMS, ARGS)                          \
     static TYPE NAME##_portable PARAMS { return NAME##_body ARGS; }          \
     static LW_AVX2 TYPE NAME##_avx2 PARAMS { return NAME##_body ARGS; }      \
@@ -359,6 +360,7 @@ LW_INLINE void sigmoid_body(size_t count, const float *x, float *s) {
 #define LW_VALUE_DISPATCH(NAME, ARGS) return NAME##_portable ARGS;
 #define LW_VARIANTS(NAME, PARAMS, ARGS) static void NAME##_portable PARAMS { NAME##_body ARGS; }
 #define LW_DISPATCH(NAME, ARGS) NAME##_portable ARGS
+#define LW_DISPATCH_ON(PATH, NAME, ARGS) NAME##_portable ARGS
 #endif
 
 #if defined(__x86_64__)
@@ -497,15 +499,7 @@ LW_VARIANTS(sigmoid, (size_t count, const float *x, float *s), (count, x, s))
 void lw_sigmoid(int path, size_t count, const float *x, float *s) {
     if (count == 0) return;
     if (path == LW_KERNEL_AUTO || !lw_kernel_path_supported(path)) path = lw_kernel_path();
-#if defined(__x86_64__)
-    switch (path) {
-    case LW_KERNEL_AVX512: sigmoid_avx512(count, x, s); break;
-    case LW_KERNEL_AVX2: sigmoid_avx2(count, x, s); break;
-    default: sigmoid_portable(count, x, s); break;
-    }
-#else
-    sigmoid_portable(count, x, s);
-#endif
+    LW_DISPATCH_ON(path, sigmoid, (count, x, s))
 }
 
 void lw_relu_forward(int rows, int cols, const float *x, float *y, float *column_max) {

@@ -117,9 +117,9 @@ struct LayerForwardTests {
         #expect(layer(x) == x)  // inference: identity
     }
 
-    /// Swish keeps sigmoid(x) from a training forward for backward; after an inference
-    /// forward, or a batch of another size, backward computes it again: the same bits.
-    @Test func swishBackwardWithAndWithoutTheKeptSigmoid() {
+    /// Swish keeps sigmoid(x) from its forward for backward, in training and inference alike;
+    /// an earlier forward of another size leaves nothing behind: the same bits every way.
+    @Test func swishBackwardReadsItsForwardsSigmoid() {
         let x = randomMatrix(rows: 7, columns: 5, seed: 5)
         let upstream = randomMatrix(rows: 7, columns: 5, seed: 6)
         func gradient(training: Bool, warmRows: Int? = nil) -> Matrix {

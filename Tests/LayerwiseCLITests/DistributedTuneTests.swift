@@ -10,8 +10,13 @@ private let serverURL = TestCluster.url
 struct DistributedTuneTests {
     /// `study URL --study NAME --format json`'s trials.
     func trials(_ url: String, _ name: String, in folder: URL) throws -> [[String: Any]] {
-        let outcome = try layerwise("study", url, "--study", name, "--format", "json", in: folder)
-        guard outcome.status == 0 else { return [] }
+        try trials(of: try layerwise("study", url, "--study", name, "--format", "json", in: folder))
+            ?? []
+    }
+
+    /// The trials a finished `study --format json` printed; nil when it failed.
+    func trials(of outcome: Outcome) throws -> [[String: Any]]? {
+        guard outcome.status == 0 else { return nil }
         let object = try JSONSerialization.jsonObject(with: Data(outcome.output.utf8))
         return (object as? [String: Any])?["trials"] as? [[String: Any]] ?? []
     }
@@ -33,12 +38,11 @@ struct DistributedTuneTests {
         let waited = read.process.isRunning
         if waited { kill(pid, SIGCONT) }
         let outcome = read.wait()
-        guard !waited, outcome.status == 0 else {
+        guard !waited, let all = try trials(of: outcome) else {
             kill(pid, SIGCONT)
             return nil
         }
-        let object = try JSONSerialization.jsonObject(with: Data(outcome.output.utf8))
-        return (object as? [String: Any])?["trials"] as? [[String: Any]] ?? []
+        return all
     }
 
     @Test("3 workers, one killed by SIGKILL mid-trial: N complete, each once, its trial redone")

@@ -85,14 +85,13 @@ public struct Sigmoid: Layer {
 /// Swish / SiLU, `x * sigmoid(x)`. Ramachandran et al. 2017; Elfwing et al. 2018.
 ///
 /// The forward keeps `sigmoid(x)` (computed 16 lanes at a time, `CPUKernels.sigmoid`) for the
-/// backward pass, which would otherwise compute every exponential again: libm's expf, one
-/// element at a time and twice, was a seventh of a Swish network's training.
+/// backward pass, as Dropout keeps its mask: libm's expf, one element at a time and again in
+/// backward, was a seventh of a Swish network's training.
 public struct Swish: Layer {
     public let inputWidth: Int
     public var outputWidth: Int { inputWidth }
-    /// `sigmoid(x)` of the last forward; valid for `keptCount` elements.
+    /// `sigmoid(x)` of the last forward (its first `input.count` elements).
     private var kept: [Float] = []
-    private var keptCount = 0
 
     /// A Swish over `width` columns.
     public init(width: Int) { inputWidth = width }
@@ -108,7 +107,6 @@ public struct Swish: Layer {
             CPUKernels.sigmoid(count: count, x, into: s.baseAddress!)
             for i in 0..<count { y[i] = x[i] * s[i] }
         }
-        keptCount = count
     }
 
     public mutating func backward(
@@ -116,19 +114,11 @@ public struct Swish: Layer {
         inputGradient: MutableMatrixView?
     ) {
         guard let inputGradient else { return }
-        let count = input.count
-        if keptCount != count {  // a backward without its forward: compute sigmoid(x) again
-            kept.ensureCount(count)
-            kept.withUnsafeMutableBufferPointer { s in
-                CPUKernels.sigmoid(count: count, input.base, into: s.baseAddress!)
-            }
-            keptCount = count
-        }
         kept.withUnsafeBufferPointer { s in
             let y = output.base
             let dy = outputGradient.base
             let dx = inputGradient.base
-            for i in 0..<count { dx[i] = dy[i] * (s[i] + y[i] * (1 - s[i])) }
+            for i in 0..<input.count { dx[i] = dy[i] * (s[i] + y[i] * (1 - s[i])) }
         }
     }
 }

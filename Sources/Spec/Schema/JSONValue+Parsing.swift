@@ -181,18 +181,27 @@ private struct JSONParser {
             position += 1
             skipSpace()
             members.append(JSONValue.Member(key, try value(depth: depth)))
-            skipSpace()
-            guard position < bytes.count else { throw error("the text ends inside an object") }
-            if bytes[position] == UInt8(ascii: ",") {
-                position += 1
-                continue
-            }
-            if bytes[position] == UInt8(ascii: "}") {
-                position += 1
+            if try closes(
+                "}", inside: "an object", after: "the member \"\(key)\"")
+            {
                 return .object(members)
             }
-            throw error("expected ',' or '}' after the member \"\(key)\"")
         }
+    }
+
+    /// After an item of an object or array: true past `close`, false past a ',' (another item
+    /// follows); an error naming what was expected otherwise.
+    mutating func closes(
+        _ close: Unicode.Scalar, inside container: String, after item: String
+    ) throws(JSONSyntaxError) -> Bool {
+        skipSpace()
+        guard position < bytes.count else { throw error("the text ends inside \(container)") }
+        let byte = bytes[position]
+        guard byte == UInt8(ascii: ",") || byte == UInt8(ascii: close) else {
+            throw error("expected ',' or '\(close)' after \(item)")
+        }
+        position += 1
+        return byte == UInt8(ascii: close)
     }
 
     mutating func array(depth: Int) throws(JSONSyntaxError) -> JSONValue {
@@ -212,17 +221,9 @@ private struct JSONParser {
                 throw error("a trailing comma before ']'")
             }
             items.append(try value(depth: depth))
-            skipSpace()
-            guard position < bytes.count else { throw error("the text ends inside an array") }
-            if bytes[position] == UInt8(ascii: ",") {
-                position += 1
-                continue
-            }
-            if bytes[position] == UInt8(ascii: "]") {
-                position += 1
+            if try closes("]", inside: "an array", after: "an array item") {
                 return .array(items)
             }
-            throw error("expected ',' or ']' after an array item")
         }
     }
 
