@@ -88,10 +88,12 @@ struct TrainCommand: ParsableCommand {
                 epochs: session.config.training.epochs.value ?? 0, quiet: quiet)
             let stop = session.trainer.stopRequest
             let interrupt = InterruptHandler { stop.request() }
-            if !quiet {
-                session.onMemberStart = { member, count in
-                    progress.finish()
-                    print("Ensemble member \(member + 1) of \(count) (ENSEMBLE-SMALL-DATA)...")
+            if !quiet, session.ensembleSize > 1 {
+                print(
+                    "Training \(session.ensembleSize) networks (ENSEMBLE-SMALL-DATA); the epochs "
+                        + "below are the first one's, the others train beside it")
+                session.onMemberTrained = { member, count, result in
+                    progress.standingLine(Self.memberLine(member + 1, of: count, result))
                 }
             }
             let result = try session.run(in: folder, onEvent: progress.handle)
@@ -107,6 +109,15 @@ struct TrainCommand: ParsableCommand {
             }
             if case .nonFinite = result.stopReason { throw ExitCode.failure }
         }
+    }
+
+    /// `Ensemble member 3 of 5 done: epoch 41 kept, 0.9565 on its validation rows`.
+    static func memberLine(_ number: Int, of count: Int, _ result: MemberResult?) -> String {
+        guard let result else {
+            return "Ensemble member \(number) of \(count) diverged with no good epoch: left out"
+        }
+        return "Ensemble member \(number) of \(count) done: epoch \(result.chosenEpoch) kept"
+            + (result.validation.map { String(format: ", %.4f on its validation rows", $0) } ?? "")
     }
 
     /// The end of a run for a person: why it stopped, the scores, the folder.

@@ -10,8 +10,9 @@ import Foundation
 /// Draws training progress as Keras does: on a terminal, a live status line for the epoch
 /// under way (step, the epoch's running mean loss, the last validation metric, rate, ETA),
 /// cut to the terminal's width as tqdm does, and one line per finished epoch that stays;
-/// one line per epoch otherwise; nothing when quiet.
-final class TrainingProgress {
+/// one line per epoch otherwise; nothing when quiet. Lines from other threads (the ensemble's
+/// members) go through `standingLine`; a lock keeps them whole.
+final class TrainingProgress: @unchecked Sendable {
     enum Mode {
         case live
         case lines
@@ -20,6 +21,8 @@ final class TrainingProgress {
 
     let mode: Mode
     let epochs: Int
+    /// Held while drawing: members report from their own threads.
+    private let drawing = NSLock()
     private let started = Date()
     private var lastDraw = Date.distantPast
     private var stepsDone = 0
@@ -41,6 +44,8 @@ final class TrainingProgress {
     }
 
     func handle(_ event: TrainingEvent) {
+        drawing.lock()
+        defer { drawing.unlock() }
         switch (mode, event) {
         case (.quiet, _):
             return
@@ -88,8 +93,20 @@ final class TrainingProgress {
         }
     }
 
+    /// Prints `line` to stay, above the live line (which the next step draws again).
+    func standingLine(_ line: String) {
+        drawing.lock()
+        defer { drawing.unlock() }
+        guard mode != .quiet else { return }
+        print((mode == .live && liveShown ? "\r\u{1B}[2K" : "") + line)
+        liveShown = false
+        fflush(nil)
+    }
+
     /// Ends the live line (the epoch lines stay).
     func finish() {
+        drawing.lock()
+        defer { drawing.unlock() }
         if mode == .live, liveShown {
             print("\r\u{1B}[2K", terminator: "")
             liveShown = false

@@ -102,6 +102,75 @@ import Testing
         }
     }
 
+    @Test func theOtherMembersTrainBesideTheFirst() throws {
+        // With two threads the first member's epochs wait here for another member to finish:
+        // only members trained beside the first can end the wait (one after another they
+        // would never start, and the wait would run out).
+        let spec = try temporaryFolder().appendingPathComponent("spec.yaml")
+        try """
+        name: beside
+        data: {path: \(Repository.specs)/data/iris.csv, target: species}
+        training: {ensemble: 3, learning_rate: 0.01, epochs: 8}
+        """.write(to: spec, atomically: true, encoding: .utf8)
+        let (session, folder, _) = try startRun(spec.path)
+        let reported = Locked<[(Int, Int, MemberResult?)]>([])
+        let firstDone = DispatchSemaphore(value: 0)
+        session.onMemberTrained = { member, count, result in
+            reported.withLock { $0.append((member, count, result)) }
+            firstDone.signal()
+        }
+        var waited: DispatchTimeoutResult?
+        let result = try CPUKernels.withThreadCount(2) {
+            try session.run(in: folder) { event in
+                if case .epochEnded(let record) = event, record.epoch == 0 {
+                    waited = firstDone.wait(timeout: .now() + 120)
+                }
+            }
+        }
+        #expect(waited == .success)
+        #expect(result.members.count == 2)
+        // One report per member, with the result the run kept.
+        let reports = reported.value.sorted { $0.0 < $1.0 }
+        #expect(reports.map(\.0) == [1, 2])
+        #expect(reports.allSatisfy { $0.1 == 3 })
+        #expect(reports.map(\.2) == result.members)
+        // Beside or after, the same model: one thread trains them after the first.
+        let (after, afterFolder, _) = try startRun(spec.path)
+        let serial = try CPUKernels.withThreadCount(1) { try after.run(in: afterFolder) }
+        #expect(serial.members == result.members)
+        #expect(try savedWeightBits(afterFolder) == savedWeightBits(folder))
+    }
+
+    @Test func aStopWhileTheFirstTrainsDropsTheOthersAndResumeTrainsThemAgain() throws {
+        let spec = try temporaryFolder().appendingPathComponent("spec.yaml")
+        try """
+        name: stopped
+        data: {path: \(Repository.specs)/data/iris.csv, target: species}
+        training: {ensemble: 3, learning_rate: 0.01, epochs: 12}
+        """.write(to: spec, atomically: true, encoding: .utf8)
+        let (straight, straightFolder, _) = try startRun(spec.path)
+        let full = try straight.run(in: straightFolder)
+        #expect(full.members.count == 2)
+        let (session, folder, _) = try startRun(spec.path)
+        let stop = session.trainer.stopRequest
+        let reports = Locked(0)
+        session.onMemberTrained = { _, _, _ in reports.withLock { $0 += 1 } }
+        let stopped = try CPUKernels.withThreadCount(2) {
+            try session.run(in: folder) { event in
+                if case .epochEnded(let record) = event, record.epoch == 2 { stop.request() }
+            }
+        }
+        #expect(stopped.stopReason == .stopRequested)
+        #expect(stopped.members.isEmpty)
+        #expect(try ModelArtifact.read(from: folder.modelPath).members.isEmpty)
+        // Resumed, the first continues and the others train from their start: the model of
+        // the run that never stopped.
+        let resumed = try TrainingSession.resume(RunFolder(existing: folder.path), loader: loader())
+        let finished = try resumed.run(in: folder)
+        #expect(finished.members == full.members)
+        #expect(try savedWeightBits(straightFolder) == savedWeightBits(folder))
+    }
+
     @Test func oneNetworkWritesAFileWithoutMembers() throws {
         let (result, folder, _) = try trainSpec(
             """

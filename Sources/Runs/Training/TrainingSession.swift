@@ -64,9 +64,11 @@ public final class TrainingSession {
     public internal(set) var rangeTest: RangeTestResult?
     /// The training split's score after each completed epoch (`EpochTrainingScore`).
     public internal(set) var trainingScores: [EpochTrainingScore] = []
-    /// Called before each further ensemble member trains, with its index (from 1) and the
-    /// member count: progress for a person. Default nil.
-    public var onMemberStart: ((Int, Int) -> Void)?
+    /// Called when a further ensemble member is done, with its index (from 1), the ensemble's
+    /// size and its result (nil: it diverged and is left out): progress for a person. The
+    /// members train beside the first, so calls come from other threads while training
+    /// events arrive, one call at a time. Default nil.
+    public var onMemberTrained: (@Sendable (Int, Int, MemberResult?) -> Void)?
     /// Whether to score the training split after each epoch (on at most `trainingScoreRows`
     /// rows), for DIAG-UNDERFIT and the metric curve. Default true; probes turn it off.
     public var scoresTrainingSplit = true
@@ -195,7 +197,9 @@ public final class TrainingSession {
 
     /// Trains to the end (or until stopped), writing the checkpoint and `history.csv` after
     /// an epoch at least every `persistInterval` and when it pauses, stops or ends, then the
-    /// model and `metrics.json`.
+    /// model and `metrics.json`. An ensemble's other members (ENSEMBLE-SMALL-DATA) train in
+    /// memory beside the first, one thread each (`EnsembleMembers`); a stop, pause or error
+    /// of the first drops them, and `resume` trains them again.
     /// - Parameters:
     ///   - folder: the run folder (its config.yaml is written by the caller); nil trains in
     ///     memory only (probes), writing nothing.
@@ -206,6 +210,129 @@ public final class TrainingSession {
         in folder: RunFolder?, untilEpoch: Int? = nil,
         onEvent: (TrainingEvent) -> Void = { _ in }
     ) throws -> RunResult {
+        // The other members train beside this one from the start when the run goes to its
+        // end (a pausing run trains them after), one thread each, this one too.
+        let members = try ensembleMembers()
+        let beside =
+            untilEpoch == nil
+            && members.map { EnsembleMembers.helperCount(members: $0.count) > 0 }
+                ?? false
+        if beside { members?.start() }
+        let outcome: TrainingOutcome
+        do {
+            outcome = try CPUKernels.withThreadCount(beside ? 1 : CPUKernels.threadCount) {
+                try trainFirstMember(in: folder, untilEpoch: untilEpoch, onEvent: onEvent)
+            }
+        } catch {
+            members?.abandon()
+            throw error
+        }
+        if outcome.reason == .paused {
+            members?.abandon()
+            return RunResult(
+                stopReason: .paused, epochsRun: trainer.history.epochs.count, chosenEpoch: nil,
+                scores: [:], learningRate: learningRate, rangeTest: rangeTest, savedModel: false)
+        }
+        var finite = true
+        var chosenEpoch: Int? =
+            outcome.reason == .stopRequested
+            ? nil : trainer.history.chosenEpoch
+        if case .nonFinite = outcome.reason, !outcome.restoredBestWeights {
+            // No best epoch kept in memory: the last complete epoch's checkpoint has finite
+            // weights (a checkpoint is written only after a finite epoch); the model is that.
+            finite = false
+            chosenEpoch = nil
+            if let folder, let (state, _) = try? Checkpoint.read(from: folder.checkpointPath),
+                state.model.allSatisfy({ $0.values.allSatisfy(\.isFinite) }),
+                (try? trainer.model.importTensors(state.model)) != nil
+            {
+                finite = true
+                chosenEpoch = state.epoch
+            }
+        }
+        var scores: [String: SplitScore] = [:]
+        var trained: [EnsembleMembers.Trained] = []
+        var stopReason = outcome.reason
+        if let members, finite, outcome.reason != .stopRequested {
+            var stopped = false
+            (trained, stopped) = try members.finish()
+            if stopped {
+                // Stopped while the other members trained: the run ends as a stopped one
+                // (the members so far in its model); `resume` trains them again.
+                stopReason = .stopRequested
+                chosenEpoch = nil
+            }
+        } else {
+            members?.abandon()
+        }
+        var artifact = ModelArtifact(
+            description: trainer.model.modelDescription, tensors: trainer.model.exportTensors(),
+            encoding: data.encoding,
+            configYAML: folder.flatMap {
+                try? String(contentsOfFile: $0.configPath, encoding: .utf8)
+            }
+                ?? "",
+            idColumn: config.data.idColumn ?? Self.detectedIdentifier(data.schema),
+            members: trained.map(\.tensors))
+        artifact.idColumnDetected = config.data.idColumn == nil && artifact.idColumn != nil
+        // The members built once (a model only when finite); the smearing factor below
+        // changes only the encoding.
+        let ensemble = finite ? try artifact.predictor() : nil
+        if let ensemble,
+            case .logRegression(let name, let mean, let deviation, _) = data.encoding.target
+        {
+            // ENC-TARGET-LOG: Duan's smearing factor on the rows the model learnt from.
+            artifact.encoding.target = .logRegression(
+                name: name, mean: mean, standardDeviation: deviation,
+                smearing: try Self.smearing(
+                    predict: ensemble, rows: [data.training, data.validation],
+                    deviation: deviation))
+        }
+        var scored = data
+        scored.encoding = artifact.encoding
+        if finite, let folder {
+            try artifact.write(to: folder.modelPath)
+        }
+        if finite {
+            for (name, rows) in [
+                ("train", data.training), ("validation", data.validation), ("test", data.test),
+            ] where rows.rowCount > 0 {
+                // The validation rows are the first member's own: the others trained on some
+                // of them, so its score there is the first member's alone.
+                scores[name] = try Scoring.score(
+                    trainer: trainer, rows: rows, target: scored.encoding.target,
+                    predict: name == "validation" || trained.isEmpty ? nil : ensemble)
+            }
+        }
+        var result = RunResult(
+            stopReason: stopReason, epochsRun: trainer.history.epochs.count,
+            chosenEpoch: chosenEpoch, scores: scores, learningRate: learningRate,
+            members: trained.map(\.result), rangeTest: rangeTest, savedModel: finite)
+        if let folder {
+            try AtomicFile.write(
+                try MetricsFile.json(result, labels: classLabels), to: folder.metricsPath)
+            let model = trainer.model
+            let heldOut = try ensemble.flatMap { ensemble in
+                try RunDiagnosis.heldOutEvaluation(
+                    predict: ensemble, firstMember: { try model.predict($0) }, data: scored)
+            }
+            var file = try recordFile(
+                stopReason: stopReason, scores: scores, evaluation: heldOut?.evaluation)
+            file.binaryScores = heldOut?.binary
+            try file.write(to: folder)
+            let diagnosis = RunDiagnosis(
+                folder: folder, manifest: manifest, file: file, editable: editableSpec)
+            try diagnosis.writeReport()
+            result.diagnosis = diagnosis
+        }
+        return result
+    }
+
+    /// Trains the run's own network (the first member) until it ends or pauses, writing the
+    /// checkpoint, history and record as `run` says.
+    private func trainFirstMember(
+        in folder: RunFolder?, untilEpoch: Int?, onEvent: (TrainingEvent) -> Void
+    ) throws -> TrainingOutcome {
         var outcome: TrainingOutcome
         // The last complete epoch not yet on disk (`persistInterval`): a killed run loses at
         // most that much training; a stopped one writes it.
@@ -248,102 +375,7 @@ public final class TrainingSession {
                 try persist(trainer.exportState(), scores: trainingScores, in: folder)
             }
         } while outcome.reason == .paused && trainer.epoch < (untilEpoch ?? Int.max)
-        if outcome.reason == .paused {
-            return RunResult(
-                stopReason: .paused, epochsRun: trainer.history.epochs.count, chosenEpoch: nil,
-                scores: [:], learningRate: learningRate, rangeTest: rangeTest, savedModel: false)
-        }
-        var finite = true
-        var chosenEpoch: Int? =
-            outcome.reason == .stopRequested
-            ? nil : trainer.history.chosenEpoch
-        if case .nonFinite = outcome.reason, !outcome.restoredBestWeights {
-            // No best epoch kept in memory: the last complete epoch's checkpoint has finite
-            // weights (a checkpoint is written only after a finite epoch); the model is that.
-            finite = false
-            chosenEpoch = nil
-            if let folder, let (state, _) = try? Checkpoint.read(from: folder.checkpointPath),
-                state.model.allSatisfy({ $0.values.allSatisfy(\.isFinite) }),
-                (try? trainer.model.importTensors(state.model)) != nil
-            {
-                finite = true
-                chosenEpoch = state.epoch
-            }
-        }
-        var scores: [String: SplitScore] = [:]
-        var members: [(result: MemberResult, tensors: [NamedTensor])] = []
-        var stopReason = outcome.reason
-        if finite, ensembleSize > 1, outcome.reason != .stopRequested {
-            var stopped = false
-            (members, stopped) = try trainMembers()
-            if stopped {
-                // Stopped while the other members trained: the run ends as a stopped one
-                // (the members so far in its model); `resume` trains them again.
-                stopReason = .stopRequested
-                chosenEpoch = nil
-            }
-        }
-        var artifact = ModelArtifact(
-            description: trainer.model.modelDescription, tensors: trainer.model.exportTensors(),
-            encoding: data.encoding,
-            configYAML: folder.flatMap {
-                try? String(contentsOfFile: $0.configPath, encoding: .utf8)
-            }
-                ?? "",
-            idColumn: config.data.idColumn ?? Self.detectedIdentifier(data.schema),
-            members: members.map(\.tensors))
-        artifact.idColumnDetected = config.data.idColumn == nil && artifact.idColumn != nil
-        // The members built once (a model only when finite); the smearing factor below
-        // changes only the encoding.
-        let ensemble = finite ? try artifact.predictor() : nil
-        if let ensemble,
-            case .logRegression(let name, let mean, let deviation, _) = data.encoding.target
-        {
-            // ENC-TARGET-LOG: Duan's smearing factor on the rows the model learnt from.
-            artifact.encoding.target = .logRegression(
-                name: name, mean: mean, standardDeviation: deviation,
-                smearing: try Self.smearing(
-                    predict: ensemble, rows: [data.training, data.validation],
-                    deviation: deviation))
-        }
-        var scored = data
-        scored.encoding = artifact.encoding
-        if finite, let folder {
-            try artifact.write(to: folder.modelPath)
-        }
-        if finite {
-            for (name, rows) in [
-                ("train", data.training), ("validation", data.validation), ("test", data.test),
-            ] where rows.rowCount > 0 {
-                // The validation rows are the first member's own: the others trained on some
-                // of them, so its score there is the first member's alone.
-                scores[name] = try Scoring.score(
-                    trainer: trainer, rows: rows, target: scored.encoding.target,
-                    predict: name == "validation" || members.isEmpty ? nil : ensemble)
-            }
-        }
-        var result = RunResult(
-            stopReason: stopReason, epochsRun: trainer.history.epochs.count,
-            chosenEpoch: chosenEpoch, scores: scores, learningRate: learningRate,
-            members: members.map(\.result), rangeTest: rangeTest, savedModel: finite)
-        if let folder {
-            try AtomicFile.write(
-                try MetricsFile.json(result, labels: classLabels), to: folder.metricsPath)
-            let model = trainer.model
-            let heldOut = try ensemble.flatMap { ensemble in
-                try RunDiagnosis.heldOutEvaluation(
-                    predict: ensemble, firstMember: { try model.predict($0) }, data: scored)
-            }
-            var file = try recordFile(
-                stopReason: stopReason, scores: scores, evaluation: heldOut?.evaluation)
-            file.binaryScores = heldOut?.binary
-            try file.write(to: folder)
-            let diagnosis = RunDiagnosis(
-                folder: folder, manifest: manifest, file: file, editable: editableSpec)
-            try diagnosis.writeReport()
-            result.diagnosis = diagnosis
-        }
-        return result
+        return outcome
     }
 
     /// Duan's (1983) smearing factor of a log-target model: the mean of `exp(residual)` on the
@@ -366,86 +398,29 @@ public final class TrainingSession {
         return factor.isFinite && factor > 0 ? factor : 1
     }
 
-    /// Trains the ensemble's other members (ENSEMBLE-SMALL-DATA) in memory, one after
-    /// another: member k draws its rows, weights and shuffles from seed `training.seed + k`
-    /// and trains at the run's learning rate. A member whose loss turns non-finite with no
-    /// good epoch is left out.
-    /// - Returns: the members trained, and whether a stop was requested meanwhile (the member
-    ///   in training then left out).
-    private func trainMembers() throws -> (
-        members: [(result: MemberResult, tensors: [NamedTensor])], stopped: Bool
-    ) {
+    /// The ensemble's other members (ENSEMBLE-SMALL-DATA), not started; nil for one network.
+    /// Member k draws its rows, weights and shuffles from seed `training.seed + k` and trains
+    /// in memory at the run's learning rate; one whose loss turns non-finite with no good epoch
+    /// is left out.
+    private func ensembleMembers() throws -> EnsembleMembers? {
+        guard ensembleSize > 1 else { return nil }
         let resolved = try ResolvedConfig(config)
         let builder = NetworkBuilder(config: resolved, encoding: data.encoding)
-        let count = ensembleSize - 1
-        // The members are independent (each its own seed, rows and weights): on small data one
-        // thread each beats threading each one's small products. The kernels give the same
-        // bits at any thread count, so the model does not depend on the scheduling.
-        let workers = max(1, min(CPUKernels.threadCount, count))
-        typealias Trained = (result: MemberResult, tensors: [NamedTensor])
-        let outcomes = Locked<[Result<Trained?, any Error>?]>(Array(repeating: nil, count: count))
-        let stop = trainer.stopRequest
-        let next = Locked(0)
-        let progress = Locked(())
         let shared = SharedSession(session: self)
-        let work: @Sendable () -> Void = {
-            while !stop.isRequested,
-                let index = next.withLock({ taken -> Int? in
-                    guard taken < count else { return nil }
-                    taken += 1
-                    return taken - 1
-                })
-            {
-                let k = index + 1
-                progress.withLock { _ in
-                    shared.session.onMemberStart?(k, shared.session.ensembleSize)
-                }
-                do {
-                    let trained = try CPUKernels.withThreadCount(
-                        workers == 1 ? CPUKernels.threadCount : 1
-                    ) {
-                        try shared.session.trainMember(
-                            k, resolved: resolved, builder: builder, stop: stop)
-                    }
-                    outcomes.withLock { $0[index] = .success(trained) }
-                } catch {
-                    outcomes.withLock { $0[index] = .failure(error) }
-                    stop.request()
-                }
-            }
+        return EnsembleMembers(
+            count: ensembleSize - 1, runStop: trainer.stopRequest, onTrained: onMemberTrained
+        ) { k, shouldStop in
+            try shared.session.trainMember(
+                k, resolved: resolved, builder: builder, shouldStop: shouldStop)
         }
-        if workers == 1 {
-            work()
-        } else {
-            let done = DispatchGroup()
-            for _ in 0..<workers {
-                done.enter()
-                Thread {
-                    work()
-                    done.leave()
-                }.start()
-            }
-            done.wait()
-        }
-        var members: [(result: MemberResult, tensors: [NamedTensor])] = []
-        for outcome in outcomes.value {
-            switch outcome {
-            case .success(.some(let member))?: members.append(member)
-            case .success(nil)?: continue  // non-finite without a good epoch: left out
-            case .failure(let error)?:
-                if !(error is MemberStopped) { throw error }
-                return (members, true)
-            case nil: return (members, true)  // stopped before it started
-            }
-        }
-        return (members, stop.isRequested)
     }
 
     /// Trains member `k` (1-based) in memory; nil when it diverged without a good epoch.
     /// - Throws: `MemberStopped` when the run was stopped meanwhile.
     private func trainMember(
-        _ k: Int, resolved: ResolvedConfig, builder: NetworkBuilder, stop: StopRequest
-    ) throws -> (result: MemberResult, tensors: [NamedTensor])? {
+        _ k: Int, resolved: ResolvedConfig, builder: NetworkBuilder,
+        shouldStop: @escaping @Sendable () -> Bool
+    ) throws -> EnsembleMembers.Trained? {
         let seed = resolved.seed &+ UInt64(k)
         let memberData = try data.resampled(seed: seed)
         var source = try memberData.trainingBatches(
@@ -455,8 +430,8 @@ public final class TrainingSession {
             weights: try Self.classWeights(.fixed(resolved.classWeights), data: memberData))
         let outcome = try member.fit(
             training: &source, validation: memberData.validationSet,
-            onEvent: { _ in if stop.isRequested { member.stopRequest.request() } })
-        if outcome.reason == .stopRequested || stop.isRequested { throw MemberStopped() }
+            onEvent: { _ in if shouldStop() { member.stopRequest.request() } })
+        if outcome.reason == .stopRequested || shouldStop() { throw MemberStopped() }
         if case .nonFinite = outcome.reason, !outcome.restoredBestWeights { return nil }
         let score =
             memberData.validation.rowCount > 0
@@ -565,6 +540,3 @@ extension TrainingHistory {
 struct SharedSession: @unchecked Sendable {
     let session: TrainingSession
 }
-
-/// A member that stopped because the run was stopped.
-struct MemberStopped: Error {}
