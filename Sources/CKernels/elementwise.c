@@ -329,6 +329,89 @@ LW_INLINE void sigmoid_body(size_t count, const float *x, float *s) {
     if (i < count) store_partial16(s + i, sigmoid16(load_partial16(x + i, count - i)), count - i);
 }
 
+/// tanh in 16 lanes, Cephes' tanhf: x + x^3 P(x^2) below 0.625 in magnitude, else
+/// (1 - e) / (1 + e) with e = exp(-2|x|) and x's sign (e held at exp(-87): +-1 beyond); NaN kept.
+LW_INLINE lw_v16 tanh16(lw_v16 x) {
+    const lw_v16 a = __builtin_elementwise_abs(x);
+    const lw_v16 z = x * x;
+    lw_v16 p = (lw_v16)-5.70498872745e-3f;
+    p = p * z + 2.06390887954e-2f;
+    p = p * z - 5.37397155531e-2f;
+    p = p * z + 1.33314422036e-1f;
+    p = p * z - 3.33332819422e-1f;
+    const lw_v16 small = x + x * z * p;
+    const lw_v16 e = exp_nonpositive16(-2.0f * a);
+    const lw_v16 t = (1.0f - e) / (1.0f + e);
+    const lw_v16 y = a < 0.625f ? small : (x < 0.0f ? -t : t);
+    return x == x ? y : x;
+}
+
+LW_INLINE void tanh_body(size_t count, const float *x, float *y) {
+    size_t i = 0;
+    for (; i + 16 <= count; i += 16) store16(y + i, tanh16(load16(x + i)));
+    if (i < count) store_partial16(y + i, tanh16(load_partial16(x + i, count - i)), count - i);
+}
+
+/// GELU in 16 lanes: y = x Phi(x) and its derivative d = Phi(x) + x phi(x), with u = x / sqrt 2,
+/// Phi = (1 + erf u) / 2 and phi = exp(-u^2) / sqrt(2 pi). Cephes' erff below |u| = 1
+/// (u T(u^2)); above it erfc |u| = exp(-u^2) / |u| P(1/u^2) (R beyond 2), Phi = erfc / 2 for
+/// u < 0 and 1 - erfc / 2 above, so the left tail keeps its relative precision.
+LW_INLINE void gelu16(lw_v16 x, lw_v16 *y, lw_v16 *d) {
+    const lw_v16 u = x * 0.70710678118654752f;
+    const lw_v16 a = __builtin_elementwise_abs(u);
+    const lw_v16 z = u * u;
+    // exp(-u^2), 0 where exp_nonpositive16 would hold it at exp(-87) (Phi there is far below
+    // that, and x Phi would come out a subnormal instead of 0).
+    const lw_v16 g = z < 87.0f ? exp_nonpositive16(-z) : (lw_v16)0.0f;
+    lw_v16 t = (lw_v16)7.853861353153693e-5f;
+    t = t * z - 8.010193625184903e-4f;
+    t = t * z + 5.188327685732524e-3f;
+    t = t * z - 2.685381193529856e-2f;
+    t = t * z + 1.128358514861418e-1f;
+    t = t * z - 3.761262582423300e-1f;
+    t = t * z + 1.128379165726710f;
+    const lw_v16 inner = 0.5f + 0.5f * u * t;
+    const lw_v16 q = 1.0f / __builtin_elementwise_max(a, (lw_v16)1.0f);
+    const lw_v16 w = q * q;
+    lw_v16 p = (lw_v16)2.326819970068386e-2f;
+    p = p * w - 1.387039388740657e-1f;
+    p = p * w + 3.687424674597105e-1f;
+    p = p * w - 5.824733027278666e-1f;
+    p = p * w + 6.210004621745983e-1f;
+    p = p * w - 4.944515323274145e-1f;
+    p = p * w + 3.404879937665872e-1f;
+    p = p * w - 2.741127028184656e-1f;
+    p = p * w + 5.638259427386472e-1f;
+    lw_v16 r = (lw_v16)-1.047766399936249e+1f;
+    r = r * w + 1.297719955372516e+1f;
+    r = r * w - 7.495518717768503e+0f;
+    r = r * w + 2.921019019210786e+0f;
+    r = r * w - 1.015265279202700e+0f;
+    r = r * w + 4.218463358204948e-1f;
+    r = r * w - 2.820767439740514e-1f;
+    r = r * w + 5.641895067754075e-1f;
+    const lw_v16 half_erfc = 0.5f * g * q * (a < 2.0f ? p : r);
+    const lw_v16 tail = u < 0.0f ? half_erfc : 1.0f - half_erfc;
+    const lw_v16 phi = a < 1.0f ? inner : tail;
+    *y = x * phi;
+    *d = phi + x * g * 0.39894228040143268f;
+}
+
+LW_INLINE void gelu_body(size_t count, const float *x, float *y, float *d) {
+    size_t i = 0;
+    lw_v16 value, derivative;
+    for (; i + 16 <= count; i += 16) {
+        gelu16(load16(x + i), &value, &derivative);
+        store16(y + i, value);
+        store16(d + i, derivative);
+    }
+    if (i < count) {
+        gelu16(load_partial16(x + i, count - i), &value, &derivative);
+        store_partial16(y + i, value, count - i);
+        store_partial16(d + i, derivative, count - i);
+    }
+}
+
 #define LW_AVX2 __attribute__((target("avx2,fma")))
 #define LW_AVX512 __attribute__((target("avx512f")))
 
@@ -500,6 +583,22 @@ void lw_sigmoid(int path, size_t count, const float *x, float *s) {
     if (count == 0) return;
     if (path == LW_KERNEL_AUTO || !lw_kernel_path_supported(path)) path = lw_kernel_path();
     LW_DISPATCH_ON(path, sigmoid, (count, x, s))
+}
+
+LW_VARIANTS(tanh, (size_t count, const float *x, float *y), (count, x, y))
+
+void lw_tanh(int path, size_t count, const float *x, float *y) {
+    if (count == 0) return;
+    if (path == LW_KERNEL_AUTO || !lw_kernel_path_supported(path)) path = lw_kernel_path();
+    LW_DISPATCH_ON(path, tanh, (count, x, y))
+}
+
+LW_VARIANTS(gelu, (size_t count, const float *x, float *y, float *d), (count, x, y, d))
+
+void lw_gelu(int path, size_t count, const float *x, float *y, float *derivative) {
+    if (count == 0) return;
+    if (path == LW_KERNEL_AUTO || !lw_kernel_path_supported(path)) path = lw_kernel_path();
+    LW_DISPATCH_ON(path, gelu, (count, x, y, derivative))
 }
 
 void lw_relu_forward(int rows, int cols, const float *x, float *y, float *column_max) {

@@ -17,12 +17,13 @@ private func values(_ count: Int, seed: UInt64) -> [Float] {
 private let counts = [0, 1, 5, 16, 17, 37, 100, 1_000]
 
 private func expectClose(
-    _ actual: Float, _ expected: Double, relative: Double, _ label: String,
-    sourceLocation: SourceLocation = #_sourceLocation
+    _ actual: Float, _ expected: Double, relative: Double, absolute: Double = 1e-30,
+    _ label: String, sourceLocation: SourceLocation = #_sourceLocation
 ) {
     let error = abs(Double(actual) - expected)
     #expect(
-        error <= relative * max(abs(expected), 1e-30) + 1e-30, "\(label): \(actual) vs \(expected)",
+        error <= relative * max(abs(expected), 1e-30) + absolute,
+        "\(label): \(actual) vs \(expected)",
         sourceLocation: sourceLocation)
 }
 
@@ -106,6 +107,57 @@ struct FusedKernelTests {
         #expect(edges[6] == 1 && edges[8] == 1)
         #expect(edges[7] >= 0 && edges[7] < 2e-38 && edges[9] >= 0 && edges[9] < 2e-38)
         #expect(edges[10].isNaN, "\(original[10]) -> \(edges[10])")
+    }
+
+    @Test(
+        "The 16-lane tanh matches tanh in double precision on every path",
+        arguments: KernelPath.allCases.filter(\.isSupported))
+    func tanhMatchesDoublePrecision(path: KernelPath) {
+        // Spread over [-12, 12), and a dense grid around the branch point 0.625 and zero.
+        for x in counts.map({ values($0, seed: UInt64($0) + 5).map { $0 * 12 } })
+            + [(-2000..<2000).map { Float($0) / 2000 }]
+        {
+            var y = [Float](repeating: .nan, count: x.count)
+            CPUKernels.tanh(count: x.count, x, into: &y, path: path)
+            for i in x.indices {
+                expectClose(y[i], Foundation.tanh(Double(x[i])), relative: 3e-7, "tanh(\(x[i]))")
+            }
+        }
+        var edges: [Float] = [0, -0.0, 1e-30, -1e-30, 44, -44, .infinity, -.infinity, .nan]
+        CPUKernels.tanh(count: edges.count, edges, into: &edges, path: path)
+        #expect(edges[0] == 0 && edges[1] == 0 && edges[2] == 1e-30 && edges[3] == -1e-30)
+        #expect(edges[4] == 1 && edges[5] == -1 && edges[6] == 1 && edges[7] == -1)
+        #expect(edges[8].isNaN)
+    }
+
+    @Test(
+        "The 16-lane GELU and its derivative match the erf form in double precision on every path",
+        arguments: KernelPath.allCases.filter(\.isSupported))
+    func geluMatchesDoublePrecision(path: KernelPath) {
+        // Both erf branches and both erfc ranges (|x| / sqrt 2 below 1, 1 to 2, above 2), the
+        // far left tail where x Phi(x) underflows, and the grid around the branch points.
+        for x in counts.map({ values($0, seed: UInt64($0) + 7).map { $0 * 14 } })
+            + [(-4000..<4000).map { Float($0) / 1000 }]
+        {
+            var y = [Float](repeating: .nan, count: x.count)
+            var d = [Float](repeating: .nan, count: x.count)
+            CPUKernels.gelu(count: x.count, x, into: &y, derivative: &d, path: path)
+            for i in x.indices {
+                let v = Double(x[i])
+                let cdf = 0.5 * Foundation.erfc(-v / 2.0.squareRoot())
+                let pdf = Foundation.exp(-0.5 * v * v) / (2 * Double.pi).squareRoot()
+                // Relative 2e-6 down to x = -5 (|y| 1.4e-6); below, exp(-x^2 / 2) carries the
+                // rounding of x^2 (50 ulp at x = -10), which the absolute bound covers.
+                expectClose(y[i], v * cdf, relative: 2e-6, absolute: 1e-11, "gelu(\(v))")
+                expectClose(d[i], cdf + v * pdf, relative: 2e-6, absolute: 2e-7, "gelu'(\(v))")
+            }
+        }
+        var edges: [Float] = [0, 30, -30, .nan]
+        var d = [Float](repeating: 0, count: edges.count)
+        CPUKernels.gelu(count: edges.count, edges, into: &edges, derivative: &d, path: path)
+        #expect(edges[0] == 0 && d[0] == 0.5)
+        #expect(edges[1] == 30 && d[1] == 1 && edges[2] == 0 && d[2] == 0)
+        #expect(edges[3].isNaN)
     }
 
     @Test("Sums of squares match a double-precision sum")

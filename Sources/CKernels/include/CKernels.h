@@ -140,6 +140,18 @@ void lw_relu_forward(int rows, int cols, const float *x, float *y, float *column
 /// - path: an `LW_KERNEL_*` value; LW_KERNEL_AUTO (or an unsupported one) means the active one.
 void lw_sigmoid(int path, size_t count, const float *x, float *s);
 
+/// tanh, y[i] = tanh(x[i]), 16 lanes at a time: Cephes' tanhf (an odd polynomial below 0.625
+/// in magnitude, (1 - e) / (1 + e) with e = exp(-2|x|) above; relative error under 3e-7 against
+/// the exact value); NaN stays NaN, +-1 beyond |x| = 43.5. `y` may alias `x`.
+/// - path: an `LW_KERNEL_*` value; LW_KERNEL_AUTO (or an unsupported one) means the active one.
+void lw_tanh(int path, size_t count, const float *x, float *y);
+
+/// GELU, exact erf form: y[i] = x Phi(x) and derivative[i] = Phi(x) + x phi(x) (the backward
+/// factor, for the layer to keep), with Phi the standard normal CDF through Cephes' erff/erfcf
+/// polynomials and phi its density; 16 lanes at a time. `y` may alias `x`; `derivative` may not.
+/// - path: an `LW_KERNEL_*` value; LW_KERNEL_AUTO (or an unsupported one) means the active one.
+void lw_gelu(int path, size_t count, const float *x, float *y, float *derivative);
+
 /// Sum of x[i]^2 in a fixed order (16 interleaved partial sums added in order at the end), so
 /// the result is deterministic for a given kernel path.
 float lw_sum_squares(size_t count, const float *x);

@@ -245,6 +245,29 @@ extension CPUKernels {
         lw_sigmoid(path?.rawValue ?? LW_KERNEL_AUTO, count, x, s)
     }
 
+    /// tanh of `count` floats, 16 lanes at a time (`lw_tanh`: Cephes' tanhf, relative error
+    /// under 3e-7; NaN kept). `y` may alias `x`.
+    /// - Parameter path: the kernel path (default nil: the active one).
+    @inline(__always)
+    public static func tanh(
+        count: Int, _ x: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>?,
+        path: KernelPath? = nil
+    ) {
+        lw_tanh(path?.rawValue ?? LW_KERNEL_AUTO, count, x, y)
+    }
+
+    /// GELU (exact erf form) of `count` floats, `y = x Phi(x)`, and the backward factor
+    /// `derivative = Phi(x) + x phi(x)`, 16 lanes at a time (`lw_gelu`: Cephes' erff and
+    /// erfcf). `y` may alias `x`; `derivative` may not.
+    /// - Parameter path: the kernel path (default nil: the active one).
+    @inline(__always)
+    public static func gelu(
+        count: Int, _ x: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>?,
+        derivative: UnsafeMutablePointer<Float>?, path: KernelPath? = nil
+    ) {
+        lw_gelu(path?.rawValue ?? LW_KERNEL_AUTO, count, x, y, derivative)
+    }
+
     /// ReLU backward, `dx = activation > 0 ? upstream : 0` (`lw_relu_backward`).
     @inline(__always)
     static func reluBackward(

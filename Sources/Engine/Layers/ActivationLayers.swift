@@ -36,8 +36,6 @@ func stableSigmoid(_ x: Float) -> Float {
 
 let seluScale: Float = 1.050_700_987_355_480_5
 let seluAlpha: Float = 1.673_263_242_354_377_3
-let inverseSquareRootTwo: Float = 0.707_106_781_186_547_5
-let inverseSquareRootTwoPi: Float = 0.398_942_280_401_432_7
 
 public struct Tanh: Layer {
     public let inputWidth: Int
@@ -49,7 +47,7 @@ public struct Tanh: Layer {
     public mutating func forward(
         _ input: MatrixView, into output: MutableMatrixView, context: inout ForwardContext
     ) {
-        mapElements(input, output) { tanhFloat($0) }
+        CPUKernels.tanh(count: input.count, input.base, into: output.base)
     }
 
     public mutating func backward(
@@ -124,9 +122,15 @@ public struct Swish: Layer {
 }
 
 /// GELU in the exact form `x * Phi(x)` (PyTorch's default). Hendrycks and Gimpel 2016.
+///
+/// The forward computes `Phi(x) + x phi(x)` beside the output (16 lanes at a time,
+/// `CPUKernels.gelu`) and keeps it for backward, as Swish keeps its sigmoid: libm's erff and
+/// expf, one element at a time, took most of a GELU network's training.
 public struct GELU: Layer {
     public let inputWidth: Int
     public var outputWidth: Int { inputWidth }
+    /// `Phi(x) + x phi(x)` of the last forward (its first `input.count` elements).
+    private var kept: [Float] = []
 
     /// A GELU over `width` columns.
     public init(width: Int) { inputWidth = width }
@@ -134,17 +138,22 @@ public struct GELU: Layer {
     public mutating func forward(
         _ input: MatrixView, into output: MutableMatrixView, context: inout ForwardContext
     ) {
-        mapElements(input, output) { 0.5 * $0 * (1 + erfFloat($0 * inverseSquareRootTwo)) }
+        let count = input.count
+        kept.ensureCount(count)
+        kept.withUnsafeMutableBufferPointer { d in
+            CPUKernels.gelu(count: count, input.base, into: output.base, derivative: d.baseAddress)
+        }
     }
 
     public mutating func backward(
         input: MatrixView, output: MatrixView, outputGradient: MatrixView,
         inputGradient: MutableMatrixView?
     ) {
-        mapGradient(input, output, outputGradient, inputGradient) { x, _ in
-            let cdf = 0.5 * (1 + erfFloat(x * inverseSquareRootTwo))
-            let pdf = inverseSquareRootTwoPi * expFloat(-0.5 * x * x)
-            return cdf + x * pdf
+        guard let inputGradient else { return }
+        kept.withUnsafeBufferPointer { d in
+            let dy = outputGradient.base
+            let dx = inputGradient.base
+            for i in 0..<input.count { dx[i] = dy[i] * d[i] }
         }
     }
 }
