@@ -116,15 +116,19 @@ let package = Package(
         ),
         .testTarget(name: "SpecTests", dependencies: ["Spec"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RandomTests", dependencies: ["Random"]),
-        .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Spec", "Random"]),
+        .testTarget(
+            name: "DatasetTests", dependencies: ["Dataset", "Spec", "Random", "TestSupport"]),
         .testTarget(name: "AdvisorTests", dependencies: ["Advisor", "Spec"]),
         .testTarget(
-            name: "GeneratorTests", dependencies: ["Generator", "Advisor", "Spec", "Runs"],
+            name: "GeneratorTests",
+            dependencies: ["Generator", "Advisor", "Spec", "Runs", "TestSupport"],
             exclude: ["Golden"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "CKernels", "Random"]),
         .testTarget(
             name: "ServeTests",
-            dependencies: ["Serve", "Runs", "Dataset", "Spec", "Generator", "Engine"]),
+            dependencies: [
+                "Serve", "Runs", "Dataset", "Spec", "Generator", "Engine", "TestSupport",
+            ]),
         .testTarget(
             name: "ONNXExportTests",
             dependencies: ["ONNXExport", "Engine", "Random", "TestSupport"]),
@@ -132,7 +136,7 @@ let package = Package(
             name: "RunsTests",
             dependencies: [
                 "Runs", "Spec", "Random", "Dataset", "Advisor", "Generator", "Engine",
-                "CurveAnalysis",
+                "CurveAnalysis", "TestSupport",
             ]),
         .testTarget(name: "CurveAnalysisTests", dependencies: ["CurveAnalysis", "Random"]),
         .testTarget(name: "TuneSearchTests", dependencies: ["TuneSearch", "Random"]),

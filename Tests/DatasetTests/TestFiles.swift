@@ -1,15 +1,15 @@
 import Foundation
+import TestSupport
 
 /// Writes test files into a fresh temporary directory (never the repo).
 struct TestFiles {
     let directory: String
 
     init() {
-        let base =
-            FileManager.default.temporaryDirectory.path + "/layerwise-dataset-"
+        directory =
+            (try? ScratchFolders.make("dataset").path)
+            ?? FileManager.default.temporaryDirectory.path + "/layerwise-dataset-"
             + UUID().uuidString
-        try? FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
-        directory = base
     }
 
     /// Writes `text` to `name` and returns the path.

@@ -1,5 +1,6 @@
 import Foundation
 import Spec
+import TestSupport
 import Testing
 
 @testable import Generator
@@ -118,10 +119,7 @@ import Testing
 
 @Suite struct TemplateCatalogTests {
     func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "layerwise-templates-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try ScratchFolders.make("templates")
     }
 
     @Test func bundledTemplatesAreFoundAndListed() throws {

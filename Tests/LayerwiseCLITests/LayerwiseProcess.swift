@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The built `layerwise` binary, beside this test bundle in the build folder.
 let binary: URL = {
@@ -58,9 +59,7 @@ func layerwise(_ arguments: String..., in folder: URL) throws -> Outcome {
 
 /// A new temporary folder holding iris.csv and iris.yaml (30 epochs).
 func scratch() throws -> URL {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("layerwise-cli-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    let url = try ScratchFolders.make("cli")
     try FileManager.default.copyItem(
         at: repository.appendingPathComponent("Specs/data/iris.csv"),
         to: url.appendingPathComponent("iris.csv"))

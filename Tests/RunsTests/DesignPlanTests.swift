@@ -3,6 +3,7 @@ import Dataset
 import Foundation
 import Generator
 import Spec
+import TestSupport
 import Testing
 
 @testable import Runs
@@ -18,10 +19,7 @@ enum Repository {
 }
 
 func temporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("layerwise-design-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
+    try ScratchFolders.make("design")
 }
 
 /// The four bundled specs through the whole pipeline: spec, data, profile, template, advice,

@@ -1,5 +1,6 @@
 import Dataset
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Runs
@@ -8,11 +9,7 @@ import Testing
 /// split, the whole of a small one, never the test rows.
 @Suite struct MeasuredProbeDataTests {
     private func regressionCSV(rows: Int) throws -> String {
-        let directory =
-            FileManager.default.temporaryDirectory.path + "/layerwise-probe-"
-            + UUID().uuidString
-        try FileManager.default.createDirectory(
-            atPath: directory, withIntermediateDirectories: true)
+        let directory = try ScratchFolders.make("probe").path
         var text = "a,b,y\n"
         for row in 0..<rows {
             let a = Double((row * 37) % 1000) / 10

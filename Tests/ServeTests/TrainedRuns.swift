@@ -2,6 +2,7 @@ import Dataset
 import Foundation
 import Generator
 import Runs
+import TestSupport
 
 /// The repository's root folder.
 let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -9,10 +10,7 @@ let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
 /// A new temporary folder.
 func temporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("layerwise-serve-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
+    try ScratchFolders.make("serve")
 }
 
 /// Trains `spec` (YAML, `data.path` relative to `folder`) for a few epochs into `folder/run`.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import TuneSearch
 import TuneStorage
@@ -34,9 +35,7 @@ final class Store: Sendable {
         self.kind = kind
         switch kind {
         case .sqlite:
-            name =
-                FileManager.default.temporaryDirectory
-                .appendingPathComponent("layerwise-storage-\(UUID().uuidString).sqlite").path
+            name = try ScratchFolders.make("storage").appendingPathComponent("study.sqlite").path
         case .postgresql:
             guard testServer != nil else { try Test.cancel(noServer) }
             name = "test-\(UUID().uuidString)"

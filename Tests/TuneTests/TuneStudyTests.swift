@@ -2,6 +2,7 @@ import Foundation
 import Generator
 import Runs
 import Spec
+import TestSupport
 import Testing
 import TuneSearch
 import TuneStorage
@@ -19,9 +20,7 @@ enum Repository {
 /// A fresh folder holding a spec of the iris data (epochs capped so trials take a fraction of
 /// a second) with `extra` appended.
 func irisSpec(_ extra: String = "", name: String = "iris") throws -> (spec: String, folder: URL) {
-    let folder = FileManager.default.temporaryDirectory
-        .appendingPathComponent("layerwise-tune-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = try ScratchFolders.make("tune")
     let spec = folder.appendingPathComponent("\(name).yaml").path
     try """
     name: \(name)
