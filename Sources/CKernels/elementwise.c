@@ -329,17 +329,22 @@ LW_INLINE void sigmoid_body(size_t count, const float *x, float *s) {
     if (i < count) store_partial16(s + i, sigmoid16(load_partial16(x + i, count - i)), count - i);
 }
 
+/// c[0] x^(n-1) + c[1] x^(n-2) + ... + c[n-1] in 16 lanes (Horner's rule); `c` a constant
+/// table, so the loop unrolls into the same multiply-adds as written out.
+LW_INLINE lw_v16 polynomial16(lw_v16 x, const float *c, int n) {
+    lw_v16 p = (lw_v16)c[0];
+    for (int k = 1; k < n; k++) p = p * x + c[k];
+    return p;
+}
+
 /// tanh in 16 lanes, Cephes' tanhf: x + x^3 P(x^2) below 0.625 in magnitude, else
 /// (1 - e) / (1 + e) with e = exp(-2|x|) and x's sign (e held at exp(-87): +-1 beyond); NaN kept.
 LW_INLINE lw_v16 tanh16(lw_v16 x) {
     const lw_v16 a = __builtin_elementwise_abs(x);
+    static const float P[] = {-5.70498872745e-3f, 2.06390887954e-2f, -5.37397155531e-2f,
+                              1.33314422036e-1f, -3.33332819422e-1f};
     const lw_v16 z = x * x;
-    lw_v16 p = (lw_v16)-5.70498872745e-3f;
-    p = p * z + 2.06390887954e-2f;
-    p = p * z - 5.37397155531e-2f;
-    p = p * z + 1.33314422036e-1f;
-    p = p * z - 3.33332819422e-1f;
-    const lw_v16 small = x + x * z * p;
+    const lw_v16 small = x + x * z * polynomial16(z, P, 5);
     const lw_v16 e = exp_nonpositive16(-2.0f * a);
     const lw_v16 t = (1.0f - e) / (1.0f + e);
     const lw_v16 y = a < 0.625f ? small : (x < 0.0f ? -t : t);
@@ -363,34 +368,25 @@ LW_INLINE void gelu16(lw_v16 x, lw_v16 *y, lw_v16 *d) {
     // exp(-u^2), 0 where exp_nonpositive16 would hold it at exp(-87) (Phi there is far below
     // that, and x Phi would come out a subnormal instead of 0).
     const lw_v16 g = z < 87.0f ? exp_nonpositive16(-z) : (lw_v16)0.0f;
-    lw_v16 t = (lw_v16)7.853861353153693e-5f;
-    t = t * z - 8.010193625184903e-4f;
-    t = t * z + 5.188327685732524e-3f;
-    t = t * z - 2.685381193529856e-2f;
-    t = t * z + 1.128358514861418e-1f;
-    t = t * z - 3.761262582423300e-1f;
-    t = t * z + 1.128379165726710f;
-    const lw_v16 inner = 0.5f + 0.5f * u * t;
+    // Cephes' erff (T) and erfcf (P for 1 <= |u| < 2, R beyond), highest power first.
+    static const float T[] = {7.853861353153693e-5f,  -8.010193625184903e-4f,
+                              5.188327685732524e-3f,  -2.685381193529856e-2f,
+                              1.128358514861418e-1f,  -3.761262582423300e-1f,
+                              1.128379165726710f};
+    static const float P[] = {2.326819970068386e-2f,  -1.387039388740657e-1f,
+                              3.687424674597105e-1f,  -5.824733027278666e-1f,
+                              6.210004621745983e-1f,  -4.944515323274145e-1f,
+                              3.404879937665872e-1f,  -2.741127028184656e-1f,
+                              5.638259427386472e-1f};
+    static const float R[] = {-1.047766399936249e+1f, 1.297719955372516e+1f,
+                              -7.495518717768503e+0f, 2.921019019210786e+0f,
+                              -1.015265279202700e+0f, 4.218463358204948e-1f,
+                              -2.820767439740514e-1f, 5.641895067754075e-1f};
+    const lw_v16 inner = 0.5f + 0.5f * u * polynomial16(z, T, 7);
     const lw_v16 q = 1.0f / __builtin_elementwise_max(a, (lw_v16)1.0f);
     const lw_v16 w = q * q;
-    lw_v16 p = (lw_v16)2.326819970068386e-2f;
-    p = p * w - 1.387039388740657e-1f;
-    p = p * w + 3.687424674597105e-1f;
-    p = p * w - 5.824733027278666e-1f;
-    p = p * w + 6.210004621745983e-1f;
-    p = p * w - 4.944515323274145e-1f;
-    p = p * w + 3.404879937665872e-1f;
-    p = p * w - 2.741127028184656e-1f;
-    p = p * w + 5.638259427386472e-1f;
-    lw_v16 r = (lw_v16)-1.047766399936249e+1f;
-    r = r * w + 1.297719955372516e+1f;
-    r = r * w - 7.495518717768503e+0f;
-    r = r * w + 2.921019019210786e+0f;
-    r = r * w - 1.015265279202700e+0f;
-    r = r * w + 4.218463358204948e-1f;
-    r = r * w - 2.820767439740514e-1f;
-    r = r * w + 5.641895067754075e-1f;
-    const lw_v16 half_erfc = 0.5f * g * q * (a < 2.0f ? p : r);
+    const lw_v16 tail_poly = a < 2.0f ? polynomial16(w, P, 9) : polynomial16(w, R, 8);
+    const lw_v16 half_erfc = 0.5f * g * q * tail_poly;
     const lw_v16 tail = u < 0.0f ? half_erfc : 1.0f - half_erfc;
     const lw_v16 phi = a < 1.0f ? inner : tail;
     *y = x * phi;

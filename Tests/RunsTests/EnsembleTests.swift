@@ -16,6 +16,17 @@ import Testing
                 validationFraction: validation, testFraction: test))
     }
 
+    /// A spec file training an iris ensemble of `members` at a fixed rate for `epochs`.
+    static func irisEnsembleSpec(_ name: String, members: Int, epochs: Int) throws -> String {
+        let spec = try temporaryFolder().appendingPathComponent("spec.yaml")
+        try """
+        name: \(name)
+        data: {path: \(Repository.specs)/data/iris.csv, target: species}
+        training: {ensemble: \(members), learning_rate: 0.01, epochs: \(epochs)}
+        """.write(to: spec, atomically: true, encoding: .utf8)
+        return spec.path
+    }
+
     @Test func aMemberRedrawsTrainingAndValidationAndKeepsTheTestRows() throws {
         let data = try Self.iris()
         let member = try data.resampled(seed: 43)
@@ -106,13 +117,8 @@ import Testing
         // With two threads the first member's epochs wait here for another member to finish:
         // only members trained beside the first can end the wait (one after another they
         // would never start, and the wait would run out).
-        let spec = try temporaryFolder().appendingPathComponent("spec.yaml")
-        try """
-        name: beside
-        data: {path: \(Repository.specs)/data/iris.csv, target: species}
-        training: {ensemble: 3, learning_rate: 0.01, epochs: 8}
-        """.write(to: spec, atomically: true, encoding: .utf8)
-        let (session, folder, _) = try startRun(spec.path)
+        let spec = try Self.irisEnsembleSpec("beside", members: 3, epochs: 8)
+        let (session, folder, _) = try startRun(spec)
         let reported = Locked<[(Int, Int, MemberResult?)]>([])
         let firstDone = DispatchSemaphore(value: 0)
         session.onMemberTrained = { member, count, result in
@@ -135,23 +141,18 @@ import Testing
         #expect(reports.allSatisfy { $0.1 == 3 })
         #expect(reports.map(\.2) == result.members)
         // Beside or after, the same model: one thread trains them after the first.
-        let (after, afterFolder, _) = try startRun(spec.path)
+        let (after, afterFolder, _) = try startRun(spec)
         let serial = try CPUKernels.withThreadCount(1) { try after.run(in: afterFolder) }
         #expect(serial.members == result.members)
         #expect(try savedWeightBits(afterFolder) == savedWeightBits(folder))
     }
 
     @Test func aStopWhileTheFirstTrainsDropsTheOthersAndResumeTrainsThemAgain() throws {
-        let spec = try temporaryFolder().appendingPathComponent("spec.yaml")
-        try """
-        name: stopped
-        data: {path: \(Repository.specs)/data/iris.csv, target: species}
-        training: {ensemble: 3, learning_rate: 0.01, epochs: 12}
-        """.write(to: spec, atomically: true, encoding: .utf8)
-        let (straight, straightFolder, _) = try startRun(spec.path)
+        let spec = try Self.irisEnsembleSpec("stopped", members: 3, epochs: 12)
+        let (straight, straightFolder, _) = try startRun(spec)
         let full = try straight.run(in: straightFolder)
         #expect(full.members.count == 2)
-        let (session, folder, _) = try startRun(spec.path)
+        let (session, folder, _) = try startRun(spec)
         let stop = session.trainer.stopRequest
         let reports = Locked(0)
         session.onMemberTrained = { _, _, _ in reports.withLock { $0 += 1 } }
@@ -231,15 +232,10 @@ import Testing
     }
 
     @Test func aPausedEnsembleResumesToTheSameMembers() throws {
-        let spec = try temporaryFolder().appendingPathComponent("spec.yaml")
-        try """
-        name: ensemble
-        data: {path: \(Repository.specs)/data/iris.csv, target: species}
-        training: {ensemble: 3, learning_rate: 0.01, epochs: 20}
-        """.write(to: spec, atomically: true, encoding: .utf8)
-        let (straight, straightFolder, _) = try startRun(spec.path)
+        let spec = try Self.irisEnsembleSpec("ensemble", members: 3, epochs: 20)
+        let (straight, straightFolder, _) = try startRun(spec)
         let full = try straight.run(in: straightFolder)
-        let (first, folder, _) = try startRun(spec.path)
+        let (first, folder, _) = try startRun(spec)
         #expect(try first.run(in: folder, untilEpoch: 4).stopReason == .paused)
         let resumed = try TrainingSession.resume(RunFolder(existing: folder.path), loader: loader())
         let finished = try resumed.run(in: folder)
