@@ -337,6 +337,30 @@ LW_INLINE lw_v16 polynomial16(lw_v16 x, const float *c, int n) {
     return p;
 }
 
+/// expm1 in 16 lanes for x <= 0: x + x^2 (1/2! + x/3! + ... + x^8/10!) above -1 (the first
+/// term left out is under 3e-8 of the result there), exp(x) - 1 below, where nothing cancels.
+LW_INLINE lw_v16 expm1_nonpositive16(lw_v16 x) {
+    static const float C[] = {1.0f / 3628800, 1.0f / 362880, 1.0f / 40320, 1.0f / 5040,
+                              1.0f / 720,     1.0f / 120,    1.0f / 24,    1.0f / 6,
+                              0.5f};
+    const lw_v16 near = x + x * x * polynomial16(x, C, 9);
+    return x > -1.0f ? near : exp_nonpositive16(x) - 1.0f;
+}
+
+/// The ELU family in 16 lanes: y = x > 0 ? scale x : scale alpha expm1(x); NaN kept.
+LW_INLINE lw_v16 elu16(lw_v16 x, float scale, float alpha) {
+    const lw_v16 below = expm1_nonpositive16(__builtin_elementwise_min(x, (lw_v16)0.0f));
+    const lw_v16 y = x > 0.0f ? scale * x : (scale * alpha) * below;
+    return x == x ? y : x;
+}
+
+LW_INLINE void elu_body(size_t count, const float *x, float *y, float scale, float alpha) {
+    size_t i = 0;
+    for (; i + 16 <= count; i += 16) store16(y + i, elu16(load16(x + i), scale, alpha));
+    if (i < count)
+        store_partial16(y + i, elu16(load_partial16(x + i, count - i), scale, alpha), count - i);
+}
+
 /// tanh in 16 lanes, Cephes' tanhf: x + x^3 P(x^2) below 0.625 in magnitude, else
 /// (1 - e) / (1 + e) with e = exp(-2|x|) and x's sign (e held at exp(-87): +-1 beyond); NaN kept.
 LW_INLINE lw_v16 tanh16(lw_v16 x) {
@@ -579,6 +603,15 @@ void lw_sigmoid(int path, size_t count, const float *x, float *s) {
     if (count == 0) return;
     if (path == LW_KERNEL_AUTO || !lw_kernel_path_supported(path)) path = lw_kernel_path();
     LW_DISPATCH_ON(path, sigmoid, (count, x, s))
+}
+
+LW_VARIANTS(elu, (size_t count, const float *x, float *y, float scale, float alpha),
+            (count, x, y, scale, alpha))
+
+void lw_elu(int path, size_t count, const float *x, float *y, float scale, float alpha) {
+    if (count == 0) return;
+    if (path == LW_KERNEL_AUTO || !lw_kernel_path_supported(path)) path = lw_kernel_path();
+    LW_DISPATCH_ON(path, elu, (count, x, y, scale, alpha))
 }
 
 LW_VARIANTS(tanh, (size_t count, const float *x, float *y), (count, x, y))

@@ -110,6 +110,30 @@ struct FusedKernelTests {
     }
 
     @Test(
+        "The 16-lane ELU and SELU match expm1 in double precision on every path",
+        arguments: KernelPath.allCases.filter(\.isSupported))
+    func eluMatchesDoublePrecision(path: KernelPath) {
+        // Spread over [-30, 30), and a dense grid around the branch point -1 and zero.
+        for (scale, alpha) in [(Float(1), Float(1)), (1, 0.3), (1.0507009, 1.6732632)] {
+            for x in counts.map({ values($0, seed: UInt64($0) + 9).map { $0 * 30 } })
+                + [(-3000..<1000).map { Float($0) / 1000 }]
+            {
+                var y = [Float](repeating: .nan, count: x.count)
+                CPUKernels.elu(count: x.count, x, into: &y, scale: scale, alpha: alpha, path: path)
+                for i in x.indices {
+                    let v = Double(x[i])
+                    let exact = Double(scale) * (v > 0 ? v : Double(alpha) * Foundation.expm1(v))
+                    expectClose(y[i], exact, relative: 3e-7, "elu(\(v), \(scale), \(alpha))")
+                }
+            }
+        }
+        var edges: [Float] = [0, -0.0, 1e-30, -1e-30, -90, .infinity, -.infinity, .nan]
+        CPUKernels.elu(count: edges.count, edges, into: &edges, scale: 2, alpha: 0.5, path: path)
+        #expect(edges[0] == 0 && edges[1] == 0 && edges[2] == 2e-30 && edges[3] == -1e-30)
+        #expect(edges[4] == -1 && edges[5] == .infinity && edges[6] == -1 && edges[7].isNaN)
+    }
+
+    @Test(
         "The 16-lane tanh matches tanh in double precision on every path",
         arguments: KernelPath.allCases.filter(\.isSupported))
     func tanhMatchesDoublePrecision(path: KernelPath) {

@@ -140,6 +140,12 @@ void lw_relu_forward(int rows, int cols, const float *x, float *y, float *column
 /// - path: an `LW_KERNEL_*` value; LW_KERNEL_AUTO (or an unsupported one) means the active one.
 void lw_sigmoid(int path, size_t count, const float *x, float *s);
 
+/// ELU and SELU, y[i] = x > 0 ? scale x : scale alpha expm1(x) (ELU: scale 1; SELU: Klambauer
+/// et al.'s constants), 16 lanes at a time: expm1 from its Taylor series above -1 and from
+/// Cephes' expf below (relative error under 3e-7); NaN stays NaN. `y` may alias `x`.
+/// - path: an `LW_KERNEL_*` value; LW_KERNEL_AUTO (or an unsupported one) means the active one.
+void lw_elu(int path, size_t count, const float *x, float *y, float scale, float alpha);
+
 /// tanh, y[i] = tanh(x[i]), 16 lanes at a time: Cephes' tanhf (an odd polynomial below 0.625
 /// in magnitude, (1 - e) / (1 + e) with e = exp(-2|x|) above; relative error under 3e-7 against
 /// the exact value); NaN stays NaN, +-1 beyond |x| = 43.5. `y` may alias `x`.

@@ -245,6 +245,17 @@ extension CPUKernels {
         lw_sigmoid(path?.rawValue ?? LW_KERNEL_AUTO, count, x, s)
     }
 
+    /// ELU / SELU of `count` floats, `y = x > 0 ? scale x : scale alpha expm1(x)`, 16 lanes at
+    /// a time (`lw_elu`: relative error under 3e-7; NaN kept). `y` may alias `x`.
+    /// - Parameter path: the kernel path (default nil: the active one).
+    @inline(__always)
+    public static func elu(
+        count: Int, _ x: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>?,
+        scale: Float, alpha: Float, path: KernelPath? = nil
+    ) {
+        lw_elu(path?.rawValue ?? LW_KERNEL_AUTO, count, x, y, scale, alpha)
+    }
+
     /// tanh of `count` floats, 16 lanes at a time (`lw_tanh`: Cephes' tanhf, relative error
     /// under 3e-7; NaN kept). `y` may alias `x`.
     /// - Parameter path: the kernel path (default nil: the active one).

@@ -153,7 +153,8 @@ public struct PReLU: Layer {
     }
 }
 
-/// ELU: `x` for x > 0, else `alpha (e^x - 1)`. Clevert et al. 2016.
+/// ELU: `x` for x > 0, else `alpha (e^x - 1)`. Clevert et al. 2016. The forward runs 16 lanes
+/// at a time (`CPUKernels.elu`); the backward reads the output (`y + alpha` below 0).
 public struct ELU: Layer {
     public let inputWidth: Int
     public var outputWidth: Int { inputWidth }
@@ -169,8 +170,7 @@ public struct ELU: Layer {
     public mutating func forward(
         _ input: MatrixView, into output: MutableMatrixView, context: inout ForwardContext
     ) {
-        let a = alpha
-        mapElements(input, output) { $0 > 0 ? $0 : a * expm1Float($0) }
+        CPUKernels.elu(count: input.count, input.base, into: output.base, scale: 1, alpha: alpha)
     }
 
     public mutating func backward(
@@ -194,9 +194,8 @@ public struct SELU: Layer {
     public mutating func forward(
         _ input: MatrixView, into output: MutableMatrixView, context: inout ForwardContext
     ) {
-        mapElements(input, output) {
-            $0 > 0 ? seluScale * $0 : seluScale * seluAlpha * expm1Float($0)
-        }
+        CPUKernels.elu(
+            count: input.count, input.base, into: output.base, scale: seluScale, alpha: seluAlpha)
     }
 
     public mutating func backward(

@@ -9,7 +9,6 @@
 // Thin wrappers over the C math library so that other files need no platform imports.
 
 @inline(__always) func expFloat(_ x: Float) -> Float { expf(x) }
-@inline(__always) func expm1Float(_ x: Float) -> Float { expm1f(x) }
 @inline(__always) func logFloat(_ x: Float) -> Float { logf(x) }
 @inline(__always) func log1pFloat(_ x: Float) -> Float { log1pf(x) }
 @inline(__always) func powFloat(_ x: Float, _ y: Float) -> Float { powf(x, y) }
