@@ -8,7 +8,7 @@ import Foundation
 
 /// Temporary folders for tests, all under one folder of the test process
 /// (`$TMPDIR/layerwise-scratch-<pid>/`), which is removed when the process exits: a test run
-/// used to leave about 700 folders behind. `LAYERWISE_KEEP_TEST_FILES=1` keeps them, to look
+/// used to leave about 270 folders behind. `LAYERWISE_KEEP_TEST_FILES=1` keeps them, to look
 /// at after a failure.
 public enum ScratchFolders {
     /// The process's folder; created, with the removal at exit registered, on first use.
