@@ -16,7 +16,8 @@ statistics of the training CSV only, and the test CSV with the same statistics:
         python3 ../shared/bench/quality.py --layerwise Scripts/input_encoding_experiment.py \\
         --name ple8x
 
-LW_SEED appends `training: {seed: N}` to each spec (the training-seed band). Other commands
+LW_SKEWED=S encodes only the columns whose training skewness exceeds S in magnitude. LW_SEED
+appends `training: {seed: N}` to each spec (the training-seed band). Other commands
 pass through to LW_BIN unchanged. Needs numpy, pandas and scikit-learn.
 """
 import os
@@ -33,9 +34,14 @@ MODE = os.environ.get("LW_ENCODING", "ple+x")
 BINS = int(os.environ.get("LW_PLE_BINS", "8"))
 
 
+SKEWED = float(os.environ.get("LW_SKEWED", "0"))
+
+
 def columns(frame, target):
+    """The numeric inputs with more than two values (and |skewness| above LW_SKEWED, if set)."""
     return [c for c in frame.columns
-            if c != target and pd.api.types.is_numeric_dtype(frame[c]) and frame[c].nunique() > 2]
+            if c != target and pd.api.types.is_numeric_dtype(frame[c]) and frame[c].nunique() > 2
+            and (not SKEWED or abs(frame[c].skew()) > SKEWED)]
 
 
 def fit(frame, target):
