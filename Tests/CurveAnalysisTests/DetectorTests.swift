@@ -75,6 +75,28 @@ struct PathologyTests {
             result.edits.contains(SpecEdit("training.learning_rate", from: "0.01", to: "0.0033")))
     }
 
+    @Test func aRunThatClippedIsNotToldToClip() throws {
+        // CLIP-DEFAULTS clips a spec's `auto`: the record says so, and the findings propose
+        // only the rate (the clipping edit would change nothing the run did).
+        var losses = Records.healthy().trainLoss
+        for epoch in 40..<losses.count { losses[epoch] = 0.1 * 5 * Double(epoch - 38) }
+        var record = Records.withTrainLoss(losses)
+        record.clippedGradients = true
+        let exploding = try #require(finding("DIAG-EXPLODING", in: record))
+        #expect(exploding.edits.map(\.keyPath) == ["training.learning_rate"])
+        #expect(exploding.recommendation.hasPrefix("The run already clipped its gradients"))
+        for epoch in 30..<losses.count { losses[epoch] = .nan }
+        record.trainLoss = losses
+        let nonFinite = try #require(finding("DIAG-NONFINITE", in: record))
+        #expect(nonFinite.edits.map(\.keyPath) == ["training.learning_rate"])
+        #expect(nonFinite.recommendation.contains("though the run clipped them"))
+        // Unknown (an older record) or off: clipping is proposed, as before.
+        record.clippedGradients = false
+        #expect(
+            try #require(finding("DIAG-NONFINITE", in: record)).edits.map(\.keyPath)
+                == ["training.gradient_clipping", "training.learning_rate"])
+    }
+
     @Test func explodingGradientSpike() throws {
         var record = Records.healthy()
         record.layers[1].gradientNorm[30] *= 50

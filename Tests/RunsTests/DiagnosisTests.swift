@@ -466,6 +466,8 @@ func formatNumberForTest(_ value: Double) -> String {
         #expect(rebuilt.file.evaluation == saved.evaluation)
         #expect(rebuilt.file.inputs == saved.inputs && saved.inputs?.count == 4)
         #expect(rebuilt.findings == result.findings)
+        // CLIP-DEFAULTS clipped the spec's `auto`: the record knows, so no finding proposes it.
+        #expect(saved.record.clippedGradients == true)
     }
 
     @Test func stoppedRunHasARecordAndAReport() throws {

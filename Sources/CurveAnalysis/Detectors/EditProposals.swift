@@ -52,9 +52,11 @@ struct EditProposals {
         return SpecEdit(SpecKey.epochs.path, from: old, to: yamlInteger(max(more, current + 1)))
     }
 
-    /// `training.gradient_clipping: ... -> {clipnorm: 1.0}`, unless clipping is already on.
+    /// `training.gradient_clipping: ... -> {clipnorm: 1.0}`, unless clipping is already on (in
+    /// the spec, or in the run: CLIP-DEFAULTS turns it on for `auto`).
     var addClipping: SpecEdit? {
         if let clipping = spec?.training.gradientClipping.value, clipping != .none { return nil }
+        if record.clippedGradients == true { return nil }
         let old = oldText(
             spec?.training.gradientClipping, keyPath: SpecKey.gradientClipping.path,
             text: Self.clippingText)

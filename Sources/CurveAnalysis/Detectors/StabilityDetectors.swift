@@ -55,17 +55,20 @@ public struct NonFiniteDetector: Detector {
         guard !evidence.isEmpty else { return [] }
         let proposals = EditProposals(record: record, spec: spec, thresholds: thresholds)
         let inputsBad = record.nonFiniteEvents.contains { $0.quantity == .inputs }
+        let clipping = proposals.addClipping
         return [
             Finding(
                 ruleID: ruleID, severity: .error,
                 title: "training produced non-finite values (NaN or infinity)",
                 evidence: evidence,
                 recommendation: (inputsBad ? "the inputs contain NaN: fix the data first. " : "")
-                    + "Gradients exploded: clip gradients (CLIP-DEFAULTS), lower the learning "
+                    + (clipping == nil
+                        ? "Gradients exploded though the run clipped them: lower the learning "
+                        : "Gradients exploded: clip gradients (CLIP-DEFAULTS), lower the learning ")
                     + "rate; if it persists use a smaller batch, fewer layers or weight "
                     + "regularisation, and check the inputs for NaN.",
                 edits: [
-                    proposals.addClipping,
+                    clipping,
                     proposals.learningRate(times: 1 / thresholds.learningRateDecrease),
                 ]
                 .compactMap { $0 })
@@ -144,6 +147,7 @@ public struct ExplodingGradientDetector: Detector {
         }
         guard !evidence.isEmpty else { return [] }
         let proposals = EditProposals(record: record, spec: spec, thresholds: thresholds)
+        let clipping = proposals.addClipping
         return [
             Finding(
                 ruleID: ruleID, severity: lossJumped ? .error : .warning,
@@ -151,11 +155,13 @@ public struct ExplodingGradientDetector: Detector {
                     ? "the loss blew up: exploding gradients"
                     : "gradient norms are large or spiking: exploding gradients",
                 evidence: evidence,
-                recommendation:
-                    "Clip gradients (CLIP-DEFAULTS: clipnorm 1.0) and lower the learning rate; "
+                recommendation: (clipping == nil
+                    ? "The run already clipped its gradients: lower the learning rate; "
+                    : "Clip gradients (CLIP-DEFAULTS: clipnorm 1.0) and lower the learning "
+                        + "rate; ")
                     + "if it persists, use fewer layers.",
                 edits: [
-                    proposals.addClipping,
+                    clipping,
                     proposals.learningRate(times: 1 / thresholds.learningRateDecrease),
                 ]
                 .compactMap { $0 })

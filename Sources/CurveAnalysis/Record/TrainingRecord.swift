@@ -74,6 +74,10 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
     /// Rows in the validation split, so DIAG-OVERFIT can tell a rise from the noise of a mean
     /// over that many rows; nil when unknown (records before it was kept).
     public var validationRows: Int?
+    /// Whether the run clipped its gradients (the spec's clipping, or CLIP-DEFAULTS' for
+    /// `auto`), so findings do not propose the clipping it already had; nil when unknown
+    /// (records before it was kept).
+    public var clippedGradients: Bool?
 
     /// Creates a record; every series defaults to empty.
     public init(
