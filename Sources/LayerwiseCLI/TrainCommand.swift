@@ -91,7 +91,7 @@ struct TrainCommand: ParsableCommand {
             if !quiet, session.ensembleSize > 1 {
                 print(
                     "Training \(session.ensembleSize) networks (ENSEMBLE-SMALL-DATA); the epochs "
-                        + "below are the first one's, the others train beside it")
+                        + "below are the first one's, the others report as they end")
                 session.onMemberTrained = { member, count, result in
                     progress.standingLine(Self.memberLine(member + 1, of: count, result))
                 }

@@ -20,6 +20,25 @@ struct CommandLineTests {
         #expect(evaluate.status == 0, "\(evaluate.errors)")
     }
 
+    @Test func anEnsembleReportsEachMemberAsItEnds() throws {
+        // iris.yaml leaves `ensemble` to ENSEMBLE-SMALL-DATA: five networks. Not a terminal, so
+        // one line per epoch, and one line per further member with the epoch it kept.
+        let folder = try scratch()
+        let outcome = try layerwise("train", "iris.yaml", "--out", "run", in: folder)
+        #expect(outcome.status == 0, "\(outcome.errors)")
+        let lines = outcome.output.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("Training 5 networks (ENSEMBLE-SMALL-DATA)") })
+        let members = lines.filter { $0.hasPrefix("Ensemble member ") }
+        #expect(
+            Set(members.map { $0.split(separator: " ")[2] }) == ["2", "3", "4", "5"],
+            "\(members)")
+        #expect(members.allSatisfy { $0.contains(" of 5 done: epoch ") }, "\(members)")
+        #expect(lines.contains { $0.hasPrefix("Ensemble 5 networks averaged") })
+        // Quiet: none of it.
+        let quiet = try layerwise("train", "iris.yaml", "--out", "quiet", "--quiet", in: folder)
+        #expect(!quiet.output.contains("Ensemble member"))
+    }
+
     @Test func anErrorAfterTheDesignLeavesNoFolder() throws {
         let folder = try scratch()
         try """
