@@ -601,8 +601,7 @@ LW_VARIANTS(sigmoid, (size_t count, const float *x, float *s), (count, x, s))
 
 void lw_sigmoid(int path, size_t count, const float *x, float *s) {
     if (count == 0) return;
-    if (path == LW_KERNEL_AUTO || !lw_kernel_path_supported(path)) path = lw_kernel_path();
-    LW_DISPATCH_ON(path, sigmoid, (count, x, s))
+    LW_DISPATCH_ON(lw_requested_path(path), sigmoid, (count, x, s))
 }
 
 LW_VARIANTS(elu, (size_t count, const float *x, float *y, float scale, float alpha),
@@ -610,24 +609,21 @@ LW_VARIANTS(elu, (size_t count, const float *x, float *y, float scale, float alp
 
 void lw_elu(int path, size_t count, const float *x, float *y, float scale, float alpha) {
     if (count == 0) return;
-    if (path == LW_KERNEL_AUTO || !lw_kernel_path_supported(path)) path = lw_kernel_path();
-    LW_DISPATCH_ON(path, elu, (count, x, y, scale, alpha))
+    LW_DISPATCH_ON(lw_requested_path(path), elu, (count, x, y, scale, alpha))
 }
 
 LW_VARIANTS(tanh, (size_t count, const float *x, float *y), (count, x, y))
 
 void lw_tanh(int path, size_t count, const float *x, float *y) {
     if (count == 0) return;
-    if (path == LW_KERNEL_AUTO || !lw_kernel_path_supported(path)) path = lw_kernel_path();
-    LW_DISPATCH_ON(path, tanh, (count, x, y))
+    LW_DISPATCH_ON(lw_requested_path(path), tanh, (count, x, y))
 }
 
 LW_VARIANTS(gelu, (size_t count, const float *x, float *y, float *d), (count, x, y, d))
 
 void lw_gelu(int path, size_t count, const float *x, float *y, float *derivative) {
     if (count == 0) return;
-    if (path == LW_KERNEL_AUTO || !lw_kernel_path_supported(path)) path = lw_kernel_path();
-    LW_DISPATCH_ON(path, gelu, (count, x, y, derivative))
+    LW_DISPATCH_ON(lw_requested_path(path), gelu, (count, x, y, derivative))
 }
 
 void lw_relu_forward(int rows, int cols, const float *x, float *y, float *column_max) {

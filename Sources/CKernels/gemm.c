@@ -64,6 +64,10 @@ int lw_kernel_path(void) {
     return path == LW_KERNEL_AUTO ? best_path() : path;
 }
 
+int lw_requested_path(int path) {
+    return path == LW_KERNEL_AUTO || !lw_kernel_path_supported(path) ? lw_kernel_path() : path;
+}
+
 static const lw_gemm_path *path_table(int path) {
     switch (path) {
 #if defined(__x86_64__)
@@ -923,8 +927,7 @@ static void sgemm_epilogue(int path, int threads, int trans_a, int trans_b, int 
         if (mask) apply_mask(mask, 0, m, 0, n, c, ldc);
         return;
     }
-    if (path == LW_KERNEL_AUTO || !lw_kernel_path_supported(path)) path = lw_kernel_path();
-    const lw_gemm_path *P = path_table(path);
+    const lw_gemm_path *P = path_table(lw_requested_path(path));
     gemm_job job = {
         .path = P, .direct = prefers_direct(P, m, n, k), .chunks = 1,
         .ta = trans_a != 0, .tb = trans_b != 0, .m = m, .n = n, .k = k,

@@ -66,3 +66,7 @@ void lw_mask_sum_block(int rows, int cols, float *x, int ldx, const float *activ
 /// order on its own, then the blocks are added in order, so the sums do not depend on how
 /// the rows are split between threads.
 #define LW_SUM_ROWS 32
+
+/// The path a call with an explicit `path` runs on: `path` itself when it is a supported
+/// instruction-set path, else (LW_KERNEL_AUTO, or one this CPU lacks) the active one.
+int lw_requested_path(int path);

@@ -16,6 +16,12 @@ private func values(_ count: Int, seed: UInt64) -> [Float] {
 /// Counts around the 16-lane groups (empty, a lone tail, one group, a group and a tail...).
 private let counts = [0, 1, 5, 16, 17, 37, 100, 1_000]
 
+/// The inputs an activation kernel is checked on: each of `counts` (full groups of 16 and
+/// tails) spread over [-spread, spread), then `grid` (a dense sweep of its branch points).
+private func sweep(spread: Float, seed: UInt64, grid: [Float]) -> [[Float]] {
+    counts.map { count in values(count, seed: UInt64(count) + seed).map { $0 * spread } } + [grid]
+}
+
 private func expectClose(
     _ actual: Float, _ expected: Double, relative: Double, absolute: Double = 1e-30,
     _ label: String, sourceLocation: SourceLocation = #_sourceLocation
@@ -115,9 +121,7 @@ struct FusedKernelTests {
     func eluMatchesDoublePrecision(path: KernelPath) {
         // Spread over [-30, 30), and a dense grid around the branch point -1 and zero.
         for (scale, alpha) in [(Float(1), Float(1)), (1, 0.3), (1.0507009, 1.6732632)] {
-            for x in counts.map({ values($0, seed: UInt64($0) + 9).map { $0 * 30 } })
-                + [(-3000..<1000).map { Float($0) / 1000 }]
-            {
+            for x in sweep(spread: 30, seed: 9, grid: (-3000..<1000).map { Float($0) / 1000 }) {
                 var y = [Float](repeating: .nan, count: x.count)
                 CPUKernels.elu(count: x.count, x, into: &y, scale: scale, alpha: alpha, path: path)
                 for i in x.indices {
@@ -138,9 +142,7 @@ struct FusedKernelTests {
         arguments: KernelPath.allCases.filter(\.isSupported))
     func tanhMatchesDoublePrecision(path: KernelPath) {
         // Spread over [-12, 12), and a dense grid around the branch point 0.625 and zero.
-        for x in counts.map({ values($0, seed: UInt64($0) + 5).map { $0 * 12 } })
-            + [(-2000..<2000).map { Float($0) / 2000 }]
-        {
+        for x in sweep(spread: 12, seed: 5, grid: (-2000..<2000).map { Float($0) / 2000 }) {
             var y = [Float](repeating: .nan, count: x.count)
             CPUKernels.tanh(count: x.count, x, into: &y, path: path)
             for i in x.indices {
@@ -160,9 +162,7 @@ struct FusedKernelTests {
     func geluMatchesDoublePrecision(path: KernelPath) {
         // Both erf branches and both erfc ranges (|x| / sqrt 2 below 1, 1 to 2, above 2), the
         // far left tail where x Phi(x) underflows, and the grid around the branch points.
-        for x in counts.map({ values($0, seed: UInt64($0) + 7).map { $0 * 14 } })
-            + [(-4000..<4000).map { Float($0) / 1000 }]
-        {
+        for x in sweep(spread: 14, seed: 7, grid: (-4000..<4000).map { Float($0) / 1000 }) {
             var y = [Float](repeating: .nan, count: x.count)
             var d = [Float](repeating: .nan, count: x.count)
             CPUKernels.gelu(count: x.count, x, into: &y, derivative: &d, path: path)

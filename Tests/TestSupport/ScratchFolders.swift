@@ -13,18 +13,20 @@ import Foundation
 public enum ScratchFolders {
     /// The process's folder; created, with the removal at exit registered, on first use.
     public static let root: URL = {
-        let root = FileManager.default.temporaryDirectory
-            .appendingPathComponent("layerwise-scratch-\(getpid())")
-        try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try? FileManager.default.createDirectory(
+            at: processFolder, withIntermediateDirectories: true)
         if ProcessInfo.processInfo.environment["LAYERWISE_KEEP_TEST_FILES"] == nil {
-            atexit {
-                let root = FileManager.default.temporaryDirectory
-                    .appendingPathComponent("layerwise-scratch-\(getpid())")
-                try? FileManager.default.removeItem(at: root)
-            }
+            // A C function pointer captures nothing: it names the folder again through the type.
+            atexit { try? FileManager.default.removeItem(at: ScratchFolders.processFolder) }
         }
-        return root
+        return processFolder
     }()
+
+    /// `$TMPDIR/layerwise-scratch-<pid>`.
+    private static var processFolder: URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent(
+            "layerwise-scratch-\(getpid())")
+    }
 
     /// A new empty folder, `<root>/<prefix>-<UUID>`.
     public static func make(_ prefix: String) throws -> URL {

@@ -56,7 +56,7 @@ public enum CPUKernels {
     /// - Returns: false, changing nothing, when the CPU lacks `path`.
     @discardableResult
     public static func forcePath(_ path: KernelPath?) -> Bool {
-        lw_set_kernel_path(path?.rawValue ?? LW_KERNEL_AUTO) != 0
+        lw_set_kernel_path(path.code) != 0
     }
 
     /// Products with fewer floating-point operations (2·m·n·k) than this run on one thread.
@@ -242,7 +242,7 @@ extension CPUKernels {
         count: Int, _ x: UnsafePointer<Float>?, into s: UnsafeMutablePointer<Float>?,
         path: KernelPath? = nil
     ) {
-        lw_sigmoid(path?.rawValue ?? LW_KERNEL_AUTO, count, x, s)
+        lw_sigmoid(path.code, count, x, s)
     }
 
     /// ELU / SELU of `count` floats, `y = x > 0 ? scale x : scale alpha expm1(x)`, 16 lanes at
@@ -253,7 +253,7 @@ extension CPUKernels {
         count: Int, _ x: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>?,
         scale: Float, alpha: Float, path: KernelPath? = nil
     ) {
-        lw_elu(path?.rawValue ?? LW_KERNEL_AUTO, count, x, y, scale, alpha)
+        lw_elu(path.code, count, x, y, scale, alpha)
     }
 
     /// tanh of `count` floats, 16 lanes at a time (`lw_tanh`: Cephes' tanhf, relative error
@@ -264,7 +264,7 @@ extension CPUKernels {
         count: Int, _ x: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>?,
         path: KernelPath? = nil
     ) {
-        lw_tanh(path?.rawValue ?? LW_KERNEL_AUTO, count, x, y)
+        lw_tanh(path.code, count, x, y)
     }
 
     /// GELU (exact erf form) of `count` floats, `y = x Phi(x)`, and the backward factor
@@ -276,7 +276,7 @@ extension CPUKernels {
         count: Int, _ x: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>?,
         derivative: UnsafeMutablePointer<Float>?, path: KernelPath? = nil
     ) {
-        lw_gelu(path?.rawValue ?? LW_KERNEL_AUTO, count, x, y, derivative)
+        lw_gelu(path.code, count, x, y, derivative)
     }
 
     /// ReLU backward, `dx = activation > 0 ? upstream : 0` (`lw_relu_backward`).
@@ -360,4 +360,10 @@ extension CPUKernels {
     ) {
         lw_gather_rows(Int32(rows), Int32(width), source, indices, destination)
     }
+}
+
+extension Optional<KernelPath> {
+    /// The C kernels' path argument: the path's value, or LW_KERNEL_AUTO (the active path) for
+    /// nil.
+    var code: Int32 { self?.rawValue ?? LW_KERNEL_AUTO }
 }

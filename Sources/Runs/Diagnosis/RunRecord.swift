@@ -113,7 +113,7 @@ public enum RunRecord {
         } else {
             record.l2Strength = 0
         }
-        record.clippedGradients = (config.training.gradientClipping.value ?? .none) != .none
+        record.clippedGradients = configuration.optimizer.clipping != .none
         record.largestDropout = description.layers.reduce(0) { largest, layer in
             if case .dropout(let rate) = layer { return max(largest, Double(rate)) }
             return largest

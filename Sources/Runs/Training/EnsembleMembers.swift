@@ -57,11 +57,12 @@ final class EnsembleMembers: Sendable {
 
     /// Starts the helper threads (once; later calls do nothing).
     func start() {
-        guard
-            started.withLock({ was in
-                defer { was = true }; return !was
-            })
-        else { return }
+        let first = started.withLock { was in
+            let first = !was
+            was = true
+            return first
+        }
+        guard first else { return }
         for _ in 0..<Self.helperCount(members: count) {
             helpers.enter()
             Thread { [self] in
@@ -88,8 +89,7 @@ final class EnsembleMembers: Sendable {
             switch outcome {
             case .success(.some(let member))?: members.append(member)
             case .success(nil)?: continue  // non-finite without a good epoch: left out
-            case .failure?: return (members, true)
-            case nil: return (members, true)  // stopped before it started
+            case .failure?, nil: return (members, true)  // stopped, or before it started
             }
         }
         return (members, runStop.isRequested)
