@@ -53,6 +53,14 @@ def encode(rows, header, encoding):
                 main.append((x - p["mean"]) / p["standardDeviation"])
                 flag.append(1.0 if absent else 0.0)
             columns.append(main)
+            # ENC-NUMERIC-PLE: one column per bin of the filled value, in float32 as the data
+            # layer computes it: clip((x - low) * (1 / (high - low)), 0, 1).
+            edges = [np.float32(e) for e in p.get("edges") or []]
+            for low, high in zip(edges, edges[1:]):
+                scale = np.float32(1) / (high - low)
+                filled = [np.float32(p["median"] if t.strip() in missing else float(t))
+                          for t in values]
+                columns.append([float(min(max((x - low) * scale, 0), 1)) for x in filled])
             if p["missingIndicator"]:
                 columns.append(flag)
         elif kind == "binary":

@@ -113,6 +113,14 @@ extension DesignSession {
                     : "\(skew): the target as it is (the log only for a positive target "
                         + "skewed above \(threshold))")
         }
+        let numeric = config.data.numericEncoding.value ?? .standard
+        if !spec.data.numericEncoding.isAuto {
+            choose(SpecKey.numericEncoding.path, numeric.rawValue, .spec, nil, "set in spec")
+        } else {
+            choose(
+                SpecKey.numericEncoding.path, numeric.rawValue, .rule, NumericEncodingChoice.rule,
+                self.data.numericEncoding?.why ?? "the probe did not run: standardised numbers")
+        }
         given(
             SpecKey.splitValidation.path, NumberText.evidence(data.split.validation),
             defaultWhy: "default 0.15"

@@ -34,6 +34,9 @@ public struct DataSummary: Sendable, Equatable, Codable {
     /// The regression target's transform as the data layer chose it (ENC-TARGET-LOG) and its
     /// training values' skewness; nil for classification or when unknown.
     public var targetTransform: TargetTransformChoice? = nil
+    /// How the data layer encoded number inputs (ENC-NUMERIC-PLE) and its probe's scores; nil
+    /// when unknown.
+    public var numericEncoding: NumericEncodingChoice? = nil
 
     /// A summary of the data.
     /// - Parameters:

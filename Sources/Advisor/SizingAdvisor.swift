@@ -227,6 +227,8 @@ struct DesignSession {
             config, inputs: ni, embeddingParameters: data.embeddingParameters, fixedIn: spec)
         config.data.split.stratify = .fixed(
             spec.data.split.stratify.value ?? (task == .classification))
+        config.data.numericEncoding = .fixed(
+            spec.data.numericEncoding.value ?? data.numericEncoding?.encoding ?? .standard)
         config.data.targetTransform = .fixed(
             task == .classification
                 ? .none

@@ -35,6 +35,11 @@ public enum TextReport {
             details.append("\(data.numericInputs) numeric + \(data.oneHotInputs) one-hot inputs")
         }
         if data.hasMissingValues { details.append("missing values present") }
+        if let numeric = data.numericEncoding, numeric.encoding == .piecewiseLinear {
+            details.append(
+                "piecewise-linear bins on \(numeric.binnableColumns) number column"
+                    + (numeric.binnableColumns == 1 ? "" : "s") + " (ENC-NUMERIC-PLE)")
+        }
         let probe = data.linearProbe
         if let accuracy = probe.trainingAccuracy {
             details.append(
@@ -75,10 +80,13 @@ public enum TextReport {
 
         out.append("")
         out.append(style.heading("Choices"))
+        // The data keys a rule decided (the target's log, the numbers' bins) show with the
+        // design's; the others only when the spec set them.
         let shown = recommendation.choices.filter { choice in
             !(choice.keyPath.hasPrefix("data.") || choice.keyPath.hasPrefix("advisor.")
                 || choice.keyPath == "version" || choice.keyPath == "name")
                 || choice.source == .spec
+                || (choice.keyPath.hasPrefix("data.") && choice.source == .rule)
         }
         // The rule and its reason under each choice, as for the sizing rules.
         out += table(

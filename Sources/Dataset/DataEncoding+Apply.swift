@@ -137,21 +137,30 @@ extension DataEncoding {
     ) throws -> [String] {
         var warnings: [String] = []
         switch feature.method {
-        case .number(let median, let mean, let deviation, let indicator):
+        case .number(let median, let mean, let deviation, let indicator, let edges):
             guard case .numbers(let values) = column.data else { return warnings }
             let scale = Float(1 / deviation)
             let shift = Float(mean)
+            let edges = edges ?? []
+            let scales = PiecewiseLinearBins.scales(edges)
+            let indicatorOffset = 1 + scales.count
             var missing = 0
             values.withUnsafeBufferPointer { values in
-                for (k, row) in rows.enumerated() {
-                    let base = k * width + offset
-                    var value = values[row]
-                    if value.isNaN {
-                        value = median
-                        missing += 1
-                        if indicator { output[base + 1] = 1 }
+                edges.withUnsafeBufferPointer { edges in
+                    scales.withUnsafeBufferPointer { scales in
+                        for (k, row) in rows.enumerated() {
+                            let base = k * width + offset
+                            var value = values[row]
+                            if value.isNaN {
+                                value = median
+                                missing += 1
+                                if indicator { output[base + indicatorOffset] = 1 }
+                            }
+                            output[base] = (value - shift) * scale
+                            PiecewiseLinearBins.encode(
+                                value, edges: edges, scales: scales, into: output, at: base + 1)
+                        }
                     }
-                    output[base] = (value - shift) * scale
                 }
             }
             if missing > 0 && !indicator {

@@ -49,10 +49,13 @@ public struct DataEncoding: Sendable, Equatable, Codable {
     ///     thresholds, ENC-ONEHOT-MAX, ENC-RARE-OTHER, ENC-EMBED-SIZE).
     ///   - targetTransform: a regression target's transform; `auto` is ENC-TARGET-LOG's
     ///     choice (default `none`: the target as it is; `PreparedData` passes the spec's).
+    ///   - numericBins: piecewise-linear bins per number column, at the training quantiles
+    ///     (ENC-NUMERIC-PLE; default nil: standardised numbers only). `PreparedData` fits
+    ///     them, then `NumericEncodingRule` decides whether they stay.
     public static func fit(
         table: DataTable, schema: DataSchema, trainingRows: [Int], format: CSVFormat,
         categories: CategoryPolicy = CategoryPolicy(),
-        targetTransform: Setting<TargetTransform> = .fixed(.none)
+        targetTransform: Setting<TargetTransform> = .fixed(.none), numericBins: Int? = nil
     ) -> DataEncoding {
         var features: [FeatureEncoding] = []
         // Number columns first, each on its own (one sort per column): on both cores when the
@@ -72,7 +75,8 @@ public struct DataEncoding: Sendable, Equatable, Codable {
                 let position = numberPositions[k]
                 let column = table.columns[featureIndices[position]]
                 if case .numbers(let values) = column.data {
-                    numbers[position] = fitNumber(column.name, values, trainingRows)
+                    numbers[position] = fitNumber(
+                        column.name, values, trainingRows, bins: numericBins)
                 }
             }
         }
@@ -165,7 +169,7 @@ public struct DataEncoding: Sendable, Equatable, Codable {
     }
 
     private static func fitNumber(
-        _ name: String, _ values: [Float], _ rows: [Int]
+        _ name: String, _ values: [Float], _ rows: [Int], bins: Int?
     )
         -> FeatureEncoding
     {
@@ -203,7 +207,8 @@ public struct DataEncoding: Sendable, Equatable, Codable {
             name: name,
             method: .number(
                 median: median, mean: mean, standardDeviation: deviation > 0 ? deviation : 1,
-                missingIndicator: missing > 0))
+                missingIndicator: missing > 0,
+                edges: bins.flatMap { PiecewiseLinearBins.edges(sorted: present, bins: $0) }))
     }
 
     /// ENC-RARE-OTHER and ENC-EMBED-SIZE: the levels kept (on at least the minimum of training

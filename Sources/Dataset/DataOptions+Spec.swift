@@ -16,6 +16,7 @@ extension DataOptions {
             idColumn: data.idColumn, task: spec.task)
         categoryPolicy = CategoryPolicy(settings: spec.advisor)
         targetTransform = data.targetTransform
+        numericEncoding = data.numericEncoding
     }
 }
 

@@ -38,6 +38,8 @@ public struct DataOptions: Sendable, Equatable, Codable {
     public var categoryPolicy = CategoryPolicy()
     /// A regression target's transform (ENC-TARGET-LOG; default `auto`).
     public var targetTransform: Setting<TargetTransform> = .auto
+    /// How number inputs are encoded (ENC-NUMERIC-PLE; default `auto`).
+    public var numericEncoding: Setting<NumericEncoding> = .auto
 
     /// The markers read as missing when the spec does not list its own.
     public static let defaultMissingMarkers = ["", "NA", "N/A", "NaN", "null", "?"]

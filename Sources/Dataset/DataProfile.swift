@@ -61,6 +61,8 @@ public struct DataProfile: Sendable, Equatable, Codable {
     /// A regression target's transform (ENC-TARGET-LOG) and its training values' skewness;
     /// nil for classification.
     public var targetTransform: TargetTransformChoice?
+    /// How number inputs are encoded and the probe's scores (ENC-NUMERIC-PLE).
+    public var numericEncoding: NumericEncodingChoice?
 
     /// Profiles prepared data (runs the linear probe).
     public init(_ data: PreparedData) {
@@ -104,6 +106,7 @@ public struct DataProfile: Sendable, Equatable, Codable {
                 transform: data.encoding.target.isLog ? .log : .none,
                 skewness: TargetTransformRule.skewness(data.split.training.lazy.map { values[$0] }))
         }
+        numericEncoding = data.numericEncoding
         linearProbe = LinearProbe.run(data)
         warnings = data.warnings
     }

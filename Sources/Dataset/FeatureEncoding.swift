@@ -6,10 +6,15 @@ public struct FeatureEncoding: Sendable, Equatable, Codable {
     /// How the values are turned into numbers.
     public enum Method: Sendable, Equatable, Codable {
         /// Missing filled with the training median, then `(x - mean) / standardDeviation`
-        /// (mean and deviation of the filled training values); a 0/1 missing indicator follows
-        /// when the training split had missing values.
+        /// (mean and deviation of the filled training values); with `edges` (rule
+        /// ENC-NUMERIC-PLE), the piecewise-linear encoding of the filled value follows, one
+        /// column per bin: `clip((x - edges[t]) / (edges[t + 1] - edges[t]), 0, 1)` (Gorishniy
+        /// et al. 2022, "On embeddings for numerical features in tabular deep learning"); a 0/1
+        /// missing indicator comes last when the training split had missing values.
+        /// `edges` is nil (absent in model files saved before it) for a plain number.
         case number(
-            median: Float, mean: Double, standardDeviation: Double, missingIndicator: Bool)
+            median: Float, mean: Double, standardDeviation: Double, missingIndicator: Bool,
+            edges: [Float]? = nil)
         /// 1 when the value is `levels[1]`, 0 otherwise (also unseen values, with a warning);
         /// a missing indicator follows when the training split had missing values.
         case binary(levels: [String], missingIndicator: Bool)
@@ -39,13 +44,11 @@ public struct FeatureEncoding: Sendable, Equatable, Codable {
     /// `island=Dream`, ...).
     public var encodedNames: [String] {
         switch method {
-        case .number(_, _, _, let indicator), .binary(_, let indicator):
-            let main: String
-            if case .binary(let levels, _) = method, levels.count == 2 {
-                main = "\(name)=\(levels[1])"
-            } else {
-                main = name
-            }
+        case .number(_, _, _, let indicator, let edges):
+            let bins = PiecewiseLinearBins.names(name, edges: edges ?? [])
+            return [name] + bins + (indicator ? ["\(name) (missing)"] : [])
+        case .binary(let levels, let indicator):
+            let main = levels.count == 2 ? "\(name)=\(levels[1])" : name
             return indicator ? [main, "\(name) (missing)"] : [main]
         case .oneHot(let levels, let missingLevel):
             return levels.map { "\(name)=\($0)" } + (missingLevel ? ["\(name) (missing)"] : [])

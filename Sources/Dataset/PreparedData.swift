@@ -30,6 +30,9 @@ public struct PreparedData: Sendable {
     public var generator: SeededGenerator
     /// Notes for the user (e.g. categories seen only in validation).
     public var warnings: [String]
+    /// How number inputs were encoded and why (ENC-NUMERIC-PLE); nil for data prepared
+    /// without the rule.
+    public var numericEncoding: NumericEncodingChoice? = nil
 
     /// Reads, types, splits and encodes the data described by `options`.
     ///
@@ -73,10 +76,17 @@ public struct PreparedData: Sendable {
                 hint: "use data.target_transform: none (or auto: the log only for a positive "
                     + "target)")
         }
-        let encoding = DataEncoding.fit(
-            table: table, schema: schema, trainingRows: split.training,
-            format: options.csvFormat, categories: options.categoryPolicy,
-            targetTransform: options.targetTransform)
+        // ENC-NUMERIC-PLE: the bins are fitted unless the spec rules them out; the rule
+        // keeps them when a ridge model cross-validates better with them.
+        let (encoding, numericChoice) = try NumericEncodingRule.choose(
+            options.numericEncoding,
+            binned: DataEncoding.fit(
+                table: table, schema: schema, trainingRows: split.training,
+                format: options.csvFormat, categories: options.categoryPolicy,
+                targetTransform: options.targetTransform,
+                numericBins: options.numericEncoding == .fixed(.standard)
+                    ? nil : NumericEncoding.bins),
+            table: table, trainingRows: split.training, seed: options.seed)
         try checkEncodedSize(
             encoding, table: table,
             rows: split.training.count + split.validation.count + split.test.count,
@@ -94,7 +104,7 @@ public struct PreparedData: Sendable {
         return PreparedData(
             options: options, table: table, schema: schema, split: split, encoding: encoding,
             training: training, validation: validation, test: test, generator: generator,
-            warnings: warnings)
+            warnings: warnings, numericEncoding: numericChoice)
     }
 
     /// Most bytes the encoded splits (rows x inputs `Float`s) may take together: half of what

@@ -45,7 +45,7 @@ public enum ModelGraph {
         for feature in encoding.features {
             let name = feature.name
             switch feature.method {
-            case .number(let median, let mean, let deviation, let indicator):
+            case .number(let median, let mean, let deviation, let indicator, let edges):
                 inputs.append(column(name, .float))
                 let isMissing = builder.add("IsNaN", [name])
                 let filled = builder.add(
@@ -53,6 +53,19 @@ public enum ModelGraph {
                 let shifted = builder.add("Sub", [filled, builder.constant(Float(mean))])
                 encoded.append(
                     builder.add("Mul", [shifted, builder.constant(Float(1 / deviation))]))
+                if let edges, edges.count >= 3 {
+                    // ENC-NUMERIC-PLE: [N, 1] - [T] -> [N, T], times 1 / width, clipped to
+                    // [0, 1]: the same Float operations, in the same order, as the data layer.
+                    let bins = edges.count - 1
+                    let lows = builder.addInitializer(
+                        builder.fresh("bin_low"), shape: [bins], values: Array(edges.prefix(bins)))
+                    let scales = builder.addInitializer(
+                        builder.fresh("bin_scale"), shape: [bins],
+                        values: PiecewiseLinearBins.scales(edges))
+                    let share = builder.add("Mul", [builder.add("Sub", [filled, lows]), scales])
+                    encoded.append(
+                        builder.add("Clip", [share, builder.constant(0), builder.constant(1)]))
+                }
                 if indicator {
                     encoded.append(
                         builder.add(

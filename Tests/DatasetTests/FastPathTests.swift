@@ -105,7 +105,7 @@ import Testing
             for name in ["a", "b"] {
                 let j = try #require(data.table.columnIndex(named: name))
                 guard case .numbers(let values) = data.table.columns[j].data,
-                    case .number(let median, let mean, let deviation, _) =
+                    case .number(let median, let mean, let deviation, _, _) =
                         data.encoding.features.first(where: { $0.name == name })?.method
                 else {
                     Issue.record("column \(name) is not an encoded number")

@@ -11,7 +11,9 @@ import Testing
 ///    sex: 11, others 0} {Adelie: 152, Gentoo: 124, Chinstrap: 68}.
 @Suite struct RealDataTests {
     @Test func iris_three_balanced_classes_stratified() throws {
-        let data = try PreparedData.load(DataOptions(path: repoData("iris.csv"), target: "species"))
+        var options = DataOptions(path: repoData("iris.csv"), target: "species")
+        options.numericEncoding = .fixed(.standard)  // four standardised inputs
+        let data = try PreparedData.load(options)
         #expect(data.table.rowCount == 150)
         #expect(data.schema.task == .classification)
         #expect(data.encoding.inputWidth == 4)
@@ -122,7 +124,7 @@ import Testing
             DataOptions(path: repoData("penguins.csv"), target: "species"))
         let j = data.table.columnIndex(named: "body_mass_g")!
         guard case .numbers(let values) = data.table.columns[j].data,
-            case .number(let median, let mean, let deviation, _) =
+            case .number(let median, let mean, let deviation, _, _) =
                 data.encoding.features.first(where: { $0.name == "body_mass_g" })?.method
         else {
             Issue.record("body_mass_g must be a number feature")

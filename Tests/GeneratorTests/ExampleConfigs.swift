@@ -47,6 +47,7 @@ enum ExampleConfigs {
         spec.training.classWeights = .fixed(.balanced)
         spec.training.ensemble = .fixed(3)
         spec.data.targetTransform = .fixed(.none)
+        spec.data.numericEncoding = .fixed(.standard)
         spec.training.seed = 7
         spec.advisor.capacityAlpha = 5
 
@@ -130,6 +131,7 @@ enum ExampleConfigs {
         spec.training.classWeights = .fixed(.none)
         spec.training.ensemble = .fixed(1)
         spec.data.targetTransform = .fixed(.log)
+        spec.data.numericEncoding = .fixed(.piecewiseLinear)
         spec.training.shuffle = false
 
         let annotations: [String: String] = [

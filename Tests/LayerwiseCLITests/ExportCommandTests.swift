@@ -16,6 +16,8 @@ struct ExportCommandTests {
             ("penguins.csv", "species", "advisor: {one_hot_max_levels: 2}\n"),
             ("breast_cancer.csv", "diagnosis", ""),  // two classes: one sigmoid output
             ("diabetes.csv", "progression", ""),  // regression, a numeric-coded category
+            // piecewise-linear bins (ENC-NUMERIC-PLE) of numbers with missing values
+            ("penguins.csv", "species", "  numeric_encoding: piecewise_linear\n"),
             // a log target (ENC-TARGET-LOG), batch norm, PReLU and dropout
             (
                 "diabetes.csv", "progression",

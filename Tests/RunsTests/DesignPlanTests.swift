@@ -29,8 +29,35 @@ func temporaryFolder() throws -> URL {
 
     init() throws { catalog = try TemplateCatalog() }
 
-    func plan(_ name: String, template: String? = nil) throws -> DesignPlan {
-        try DesignPlan(specPath: Repository.spec(name), catalog: catalog, template: template)
+    /// The design of a bundled spec; `numericEncoding` overrides `data.numeric_encoding`
+    /// (default `standard`: these tests check the sizing rules on the bundled columns, which
+    /// ENC-NUMERIC-PLE's bins would widen; nil leaves the spec's `auto`).
+    func plan(
+        _ name: String, template: String? = nil, numericEncoding: String? = "standard"
+    ) throws -> DesignPlan {
+        try DesignPlan(
+            specPath: Repository.spec(name), catalog: catalog, template: template,
+            overrides: numericEncoding.map {
+                [try SpecOverride(parsing: "data.numeric_encoding=\($0)")]
+            } ?? [])
+    }
+
+    @Test func irisWithAutoGetsBinsAndTheConfigFixesThem() throws {
+        let plan = try plan("iris", numericEncoding: nil)
+        let choice = try #require(plan.summary.numericEncoding)
+        // Petal length and width act through thresholds: a ridge model scores far higher on
+        // the bins, and all four columns get them.
+        #expect(choice.encoding == .piecewiseLinear)
+        #expect(choice.binnableColumns == 4)
+        #expect(try #require(choice.binnedScore) > #require(choice.standardScore))
+        #expect(plan.summary.inputs == plan.data.encoding.networkInputWidth)
+        #expect(plan.summary.inputs > 4 * 4)
+        #expect(plan.recommendation.config.data.numericEncoding == .fixed(.piecewiseLinear))
+        let reason = try #require(
+            plan.recommendation.choices.first { $0.keyPath == "data.numeric_encoding" })
+        #expect(reason.source == .rule)
+        #expect(reason.why.contains("with bins"), "\(reason.why)")
+        #expect(TextReport.render(plan.recommendation).contains("(ENC-NUMERIC-PLE)"))
     }
 
     @Test func irisIsASmallMulticlassNetwork() throws {
@@ -112,7 +139,7 @@ func temporaryFolder() throws -> URL {
 
     @Test(arguments: ["iris", "breast_cancer", "penguins", "diabetes"])
     func generatedConfigReloadsToTheSameNetwork(_ name: String) throws {
-        let plan = try plan(name)
+        let plan = try plan(name, numericEncoding: nil)
         let output = Repository.specs + "/\(name).generated.yaml"
         let generated = try plan.generate(outputPath: output)
         let expected = plan.recommendation.config
@@ -133,7 +160,14 @@ func temporaryFolder() throws -> URL {
         let again = try DesignPlan(specPath: file, catalog: catalog)
         #expect(again.recommendation.config.model == expected.model)
         #expect(again.recommendation.diagram == plan.recommendation.diagram)
-        #expect(again.summary == plan.summary)
+        // The config fixes the numbers' encoding that the probe chose: the same encoding, and
+        // the same summary but for the probe's scores (not run for a fixed value).
+        #expect(again.data.encoding == plan.data.encoding)
+        #expect(again.summary.numericEncoding?.encoding == plan.summary.numericEncoding?.encoding)
+        #expect(again.summary.numericEncoding?.note == "set in spec")
+        var summary = again.summary
+        summary.numericEncoding = plan.summary.numericEncoding
+        #expect(summary == plan.summary)
     }
 
     @Test func dataPathIsRelativeToTheOutputFolder() throws {

@@ -85,7 +85,10 @@ func learningRateEdit(_ finding: Finding) -> (old: Double, new: Double)? {
     return (old, new)
 }
 
-let iris = "data: {path: \(Repository.specs)/data/iris.csv, target: species}"
+/// Iris with standardised numbers: the pathology tests need its hidden layer (with bins,
+/// ENC-NUMERIC-PLE makes iris separable, and DEPTH-LINEAR takes the hidden layer away).
+let iris =
+    "data: {path: \(Repository.specs)/data/iris.csv, target: species, numeric_encoding: standard}"
 
 // MARK: Pathologies provoked by real training
 
@@ -320,7 +323,9 @@ let iris = "data: {path: \(Repository.specs)/data/iris.csv, target: species}"
         let configuration = TrainingConfiguration(
             epochs: 3, loss: .softmaxCrossEntropy,
             optimizer: OptimizerDescription(rule: .adam(), learningRate: 1e-2))
-        let plan = try DesignPlan(specPath: Repository.spec("iris"), catalog: try TemplateCatalog())
+        let plan = try DesignPlan(
+            specPath: Repository.spec("iris"), catalog: try TemplateCatalog(),
+            overrides: [try SpecOverride(parsing: "data.numeric_encoding=standard")])
         func source() throws -> InMemoryBatchSource {
             try InMemoryBatchSource(
                 inputs: plan.data.training.inputMatrix, targets: plan.data.training.engineTargets,
@@ -524,7 +529,8 @@ func formatNumberForTest(_ value: Double) -> String {
     }
 
     @Test func sizePruneCountsUnitsWhoseWeightsWentToZero() throws {
-        let (session, folder, _) = try startRun(Repository.spec("iris"))
+        let (session, folder, _) = try startRun(
+            Repository.spec("iris"), set: ["data.numeric_encoding=standard"])
         _ = try session.run(in: folder)
         var file = try #require(try RunRecordFile.read(from: folder))
         #expect(file.record.layers[0].incomingUnitNorms?.allSatisfy { $0 > 0 } == true)

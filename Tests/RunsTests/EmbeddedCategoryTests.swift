@@ -33,6 +33,7 @@ import Testing
         data:
           path: stores.csv
           target: y
+          numeric_encoding: standard
         training:
           epochs: 8
         """.write(to: spec, atomically: true, encoding: .utf8)

@@ -47,6 +47,21 @@ struct SafeTensorsInteropTests {
                 .appendingPathComponent("prices.csv").path)
     }
 
+    /// Piecewise-linear bins (ENC-NUMERIC-PLE) on numbers with missing values: the edges are
+    /// in the model file's encoding, and Python rebuilds the bins from them.
+    @Test func pythonReproducesPiecewiseLinearBins() throws {
+        let data = Repository.root.appendingPathComponent("Specs/data/penguins.csv").path
+        let (_, folder, _) = try trainSpec(
+            """
+            name: bins
+            data: {path: '\(data)', target: species, numeric_encoding: piecewise_linear}
+            training: {ensemble: 1, epochs: 10}
+            """)
+        let encoding = try ModelArtifact.read(from: folder.modelPath).encoding
+        #expect(encoding.features.contains { $0.binEdges != nil })
+        try checkInPython(folder, data: data)
+    }
+
     /// Layerwise's predictions of `data`, checked by the Python script from the file alone.
     func checkInPython(_ folder: RunFolder, data: String) throws {
         let artifact = try ModelArtifact.read(from: folder.modelPath)

@@ -9,11 +9,13 @@ import Testing
 
 /// A new run of a bundled spec (or a spec text) in a temporary folder, as `train` starts it.
 func startRun(
-    _ specPath: String, edit: ((inout NetworkSpec) -> Void)? = nil
+    _ specPath: String, set overrides: [String] = []
 ) throws -> (
     session: TrainingSession, folder: RunFolder, plan: DesignPlan
 ) {
-    let plan = try DesignPlan.measured(specPath: specPath, catalog: try TemplateCatalog())
+    let plan = try DesignPlan.measured(
+        specPath: specPath, catalog: try TemplateCatalog(),
+        overrides: try overrides.map { try SpecOverride(parsing: $0) })
     let folder = try RunFolder.create(
         name: "test", explicit: try temporaryFolder().appendingPathComponent("run").path)
     return (try TrainingSession.begin(plan: plan, in: folder), folder, plan)
@@ -170,8 +172,11 @@ func savedWeightBits(_ folder: RunFolder) throws -> [[UInt32]] {
     static let iris = Result { try trainedRun("iris") }
     static let penguins = Result { try trainedRun("penguins") }
 
+    /// A bundled spec trained with standardised numbers: the prediction tests read its
+    /// hidden layer (with ENC-NUMERIC-PLE's bins iris is linear).
     static func trainedRun(_ name: String) throws -> RunFolder {
-        let (session, folder, _) = try startRun(Repository.spec(name))
+        let (session, folder, _) = try startRun(
+            Repository.spec(name), set: ["data.numeric_encoding=standard"])
         _ = try session.run(in: folder)
         return folder
     }
@@ -226,7 +231,9 @@ func savedWeightBits(_ folder: RunFolder) throws -> [[UInt32]] {
         let artifact = try ModelArtifact.read(from: run.modelPath)
         #expect(artifact.idColumn == "flower")
         // The id is not an input: the model reads the four measurements only.
-        #expect(artifact.encoding.inputNames.count == 4)
+        #expect(
+            artifact.encoding.features.map(\.name)
+                == ["sepal_length", "sepal_width", "petal_length", "petal_width"])
         let rows = try table(
             "flower,sepal_length,sepal_width,petal_length,petal_width\nrose,5.1,3.5,1.4,0.2\n")
         // As `layerwise predict` loads it: the run folder's model, ids copied.
@@ -456,11 +463,14 @@ func savedWeightBits(_ folder: RunFolder) throws -> [[UInt32]] {
 
     @Test func aRunFromAGeneratedConfigKeepsEachRulesReason() throws {
         let folder = try temporaryFolder()
-        let plan = try DesignPlan(specPath: Repository.spec("iris"), catalog: try TemplateCatalog())
+        // Standardised numbers: the test reads a hidden layer's rule.
+        let plan = try DesignPlan(
+            specPath: Repository.spec("iris"), catalog: try TemplateCatalog(),
+            overrides: [try SpecOverride(parsing: "data.numeric_encoding=standard")])
         let config = folder.appendingPathComponent("iris.config.yaml").path
         try plan.generate(outputPath: config).text.write(
             toFile: config, atomically: true, encoding: .utf8)
-        let (session, run, _) = try startRun(config) { $0.training.epochs = .fixed(2) }
+        let (session, run, _) = try startRun(config, set: ["training.epochs=2"])
         _ = try session.run(in: run)
         let manifest = try #require(RunManifest.read(from: run))
         let units = try #require(

@@ -24,7 +24,7 @@ func irisSpec(_ extra: String = "", name: String = "iris") throws -> (spec: Stri
     let spec = folder.appendingPathComponent("\(name).yaml").path
     try """
     name: \(name)
-    data: {path: \(Repository.iris), target: species}
+    data: {path: \(Repository.iris), target: species, numeric_encoding: standard}
     training:
       epochs: 40
 
@@ -268,7 +268,8 @@ struct TuneStudyTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         var text = try String(contentsOfFile: spec, encoding: .utf8)
         text = text.replacingOccurrences(
-            of: "target: species}", with: "target: species, split: {validation: 0}}")
+            of: "numeric_encoding: standard}",
+            with: "numeric_encoding: standard, split: {validation: 0}}")
         text += "  early_stopping: false\n"
         try text.write(toFile: spec, atomically: true, encoding: .utf8)
         #expect(throws: TuneError.noValidation(spec: spec)) {

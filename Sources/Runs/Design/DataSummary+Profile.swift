@@ -34,5 +34,6 @@ extension DataSummary {
             },
             hasMissingValues: profile.columns.contains { $0.role == .feature && $0.missing > 0 })
         targetTransform = profile.targetTransform
+        numericEncoding = profile.numericEncoding
     }
 }

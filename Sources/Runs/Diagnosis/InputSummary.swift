@@ -38,6 +38,8 @@ public struct InputSummary: Codable, Sendable, Equatable {
     public var standardDeviation: Double?
     /// The training median a missing number is filled with.
     public var median: Double?
+    /// A number's piecewise-linear bin edges (ENC-NUMERIC-PLE), when it has bins.
+    public var binEdges: [Float]?
     /// The levels of a binary column (the second one encodes as 1) or of a one-hot column.
     public var levelNames: [String]?
     /// Training levels: a one-hot or binary column's; an embedded column's levels with a table
@@ -81,12 +83,13 @@ public struct InputSummary: Codable, Sendable, Equatable {
         rules = []
         reason = ""
         switch feature.method {
-        case .number(let median, let mean, let deviation, let indicator):
+        case .number(let median, let mean, let deviation, let indicator, let edges):
             method = .number
             missing = indicator
             self.mean = mean
             standardDeviation = deviation
             self.median = Double(median)
+            binEdges = edges
         case .binary(let levels, let indicator):
             method = .binary
             missing = indicator
@@ -133,6 +136,13 @@ public struct InputSummary: Codable, Sendable, Equatable {
             detail.append(
                 "mean \(NumberText.evidence(mean ?? 0)), sd "
                     + NumberText.evidence(standardDeviation ?? 1))
+            if let edges = binEdges, edges.count >= 2 {
+                encoding = "standardised + \(edges.count - 1) bins"
+                detail.append(
+                    "piecewise-linear bins at "
+                        + edges.map { NumberText.evidence(Double($0)) }.joined(separator: ", ")
+                        + " (ENC-NUMERIC-PLE)")
+            }
             if missing {
                 detail.append(
                     "missing -> training median \(NumberText.evidence(median ?? 0)), with a "

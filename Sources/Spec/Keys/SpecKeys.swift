@@ -11,7 +11,8 @@ extension SpecKey {
         [
             version, name,
             dataPath, dataTarget, dataFeatures, dataIgnore, dataCategorical, dataIDColumn,
-            dataDelimiter, dataMissingValues, targetTransform, splitValidation, splitTest,
+            dataDelimiter, dataMissingValues, targetTransform, numericEncoding, splitValidation,
+            splitTest,
             splitStratify,
             task,
             template, hiddenLayers, neurons, activation, batchNorm, dropout, initializer, layers,
@@ -108,6 +109,16 @@ extension SpecKey {
         "How a regression target is trained: `auto` takes the log of a positive target skewed "
             + "right (ENC-TARGET-LOG), `none` keeps it.",
         starter: "none | log (regression)", field: .value(\.data.targetTransform))
+
+    public static let numericEncoding = SpecKey(
+        "data.numeric_encoding",
+        .anyOf([.choice(noun: "numeric encoding", SpecSchema.numericEncodings), auto]),
+        default: .auto, rules: ["ENC-NUMERIC-PLE"],
+        "How number inputs are encoded: `auto` adds piecewise-linear bins (8 training-quantile "
+            + "bins per column, beside the standardised value) when a ridge model on the "
+            + "training split cross-validates better with them (ENC-NUMERIC-PLE); `standard` or "
+            + "`piecewise_linear` fixes it.",
+        starter: "standard | piecewise_linear", field: .value(\.data.numericEncoding))
 
     // MARK: - model
 

@@ -73,4 +73,5 @@ extension SpecWord {
 }
 
 extension TargetTransform: SpecWord {}
+extension NumericEncoding: SpecWord {}
 extension Initializer: SpecWord {}

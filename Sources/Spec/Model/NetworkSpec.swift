@@ -60,6 +60,71 @@ public enum TargetTransform: String, Sendable, Equatable, Codable, CaseIterable 
     public static let logSkewnessThreshold = 1.0
 }
 
+/// How number input columns are encoded (ENC-NUMERIC-PLE).
+public enum NumericEncoding: String, Sendable, Equatable, Codable, CaseIterable {
+    /// Standardised: `(x - mean) / sd` of the training split.
+    case standard
+    /// Standardised, and beside it the piecewise-linear encoding over the column's training
+    /// quantile bins (Gorishniy et al. 2022).
+    case piecewiseLinear = "piecewise_linear"
+
+    /// ENC-NUMERIC-PLE: bins per column, at the training quantiles k / 8 (repeated edges
+    /// merged; a column with fewer than two bins stays standardised).
+    public static let bins = 8
+}
+
+/// The number encoding the data layer chose (ENC-NUMERIC-PLE), with the evidence: the
+/// cross-validated score of a ridge model on the training split with standardised inputs
+/// only and with the bins beside them.
+public struct NumericEncodingChoice: Sendable, Equatable, Codable {
+    /// The encoding used.
+    public var encoding: NumericEncoding
+    /// Number columns that have bins under `piecewise_linear` (two or more distinct quantile
+    /// edges apart); 0 means the choice could not matter.
+    public var binnableColumns: Int
+    /// The ridge model's mean score over the folds with standardised inputs (R² for
+    /// regression, accuracy for classification); nil when the probe did not run.
+    public var standardScore: Double?
+    /// The same with the bins beside them.
+    public var binnedScore: Double?
+    /// Why the probe did not run, when it did not (fixed in the spec, no binnable column,
+    /// too wide, too few rows).
+    public var note: String?
+
+    /// The rule's ID.
+    public static let rule = "ENC-NUMERIC-PLE"
+
+    /// The choice and its evidence in a line, for the config's comment and `recommend`.
+    public var why: String {
+        if let standard = standardScore, let binned = binnedScore {
+            let scores =
+                "ridge \(Self.folds)-fold score \(NumberText.evidence(binned)) with bins, "
+                + "\(NumberText.evidence(standard)) without"
+            return encoding == .piecewiseLinear
+                ? "\(scores): bins on \(binnableColumns) number column"
+                    + (binnableColumns == 1 ? "" : "s")
+                : "\(scores): standardised numbers"
+        }
+        return (note ?? "not measured") + ": "
+            + (encoding == .piecewiseLinear
+                ? "bins on every number column" : "standardised numbers")
+    }
+
+    /// Folds of the probe's cross-validation (`NumericEncodingRule.folds`).
+    public static let folds = 5
+
+    public init(
+        encoding: NumericEncoding, binnableColumns: Int, standardScore: Double? = nil,
+        binnedScore: Double? = nil, note: String? = nil
+    ) {
+        self.encoding = encoding
+        self.binnableColumns = binnableColumns
+        self.standardScore = standardScore
+        self.binnedScore = binnedScore
+        self.note = note
+    }
+}
+
 /// The transform the data layer chose for a regression target (ENC-TARGET-LOG), with the
 /// training values' skewness that decided it (nil when it cannot be computed).
 public struct TargetTransformChoice: Sendable, Equatable, Codable {
@@ -97,6 +162,9 @@ public struct DataSection: Sendable, Equatable {
     /// How a regression target is transformed for training (ENC-TARGET-LOG); `auto` takes
     /// the log of a positive, right-skewed target.
     public var targetTransform: Setting<TargetTransform> = .auto
+    /// How number inputs are encoded (ENC-NUMERIC-PLE); `auto` adds piecewise-linear bins
+    /// when a linear model on the training split cross-validates better with them.
+    public var numericEncoding: Setting<NumericEncoding> = .auto
 
     /// The default missing-value markers.
     public static let defaultMissingValues = ["", "NA", "N/A", "NaN", "null", "?"]

@@ -74,6 +74,14 @@ public enum SpecSchema {
             "Sample on a log scale (needs low > 0)."),
     ]
 
+    static let numericEncodings = [
+        SchemaChoice("standard", "Standardised by the training mean and deviation."),
+        SchemaChoice(
+            "piecewise_linear",
+            "Standardised, and beside it one column per training-quantile bin: "
+                + "clip((x - low) / (high - low), 0, 1) (ENC-NUMERIC-PLE)."),
+    ]
+
     static let targetTransforms = [
         SchemaChoice("none", "The target as it is (standardised)."),
         SchemaChoice(

@@ -1,0 +1,137 @@
+import Random
+import Spec
+
+/// ENC-NUMERIC-PLE: whether number inputs get piecewise-linear bins beside their standardised
+/// value. `auto` asks the training split: a ridge model is cross-validated on it with the
+/// standardised inputs alone and with the bins beside them, and the bins stay when they score
+/// higher. Bins help where a column acts through thresholds and bends (salaries by career
+/// length, participation by age); a linear model that already fits does better without them,
+/// as do small splits, where eight more inputs per column cost more than they give.
+public enum NumericEncodingRule {
+    /// Folds of the cross-validation.
+    public static let folds = NumericEncodingChoice.folds
+    /// Most training rows the probe fits (a seeded sample of larger splits): enough to tell
+    /// the two apart, and the cost stays below a tenth of a second at the widest.
+    public static let maxRows = 4_096
+    /// Fewest training rows the probe runs on: fewer leave folds too small to score.
+    public static let minimumRows = 40
+    /// Widest binned input the probe considers (as the linear probe's `maxInputs`); wider
+    /// data keeps standardised numbers under `auto`.
+    public static let maxInputs = LinearProbe.maxInputs
+    /// The ridge penalty per training row, `lambda = alpha * n` (standardised inputs have
+    /// `x'x = n`: a 1% shrink); 1e-3 to 1e-2 give the same choices on the quality suite.
+    public static let ridgeAlpha = 1e-2
+
+    /// The encoding to train with and why.
+    /// - Parameters:
+    ///   - setting: the spec's `data.numeric_encoding`.
+    ///   - binned: the encoding fitted with bins on every number column that has two or more
+    ///     (`DataEncoding.fit(..., numericBins:)`).
+    ///   - table: the typed table.
+    ///   - trainingRows: the training split's rows (the probe reads no other).
+    ///   - seed: the data seed; the probe's folds and sample come from a stream of their own,
+    ///     so the split and the shuffles are the same whichever way it decides.
+    /// - Throws: `DataError` when encoding the training rows fails (it cannot for rows the
+    ///   encoding was fitted on).
+    public static func choose(
+        _ setting: Setting<NumericEncoding>, binned: DataEncoding, table: DataTable,
+        trainingRows: [Int], seed: UInt64
+    ) throws -> (encoding: DataEncoding, choice: NumericEncodingChoice) {
+        let plain = binned.withoutBins
+        let binnable = binned.features.filter { $0.binEdges != nil }.count
+        func chosen(
+            _ encoding: NumericEncoding, note: String?, scores: (Double, Double)? = nil
+        )
+            -> (DataEncoding, NumericEncodingChoice)
+        {
+            (
+                encoding == .piecewiseLinear ? binned : plain,
+                NumericEncodingChoice(
+                    encoding: encoding, binnableColumns: binnable, standardScore: scores?.0,
+                    binnedScore: scores?.1, note: note)
+            )
+        }
+        if let fixed = setting.value { return chosen(fixed, note: "set in spec") }
+        if binnable == 0 {
+            return chosen(.standard, note: "no number column has two or more quantile bins")
+        }
+        let dense = binned.inputWidth - binned.features.filter { $0.embeddingLevels != nil }.count
+        if dense > maxInputs {
+            return chosen(
+                .standard,
+                note: "the bins would make \(dense) inputs, above the probe's \(maxInputs)")
+        }
+        if trainingRows.count < minimumRows {
+            return chosen(
+                .standard,
+                note: "\(trainingRows.count) training rows, too few to cross-validate "
+                    + "(\(minimumRows))")
+        }
+        var generator = SeededGenerator(seed: seed, stream: probeStream)
+        var rows = trainingRows
+        generator.shuffle(&rows)
+        if rows.count > maxRows { rows = Array(rows.prefix(maxRows)) }
+        let encoded = try binned.encode(table, rows: rows).0
+        let columns = probeColumns(binned)
+        let scores = RidgeCrossValidation(
+            encoded, columns: columns.all, folds: folds, alpha: ridgeAlpha
+        ).scores(subsets: [columns.standard, columns.all])
+        guard let standard = scores[0], let withBins = scores[1] else {
+            return chosen(.standard, note: "the probe could not score the folds")
+        }
+        return chosen(
+            withBins > standard ? .piecewiseLinear : .standard, note: nil,
+            scores: (standard, withBins))
+    }
+
+    /// The generator stream of the probe's shuffle (the split uses stream 0).
+    static let probeStream: UInt64 = 0x504C_45  // "PLE"
+
+    /// The encoded columns the ridge model reads (an embedded column's code is not a number
+    /// to weigh: left out of both), and those of them that are not bins.
+    static func probeColumns(_ encoding: DataEncoding) -> (all: [Int], standard: [Int]) {
+        var all: [Int] = []
+        var standard: [Int] = []
+        var offset = 0
+        for feature in encoding.features {
+            defer { offset += feature.width }
+            if feature.embeddingLevels != nil { continue }
+            let bins = max(0, (feature.binEdges?.count ?? 1) - 1)
+            for k in 0..<feature.width {
+                all.append(offset + k)
+                // A number's bins follow its standardised value.
+                if k == 0 || k > bins { standard.append(offset + k) }
+            }
+        }
+        return (all, standard)
+    }
+}
+
+extension FeatureEncoding {
+    /// A number's piecewise-linear bin edges (ENC-NUMERIC-PLE); nil without bins.
+    public var binEdges: [Float]? {
+        if case .number(_, _, _, _, let edges) = method, let edges, edges.count >= 3 {
+            return edges
+        }
+        return nil
+    }
+}
+
+extension DataEncoding {
+    /// The encoding with every number's bins dropped: standardised numbers only.
+    public var withoutBins: DataEncoding {
+        var plain = self
+        plain.features = features.map { feature in
+            guard
+                case .number(let median, let mean, let deviation, let indicator, _) =
+                    feature.method
+            else { return feature }
+            return FeatureEncoding(
+                name: feature.name,
+                method: .number(
+                    median: median, mean: mean, standardDeviation: deviation,
+                    missingIndicator: indicator))
+        }
+        return plain
+    }
+}

@@ -1,0 +1,280 @@
+import Foundation
+import Random
+import Spec
+import Testing
+
+@testable import Dataset
+
+/// ENC-NUMERIC-PLE: the piecewise-linear bins of number columns, and the cross-validated
+/// ridge probe that decides whether they stay.
+@Suite struct NumericEncodingTests {
+    /// `x, noise..., y` rows: y a step of x (classification: the class flips at x = 0.3 and
+    /// again at 0.7, which no single weight on x can express) or a linear function of x.
+    static func rows(
+        _ count: Int, step: Bool, noiseColumns: Int = 0, missingEvery: Int? = nil, seed: UInt64
+    ) -> String {
+        var generator = SeededGenerator(seed: seed)
+        let noise = (0..<noiseColumns).map { "n\($0)" }
+        var lines = [(["x"] + noise + ["y"]).joined(separator: ",")]
+        for row in 0..<count {
+            let x = generator.nextUnitDouble()
+            var fields = [missingEvery.map { row % $0 == 0 } == true ? "" : String(x)]
+            fields += noise.map { _ in String(generator.nextUnitDouble()) }
+            if step {
+                fields.append(x > 0.3 && x < 0.7 ? "in" : "out")
+            } else {
+                fields.append(String(2 * x + 0.3 * generator.nextNormal()))
+            }
+            lines.append(fields.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test func edgesAreTheTrainingQuantilesWithRepeatsMerged() throws {
+        // Nine values, eight bins: every value is an edge.
+        #expect(
+            PiecewiseLinearBins.edges(sorted: (1...9).map(Float.init), bins: 8)
+                == (1...9).map(Float.init))
+        // NumPy's linear interpolation: positions 0, 1.25, 2.5, 3.75, 5 of [0, 0, 0, 0, 1, 2]
+        // give 0, 0, 0, 0.75, 2; the repeated 0s merge into one edge.
+        #expect(PiecewiseLinearBins.edges(sorted: [0, 0, 0, 0, 1, 2], bins: 4) == [0, 0.75, 2])
+        // One value, or quantiles that leave a single bin, give no bins.
+        #expect(PiecewiseLinearBins.edges(sorted: [3, 3, 3], bins: 8) == nil)
+        #expect(PiecewiseLinearBins.edges(sorted: [1, 1, 1, 1, 1, 1, 1, 1, 1, 2], bins: 2) == nil)
+        // Edges too close for a finite 1 / width in Float merge too.
+        let tiny = Float.leastNonzeroMagnitude
+        #expect(
+            PiecewiseLinearBins.edges(sorted: [0, tiny, 2 * tiny, 1, 2], bins: 4) == [0, 1, 2])
+    }
+
+    @Test func eachBinReadsItsShareOfTheValueAndTheIndicatorComesLast() throws {
+        let files = TestFiles()
+        // x = 0, 1, ..., 8 and one missing; the median of the present values is 4.
+        let text = "x,y\n" + (0...8).map { "\($0),\($0 % 2)" }.joined(separator: "\n") + "\n,1\n"
+        let path = files.write("bins.csv", text)
+        var options = DataOptions(path: path, target: "y")
+        options.validationFraction = 0
+        options.testFraction = 0
+        options.task = .fixed(.regression)
+        options.numericEncoding = .fixed(.piecewiseLinear)
+        let data = try PreparedData.load(options)
+        let feature = try #require(data.encoding.features.first)
+        let edges = try #require(feature.binEdges)
+        #expect(edges == (0...8).map(Float.init))
+        #expect(feature.encodedNames.count == 1 + 8 + 1)
+        #expect(feature.encodedNames[1] == "x (bin 1/8)")
+        #expect(feature.encodedNames.last == "x (missing)")
+        let table = try CSVReader.read(path: path)
+        let (encoded, _) = try data.encoding.encode(table, rows: [0, 3, 8, 9])
+        let width = encoded.featureCount
+        func row(_ k: Int) -> [Float] { Array(encoded.features[(k * width)..<((k + 1) * width)]) }
+        // x = 0: no bin reached; x = 3: three bins full; x = 8: all; missing: the median 4
+        // and the indicator.
+        #expect(row(0)[1...9] == [0, 0, 0, 0, 0, 0, 0, 0, 0])
+        #expect(row(1)[1...9] == [1, 1, 1, 0, 0, 0, 0, 0, 0])
+        #expect(row(2)[1...9] == [1, 1, 1, 1, 1, 1, 1, 1, 0])
+        #expect(row(3)[1...9] == [1, 1, 1, 1, 0, 0, 0, 0, 1])
+        // A value between edges fills its bin by its share; one beyond the last stays at 1.
+        let between = try CSVReader.read(path: files.write("between.csv", "x,y\n2.25,0\n99,0\n"))
+        let (shares, _) = try data.encoding.encode(between, rows: [0, 1])
+        #expect(Array(shares.features[1...4]) == [1, 1, 0.25, 0])
+        #expect(Array(shares.features[(width + 1)...(width + 8)]) == [1, 1, 1, 1, 1, 1, 1, 1])
+    }
+
+    @Test func aModelFileWithoutEdgesReadsAsStandardisedNumbers() throws {
+        let saved =
+            #"{"name":"x","method":{"number":{"median":1,"mean":0.5,"#
+            + #""standardDeviation":2,"missingIndicator":false}}}"#
+        let feature = try JSONDecoder().decode(FeatureEncoding.self, from: Data(saved.utf8))
+        #expect(feature.binEdges == nil)
+        #expect(feature.width == 1)
+        let binned = FeatureEncoding(
+            name: "x",
+            method: .number(
+                median: 1, mean: 0.5, standardDeviation: 2, missingIndicator: false,
+                edges: [0, 1, 2]))
+        let again = try JSONDecoder().decode(
+            FeatureEncoding.self, from: JSONEncoder().encode(binned))
+        #expect(again == binned)
+        #expect(again.width == 3)
+    }
+
+    /// The one-pass ridge cross-validation against fitting each fold from its own rows.
+    @Test(arguments: [false, true])
+    func ridgeCrossValidationEqualsFittingEachFold(classification: Bool) throws {
+        var generator = SeededGenerator(seed: 5)
+        let n = 60
+        let p = 4
+        var features = [Float]()
+        var targets = [Float]()
+        var classes = [Int32]()
+        for _ in 0..<n {
+            let x = (0..<p).map { _ in Float(generator.nextNormal()) }
+            features += x
+            let y = 1.5 * x[0] - x[2] * x[2] + 0.5 * Float(generator.nextNormal())
+            targets.append(y)
+            classes.append(y > 0.5 ? 2 : (y > -0.5 ? 1 : 0))
+        }
+        let rows = EncodedRows(
+            rowCount: n, featureCount: p, features: features,
+            classIndices: classification ? classes : nil,
+            targets: classification ? nil : targets, sourceRows: Array(0..<n))
+        let alpha = 0.05
+        let folds = 3
+        let validation = RidgeCrossValidation(
+            rows, columns: Array(0..<p), folds: folds, alpha: alpha)
+        let scores = validation.scores(subsets: [[0, 1, 2, 3], [0, 2]])
+        for (subset, score) in zip([[0, 1, 2, 3], [0, 2]], scores) {
+            let reference = Self.naiveScore(
+                rows, subset: subset, folds: folds, alpha: alpha, classes: classification ? 3 : 0)
+            let measured = try #require(score)
+            #expect(abs(measured - reference) < 1e-9, "\(subset): \(measured) vs \(reference)")
+        }
+    }
+
+    /// Each fold fitted from its own training rows: centred normal equations with
+    /// `alpha * n` on the diagonal, solved by Gaussian elimination; R² or accuracy held out.
+    static func naiveScore(
+        _ rows: EncodedRows, subset: [Int], folds: Int, alpha: Double, classes: Int
+    ) -> Double {
+        let outputs = max(1, classes)
+        func target(_ row: Int, _ c: Int) -> Double {
+            classes > 0
+                ? (Int(rows.classIndices![row]) == c ? 1 : 0) : Double(rows.targets![row])
+        }
+        func x(_ row: Int, _ k: Int) -> Double {
+            Double(rows.features[row * rows.featureCount + subset[k]])
+        }
+        var total = 0.0
+        for fold in 0..<folds {
+            let train = (0..<rows.rowCount).filter { $0 % folds != fold }
+            let held = (0..<rows.rowCount).filter { $0 % folds == fold }
+            let d = subset.count
+            let count = Double(train.count)
+            let means = (0..<d).map { k in train.reduce(0) { $0 + x($1, k) } / count }
+            var predictions = [[Double]](repeating: [], count: held.count)
+            for c in 0..<outputs {
+                let yMean = train.reduce(0) { $0 + target($1, c) } / count
+                var a = [[Double]](repeating: [Double](repeating: 0, count: d + 1), count: d)
+                for i in 0..<d {
+                    for j in 0..<d {
+                        a[i][j] = train.reduce(0) {
+                            $0 + (x($1, i) - means[i]) * (x($1, j) - means[j])
+                        }
+                    }
+                    a[i][i] += alpha * count
+                    a[i][d] = train.reduce(0) {
+                        $0 + (x($1, i) - means[i]) * (target($1, c) - yMean)
+                    }
+                }
+                for i in 0..<d {
+                    for r in (i + 1)..<d {
+                        let f = a[r][i] / a[i][i]
+                        for j in i...d { a[r][j] -= f * a[i][j] }
+                    }
+                }
+                var w = [Double](repeating: 0, count: d)
+                for i in stride(from: d - 1, through: 0, by: -1) {
+                    var sum = a[i][d]
+                    for j in (i + 1)..<d { sum -= a[i][j] * w[j] }
+                    w[i] = sum / a[i][i]
+                }
+                for (k, row) in held.enumerated() {
+                    var output = yMean
+                    for i in 0..<d { output += w[i] * (x(row, i) - means[i]) }
+                    predictions[k].append(output)
+                }
+            }
+            if classes > 0 {
+                let correct = held.indices.filter { k in
+                    let best = predictions[k].indices.max {
+                        predictions[k][$0] < predictions[k][$1]
+                    }
+                    return best == Int(rows.classIndices![held[k]])
+                }.count
+                total += Double(correct) / Double(held.count)
+            } else {
+                let ys = held.map { target($0, 0) }
+                let mean = ys.reduce(0, +) / Double(ys.count)
+                let sse = zip(ys, predictions).reduce(0) {
+                    $0 + ($1.0 - $1.1[0]) * ($1.0 - $1.1[0])
+                }
+                let sst = ys.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+                total += 1 - sse / sst
+            }
+        }
+        return total / Double(folds)
+    }
+
+    @Test func autoKeepsBinsForAStepAndDropsThemForALine() throws {
+        let files = TestFiles()
+        let step = try PreparedData.load(
+            DataOptions(
+                path: files.write("step.csv", Self.rows(400, step: true, seed: 1)),
+                target: "y"))
+        let stepChoice = try #require(step.numericEncoding)
+        #expect(stepChoice.encoding == .piecewiseLinear, "\(stepChoice)")
+        #expect(try #require(stepChoice.binnedScore) > #require(stepChoice.standardScore) + 0.1)
+        #expect(step.encoding.features[0].binEdges != nil)
+        #expect(step.training.featureCount == 1 + 8)
+
+        // A line with twelve columns of noise: the bins only add variance.
+        let line = try PreparedData.load(
+            DataOptions(
+                path: files.write(
+                    "line.csv", Self.rows(120, step: false, noiseColumns: 12, seed: 2)),
+                target: "y"))
+        let lineChoice = try #require(line.numericEncoding)
+        #expect(lineChoice.encoding == .standard, "\(lineChoice)")
+        #expect(lineChoice.binnableColumns == 13)
+        #expect(line.encoding.features.allSatisfy { $0.binEdges == nil })
+        #expect(line.training.featureCount == 13)
+    }
+
+    @Test func theSpecFixesTheEncodingAndTheProbeLeavesTheSplitAlone() throws {
+        let files = TestFiles()
+        let path = files.write("step.csv", Self.rows(300, step: true, missingEvery: 7, seed: 3))
+        var options = DataOptions(path: path, target: "y")
+        let auto = try PreparedData.load(options)
+        options.numericEncoding = .fixed(.standard)
+        let standard = try PreparedData.load(options)
+        options.numericEncoding = .fixed(.piecewiseLinear)
+        let binned = try PreparedData.load(options)
+        #expect(standard.numericEncoding?.encoding == .standard)
+        #expect(standard.numericEncoding?.note == "set in spec")
+        #expect(standard.numericEncoding?.standardScore == nil)
+        #expect(binned.numericEncoding?.encoding == .piecewiseLinear)
+        #expect(standard.training.featureCount == 2)  // x and its missing indicator
+        #expect(binned.training.featureCount == 2 + 8)
+        // The same split and the same generator afterwards, whichever way it went.
+        #expect(auto.split == standard.split && auto.split == binned.split)
+        var a = auto.generator
+        var s = standard.generator
+        #expect(a.next() == s.next())
+        // The standardised column is the same with or without bins.
+        for k in 0..<standard.training.rowCount {
+            #expect(standard.training.features[k * 2] == binned.training.features[k * 10])
+            #expect(standard.training.features[k * 2 + 1] == binned.training.features[k * 10 + 9])
+        }
+    }
+
+    @Test func tooFewRowsOrNoBinnableColumnKeepStandardNumbers() throws {
+        let files = TestFiles()
+        let few = try PreparedData.load(
+            DataOptions(
+                path: files.write("few.csv", Self.rows(30, step: true, seed: 4)),
+                target: "y"))
+        #expect(few.numericEncoding?.encoding == .standard)
+        #expect(few.numericEncoding?.note?.contains("too few to cross-validate") == true)
+        let categories = try PreparedData.load(
+            DataOptions(
+                path: files.write(
+                    "categories.csv",
+                    "c,y\n"
+                        + (0..<100).map { "\(["a", "b", "c"][$0 % 3]),\($0 % 2)" }
+                        .joined(separator: "\n") + "\n"),
+                target: "y"))
+        #expect(categories.numericEncoding?.binnableColumns == 0)
+        #expect(categories.numericEncoding?.encoding == .standard)
+    }
+}
