@@ -166,6 +166,9 @@ public struct DataProfile: Sendable, Equatable, Codable {
             }
         }
         lines.append("")
+        if let numeric = numericEncoding {
+            lines.append("Numbers (ENC-NUMERIC-PLE): \(numeric.encoding.rawValue); \(numeric.why)")
+        }
         let probe = linearProbe
         var probeLine = "Linear probe (DEPTH-LINEAR): \(probe.model) on \(probe.fittedRows) rows"
         if let accuracy = probe.trainingAccuracy {

@@ -67,10 +67,14 @@ struct RidgeCrossValidation {
                 let fold = foldOf[row]
                 counts[fold] += 1
                 gram[fold].withUnsafeMutableBufferPointer { g in
-                    for i in 0..<width where z[i] != 0 {
-                        let zi = z[i]
-                        let start = i * width
-                        for j in 0...i { g[start + j] += zi * z[j] }
+                    z.withUnsafeBufferPointer { z in
+                        // Lower triangle; a zero (a bin the value has not reached, a one-hot
+                        // column that is off) adds nothing to its row.
+                        for i in 0..<width where z[i] != 0 {
+                            let zi = z[i]
+                            let row = g.baseAddress! + i * width
+                            for j in 0...i { row[j] += zi * z[j] }
+                        }
                     }
                 }
                 for i in 0..<width { sums[fold][i] += z[i] }
