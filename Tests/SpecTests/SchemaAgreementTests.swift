@@ -38,6 +38,7 @@ struct SchemaAgreementTests {
         "tune_space_empty_range": "one value compared with another (low <= high)",
         "tune_space_fixed_key": "a key that another section fixes",
         "tune_space_bad_values": "each value checked by the key it tunes",
+        "tune_space_bad_encoding": "each value checked by the key it tunes",
         "tune_metric_for_task": "one key's value against another's (metric and task)",
         "tune_direction_contradicts_metric": "one key's value against another's (direction and metric)",
     ]

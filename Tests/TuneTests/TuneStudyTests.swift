@@ -19,12 +19,17 @@ enum Repository {
 
 /// A fresh folder holding a spec of the iris data (epochs capped so trials take a fraction of
 /// a second) with `extra` appended.
-func irisSpec(_ extra: String = "", name: String = "iris") throws -> (spec: String, folder: URL) {
+/// An iris spec for tune with `extra` appended; `numericEncoding` sets `data.numeric_encoding`
+/// (default `standard`, four inputs and a hidden layer; nil leaves it `auto`, searched).
+func irisSpec(
+    _ extra: String = "", name: String = "iris", numericEncoding: String? = "standard"
+) throws -> (spec: String, folder: URL) {
     let folder = try ScratchFolders.make("tune")
     let spec = folder.appendingPathComponent("\(name).yaml").path
+    let encoding = numericEncoding.map { ", numeric_encoding: \($0)" } ?? ""
     try """
     name: \(name)
-    data: {path: \(Repository.iris), target: species, numeric_encoding: standard}
+    data: {path: \(Repository.iris), target: species\(encoding)}
     training:
       epochs: 40
 
@@ -44,7 +49,7 @@ func study(
 struct TuneStudyTests {
     @Test("the space has one parameter per auto key, each range from its rule")
     func spaceFromTheRules() throws {
-        let (spec, folder) = try irisSpec()
+        let (spec, folder) = try irisSpec(numericEncoding: nil)
         defer { try? FileManager.default.removeItem(at: folder) }
         let tuned = try study(spec, in: folder, trials: 1)
         let names = tuned.space.parameters.map(\.name)
@@ -220,6 +225,46 @@ struct TuneStudyTests {
         #expect(test.name == "accuracy" && (0...1).contains(test.value))
         let html = try String(contentsOfFile: tuned.reportPath, encoding: .utf8)
         #expect(html.contains("<svg"))
+    }
+
+    @Test("data.numeric_encoding is searched: each trial trains on its encoding's columns")
+    func numericEncodingIsSearched() throws {
+        let (spec, folder) = try irisSpec(numericEncoding: nil)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tuned = try study(spec, in: folder, trials: 1)
+        let parameter = try #require(tuned.space.parameters.first)
+        // ENC-NUMERIC-PLE chose bins for iris: the zero-trial value first, then the other.
+        #expect(parameter.name == "data.numeric_encoding")
+        #expect(parameter.domain == .choice(["piecewise_linear", "standard"]))
+        #expect(parameter.zeroTrial == .choice("piecewise_linear"))
+        #expect(
+            parameter.rule.hasPrefix("ENC-NUMERIC-PLE: ridge 5-fold score"), "\(parameter.rule)")
+        var assignment = Assignment()
+        assignment["data.numeric_encoding"] = .choice("standard")
+        assignment["model.hidden_layers"] = .integer(1)
+        let standard = try tuned.design(for: assignment, ensemble: nil)
+        assignment["data.numeric_encoding"] = .choice("piecewise_linear")
+        let binned = try tuned.design(for: assignment, ensemble: nil)
+        // Four standardised inputs, or the four with their bins; the same rows either way.
+        #expect(standard.data.training.featureCount == 4)
+        #expect(binned.data.training.featureCount > 4 * 4)
+        #expect(standard.data.split == binned.data.split)
+        #expect(standard.recommendation.diagram.hasPrefix("4 -> "))
+        #expect(standard.recommendation.config.data.numericEncoding == .fixed(.standard))
+        #expect(
+            binned.recommendation.config.data.numericEncoding == .fixed(.piecewiseLinear))
+        // The best config fixes the encoding its trial trained with, and `train` reads it.
+        let config = folder.appendingPathComponent("standard.yaml").path
+        try tuned.writeBestConfig(
+            of: TrialRecord(number: 1, state: .complete, assignment: assignment, value: 1),
+            to: config)
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        #expect(text.contains("numeric_encoding: piecewise_linear"), "\(text)")
+        // A spec that fixes the encoding does not search it.
+        let (fixed, fixedFolder) = try irisSpec(numericEncoding: "piecewise_linear")
+        defer { try? FileManager.default.removeItem(at: fixedFolder) }
+        let fixedStudy = try study(fixed, in: fixedFolder, trials: 1)
+        #expect(!fixedStudy.space.parameters.contains { $0.name == "data.numeric_encoding" })
     }
 
     @Test("bad studies: nothing to tune, a folder in use, a folder of another spec")

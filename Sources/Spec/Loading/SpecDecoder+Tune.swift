@@ -72,7 +72,7 @@ extension SpecDecoder {
                 ])
             return
         }
-        let choiceKeys = ["model.activation", "model.batch_norm"]
+        let choiceKeys = ["data.numeric_encoding", "model.activation", "model.batch_norm"]
         switch value.value {
         case .mapping, .named:
             guard !choiceKeys.contains(key), let bounds = Self.tunableBounds[key] else {
@@ -81,7 +81,10 @@ extension SpecDecoder {
                     notes: [
                         .help(
                             key == "model.batch_norm"
-                                ? "write `[true, false]`" : "write e.g. `[relu, swish]`")
+                                ? "write `[true, false]`"
+                                : key == "data.numeric_encoding"
+                                    ? "write `[standard, piecewise_linear]`"
+                                    : "write e.g. `[relu, swish]`")
                     ])
                 return
             }
@@ -127,6 +130,18 @@ extension SpecDecoder {
                 case "model.batch_norm":
                     if text != "true" && text != "false" {
                         report(.error, item, "expected `true` or `false`, found `\(text)`")
+                    }
+                case "data.numeric_encoding":
+                    let names = NumericEncoding.allCases.map(\.rawValue)
+                    if !names.contains(text) {
+                        let near = Suggestion.closest(to: text, in: names)
+                        report(
+                            .error, item, "`\(text)` is not a numeric encoding",
+                            notes: [
+                                .help(
+                                    near.map { "did you mean `\($0)`?" }
+                                        ?? "write `standard` or `piecewise_linear`")
+                            ])
                     }
                 default:
                     guard let bounds = Self.tunableBounds[key], let number = Double(text),

@@ -21,7 +21,8 @@ public struct TuneSection: Sendable, Equatable {
 
     /// The keys `tune.space` may name: the keys tune searches when they are `auto`.
     public static let tunableKeys = [
-        "model.hidden_layers", "model.neurons", "model.activation", "model.batch_norm",
+        "data.numeric_encoding", "model.hidden_layers", "model.neurons", "model.activation",
+        "model.batch_norm",
         "model.dropout", "training.learning_rate", "training.batch_size",
         "training.regularization.l2",
     ]

@@ -12,15 +12,22 @@ public enum AdvisedSpace {
     /// against dead units, Swish for deep networks).
     public static let activationLadder = ["relu", "leaky_relu", "prelu", "swish"]
 
+    /// The key of the numbers' encoding (ENC-NUMERIC-PLE), searched between its two values.
+    public static let numericEncodingKey = SpecKey.numericEncoding.path
+
     /// The space of `plan`'s spec.
     /// - Parameters:
     ///   - plan: the zero-trial design (its spec, data summary and recommendation).
     ///   - learningRate: the zero-trial learning rate (the range test's suggestion when the
     ///     spec leaves it `auto`).
     ///   - rangeTestReason: how that rate was found, for the rule text.
+    ///   - otherEncoding: the numbers' encoding the zero-trial design did not take, when the
+    ///     study can train it (`data.numeric_encoding` is then searched); nil (default) leaves
+    ///     the key out.
     /// - Returns: the parameters in spec order; empty when the spec fixes every tunable key.
     public static func space(
-        for plan: DesignPlan, learningRate: Double, rangeTestReason: String
+        for plan: DesignPlan, learningRate: Double, rangeTestReason: String,
+        otherEncoding: NumericEncoding? = nil
     ) -> SearchSpace {
         let spec = plan.loaded.spec
         let config = plan.recommendation.config
@@ -50,6 +57,13 @@ public enum AdvisedSpace {
                 SearchParameter(name: key, domain: domain, zeroTrial: zero, rule: rule))
         }
 
+        if let otherEncoding, let choice = plan.summary.numericEncoding {
+            add(
+                numericEncodingKey,
+                .choice([choice.encoding.rawValue, otherEncoding.rawValue]),
+                .choice(choice.encoding.rawValue),
+                "\(NumericEncodingChoice.rule): \(choice.why); standardised or with bins")
+        }
         if !explicitLayers, spec.model.hiddenLayers.isAuto {
             let high = min(5, max(3, depth + 1))
             add(

@@ -32,6 +32,10 @@ public enum TrialSpec {
                 trial.model.batchNorm = .fixed(flag == "true")
             case ("model.dropout", let value) where !linear:
                 if let rate = value.number { trial.model.dropout = .fixed(min(0.95, max(0, rate))) }
+            case ("data.numeric_encoding", .choice(let name)):
+                if let encoding = NumericEncoding(rawValue: name) {
+                    trial.data.numericEncoding = .fixed(encoding)
+                }
             case ("training.learning_rate", let value):
                 if let rate = value.number, rate > 0 { trial.training.learningRate = .fixed(rate) }
             case ("training.batch_size", let value):

@@ -90,6 +90,10 @@ public final class TuneStudy: @unchecked Sendable {
     /// What each trial trains and is scored on: the folds (dealt once, the same for every
     /// trial), or the zero-trial design's data with its validation split.
     private let trialData: [PreparedData]
+    /// When `data.numeric_encoding` is searched (ENC-NUMERIC-PLE): the design and the data
+    /// of the encoding the zero-trial design did not take, with its own folds. The split is
+    /// the same; only the numbers' columns differ.
+    private let otherEncoding: (encoding: NumericEncoding, plan: DesignPlan, data: [PreparedData])?
     /// Whether the pruner runs.
     public let pruning: Bool
     /// Stop starting trials after this many seconds; nil for no limit.
@@ -170,8 +174,27 @@ public final class TuneStudy: @unchecked Sendable {
                 : "range test not trusted (confidence \(test.confidence)): 1e-3"
         }
         let learningRate = rate ?? LearningRateFinder.fallbackRate
+        // ENC-NUMERIC-PLE's choice is searched when the probe made it (an `auto` key with
+        // number columns to bin, not too wide or too small for the probe): the other encoding's
+        // design is prepared once, as `train` would with that value fixed.
+        var other: (NumericEncoding, DesignPlan)?
+        if spec.data.numericEncoding.isAuto, let choice = plan.summary.numericEncoding,
+            choice.binnableColumns > 0, choice.standardScore != nil
+        {
+            let encoding: NumericEncoding =
+                choice.encoding == .standard ? .piecewiseLinear : .standard
+            other = (
+                encoding,
+                try DesignPlan.measured(
+                    specPath: specPath, catalog: catalog,
+                    overrides: request.overrides + [
+                        try SpecOverride(parsing: "data.numeric_encoding=\(encoding.rawValue)")
+                    ])
+            )
+        }
         let space = AdvisedSpace.space(
-            for: plan, learningRate: learningRate, rangeTestReason: reason)
+            for: plan, learningRate: learningRate, rangeTestReason: reason,
+            otherEncoding: other?.0)
         if space.parameters.isEmpty { throw TuneError.emptySpace(spec: specPath) }
         let storage: any StudyStorage
         if let server = request.server {
@@ -234,10 +257,13 @@ public final class TuneStudy: @unchecked Sendable {
         self.metric = metric
         let folds = spec.tune.folds.map { min($0, max(2, plan.data.nonTestRowCount)) }
         self.folds = folds
-        trialData =
+        func dealt(_ data: PreparedData) throws -> [PreparedData] {
             try folds.map { count in
-                try (0..<count).map { try plan.data.fold($0, of: count, seed: spec.training.seed) }
-            } ?? [plan.data]
+                try (0..<count).map { try data.fold($0, of: count, seed: spec.training.seed) }
+            } ?? [data]
+        }
+        trialData = try dealt(plan.data)
+        otherEncoding = try other.map { ($0.0, $0.1, try dealt($0.1.data)) }
         self.pruning = spec.tune.pruning
         self.timeout = request.timeout ?? spec.tune.timeout
         self.workers = request.workers
@@ -470,6 +496,7 @@ public final class TuneStudy: @unchecked Sendable {
             let config = try self.config(for: trial.assignment, ensemble: 1)
             var values: [Double] = []
             var epochs = 0
+            let trialData = usesOtherEncoding(trial.assignment) ? otherEncoding!.data : trialData
             for (index, data) in trialData.enumerated() {
                 let session = try TrainingSession(config: config, data: data)
                 session.scoresTrainingSplit = false
@@ -558,9 +585,18 @@ public final class TuneStudy: @unchecked Sendable {
         if loaded.spec.training.learningRate.isAuto {
             loaded.spec.training.learningRate = .fixed(learningRate)
         }
+        let base = usesOtherEncoding(assignment) ? otherEncoding!.plan : plan
         return try DesignPlan(
-            specPath: plan.specPath, loaded: loaded, data: plan.data, profile: plan.profile,
-            summary: plan.summary, catalog: plan.catalog)
+            specPath: plan.specPath, loaded: loaded, data: base.data, profile: base.profile,
+            summary: base.summary, catalog: plan.catalog)
+    }
+
+    /// Whether `assignment` takes the numbers' encoding the zero-trial design did not.
+    private func usesOtherEncoding(_ assignment: Assignment) -> Bool {
+        guard let other = otherEncoding,
+            case .choice(let name) = assignment[AdvisedSpace.numericEncodingKey]
+        else { return false }
+        return name == other.encoding.rawValue
     }
 
     /// The best complete trial; ties go to the lower number (trial 0 first).
