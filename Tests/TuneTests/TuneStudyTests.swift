@@ -53,7 +53,8 @@ struct TuneStudyTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let tuned = try study(spec, in: folder, trials: 1)
         let names = tuned.space.parameters.map(\.name)
-        #expect(names == TuneSection.tunableKeys)
+        // The numbers' encoding is searched only when tune.space names it (below).
+        #expect(names == TuneSection.tunableKeys.filter { $0 != "data.numeric_encoding" })
         for parameter in tuned.space.parameters {
             #expect(!parameter.rule.isEmpty)
             let inside = Self.contains(parameter.domain, parameter.zeroTrial)
@@ -227,9 +228,11 @@ struct TuneStudyTests {
         #expect(html.contains("<svg"))
     }
 
-    @Test("data.numeric_encoding is searched: each trial trains on its encoding's columns")
+    @Test("data.numeric_encoding, named in tune.space: each trial trains on its own columns")
     func numericEncodingIsSearched() throws {
-        let (spec, folder) = try irisSpec(numericEncoding: nil)
+        let (spec, folder) = try irisSpec(
+            "tune: {space: {data.numeric_encoding: [piecewise_linear, standard]}}\n",
+            numericEncoding: nil)
         defer { try? FileManager.default.removeItem(at: folder) }
         let tuned = try study(spec, in: folder, trials: 1)
         let parameter = try #require(tuned.space.parameters.first)
@@ -238,7 +241,7 @@ struct TuneStudyTests {
         #expect(parameter.domain == .choice(["piecewise_linear", "standard"]))
         #expect(parameter.zeroTrial == .choice("piecewise_linear"))
         #expect(
-            parameter.rule.hasPrefix("ENC-NUMERIC-PLE: ridge 5-fold score"), "\(parameter.rule)")
+            parameter.rule.contains("ENC-NUMERIC-PLE: ridge 5-fold score"), "\(parameter.rule)")
         var assignment = Assignment()
         assignment["data.numeric_encoding"] = .choice("standard")
         assignment["model.hidden_layers"] = .integer(1)
@@ -265,6 +268,11 @@ struct TuneStudyTests {
         defer { try? FileManager.default.removeItem(at: fixedFolder) }
         let fixedStudy = try study(fixed, in: fixedFolder, trials: 1)
         #expect(!fixedStudy.space.parameters.contains { $0.name == "data.numeric_encoding" })
+        // Nor does a spec whose tune.space leaves it out: the rule's choice stands.
+        let (plain, plainFolder) = try irisSpec(numericEncoding: nil)
+        defer { try? FileManager.default.removeItem(at: plainFolder) }
+        let plainStudy = try study(plain, in: plainFolder, trials: 1)
+        #expect(!plainStudy.space.parameters.contains { $0.name == "data.numeric_encoding" })
     }
 
     @Test("bad studies: nothing to tune, a folder in use, a folder of another spec")

@@ -30,8 +30,22 @@ extension DesignPlan {
         specPath: String, catalog: TemplateCatalog, template: String? = nil,
         overrides: [SpecOverride] = []
     ) throws -> DesignPlan {
+        try measured(
+            loaded: try loadSpec(path: specPath, catalog: catalog, overrides: overrides),
+            specPath: specPath, catalog: catalog, template: template)
+    }
+
+    /// `measured(specPath:catalog:template:overrides:)` for a spec already loaded (tune designs
+    /// the other numbers' encoding from the user's spec with that key fixed).
+    public static func measured(
+        loaded: LoadedSpec, specPath: String, catalog: TemplateCatalog, template: String? = nil
+    ) throws -> DesignPlan {
+        let prepared = try prepareData(for: loaded.spec)
+        let profile = DataProfile(prepared)
         let plain = try DesignPlan(
-            specPath: specPath, catalog: catalog, template: template, overrides: overrides)
+            specPath: specPath, loaded: loaded, data: prepared, profile: profile,
+            summary: DataSummary(profile: profile, mlpValidationR2: nil), catalog: catalog,
+            template: template)
         let spec = plain.loaded.spec
         // Classification keeps separability: accuracy on a validation split of ~100 rows
         // (standard error 4-5 points) chose worse than it on the suite (2026-12-03, p1).

@@ -119,29 +119,25 @@ extension SpecDecoder {
             for item in items {
                 guard let text = SpaceOverride.scalarText(item) else { continue }
                 switch key {
-                case "model.activation":
-                    let names = SpecSchema.hiddenActivations.map(\.name)
+                case "model.activation", "data.numeric_encoding":
+                    let (names, noun) =
+                        key == "model.activation"
+                        ? (SpecSchema.hiddenActivations.map(\.name), "a hidden activation")
+                        : (NumericEncoding.allCases.map(\.rawValue), "a numeric encoding")
                     if !names.contains(text) {
                         let near = Suggestion.closest(to: text, in: names)
                         report(
-                            .error, item, "`\(text)` is not a hidden activation",
-                            notes: near.map { [.help("did you mean `\($0)`?")] } ?? [])
+                            .error, item, "`\(text)` is not \(noun)",
+                            notes: [
+                                .help(
+                                    near.map { "did you mean `\($0)`?" }
+                                        ?? "one of "
+                                        + names.map { "`\($0)`" }.joined(separator: ", "))
+                            ])
                     }
                 case "model.batch_norm":
                     if text != "true" && text != "false" {
                         report(.error, item, "expected `true` or `false`, found `\(text)`")
-                    }
-                case "data.numeric_encoding":
-                    let names = NumericEncoding.allCases.map(\.rawValue)
-                    if !names.contains(text) {
-                        let near = Suggestion.closest(to: text, in: names)
-                        report(
-                            .error, item, "`\(text)` is not a numeric encoding",
-                            notes: [
-                                .help(
-                                    near.map { "did you mean `\($0)`?" }
-                                        ?? "write `standard` or `piecewise_linear`")
-                            ])
                     }
                 default:
                     guard let bounds = Self.tunableBounds[key], let number = Double(text),

@@ -22,8 +22,8 @@ public enum AdvisedSpace {
     ///     spec leaves it `auto`).
     ///   - rangeTestReason: how that rate was found, for the rule text.
     ///   - otherEncoding: the numbers' encoding the zero-trial design did not take, when the
-    ///     study can train it (`data.numeric_encoding` is then searched); nil (default) leaves
-    ///     the key out.
+    ///     study trains it (`tune.space` names `data.numeric_encoding`, which is then searched);
+    ///     nil (default) leaves the key to ENC-NUMERIC-PLE's cross-validated choice.
     /// - Returns: the parameters in spec order; empty when the spec fixes every tunable key.
     public static func space(
         for plan: DesignPlan, learningRate: Double, rangeTestReason: String,

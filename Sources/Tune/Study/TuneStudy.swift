@@ -174,22 +174,23 @@ public final class TuneStudy: @unchecked Sendable {
                 : "range test not trusted (confidence \(test.confidence)): 1e-3"
         }
         let learningRate = rate ?? LearningRateFinder.fallbackRate
-        // ENC-NUMERIC-PLE's choice is searched when the probe made it (an `auto` key with
-        // number columns to bin, not too wide or too small for the probe): the other encoding's
-        // design is prepared once, as `train` would with that value fixed.
+        // ENC-NUMERIC-PLE's choice is searched when `tune.space` asks for it (the key `auto`,
+        // number columns to bin): the other encoding's design is prepared once, as `train`
+        // would with that value fixed. Not by default: the rule already cross-validates the
+        // choice, and searching it on the validation split lowered the suite's sum by 0.1
+        // (Benchmarks/tune-results.md, 2026-12-07 night).
         var other: (NumericEncoding, DesignPlan)?
-        if spec.data.numericEncoding.isAuto, let choice = plan.summary.numericEncoding,
-            choice.binnableColumns > 0, choice.standardScore != nil
+        if spec.data.numericEncoding.isAuto,
+            spec.tune.space[AdvisedSpace.numericEncodingKey] != nil,
+            let choice = plan.summary.numericEncoding, choice.binnableColumns > 0
         {
             let encoding: NumericEncoding =
                 choice.encoding == .standard ? .piecewiseLinear : .standard
+            var loaded = plan.loaded
+            loaded.spec.data.numericEncoding = .fixed(encoding)
             other = (
                 encoding,
-                try DesignPlan.measured(
-                    specPath: specPath, catalog: catalog,
-                    overrides: request.overrides + [
-                        try SpecOverride(parsing: "data.numeric_encoding=\(encoding.rawValue)")
-                    ])
+                try DesignPlan.measured(loaded: loaded, specPath: specPath, catalog: catalog)
             )
         }
         let space = AdvisedSpace.space(
