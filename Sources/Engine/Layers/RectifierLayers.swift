@@ -84,7 +84,11 @@ public struct LeakyReLU: Layer {
         _ input: MatrixView, into output: MutableMatrixView, context: inout ForwardContext
     ) {
         let a = slope
-        mapElements(input, output) { $0 > 0 ? $0 : a * $0 }
+        // Both sides computed, then a select: no branch, so the loop vectorises.
+        mapElements(input, output) { x in
+            let scaled = a * x
+            return x > 0 ? x : scaled
+        }
     }
 
     public mutating func backward(
@@ -118,7 +122,11 @@ public struct PReLU: Layer {
             for row in 0..<input.rows {
                 let x = input.base + row * width
                 let y = output.base + row * width
-                for j in 0..<width { y[j] = x[j] > 0 ? x[j] : a[j] * x[j] }
+                // Both sides, then a select (a branch on the sign kept this loop scalar).
+                for j in 0..<width {
+                    let scaled = a[j] * x[j]
+                    y[j] = x[j] > 0 ? x[j] : scaled
+                }
             }
         }
     }
@@ -136,10 +144,15 @@ public struct PReLU: Layer {
                 for row in 0..<input.rows {
                     let x = input.base + row * width
                     let dy = outputGradient.base + row * width
-                    for j in 0..<width { g[j] += x[j] > 0 ? 0 : x[j] * dy[j] }
+                    // Selects of values, not of computations, so both loops vectorise; the
+                    // products are those of the branches (0 * dy adds a zero).
+                    for j in 0..<width { g[j] += (x[j] > 0 ? 0 : x[j]) * dy[j] }
                     if let inputGradient {
                         let dx = inputGradient.base + row * width
-                        for j in 0..<width { dx[j] = x[j] > 0 ? dy[j] : a[j] * dy[j] }
+                        for j in 0..<width {
+                            let slope = a[j]  // loaded on both sides, so it can be selected
+                            dx[j] = (x[j] > 0 ? 1 : slope) * dy[j]
+                        }
                     }
                 }
             }
