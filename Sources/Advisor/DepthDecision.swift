@@ -60,6 +60,12 @@ extension DesignSession {
             return DepthDecision(
                 depth: 0, rule: LinearDepthRule.id, why: "linear data: no hidden layer")
         }
+        if rules.signal.isWeak == true {
+            return DepthDecision(
+                depth: 0, rule: SignalDepthRule.id,
+                why: "too little signal (a linear model lifts the score "
+                    + "\(NumberText.evidence(rules.signal.lift ?? 0))): no hidden layer")
+        }
         if rules.capacityUnits < rules.minimumUseful {
             return DepthDecision(
                 depth: 0, rule: CapacityRule.id,

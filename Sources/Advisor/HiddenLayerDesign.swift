@@ -15,6 +15,7 @@ struct ShapeRules {
     let capacity: CapacityRule
     let bounds: WidthBoundsRule
     let linear: LinearDepthRule
+    let signal: SignalDepthRule
     let low: LowDepthRule
     let high: HighDepthRule
     let wide: WideVersusDeepRule
@@ -149,6 +150,10 @@ extension DesignSession {
             bounds: bounds,
             linear: LinearDepthRule(
                 task: task, probe: data.linearProbe, margin: settings.linearR2Margin),
+            signal: SignalDepthRule(
+                linearScore: data.numericEncoding?.linearScore,
+                trivialScore: data.numericEncoding?.trivialScore,
+                minimumLift: settings.signalMinimumLift),
             low: LowDepthRule(
                 inputs: ni, threshold: settings.depthHighInputs,
                 conservativeCapacity: conservative, twoLayerWidth: twoLayerWidth),

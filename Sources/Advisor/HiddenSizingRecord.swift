@@ -18,7 +18,8 @@ extension DesignSession {
                 firstWidth: widths.first ?? 0, layers: widths.count, floor: rules.bounds.lowest
             ).evaluate(),
             PruneRule(fraction: settings.pruneFraction).evaluate(),
-            rules.linear.evaluate(), rules.low.evaluate(), rules.high.evaluate(),
+            rules.linear.evaluate(), rules.signal.evaluate(), rules.low.evaluate(),
+            rules.high.evaluate(),
             rules.wide.evaluate(),
         ]
         for index in rows.indices {
@@ -127,6 +128,7 @@ extension DesignSession {
             row.applies =
                 row.applies && depth.depth > 0 && used != CapacityRule.id
                 && used != WidthBoundsRule.id && used != LinearDepthRule.id
+                && used != SignalDepthRule.id
         }
     }
 

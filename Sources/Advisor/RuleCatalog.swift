@@ -147,6 +147,27 @@ public enum RuleCatalog {
                 + "has a standard error of 4 to 5 points.",
             formula: LinearDepthRule.formula, proposed: true),
         RuleText(
+            id: "DEPTH-NO-SIGNAL", section: depth, notesHeading: nil,
+            text:
+                "Calibrated (not in the notes): when a linear model, cross-validated on the "
+                + "training split, scores less than 0.05 above predicting without the inputs "
+                + "(the majority class's share for classification, R2 0 for regression), the "
+                + "data holds too little signal for hidden layers, which then fit noise: no "
+                + "hidden layer (`advisor.signal_min_lift`). The linear model is "
+                + "ENC-NUMERIC-PLE's ridge probe (5 folds, at most 4,096 rows) on the encoding "
+                + "used. On the 18-dataset quality suite (Benchmarks/quality-results.md, "
+                + "2026-12-07, sig against ple-rule, training seeds 42 / 7 / 8) the lifts are "
+                + "0.002-0.030 on five datasets (credit_default, wvs_poverty, stock_market, "
+                + "benefits, med_expenses: the S&P 500's direction, unemployment-benefit "
+                + "take-up, medical expenses) and 0.13 or more on all others, so any threshold "
+                + "from 0.03 to 0.13 makes the same choice. It applies to those five: "
+                + "stock_market 0.484 -> 0.528 (seed 42; the linear baseline 0.532), benefits "
+                + "0.690-0.699 -> 0.700-0.704, med_expenses 0.018 -> 0.040 (seed 42), "
+                + "wvs_poverty and credit_default within a row of 2,000; the sum of the 18 "
+                + "means rises 11.907 -> 11.985, 11.982 -> 11.991, 12.022 -> 12.032, and "
+                + "within 0.5 point of the best baseline 12 -> 14 of 18 on seed 42.",
+            formula: SignalDepthRule.formula, proposed: true),
+        RuleText(
             id: "DEPTH-LOW", section: depth, notesHeading: layersNotes,
             text:
                 "Less complex data with fewer dimensions or features: 1 to 2 hidden layers (Ni "

@@ -40,49 +40,72 @@ public enum NumericEncodingRule {
     ) throws -> (encoding: DataEncoding, choice: NumericEncodingChoice) {
         let plain = binned.withoutBins
         let binnable = binned.features.filter { $0.binEdges != nil }.count
-        func chosen(
-            _ encoding: NumericEncoding, note: String?, scores: (Double, Double)? = nil
-        )
-            -> (DataEncoding, NumericEncodingChoice)
-        {
-            (
-                encoding == .piecewiseLinear ? binned : plain,
-                NumericEncodingChoice(
-                    encoding: encoding, binnableColumns: binnable, standardScore: scores?.0,
-                    binnedScore: scores?.1, note: note)
+        // The probe runs whenever it can, also for a fixed value: DEPTH-NO-SIGNAL reads the
+        // linear score of the encoding used.
+        let measured = try probe(
+            binned, table: table, trainingRows: trainingRows, seed: seed,
+            withBins: binnable > 0 && setting.value != .standard)
+        var choice = NumericEncodingChoice(
+            encoding: .standard, binnableColumns: binnable, standardScore: measured.standard,
+            binnedScore: measured.binned, trivialScore: measured.trivial, note: measured.note)
+        if let fixed = setting.value {
+            choice.encoding = fixed
+            choice.note = "set in spec"
+        } else if binnable == 0 {
+            choice.note = "no number column has two or more quantile bins"
+        } else if let standard = measured.standard, let withBins = measured.binned {
+            choice.encoding = withBins > standard ? .piecewiseLinear : .standard
+        }
+        return (choice.encoding == .piecewiseLinear ? binned : plain, choice)
+    }
+
+    /// The ridge model's cross-validated scores with the standardised inputs, with the bins
+    /// too (`withBins`), and of the trivial prediction; nil scores and a note when the data
+    /// is too wide or too small for the probe, or the folds cannot be scored.
+    static func probe(
+        _ binned: DataEncoding, table: DataTable, trainingRows: [Int], seed: UInt64,
+        withBins: Bool
+    ) throws -> (standard: Double?, binned: Double?, trivial: Double?, note: String?) {
+        let encoding = withBins ? binned : binned.withoutBins
+        let dense =
+            encoding.inputWidth - encoding.features.filter { $0.embeddingLevels != nil }.count
+        if dense > maxInputs {
+            return (
+                nil, nil, nil,
+                "the \(withBins ? "bins would make" : "data has") \(dense) inputs, above the "
+                    + "probe's \(maxInputs)"
             )
         }
-        if let fixed = setting.value { return chosen(fixed, note: "set in spec") }
-        if binnable == 0 {
-            return chosen(.standard, note: "no number column has two or more quantile bins")
-        }
-        let dense = binned.inputWidth - binned.features.filter { $0.embeddingLevels != nil }.count
-        if dense > maxInputs {
-            return chosen(
-                .standard,
-                note: "the bins would make \(dense) inputs, above the probe's \(maxInputs)")
-        }
         if trainingRows.count < minimumRows {
-            return chosen(
-                .standard,
-                note: "\(trainingRows.count) training rows, too few to cross-validate "
-                    + "(\(minimumRows))")
+            return (
+                nil, nil, nil,
+                "\(trainingRows.count) training rows, too few to cross-validate "
+                    + "(\(minimumRows))"
+            )
         }
         var generator = SeededGenerator(seed: seed, stream: probeStream)
         var rows = trainingRows
         generator.shuffle(&rows)
         if rows.count > maxRows { rows = Array(rows.prefix(maxRows)) }
-        let encoded = try binned.encode(table, rows: rows).0
-        let columns = probeColumns(binned)
+        let encoded = try encoding.encode(table, rows: rows).0
+        let columns = probeColumns(encoding)
         let scores = RidgeCrossValidation(
             encoded, columns: columns.all, folds: folds, alpha: ridgeAlpha
-        ).scores(subsets: [columns.standard, columns.all])
-        guard let standard = scores[0], let withBins = scores[1] else {
-            return chosen(.standard, note: "the probe could not score the folds")
+        ).scores(subsets: withBins ? [columns.standard, columns.all] : [columns.standard])
+        guard let standard = scores[0] else {
+            return (nil, nil, nil, "the probe could not score the folds")
         }
-        return chosen(
-            withBins > standard ? .piecewiseLinear : .standard, note: nil,
-            scores: (standard, withBins))
+        return (standard, withBins ? scores[1] : nil, trivialScore(encoded), nil)
+    }
+
+    /// The score of predicting without the inputs: the largest class's share of the rows
+    /// (accuracy), or 0 (the R² of the mean).
+    static func trivialScore(_ rows: EncodedRows) -> Double {
+        guard let classes = rows.classIndices else { return 0 }
+        var counts: [Int32: Int] = [:]
+        for label in classes where label >= 0 { counts[label, default: 0] += 1 }
+        let total = counts.values.reduce(0, +)
+        return total > 0 ? Double(counts.values.max() ?? 0) / Double(total) : 0
     }
 
     /// The generator stream of the probe's shuffle (the split uses stream 0).

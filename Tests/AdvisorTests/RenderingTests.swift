@@ -179,7 +179,7 @@ import Testing
         let units: [any Rule.Type] = [
             GeometricWidthRule.self, CapacityRule.self, TwoThirdsWidthRule.self, MeanWidthRule.self,
             WidthBoundsRule.self, WidthFloorRule.self, TaperRule.self, PruneRule.self,
-            LinearDepthRule.self,
+            LinearDepthRule.self, SignalDepthRule.self,
             LowDepthRule.self,
             HighDepthRule.self, WideVersusDeepRule.self, MulticlassOutputRule.self,
             BinaryOutputRule.self,

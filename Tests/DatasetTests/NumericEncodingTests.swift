@@ -242,7 +242,10 @@ import Testing
         let binned = try PreparedData.load(options)
         #expect(standard.numericEncoding?.encoding == .standard)
         #expect(standard.numericEncoding?.note == "set in spec")
-        #expect(standard.numericEncoding?.standardScore == nil)
+        // The probe still scores the fixed encoding (DEPTH-NO-SIGNAL reads it), without bins.
+        #expect(standard.numericEncoding?.standardScore != nil)
+        #expect(standard.numericEncoding?.binnedScore == nil)
+        #expect(binned.numericEncoding?.linearScore == binned.numericEncoding?.binnedScore)
         #expect(binned.numericEncoding?.encoding == .piecewiseLinear)
         #expect(standard.training.featureCount == 2)  // x and its missing indicator
         #expect(binned.training.featureCount == 2 + 8)
@@ -256,6 +259,39 @@ import Testing
             #expect(standard.training.features[k * 2] == binned.training.features[k * 10])
             #expect(standard.training.features[k * 2 + 1] == binned.training.features[k * 10 + 9])
         }
+    }
+
+    /// DEPTH-NO-SIGNAL reads the probe's trivial score: the majority class's share (or 0).
+    @Test func theTrivialScoreIsTheMajorityShareAndNoiseHasNoLift() throws {
+        let files = TestFiles()
+        let step = try #require(
+            try PreparedData.load(
+                DataOptions(
+                    path: files.write("step.csv", Self.rows(400, step: true, seed: 6)),
+                    target: "y")
+            ).numericEncoding)
+        // "in" for 0.3 < x < 0.7: "out" is the majority, about 60%.
+        let trivial = try #require(step.trivialScore)
+        #expect(abs(trivial - 0.6) < 0.07, "\(trivial)")
+        #expect(try #require(step.linearScore) - trivial > 0.2)
+        // Labels drawn independently of the inputs: the linear model lifts nothing.
+        var generator = SeededGenerator(seed: 9)
+        let noise =
+            "a,b,y\n"
+            + (0..<400).map { _ in
+                "\(generator.nextUnitDouble()),\(generator.nextUnitDouble()),"
+                    + (generator.nextUnitDouble() < 0.5 ? "up" : "down")
+            }.joined(separator: "\n") + "\n"
+        let choice = try #require(
+            try PreparedData.load(DataOptions(path: files.write("noise.csv", noise), target: "y"))
+                .numericEncoding)
+        let lift = try #require(choice.linearScore) - (try #require(choice.trivialScore))
+        #expect(lift < 0.05, "\(choice)")
+        // Regression: the trivial score is the mean's R², 0.
+        let line = try PreparedData.load(
+            DataOptions(
+                path: files.write("line.csv", Self.rows(200, step: false, seed: 7)), target: "y"))
+        #expect(line.numericEncoding?.trivialScore == 0)
     }
 
     @Test func tooFewRowsOrNoBinnableColumnKeepStandardNumbers() throws {

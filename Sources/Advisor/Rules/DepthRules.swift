@@ -104,6 +104,61 @@ public struct LinearDepthRule: Rule {
     }
 }
 
+/// DEPTH-NO-SIGNAL: when a cross-validated linear model barely beats predicting without the
+/// inputs (the majority class, or the mean), the data holds too little signal for hidden
+/// layers to learn beyond noise: no hidden layer. The scores are ENC-NUMERIC-PLE's ridge
+/// probe on the training split (5 folds), for the encoding used; the minimum lift is
+/// `AdvisorSettings.signalMinimumLift` (proposed 0.05). Unknown scores: not applied.
+public struct SignalDepthRule: Rule {
+    public static let id = "DEPTH-NO-SIGNAL"
+    public static let title = "too little signal for hidden layers: a linear model"
+    public static let formula = "score_linear_cv - score_trivial < minimum lift -> no hidden layer"
+    /// The ridge model's cross-validated score (accuracy or R²); nil when not measured.
+    public var linearScore: Double?
+    /// The score without the inputs: the majority class's share, or 0 (R²).
+    public var trivialScore: Double?
+    /// The lift below which the data counts as signal-free.
+    public var minimumLift: Double
+
+    /// The rule on its inputs; each parameter sets the property of the same name.
+    public init(linearScore: Double?, trivialScore: Double?, minimumLift: Double) {
+        self.linearScore = linearScore
+        self.trivialScore = trivialScore
+        self.minimumLift = minimumLift
+    }
+
+    /// The linear model's lift over the trivial prediction; nil when unknown.
+    public var lift: Double? {
+        guard let linearScore, let trivialScore else { return nil }
+        return linearScore - trivialScore
+    }
+
+    /// Whether the data counts as signal-free; nil when the probe does not say.
+    public var isWeak: Bool? { lift.map { $0 < minimumLift } }
+
+    public func evaluate() -> RuleEvaluation {
+        let inputs = [
+            RuleInput("score_linear_cv", linearScore.map { .number($0) } ?? .text("unknown")),
+            RuleInput("score_trivial", trivialScore.map { .number($0) } ?? .text("unknown")),
+            RuleInput("minimum_lift", .number(minimumLift)),
+        ]
+        let why: String
+        switch isWeak {
+        case .some(true):
+            why =
+                "a linear model lifts the score only \(NumberText.evidence(lift ?? 0)) above "
+                + "predicting without the inputs: no hidden layer"
+        case .some(false):
+            why = "the linear model lifts the score \(NumberText.evidence(lift ?? 0)): signal"
+        case .none:
+            why = "not measured (the probe did not run)"
+        }
+        return evaluation(
+            inputs, lift.map { .number($0) } ?? .text("unknown"), applies: isWeak == true,
+            why: why)
+    }
+}
+
 /// DEPTH-LOW: fewer dimensions (proposed: `Ni <= 32`, `AdvisorSettings.depthHighInputs`):
 /// 1 to 2 hidden layers.
 ///

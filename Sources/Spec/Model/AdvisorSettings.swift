@@ -11,6 +11,10 @@ public struct AdvisorSettings: Sendable, Equatable {
     public var depthFourLayersUpTo: Int = 512
     /// DEPTH-LINEAR (regression): linear validation R² within this of a small MLP's. Default 0.01.
     public var linearR2Margin: Double = 0.01
+    /// DEPTH-NO-SIGNAL: a cross-validated linear model lifting the score less than this
+    /// above the trivial prediction (accuracy points as a fraction, or R²) gets no hidden
+    /// layer. Default 0.05, calibrated on the quality suite (`Benchmarks/quality-results.md`).
+    public var signalMinimumLift: Double = 0.05
     /// SIZE-FLOOR: the rules' hidden widths are at least this; 0 turns it off. Default 128,
     /// calibrated on the quality suite (`Benchmarks/quality-results.md`).
     public var widthFloor: Int = 128

@@ -78,6 +78,10 @@ extension AdvisorSettings {
         number(
             "linear_r2_margin", \.linearR2Margin, minimum: 0, "DEPTH-LINEAR",
             "linear validation R² within this of the MLP's counts as linear."),
+        number(
+            "signal_min_lift", \.signalMinimumLift, minimum: 0, "DEPTH-NO-SIGNAL",
+            "a cross-validated linear model lifting the score less than this above the trivial "
+                + "prediction gets no hidden layer."),
         integer(
             "width_floor", \.widthFloor, atLeast: 0, atMost: SpecLimits.width, "SIZE-FLOOR",
             "the rules' hidden widths are at least this (0: no floor)."),

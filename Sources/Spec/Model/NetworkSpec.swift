@@ -85,8 +85,13 @@ public struct NumericEncodingChoice: Sendable, Equatable, Codable {
     /// The ridge model's mean score over the folds with standardised inputs (R² for
     /// regression, accuracy for classification); nil when the probe did not run.
     public var standardScore: Double?
-    /// The same with the bins beside them.
+    /// The same with the bins beside them (nil when no column has bins to try, or the spec
+    /// fixes `standard`).
     public var binnedScore: Double?
+    /// The score of predicting without the inputs, on the same rows: the majority class's
+    /// share (classification) or 0 (regression, R² of the mean). DEPTH-NO-SIGNAL compares the
+    /// linear score with it.
+    public var trivialScore: Double? = nil
     /// Why the probe did not run, when it did not (fixed in the spec, no binnable column,
     /// too wide, too few rows).
     public var note: String?
@@ -96,7 +101,7 @@ public struct NumericEncodingChoice: Sendable, Equatable, Codable {
 
     /// The choice and its evidence in a line, for the config's comment and `recommend`.
     public var why: String {
-        if let standard = standardScore, let binned = binnedScore {
+        if note == nil, let standard = standardScore, let binned = binnedScore {
             let scores =
                 "ridge \(Self.folds)-fold score \(NumberText.evidence(binned)) with bins, "
                 + "\(NumberText.evidence(standard)) without"
@@ -115,13 +120,20 @@ public struct NumericEncodingChoice: Sendable, Equatable, Codable {
 
     public init(
         encoding: NumericEncoding, binnableColumns: Int, standardScore: Double? = nil,
-        binnedScore: Double? = nil, note: String? = nil
+        binnedScore: Double? = nil, trivialScore: Double? = nil, note: String? = nil
     ) {
         self.encoding = encoding
         self.binnableColumns = binnableColumns
         self.standardScore = standardScore
         self.binnedScore = binnedScore
+        self.trivialScore = trivialScore
         self.note = note
+    }
+
+    /// The cross-validated ridge score of the encoding used (with bins when it has them);
+    /// nil when the probe did not run.
+    public var linearScore: Double? {
+        encoding == .piecewiseLinear && binnableColumns > 0 ? binnedScore : standardScore
     }
 }
 
