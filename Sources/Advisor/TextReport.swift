@@ -35,7 +35,9 @@ public enum TextReport {
             details.append("\(data.numericInputs) numeric + \(data.oneHotInputs) one-hot inputs")
         }
         if data.hasMissingValues { details.append("missing values present") }
-        if let numeric = data.numericEncoding, numeric.encoding == .piecewiseLinear {
+        if let numeric = data.numericEncoding, numeric.encoding == .piecewiseLinear,
+            numeric.binnableColumns > 0
+        {
             details.append(
                 "piecewise-linear bins on \(numeric.binnableColumns) number column"
                     + (numeric.binnableColumns == 1 ? "" : "s") + " (ENC-NUMERIC-PLE)")
