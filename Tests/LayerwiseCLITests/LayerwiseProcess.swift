@@ -76,11 +76,12 @@ func copyData(_ name: String, to folder: URL) throws {
 }
 
 /// Writes `long.yaml` in `folder`: iris for `epochs` epochs without early stopping, tuned
-/// without pruning, so every trial is long enough to be caught running.
+/// without pruning, so every trial is long enough to be caught running. Standardised numbers:
+/// with ENC-NUMERIC-PLE's bins iris is a linear model, whose trials can end between two looks.
 func writeLongSpec(epochs: Int, in folder: URL) throws {
     try """
     name: iris
-    data: {path: iris.csv, target: species}
+    data: {path: iris.csv, target: species, numeric_encoding: standard}
     training: {epochs: \(epochs), early_stopping: false}
     tune: {pruning: false}
     """.write(
