@@ -556,8 +556,34 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
                 case .reals(let values): binds.append(values)
                 }
             }
-            return try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-                .wait()
+            return try Self.bounded(
+                connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger),
+                connection: connection)
+        }
+
+        /// Longest wait for one statement's reply. The statements are short and the
+        /// transactions that may hold their rows shorter; the limit is for a reply lost with
+        /// the connection (a server restart at the wrong moment once left a worker waiting for
+        /// good, its connection gone: CI, 2026-12-07).
+        static let replyTimeout: TimeAmount = .seconds(30)
+
+        /// `future`'s value, waiting at most `timeout` (default `replyTimeout`): past it the
+        /// connection is closed and the wait fails as a closed channel, which `retrying`
+        /// treats as a dropped connection (reconnect, run the transaction again).
+        static func bounded<T: Sendable>(
+            _ future: EventLoopFuture<T>, connection: PostgresConnection,
+            timeout limit: TimeAmount = replyTimeout
+        ) throws -> T {
+            let reply = future.eventLoop.makePromise(of: T.self)
+            future.cascade(to: reply)
+            // Both run on the future's event loop; whichever comes second is ignored.
+            let timeout = future.eventLoop.scheduleTask(in: limit) {
+                reply.fail(ChannelError.ioOnClosedChannel)
+                let closing: EventLoopFuture<Void> = connection.close()
+                _ = closing
+            }
+            defer { timeout.cancel() }
+            return try reply.futureResult.wait()
         }
 
         private static func values(_ row: PostgresRow) -> [StoredValue] {

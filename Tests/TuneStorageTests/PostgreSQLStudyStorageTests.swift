@@ -3,7 +3,8 @@ import PostgresNIO
 import TestSupport
 import Testing
 import TuneSearch
-import TuneStorage
+
+@testable import TuneStorage
 
 /// Plain SQL on a test database, for what the store's API does not do (dropping a study,
 /// faking a newer schema, making and dropping databases).
@@ -32,6 +33,46 @@ enum PostgresTestDatabase {
         defer { try? execute("DROP DATABASE \(name) WITH (FORCE)") }
         server.database = name
         return try body(server)
+    }
+}
+
+/// A reply that never comes (lost with its connection in a server restart) ends the wait: the
+/// connection is closed and the wait fails as a dropped connection, which the store retries.
+@Suite(.enabled(if: testServer != nil, "needs the PostgreSQL test server"))
+struct ReplyTimeoutTests {
+    @Test func aReplyThatNeverComesClosesTheConnectionAndFails() throws {
+        let server = try #require(testServer)
+        var configuration = PostgresConnection.Configuration(
+            host: server.host, port: server.port, username: server.user,
+            password: server.password, database: server.database, tls: .disable)
+        configuration.options.connectTimeout = .seconds(10)
+        let connection = try PostgresConnection.connect(
+            on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration,
+            id: 98, logger: Logger(label: "layerwise-tests")
+        ).wait()
+        defer { try? connection.close().wait() }
+        let never = connection.eventLoop.makePromise(of: Int.self)
+        defer { never.succeed(0) }  // a promise must not be dropped unfulfilled
+        let start = Date()
+        #expect(throws: ChannelError.ioOnClosedChannel) {
+            try PostgreSQLStudyStorage.Statements.bounded(
+                never.futureResult, connection: connection, timeout: .milliseconds(200))
+        }
+        #expect(Date().timeIntervalSince(start) < 10)
+        // The connection was closed, so the store opens a new one for its retry.
+        let closed = Date().addingTimeInterval(5)
+        while !connection.isClosed, Date() < closed { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(connection.isClosed)
+        // A reply that comes in time is the value.
+        let other = try PostgresConnection.connect(
+            on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration,
+            id: 97, logger: Logger(label: "layerwise-tests")
+        ).wait()
+        defer { try? other.close().wait() }
+        #expect(
+            try PostgreSQLStudyStorage.Statements.bounded(
+                other.eventLoop.makeSucceededFuture(7), connection: other) == 7)
+        #expect(!other.isClosed)
     }
 }
 
