@@ -9,17 +9,23 @@ import TuneSearch
 /// Plain SQL on a test database, for what the store's API does not do (dropping a study,
 /// faking a newer schema, making and dropping databases).
 enum PostgresTestDatabase {
-    /// Runs `sql` on `database` (default: the test server's) as its user.
-    static func execute(_ sql: String, database: String? = nil) throws {
+    /// A connection to `database` (default: the test server's) as its user; the caller
+    /// closes it.
+    static func connect(database: String? = nil, id: Int = 99) throws -> PostgresConnection {
         guard let server = testServer else { try Test.cancel(noServer) }
         var configuration = PostgresConnection.Configuration(
             host: server.host, port: server.port, username: server.user,
             password: server.password, database: database ?? server.database, tls: .disable)
         configuration.options.connectTimeout = .seconds(10)
-        let connection = try PostgresConnection.connect(
+        return try PostgresConnection.connect(
             on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration,
-            id: 99, logger: Logger(label: "layerwise-tests")
+            id: id, logger: Logger(label: "layerwise-tests")
         ).wait()
+    }
+
+    /// Runs `sql` on `database` (default: the test server's) as its user.
+    static func execute(_ sql: String, database: String? = nil) throws {
+        let connection = try connect(database: database)
         defer { try? connection.close().wait() }
         _ = try connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "tests"))
             .wait()
@@ -41,15 +47,7 @@ enum PostgresTestDatabase {
 @Suite(.enabled(if: testServer != nil, "needs the PostgreSQL test server"))
 struct ReplyTimeoutTests {
     @Test func aReplyThatNeverComesClosesTheConnectionAndFails() throws {
-        let server = try #require(testServer)
-        var configuration = PostgresConnection.Configuration(
-            host: server.host, port: server.port, username: server.user,
-            password: server.password, database: server.database, tls: .disable)
-        configuration.options.connectTimeout = .seconds(10)
-        let connection = try PostgresConnection.connect(
-            on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration,
-            id: 98, logger: Logger(label: "layerwise-tests")
-        ).wait()
+        let connection = try PostgresTestDatabase.connect(id: 98)
         defer { try? connection.close().wait() }
         let never = connection.eventLoop.makePromise(of: Int.self)
         defer { never.succeed(0) }  // a promise must not be dropped unfulfilled
@@ -64,10 +62,7 @@ struct ReplyTimeoutTests {
         while !connection.isClosed, Date() < closed { Thread.sleep(forTimeInterval: 0.01) }
         #expect(connection.isClosed)
         // A reply that comes in time is the value.
-        let other = try PostgresConnection.connect(
-            on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration,
-            id: 97, logger: Logger(label: "layerwise-tests")
-        ).wait()
+        let other = try PostgresTestDatabase.connect(id: 97)
         defer { try? other.close().wait() }
         #expect(
             try PostgreSQLStudyStorage.Statements.bounded(
