@@ -30,6 +30,15 @@ import Testing
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// `text` written as `name` and prepared with the default options, target `y`.
+    static func prepared(
+        _ files: TestFiles, _ name: String, _ text: String
+    ) throws
+        -> PreparedData
+    {
+        try PreparedData.load(DataOptions(path: files.write(name, text), target: "y"))
+    }
+
     @Test func edgesAreTheTrainingQuantilesWithRepeatsMerged() throws {
         // Nine values, eight bins: every value is an edge.
         #expect(
@@ -208,10 +217,7 @@ import Testing
 
     @Test func autoKeepsBinsForAStepAndDropsThemForALine() throws {
         let files = TestFiles()
-        let step = try PreparedData.load(
-            DataOptions(
-                path: files.write("step.csv", Self.rows(400, step: true, seed: 1)),
-                target: "y"))
+        let step = try Self.prepared(files, "step.csv", Self.rows(400, step: true, seed: 1))
         let stepChoice = try #require(step.numericEncoding)
         #expect(stepChoice.encoding == .piecewiseLinear, "\(stepChoice)")
         #expect(try #require(stepChoice.binnedScore) > #require(stepChoice.standardScore) + 0.1)
@@ -219,11 +225,8 @@ import Testing
         #expect(step.training.featureCount == 1 + 8)
 
         // A line with twelve columns of noise: the bins only add variance.
-        let line = try PreparedData.load(
-            DataOptions(
-                path: files.write(
-                    "line.csv", Self.rows(120, step: false, noiseColumns: 12, seed: 2)),
-                target: "y"))
+        let line = try Self.prepared(
+            files, "line.csv", Self.rows(120, step: false, noiseColumns: 12, seed: 2))
         let lineChoice = try #require(line.numericEncoding)
         #expect(lineChoice.encoding == .standard, "\(lineChoice)")
         #expect(lineChoice.binnableColumns == 13)
@@ -265,11 +268,8 @@ import Testing
     @Test func theTrivialScoreIsTheMajorityShareAndNoiseHasNoLift() throws {
         let files = TestFiles()
         let step = try #require(
-            try PreparedData.load(
-                DataOptions(
-                    path: files.write("step.csv", Self.rows(400, step: true, seed: 6)),
-                    target: "y")
-            ).numericEncoding)
+            try Self.prepared(files, "step.csv", Self.rows(400, step: true, seed: 6))
+                .numericEncoding)
         // "in" for 0.3 < x < 0.7: "out" is the majority, about 60%.
         let trivial = try #require(step.trivialScore)
         #expect(abs(trivial - 0.6) < 0.07, "\(trivial)")
@@ -283,33 +283,24 @@ import Testing
                     + (generator.nextUnitDouble() < 0.5 ? "up" : "down")
             }.joined(separator: "\n") + "\n"
         let choice = try #require(
-            try PreparedData.load(DataOptions(path: files.write("noise.csv", noise), target: "y"))
-                .numericEncoding)
+            try Self.prepared(files, "noise.csv", noise).numericEncoding)
         let lift = try #require(choice.linearScore) - (try #require(choice.trivialScore))
         #expect(lift < 0.05, "\(choice)")
         // Regression: the trivial score is the mean's R², 0.
-        let line = try PreparedData.load(
-            DataOptions(
-                path: files.write("line.csv", Self.rows(200, step: false, seed: 7)), target: "y"))
+        let line = try Self.prepared(files, "line.csv", Self.rows(200, step: false, seed: 7))
         #expect(line.numericEncoding?.trivialScore == 0)
     }
 
     @Test func tooFewRowsOrNoBinnableColumnKeepStandardNumbers() throws {
         let files = TestFiles()
-        let few = try PreparedData.load(
-            DataOptions(
-                path: files.write("few.csv", Self.rows(30, step: true, seed: 4)),
-                target: "y"))
+        let few = try Self.prepared(files, "few.csv", Self.rows(30, step: true, seed: 4))
         #expect(few.numericEncoding?.encoding == .standard)
         #expect(few.numericEncoding?.note?.contains("too few to cross-validate") == true)
-        let categories = try PreparedData.load(
-            DataOptions(
-                path: files.write(
-                    "categories.csv",
-                    "c,y\n"
-                        + (0..<100).map { "\(["a", "b", "c"][$0 % 3]),\($0 % 2)" }
-                        .joined(separator: "\n") + "\n"),
-                target: "y"))
+        let categories = try Self.prepared(
+            files, "categories.csv",
+            "c,y\n"
+                + (0..<100).map { "\(["a", "b", "c"][$0 % 3]),\($0 % 2)" }
+                .joined(separator: "\n") + "\n")
         #expect(categories.numericEncoding?.binnableColumns == 0)
         #expect(categories.numericEncoding?.encoding == .standard)
     }

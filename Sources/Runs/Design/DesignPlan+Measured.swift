@@ -40,12 +40,8 @@ extension DesignPlan {
     public static func measured(
         loaded: LoadedSpec, specPath: String, catalog: TemplateCatalog, template: String? = nil
     ) throws -> DesignPlan {
-        let prepared = try prepareData(for: loaded.spec)
-        let profile = DataProfile(prepared)
         let plain = try DesignPlan(
-            specPath: specPath, loaded: loaded, data: prepared, profile: profile,
-            summary: DataSummary(profile: profile, mlpValidationR2: nil), catalog: catalog,
-            template: template)
+            loaded: loaded, specPath: specPath, catalog: catalog, template: template)
         let spec = plain.loaded.spec
         // Classification keeps separability: accuracy on a validation split of ~100 rows
         // (standard error 4-5 points) chose worse than it on the suite (2026-12-03, p1).

@@ -56,7 +56,18 @@ public struct DesignPlan: Sendable {
         specPath: String, catalog: TemplateCatalog, template: String? = nil,
         mlpValidationR2: Double? = nil, overrides: [SpecOverride] = []
     ) throws(DesignPlanError) {
-        let loaded = try Self.loadSpec(path: specPath, catalog: catalog, overrides: overrides)
+        try self.init(
+            loaded: try Self.loadSpec(path: specPath, catalog: catalog, overrides: overrides),
+            specPath: specPath, catalog: catalog, template: template,
+            mlpValidationR2: mlpValidationR2)
+    }
+
+    /// Stages 2 to 4 for a spec already loaded (`measured(loaded:...)`: tune designs the
+    /// other numbers' encoding from the user's spec with that key fixed).
+    public init(
+        loaded: LoadedSpec, specPath: String, catalog: TemplateCatalog, template: String? = nil,
+        mlpValidationR2: Double? = nil
+    ) throws(DesignPlanError) {
         let prepared = try Self.prepareData(for: loaded.spec)
         let profile = DataProfile(prepared)
         let summary = DataSummary(profile: profile, mlpValidationR2: mlpValidationR2)

@@ -497,7 +497,7 @@ public final class TuneStudy: @unchecked Sendable {
             let config = try self.config(for: trial.assignment, ensemble: 1)
             var values: [Double] = []
             var epochs = 0
-            let trialData = usesOtherEncoding(trial.assignment) ? otherEncoding!.data : trialData
+            let trialData = encodingBase(trial.assignment)?.data ?? trialData
             for (index, data) in trialData.enumerated() {
                 let session = try TrainingSession(config: config, data: data)
                 session.scoresTrainingSplit = false
@@ -586,18 +586,21 @@ public final class TuneStudy: @unchecked Sendable {
         if loaded.spec.training.learningRate.isAuto {
             loaded.spec.training.learningRate = .fixed(learningRate)
         }
-        let base = usesOtherEncoding(assignment) ? otherEncoding!.plan : plan
+        let base = encodingBase(assignment)?.plan ?? plan
         return try DesignPlan(
             specPath: plan.specPath, loaded: loaded, data: base.data, profile: base.profile,
             summary: base.summary, catalog: plan.catalog)
     }
 
-    /// Whether `assignment` takes the numbers' encoding the zero-trial design did not.
-    private func usesOtherEncoding(_ assignment: Assignment) -> Bool {
+    /// The design and trial data of the numbers' encoding the zero-trial design did not
+    /// take, when `assignment` takes it; nil for the zero-trial design's own.
+    private func encodingBase(_ assignment: Assignment) -> (plan: DesignPlan, data: [PreparedData])?
+    {
         guard let other = otherEncoding,
-            case .choice(let name) = assignment[AdvisedSpace.numericEncodingKey]
-        else { return false }
-        return name == other.encoding.rawValue
+            case .choice(let name) = assignment[AdvisedSpace.numericEncodingKey],
+            name == other.encoding.rawValue
+        else { return nil }
+        return (other.plan, other.data)
     }
 
     /// The best complete trial; ties go to the lower number (trial 0 first).
