@@ -140,6 +140,11 @@ struct StudyCommand: ParsableCommand {
             if let spread = trial.attributes["value_std"].flatMap(Double.init) {
                 object["value_std"] = spread
             }
+            if let error = trial.attributes[TuneStudy.standardErrorAttribute]
+                .flatMap(Double.init)
+            {
+                object["value_se"] = error
+            }
             if let error = trial.attributes["error"] { object["error"] = error }
             return object
         }
@@ -148,6 +153,9 @@ struct StudyCommand: ParsableCommand {
             "direction": definition.direction.rawValue, "target_trials": definition.targetTrials,
             "trials": trials.map(trialObject),
             "best": best.map(trialObject) as Any? ?? NSNull(),
+            // The highest-scoring trial: `best` unless TUNE-ONE-SE kept trial 0.
+            "highest": TuneStudy.highest(of: trials, direction: definition.direction)
+                .map(trialObject) as Any? ?? NSNull(),
         ]
         let data = try JSONSerialization.data(
             withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
@@ -185,6 +193,9 @@ struct StudyCommand: ParsableCommand {
             lines.append(
                 "Best: trial \(best.number), \(definition.metric) "
                     + String(format: "%.4f", best.value ?? .nan))
+            if let note = TuneStudy.selectionNote(trials, direction: definition.direction) {
+                lines.append("  " + note)
+            }
         }
         return lines.joined(separator: "\n")
     }

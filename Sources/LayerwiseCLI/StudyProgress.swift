@@ -97,6 +97,9 @@ final class StudyProgress: @unchecked Sendable {
                     + (zero?.value.map {
                         String(format: " (zero-trial design %.4f)", $0)
                     } ?? ""))
+            if let note = TuneStudy.selectionNote(trials, direction: study.definition.direction) {
+                lines.append("  " + note)
+            }
             for parameter in study.space.parameters {
                 guard let value = best.assignment[parameter.name] else { continue }
                 let zeroValue = parameter.zeroTrial

@@ -60,6 +60,11 @@ struct TuneCommandTests {
             NSDictionary(dictionary: again["params"] as? [String: Any] ?? [:])
                 .isEqual(to: killed["params"] as? [String: Any] ?? [:]))
         #expect(document["best"] is [String: Any])
+        #expect(document["highest"] is [String: Any])
+        // Every complete trial carries TUNE-ONE-SE's standard error.
+        for trial in all where (trial["state"] as? String) == "complete" {
+            #expect(trial["value_se"] is Double, "\(trial)")
+        }
         for file in ["best.yaml", "trials.csv", "report.html"] {
             #expect(
                 FileManager.default.fileExists(

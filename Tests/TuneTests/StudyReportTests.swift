@@ -271,6 +271,25 @@ private let headings = [
         #expect(groups == groups.sorted())
     }
 
+    @Test("TUNE-ONE-SE: the report says which trial scored higher when trial 0 is kept")
+    func selectionNoteIsShown() throws {
+        var records = trials(3)
+        records[0].value = 0.80
+        records[1].value = 0.83
+        records[1].attributes[TuneStudy.standardErrorAttribute] = "0.05"
+        records[2].value = 0.70
+        let note = try #require(TuneStudy.selectionNote(records, direction: .maximize))
+        let best = try #require(TuneStudy.best(of: records, direction: .maximize))
+        #expect(best.number == 0)
+        let html = StudyReport(
+            study: definition(), trials: records, bestTrial: best.number, selectionNote: note
+        ).html()
+        #expect(html.contains("Reported: trial 0, because trial 1 scored 0.8300"))
+        #expect(html.contains("[TUNE-ONE-SE]"))
+        let plain = StudyReport(study: definition(), trials: records, bestTrial: 1).html()
+        #expect(!plain.contains("TUNE-ONE-SE"))
+    }
+
     @Test func textIsEscaped() throws {
         var parameters = definition().space.parameters
         parameters[3].domain = .choice(["relu", "<b>bold</b>"])

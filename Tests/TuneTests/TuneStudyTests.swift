@@ -196,7 +196,11 @@ struct TuneStudyTests {
             #expect(folds.count == 3)
             let mean = folds.reduce(0, +) / 3
             #expect(abs(try #require(trial.value) - mean) < 1e-12)
-            #expect(trial.attributes["value_std"] != nil)
+            let spread = try #require(trial.attributes["value_std"].flatMap(Double.init))
+            // TUNE-ONE-SE's error with folds: their spread over √k.
+            let error = try #require(
+                trial.attributes[TuneStudy.standardErrorAttribute].flatMap(Double.init))
+            #expect(abs(error - spread / 3.0.squareRoot()) < 1e-12)
         }
     }
 
@@ -212,6 +216,12 @@ struct TuneStudyTests {
         #expect(csv.hasPrefix("number,state,model.hidden_layers"))
         let best = try #require(outputs.best)
         #expect(best == TuneStudy.best(of: trials, direction: .maximize))
+        // Every scored trial carries its validation rows' noise (30 rows: 0 to 0.1).
+        for trial in trials where trial.state == .complete {
+            let error = try #require(
+                trial.attributes[TuneStudy.standardErrorAttribute].flatMap(Double.init))
+            #expect(error >= 0 && error <= 0.1)
+        }
         let loaded = try SpecLoader(
             templates: TemplateNames(names: try TemplateCatalog().entries.map(\.name))
         )

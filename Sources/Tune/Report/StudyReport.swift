@@ -26,17 +26,21 @@ public struct StudyReport: Sendable {
     public var testScore: TestScore?
     /// The zero-trial design in one line (trial 0: the advisor's values).
     public var zeroTrialSummary: String?
+    /// Why the reported trial is not the highest-scoring one (TUNE-ONE-SE); nil when it is.
+    public var selectionNote: String?
 
     /// A report of `study` and its `trials`; each argument sets the property of the same name.
     public init(
         study: StudyDefinition, trials: [TrialRecord], bestTrial: Int?,
-        testScore: TestScore? = nil, zeroTrialSummary: String? = nil
+        testScore: TestScore? = nil, zeroTrialSummary: String? = nil,
+        selectionNote: String? = nil
     ) {
         self.study = study
         self.trials = trials
         self.bestTrial = bestTrial
         self.testScore = testScore
         self.zeroTrialSummary = zeroTrialSummary
+        self.selectionNote = selectionNote
     }
 
     /// The whole report as one HTML document.
@@ -85,6 +89,10 @@ public struct StudyReport: Sendable {
             return "<span class=\"state \(state.rawValue)\">\(count) \(state.rawValue)</span>"
         }.joined(separator: " ")
         html += "</p>\n"
+        if let selectionNote {
+            html += "<p class=\"zero\">Reported: trial \(best?.number ?? 0), because "
+            html += "\(xmlEscaped(selectionNote)).</p>\n"
+        }
         if let zeroTrialSummary {
             html += "<p class=\"zero\">Zero-trial design (trial 0, the rules' values): "
             html += "<code>\(xmlEscaped(zeroTrialSummary))</code></p>\n"

@@ -16,19 +16,22 @@ extension TuneStudy {
     /// `report.html`'s path.
     public var reportPath: String { folder + "/report.html" }
 
-    /// One row per trial: number, state, each parameter, value (and its spread across folds),
-    /// epochs, seconds, worker.
+    /// One row per trial: number, state, each parameter, value (its spread across folds and its
+    /// standard error, TUNE-ONE-SE's), epochs, seconds, worker.
     public static func trialsCSV(_ trials: [TrialRecord], space: SearchSpace) -> String {
         let names = space.parameters.map(\.name)
         var lines = [
-            (["number", "state"] + names + ["value", "value_std", "epochs", "seconds", "worker"])
-                .joined(separator: ",")
+            (["number", "state"] + names + [
+                "value", "value_std", "value_se", "epochs", "seconds", "worker",
+            ])
+            .joined(separator: ",")
         ]
         for trial in trials {
             var fields = [String(trial.number), trial.state.rawValue]
             fields += names.map { trial.assignment[$0].map { "\($0)" } ?? "" }
             fields.append(trial.value.map { String($0) } ?? "")
             fields.append(trial.attributes["value_std"] ?? "")
+            fields.append(trial.attributes[standardErrorAttribute] ?? "")
             fields.append(trial.epochs.map(String.init) ?? "")
             fields.append(trial.seconds.map { String(format: "%.3f", $0) } ?? "")
             fields.append(trial.worker ?? "")
@@ -113,7 +116,8 @@ extension TuneStudy {
             study: definition, trials: trials, bestTrial: best?.number,
             testScore: testScore.map { StudyReport.TestScore("test \($0.name)", $0.value) },
             zeroTrialSummary: TextReport.compact(plan.recommendation).split(separator: "\n")
-                .first.map(String.init))
+                .first.map(String.init),
+            selectionNote: Self.selectionNote(trials, direction: definition.direction))
         try AtomicFile.write(report.html(), to: path)
     }
 }

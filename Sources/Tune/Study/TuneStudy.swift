@@ -496,6 +496,7 @@ public final class TuneStudy: @unchecked Sendable {
         do {
             let config = try self.config(for: trial.assignment, ensemble: 1)
             var values: [Double] = []
+            var rowNoise: Double?
             var epochs = 0
             let trialData = encodingBase(trial.assignment)?.data ?? trialData
             for (index, data) in trialData.enumerated() {
@@ -547,6 +548,14 @@ public final class TuneStudy: @unchecked Sendable {
                         ])
                 }
                 values.append(value)
+                if trialData.count == 1 {
+                    let outputs = Predictor.interpret(
+                        try session.trainer.model.predict(data.validation.inputMatrix),
+                        target: data.encoding.target)
+                    rowNoise = MetricNoise.standardError(
+                        of: metric, value: value, outputs: outputs, rows: data.validation,
+                        target: data.encoding.target)
+                }
             }
             let mean = values.reduce(0, +) / Double(values.count)
             var attributes: [String: String] = [:]
@@ -556,6 +565,11 @@ public final class TuneStudy: @unchecked Sendable {
                     / Double(values.count - 1)
                 attributes["value_std"] = String(variance.squareRoot())
                 attributes["fold_values"] = values.map { String($0) }.joined(separator: " ")
+                // TUNE-ONE-SE: the folds' spread over √k (ESL 7.10).
+                rowNoise = variance.squareRoot() / Double(values.count).squareRoot()
+            }
+            if let rowNoise, rowNoise.isFinite {
+                attributes[Self.standardErrorAttribute] = String(rowNoise)
             }
             return TrialOutcome(
                 state: .complete, value: mean, epochs: epochs, attributes: attributes)
@@ -603,8 +617,54 @@ public final class TuneStudy: @unchecked Sendable {
         return (other.plan, other.data)
     }
 
-    /// The best complete trial; ties go to the lower number (trial 0 first).
+    /// The trial the study reports (TUNE-ONE-SE): the highest-scoring complete trial, unless
+    /// the zero-trial design (trial 0) scores within one standard error of it (its
+    /// `value_se`: the validation rows' noise, or the folds' spread over √k). Twenty trials
+    /// ranked on a validation split of a few hundred rows are ranked largely by its noise; the
+    /// one-standard-error rule (Breiman et al. 1984; Hastie et al., ESL 7.10) keeps the design
+    /// the rules chose unless the search beat it by more than that noise.
     public static func best(of trials: [TrialRecord], direction: Direction) -> TrialRecord? {
+        guard let highest = highest(of: trials, direction: direction) else { return nil }
+        guard let margin = zeroTrialMargin(of: trials, highest: highest),
+            margin.gain <= margin.standardError,
+            let zero = trials.first(where: { $0.number == 0 })
+        else { return highest }
+        return zero
+    }
+
+    /// How far the highest-scoring trial is ahead of trial 0, and its standard error; nil when
+    /// either has no value, the highest is trial 0, or its standard error was not recorded (a
+    /// study from before TUNE-ONE-SE).
+    public static func zeroTrialMargin(
+        of trials: [TrialRecord], highest: TrialRecord
+    ) -> (gain: Double, standardError: Double)? {
+        guard highest.number != 0, let value = highest.value,
+            let zero = trials.first(where: { $0.number == 0 && $0.state == .complete }),
+            let zeroValue = zero.value, zeroValue.isFinite,
+            let error = highest.attributes[standardErrorAttribute].flatMap(Double.init),
+            error.isFinite, error >= 0
+        else { return nil }
+        return (abs(value - zeroValue), error)
+    }
+
+    /// One sentence when TUNE-ONE-SE kept trial 0 over a higher-scoring trial; nil otherwise.
+    public static func selectionNote(_ trials: [TrialRecord], direction: Direction) -> String? {
+        guard let highest = highest(of: trials, direction: direction),
+            let margin = zeroTrialMargin(of: trials, highest: highest),
+            margin.gain <= margin.standardError
+        else { return nil }
+        return "trial \(highest.number) scored " + String(format: "%.4f", highest.value ?? .nan)
+            + String(
+                format: ", ahead by %.4f, within one standard error (%.4f) of its score: ",
+                margin.gain, margin.standardError)
+            + "the zero-trial design is kept [TUNE-ONE-SE]"
+    }
+
+    /// The attribute a trial's standard error is stored in.
+    public static let standardErrorAttribute = "value_se"
+
+    /// The highest-scoring complete trial; ties go to the lower number (trial 0 first).
+    public static func highest(of trials: [TrialRecord], direction: Direction) -> TrialRecord? {
         var best: TrialRecord?
         for trial in trials where trial.state == .complete {
             guard let value = trial.value, value.isFinite else { continue }
