@@ -13,6 +13,7 @@ import Foundation
 public enum ScratchFolders {
     /// The process's folder; created, with the removal at exit registered, on first use.
     public static let root: URL = {
+        removeFoldersOfDeadProcesses()
         try? FileManager.default.createDirectory(
             at: processFolder, withIntermediateDirectories: true)
         if ProcessInfo.processInfo.environment["LAYERWISE_KEEP_TEST_FILES"] == nil {
@@ -21,6 +22,20 @@ public enum ScratchFolders {
         }
         return processFolder
     }()
+
+    /// Removes the folders of test processes that died without their `atexit` (a crash, a
+    /// kill): a process whose pid no longer exists left its folder behind.
+    public static func removeFoldersOfDeadProcesses() {
+        let temporary = FileManager.default.temporaryDirectory
+        let prefix = "layerwise-scratch-"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = pid_t(name.dropFirst(prefix.count)), pid != getpid(),
+                kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
+            try? FileManager.default.removeItem(at: temporary.appendingPathComponent(name))
+        }
+    }
 
     /// `$TMPDIR/layerwise-scratch-<pid>`.
     private static var processFolder: URL {

@@ -325,6 +325,33 @@ struct TuneStudyTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before)
     }
 
+    @Test("tune.space names the numbers' encoding of data without number columns: an error")
+    func nothingToBin() throws {
+        let folder = try ScratchFolders.make("tune")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var rows = ["colour,size,label"]
+        for index in 0..<120 {
+            rows.append(
+                "\(["red", "green", "blue"][index % 3]),\(["s", "m"][index % 2]),"
+                    + "\(index % 5 == 0 ? "yes" : "no")")
+        }
+        let data = folder.appendingPathComponent("levels.csv").path
+        try rows.joined(separator: "\n").write(toFile: data, atomically: true, encoding: .utf8)
+        let spec = folder.appendingPathComponent("levels.yaml").path
+        try """
+        name: levels
+        data: {path: \(data), target: label}
+        tune:
+          space: {data.numeric_encoding: [standard, piecewise_linear]}
+
+        """.write(toFile: spec, atomically: true, encoding: .utf8)
+        #expect(throws: TuneError.nothingToBin(at: "\(spec):4:34")) {
+            try study(spec, in: folder, trials: 2)
+        }
+        #expect(
+            !FileManager.default.fileExists(atPath: folder.appendingPathComponent("study").path))
+    }
+
     @Test("no validation rows and no cv: a located error before anything is written")
     func noValidationRows() throws {
         let (spec, folder) = try irisSpec()

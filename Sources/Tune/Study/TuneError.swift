@@ -22,6 +22,9 @@ public enum TuneError: Error, Sendable, Equatable, CustomStringConvertible {
     case otherSpec(folder: String, storedSpec: String)
     /// Every trial so far failed: the last error.
     case allTrialsFailed(count: Int, lastError: String)
+    /// `tune.space` names `data.numeric_encoding`, and the data has no number column to bin
+    /// (ENC-NUMERIC-PLE): both values would train the same inputs. `at`: the key's place.
+    case nothingToBin(at: String)
 
     public var description: String {
         switch self {
@@ -79,6 +82,12 @@ public enum TuneError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "that file has changed since)\n"
                 + "  help: give a new --out folder (or --study name), or tune \(storedSpec) as it "
                 + "was"
+        case .nothingToBin(let place):
+            return
+                "\(place): error: tune.space.data.numeric_encoding: the data has no number "
+                + "column with two or more quantile bins, so both encodings train the same "
+                + "inputs and there is nothing to search\n"
+                + "  help: remove `data.numeric_encoding` from `tune.space`"
         case .allTrialsFailed(let count, let lastError):
             return
                 "error: all \(count) trials failed; the last: \(lastError)\n"

@@ -182,8 +182,14 @@ public final class TuneStudy: @unchecked Sendable {
         var other: (NumericEncoding, DesignPlan)?
         if spec.data.numericEncoding.isAuto,
             spec.tune.space[AdvisedSpace.numericEncodingKey] != nil,
-            let choice = plan.summary.numericEncoding, choice.binnableColumns > 0
+            let choice = plan.summary.numericEncoding
         {
+            guard choice.binnableColumns > 0 else {
+                let place =
+                    spec.location(of: "tune.space." + AdvisedSpace.numericEncodingKey)
+                    ?? spec.location(of: "tune.space")
+                throw TuneError.nothingToBin(at: place.map(\.description) ?? specPath)
+            }
             let encoding: NumericEncoding =
                 choice.encoding == .standard ? .piecewiseLinear : .standard
             var loaded = plan.loaded
