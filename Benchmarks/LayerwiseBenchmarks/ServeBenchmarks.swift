@@ -42,7 +42,7 @@ private func serveBenchmarkModel() throws -> (ServedModel, [(Int, [UInt8])]) {
         .deletingLastPathComponent().deletingLastPathComponent()
     let spec = root.appendingPathComponent("Specs/breast_cancer.yaml").path
     let folder = NSTemporaryDirectory() + "layerwise-bench-serve-\(UUID().uuidString)"
-    let plan = try DesignPlan.measured(specPath: spec, catalog: try TemplateCatalog())
+    let plan = try DesignPlan(specPath: spec, catalog: try TemplateCatalog())
     let run = try RunFolder.create(name: "bench", explicit: folder)
     _ = try TrainingSession.begin(plan: plan, in: run).run(in: run)
     let model = try ServedModel(folder: run)

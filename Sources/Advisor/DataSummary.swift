@@ -85,19 +85,21 @@ public struct LinearProbeSummary: Sendable, Equatable, Codable {
     public var trainingAccuracy: Double?
     /// Classification: whether the training split is linearly separable (accuracy 100%).
     public var separable: Bool
-    /// Regression: the linear model's R² on the validation split; nil if unknown.
-    public var linearValidationR2: Double?
-    /// Regression: a small MLP's R² on the validation split; nil when not measured.
-    public var mlpValidationR2: Double?
+    /// Regression: the ridge model's cross-validated R² on the training split (ENC-NUMERIC-PLE's
+    /// probe, the encoding used); nil if unknown.
+    public var linearR2: Double?
+    /// Regression: the same model with random ReLU features of the inputs beside them
+    /// (DEPTH-LINEAR); nil when not measured.
+    public var nonlinearR2: Double?
 
     /// A probe result; every field defaults to "unknown" (nil, not separable).
     public init(
         trainingAccuracy: Double? = nil, separable: Bool? = nil,
-        linearValidationR2: Double? = nil, mlpValidationR2: Double? = nil
+        linearR2: Double? = nil, nonlinearR2: Double? = nil
     ) {
         self.trainingAccuracy = trainingAccuracy
         self.separable = separable ?? (trainingAccuracy.map { $0 >= 1.0 } ?? false)
-        self.linearValidationR2 = linearValidationR2
-        self.mlpValidationR2 = mlpValidationR2
+        self.linearR2 = linearR2
+        self.nonlinearR2 = nonlinearR2
     }
 }

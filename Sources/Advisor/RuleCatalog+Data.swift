@@ -37,8 +37,8 @@ extension RuleCatalog {
                 + "0.299 -> 0.296 (6.3), slid_wages 0.358 -> 0.357 (1.05); the sum of the 18 "
                 + "mean scores 11.729 -> 11.785. Without the smearing factor hitters reaches "
                 + "0.515 and cps1988 0.266: exp of a mean log is the median, below the mean "
-                + "of a right-skewed target. The small-MLP probe of DEPTH-LINEAR scores a log "
-                + "target on its log scale, as the linear probe does.",
+                + "of a right-skewed target. DEPTH-LINEAR's ridge probe scores a log target on its "
+                + "log scale.",
             formula:
                 "all y > 0 and skewness(y) > 1 -> train on (ln y - mean) / sd; "
                 + "predict exp(output) * mean(exp(residual))",

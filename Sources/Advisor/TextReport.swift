@@ -49,11 +49,11 @@ public enum TextReport {
                     + "\(NumberText.evidence(accuracy))\(probe.separable ? " (separable)" : "")"
             )
         }
-        if let r2 = probe.linearValidationR2 {
-            details.append("linear validation R2 \(NumberText.evidence(r2))")
+        if let r2 = probe.linearR2 {
+            details.append("ridge 5-fold R2 \(NumberText.evidence(r2))")
         }
-        if let r2 = probe.mlpValidationR2 {
-            details.append("small-MLP validation R2 \(NumberText.evidence(r2))")
+        if let r2 = probe.nonlinearR2 {
+            details.append("with random features \(NumberText.evidence(r2))")
         }
         if !details.isEmpty { out.append("  " + details.joined(separator: "; ")) }
 

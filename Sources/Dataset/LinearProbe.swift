@@ -17,8 +17,7 @@ public struct LinearProbe: Sendable, Equatable, Codable {
     public var separable: Bool?
     /// R² on the training split (regression).
     public var trainingR2: Double?
-    /// R² on the validation split (regression, when it has rows); the advisor compares it with
-    /// a small MLP's.
+    /// R² on the validation split (regression, when it has rows), for the profile.
     public var validationR2: Double?
     /// Categorical columns fitted one weight per level (per class), read by index so that no
     /// one-hot matrix is built: every embedded column, and the widest one-hot columns when the

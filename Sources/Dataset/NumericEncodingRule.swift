@@ -56,6 +56,9 @@ public enum NumericEncodingRule {
         } else if let standard = measured.standard, let withBins = measured.binned {
             choice.encoding = withBins > standard ? .piecewiseLinear : .standard
         }
+        choice.nonlinearScore =
+            choice.encoding == .piecewiseLinear && binnable > 0
+            ? measured.nonlinear?.binned : measured.nonlinear?.standard
         return (choice.encoding == .piecewiseLinear ? binned : plain, choice)
     }
 
@@ -65,7 +68,10 @@ public enum NumericEncodingRule {
     static func probe(
         _ binned: DataEncoding, table: DataTable, trainingRows: [Int], seed: UInt64,
         withBins: Bool
-    ) throws -> (standard: Double?, binned: Double?, trivial: Double?, note: String?) {
+    ) throws -> (
+        standard: Double?, binned: Double?, trivial: Double?, note: String?,
+        nonlinear: (standard: Double?, binned: Double?)?
+    ) {
         let encoding = withBins ? binned : binned.withoutBins
         let dense =
             encoding.inputWidth - encoding.features.filter { $0.embeddingLevels != nil }.count
@@ -73,29 +79,45 @@ public enum NumericEncodingRule {
             return (
                 nil, nil, nil,
                 "the \(withBins ? "bins would make" : "data has") \(dense) inputs, above the "
-                    + "probe's \(maxInputs)"
+                    + "probe's \(maxInputs)", nil
             )
         }
         if trainingRows.count < minimumRows {
             return (
                 nil, nil, nil,
                 "\(trainingRows.count) training rows, too few to cross-validate "
-                    + "(\(minimumRows))"
+                    + "(\(minimumRows))", nil
             )
         }
         var generator = SeededGenerator(seed: seed, stream: probeStream)
         var rows = trainingRows
         generator.shuffle(&rows)
         if rows.count > maxRows { rows = Array(rows.prefix(maxRows)) }
-        let encoded = try encoding.encode(table, rows: rows).0
+        var encoded = try encoding.encode(table, rows: rows).0
         let columns = probeColumns(encoding)
-        let scores = RidgeCrossValidation(
-            encoded, columns: columns.all, folds: folds, alpha: ridgeAlpha
-        ).scores(subsets: withBins ? [columns.standard, columns.all] : [columns.standard])
-        guard let standard = scores[0] else {
-            return (nil, nil, nil, "the probe could not score the folds")
+        var subsets = withBins ? [columns.standard, columns.all] : [columns.standard]
+        var all = columns.all
+        var penalties: [Int: Double] = [:]
+        // DEPTH-LINEAR (regression): the same model with random ReLU features beside it.
+        let features =
+            encoded.classIndices == nil && columns.all.count <= RandomFeatures.maxInputs
+            ? RandomFeatures.append(to: &encoded, from: columns.standard, seed: seed) : []
+        if !features.isEmpty {
+            all += features
+            for column in features { penalties[column] = RandomFeatures.penalty }
+            subsets += subsets.map { $0 + features }
         }
-        return (standard, withBins ? scores[1] : nil, trivialScore(encoded), nil)
+        let scores = RidgeCrossValidation(
+            encoded, columns: all, folds: folds, alpha: ridgeAlpha, penalties: penalties
+        ).scores(subsets: subsets)
+        guard let standard = scores[0] else {
+            return (nil, nil, nil, "the probe could not score the folds", nil)
+        }
+        let plainCount = withBins ? 2 : 1
+        let nonlinear =
+            features.isEmpty
+            ? nil : (scores[plainCount], withBins ? scores[plainCount + 1] : nil)
+        return (standard, withBins ? scores[1] : nil, trivialScore(encoded), nil, nonlinear)
     }
 
     /// The score of predicting without the inputs: the largest class's share of the rows

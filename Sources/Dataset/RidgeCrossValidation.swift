@@ -10,7 +10,8 @@ struct RidgeCrossValidation {
     private let rows: EncodedRows
     private let columns: [Int]
     private let folds: Int
-    private let alpha: Double
+    /// The ridge penalty per training row of each column (positions of `columns`).
+    private let penalties: [Double]
     /// Fold of each row (position `k` of the rows goes to fold `k % folds`; the caller's rows
     /// are shuffled).
     private let foldOf: [Int]
@@ -25,11 +26,16 @@ struct RidgeCrossValidation {
     ///   - columns: the encoded columns the model may read.
     ///   - folds: k, at least 2.
     ///   - alpha: the ridge penalty per training row of a fold (`lambda = alpha * n`).
-    init(_ rows: EncodedRows, columns: [Int], folds: Int, alpha: Double) {
+    ///   - penalties: another penalty for some encoded columns (DEPTH-LINEAR's random
+    ///     features); default none.
+    init(
+        _ rows: EncodedRows, columns: [Int], folds: Int, alpha: Double,
+        penalties: [Int: Double] = [:]
+    ) {
         self.rows = rows
         self.columns = columns
         self.folds = max(2, folds)
-        self.alpha = alpha
+        self.penalties = columns.map { penalties[$0] ?? alpha }
         foldOf = (0..<rows.rowCount).map { $0 % max(2, folds) }
         if let classes = rows.classIndices {
             let count = Int(classes.max() ?? 0) + 1
@@ -120,7 +126,7 @@ struct RidgeCrossValidation {
         var a = [Double](repeating: 0, count: d * d)
         for r in 0..<d {
             for c in 0...r { a[r * d + c] = centred(chosen[r], chosen[c]) }
-            a[r * d + r] += alpha * count
+            a[r * d + r] += penalties[chosen[r]] * count
         }
         let factor = LinearProbe.choleskyFactor(a, d)
         // Weights per target column, and the intercept from the training means.

@@ -49,7 +49,7 @@ struct GenerateCommand: ParsableCommand {
             if let output = destination, !force, FileManager.default.fileExists(atPath: output) {
                 throw DesignPlanError.outputExists(path: output)
             }
-            let plan = try DesignPlan.measured(
+            let plan = try DesignPlan(
                 specPath: spec, catalog: try options.templateCatalog(),
                 template: templateOption.template, overrides: try specOverrides.overrides())
             let generated = try plan.generate(outputPath: destination)

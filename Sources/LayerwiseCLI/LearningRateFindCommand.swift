@@ -34,7 +34,7 @@ struct LearningRateFindCommand: ParsableCommand {
     func run() throws {
         compute.apply()
         try reportingErrors {
-            let plan = try DesignPlan.measured(
+            let plan = try DesignPlan(
                 specPath: spec, catalog: try options.templateCatalog(),
                 template: templateOption.template, overrides: try specOverrides.overrides())
             let warnings = plan.renderedWarnings(colored: options.colorsStandardError)

@@ -77,7 +77,7 @@ struct RecommendCommand: ParsableCommand {
         }
         guard let spec else { return }
         try reportingErrors {
-            let plan = try DesignPlan.measured(
+            let plan = try DesignPlan(
                 specPath: spec, catalog: try options.templateCatalog(),
                 template: templateOption.template, overrides: try specOverrides.overrides())
             switch format {

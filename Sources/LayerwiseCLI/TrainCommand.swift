@@ -70,7 +70,7 @@ struct TrainCommand: ParsableCommand {
                         : "Resuming \(folder.path) after epoch \(session.trainer.epoch)")
             } else if let spec {
                 if let out { try RunFolder.checkAvailable(out) }
-                let plan = try DesignPlan.measured(
+                let plan = try DesignPlan(
                     specPath: spec, catalog: try options.templateCatalog(),
                     template: templateOption.template, overrides: try specOverrides.overrides())
                 let warnings = plan.renderedWarnings(colored: options.colorsStandardError)

@@ -35,10 +35,10 @@ enum Datasets {
         hasMissingValues: true)
     static let diabetes = DataSummary(
         task: .regression, trainingRows: 310, inputs: 10, outputs: 1,
-        linearProbe: LinearProbeSummary(linearValidationR2: 0.42, mlpValidationR2: 0.41))
+        linearProbe: LinearProbeSummary(linearR2: 0.42, nonlinearR2: 0.41))
     static let diabetesProbeUnknown = DataSummary(
         task: .regression, trainingRows: 310, inputs: 10, outputs: 1,
-        linearProbe: LinearProbeSummary(linearValidationR2: 0.42))
+        linearProbe: LinearProbeSummary(linearR2: 0.42))
     static let wide = DataSummary(
         task: .classification, trainingRows: 100_000, inputs: 200, outputs: 10,
         linearProbe: LinearProbeSummary(trainingAccuracy: 0.9))

@@ -101,20 +101,22 @@ import Testing
         #expect(flagged.evaluate().applies)
     }
 
-    @Test func linearRegressionWithinTheMarginOfTheMLP() {
-        func linear(_ lin: Double?, _ mlp: Double?, margin: Double = 0.01) -> Bool? {
+    @Test func linearRegressionWhenRandomFeaturesAddNothing() {
+        func linear(_ lin: Double?, _ features: Double?, margin: Double = 0) -> Bool? {
             LinearDepthRule(
                 task: .regression,
-                probe: LinearProbeSummary(linearValidationR2: lin, mlpValidationR2: mlp),
+                probe: LinearProbeSummary(linearR2: lin, nonlinearR2: features),
                 margin: margin
             ).isLinear
         }
-        #expect(linear(0.40, 0.41) == true)  // exactly the margin apart
-        #expect(linear(0.40, 0.4101) == false)
-        #expect(linear(0.45, 0.05) == true)  // the MLP overfits: linear is better
+        #expect(linear(0.40, 0.40) == true)  // no lift
+        #expect(linear(0.40, 0.4001) == false)
+        #expect(linear(0.45, 0.05) == true)  // the features overfit: linear is better
         #expect(linear(0.30, 0.50) == false)
         #expect(linear(0.42, nil) == nil)
+        #expect(linear(0.40, 0.41, margin: 0.01) == true)  // exactly the margin apart
         #expect(linear(0.30, 0.50, margin: 0.25) == true)
+        #expect(AdvisorSettings().linearR2Margin == 0)
     }
 
     @Test func lowDepthUpToThresholdAndTwoLayersOnlyAtConservativeCapacity() {

@@ -234,6 +234,60 @@ import Testing
         #expect(line.training.featureCount == 13)
     }
 
+    @Test("DEPTH-LINEAR's random features: a product lifts the ridge score, a noisy line not")
+    func randomFeaturesSeeInteractions() throws {
+        let files = TestFiles()
+        // y = a * b: no weight per column and no bin of one column expresses it.
+        var generator = SeededGenerator(seed: 3)
+        var lines = ["a,b,y"]
+        for _ in 0..<400 {
+            let a = 2 * generator.nextUnitDouble() - 1
+            let b = 2 * generator.nextUnitDouble() - 1
+            lines.append("\(a),\(b),\(a * b + 0.05 * generator.nextNormal())")
+        }
+        let product = try Self.prepared(files, "product.csv", lines.joined(separator: "\n"))
+        let productChoice = try #require(product.numericEncoding)
+        let linear = try #require(productChoice.linearScore)
+        let features = try #require(productChoice.nonlinearScore)
+        #expect(linear < 0.1 && features > linear + 0.3, "\(productChoice)")
+
+        let text = Self.rows(120, step: false, noiseColumns: 12, seed: 2)
+        let line = try #require(try Self.prepared(files, "line.csv", text).numericEncoding)
+        #expect(try #require(line.nonlinearScore) <= #require(line.linearScore), "\(line)")
+        // The same data and seed, the same features and score.
+        let again = try #require(try Self.prepared(files, "again.csv", text).numericEncoding)
+        #expect(again.nonlinearScore == line.nonlinearScore)
+        // Classification is DEPTH-LINEAR's separability: no features.
+        let step = try Self.prepared(files, "step.csv", Self.rows(200, step: true, seed: 1))
+        #expect(step.numericEncoding?.nonlinearScore == nil)
+    }
+
+    @Test func randomFeaturesAreStandardisedColumnsBesideTheInputs() throws {
+        var generator = SeededGenerator(seed: 5)
+        let count = 50
+        let features = (0..<(count * 3)).map { _ in Float(generator.nextNormal()) }
+        var rows = EncodedRows(
+            rowCount: count, featureCount: 3, features: features,
+            targets: [Float](repeating: 0, count: count), sourceRows: Array(0..<count))
+        let added = RandomFeatures.append(to: &rows, from: [0, 2], seed: 9)
+        #expect(added == Array(3..<(3 + RandomFeatures.count)))
+        #expect(rows.featureCount == 3 + RandomFeatures.count)
+        for row in 0..<count {
+            let base = row * rows.featureCount
+            #expect(
+                Array(rows.features[base..<(base + 3)])
+                    == Array(features[(row * 3)..<(row * 3 + 3)]))
+        }
+        for column in added {
+            let values = (0..<count).map { Double(rows.features[$0 * rows.featureCount + column]) }
+            let mean = values.reduce(0, +) / Double(count)
+            let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(count)
+            #expect(abs(mean) < 1e-5)
+            // A feature that never fires on these rows is all zeros; the others have variance 1.
+            #expect(abs(variance - 1) < 1e-4 || variance == 0)
+        }
+    }
+
     @Test func theSpecFixesTheEncodingAndTheProbeLeavesTheSplitAlone() throws {
         let files = TestFiles()
         let path = files.write("step.csv", Self.rows(300, step: true, missingEvery: 7, seed: 3))

@@ -26,7 +26,7 @@ let specGoldenCases: [(template: String, spec: String)] = {
         let parts = pair.split(separator: "|").map(String.init)
         let (template, spec) = (parts[0], parts[1])
         let specs = Self.root.appendingPathComponent("Specs")
-        let plan = try DesignPlan.measured(
+        let plan = try DesignPlan(
             specPath: specs.appendingPathComponent("\(spec).yaml").path,
             catalog: try TemplateCatalog(), template: template)
         // Written beside the spec: data.path stays `data/NAME.csv`, as in the spec.

@@ -383,7 +383,7 @@ let iris =
     }
 
     @Test func lrFindWritesTheCurveWithTheSuggestionMarked() throws {
-        let plan = try DesignPlan.measured(
+        let plan = try DesignPlan(
             specPath: Repository.spec("penguins"), catalog: try TemplateCatalog())
         let out = try temporaryFolder().appendingPathComponent("sweep").path
         let sweep = try LearningRateSweep.run(plan: plan, out: out)

@@ -13,7 +13,7 @@ func startRun(
 ) throws -> (
     session: TrainingSession, folder: RunFolder, plan: DesignPlan
 ) {
-    let plan = try DesignPlan.measured(
+    let plan = try DesignPlan(
         specPath: specPath, catalog: try TemplateCatalog(),
         overrides: try overrides.map { try SpecOverride(parsing: $0) })
     let folder = try RunFolder.create(

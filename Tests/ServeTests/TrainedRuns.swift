@@ -17,7 +17,7 @@ func temporaryFolder() throws -> URL {
 func trainedRun(_ spec: String, in folder: URL) throws -> RunFolder {
     let specFile = folder.appendingPathComponent("spec.yaml")
     try spec.write(to: specFile, atomically: true, encoding: .utf8)
-    let plan = try DesignPlan.measured(specPath: specFile.path, catalog: try TemplateCatalog())
+    let plan = try DesignPlan(specPath: specFile.path, catalog: try TemplateCatalog())
     let run = try RunFolder.create(
         name: "serve", explicit: folder.appendingPathComponent("run").path)
     _ = try TrainingSession.begin(plan: plan, in: run).run(in: run)

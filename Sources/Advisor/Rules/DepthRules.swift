@@ -5,14 +5,17 @@ import Spec
 
 /// DEPTH-LINEAR: linearly separable data needs no hidden layer.
 ///
-/// Classification: separable when the linear probe's training accuracy is 100%. Regression:
-/// when the linear model's validation R² is within `margin` (proposed 0.01,
-/// `AdvisorSettings.linearR2Margin`) of a small MLP's, or above it. Unknown probe: not applied.
+/// Classification: separable when the linear probe's training accuracy is 100%. Regression
+/// (calibrated): when a ridge model cross-validated on the training split scores within
+/// `margin` (0, `AdvisorSettings.linearR2Margin`) of the same model with 128 random ReLU
+/// features of the inputs beside them, or above it: what a hidden layer could add, it does not.
+/// Unknown probe: not applied.
 public struct LinearDepthRule: Rule {
     public static let id = "DEPTH-LINEAR"
     public static let title = "linearly separable data: no hidden layer"
     public static let formula =
-        "classification: linear training accuracy = 100%; regression: R2_linear >= R2_mlp - margin"
+        "classification: linear training accuracy = 100%; regression: "
+        + "R2_ridge_cv >= R2_random_features_cv - margin"
     /// The task.
     public var task: TaskKind
     /// The probe's results.
@@ -34,11 +37,11 @@ public struct LinearDepthRule: Rule {
             if probe.separable { return true }
             return probe.trainingAccuracy.map { $0 >= 1.0 }
         case .regression:
-            guard let linear = probe.linearValidationR2, let mlp = probe.mlpValidationR2 else {
+            guard let linear = probe.linearR2, let nonlinear = probe.nonlinearR2 else {
                 return nil
             }
             // A hair of tolerance so that exactly `margin` apart counts as within.
-            return linear >= mlp - margin - 1e-12
+            return linear >= nonlinear - margin - 1e-12
         }
     }
 
@@ -52,10 +55,11 @@ public struct LinearDepthRule: Rule {
             inputs.append(RuleInput("separable", .flag(probe.separable)))
         case .regression:
             inputs.append(
-                RuleInput(
-                    "R2_linear", probe.linearValidationR2.map { .number($0) } ?? .text("unknown")))
+                RuleInput("R2_ridge_cv", probe.linearR2.map { .number($0) } ?? .text("unknown")))
             inputs.append(
-                RuleInput("R2_mlp", probe.mlpValidationR2.map { .number($0) } ?? .text("unknown")))
+                RuleInput(
+                    "R2_random_features_cv",
+                    probe.nonlinearR2.map { .number($0) } ?? .text("unknown")))
             inputs.append(RuleInput("margin", .number(margin)))
         }
         let linear = isLinear
@@ -65,12 +69,14 @@ public struct LinearDepthRule: Rule {
             why =
                 task == .classification
                 ? "the training split is linearly separable: no hidden layer"
-                : "a linear model does as well as a small MLP: no hidden layer"
+                : "random ReLU features add nothing to a cross-validated linear model: "
+                    + "no hidden layer"
         case .some(false):
             why =
                 task == .classification
                 ? "not linearly separable: hidden layers needed"
-                : "a small MLP beats the linear model by more than the margin"
+                : "random ReLU features lift a cross-validated linear model by more than the "
+                    + "margin: hidden layers needed"
         case .none:
             why = "the probe does not tell (not measured): hidden layers by DEPTH-LOW/HIGH"
         }

@@ -6,11 +6,8 @@ import Spec
 // and the advisor, makes one from the data's profile.
 extension DataSummary {
     /// The advisor's view of a data profile.
-    /// - Parameters:
-    ///   - profile: the data layer's profile of the prepared data.
-    ///   - mlpValidationR2: a small MLP's validation R² (regression), for DEPTH-LINEAR; nil when
-    ///     not measured.
-    public init(profile: DataProfile, mlpValidationR2: Double? = nil) {
+    /// - Parameter profile: the data layer's profile of the prepared data.
+    public init(profile: DataProfile) {
         let categorical: Set<ColumnKind> = [.category, .integerCategory, .binary]
         let oneHot = profile.columns.filter { column in
             column.role == .feature && categorical.contains(column.type)
@@ -27,7 +24,9 @@ extension DataSummary {
                 (profile.classes ?? []).map { ($0.label, $0.count) }, uniquingKeysWith: +),
             linearProbe: LinearProbeSummary(
                 trainingAccuracy: probe.trainingAccuracy, separable: probe.separable,
-                linearValidationR2: probe.validationR2, mlpValidationR2: mlpValidationR2),
+                linearR2: profile.task == .regression
+                    ? profile.numericEncoding?.linearScore : nil,
+                nonlinearR2: profile.numericEncoding?.nonlinearScore),
             oneHotInputs: oneHot, embeddedInputs: embedded,
             embeddingParameters: profile.columns.reduce(0) {
                 $0 + ($1.embeddingShape?.reduce(1, *) ?? 0)

@@ -48,29 +48,25 @@ public struct DesignPlan: Sendable {
     ///   - catalog: the bundled and user templates.
     ///   - template: `--template NAME|PATH` (a path relative to the current directory); nil
     ///     uses the spec's `model.template`, or chooses automatically. Default nil.
-    ///   - mlpValidationR2: a small MLP's validation R² for DEPTH-LINEAR on regression data;
-    ///     nil when not measured (default).
     ///   - overrides: `--set KEY=VALUE` arguments applied over the file (default none).
     /// - Throws: `DesignPlanError` from the first stage that fails.
     public init(
         specPath: String, catalog: TemplateCatalog, template: String? = nil,
-        mlpValidationR2: Double? = nil, overrides: [SpecOverride] = []
+        overrides: [SpecOverride] = []
     ) throws(DesignPlanError) {
         try self.init(
             loaded: try Self.loadSpec(path: specPath, catalog: catalog, overrides: overrides),
-            specPath: specPath, catalog: catalog, template: template,
-            mlpValidationR2: mlpValidationR2)
+            specPath: specPath, catalog: catalog, template: template)
     }
 
-    /// Stages 2 to 4 for a spec already loaded (`measured(loaded:...)`: tune designs the
-    /// other numbers' encoding from the user's spec with that key fixed).
+    /// Stages 2 to 4 for a spec already loaded (tune designs the other numbers' encoding from
+    /// the user's spec with that key fixed).
     public init(
-        loaded: LoadedSpec, specPath: String, catalog: TemplateCatalog, template: String? = nil,
-        mlpValidationR2: Double? = nil
+        loaded: LoadedSpec, specPath: String, catalog: TemplateCatalog, template: String? = nil
     ) throws(DesignPlanError) {
         let prepared = try Self.prepareData(for: loaded.spec)
         let profile = DataProfile(prepared)
-        let summary = DataSummary(profile: profile, mlpValidationR2: mlpValidationR2)
+        let summary = DataSummary(profile: profile)
         try self.init(
             specPath: specPath, loaded: loaded, data: prepared, profile: profile,
             summary: summary, catalog: catalog, template: template)

@@ -9,8 +9,9 @@ public struct AdvisorSettings: Sendable, Equatable {
     public var depthThreeLayersUpTo: Int = 128
     /// DEPTH-HIGH: inputs up to this get 4 hidden layers (5 beyond). Default 512.
     public var depthFourLayersUpTo: Int = 512
-    /// DEPTH-LINEAR (regression): linear validation R² within this of a small MLP's. Default 0.01.
-    public var linearR2Margin: Double = 0.01
+    /// DEPTH-LINEAR (regression): a cross-validated ridge R² within this of the same model's
+    /// with random ReLU features counts as linear. Default 0.
+    public var linearR2Margin: Double = 0
     /// DEPTH-NO-SIGNAL: a cross-validated linear model lifting the score less than this
     /// above the trivial prediction (accuracy points as a fraction, or R²) gets no hidden
     /// layer. Default 0.05, calibrated on the quality suite (`Benchmarks/quality-results.md`).

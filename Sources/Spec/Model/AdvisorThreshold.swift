@@ -77,7 +77,8 @@ extension AdvisorSettings {
             "inputs up to this get 4 hidden layers (5 beyond)."),
         number(
             "linear_r2_margin", \.linearR2Margin, minimum: 0, "DEPTH-LINEAR",
-            "linear validation R² within this of the MLP's counts as linear."),
+            "a cross-validated ridge R² within this of the same with random ReLU features "
+                + "counts as linear."),
         number(
             "signal_min_lift", \.signalMinimumLift, minimum: 0, "DEPTH-NO-SIGNAL",
             "a cross-validated linear model lifting the score less than this above the trivial "

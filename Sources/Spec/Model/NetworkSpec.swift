@@ -92,6 +92,10 @@ public struct NumericEncodingChoice: Sendable, Equatable, Codable {
     /// share (classification) or 0 (regression, R² of the mean). DEPTH-NO-SIGNAL compares the
     /// linear score with it.
     public var trivialScore: Double? = nil
+    /// Regression: the ridge model of the encoding used with random ReLU features of the
+    /// standardised inputs beside it (DEPTH-LINEAR: do interactions and bends a network could
+    /// learn add anything?); nil for classification, or when not measured.
+    public var nonlinearScore: Double? = nil
     /// Why the probe did not run, when it did not (fixed in the spec, no binnable column,
     /// too wide, too few rows).
     public var note: String?

@@ -145,7 +145,7 @@ public final class TuneStudy: @unchecked Sendable {
                 throw TuneError.folderInUse(folder: folder)
             }
         }
-        let plan = try DesignPlan.measured(
+        let plan = try DesignPlan(
             specPath: specPath, catalog: catalog, overrides: request.overrides)
         let spec = plan.loaded.spec
         let task = plan.summary.task
@@ -196,7 +196,7 @@ public final class TuneStudy: @unchecked Sendable {
             loaded.spec.data.numericEncoding = .fixed(encoding)
             other = (
                 encoding,
-                try DesignPlan.measured(loaded: loaded, specPath: specPath, catalog: catalog)
+                try DesignPlan(loaded: loaded, specPath: specPath, catalog: catalog)
             )
         }
         let space = AdvisedSpace.space(
