@@ -170,7 +170,11 @@ public struct DataProfile: Sendable, Equatable, Codable {
             lines.append("Numbers (ENC-NUMERIC-PLE): \(numeric.encoding.rawValue); \(numeric.why)")
         }
         let probe = linearProbe
-        var probeLine = "Linear probe (DEPTH-LINEAR): \(probe.model) on \(probe.fittedRows) rows"
+        // Classification's DEPTH-LINEAR reads this probe's separability; regression's reads the
+        // ridge probe with random features (below), so this line is only the fit there.
+        var probeLine =
+            (task == .classification ? "Linear probe (DEPTH-LINEAR): " : "Linear probe: ")
+            + "\(probe.model) on \(probe.fittedRows) rows"
         if let accuracy = probe.trainingAccuracy {
             probeLine += ", training accuracy " + NumberText.fixed(100 * accuracy, digits: 1) + "%"
             if let validation = probe.validationAccuracy {
@@ -185,6 +189,16 @@ public struct DataProfile: Sendable, Equatable, Codable {
             }
         }
         lines.append(probeLine)
+        if let numeric = numericEncoding, let linear = numeric.linearScore,
+            let features = numeric.nonlinearScore
+        {
+            lines.append(
+                "Random features (DEPTH-LINEAR): ridge 5-fold R² "
+                    + NumberText.fixed(linear, digits: 3)
+                    + ", with \(RandomFeatures.count) random ReLU features "
+                    + NumberText.fixed(features, digits: 3)
+                    + (features > linear ? ": they add to it" : ": they add nothing"))
+        }
         if let byLevel = probe.levelColumns {
             // Which columns, and why they are read by index rather than as inputs.
             let levels = Dictionary(

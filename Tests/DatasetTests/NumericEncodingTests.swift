@@ -250,6 +250,11 @@ import Testing
         let linear = try #require(productChoice.linearScore)
         let features = try #require(productChoice.nonlinearScore)
         #expect(linear < 0.1 && features > linear + 0.3, "\(productChoice)")
+        // `profile` shows both scores, and that regression's least squares no longer decides.
+        let profile = DataProfile(product).text
+        #expect(profile.contains("Random features (DEPTH-LINEAR): ridge 5-fold R² "))
+        #expect(profile.contains(": they add to it"))
+        #expect(profile.contains("Linear probe: least squares"))
 
         let text = Self.rows(120, step: false, noiseColumns: 12, seed: 2)
         let line = try #require(try Self.prepared(files, "line.csv", text).numericEncoding)
