@@ -215,12 +215,25 @@ extension DesignSession {
                     choose(
                         "\(base).dense.units", String(dense.units), .rule, outputRuleID,
                         "No = \(no) output\(no == 1 ? "" : "s"): \(taskDescription)")
-                    choose(
-                        "\(base).dense.initializer", dense.initializer.rawValue, .rule,
-                        InitializerRule.id,
-                        "\(dense.initializer.rawValue) suits the \(outputActivationName(layers)) "
-                            + "output"
-                    )
+                    if task == .regression
+                        && lastDense
+                            == layers.firstIndex(where: {
+                                if case .dense = $0 { true } else { false }
+                            })
+                    {
+                        // INIT-LINEAR-RIDGE: a linear regression starts at its ridge fit.
+                        choose(
+                            "\(base).dense.initializer", dense.initializer.rawValue, .rule,
+                            LinearRidgeStartRule.id,
+                            "no hidden layer: each network starts at the ridge fit of its "
+                                + "training rows (\(dense.initializer.rawValue) unused)")
+                    } else {
+                        choose(
+                            "\(base).dense.initializer", dense.initializer.rawValue, .rule,
+                            InitializerRule.id,
+                            "\(dense.initializer.rawValue) suits the "
+                                + "\(outputActivationName(layers)) output")
+                    }
                     choose(
                         "\(base).dense.bias", "true", .policy, nil,
                         "the output layer keeps its bias")

@@ -331,3 +331,39 @@ public struct InitializerRule: Rule {
             why: "\(initializer.rawValue) suits \(activation.name)")
     }
 }
+
+/// INIT-LINEAR-RIDGE (calibrated): a regression network without hidden layers is a linear
+/// model; each network of the run starts at the ridge fit of its own training rows (penalty
+/// 0.01 x rows, the probes' model) instead of random weights, and trains on from there. The
+/// training session applies it (`RidgeStart`); the advisor records whether it will.
+public struct LinearRidgeStartRule: Rule {
+    public static let id = "INIT-LINEAR-RIDGE"
+    public static let title = "a linear regression starts at its ridge fit"
+    public static let formula =
+        "w0 = argmin |Xw + b - y|^2 + 0.01 n |w|^2 on the network's training rows"
+    /// The task.
+    public var task: TaskKind
+    /// Hidden layers of the design.
+    public var hiddenLayers: Int
+
+    /// The rule on its inputs; each parameter sets the property of the same name.
+    public init(task: TaskKind, hiddenLayers: Int) {
+        self.task = task
+        self.hiddenLayers = hiddenLayers
+    }
+
+    /// Whether the networks start at the ridge fit.
+    public var applies: Bool { task == .regression && hiddenLayers == 0 }
+
+    public func evaluate() -> RuleEvaluation {
+        evaluation(
+            [RuleInput("task", .text(task.rawValue)), RuleInput("hidden", .integer(hiddenLayers))],
+            .flag(applies), applies: applies,
+            why: applies
+                ? "regression without hidden layers: each network starts at the ridge fit of its "
+                    + "training rows"
+                : task == .regression
+                    ? "hidden layers: random initial weights (INIT-BY-ACTIVATION)"
+                    : "classification: random initial weights (INIT-BY-ACTIVATION)")
+    }
+}

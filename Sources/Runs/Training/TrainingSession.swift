@@ -60,6 +60,9 @@ public final class TrainingSession {
     public let learningRate: Double
     /// Networks trained and averaged (`training.ensemble`; 1 for one network).
     public let ensembleSize: Int
+    /// INIT-LINEAR-RIDGE: each network starts at the ridge fit on its training rows
+    /// (regression without hidden layers).
+    public let startsAtRidge: Bool
     /// The range test, when the rate was `auto`.
     public internal(set) var rangeTest: RangeTestResult?
     /// The training split's score after each completed epoch (`EpochTrainingScore`).
@@ -151,6 +154,8 @@ public final class TrainingSession {
         self.source = source
         self.trainer = try Self.trainer(
             builder, seed: seed, learningRate: learningRate, source: source, weights: weights)
+        startsAtRidge = RidgeStart.applies(to: resolved, task: data.schema.task)
+        if startsAtRidge { RidgeStart.apply(to: trainer.model, rows: data.training) }
         validation = data.validationSet
     }
 
@@ -428,6 +433,7 @@ public final class TrainingSession {
         let member = try Self.trainer(
             builder, seed: seed, learningRate: learningRate, source: source,
             weights: try Self.classWeights(.fixed(resolved.classWeights), data: memberData))
+        if startsAtRidge { RidgeStart.apply(to: member.model, rows: memberData.training) }
         let outcome = try member.fit(
             training: &source, validation: memberData.validationSet,
             onEvent: { _ in if shouldStop() { member.stopRequest.request() } })

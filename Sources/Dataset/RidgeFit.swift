@@ -1,0 +1,51 @@
+/// A ridge regression fitted in closed form on encoded rows: least squares with an L2 penalty
+/// of `penaltyPerRow x rows` on the weights (the intercept free), solved by Cholesky. It is the
+/// model ENC-NUMERIC-PLE's and DEPTH-LINEAR's probes cross-validate; INIT-LINEAR-RIDGE starts a
+/// regression network without hidden layers at it.
+public struct RidgeFit: Sendable, Equatable {
+    /// One weight per encoded input.
+    public var weights: [Double]
+    /// The intercept.
+    public var intercept: Double
+
+    /// Most inputs fitted: the Gram matrix costs rows x inputs², the solve inputs³.
+    public static let maxInputs = LinearProbe.maxInputs
+
+    /// The fit on `rows`' inputs and (standardised) targets; nil without targets, with fewer
+    /// than 3 rows that have one, or more than `maxInputs` inputs.
+    /// - Parameters:
+    ///   - rows: encoded rows with regression targets.
+    ///   - penaltyPerRow: the penalty per row (`lambda = penaltyPerRow * n`); default the
+    ///     probes' `NumericEncodingRule.ridgeAlpha`.
+    public init?(_ rows: EncodedRows, penaltyPerRow: Double = NumericEncodingRule.ridgeAlpha) {
+        guard let targets = rows.targets, rows.featureCount <= Self.maxInputs else { return nil }
+        let p = rows.featureCount
+        let usable = (0..<min(rows.rowCount, targets.count)).filter { targets[$0].isFinite }
+        guard usable.count >= 3 else { return nil }
+        let n = Double(usable.count)
+        var mean = [Double](repeating: 0, count: p)
+        var targetMean = 0.0
+        for row in usable {
+            for j in 0..<p { mean[j] += Double(rows.features[row * p + j]) }
+            targetMean += Double(targets[row])
+        }
+        for j in 0..<p { mean[j] /= n }
+        targetMean /= n
+        var gram = [Double](repeating: 0, count: p * p)
+        var moments = [Double](repeating: 0, count: p)
+        var x = [Double](repeating: 0, count: p)
+        for row in usable {
+            for j in 0..<p { x[j] = Double(rows.features[row * p + j]) - mean[j] }
+            let y = Double(targets[row]) - targetMean
+            for i in 0..<p where x[i] != 0 {
+                moments[i] += x[i] * y
+                for j in 0...i { gram[i * p + j] += x[i] * x[j] }
+            }
+        }
+        for i in 0..<p { gram[i * p + i] += penaltyPerRow * n }
+        let weights = LinearProbe.solveSymmetric(gram, moments, p)
+        guard weights.allSatisfy(\.isFinite) else { return nil }
+        self.weights = weights
+        intercept = targetMean - zip(weights, mean).reduce(0) { $0 + $1.0 * $1.1 }
+    }
+}

@@ -1,0 +1,107 @@
+import Advisor
+import Dataset
+import Engine
+import Foundation
+import Generator
+import Random
+import Spec
+import Testing
+
+@testable import Runs
+
+/// INIT-LINEAR-RIDGE: a regression network without hidden layers starts at the ridge fit of
+/// its training rows.
+@Suite struct RidgeStartTests {
+    /// `a, b, c, y` with y = 3a - 2b + 0.5 + noise (c is noise).
+    static func line(rows: Int = 200, seed: UInt64 = 4) -> String {
+        var generator = SeededGenerator(seed: seed)
+        var lines = ["a,b,c,y"]
+        for _ in 0..<rows {
+            let a = generator.nextNormal()
+            let b = generator.nextNormal()
+            let c = generator.nextNormal()
+            lines.append("\(a),\(b),\(c),\(3 * a - 2 * b + 0.5 + 0.3 * generator.nextNormal())")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A session of `model` (a YAML mapping) on `line()`, not yet trained, and its design.
+    static func session(model: String) throws -> (session: TrainingSession, plan: DesignPlan) {
+        let folder = try temporaryFolder()
+        try line().write(
+            to: folder.appendingPathComponent("line.csv"), atomically: true, encoding: .utf8)
+        let spec = folder.appendingPathComponent("line.yaml").path
+        try """
+        name: line
+        data: {path: line.csv, target: y, numeric_encoding: standard}
+        model: \(model)
+        training: {epochs: 30, ensemble: 1}
+        """.write(toFile: spec, atomically: true, encoding: .utf8)
+        let plan = try DesignPlan(specPath: spec, catalog: try TemplateCatalog())
+        return (try TrainingSession(config: plan.recommendation.config, data: plan.data), plan)
+    }
+
+    /// The model's parameters, in walk order.
+    static func parameters(_ model: Sequential) -> [[Float]] {
+        var values: [[Float]] = []
+        model.visitParameters { _, parameter in values.append(parameter.value) }
+        return values
+    }
+
+    @Test func aLinearRegressionStartsAtTheRidgeFitOfItsTrainingRows() throws {
+        let (session, plan) = try Self.session(model: "{hidden_layers: 0}")
+        #expect(session.startsAtRidge)
+        let fit = try #require(RidgeFit(session.data.training))
+        let start = Self.parameters(session.trainer.model)
+        #expect(start == [fit.weights.map { Float($0) }, [Float(fit.intercept)]])
+        // The start is already the answer: the training loss before any step is near the
+        // noise's share of the standardised target's variance, far below a random start's.
+        let rows = session.data.training
+        let loss = try session.trainer.evaluate(
+            inputs: rows.inputMatrix, targets: rows.engineTargets
+        ).loss
+        #expect(loss < 0.05, "\(loss)")
+        // The config says why the output layer's initializer is not used.
+        let generated = try plan.generate(outputPath: plan.specPath)
+        #expect(generated.text.contains("# INIT-LINEAR-RIDGE: no hidden layer"))
+    }
+
+    @Test func hiddenLayersAndClassesStartAtRandom() throws {
+        let hidden = try Self.session(model: "{hidden_layers: 1, neurons: 8}").session
+        #expect(!hidden.startsAtRidge)
+        // The same data as classes: no ridge start.
+        #expect(
+            !RidgeStart.applies(
+                to: try ResolvedConfig(hidden.config), task: .classification))
+        // The advisor records the same decision, with its reason, in the design.
+        let (_, plan) = try Self.session(model: "{hidden_layers: 0}")
+        let evaluation = try #require(
+            plan.recommendation.evaluations.first { $0.id == LinearRidgeStartRule.id })
+        #expect(evaluation.applies && evaluation.why.contains("ridge fit"))
+        #expect(!LinearRidgeStartRule(task: .regression, hiddenLayers: 1).applies)
+        #expect(!LinearRidgeStartRule(task: .classification, hiddenLayers: 0).applies)
+    }
+
+    @Test func theFitSolvesThePenalisedNormalEquations() throws {
+        // Noiseless y = 2x - 1 with a tiny penalty: the line itself.
+        let xs: [Float] = [-2, -1, 0, 1, 2, 3]
+        let rows = EncodedRows(
+            rowCount: xs.count, featureCount: 1, features: xs, targets: xs.map { 2 * $0 - 1 },
+            sourceRows: Array(0..<xs.count))
+        let exact = try #require(RidgeFit(rows, penaltyPerRow: 1e-12))
+        #expect(abs(exact.weights[0] - 2) < 1e-9 && abs(exact.intercept + 1) < 1e-9)
+        // One input: w = Sxy / (Sxx + lambda n) about the means, the intercept unpenalised.
+        let penalised = try #require(RidgeFit(rows, penaltyPerRow: 0.5))
+        let mean = xs.reduce(0, +) / Float(xs.count)
+        let sxx = xs.map { Double(($0 - mean) * ($0 - mean)) }.reduce(0, +)
+        let expected = 2 * sxx / (sxx + 0.5 * Double(xs.count))
+        #expect(abs(penalised.weights[0] - expected) < 1e-9)
+        #expect(abs(penalised.intercept - (Double(2 * mean - 1) - expected * Double(mean))) < 1e-6)
+        // No targets (classification rows): no fit.
+        #expect(
+            RidgeFit(
+                EncodedRows(
+                    rowCount: 3, featureCount: 1, features: [1, 2, 3], classIndices: [0, 1, 0],
+                    sourceRows: [0, 1, 2])) == nil)
+    }
+}
