@@ -17,7 +17,8 @@ public enum NumericEncodingRule {
     /// Fewest training rows the probe runs on: fewer leave folds too small to score.
     public static let minimumRows = 40
     /// Widest binned input the probe considers (as the linear probe's `maxInputs`); wider
-    /// data keeps standardised numbers under `auto`.
+    /// data keeps standardised numbers under `auto`, and the probe scores those alone (for
+    /// DEPTH-NO-SIGNAL and DEPTH-LINEAR).
     public static let maxInputs = LinearProbe.maxInputs
     /// The ridge penalty per training row, `lambda = alpha * n` (standardised inputs have
     /// `x'x = n`: a 1% shrink); 1e-3 to 1e-2 give the same choices on the quality suite.
@@ -76,11 +77,16 @@ public enum NumericEncodingRule {
         let dense =
             encoding.inputWidth - encoding.features.filter { $0.embeddingLevels != nil }.count
         if dense > maxInputs {
-            return (
-                nil, nil, nil,
+            let note =
                 "the \(withBins ? "bins would make" : "data has") \(dense) inputs, above the "
-                    + "probe's \(maxInputs)", nil
-            )
+                + "probe's \(maxInputs)"
+            guard withBins else { return (nil, nil, nil, note, nil) }
+            // Too wide with bins: the standardised inputs are still scored (DEPTH-NO-SIGNAL,
+            // DEPTH-LINEAR), and the bins are not tried.
+            var plain = try probe(
+                binned, table: table, trainingRows: trainingRows, seed: seed, withBins: false)
+            plain.note = plain.note ?? note
+            return plain
         }
         if trainingRows.count < minimumRows {
             return (

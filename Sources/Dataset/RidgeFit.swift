@@ -10,9 +10,12 @@ public struct RidgeFit: Sendable, Equatable {
 
     /// Most inputs fitted: the Gram matrix costs rows x inputs², the solve inputs³.
     public static let maxInputs = LinearProbe.maxInputs
+    /// Most rows fitted: a larger set is read at an even stride, so the fit costs at most
+    /// about a second at the widest (a starting point needs no more rows than this).
+    public static let maxRows = 8_192
 
-    /// The fit on `rows`' inputs and (standardised) targets; nil without targets, with fewer
-    /// than 3 rows that have one, or more than `maxInputs` inputs.
+    /// The fit on `rows`' inputs and (standardised) targets (at most `maxRows` of them); nil
+    /// without targets, with fewer than 3 rows that have one, or more than `maxInputs` inputs.
     /// - Parameters:
     ///   - rows: encoded rows with regression targets.
     ///   - penaltyPerRow: the penalty per row (`lambda = penaltyPerRow * n`); default the
@@ -20,7 +23,11 @@ public struct RidgeFit: Sendable, Equatable {
     public init?(_ rows: EncodedRows, penaltyPerRow: Double = NumericEncodingRule.ridgeAlpha) {
         guard let targets = rows.targets, rows.featureCount <= Self.maxInputs else { return nil }
         let p = rows.featureCount
-        let usable = (0..<min(rows.rowCount, targets.count)).filter { targets[$0].isFinite }
+        var usable = (0..<min(rows.rowCount, targets.count)).filter { targets[$0].isFinite }
+        if usable.count > Self.maxRows {
+            let stride = Double(usable.count) / Double(Self.maxRows)
+            usable = (0..<Self.maxRows).map { usable[Int(Double($0) * stride)] }
+        }
         guard usable.count >= 3 else { return nil }
         let n = Double(usable.count)
         var mean = [Double](repeating: 0, count: p)

@@ -267,6 +267,24 @@ import Testing
         #expect(step.numericEncoding?.nonlinearScore == nil)
     }
 
+    @Test("too wide with bins: the standardised inputs are still scored, the bins not tried")
+    func tooWideForBinsStillScoresTheInputs() throws {
+        // 60 number columns: 540 inputs with their bins, above the probe's 512.
+        var generator = SeededGenerator(seed: 8)
+        var lines = [((0..<60).map { "x\($0)" } + ["y"]).joined(separator: ",")]
+        for _ in 0..<200 {
+            let xs = (0..<60).map { _ in generator.nextNormal() }
+            lines.append((xs.map { String($0) } + [String(xs[0] - xs[1])]).joined(separator: ","))
+        }
+        let data = try Self.prepared(TestFiles(), "wide.csv", lines.joined(separator: "\n"))
+        let choice = try #require(data.numericEncoding)
+        #expect(choice.encoding == .standard)
+        #expect(choice.note?.contains("the bins would make 540 inputs") == true, "\(choice)")
+        #expect(choice.binnedScore == nil)
+        #expect(try #require(choice.standardScore) > 0.9)
+        #expect(choice.nonlinearScore != nil)
+    }
+
     @Test func randomFeaturesAreStandardisedColumnsBesideTheInputs() throws {
         var generator = SeededGenerator(seed: 5)
         let count = 50

@@ -97,6 +97,30 @@ import Testing
         let expected = 2 * sxx / (sxx + 0.5 * Double(xs.count))
         #expect(abs(penalised.weights[0] - expected) < 1e-9)
         #expect(abs(penalised.intercept - (Double(2 * mean - 1) - expected * Double(mean))) < 1e-6)
+        // A large set is read at an even stride: a noiseless line is still the line.
+        let many = (0..<(3 * RidgeFit.maxRows + 7)).map { Float($0 % 101) / 10 }
+        let strided = try #require(
+            RidgeFit(
+                EncodedRows(
+                    rowCount: many.count, featureCount: 1, features: many,
+                    targets: many.map { 2 * $0 - 1 }, sourceRows: Array(0..<many.count)),
+                penaltyPerRow: 1e-12))
+        #expect(abs(strided.weights[0] - 2) < 1e-6 && abs(strided.intercept + 1) < 1e-5)
+        // ... and the fit is exactly that of the strided rows.
+        var generator = SeededGenerator(seed: 2)
+        let noisy = many.map { _ in Float(generator.nextNormal()) }
+        let targets = many.indices.map { many[$0] + noisy[$0] }
+        let stride = Double(many.count) / Double(RidgeFit.maxRows)
+        let picked = (0..<RidgeFit.maxRows).map { Int(Double($0) * stride) }
+        let all = RidgeFit(
+            EncodedRows(
+                rowCount: many.count, featureCount: 1, features: many, targets: targets,
+                sourceRows: Array(0..<many.count)))
+        let subset = RidgeFit(
+            EncodedRows(
+                rowCount: picked.count, featureCount: 1, features: picked.map { many[$0] },
+                targets: picked.map { targets[$0] }, sourceRows: picked))
+        #expect(all != nil && all == subset)
         // No targets (classification rows): no fit.
         #expect(
             RidgeFit(
