@@ -64,8 +64,11 @@ public enum NumericEncodingRule {
     }
 
     /// The ridge model's cross-validated scores with the standardised inputs, with the bins
-    /// too (`withBins`), and of the trivial prediction; nil scores and a note when the data
-    /// is too wide or too small for the probe, or the folds cannot be scored.
+    /// too (`withBins`), and of the trivial prediction; for regression (at most
+    /// `RandomFeatures.maxInputs` columns) also each with DEPTH-LINEAR's random features
+    /// beside them (`nonlinear`). Nil scores and a note when the data is too wide or too small
+    /// for the probe, or the folds cannot be scored; too wide with bins only, the standardised
+    /// inputs are scored alone, with the note.
     static func probe(
         _ binned: DataEncoding, table: DataTable, trainingRows: [Int], seed: UInt64,
         withBins: Bool
