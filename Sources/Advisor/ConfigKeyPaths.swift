@@ -215,12 +215,7 @@ extension DesignSession {
                     choose(
                         "\(base).dense.units", String(dense.units), .rule, outputRuleID,
                         "No = \(no) output\(no == 1 ? "" : "s"): \(taskDescription)")
-                    if task == .regression
-                        && lastDense
-                            == layers.firstIndex(where: {
-                                if case .dense = $0 { true } else { false }
-                            })
-                    {
+                    if LinearRidgeStartRule(task: task, layers: layers).applies {
                         // INIT-LINEAR-RIDGE: a linear regression starts at its ridge fit.
                         choose(
                             "\(base).dense.initializer", dense.initializer.rawValue, .rule,

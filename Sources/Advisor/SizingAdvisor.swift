@@ -211,12 +211,7 @@ struct DesignSession {
         // The embedding tables are trained parameters too (ENC-EMBED-SIZE).
         let parameters = Self.parameterCount(layers, inputs: ni) + data.embeddingParameters
         evaluations += initializerEvaluations(layers)
-        evaluations.append(
-            LinearRidgeStartRule(
-                task: task,
-                hiddenLayers: max(
-                    0, layers.filter { if case .dense = $0 { true } else { false } }.count - 1)
-            ).evaluate())
+        evaluations.append(LinearRidgeStartRule(task: task, layers: layers).evaluate())
 
         config.model.layers = layers
         config.model.template = .fixed(templateChoice(hiddenLayers: hidden.widths.count).name)

@@ -59,23 +59,20 @@ public enum NumericEncodingRule {
         }
         choice.nonlinearScore =
             choice.encoding == .piecewiseLinear && binnable > 0
-            ? measured.nonlinear?.binned : measured.nonlinear?.standard
+            ? measured.binnedWithFeatures : measured.standardWithFeatures
         return (choice.encoding == .piecewiseLinear ? binned : plain, choice)
     }
 
     /// The ridge model's cross-validated scores with the standardised inputs, with the bins
     /// too (`withBins`), and of the trivial prediction; for regression (at most
     /// `RandomFeatures.maxInputs` columns) also each with DEPTH-LINEAR's random features
-    /// beside them (`nonlinear`). Nil scores and a note when the data is too wide or too small
+    /// beside them. Nil scores and a note when the data is too wide or too small
     /// for the probe, or the folds cannot be scored; too wide with bins only, the standardised
     /// inputs are scored alone, with the note.
     static func probe(
         _ binned: DataEncoding, table: DataTable, trainingRows: [Int], seed: UInt64,
         withBins: Bool
-    ) throws -> (
-        standard: Double?, binned: Double?, trivial: Double?, note: String?,
-        nonlinear: (standard: Double?, binned: Double?)?
-    ) {
+    ) throws -> ProbeScores {
         let encoding = withBins ? binned : binned.withoutBins
         let dense =
             encoding.inputWidth - encoding.features.filter { $0.embeddingLevels != nil }.count
@@ -83,7 +80,7 @@ public enum NumericEncodingRule {
             let note =
                 "the \(withBins ? "bins would make" : "data has") \(dense) inputs, above the "
                 + "probe's \(maxInputs)"
-            guard withBins else { return (nil, nil, nil, note, nil) }
+            guard withBins else { return ProbeScores(note: note) }
             // Too wide with bins: the standardised inputs are still scored (DEPTH-NO-SIGNAL,
             // DEPTH-LINEAR), and the bins are not tried.
             var plain = try probe(
@@ -92,11 +89,9 @@ public enum NumericEncodingRule {
             return plain
         }
         if trainingRows.count < minimumRows {
-            return (
-                nil, nil, nil,
-                "\(trainingRows.count) training rows, too few to cross-validate "
-                    + "(\(minimumRows))", nil
-            )
+            return ProbeScores(
+                note: "\(trainingRows.count) training rows, too few to cross-validate "
+                    + "(\(minimumRows))")
         }
         var generator = SeededGenerator(seed: seed, stream: probeStream)
         var rows = trainingRows
@@ -120,13 +115,34 @@ public enum NumericEncodingRule {
             encoded, columns: all, folds: folds, alpha: ridgeAlpha, penalties: penalties
         ).scores(subsets: subsets)
         guard let standard = scores[0] else {
-            return (nil, nil, nil, "the probe could not score the folds", nil)
+            return ProbeScores(note: "the probe could not score the folds")
         }
+        // The subsets' order: standard, binned (withBins), then each again with the features.
         let plainCount = withBins ? 2 : 1
-        let nonlinear =
-            features.isEmpty
-            ? nil : (scores[plainCount], withBins ? scores[plainCount + 1] : nil)
-        return (standard, withBins ? scores[1] : nil, trivialScore(encoded), nil, nonlinear)
+        var result = ProbeScores(
+            standard: standard, binned: withBins ? scores[1] : nil, trivial: trivialScore(encoded))
+        if !features.isEmpty {
+            result.standardWithFeatures = scores[plainCount]
+            result.binnedWithFeatures = withBins ? scores[plainCount + 1] : nil
+        }
+        return result
+    }
+
+    /// What `probe` measured: the ridge model's cross-validated scores (nil when not
+    /// measured) and, when it did not run, why.
+    struct ProbeScores {
+        /// With the standardised inputs.
+        var standard: Double?
+        /// With the bins beside them.
+        var binned: Double?
+        /// Of predicting without the inputs.
+        var trivial: Double?
+        /// Why the probe did not run (or ran without the bins).
+        var note: String?
+        /// With the standardised inputs and DEPTH-LINEAR's random features.
+        var standardWithFeatures: Double?
+        /// With the bins and the random features.
+        var binnedWithFeatures: Double?
     }
 
     /// The score of predicting without the inputs: the largest class's share of the rows

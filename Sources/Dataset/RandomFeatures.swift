@@ -56,14 +56,16 @@ enum RandomFeatures {
                     deviation > 1e-9 ? (values[row * count + f] - mean) / deviation : 0
             }
         }
-        var features = [Float]()
-        features.reserveCapacity(n * (width + count))
+        let wider = width + count
+        var features = [Float](repeating: 0, count: n * wider)
         for row in 0..<n {
-            features += rows.features[(row * width)..<((row + 1) * width)]
-            features += values[(row * count)..<((row + 1) * count)].map { Float($0) }
+            for j in 0..<width { features[row * wider + j] = rows.features[row * width + j] }
+            for f in 0..<count {
+                features[row * wider + width + f] = Float(values[row * count + f])
+            }
         }
         rows.features = features
-        rows.featureCount = width + count
-        return Array(width..<(width + count))
+        rows.featureCount = wider
+        return Array(width..<wider)
     }
 }

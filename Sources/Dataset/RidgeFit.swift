@@ -29,30 +29,13 @@ public struct RidgeFit: Sendable, Equatable {
             usable = (0..<Self.maxRows).map { usable[Int(Double($0) * stride)] }
         }
         guard usable.count >= 3 else { return nil }
-        let n = Double(usable.count)
-        var mean = [Double](repeating: 0, count: p)
-        var targetMean = 0.0
-        for row in usable {
-            for j in 0..<p { mean[j] += Double(rows.features[row * p + j]) }
-            targetMean += Double(targets[row])
-        }
-        for j in 0..<p { mean[j] /= n }
-        targetMean /= n
-        var gram = [Double](repeating: 0, count: p * p)
-        var moments = [Double](repeating: 0, count: p)
-        var x = [Double](repeating: 0, count: p)
-        for row in usable {
-            for j in 0..<p { x[j] = Double(rows.features[row * p + j]) - mean[j] }
-            let y = Double(targets[row]) - targetMean
-            for i in 0..<p where x[i] != 0 {
-                moments[i] += x[i] * y
-                for j in 0...i { gram[i * p + j] += x[i] * x[j] }
-            }
-        }
-        for i in 0..<p { gram[i * p + i] += penaltyPerRow * n }
-        let weights = LinearProbe.solveSymmetric(gram, moments, p)
-        guard weights.allSatisfy(\.isFinite) else { return nil }
-        self.weights = weights
-        intercept = targetMean - zip(weights, mean).reduce(0) { $0 + $1.0 * $1.1 }
+        // X'X and X'y with the intercept's column of ones last (the linear probe's own sums);
+        // the penalty leaves the intercept free. One thread: ensemble members fit at once.
+        var (normal, moment) = LinearProbe.normalEquations(rows, rows: usable, parallel: false)
+        for i in 0..<p { normal[i * (p + 1) + i] += penaltyPerRow * Double(usable.count) }
+        let solution = LinearProbe.solveSymmetric(normal, moment, p + 1)
+        guard solution.allSatisfy(\.isFinite) else { return nil }
+        weights = Array(solution.prefix(p))
+        intercept = solution[p]
     }
 }

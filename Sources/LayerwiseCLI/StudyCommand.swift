@@ -140,10 +140,9 @@ struct StudyCommand: ParsableCommand {
             if let spread = trial.attributes["value_std"].flatMap(Double.init) {
                 object["value_std"] = spread
             }
-            if let error = trial.attributes[TuneStudy.standardErrorAttribute]
-                .flatMap(Double.init)
-            {
-                object["value_se"] = error
+            let errorKey = TuneStudy.standardErrorAttribute
+            if let error = trial.attributes[errorKey].flatMap(Double.init) {
+                object[errorKey] = error
             }
             if let error = trial.attributes["error"] { object["error"] = error }
             return object

@@ -352,6 +352,12 @@ public struct LinearRidgeStartRule: Rule {
         self.hiddenLayers = hiddenLayers
     }
 
+    /// The rule for a network's layers: its hidden layers are its dense layers but the output.
+    public init(task: TaskKind, layers: [LayerConfig]) {
+        let denses = layers.filter { if case .dense = $0 { true } else { false } }.count
+        self.init(task: task, hiddenLayers: max(0, denses - 1))
+    }
+
     /// Whether the networks start at the ridge fit.
     public var applies: Bool { task == .regression && hiddenLayers == 0 }
 

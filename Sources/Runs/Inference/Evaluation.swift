@@ -75,9 +75,7 @@ public enum Evaluation {
             for row in 0..<outputs.rows {
                 let label = Int(rows.classIndices?[row] ?? -1)
                 guard label >= 0 else { continue }
-                var best = 0
-                for c in 1..<outputs.columns where outputs[row, c] > outputs[row, best] { best = c }
-                predicted.append(best)
+                predicted.append(Predictor.predictedClass(outputs, row: row))
                 actual.append(label)
                 positive.append(outputs[row, outputs.columns - 1])
             }

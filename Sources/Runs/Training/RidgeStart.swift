@@ -12,8 +12,7 @@ import Spec
 enum RidgeStart {
     /// Whether `config` designs a network this applies to (`LinearRidgeStartRule`).
     static func applies(to config: ResolvedConfig, task: TaskKind) -> Bool {
-        let denses = config.layers.filter { if case .dense = $0 { true } else { false } }.count
-        return LinearRidgeStartRule(task: task, hiddenLayers: max(0, denses - 1)).applies
+        LinearRidgeStartRule(task: task, layers: config.layers).applies
     }
 
     /// Sets `model`'s dense weight and bias to the ridge fit on `rows`; leaves the model as it

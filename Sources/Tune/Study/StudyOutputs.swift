@@ -22,7 +22,7 @@ extension TuneStudy {
         let names = space.parameters.map(\.name)
         var lines = [
             (["number", "state"] + names + [
-                "value", "value_std", "value_se", "epochs", "seconds", "worker",
+                "value", "value_std", standardErrorAttribute, "epochs", "seconds", "worker",
             ])
             .joined(separator: ",")
         ]

@@ -31,10 +31,10 @@ public enum MetricNoise {
     ///
     /// Accuracy and macro F1: a share's, `√(p (1 - p) / (n + 4))` with `p = (k + 2) / (n + 4)`
     /// (Agresti-Coull; macro F1, which no per-row term sums to, as if a share). MAE: the
-    /// standard deviation of the rows' |error| over √n. R²: that of the squared errors, over √n and the rows' target variance
-    /// (`1 - MSE / Var(y)` with the variance held fixed). RMSE: the MSE's, by the delta method
-    /// (÷ 2 RMSE). Loss: the relative spread of the rows' cross-entropy (classification) or
-    /// squared error (regression) applied to `value`.
+    /// standard deviation of the rows' |error| over √n. R²: that of the squared errors, over
+    /// √n and the rows' target variance (`1 - MSE / Var(y)` with the variance held fixed).
+    /// RMSE: the MSE's, by the delta method (÷ 2 RMSE). Loss: the relative spread of the rows'
+    /// cross-entropy (classification) or squared error (regression) applied to `value`.
     /// - Parameters:
     ///   - outputs: the model's outputs in the target's terms (`Predictor.interpret`).
     ///   - rows: the encoded rows with their targets.
@@ -54,11 +54,7 @@ public enum MetricNoise {
                 case .loss:
                     terms.append(-Foundation.log(max(Double(outputs[row, label]), 1e-7)))
                 default:
-                    var predicted = 0
-                    for c in 1..<outputs.columns where outputs[row, c] > outputs[row, predicted] {
-                        predicted = c
-                    }
-                    terms.append(predicted == label ? 1 : 0)
+                    terms.append(Predictor.predictedClass(outputs, row: row) == label ? 1 : 0)
                 }
             }
         case .regression, .logRegression:

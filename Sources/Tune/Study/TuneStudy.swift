@@ -502,7 +502,7 @@ public final class TuneStudy: @unchecked Sendable {
         do {
             let config = try self.config(for: trial.assignment, ensemble: 1)
             var values: [Double] = []
-            var rowNoise: Double?
+            var standardError: Double?
             var epochs = 0
             let trialData = encodingBase(trial.assignment)?.data ?? trialData
             for (index, data) in trialData.enumerated() {
@@ -558,7 +558,7 @@ public final class TuneStudy: @unchecked Sendable {
                     let outputs = Predictor.interpret(
                         try session.trainer.model.predict(data.validation.inputMatrix),
                         target: data.encoding.target)
-                    rowNoise = MetricNoise.standardError(
+                    standardError = MetricNoise.standardError(
                         of: metric, value: value, outputs: outputs, rows: data.validation,
                         target: data.encoding.target)
                 }
@@ -572,10 +572,10 @@ public final class TuneStudy: @unchecked Sendable {
                 attributes["value_std"] = String(variance.squareRoot())
                 attributes["fold_values"] = values.map { String($0) }.joined(separator: " ")
                 // TUNE-ONE-SE: the folds' spread over √k (ESL 7.10).
-                rowNoise = variance.squareRoot() / Double(values.count).squareRoot()
+                standardError = variance.squareRoot() / Double(values.count).squareRoot()
             }
-            if let rowNoise, rowNoise.isFinite {
-                attributes[Self.standardErrorAttribute] = String(rowNoise)
+            if let standardError, standardError.isFinite {
+                attributes[Self.standardErrorAttribute] = String(standardError)
             }
             return TrialOutcome(
                 state: .complete, value: mean, epochs: epochs, attributes: attributes)
@@ -630,40 +630,36 @@ public final class TuneStudy: @unchecked Sendable {
     /// one-standard-error rule (Breiman et al. 1984; Hastie et al., ESL 7.10) keeps the design
     /// the rules chose unless the search beat it by more than that noise.
     public static func best(of trials: [TrialRecord], direction: Direction) -> TrialRecord? {
-        guard let highest = highest(of: trials, direction: direction) else { return nil }
-        guard let margin = zeroTrialMargin(of: trials, highest: highest),
-            margin.gain <= margin.standardError,
-            let zero = trials.first(where: { $0.number == 0 })
-        else { return highest }
-        return zero
-    }
-
-    /// How far the highest-scoring trial is ahead of trial 0, and its standard error; nil when
-    /// either has no value, the highest is trial 0, or its standard error was not recorded (a
-    /// study from before TUNE-ONE-SE).
-    public static func zeroTrialMargin(
-        of trials: [TrialRecord], highest: TrialRecord
-    ) -> (gain: Double, standardError: Double)? {
-        guard highest.number != 0, let value = highest.value,
-            let zero = trials.first(where: { $0.number == 0 && $0.state == .complete }),
-            let zeroValue = zero.value, zeroValue.isFinite,
-            let error = highest.attributes[standardErrorAttribute].flatMap(Double.init),
-            error.isFinite, error >= 0
-        else { return nil }
-        return (abs(value - zeroValue), error)
+        keptZeroTrial(trials, direction: direction)?.zero
+            ?? highest(of: trials, direction: direction)
     }
 
     /// One sentence when TUNE-ONE-SE kept trial 0 over a higher-scoring trial; nil otherwise.
     public static func selectionNote(_ trials: [TrialRecord], direction: Direction) -> String? {
-        guard let highest = highest(of: trials, direction: direction),
-            let margin = zeroTrialMargin(of: trials, highest: highest),
-            margin.gain <= margin.standardError
-        else { return nil }
-        return "trial \(highest.number) scored " + String(format: "%.4f", highest.value ?? .nan)
+        guard let kept = keptZeroTrial(trials, direction: direction) else { return nil }
+        return "trial \(kept.highest.number) scored "
+            + String(format: "%.4f", kept.highest.value ?? .nan)
             + String(
                 format: ", ahead by %.4f, within one standard error (%.4f) of its score: ",
-                margin.gain, margin.standardError)
+                kept.gain, kept.standardError)
             + "the zero-trial design is kept [TUNE-ONE-SE]"
+    }
+
+    /// TUNE-ONE-SE's one decision: trial 0 and the highest-scoring trial when the highest
+    /// leads trial 0 by no more than its standard error; nil when the highest is reported (it
+    /// is trial 0, either has no value, or its error was not recorded: a study from before the
+    /// rule).
+    private static func keptZeroTrial(
+        _ trials: [TrialRecord], direction: Direction
+    ) -> (zero: TrialRecord, highest: TrialRecord, gain: Double, standardError: Double)? {
+        guard let highest = highest(of: trials, direction: direction), highest.number != 0,
+            let value = highest.value,
+            let zero = trials.first(where: { $0.number == 0 && $0.state == .complete }),
+            let zeroValue = zero.value, zeroValue.isFinite,
+            let error = highest.attributes[standardErrorAttribute].flatMap(Double.init),
+            error.isFinite, error >= 0, abs(value - zeroValue) <= error
+        else { return nil }
+        return (zero, highest, abs(value - zeroValue), error)
     }
 
     /// The attribute a trial's standard error is stored in.
