@@ -61,11 +61,17 @@ public struct LinearProbe: Sendable, Equatable, Codable {
     /// - Parameters:
     ///   - data: the prepared data (training and validation splits).
     ///   - parallel: use both cores for large splits (default true; the result is the same).
-    public static func run(_ data: PreparedData, parallel: Bool = true) -> LinearProbe {
+    ///   - logisticParallelWork: the logistic fit's work per step from which it splits (nil:
+    ///     `LogisticFit.parallelWork`; tests lower it to check the split on small data).
+    public static func run(
+        _ data: PreparedData, parallel: Bool = true, logisticParallelWork: Int? = nil
+    ) -> LinearProbe {
         let inputs = ProbeInputs(data.encoding, limit: maxInputs)
         let training = ProbeSplit(inputs, data.training)
         let validation = ProbeSplit(inputs, data.validation)
-        var probe = fit(training, validation, data, parallel: parallel)
+        var probe = fit(
+            training, validation, data, parallel: parallel,
+            logisticParallelWork: logisticParallelWork ?? LogisticFit.parallelWork)
         if !inputs.levelColumns.isEmpty { probe.levelColumns = inputs.levelNames }
         return probe
     }
@@ -82,7 +88,8 @@ public struct LinearProbe: Sendable, Equatable, Codable {
     }
 
     private static func fit(
-        _ training: ProbeSplit, _ validation: ProbeSplit, _ data: PreparedData, parallel: Bool
+        _ training: ProbeSplit, _ validation: ProbeSplit, _ data: PreparedData, parallel: Bool,
+        logisticParallelWork: Int
     ) -> LinearProbe {
         var generator = SeededGenerator(seed: data.options.seed ^ 0x5052_4F42_45)  // "PROBE"
         var rows = Array(0..<training.dense.rowCount)
@@ -98,7 +105,8 @@ public struct LinearProbe: Sendable, Equatable, Codable {
                 let sample = Array(rows.prefix(screeningRows)).sorted()
                 let screen = LogisticFit(
                     training.dense, levels: training.levels, rows: sample,
-                    classCount: classCount, parallel: parallel)
+                    classCount: classCount, parallel: parallel,
+                    parallelWork: logisticParallelWork)
                 screen.train(steps: logisticIterations)
                 if !screen.separatesFittedRows() {
                     return logisticResult(
@@ -107,7 +115,7 @@ public struct LinearProbe: Sendable, Equatable, Codable {
             }
             let fit = LogisticFit(
                 training.dense, levels: training.levels, rows: fitted, classCount: classCount,
-                parallel: parallel)
+                parallel: parallel, parallelWork: logisticParallelWork)
             fit.train(steps: logisticIterations)
             return logisticResult(fit, training, validation, fittedRows: fitted.count)
         case .regression, .logRegression:

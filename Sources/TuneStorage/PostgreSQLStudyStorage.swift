@@ -42,6 +42,7 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
     public var location: String { study.isEmpty ? "\(server)" : "\(server) (study '\(study)')" }
 
     private let calls = SerialCalls()
+    private let decoded = DecodedTexts()
     private var connection: PostgresConnection?
     private var studyID: Int?
     private let logger: Logger = {
@@ -518,7 +519,7 @@ public final class PostgreSQLStudyStorage: StudyStorage, @unchecked Sendable {
 
     private var rows: StoredRows {
         StoredRows(
-            location: location,
+            location: location, decoded: decoded,
             damagedFix: "the study's rows were edited or damaged; restore them, or start "
                 + "another --study")
     }

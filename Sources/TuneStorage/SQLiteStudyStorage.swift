@@ -36,6 +36,7 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
     public let busyTimeout: Double
 
     private let calls = SerialCalls()
+    private let decoded = DecodedTexts()
     private var connection: OpaquePointer?
 
     /// Opens the study database at `path`, creating the file when it is missing and bringing
@@ -453,7 +454,7 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
 
     private var rows: StoredRows {
         StoredRows(
-            location: path,
+            location: path, decoded: decoded,
             damagedFix: "the study database was edited or damaged; restore it, or start a new "
                 + "--out folder")
     }

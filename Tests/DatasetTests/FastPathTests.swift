@@ -195,7 +195,7 @@ import Testing
             try PreparedData.load(
                 DataOptions(path: repoData("breast_cancer.csv"), target: "diagnosis")),
         ]
-        // Large enough for two threads; 7 inputs: a partial last chunk.
+        // Two threads (the split lowered below); 7 inputs: a partial last chunk.
         cases.append(
             try PreparedData.load(
                 DataOptions(
@@ -207,7 +207,9 @@ import Testing
             let rows = Array(0..<data.training.rowCount)
             let reference = referenceLogistic(data.training, rows: rows, classCount: k)
             for parallel in [false, true] {
-                let fit = LogisticFit(data.training, rows: rows, classCount: k, parallel: parallel)
+                let fit = LogisticFit(
+                    data.training, rows: rows, classCount: k, parallel: parallel, parallelWork: 1)
+                #expect(fit.parallel == parallel)
                 fit.train(steps: LinearProbe.logisticIterations)
                 #expect(
                     fit.weightValues.map(\.bitPattern) == reference.map(\.bitPattern),
@@ -220,7 +222,7 @@ import Testing
         let path = files.write("noisy_big.csv", noisyClasses(rows: 12_000, inputs: 12, seed: 4))
         let data = try PreparedData.load(DataOptions(path: path, target: "y"))
         let serial = LinearProbe.run(data, parallel: false)
-        let parallel = LinearProbe.run(data, parallel: true)
+        let parallel = LinearProbe.run(data, parallel: true, logisticParallelWork: 1)
         #expect(serial == parallel)
         // More training rows than the screening sample, not separable: the screening fit
         // decides and is reported.

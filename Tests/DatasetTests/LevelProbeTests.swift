@@ -56,7 +56,7 @@ import Testing
 
     @Test func logistic_levels_equal_the_plain_loops_on_the_one_hot_block() throws {
         let levels = 30
-        // 18 more numbers: wide enough for the fit to split its work between two threads.
+        // 18 more numbers; the split lowered below so that the fit divides its work.
         let numbers = 2 + 18
         let data = try oneHotData(levels: levels, regression: false, rows: 3_000, noise: 18)
         let training = data.training
@@ -74,7 +74,7 @@ import Testing
         for parallel in [false, true] {
             let fit = LogisticFit(
                 dense, levels: inputs.levelRows(training), rows: rows, classCount: k,
-                parallel: parallel)
+                parallel: parallel, parallelWork: 1)
             #expect(fit.parallel == parallel)
             fit.train(steps: LinearProbe.logisticIterations)
             let denseWeights = fit.weightValues
@@ -184,13 +184,16 @@ import Testing
             categoryCSV(rows: 12_000, levels: 200, regression: false, seed: 6, noise: 18))
         let data = try PreparedData.load(DataOptions(path: path, target: "y"))
         #expect(data.training.rowCount > LinearProbe.screeningRows)
-        // Wide enough that even the screening fit splits its work between two threads.
+        // The split lowered so that even the screening fit divides its work between threads.
         let inputs = ProbeInputs(data.encoding, limit: LinearProbe.maxInputs)
         let screen = LogisticFit(
             inputs.narrow(data.training), levels: inputs.levelRows(data.training),
-            rows: Array(0..<LinearProbe.screeningRows), classCount: 3, parallel: true)
+            rows: Array(0..<LinearProbe.screeningRows), classCount: 3, parallel: true,
+            parallelWork: 1)
         #expect(screen.parallel)
-        #expect(LinearProbe.run(data, parallel: false) == LinearProbe.run(data, parallel: true))
+        #expect(
+            LinearProbe.run(data, parallel: false)
+                == LinearProbe.run(data, parallel: true, logisticParallelWork: 1))
     }
 
     private func referenceAccuracy(

@@ -222,6 +222,32 @@ struct SQLiteStudyStorageTests {
         try #require(worker.problems.isEmpty, "\(worker.problems)")
     }
 
+    @Test(
+        "a row rewritten by another process reads back anew; a damaged one fails on every read",
+        .enabled(if: hasSQLite3CLI))
+    func rewrittenRowsReadAnew() throws {
+        try withDatabase { path in
+            let storage = try SQLiteStudyStorage(path: path)
+            _ = try storage.open(definition(target: 3))
+            _ = try storage.claim(worker: "w") { _ in assignment(0) }
+            #expect(try storage.trials().map(\.assignment) == [assignment(0)])
+            // The decoded texts are kept by text: another text is decoded, not the old value.
+            let other = String(
+                decoding: try JSONEncoder().encode(assignment(7)), as: UTF8.self)
+            try sqlite3(path, "UPDATE trials SET assignment = '\(other)' WHERE number = 0;")
+            #expect(try storage.trials().map(\.assignment) == [assignment(7)])
+            try sqlite3(path, "UPDATE trials SET assignment = '{\"x\": ' WHERE number = 0;")
+            for _ in 0..<2 {
+                do {
+                    _ = try storage.trials()
+                    Issue.record("a damaged assignment was read")
+                } catch {
+                    #expect("\(error)".contains("trial 0's assignment is not valid JSON"))
+                }
+            }
+        }
+    }
+
     @Test("a file from a newer schema is refused", .enabled(if: hasSQLite3CLI))
     func newerSchema() throws {
         try withDatabase { path in
