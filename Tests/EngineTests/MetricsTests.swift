@@ -1,3 +1,4 @@
+import Random
 import Testing
 
 @testable import Engine
@@ -31,6 +32,30 @@ struct MetricsTests {
         let auc = rocAreaUnderCurve(scores: [0.8, 0.4, 0.4, 0.1], labels: [1, 1, 0, 0])
         #expect(auc == 0.875)
         #expect(rocAreaUnderCurve(scores: [0.1, 0.2], labels: [1, 1]) == nil)
+    }
+
+    @Test func rocAUCEqualsThePairwiseCountOnRandomTiedScores() {
+        var generator = SeededGenerator(seed: 31)
+        for trial in 0..<20 {
+            let count = 2 + trial * 7
+            // Scores from a few levels (many ties), labels at random.
+            let scores = (0..<count).map { _ in Float(Int.random(in: 0..<6, using: &generator)) }
+            let labels = (0..<count).map { _ in Int.random(in: 0..<2, using: &generator) }
+            var wins = 0.0
+            var pairs = 0.0
+            for p in 0..<count where labels[p] == 1 {
+                for n in 0..<count where labels[n] == 0 {
+                    pairs += 1
+                    wins += scores[p] > scores[n] ? 1 : scores[p] == scores[n] ? 0.5 : 0
+                }
+            }
+            let auc = rocAreaUnderCurve(scores: scores, labels: labels)
+            if pairs == 0 {
+                #expect(auc == nil)
+            } else {
+                #expect(abs((auc ?? -1) - wins / pairs) < 1e-12, "trial \(trial)")
+            }
+        }
     }
 
     @Test func fromOutputs() {

@@ -24,6 +24,36 @@ struct SafeTensorsTests {
                 == sample.tensors[1].values.map(\.bitPattern))
     }
 
+    @Test func headerIsJSONWithEveryCharacterEscaped() throws {
+        let awkward =
+            "quote \" backslash \\ slash / newline \n tab \t cr \r bell \u{07} "
+            + "nul \u{00} unit \u{1F} delete \u{7F} ß – 😀 {\"nested\": [1, 2]}"
+        let file = SafeTensorsFile(
+            tensors: [
+                NamedTensor(name: "z \"odd\" name", shape: [2, 1], values: [1, 2]),
+                NamedTensor(name: "a", shape: [3], values: [3, 4, 5]),
+            ],
+            metadata: ["trainer": awkward, "k\n": "", "format": "layerwise"])
+        let bytes = file.serialized()
+        var length = 0
+        for i in 0..<8 { length |= Int(bytes[i]) << (8 * i) }
+        // Another parser reads the same header.
+        let header = try #require(
+            try JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + length)]))
+                as? [String: Any])
+        #expect(header["__metadata__"] as? [String: String] == file.metadata)
+        let odd = try #require(header["z \"odd\" name"] as? [String: Any])
+        #expect(odd["shape"] as? [Int] == [2, 1])
+        #expect(odd["data_offsets"] as? [Int] == [0, 8])
+        #expect((header["a"] as? [String: Any])?["data_offsets"] as? [Int] == [8, 20])
+        let read = try SafeTensorsFile(bytes: bytes, path: "m.safetensors")
+        #expect(read == file)
+        // The bytes are a function of the content: the metadata's order does not matter.
+        var reordered = file
+        reordered.metadata = Dictionary(uniqueKeysWithValues: file.metadata.reversed())
+        #expect(reordered.serialized() == bytes)
+    }
+
     @Test func headerIsPaddedToEightBytesAndDataFollowsInOrder() {
         let bytes = sample.serialized()
         var length = 0
