@@ -326,15 +326,12 @@ extension DesignSession {
     mutating func decideEnsemble() -> Int {
         let user = spec.training.ensemble
         let rule = EnsembleRule(
-            rows: ns, members: settings.ensembleMembers, maximumRows: settings.ensembleMaxRows)
+            rows: ns, members: settings.ensembleMembers, rowBudget: settings.ensembleRowBudget)
         evaluations.append(rule.evaluate())
         let members = user.value ?? rule.ensemble
         chooseSetting(
             SpecKey.ensemble.path, String(members), fixed: !user.isAuto, EnsembleRule.id,
-            rule.applies
-                ? "\(ns) training rows <= \(settings.ensembleMaxRows): average "
-                    + "\(rule.members) networks, each on its own draw of the rows"
-                : "\(ns) training rows > \(settings.ensembleMaxRows): one network")
+            rule.reason)
         return members
     }
 

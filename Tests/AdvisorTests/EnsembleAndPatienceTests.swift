@@ -5,16 +5,22 @@ import Testing
 
 /// ENSEMBLE-SMALL-DATA and EARLY-STOP-STEPS: their thresholds, and the advisor's choices.
 @Suite struct EnsembleAndPatienceTests {
-    @Test(arguments: [(10_000, 5), (10_001, 1), (105, 5)])
-    func ensembleUpToTheRowLimit(rows: Int, members: Int) {
-        let rule = EnsembleRule(rows: rows, members: 5, maximumRows: 10_000)
+    @Test(arguments: [
+        (105, 5), (20_000, 5), (20_001, 4), (22_524, 4), (25_000, 4), (33_334, 2), (50_000, 2),
+        (50_001, 1), (1_000_000, 1), (0, 5),
+    ])
+    func membersWithinTheRowBudget(rows: Int, members: Int) {
+        let rule = EnsembleRule(rows: rows, members: 5, rowBudget: 100_000)
         #expect(rule.ensemble == members)
         #expect(rule.applies == (members > 1))
         #expect(rule.evaluate().applies == rule.applies)
+        #expect(rule.reason.contains(members > 1 ? "average \(members) networks" : "one network"))
     }
 
     @Test func oneMemberIsNotAnEnsemble() {
-        #expect(!EnsembleRule(rows: 10, members: 1, maximumRows: 10_000).applies)
+        let rule = EnsembleRule(rows: 10, members: 1, rowBudget: 100_000)
+        #expect(!rule.applies)
+        #expect(rule.reason.contains("ensemble_members is 1"))
     }
 
     @Test(arguments: [(4, 50), (20, 25), (13, 39), (50, 10), (1_000, 10)])
@@ -38,7 +44,7 @@ import Testing
         #expect(auto.config.training.ensemble == .fixed(5))
         #expect(auto.choice("training.ensemble")?.ruleID == EnsembleRule.id)
         var spec = makeSpec()
-        spec.advisor.ensembleMaxRows = 100
+        spec.advisor.ensembleRowBudget = 100
         spec.advisor.patienceMinimumSteps = 0
         let large = try SizingAdvisor.recommend(spec: spec, data: Datasets.iris)
         #expect(large.config.training.ensemble == .fixed(1))

@@ -1,42 +1,51 @@
-/// ENSEMBLE-SMALL-DATA (calibrated): on small data, train `members` networks, each on its own
-/// seeded draw of the training and validation rows, and average their outputs. Early stopping
-/// on a validation split of a few dozen rows picks a noisy epoch and one seed's network is a
-/// noisy draw; the average removes most of that variance (bagging: Breiman 1996; RealMLP-TD
-/// and AutoGluon average bagged MLPs the same way).
+/// ENSEMBLE-SMALL-DATA (calibrated): train several networks, each on its own seeded draw of
+/// the training and validation rows, and average their outputs, as many as a budget of rows
+/// allows. Early stopping on a small validation split picks a noisy epoch and one seed's
+/// network is a noisy draw; the average removes most of that variance (bagging: Breiman 1996;
+/// RealMLP-TD and AutoGluon average bagged MLPs the same way). The budget, members x training
+/// rows at most BATCH-LARGE-DATA's 100,000, keeps an ensemble's passes over the rows within
+/// one network's on large data: 5 members up to 20,000 rows, fewer up to 50,000, one beyond.
 public struct EnsembleRule: Rule {
     public static let id = "ENSEMBLE-SMALL-DATA"
-    public static let title = "average several networks on small data"
+    public static let title = "average several networks while a budget of rows allows"
     public static let formula =
-        "members = 5 when Ns <= 10000, else 1 (proposed: advisor.ensemble_members, "
-        + "advisor.ensemble_max_rows)"
+        "members = clamp(floor(100000 / Ns), 1, 5) (proposed: advisor.ensemble_row_budget, "
+        + "advisor.ensemble_members)"
     /// Training rows.
     public var rows: Int
-    /// Members when the rule applies (`AdvisorSettings.ensembleMembers`, default 5).
+    /// The most members (`AdvisorSettings.ensembleMembers`, default 5).
     public var members: Int
-    /// The most training rows it applies to (`AdvisorSettings.ensembleMaxRows`, default 10,000).
-    public var maximumRows: Int
+    /// Members x training rows at most this (`AdvisorSettings.ensembleRowBudget`, default
+    /// 100,000).
+    public var rowBudget: Int
 
     /// The rule on its inputs; each parameter sets the property of the same name.
-    public init(rows: Int, members: Int, maximumRows: Int) {
+    public init(rows: Int, members: Int, rowBudget: Int) {
         self.rows = rows
         self.members = members
-        self.maximumRows = maximumRows
+        self.rowBudget = rowBudget
     }
 
-    /// Whether the data is small enough for an ensemble.
-    public var applies: Bool { rows <= maximumRows && members > 1 }
+    /// The members to train: as many as the budget holds, from 1 to `members`.
+    public var ensemble: Int { max(1, min(members, rowBudget / max(1, rows))) }
 
-    /// The members to train: `members` when it applies, else 1.
-    public var ensemble: Int { applies ? members : 1 }
+    /// Whether more than one network is trained.
+    public var applies: Bool { ensemble > 1 }
+
+    /// Why, in words.
+    public var reason: String {
+        if members <= 1 { return "one network (advisor.ensemble_members is 1)" }
+        let budget = "\(rows) training rows, a budget of \(rowBudget) rows"
+        return applies
+            ? "\(budget): average \(ensemble) networks, each on its own draw of the rows"
+            : "\(budget): one network"
+    }
 
     public func evaluate() -> RuleEvaluation {
         evaluation(
             [
                 RuleInput("Ns", .integer(rows)), RuleInput("members", .integer(members)),
-                RuleInput("max_rows", .integer(maximumRows)),
-            ], .integer(ensemble), applies: applies,
-            why: applies
-                ? "\(rows) training rows <= \(maximumRows): average \(members) networks"
-                : "\(rows) training rows > \(maximumRows): one network")
+                RuleInput("row_budget", .integer(rowBudget)),
+            ], .integer(ensemble), applies: applies, why: reason)
     }
 }

@@ -22,9 +22,10 @@ public struct AdvisorSettings: Sendable, Equatable {
     /// ENSEMBLE-SMALL-DATA: average this many members when `auto`. Default 5, calibrated on
     /// the quality suite (`Benchmarks/quality-results.md`).
     public var ensembleMembers: Int = 5
-    /// ENSEMBLE-SMALL-DATA: an ensemble only up to this many training rows (the cost grows
-    /// with the rows; the variance it removes shrinks). Default 10,000.
-    public var ensembleMaxRows: Int = 10_000
+    /// ENSEMBLE-SMALL-DATA: members x training rows at most this (the cost grows with the
+    /// rows; the variance averaging removes shrinks). Default 100,000, BATCH-LARGE-DATA's
+    /// threshold: an ensemble passes over no more rows than one network on large data.
+    public var ensembleRowBudget: Int = 100_000
     /// ACT-HIDDEN-DEEP: Swish from this many hidden layers. Default 6.
     public var swishFromLayers: Int = 6
     /// BN-DEEP: batch normalisation from this many hidden layers. Default 3.

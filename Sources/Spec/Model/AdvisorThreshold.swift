@@ -90,8 +90,9 @@ extension AdvisorSettings {
             "ensemble_members", \.ensembleMembers, atLeast: 1, atMost: SpecLimits.ensembleMembers,
             "ENSEMBLE-SMALL-DATA", "members averaged when training.ensemble is auto."),
         integer(
-            "ensemble_max_rows", \.ensembleMaxRows, "ENSEMBLE-SMALL-DATA",
-            "an ensemble only up to this many training rows (one network beyond)."),
+            "ensemble_row_budget", \.ensembleRowBudget, "ENSEMBLE-SMALL-DATA",
+            "members x training rows at most this: as many members as it holds, up to "
+                + "ensemble_members (one network when a single one exceeds it)."),
         integer(
             "swish_from_layers", \.swishFromLayers, "ACT-HIDDEN-DEEP",
             "Swish from this many hidden layers."),
