@@ -243,8 +243,8 @@ public struct RunDiagnosis: Sendable {
             title: editable?.spec.name ?? lastComponent(folder.path), record: file.record)
         var subtitle = ["run " + folder.path]
         if let manifest {
-            let formatter = ISO8601DateFormatter()
-            subtitle.append("started " + formatter.string(from: manifest.started))
+            // Foundation's own ISO 8601 style: an ISO8601DateFormatter loads ICU (4 ms a run).
+            subtitle.append("started " + manifest.started.formatted(.iso8601))
             if let path = manifest.specPath { subtitle.append("spec " + path) }
         }
         if let reason = file.stopReason { subtitle.append(reason) }
