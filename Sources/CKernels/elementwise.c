@@ -337,6 +337,39 @@ LW_INLINE lw_v16 polynomial16(lw_v16 x, const float *c, int n) {
     return p;
 }
 
+/// log(1 + e) for e in [0, 1] in 16 lanes: 2 atanh(t) with t = e / (2 + e) <= 1/3, its odd
+/// series to t^13 (the first term left out is under 2e-8 of the result).
+LW_INLINE lw_v16 log1p_unit16(lw_v16 e) {
+    static const float C[] = {2.0f / 13, 2.0f / 11, 2.0f / 9, 2.0f / 7, 2.0f / 5, 2.0f / 3, 2.0f};
+    const lw_v16 t = e / (2.0f + e);
+    return t * polynomial16(t * t, C, 7);
+}
+
+/// The parts of the logistic loss of logits x that need exponentials, in 16 lanes:
+/// tail = log(1 + exp(-|x|)) and s = sigmoid(x); NaN stays NaN in both.
+LW_INLINE void logistic_parts16(lw_v16 x, lw_v16 *tail, lw_v16 *s) {
+    const lw_v16 e = exp_nonpositive16(-__builtin_elementwise_abs(x));
+    const lw_v16 upper = 1.0f / (1.0f + e);
+    const lw_v16 sigmoid = x < 0.0f ? e * upper : upper;
+    *tail = x == x ? log1p_unit16(e) : x;
+    *s = x == x ? sigmoid : x;
+}
+
+LW_INLINE void logistic_parts_body(size_t count, const float *x, float *tail, float *s) {
+    lw_v16 t, v;
+    size_t i = 0;
+    for (; i + 16 <= count; i += 16) {
+        logistic_parts16(load16(x + i), &t, &v);
+        store16(tail + i, t);
+        store16(s + i, v);
+    }
+    if (i < count) {
+        logistic_parts16(load_partial16(x + i, count - i), &t, &v);
+        store_partial16(tail + i, t, count - i);
+        store_partial16(s + i, v, count - i);
+    }
+}
+
 /// expm1 in 16 lanes for x <= 0: x + x^2 (1/2! + x/3! + ... + x^8/10!) above -1 (the first
 /// term left out is under 3e-8 of the result there), exp(x) - 1 below, where nothing cancels.
 LW_INLINE lw_v16 expm1_nonpositive16(lw_v16 x) {
@@ -602,6 +635,14 @@ LW_VARIANTS(sigmoid, (size_t count, const float *x, float *s), (count, x, s))
 void lw_sigmoid(int path, size_t count, const float *x, float *s) {
     if (count == 0) return;
     LW_DISPATCH_ON(lw_requested_path(path), sigmoid, (count, x, s))
+}
+
+LW_VARIANTS(logistic_parts, (size_t count, const float *x, float *tail, float *s),
+            (count, x, tail, s))
+
+void lw_logistic_parts(int path, size_t count, const float *x, float *tail, float *s) {
+    if (count == 0) return;
+    LW_DISPATCH_ON(lw_requested_path(path), logistic_parts, (count, x, tail, s))
 }
 
 LW_VARIANTS(elu, (size_t count, const float *x, float *y, float scale, float alpha),

@@ -116,6 +116,41 @@ struct FusedKernelTests {
     }
 
     @Test(
+        "The logistic loss's 16-lane parts match log1p(exp(-|x|)) and the sigmoid on every path",
+        arguments: KernelPath.allCases.filter(\.isSupported))
+    func logisticPartsMatchDoublePrecision(path: KernelPath) {
+        // Spread over [-100, 100) (the clamp at -87), and a dense grid around zero.
+        for x in sweep(spread: 100, seed: 13, grid: (-4000..<4000).map { Float($0) / 1000 }) {
+            var tail = [Float](repeating: .nan, count: x.count)
+            var s = [Float](repeating: .nan, count: x.count)
+            CPUKernels.logisticParts(count: x.count, x, tail: &tail, sigmoid: &s, path: path)
+            for i in 0..<x.count {
+                let a = abs(Double(x[i]))
+                if a > 87 {
+                    #expect(tail[i] >= 0 && tail[i] < 2e-38, "tail(\(x[i])) = \(tail[i])")
+                } else {
+                    expectClose(
+                        tail[i], Foundation.log1p(Foundation.exp(-a)), relative: 1e-6,
+                        "tail(\(x[i]))")
+                    expectClose(
+                        s[i], 1 / (1 + Foundation.exp(-Double(x[i]))), relative: 3e-7,
+                        "sigmoid(\(x[i]))")
+                }
+            }
+        }
+        let edges: [Float] = [0, -0.0, 1e-30, 30, -30, .infinity, -.infinity, .nan]
+        var tail = [Float](repeating: 0, count: edges.count)
+        var s = [Float](repeating: 0, count: edges.count)
+        CPUKernels.logisticParts(count: edges.count, edges, tail: &tail, sigmoid: &s, path: path)
+        expectClose(tail[0], Foundation.log(2.0), relative: 1e-7, "tail(0)")
+        #expect(tail[1] == tail[0] && tail[2] == tail[0] && s[0] == 0.5 && s[1] == 0.5)
+        expectClose(tail[3], Foundation.exp(-30.0), relative: 1e-6, "tail(30)")
+        #expect(tail[4] == tail[3] && s[3] == 1 && s[4] > 0 && s[4] < 1e-13)
+        #expect(tail[5] < 2e-38 && tail[6] < 2e-38 && s[5] == 1 && s[6] < 2e-38)
+        #expect(tail[7].isNaN && s[7].isNaN)
+    }
+
+    @Test(
         "The 16-lane ELU and SELU match expm1 in double precision on every path",
         arguments: KernelPath.allCases.filter(\.isSupported))
     func eluMatchesDoublePrecision(path: KernelPath) {

@@ -140,6 +140,14 @@ void lw_relu_forward(int rows, int cols, const float *x, float *y, float *column
 /// - path: an `LW_KERNEL_*` value; LW_KERNEL_AUTO (or an unsupported one) means the active one.
 void lw_sigmoid(int path, size_t count, const float *x, float *s);
 
+/// The logistic loss's exponential parts of logits x, 16 lanes at a time: tail[i] =
+/// log(1 + exp(-|x[i]|)) (log1p by 2 atanh(e / (2 + e)), its series to the 13th power) and
+/// s[i] = sigmoid(x[i]) as lw_sigmoid; relative error under 1e-6 and 3e-7 against the exact
+/// values (below -87 e is held at exp(-87)); NaN stays NaN. The binary cross-entropy's loss and
+/// gradient, which libm's log1pf and expf took one row at a time.
+/// - path: an `LW_KERNEL_*` value; LW_KERNEL_AUTO (or an unsupported one) means the active one.
+void lw_logistic_parts(int path, size_t count, const float *x, float *tail, float *s);
+
 /// ELU and SELU, y[i] = x > 0 ? scale x : scale alpha expm1(x) (ELU: scale 1; SELU: Klambauer
 /// et al.'s constants), 16 lanes at a time: expm1 from its Taylor series above -1 and from
 /// Cephes' expf below (relative error under 3e-7); NaN stays NaN. `y` may alias `x`.

@@ -245,6 +245,18 @@ extension CPUKernels {
         lw_sigmoid(path.code, count, x, s)
     }
 
+    /// The binary cross-entropy's exponential parts of `count` logits, 16 lanes at a time
+    /// (`lw_logistic_parts`): `tail = log(1 + exp(-|x|))` (relative error under 1e-6) and
+    /// `s = sigmoid(x)` (under 3e-7); NaN kept.
+    /// - Parameter path: the kernel path (default nil: the active one).
+    @inline(__always)
+    public static func logisticParts(
+        count: Int, _ x: UnsafePointer<Float>?, tail: UnsafeMutablePointer<Float>?,
+        sigmoid s: UnsafeMutablePointer<Float>?, path: KernelPath? = nil
+    ) {
+        lw_logistic_parts(path.code, count, x, tail, s)
+    }
+
     /// ELU / SELU of `count` floats, `y = x > 0 ? scale x : scale alpha expm1(x)`, 16 lanes at
     /// a time (`lw_elu`: relative error under 3e-7; NaN kept). `y` may alias `x`.
     /// - Parameter path: the kernel path (default nil: the active one).

@@ -218,15 +218,17 @@ public enum Loss: Codable, Equatable, Sendable {
     ) throws -> Double {
         try checkLabels(labels, classCount: 2, classWeights)
         return weightedMean(rows: z.rows, labels, classWeights) { weights, scale in
-            var total: Double = 0
-            for row in 0..<z.rows {
-                let x = z.base[row]
-                let t: Float = labels[row] == 1 ? 1 : 0
-                let w = rowWeight(labels[row], weights)
-                total += Double(w) * Double(binaryCrossEntropyTerm(x, t))
-                gradient?.base[row] = (stableSigmoid(x) - t) * w * scale
+            logisticParts(z.base, count: z.rows) { tail, sigmoid in
+                var total: Double = 0
+                for row in 0..<z.rows {
+                    let x = z.base[row]
+                    let t: Float = labels[row] == 1 ? 1 : 0
+                    let w = rowWeight(labels[row], weights)
+                    total += Double(w) * Double(max(x, 0) - x * t + tail[row])
+                    gradient?.base[row] = (sigmoid[row] - t) * w * scale
+                }
+                return total
             }
-            return total
         }
     }
 
@@ -236,12 +238,15 @@ public enum Loss: Codable, Equatable, Sendable {
         let count = z.count
         guard count > 0 else { return 0 }
         let scale = 1 / Float(count)
-        var total: Double = 0
-        for i in 0..<count {
-            total += Double(binaryCrossEntropyTerm(z.base[i], t.base[i]))
-            gradient?.base[i] = (stableSigmoid(z.base[i]) - t.base[i]) * scale
+        return logisticParts(z.base, count: count) { tail, sigmoid in
+            var total: Double = 0
+            for i in 0..<count {
+                let x = z.base[i]
+                total += Double(max(x, 0) - x * t.base[i] + tail[i])
+                gradient?.base[i] = (sigmoid[i] - t.base[i]) * scale
+            }
+            return total / Double(count)
         }
-        return total / Double(count)
     }
 
     private func regressionKernel(
@@ -283,9 +288,21 @@ public enum Loss: Codable, Equatable, Sendable {
     }
 }
 
+/// The binary cross-entropy's exponential parts of `count` logits (`CPUKernels.logisticParts`:
+/// `log(1 + exp(-|z|))` and `sigmoid(z)`, 16 lanes at a time), in scratch memory for `body`; the
+/// loss of a row is then `max(z, 0) - z t + tail` and its gradient `sigmoid - t`, so a large
+/// logit loses nothing to cancellation.
 @inline(__always)
-private func binaryCrossEntropyTerm(_ z: Float, _ t: Float) -> Float {
-    max(z, 0) - z * t + log1pFloat(expFloat(-abs(z)))
+private func logisticParts<Result>(
+    _ z: UnsafePointer<Float>, count: Int,
+    _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) throws -> Result
+) rethrows -> Result {
+    try withUnsafeTemporaryAllocation(of: Float.self, capacity: max(1, 2 * count)) { scratch in
+        let tail = scratch.baseAddress!
+        let sigmoid = tail + count
+        CPUKernels.logisticParts(count: count, z, tail: tail, sigmoid: sigmoid)
+        return try body(tail, sigmoid)
+    }
 }
 
 // MARK: - Free functions

@@ -10,7 +10,6 @@
 
 @inline(__always) func expFloat(_ x: Float) -> Float { expf(x) }
 @inline(__always) func logFloat(_ x: Float) -> Float { logf(x) }
-@inline(__always) func log1pFloat(_ x: Float) -> Float { log1pf(x) }
 @inline(__always) func powFloat(_ x: Float, _ y: Float) -> Float { powf(x, y) }
 @inline(__always) func cosFloat(_ x: Float) -> Float { cosf(x) }
 @inline(__always) func expDouble(_ x: Double) -> Double { exp(x) }
