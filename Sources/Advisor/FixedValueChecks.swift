@@ -13,12 +13,13 @@ extension DesignSession {
         if shape.depth != nil || shape.listsWidths {
             let key = shape.depth != nil ? SpecKey.hiddenLayers.path : SpecKey.neurons.path
             checkDepth(
-                depth.depth, keyPath: key, linear: rules.linear, low: rules.low, high: rules.high)
+                depth.depth, keyPath: key, linear: rules.linear, signal: rules.signal,
+                low: rules.low, high: rules.high)
         } else if depth.templateWhy != nil {
             let start = warnings.count
             checkDepth(
                 depth.depth, keyPath: SpecKey.hiddenLayers.path, linear: rules.linear,
-                low: rules.low,
+                signal: rules.signal, low: rules.low,
                 high: rules.high)
             attributeWarnings(since: start)
         }
@@ -38,14 +39,25 @@ extension DesignSession {
     }
 
     /// Warns when a user's depth breaks DEPTH-LINEAR, DEPTH-LOW or DEPTH-HIGH (the last two
-    /// never both: one applies to few inputs, the other to many).
+    /// never both: one applies to few inputs, the other to many). No hidden layer on data
+    /// DEPTH-NO-SIGNAL finds signal-free is the rules' own design, not a DEPTH-LINEAR underfit.
     mutating func checkDepth(
-        _ depth: Int, keyPath: String, linear: LinearDepthRule, low: LowDepthRule,
-        high: HighDepthRule
+        _ depth: Int, keyPath: String, linear: LinearDepthRule, signal: SignalDepthRule,
+        low: LowDepthRule, high: HighDepthRule
     ) {
-        raise(linear.check(layers: depth, keyPath: keyPath))
+        if !(depth == 0 && signal.isWeak == true) {
+            raise(linear.check(layers: depth, keyPath: keyPath))
+        }
         raise(low.check(layers: depth, keyPath: keyPath))
         raise(high.check(layers: depth, keyPath: keyPath))
+    }
+
+    /// DEPTH-NO-SIGNAL on this data: ENC-NUMERIC-PLE's ridge probe against the trivial score.
+    var signalRule: SignalDepthRule {
+        SignalDepthRule(
+            linearScore: data.numericEncoding?.linearScore,
+            trivialScore: data.numericEncoding?.trivialScore,
+            minimumLift: settings.signalMinimumLift)
     }
 
     /// Warns when a user's widths break SIZE-BOUNDS (at `keyPath` of each width), SIZE-TAPER

@@ -150,10 +150,7 @@ extension DesignSession {
             bounds: bounds,
             linear: LinearDepthRule(
                 task: task, probe: data.linearProbe, margin: settings.linearR2Margin),
-            signal: SignalDepthRule(
-                linearScore: data.numericEncoding?.linearScore,
-                trivialScore: data.numericEncoding?.trivialScore,
-                minimumLift: settings.signalMinimumLift),
+            signal: signalRule,
             low: LowDepthRule(
                 inputs: ni, threshold: settings.depthHighInputs,
                 conservativeCapacity: conservative, twoLayerWidth: twoLayerWidth),

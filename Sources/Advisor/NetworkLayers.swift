@@ -166,7 +166,9 @@ extension DesignSession {
         let high = HighDepthRule(
             inputs: ni, threshold: settings.depthHighInputs,
             threeUpTo: settings.depthThreeLayersUpTo, fourUpTo: settings.depthFourLayersUpTo)
-        checkDepth(widths.count, keyPath: SpecKey.layers.path, linear: linear, low: low, high: high)
+        checkDepth(
+            widths.count, keyPath: SpecKey.layers.path, linear: linear, signal: signalRule,
+            low: low, high: high)
         let hiddenKeys = hiddenDense.map { "model.layers[\($0)].dense.units" }
         checkWidths(
             widths, keyPath: { hiddenKeys[$0] }, wholeKeyPath: SpecKey.layers.path,

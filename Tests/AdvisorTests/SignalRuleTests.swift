@@ -64,4 +64,22 @@ import Testing
             spec: fixed, data: Self.iris(linear: 0.36, trivial: 0.333))
         #expect(kept.hiddenWidths.count == 1)
     }
+
+    @Test func noHiddenLayerOnSignalFreeDataIsNotCalledAnUnderfit() throws {
+        // Iris's probe is not separable (98.1%): a fixed depth of 0 draws DEPTH-LINEAR's
+        // "may underfit", unless DEPTH-NO-SIGNAL finds no signal (a config tune or recommend
+        // wrote for such data fixes that depth).
+        var spec = makeSpec(widthFloor: 128)
+        spec.model.hiddenLayers = .fixed(0)
+        func linearWarnings(_ data: DataSummary) throws -> [AdvisorWarning] {
+            try SizingAdvisor.recommend(spec: spec, data: data).warnings.filter {
+                $0.ruleID == LinearDepthRule.id
+            }
+        }
+        #expect(try linearWarnings(Self.iris(linear: 0.36, trivial: 0.333)).isEmpty)
+        let signal = try linearWarnings(Self.iris(linear: 0.95, trivial: 0.333))
+        #expect(signal.count == 1)
+        #expect(signal.first?.message.contains("may underfit") == true)
+        #expect(try linearWarnings(Datasets.iris).count == 1)
+    }
 }
