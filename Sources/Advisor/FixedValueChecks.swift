@@ -54,10 +54,7 @@ extension DesignSession {
 
     /// DEPTH-NO-SIGNAL on this data: ENC-NUMERIC-PLE's ridge probe against the trivial score.
     var signalRule: SignalDepthRule {
-        SignalDepthRule(
-            linearScore: data.numericEncoding?.linearScore,
-            trivialScore: data.numericEncoding?.trivialScore,
-            minimumLift: settings.signalMinimumLift)
+        SignalDepthRule(encoding: data.numericEncoding, minimumLift: settings.signalMinimumLift)
     }
 
     /// Warns when a user's widths break SIZE-BOUNDS (at `keyPath` of each width), SIZE-TAPER

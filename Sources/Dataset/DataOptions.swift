@@ -40,6 +40,10 @@ public struct DataOptions: Sendable, Equatable, Codable {
     public var targetTransform: Setting<TargetTransform> = .auto
     /// How number inputs are encoded (ENC-NUMERIC-PLE; default `auto`).
     public var numericEncoding: Setting<NumericEncoding> = .auto
+    /// DEPTH-NO-SIGNAL's minimum lift (`advisor.signal_min_lift`, default 0.05): a
+    /// classification probe measures the random features only when the linear model lifts
+    /// less than this, where they can change the verdict.
+    public var signalMinimumLift = AdvisorSettings().signalMinimumLift
 
     /// The markers read as missing when the spec does not list its own.
     public static let defaultMissingMarkers = ["", "NA", "N/A", "NaN", "null", "?"]

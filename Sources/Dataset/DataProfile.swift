@@ -192,8 +192,10 @@ public struct DataProfile: Sendable, Equatable, Codable {
         if let numeric = numericEncoding, let linear = numeric.linearScore,
             let features = numeric.nonlinearScore
         {
+            let regression = task == .regression
             lines.append(
-                "Random features (DEPTH-LINEAR): ridge 5-fold R² "
+                "Random features (\(regression ? "DEPTH-LINEAR, " : "")DEPTH-NO-SIGNAL): ridge "
+                    + "5-fold \(regression ? "R²" : "accuracy") "
                     + NumberText.fixed(linear, digits: 3)
                     + ", with \(RandomFeatures.count) random ReLU features "
                     + NumberText.fixed(features, digits: 3)

@@ -33,11 +33,13 @@ public enum NumericEncodingRule {
     ///   - trainingRows: the training split's rows (the probe reads no other).
     ///   - seed: the data seed; the probe's folds and sample come from a stream of their own,
     ///     so the split and the shuffles are the same whichever way it decides.
+    ///   - signalMinimumLift: DEPTH-NO-SIGNAL's minimum lift: below it, a classification probe
+    ///     also measures the random features (default 0.05).
     /// - Throws: `DataError` when encoding the training rows fails (it cannot for rows the
     ///   encoding was fitted on).
     public static func choose(
         _ setting: Setting<NumericEncoding>, binned: DataEncoding, table: DataTable,
-        trainingRows: [Int], seed: UInt64
+        trainingRows: [Int], seed: UInt64, signalMinimumLift: Double = 0.05
     ) throws -> (encoding: DataEncoding, choice: NumericEncodingChoice) {
         let plain = binned.withoutBins
         let binnable = binned.features.filter { $0.binEdges != nil }.count
@@ -45,7 +47,8 @@ public enum NumericEncodingRule {
         // linear score of the encoding used.
         let measured = try probe(
             binned, table: table, trainingRows: trainingRows, seed: seed,
-            withBins: binnable > 0 && setting.value != .standard)
+            withBins: binnable > 0 && setting.value != .standard,
+            signalMinimumLift: signalMinimumLift)
         var choice = NumericEncodingChoice(
             encoding: .standard, binnableColumns: binnable, standardScore: measured.standard,
             binnedScore: measured.binned, trivialScore: measured.trivial, note: measured.note)
@@ -57,21 +60,23 @@ public enum NumericEncodingRule {
         } else if let standard = measured.standard, let withBins = measured.binned {
             choice.encoding = withBins > standard ? .piecewiseLinear : .standard
         }
+        // A classification measures the features beside the standardised inputs only.
         choice.nonlinearScore =
             choice.encoding == .piecewiseLinear && binnable > 0
-            ? measured.binnedWithFeatures : measured.standardWithFeatures
+            ? measured.binnedWithFeatures ?? measured.standardWithFeatures
+            : measured.standardWithFeatures
         return (choice.encoding == .piecewiseLinear ? binned : plain, choice)
     }
 
     /// The ridge model's cross-validated scores with the standardised inputs, with the bins
-    /// too (`withBins`), and of the trivial prediction; for regression (at most
-    /// `RandomFeatures.maxInputs` columns) also each with DEPTH-LINEAR's random features
-    /// beside them. Nil scores and a note when the data is too wide or too small
+    /// too (`withBins`), and of the trivial prediction; with at most `RandomFeatures.maxInputs`
+    /// columns also each with DEPTH-LINEAR's random features beside them (DEPTH-LINEAR reads
+    /// them for regression, DEPTH-NO-SIGNAL for both tasks). Nil scores and a note when the data is too wide or too small
     /// for the probe, or the folds cannot be scored; too wide with bins only, the standardised
     /// inputs are scored alone, with the note.
     static func probe(
         _ binned: DataEncoding, table: DataTable, trainingRows: [Int], seed: UInt64,
-        withBins: Bool
+        withBins: Bool, signalMinimumLift: Double = 0.05
     ) throws -> ProbeScores {
         let encoding = withBins ? binned : binned.withoutBins
         let dense =
@@ -84,7 +89,8 @@ public enum NumericEncodingRule {
             // Too wide with bins: the standardised inputs are still scored (DEPTH-NO-SIGNAL,
             // DEPTH-LINEAR), and the bins are not tried.
             var plain = try probe(
-                binned, table: table, trainingRows: trainingRows, seed: seed, withBins: false)
+                binned, table: table, trainingRows: trainingRows, seed: seed, withBins: false,
+                signalMinimumLift: signalMinimumLift)
             plain.note = plain.note ?? note
             return plain
         }
@@ -99,31 +105,46 @@ public enum NumericEncodingRule {
         if rows.count > maxRows { rows = Array(rows.prefix(maxRows)) }
         var encoded = try encoding.encode(table, rows: rows).0
         let columns = probeColumns(encoding)
-        var subsets = withBins ? [columns.standard, columns.all] : [columns.standard]
-        var all = columns.all
-        var penalties: [Int: Double] = [:]
-        // DEPTH-LINEAR (regression): the same model with random ReLU features beside it.
-        let features =
-            encoded.classIndices == nil && columns.all.count <= RandomFeatures.maxInputs
-            ? RandomFeatures.append(to: &encoded, from: columns.standard, seed: seed) : []
-        if !features.isEmpty {
-            all += features
-            for column in features { penalties[column] = RandomFeatures.penalty }
-            subsets += subsets.map { $0 + features }
+        let subsets = withBins ? [columns.standard, columns.all] : [columns.standard]
+        let trivial = trivialScore(encoded)
+        // DEPTH-LINEAR (regression) and DEPTH-NO-SIGNAL: the same model with random ReLU
+        // features beside the inputs. Regression always measures them, in the same pass; a
+        // classification only where the linear model lifts too little to count as signal,
+        // where the features can change DEPTH-NO-SIGNAL's verdict: a second pass, beside the
+        // standardised inputs only (the bins add little to the features, at twice the cost).
+        let featuresFit = columns.all.count <= RandomFeatures.maxInputs
+        let regression = encoded.classIndices == nil
+        func crossValidate(withFeatures: Bool) -> [Double?] {
+            var all = columns.all
+            var measured = subsets
+            var penalties: [Int: Double] = [:]
+            if withFeatures {
+                let features = RandomFeatures.append(
+                    to: &encoded, from: columns.standard, seed: seed)
+                all += features
+                for column in features { penalties[column] = RandomFeatures.penalty }
+                measured =
+                    regression
+                    ? subsets + subsets.map { $0 + features } : [columns.standard + features]
+            }
+            return RidgeCrossValidation(
+                encoded, columns: all, folds: folds, alpha: ridgeAlpha, penalties: penalties
+            ).scores(subsets: measured)
         }
-        let scores = RidgeCrossValidation(
-            encoded, columns: all, folds: folds, alpha: ridgeAlpha, penalties: penalties
-        ).scores(subsets: subsets)
+        let scores = crossValidate(withFeatures: featuresFit && regression)
         guard let standard = scores[0] else {
             return ProbeScores(note: "the probe could not score the folds")
         }
-        // The subsets' order: standard, binned (withBins), then each again with the features.
-        let plainCount = withBins ? 2 : 1
-        var result = ProbeScores(
-            standard: standard, binned: withBins ? scores[1] : nil, trivial: trivialScore(encoded))
-        if !features.isEmpty {
-            result.standardWithFeatures = scores[plainCount]
-            result.binnedWithFeatures = withBins ? scores[plainCount + 1] : nil
+        let binnedScore = withBins ? scores[1] : nil
+        var result = ProbeScores(standard: standard, binned: binnedScore, trivial: trivial)
+        if featuresFit && regression {
+            // The order: standard, binned (withBins), then each again with the features.
+            result.standardWithFeatures = scores[subsets.count]
+            result.binnedWithFeatures = withBins ? scores[subsets.count + 1] : nil
+        } else if featuresFit
+            && max(standard, binnedScore ?? -.infinity) - trivial < signalMinimumLift
+        {
+            result.standardWithFeatures = crossValidate(withFeatures: true).first ?? nil
         }
         return result
     }

@@ -86,7 +86,8 @@ public struct PreparedData: Sendable {
                 targetTransform: options.targetTransform,
                 numericBins: options.numericEncoding == .fixed(.standard)
                     ? nil : NumericEncoding.bins),
-            table: table, trainingRows: split.training, seed: options.seed)
+            table: table, trainingRows: split.training, seed: options.seed,
+            signalMinimumLift: options.signalMinimumLift)
         try checkEncodedSize(
             encoding, table: table,
             rows: split.training.count + split.validation.count + split.test.count,

@@ -27,6 +27,16 @@ import Testing
         let unknown = SignalDepthRule(linearScore: nil, trivialScore: 0.52, minimumLift: 0.05)
         #expect(unknown.isWeak == nil)
         #expect(!unknown.evaluate().applies)
+        // Signal only the random features see (XOR, a product) is signal.
+        let interaction = SignalDepthRule(
+            linearScore: 0.50, featuresScore: 0.94, trivialScore: 0.51, minimumLift: 0.05)
+        #expect(interaction.isWeak == false)
+        #expect(abs((interaction.lift ?? 0) - 0.43) < 1e-12)
+        #expect(interaction.evaluate().why.hasPrefix("with random ReLU features"))
+        let noise = SignalDepthRule(
+            linearScore: 0.515, featuresScore: 0.49, trivialScore: 0.52, minimumLift: 0.05)
+        #expect(noise.isWeak == true)
+        #expect(noise.evaluate().why.contains("with random ReLU features or without"))
         // Regression: R² against 0.
         #expect(
             SignalDepthRule(linearScore: 0.03, trivialScore: 0, minimumLift: 0.05).isWeak == true)

@@ -339,6 +339,25 @@ struct PathologyTests {
         #expect(result.edits == [SpecEdit("model.hidden_layers", from: "0", to: "1")])
     }
 
+    @Test func underfitOnSignalFreeDataIsInformationWithoutEdits() throws {
+        var record = Records.healthy()
+        record.trainMetric = record.trainMetric.map { _ in 0.36 }
+        record.signalLift = -0.002
+        record.signalMinimumLift = 0.05
+        let quiet = try #require(finding("DIAG-UNDERFIT", in: record, spec: Records.spec()))
+        #expect(quiet.severity == .info && quiet.edits.isEmpty)
+        #expect(quiet.title.contains("little signal"))
+        #expect(quiet.evidence.contains { $0.name == "linear_lift_cv" && $0.value == -0.002 })
+        // Data with signal: the warning and its capacity edit, as before.
+        record.signalLift = 0.3
+        let loud = try #require(finding("DIAG-UNDERFIT", in: record, spec: Records.spec()))
+        #expect(loud.severity == .warning)
+        #expect(loud.edits == [SpecEdit("model.neurons", from: "[16, 8]", to: "[32, 16]")])
+        // Unknown lift: as before.
+        record.signalLift = nil
+        #expect(try #require(finding("DIAG-UNDERFIT", in: record)).severity == .warning)
+    }
+
     @Test func initialLossFarFromLnC() throws {
         var record = Records.healthy()
         record.firstBatchLoss = 3.5

@@ -252,7 +252,8 @@ import Testing
         #expect(linear < 0.1 && features > linear + 0.3, "\(productChoice)")
         // `profile` shows both scores, and that regression's least squares no longer decides.
         let profile = DataProfile(product).text
-        #expect(profile.contains("Random features (DEPTH-LINEAR): ridge 5-fold R² "))
+        #expect(
+            profile.contains("Random features (DEPTH-LINEAR, DEPTH-NO-SIGNAL): ridge 5-fold R² "))
         #expect(profile.contains(": they add to it"))
         #expect(profile.contains("Linear probe: least squares"))
 
@@ -262,9 +263,36 @@ import Testing
         // The same data and seed, the same features and score.
         let again = try #require(try Self.prepared(files, "again.csv", text).numericEncoding)
         #expect(again.nonlinearScore == line.nonlinearScore)
-        // Classification is DEPTH-LINEAR's separability: no features.
+        // Classification with linear signal: DEPTH-LINEAR is separability, and the features
+        // could not change DEPTH-NO-SIGNAL's verdict: not measured.
         let step = try Self.prepared(files, "step.csv", Self.rows(200, step: true, seed: 1))
         #expect(step.numericEncoding?.nonlinearScore == nil)
+    }
+
+    @Test("DEPTH-NO-SIGNAL's random features: XOR has signal no linear model sees")
+    func randomFeaturesFindXOR() throws {
+        let files = TestFiles()
+        var generator = SeededGenerator(seed: 7)
+        var lines = ["a,b,y"]
+        for _ in 0..<400 {
+            let a = 2 * generator.nextUnitDouble() - 1
+            let b = 2 * generator.nextUnitDouble() - 1
+            lines.append("\(a),\(b),\(a * b > 0 ? "yes" : "no")")
+        }
+        let xor = try Self.prepared(files, "xor.csv", lines.joined(separator: "\n"))
+        let choice = try #require(xor.numericEncoding)
+        let trivial = try #require(choice.trivialScore)
+        // The linear model lifts nothing; with the features it classifies most rows.
+        #expect(try #require(choice.linearScore) - trivial < 0.05, "\(choice)")
+        #expect(try #require(choice.nonlinearScore) > 0.85, "\(choice)")
+        let profile = DataProfile(xor).text
+        #expect(profile.contains("Random features (DEPTH-NO-SIGNAL): ridge 5-fold accuracy "))
+        // Only a lift below the spec's minimum makes the probe look: below every lift, never.
+        var options = DataOptions(
+            path: files.write("xor0.csv", lines.joined(separator: "\n")),
+            target: "y")
+        options.signalMinimumLift = -1
+        #expect(try PreparedData.load(options).numericEncoding?.nonlinearScore == nil)
     }
 
     @Test("too wide with bins: the standardised inputs are still scored, the bins not tried")

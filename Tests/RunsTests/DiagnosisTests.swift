@@ -185,6 +185,28 @@ let iris =
         #expect(!enough.ruleIDs.contains("DIAG-UNDERFIT"), "\(enough.findings)")
     }
 
+    @Test func signalFreeDataIsNotCalledAnUnderfit() throws {
+        // Labels drawn apart from the inputs: DEPTH-NO-SIGNAL's lift is near 0, with the random
+        // features too, so the near-trivial training score is information, with no edit.
+        var generator = SeededGenerator(seed: 19)
+        var lines = ["a,b,c,label"]
+        for _ in 0..<400 {
+            let x = (0..<3).map { _ in String(format: "%.4f", generator.nextNormal()) }
+            lines.append(
+                x.joined(separator: ",") + (generator.nextUnitDouble() < 0.5 ? ",u" : ",d"))
+        }
+        let (result, _, _) = try trainSpec(
+            """
+            name: noise
+            data: {path: noise.csv, target: label}
+            model: {hidden_layers: 0}
+            training: {learning_rate: 0.01, early_stopping: false, epochs: 30}
+            """, files: ["noise.csv": lines.joined(separator: "\n") + "\n"])
+        let finding = try #require(result.finding("DIAG-UNDERFIT"), "\(result.findings)")
+        #expect(finding.severity == .info && finding.edits.isEmpty, "\(finding)")
+        #expect(finding.evidence.contains { $0.name == "linear_lift_cv" && $0.value < 0.05 })
+    }
+
     @Test func deepSigmoidStackVanishes() throws {
         let (result, _, _) = try trainSpec(
             """

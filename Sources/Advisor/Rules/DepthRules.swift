@@ -111,32 +111,49 @@ public struct LinearDepthRule: Rule {
 }
 
 /// DEPTH-NO-SIGNAL: when a cross-validated linear model barely beats predicting without the
-/// inputs (the majority class, or the mean), the data holds too little signal for hidden
-/// layers to learn beyond noise: no hidden layer. The scores are ENC-NUMERIC-PLE's ridge
-/// probe on the training split (5 folds), for the encoding used; the minimum lift is
-/// `AdvisorSettings.signalMinimumLift` (proposed 0.05). Unknown scores: not applied.
+/// inputs (the majority class, or the mean), and so does the same model with DEPTH-LINEAR's
+/// random ReLU features beside the inputs, the data holds too little signal for hidden layers
+/// to learn beyond noise: no hidden layer. The scores are ENC-NUMERIC-PLE's ridge probe on the
+/// training split (5 folds), for the encoding used; the minimum lift is
+/// `AdvisorSettings.signalMinimumLift` (proposed 0.05). The random features keep signal that
+/// is all interaction (XOR, a product of two columns) from counting as none. Unknown scores:
+/// not applied.
 public struct SignalDepthRule: Rule {
     public static let id = "DEPTH-NO-SIGNAL"
     public static let title = "too little signal for hidden layers: a linear model"
-    public static let formula = "score_linear_cv - score_trivial < minimum lift -> no hidden layer"
+    public static let formula =
+        "max(score_linear_cv, score_features_cv) - score_trivial < minimum lift -> no hidden layer"
     /// The ridge model's cross-validated score (accuracy or R²); nil when not measured.
     public var linearScore: Double?
+    /// The same with the random ReLU features beside the inputs; nil when not measured.
+    public var featuresScore: Double?
     /// The score without the inputs: the majority class's share, or 0 (R²).
     public var trivialScore: Double?
     /// The lift below which the data counts as signal-free.
     public var minimumLift: Double
 
     /// The rule on its inputs; each parameter sets the property of the same name.
-    public init(linearScore: Double?, trivialScore: Double?, minimumLift: Double) {
+    public init(
+        linearScore: Double?, featuresScore: Double? = nil, trivialScore: Double?,
+        minimumLift: Double
+    ) {
         self.linearScore = linearScore
+        self.featuresScore = featuresScore
         self.trivialScore = trivialScore
         self.minimumLift = minimumLift
     }
 
-    /// The linear model's lift over the trivial prediction; nil when unknown.
+    /// The rule on ENC-NUMERIC-PLE's probe scores for the encoding used (nil: not measured).
+    public init(encoding: NumericEncodingChoice?, minimumLift: Double) {
+        self.init(
+            linearScore: encoding?.linearScore, featuresScore: encoding?.nonlinearScore,
+            trivialScore: encoding?.trivialScore, minimumLift: minimumLift)
+    }
+
+    /// The better model's lift over the trivial prediction; nil when unknown.
     public var lift: Double? {
         guard let linearScore, let trivialScore else { return nil }
-        return linearScore - trivialScore
+        return max(linearScore, featuresScore ?? -.infinity) - trivialScore
     }
 
     /// Whether the data counts as signal-free; nil when the probe does not say.
@@ -145,17 +162,25 @@ public struct SignalDepthRule: Rule {
     public func evaluate() -> RuleEvaluation {
         let inputs = [
             RuleInput("score_linear_cv", linearScore.map { .number($0) } ?? .text("unknown")),
+            RuleInput(
+                "score_features_cv", featuresScore.map { .number($0) } ?? .text("not measured")),
             RuleInput("score_trivial", trivialScore.map { .number($0) } ?? .text("unknown")),
             RuleInput("minimum_lift", .number(minimumLift)),
         ]
+        let model =
+            featuresScore == nil
+            ? "a linear model" : "a linear model, with random ReLU features or without,"
         let why: String
         switch isWeak {
         case .some(true):
             why =
-                "a linear model lifts the score only \(NumberText.evidence(lift ?? 0)) above "
+                "\(model) lifts the score only \(NumberText.evidence(lift ?? 0)) above "
                 + "predicting without the inputs: no hidden layer"
         case .some(false):
-            why = "the linear model lifts the score \(NumberText.evidence(lift ?? 0)): signal"
+            let byFeatures = (featuresScore ?? -.infinity) > (linearScore ?? 0)
+            why =
+                (byFeatures ? "with random ReLU features, " : "")
+                + "the linear model lifts the score \(NumberText.evidence(lift ?? 0)): signal"
         case .none:
             why = "not measured (the probe did not run)"
         }

@@ -106,6 +106,24 @@ public struct UnderfitDetector: Detector {
             }
         }
         guard !evidence.isEmpty else { return [] }
+        if record.isSignalFree == true, let lift = record.signalLift {
+            // Near the trivial score is all signal-free data allows: capacity would fit noise.
+            evidence.append(Evidence("linear_lift_cv", lift))
+            return [
+                Finding(
+                    ruleID: ruleID, severity: .info,
+                    title:
+                        "the training score is near the trivial baseline: the data holds little "
+                        + "signal",
+                    evidence: evidence,
+                    recommendation:
+                        "A cross-validated linear model lifts the score only "
+                        + "\(NumberText.evidence(lift)) above predicting without the inputs "
+                        + "(DEPTH-NO-SIGNAL), so more capacity would fit noise. Add informative "
+                        + "columns, or check that the target is the one meant.",
+                    edits: [])
+            ]
+        }
         let proposals = EditProposals(record: record, spec: spec, thresholds: thresholds)
         var edits: [SpecEdit] = []
         let hidden = record.hiddenLayers.map(\.units)

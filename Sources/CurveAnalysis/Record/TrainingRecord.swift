@@ -78,6 +78,18 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
     /// `auto`), so findings do not propose the clipping it already had; nil when unknown
     /// (records before it was kept).
     public var clippedGradients: Bool?
+    /// How far a cross-validated linear model lifts the score above the trivial prediction on
+    /// the training split (DEPTH-NO-SIGNAL's lift) and the lift below which the data counts as
+    /// signal-free, so DIAG-UNDERFIT does not ask for capacity where there is nothing to
+    /// learn; nil when unknown (the probe did not run, or records before it was kept).
+    public var signalLift: Double?
+    public var signalMinimumLift: Double?
+
+    /// Whether the data counts as signal-free (DEPTH-NO-SIGNAL); nil when unknown.
+    public var isSignalFree: Bool? {
+        guard let signalLift, let signalMinimumLift else { return nil }
+        return signalLift < signalMinimumLift
+    }
 
     /// Creates a record; every series defaults to empty.
     public init(

@@ -26,7 +26,8 @@ extension DataSummary {
                 trainingAccuracy: probe.trainingAccuracy, separable: probe.separable,
                 linearR2: profile.task == .regression
                     ? profile.numericEncoding?.linearScore : nil,
-                nonlinearR2: profile.numericEncoding?.nonlinearScore),
+                nonlinearR2: profile.task == .regression
+                    ? profile.numericEncoding?.nonlinearScore : nil),
             oneHotInputs: oneHot, embeddedInputs: embedded,
             embeddingParameters: profile.columns.reduce(0) {
                 $0 + ($1.embeddingShape?.reduce(1, *) ?? 0)

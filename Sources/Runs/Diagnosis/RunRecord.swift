@@ -1,3 +1,4 @@
+import Advisor
 import CurveAnalysis
 import Dataset
 import Engine
@@ -114,6 +115,10 @@ public enum RunRecord {
             record.l2Strength = 0
         }
         record.clippedGradients = configuration.optimizer.clipping != .none
+        let signal = SignalDepthRule(
+            encoding: data.numericEncoding, minimumLift: config.advisor.signalMinimumLift)
+        record.signalLift = signal.lift
+        record.signalMinimumLift = signal.lift == nil ? nil : signal.minimumLift
         record.largestDropout = description.layers.reduce(0) { largest, layer in
             if case .dropout(let rate) = layer { return max(largest, Double(rate)) }
             return largest
