@@ -355,20 +355,25 @@ LW_INLINE void logistic_parts16(lw_v16 x, lw_v16 *tail, lw_v16 *s) {
     *s = x == x ? sigmoid : x;
 }
 
-LW_INLINE void logistic_parts_body(size_t count, const float *x, float *tail, float *s) {
-    lw_v16 t, v;
-    size_t i = 0;
-    for (; i + 16 <= count; i += 16) {
-        logistic_parts16(load16(x + i), &t, &v);
-        store16(tail + i, t);
-        store16(s + i, v);
+/// NAME_body(count, x, a, b): F16(x, &a, &b) over `count` floats, 16 lanes at a time and a
+/// partial tail, for the kernels with two outputs per input.
+#define LW_TWO_OUTPUT_BODY(NAME, F16)                                                      \
+    LW_INLINE void NAME##_body(size_t count, const float *x, float *a, float *b) {         \
+        lw_v16 first, second;                                                              \
+        size_t i = 0;                                                                      \
+        for (; i + 16 <= count; i += 16) {                                                 \
+            F16(load16(x + i), &first, &second);                                           \
+            store16(a + i, first);                                                         \
+            store16(b + i, second);                                                        \
+        }                                                                                  \
+        if (i < count) {                                                                   \
+            F16(load_partial16(x + i, count - i), &first, &second);                        \
+            store_partial16(a + i, first, count - i);                                      \
+            store_partial16(b + i, second, count - i);                                     \
+        }                                                                                  \
     }
-    if (i < count) {
-        logistic_parts16(load_partial16(x + i, count - i), &t, &v);
-        store_partial16(tail + i, t, count - i);
-        store_partial16(s + i, v, count - i);
-    }
-}
+
+LW_TWO_OUTPUT_BODY(logistic_parts, logistic_parts16)
 
 /// expm1 in 16 lanes for x <= 0: x + x^2 (1/2! + x/3! + ... + x^8/10!) above -1 (the first
 /// term left out is under 3e-8 of the result there), exp(x) - 1 below, where nothing cancels.
@@ -450,20 +455,7 @@ LW_INLINE void gelu16(lw_v16 x, lw_v16 *y, lw_v16 *d) {
     *d = phi + x * g * 0.39894228040143268f;
 }
 
-LW_INLINE void gelu_body(size_t count, const float *x, float *y, float *d) {
-    size_t i = 0;
-    lw_v16 value, derivative;
-    for (; i + 16 <= count; i += 16) {
-        gelu16(load16(x + i), &value, &derivative);
-        store16(y + i, value);
-        store16(d + i, derivative);
-    }
-    if (i < count) {
-        gelu16(load_partial16(x + i, count - i), &value, &derivative);
-        store_partial16(y + i, value, count - i);
-        store_partial16(d + i, derivative, count - i);
-    }
-}
+LW_TWO_OUTPUT_BODY(gelu, gelu16)
 
 #define LW_AVX2 __attribute__((target("avx2,fma")))
 #define LW_AVX512 __attribute__((target("avx512f")))
