@@ -70,10 +70,11 @@ public enum NumericEncodingRule {
 
     /// The ridge model's cross-validated scores with the standardised inputs, with the bins
     /// too (`withBins`), and of the trivial prediction; with at most `RandomFeatures.maxInputs`
-    /// columns also each with DEPTH-LINEAR's random features beside them (DEPTH-LINEAR reads
-    /// them for regression, DEPTH-NO-SIGNAL for both tasks). Nil scores and a note when the data is too wide or too small
-    /// for the probe, or the folds cannot be scored; too wide with bins only, the standardised
-    /// inputs are scored alone, with the note.
+    /// columns also with DEPTH-LINEAR's random features beside them: regression each of the
+    /// two (DEPTH-LINEAR, DEPTH-NO-SIGNAL), a classification whose linear lift is below
+    /// `signalMinimumLift` beside the standardised inputs (DEPTH-NO-SIGNAL). Nil scores and a
+    /// note when the data is too wide or too small for the probe, or the folds cannot be
+    /// scored; too wide with bins only, the standardised inputs are scored alone, with the note.
     static func probe(
         _ binned: DataEncoding, table: DataTable, trainingRows: [Int], seed: UInt64,
         withBins: Bool, signalMinimumLift: Double = 0.05

@@ -34,7 +34,8 @@ public struct SafeTensorsFile: Sendable, Equatable {
             let size = tensor.values.count * MemoryLayout<Float>.size
             let shape = tensor.shape.map(String.init).joined(separator: ",")
             let descriptor =
-                "{\"data_offsets\":[\(offset),\(offset + size)],\"dtype\":\"F32\",\"shape\":[\(shape)]}"
+                "{\"data_offsets\":[\(offset),\(offset + size)],"
+                + "\"dtype\":\"F32\",\"shape\":[\(shape)]}"
             entries.append((tensor.name, Array(descriptor.utf8)))
             offset += size
         }
