@@ -74,6 +74,25 @@ struct TuneStudyTests {
         #expect(width.rule.contains("SIZE-"))
     }
 
+    @Test("the depth is searched around the rules' choice: 0 to 1 layer when they chose none")
+    func depthRangeFollowsTheRules() throws {
+        func depth(_ encoding: String?) throws -> SearchParameter {
+            let (spec, folder) = try irisSpec(numericEncoding: encoding)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let tuned = try study(spec, in: folder, trials: 1)
+            return try #require(tuned.space.parameters.first { $0.name == "model.hidden_layers" })
+        }
+        // With the bins iris is separable: DEPTH-LINEAR gives no hidden layer.
+        let linear = try depth(nil)
+        #expect(linear.zeroTrial == .integer(0))
+        #expect(linear.domain == .integer(low: 0, high: 1, log: false))
+        #expect(linear.rule.hasSuffix("searched 0 to 1 layer"), "\(linear.rule)")
+        // Four standardised inputs: one hidden layer (DEPTH-LOW), searched 1 to 3.
+        let hidden = try depth("standard")
+        #expect(hidden.zeroTrial == .integer(1))
+        #expect(hidden.domain == .integer(low: 1, high: 3, log: false))
+    }
+
     @Test("what the spec fixes is not searched, and tune.space replaces a range")
     func fixedKeysAndOverrides() throws {
         let (spec, folder) = try irisSpec(

@@ -65,12 +65,14 @@ public enum AdvisedSpace {
                 "\(NumericEncodingChoice.rule): \(choice.why); standardised or with bins")
         }
         if !explicitLayers, spec.model.hiddenLayers.isAuto {
-            let high = min(5, max(3, depth + 1))
+            // No hidden layer (DEPTH-LINEAR, DEPTH-NO-SIGNAL): one layer checks the rule; deeper
+            // networks are off it and the costliest trials.
+            let high = depth == 0 ? 1 : min(5, max(3, depth + 1))
             add(
                 "model.hidden_layers", .integer(low: depth == 0 ? 0 : 1, high: high, log: false),
                 .integer(depth),
                 why(SpecKey.hiddenLayers.path, "DEPTH-*") + "; searched \(depth == 0 ? 0 : 1) "
-                    + "to \(high) layers")
+                    + "to \(high) layer\(high == 1 ? "" : "s")")
         }
         if hiddenKeys, spec.model.neurons.isAuto {
             let formulas = plan.recommendation.sizing.compactMap { evaluation -> Double? in
