@@ -136,7 +136,8 @@ private func breastCancer() throws -> (Matrix, [Int]) {
 }
 
 private func makeCase(
-    inputs: Matrix, labels: [Int], widths: [Int], batchSize: Int
+    inputs: Matrix, labels: [Int], widths: [Int], batchSize: Int,
+    loss: Loss = .softmaxCrossEntropy
 ) throws -> TrainingCase {
     var layers: [LayerDescription] = []
     for (index, width) in widths.enumerated() {
@@ -147,8 +148,7 @@ private func makeCase(
         ModelDescription(inputWidth: inputs.columns, layers: layers), seed: 1)
     let state = TrainingCase()
     state.trainer = try Trainer(
-        model: model,
-        configuration: TrainingConfiguration(epochs: 1_000_000, loss: .softmaxCrossEntropy))
+        model: model, configuration: TrainingConfiguration(epochs: 1_000_000, loss: loss))
     state.source = try InMemoryBatchSource(
         inputs: inputs, targets: .classes(labels), batchSize: batchSize, seed: 2)
     state.source?.startEpoch(0)
@@ -190,6 +190,46 @@ private func registerTrainingBenchmarks() {
             inputs: inputs, labels: labels, widths: [64, 32, 2], batchSize: 32)
         small.trainer = built.trainer
         small.source = built.source
+    }
+
+    let logistic = TrainingCase()
+    // logistic: 30-1 with the binary cross-entropy on breast cancer, batch 32; per step. The
+    // smallest design the advisor gives (DEPTH-LINEAR), where the loss's exponentials and the
+    // step's fixed costs are most of the time.
+    Benchmark(
+        "Training logistic 30-1 binary cross-entropy batch 32 (per step)",
+        configuration: .init(
+            metrics: [.wallClock, .cpuTotal, .mallocCountTotal], warmupIterations: 1,
+            scalingFactor: .kilo, maxDuration: .seconds(10), maxIterations: 20)
+    ) { benchmark in
+        for _ in benchmark.scaledIterations { step(logistic) }
+    } setup: {
+        let (inputs, labels) = try breastCancer()
+        let built = try makeCase(
+            inputs: inputs, labels: labels, widths: [1], batchSize: 32,
+            loss: .binaryCrossEntropy)
+        logistic.trainer = built.trainer
+        logistic.source = built.source
+    }
+
+    // The loss alone: a validation pass's 4,096 logits, the value and the gradient.
+    let logits = Matrix(
+        rows: 4_096, columns: 1, values: (0..<4_096).map { Float($0 % 97) / 8 - 6 })
+    let targets = (0..<4_096).map { $0 % 3 == 0 ? 1 : 0 }
+    var gradient = Matrix(rows: 4_096, columns: 1)
+    Benchmark(
+        "Loss binary cross-entropy and gradient, 4096 rows",
+        configuration: .init(
+            metrics: [.wallClock, .mallocCountTotal], warmupIterations: 1,
+            maxDuration: .seconds(5), maxIterations: 2_000)
+    ) { _ in
+        let value = try? logits.withView { z in
+            try gradient.withMutableView { g in
+                try Loss.binaryCrossEntropy.evaluate(
+                    outputs: z, targets: .classes(targets), classWeights: nil, gradient: g)
+            }
+        }
+        blackHole(value)
     }
 
     let medium = TrainingCase()
