@@ -214,20 +214,16 @@ extension DesignSession {
                     choose(
                         "\(base).dense.units", String(dense.units), .rule, outputRuleID,
                         "No = \(no) output\(no == 1 ? "" : "s"): \(taskDescription)")
-                    if LinearRidgeStartRule(task: task, layers: layers).applies {
-                        // INIT-LINEAR-RIDGE: a linear regression starts at its ridge fit.
-                        choose(
-                            "\(base).dense.initializer", dense.initializer.rawValue, .rule,
-                            LinearRidgeStartRule.id,
-                            "no hidden layer: each network starts at the ridge fit of its "
-                                + "training rows (\(dense.initializer.rawValue) unused)")
-                    } else {
-                        choose(
-                            "\(base).dense.initializer", dense.initializer.rawValue, .rule,
-                            InitializerRule.id,
-                            "\(dense.initializer.rawValue) suits the "
+                    // INIT-LINEAR-RIDGE: a linear regression starts at its ridge fit.
+                    let ridge = LinearRidgeStartRule(task: task, layers: layers).applies
+                    choose(
+                        "\(base).dense.initializer", dense.initializer.rawValue, .rule,
+                        ridge ? LinearRidgeStartRule.id : InitializerRule.id,
+                        ridge
+                            ? "no hidden layer: each network starts at the ridge fit of its "
+                                + "training rows (\(dense.initializer.rawValue) unused)"
+                            : "\(dense.initializer.rawValue) suits the "
                                 + "\(outputActivationName(layers)) output")
-                    }
                     choose(
                         "\(base).dense.bias", "true", .policy, nil,
                         "the output layer keeps its bias")

@@ -33,13 +33,13 @@ public enum NumericEncodingRule {
     ///   - trainingRows: the training split's rows (the probe reads no other).
     ///   - seed: the data seed; the probe's folds and sample come from a stream of their own,
     ///     so the split and the shuffles are the same whichever way it decides.
-    ///   - signalMinimumLift: DEPTH-NO-SIGNAL's minimum lift: below it, a classification probe
-    ///     also measures the random features (default 0.05).
+    ///   - signalMinimumLift: DEPTH-NO-SIGNAL's minimum lift (`DataOptions.signalMinimumLift`):
+    ///     below it, a classification probe also measures the random features.
     /// - Throws: `DataError` when encoding the training rows fails (it cannot for rows the
     ///   encoding was fitted on).
     public static func choose(
         _ setting: Setting<NumericEncoding>, binned: DataEncoding, table: DataTable,
-        trainingRows: [Int], seed: UInt64, signalMinimumLift: Double = 0.05
+        trainingRows: [Int], seed: UInt64, signalMinimumLift: Double
     ) throws -> (encoding: DataEncoding, choice: NumericEncodingChoice) {
         let plain = binned.withoutBins
         let binnable = binned.features.filter { $0.binEdges != nil }.count
@@ -77,7 +77,7 @@ public enum NumericEncodingRule {
     /// scored; too wide with bins only, the standardised inputs are scored alone, with the note.
     static func probe(
         _ binned: DataEncoding, table: DataTable, trainingRows: [Int], seed: UInt64,
-        withBins: Bool, signalMinimumLift: Double = 0.05
+        withBins: Bool, signalMinimumLift: Double
     ) throws -> ProbeScores {
         let encoding = withBins ? binned : binned.withoutBins
         let dense =

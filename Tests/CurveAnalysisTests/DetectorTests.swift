@@ -343,18 +343,20 @@ struct PathologyTests {
         var record = Records.healthy()
         record.trainMetric = record.trainMetric.map { _ in 0.36 }
         record.signalLift = -0.002
-        record.signalMinimumLift = 0.05
+        record.signalFree = true
         let quiet = try #require(finding("DIAG-UNDERFIT", in: record, spec: Records.spec()))
         #expect(quiet.severity == .info && quiet.edits.isEmpty)
         #expect(quiet.title.contains("little signal"))
         #expect(quiet.evidence.contains { $0.name == "linear_lift_cv" && $0.value == -0.002 })
         // Data with signal: the warning and its capacity edit, as before.
         record.signalLift = 0.3
+        record.signalFree = false
         let loud = try #require(finding("DIAG-UNDERFIT", in: record, spec: Records.spec()))
         #expect(loud.severity == .warning)
         #expect(loud.edits == [SpecEdit("model.neurons", from: "[16, 8]", to: "[32, 16]")])
         // Unknown lift: as before.
         record.signalLift = nil
+        record.signalFree = nil
         #expect(try #require(finding("DIAG-UNDERFIT", in: record)).severity == .warning)
     }
 

@@ -71,8 +71,9 @@ import Testing
         #expect(!hidden.startsAtRidge)
         // The same data as classes: no ridge start.
         #expect(
-            !RidgeStart.applies(
-                to: try ResolvedConfig(hidden.config), task: .classification))
+            !LinearRidgeStartRule(
+                task: .classification, layers: try ResolvedConfig(hidden.config).layers
+            ).applies)
         // The advisor records the same decision, with its reason, in the design.
         let (_, plan) = try Self.session(model: "{hidden_layers: 0}")
         let evaluation = try #require(

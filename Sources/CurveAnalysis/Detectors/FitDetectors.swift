@@ -106,7 +106,7 @@ public struct UnderfitDetector: Detector {
             }
         }
         guard !evidence.isEmpty else { return [] }
-        if record.isSignalFree == true, let lift = record.signalLift {
+        if record.signalFree == true, let lift = record.signalLift {
             // Near the trivial score is all signal-free data allows: capacity would fit noise.
             evidence.append(Evidence("linear_lift_cv", lift))
             return [

@@ -79,17 +79,11 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
     /// (records before it was kept).
     public var clippedGradients: Bool?
     /// How far a cross-validated linear model lifts the score above the trivial prediction on
-    /// the training split (DEPTH-NO-SIGNAL's lift) and the lift below which the data counts as
+    /// the training split (DEPTH-NO-SIGNAL's lift), and the rule's verdict that the data is
     /// signal-free, so DIAG-UNDERFIT does not ask for capacity where there is nothing to
-    /// learn; nil when unknown (the probe did not run, or records before it was kept).
+    /// learn; nil when unknown (the probe did not run, or records before they were kept).
     public var signalLift: Double?
-    public var signalMinimumLift: Double?
-
-    /// Whether the data counts as signal-free (DEPTH-NO-SIGNAL); nil when unknown.
-    public var isSignalFree: Bool? {
-        guard let signalLift, let signalMinimumLift else { return nil }
-        return signalLift < signalMinimumLift
-    }
+    public var signalFree: Bool?
 
     /// Creates a record; every series defaults to empty.
     public init(

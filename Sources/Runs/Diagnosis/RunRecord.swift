@@ -118,7 +118,7 @@ public enum RunRecord {
         let signal = SignalDepthRule(
             encoding: data.numericEncoding, minimumLift: config.advisor.signalMinimumLift)
         record.signalLift = signal.lift
-        record.signalMinimumLift = signal.lift == nil ? nil : signal.minimumLift
+        record.signalFree = signal.isWeak
         record.largestDropout = description.layers.reduce(0) { largest, layer in
             if case .dropout(let rate) = layer { return max(largest, Double(rate)) }
             return largest

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Spec
 
 /// A safetensors file's content: float32 tensors and string metadata.
 ///
@@ -26,38 +27,32 @@ public struct SafeTensorsFile: Sendable, Equatable {
     /// The file's bytes. Tensors are laid out in the given order; the header is padded with
     /// spaces to a multiple of 8 bytes so the data stays aligned.
     public func serialized() -> [UInt8] {
-        // The header written by hand, keys sorted so the bytes are a function of the content:
-        // JSONSerialization took 5% of a small run's time escaping the checkpoint's metadata.
-        var entries: [(key: String, value: [UInt8])] = []
+        // Compact JSON, keys sorted so the bytes are a function of the content
+        // (JSONSerialization took 5% of a small run escaping the checkpoint's metadata).
+        var members: [JSONValue.Member] = []
         var offset = 0
         for tensor in tensors {
             let size = tensor.values.count * MemoryLayout<Float>.size
-            let shape = tensor.shape.map(String.init).joined(separator: ",")
-            let descriptor =
-                "{\"data_offsets\":[\(offset),\(offset + size)],"
-                + "\"dtype\":\"F32\",\"shape\":[\(shape)]}"
-            entries.append((tensor.name, Array(descriptor.utf8)))
+            members.append(
+                JSONValue.Member(
+                    tensor.name,
+                    .object([
+                        JSONValue.Member(
+                            "data_offsets", .array([.int(offset), .int(offset + size)])),
+                        JSONValue.Member("dtype", .string("F32")),
+                        JSONValue.Member("shape", .array(tensor.shape.map { .int($0) })),
+                    ])))
             offset += size
         }
         if !metadata.isEmpty {
-            var object: [UInt8] = [UInt8(ascii: "{")]
-            for (index, key) in metadata.keys.sorted().enumerated() {
-                if index > 0 { object.append(UInt8(ascii: ",")) }
-                Self.appendJSONString(key, to: &object)
-                object.append(UInt8(ascii: ":"))
-                Self.appendJSONString(metadata[key] ?? "", to: &object)
-            }
-            object.append(UInt8(ascii: "}"))
-            entries.append(("__metadata__", object))
+            let entries = metadata.sorted { $0.key < $1.key }
+            members.append(
+                JSONValue.Member(
+                    "__metadata__",
+                    .object(entries.map { JSONValue.Member($0.key, .string($0.value)) })))
         }
-        var json: [UInt8] = [UInt8(ascii: "{")]
-        for (index, entry) in entries.sorted(by: { $0.key < $1.key }).enumerated() {
-            if index > 0 { json.append(UInt8(ascii: ",")) }
-            Self.appendJSONString(entry.key, to: &json)
-            json.append(UInt8(ascii: ":"))
-            json += entry.value
-        }
-        json.append(UInt8(ascii: "}"))
+        members.sort { $0.key < $1.key }
+        var json = Array(JSONValue.object(members).compactText.utf8)
         while json.count % 8 != 0 { json.append(UInt8(ascii: " ")) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(8 + json.count + offset)
@@ -75,26 +70,6 @@ public struct SafeTensorsFile: Sendable, Equatable {
             #endif
         }
         return bytes
-    }
-
-    /// Appends `text` as a JSON string (RFC 8259, section 7): quotes, backslashes and control
-    /// characters escaped, everything else as its UTF-8 bytes.
-    static func appendJSONString(_ text: String, to out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
-        out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                out += [UInt8(ascii: "\\"), byte]
-            case UInt8(ascii: "\n"): out += Array("\\n".utf8)
-            case UInt8(ascii: "\r"): out += Array("\\r".utf8)
-            case UInt8(ascii: "\t"): out += Array("\\t".utf8)
-            case 0..<0x20:
-                out += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 
     /// Parses and checks a safetensors file's bytes.

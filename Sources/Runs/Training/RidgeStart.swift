@@ -1,7 +1,5 @@
-import Advisor
 import Dataset
 import Engine
-import Spec
 
 /// INIT-LINEAR-RIDGE: a regression network without hidden layers is a linear model, and its
 /// output layer starts at the ridge solution on its own training rows (`RidgeFit`, the model
@@ -10,11 +8,6 @@ import Spec
 /// rows prefer otherwise. Adam from random weights, stopped early on a few dozen validation
 /// rows, ends short of the optimum (Benchmarks/quality-results.md, 2026-12-07 evening).
 enum RidgeStart {
-    /// Whether `config` designs a network this applies to (`LinearRidgeStartRule`).
-    static func applies(to config: ResolvedConfig, task: TaskKind) -> Bool {
-        LinearRidgeStartRule(task: task, layers: config.layers).applies
-    }
-
     /// Sets `model`'s dense weight and bias to the ridge fit on `rows`; leaves the model as it
     /// is when it is not one dense layer of one output over `rows`' inputs, or the fit fails.
     /// - Returns: whether it started there.

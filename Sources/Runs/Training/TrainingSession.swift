@@ -154,7 +154,8 @@ public final class TrainingSession {
         self.source = source
         self.trainer = try Self.trainer(
             builder, seed: seed, learningRate: learningRate, source: source, weights: weights)
-        startsAtRidge = RidgeStart.applies(to: resolved, task: data.schema.task)
+        startsAtRidge =
+            LinearRidgeStartRule(task: data.schema.task, layers: resolved.layers).applies
         if startsAtRidge { RidgeStart.apply(to: trainer.model, rows: data.training) }
         validation = data.validationSet
     }
