@@ -121,6 +121,15 @@ extension DesignSession {
                 SpecKey.numericEncoding.path, numeric.rawValue, .rule, NumericEncodingChoice.rule,
                 self.data.numericEncoding?.why ?? "the probe did not run: standardised numbers")
         }
+        let equalities = config.data.equalityIndicators.value ?? false
+        if !spec.data.equalityIndicators.isAuto {
+            choose(SpecKey.equalityIndicators.path, String(equalities), .spec, nil, "set in spec")
+        } else {
+            choose(
+                SpecKey.equalityIndicators.path, String(equalities), .rule, EqualityChoice.rule,
+                self.data.numericEncoding?.equalities?.why
+                    ?? "no two number columns are equal on many rows: no indicators")
+        }
         given(
             SpecKey.splitValidation.path, NumberText.evidence(data.split.validation),
             defaultWhy: "default 0.15"

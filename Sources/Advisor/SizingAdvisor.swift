@@ -230,6 +230,8 @@ struct DesignSession {
             spec.data.split.stratify.value ?? (task == .classification))
         config.data.numericEncoding = .fixed(
             spec.data.numericEncoding.value ?? data.numericEncoding?.encoding ?? .standard)
+        config.data.equalityIndicators = .fixed(
+            spec.data.equalityIndicators.value ?? data.numericEncoding?.equalities?.kept ?? false)
         config.data.targetTransform = .fixed(
             task == .classification
                 ? .none

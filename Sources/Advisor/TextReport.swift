@@ -42,6 +42,11 @@ public enum TextReport {
                 "piecewise-linear bins on \(numeric.binnableColumns) number column"
                     + (numeric.binnableColumns == 1 ? "" : "s") + " (ENC-NUMERIC-PLE)")
         }
+        if let equalities = data.numericEncoding?.equalities, equalities.kept {
+            let count = equalities.pairs.count
+            details.append(
+                "\(count) equality indicator\(count == 1 ? "" : "s") (ENC-NUMERIC-EQUAL)")
+        }
         let probe = data.linearProbe
         if let accuracy = probe.trainingAccuracy {
             details.append(

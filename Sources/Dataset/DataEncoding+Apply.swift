@@ -12,7 +12,9 @@ extension DataEncoding {
     /// - Throws: `DataError.missingColumns` naming every absent input column; stray strings in a
     ///   number column.
     public func encode(_ table: DataTable, rows: [Int]) throws -> (EncodedRows, [String]) {
-        let missingNames = features.map(\.name).filter { table.columnIndex(named: $0) == nil }
+        var seen = Set<String>()
+        let needed = features.flatMap(\.sourceColumns).filter { seen.insert($0).inserted }
+        let missingNames = needed.filter { table.columnIndex(named: $0) == nil }
         if !missingNames.isEmpty {
             var hint =
                 "the file's columns are: "
@@ -36,7 +38,7 @@ extension DataEncoding {
         var warnings: [String] = []
         var offset = 0
         for feature in features {
-            guard let j = table.columnIndex(named: feature.name) else { continue }
+            guard let j = table.columnIndex(named: feature.sourceColumns[0]) else { continue }
             let column = table.columns[j]
             let columnWarnings = try output.withUnsafeMutableBufferPointer { buffer in
                 try encodeColumn(
@@ -195,6 +197,15 @@ extension DataEncoding {
         case .dateParts(let encoding):
             warnings += encoding.encode(
                 feature.name, column, rows: rows, into: output, offset: offset, width: width)
+        case .equality(_, let second):
+            // `column` is the first; NaN is never equal, so a missing value gives 0.
+            guard case .numbers(let x) = column.data,
+                let j = table.columnIndex(named: second),
+                case .numbers(let y) = table.columns[j].data
+            else { return warnings }
+            for (k, row) in rows.enumerated() where x[row] == y[row] {
+                output[k * width + offset] = 1
+            }
         case .oneHot(let levels, let missingLevel):
             let (missing, unseen, unseenValues) = scanCategories(
                 column, levels: levels, rows: rows

@@ -52,10 +52,15 @@ public struct DataEncoding: Sendable, Equatable, Codable {
     ///   - numericBins: piecewise-linear bins per number column, at the training quantiles
     ///     (ENC-NUMERIC-PLE; default nil: standardised numbers only). `PreparedData` fits
     ///     them, then `NumericEncodingRule` decides whether they stay.
+    ///   - equalityIndicators: an indicator per pair of number columns equal on many
+    ///     training rows (ENC-NUMERIC-EQUAL, `ColumnEqualities`), after the other features
+    ///     (default false). `PreparedData` fits them, then `NumericEncodingRule` decides
+    ///     whether they stay.
     public static func fit(
         table: DataTable, schema: DataSchema, trainingRows: [Int], format: CSVFormat,
         categories: CategoryPolicy = CategoryPolicy(),
-        targetTransform: Setting<TargetTransform> = .fixed(.none), numericBins: Int? = nil
+        targetTransform: Setting<TargetTransform> = .fixed(.none), numericBins: Int? = nil,
+        equalityIndicators: Bool = false
     ) -> DataEncoding {
         var features: [FeatureEncoding] = []
         // Number columns first, each on its own (one sort per column): on both cores when the
@@ -121,6 +126,15 @@ public struct DataEncoding: Sendable, Equatable, Codable {
                                 levels: sortLevels(present, numeric: column.isNumeric),
                                 missingLevel: missing > 0)))
                 }
+            }
+        }
+        if equalityIndicators {
+            let numbers = numberPositions.map { featureIndices[$0] }
+            for pair in ColumnEqualities.find(
+                table: table, columns: numbers, trainingRows: trainingRows)
+            {
+                features.append(
+                    .equality(table.columns[pair.first].name, table.columns[pair.second].name))
             }
         }
         let targetColumn = table.columns[schema.targetIndex]

@@ -17,6 +17,7 @@ extension DataOptions {
         categoryPolicy = CategoryPolicy(settings: spec.advisor)
         targetTransform = data.targetTransform
         numericEncoding = data.numericEncoding
+        equalityIndicators = data.equalityIndicators
         signalMinimumLift = spec.advisor.signalMinimumLift
     }
 }

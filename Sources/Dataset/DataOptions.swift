@@ -40,6 +40,8 @@ public struct DataOptions: Sendable, Equatable, Codable {
     public var targetTransform: Setting<TargetTransform> = .auto
     /// How number inputs are encoded (ENC-NUMERIC-PLE; default `auto`).
     public var numericEncoding: Setting<NumericEncoding> = .auto
+    /// Indicators of number columns equal on a row (ENC-NUMERIC-EQUAL; default `auto`).
+    public var equalityIndicators: Setting<Bool> = .auto
     /// DEPTH-NO-SIGNAL's minimum lift (`advisor.signal_min_lift`, default 0.05): a
     /// classification probe measures the random features only when the linear model lifts
     /// less than this, where they can change the verdict.

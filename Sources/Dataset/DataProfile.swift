@@ -120,7 +120,7 @@ public struct DataProfile: Sendable, Equatable, Codable {
             return "one-hot (\(reason.text))"
         case .embedding(_, _, _, let dimension):
             return "embedding \(feature.embeddingLevels ?? 0) x \(dimension) (\(reason.text))"
-        case .number, .binary, .dateParts:
+        case .number, .binary, .dateParts, .equality:
             return nil
         }
     }
@@ -168,6 +168,10 @@ public struct DataProfile: Sendable, Equatable, Codable {
         lines.append("")
         if let numeric = numericEncoding {
             lines.append("Numbers (ENC-NUMERIC-PLE): \(numeric.encoding.rawValue); \(numeric.why)")
+            if let equalities = numeric.equalities {
+                lines.append(
+                    "Equal columns (ENC-NUMERIC-EQUAL): \(equalities.kept); \(equalities.why)")
+            }
         }
         let probe = linearProbe
         // Classification's DEPTH-LINEAR reads this probe's separability; regression's reads the

@@ -57,6 +57,10 @@ extension FeatureEncoding {
                 rules: ["ENC-DATE-PARTS"],
                 text: "ENC-DATE-PARTS: the parts that vary in the training split"
                     + (periodic ? "; periodic parts as sin/cos" : ""))
+        case .equality(let first, let second):
+            return EncodingReason(
+                rules: ["ENC-NUMERIC-EQUAL"],
+                text: "ENC-NUMERIC-EQUAL: 1 where '\(first)' equals '\(second)', 0 elsewhere")
         }
     }
 }

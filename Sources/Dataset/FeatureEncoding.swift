@@ -33,9 +33,13 @@ public struct FeatureEncoding: Sendable, Equatable, Codable {
         /// (or a text that is not a date) takes the training median instant, with a missing
         /// indicator when the training split had missing values.
         case dateParts(DatePartsEncoding)
+        /// Rule ENC-NUMERIC-EQUAL: 1 on a row where the number columns `first` and `second`
+        /// hold the same value, 0 otherwise (also when either is missing). The feature's name
+        /// is `first == second`; both columns are inputs of their own.
+        case equality(first: String, second: String)
     }
 
-    /// The source column's name.
+    /// The source column's name (for an equality indicator, `first == second`).
     public var name: String
     /// The method and its fitted statistics.
     public var method: Method
@@ -59,7 +63,28 @@ public struct FeatureEncoding: Sendable, Equatable, Codable {
             return encoding.parts.flatMap { part in
                 part == .year ? ["\(name).year"] : ["\(name).\(part)_sin", "\(name).\(part)_cos"]
             } + (encoding.missingIndicator ? ["\(name) (missing)"] : [])
+        case .equality:
+            return [name]
         }
+    }
+
+    /// The columns of a data file this feature reads: its own, or an equality indicator's two.
+    public var sourceColumns: [String] {
+        if case .equality(let first, let second) = method { return [first, second] }
+        return [name]
+    }
+
+    /// Whether this is an ENC-NUMERIC-EQUAL indicator (derived from two other inputs, not a
+    /// column of the file).
+    public var isEquality: Bool {
+        if case .equality = method { return true }
+        return false
+    }
+
+    /// The indicator of `first == second` (ENC-NUMERIC-EQUAL).
+    public static func equality(_ first: String, _ second: String) -> FeatureEncoding {
+        FeatureEncoding(
+            name: "\(first) == \(second)", method: .equality(first: first, second: second))
     }
 
     /// Columns the network's first layer sees from this feature: the embedding's dimension for

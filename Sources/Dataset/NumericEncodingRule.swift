@@ -27,8 +27,11 @@ public enum NumericEncodingRule {
     /// The encoding to train with and why.
     /// - Parameters:
     ///   - setting: the spec's `data.numeric_encoding`.
+    ///   - equalities: the spec's `data.equality_indicators` (ENC-NUMERIC-EQUAL): `auto` keeps
+    ///     the indicators `binned` has when the same probe scores higher with them.
     ///   - binned: the encoding fitted with bins on every number column that has two or more
-    ///     (`DataEncoding.fit(..., numericBins:)`).
+    ///     (`DataEncoding.fit(..., numericBins:)`), and the equality indicators found unless
+    ///     the spec turns them off.
     ///   - table: the typed table.
     ///   - trainingRows: the training split's rows (the probe reads no other).
     ///   - seed: the data seed; the probe's folds and sample come from a stream of their own,
@@ -38,11 +41,12 @@ public enum NumericEncodingRule {
     /// - Throws: `DataError` when encoding the training rows fails (it cannot for rows the
     ///   encoding was fitted on).
     public static func choose(
-        _ setting: Setting<NumericEncoding>, binned: DataEncoding, table: DataTable,
-        trainingRows: [Int], seed: UInt64, signalMinimumLift: Double
+        _ setting: Setting<NumericEncoding>, equalities: Setting<Bool> = .auto,
+        binned: DataEncoding, table: DataTable, trainingRows: [Int], seed: UInt64,
+        signalMinimumLift: Double
     ) throws -> (encoding: DataEncoding, choice: NumericEncodingChoice) {
-        let plain = binned.withoutBins
         let binnable = binned.features.filter { $0.binEdges != nil }.count
+        let pairs = binned.features.filter(\.isEquality).map(\.name)
         // The probe runs whenever it can, also for a fixed value: DEPTH-NO-SIGNAL reads the
         // linear score of the encoding used.
         let measured = try probe(
@@ -60,21 +64,44 @@ public enum NumericEncodingRule {
         } else if let standard = measured.standard, let withBins = measured.binned {
             choice.encoding = withBins > standard ? .piecewiseLinear : .standard
         }
-        // A classification measures the features beside the standardised inputs only.
-        choice.nonlinearScore =
-            choice.encoding == .piecewiseLinear && binnable > 0
-            ? measured.binnedWithFeatures ?? measured.standardWithFeatures
-            : measured.standardWithFeatures
-        return (choice.encoding == .piecewiseLinear ? binned : plain, choice)
+        let bins = choice.encoding == .piecewiseLinear && binnable > 0
+        if !pairs.isEmpty {
+            // ENC-NUMERIC-EQUAL: the indicators beside the numbers as chosen above.
+            let with = bins ? measured.binnedWithEqualities : measured.standardWithEqualities
+            let without = bins ? measured.binned : measured.standard
+            let gain = bins ? measured.binnedEqualityGain : measured.standardEqualityGain
+            var equality = EqualityChoice(
+                pairs: pairs, kept: false, withScore: with, withoutScore: without,
+                gainStandardError: gain?.standardError, note: measured.note)
+            if let fixed = equalities.value {
+                equality.kept = fixed
+                equality.note = "set in spec"
+            } else if let gain {
+                equality.kept = gain.isClear
+            }
+            choice.equalities = equality
+        }
+        let kept = choice.equalities?.kept ?? false
+        // The random features sit beside the encoding used (a classification measures them
+        // beside the standardised inputs only).
+        let beside =
+            bins
+            ? (kept ? measured.binnedWithBoth : measured.binnedWithFeatures)
+            : (kept ? measured.standardWithBoth : nil)
+        choice.nonlinearScore = beside ?? measured.standardWithFeatures
+        var encoding = bins ? binned : binned.withoutBins
+        if !kept { encoding = encoding.withoutEqualities }
+        return (encoding, choice)
     }
 
     /// The ridge model's cross-validated scores with the standardised inputs, with the bins
-    /// too (`withBins`), and of the trivial prediction; with at most `RandomFeatures.maxInputs`
-    /// columns also with DEPTH-LINEAR's random features beside them: regression each of the
-    /// two (DEPTH-LINEAR, DEPTH-NO-SIGNAL), a classification whose linear lift is below
-    /// `signalMinimumLift` beside the standardised inputs (DEPTH-NO-SIGNAL). Nil scores and a
-    /// note when the data is too wide or too small for the probe, or the folds cannot be
-    /// scored; too wide with bins only, the standardised inputs are scored alone, with the note.
+    /// too (`withBins`), each with the equality indicators the encoding has, and of the
+    /// trivial prediction; with at most `RandomFeatures.maxInputs` columns also with
+    /// DEPTH-LINEAR's random features beside them: regression each of those (DEPTH-LINEAR,
+    /// DEPTH-NO-SIGNAL), a classification whose linear lift is below `signalMinimumLift`
+    /// beside the standardised inputs (DEPTH-NO-SIGNAL). Nil scores and a note when the data
+    /// is too wide or too small for the probe, or the folds cannot be scored; too wide with
+    /// bins only, the standardised inputs are scored alone, with the note.
     static func probe(
         _ binned: DataEncoding, table: DataTable, trainingRows: [Int], seed: UInt64,
         withBins: Bool, signalMinimumLift: Double
@@ -106,7 +133,11 @@ public enum NumericEncodingRule {
         if rows.count > maxRows { rows = Array(rows.prefix(maxRows)) }
         var encoded = try encoding.encode(table, rows: rows).0
         let columns = probeColumns(encoding)
-        let subsets = withBins ? [columns.standard, columns.all] : [columns.standard]
+        let equalities = !columns.equalities.isEmpty
+        // The subsets scored, in this order: standard, binned (withBins), then each with the
+        // equality indicators (when the encoding has them).
+        var subsets = withBins ? [columns.standard, columns.binned] : [columns.standard]
+        if equalities { subsets += subsets.map { $0 + columns.equalities } }
         let trivial = trivialScore(encoded)
         // DEPTH-LINEAR (regression) and DEPTH-NO-SIGNAL: the same model with random ReLU
         // features beside the inputs. Regression always measures them, in the same pass; a
@@ -115,7 +146,7 @@ public enum NumericEncodingRule {
         // standardised inputs only (the bins add little to the features, at twice the cost).
         let featuresFit = columns.all.count <= RandomFeatures.maxInputs
         let regression = encoded.classIndices == nil
-        func crossValidate(withFeatures: Bool) -> [Double?] {
+        func crossValidate(withFeatures: Bool) -> [[Double]?] {
             var all = columns.all
             var measured = subsets
             var penalties: [Int: Double] = [:]
@@ -130,22 +161,49 @@ public enum NumericEncodingRule {
             }
             return RidgeCrossValidation(
                 encoded, columns: all, folds: folds, alpha: ridgeAlpha, penalties: penalties
-            ).scores(subsets: measured)
+            ).foldScores(subsets: measured)
         }
-        let scores = crossValidate(withFeatures: featuresFit && regression)
+        let folded = crossValidate(withFeatures: featuresFit && regression)
+        let scores = folded.map { $0.map { $0.reduce(0, +) / Double($0.count) } }
         guard let standard = scores[0] else {
             return ProbeScores(note: "the probe could not score the folds")
         }
-        let binnedScore = withBins ? scores[1] : nil
+        /// The score of the subset with bins and equalities as asked, `offset` after the
+        /// first ones (the same subsets again with the random features).
+        func score(bins: Bool, equalities wanted: Bool, offset: Int = 0) -> Double? {
+            guard !bins || withBins, !wanted || equalities else { return nil }
+            let index = (bins ? 1 : 0) + (wanted ? (withBins ? 2 : 1) : 0)
+            return scores[offset + index]
+        }
+        let binnedScore = score(bins: true, equalities: false)
         var result = ProbeScores(standard: standard, binned: binnedScore, trivial: trivial)
+        result.standardWithEqualities = score(bins: false, equalities: true)
+        result.binnedWithEqualities = score(bins: true, equalities: true)
+        if equalities {
+            /// The indicators' gain fold by fold, beside the numbers with or without bins.
+            func gain(bins: Bool) -> FoldGain? {
+                guard !bins || withBins else { return nil }
+                let base = bins ? 1 : 0
+                guard let without = folded[base], let with = folded[base + (withBins ? 2 : 1)]
+                else { return nil }
+                return FoldGain(zip(with, without).map { $0 - $1 })
+            }
+            result.standardEqualityGain = gain(bins: false)
+            result.binnedEqualityGain = gain(bins: true)
+        }
         if featuresFit && regression {
-            // The order: standard, binned (withBins), then each again with the features.
-            result.standardWithFeatures = scores[subsets.count]
-            result.binnedWithFeatures = withBins ? scores[subsets.count + 1] : nil
+            let offset = subsets.count
+            result.standardWithFeatures = score(bins: false, equalities: false, offset: offset)
+            result.binnedWithFeatures = score(bins: true, equalities: false, offset: offset)
+            result.standardWithBoth = score(bins: false, equalities: true, offset: offset)
+            result.binnedWithBoth = score(bins: true, equalities: true, offset: offset)
         } else if featuresFit
-            && max(standard, binnedScore ?? -.infinity) - trivial < signalMinimumLift
+            && [standard, binnedScore, result.standardWithEqualities, result.binnedWithEqualities]
+                .compactMap { $0 }.max()! - trivial < signalMinimumLift
         {
-            result.standardWithFeatures = crossValidate(withFeatures: true).first ?? nil
+            result.standardWithFeatures = crossValidate(withFeatures: true).first?.map {
+                $0.reduce(0, +) / Double($0.count)
+            }
         }
         return result
     }
@@ -165,6 +223,37 @@ public enum NumericEncodingRule {
         var standardWithFeatures: Double?
         /// With the bins and the random features.
         var binnedWithFeatures: Double?
+        /// With the standardised inputs and the equality indicators (ENC-NUMERIC-EQUAL).
+        var standardWithEqualities: Double?
+        /// With the bins and the equality indicators.
+        var binnedWithEqualities: Double?
+        /// With the standardised inputs, the equality indicators and the random features.
+        var standardWithBoth: Double?
+        /// With the bins, the equality indicators and the random features.
+        var binnedWithBoth: Double?
+        /// The equality indicators' gain per fold beside the standardised inputs.
+        var standardEqualityGain: FoldGain?
+        /// The same beside the bins.
+        var binnedEqualityGain: FoldGain?
+    }
+
+    /// A paired gain over the folds of the cross-validation: its mean and standard error.
+    struct FoldGain {
+        var mean: Double
+        var standardError: Double
+
+        init(_ gains: [Double]) {
+            let n = Double(max(1, gains.count))
+            let mean = gains.reduce(0, +) / n
+            self.mean = mean
+            let squares = gains.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+            standardError = gains.count > 1 ? (squares / (n - 1) / n).squareRoot() : .infinity
+        }
+
+        /// Rule ENC-NUMERIC-EQUAL's test: the mean gain is more than one standard error above
+        /// zero (the one-standard-error rule of Breiman et al. 1984, as TUNE-ONE-SE): a gain
+        /// within the folds' noise does not pay for the inputs it adds.
+        var isClear: Bool { mean > standardError }
     }
 
     /// The score of predicting without the inputs: the largest class's share of the rows
@@ -181,22 +270,35 @@ public enum NumericEncodingRule {
     static let probeStream: UInt64 = 0x504C_45  // "PLE"
 
     /// The encoded columns the ridge model reads (an embedded column's code is not a number
-    /// to weigh: left out of both), and those of them that are not bins.
-    static func probeColumns(_ encoding: DataEncoding) -> (all: [Int], standard: [Int]) {
+    /// to weigh: left out), those of them that are neither bins nor equality indicators, those
+    /// that are not indicators (the standardised inputs and the bins), and the indicators.
+    static func probeColumns(
+        _ encoding: DataEncoding
+    ) -> (
+        all: [Int], standard: [Int], binned: [Int], equalities: [Int]
+    ) {
         var all: [Int] = []
         var standard: [Int] = []
+        var binned: [Int] = []
+        var equalities: [Int] = []
         var offset = 0
         for feature in encoding.features {
             defer { offset += feature.width }
             if feature.embeddingLevels != nil { continue }
+            if feature.isEquality {
+                all.append(offset)
+                equalities.append(offset)
+                continue
+            }
             let bins = max(0, (feature.binEdges?.count ?? 1) - 1)
             for k in 0..<feature.width {
                 all.append(offset + k)
+                binned.append(offset + k)
                 // A number's bins follow its standardised value.
                 if k == 0 || k > bins { standard.append(offset + k) }
             }
         }
-        return (all, standard)
+        return (all, standard, binned, equalities)
     }
 }
 
@@ -211,6 +313,13 @@ extension FeatureEncoding {
 }
 
 extension DataEncoding {
+    /// The encoding without ENC-NUMERIC-EQUAL's indicators.
+    public var withoutEqualities: DataEncoding {
+        var plain = self
+        plain.features = features.filter { !$0.isEquality }
+        return plain
+    }
+
     /// The encoding with every number's bins dropped: standardised numbers only.
     public var withoutBins: DataEncoding {
         var plain = self

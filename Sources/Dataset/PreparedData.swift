@@ -78,14 +78,16 @@ public struct PreparedData: Sendable {
         }
         // ENC-NUMERIC-PLE: the bins are fitted unless the spec rules them out; the rule
         // keeps them when a ridge model cross-validates better with them.
+        // ENC-NUMERIC-EQUAL: the same for the indicators of columns often equal.
         let (encoding, numericChoice) = try NumericEncodingRule.choose(
-            options.numericEncoding,
+            options.numericEncoding, equalities: options.equalityIndicators,
             binned: DataEncoding.fit(
                 table: table, schema: schema, trainingRows: split.training,
                 format: options.csvFormat, categories: options.categoryPolicy,
                 targetTransform: options.targetTransform,
                 numericBins: options.numericEncoding == .fixed(.standard)
-                    ? nil : NumericEncoding.bins),
+                    ? nil : NumericEncoding.bins,
+                equalityIndicators: options.equalityIndicators != .fixed(false)),
             table: table, trainingRows: split.training, seed: options.seed,
             signalMinimumLift: options.signalMinimumLift)
         try checkEncodedSize(

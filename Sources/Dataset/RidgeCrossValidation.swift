@@ -58,6 +58,13 @@ struct RidgeCrossValidation {
     /// encoded column numbers themselves); nil for a subset when a fold has no training or no
     /// held-out row, or its held-out targets do not vary (regression).
     func scores(subsets: [[Int]]) -> [Double?] {
+        foldScores(subsets: subsets).map { scores in
+            scores.map { $0.reduce(0, +) / Double($0.count) }
+        }
+    }
+
+    /// The held-out score of each subset on each fold, in fold order (nil as in `scores`).
+    func foldScores(subsets: [[Int]]) -> [[Double]?] {
         let p = columns.count
         let width = p + targetWidth
         // Sums per fold: z z' (lower triangle, row-major width x width), z, and the row count.
@@ -95,7 +102,7 @@ struct RidgeCrossValidation {
         let position = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) })
         return subsets.map { subset in
             let chosen = subset.compactMap { position[$0] }
-            var total = 0.0
+            var scores: [Double] = []
             for fold in 0..<folds {
                 let n = counts.reduce(0, +) - counts[fold]
                 guard n > 1, counts[fold] > 0,
@@ -103,9 +110,9 @@ struct RidgeCrossValidation {
                         fold, chosen, n: n, gram: gram[fold], sums: sums[fold],
                         totalGram: totalGram, totalSums: totalSums, width: width)
                 else { return nil }
-                total += score
+                scores.append(score)
             }
-            return total / Double(folds)
+            return scores
         }
     }
 

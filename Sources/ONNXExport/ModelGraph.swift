@@ -20,7 +20,8 @@ import SwiftProtobuf
 /// levels are all numbers is a float input, matched by value). An embedded category becomes
 /// its code (LabelEncoder), looked up by Gather in the network. A date column is a double input,
 /// seconds since 1970-01-01T00:00:00Z (NaN missing), its parts computed in the graph
-/// (`GraphBuilder.dateParts`, ENC-DATE-PARTS).
+/// (`GraphBuilder.dateParts`, ENC-DATE-PARTS). An equality indicator (ENC-NUMERIC-EQUAL) is
+/// `Equal` of its two number inputs, as a float.
 public enum ModelGraph {
     /// The model file's bytes.
     /// - Parameters:
@@ -144,6 +145,15 @@ public enum ModelGraph {
                 encoded.append(
                     builder.add(
                         "Cast", [codes],
+                        attributes: [
+                            GraphBuilder.int("to", Int64(Onnx_TensorProto.DataType.float.rawValue))
+                        ]))
+            case .equality(let first, let second):
+                // ENC-NUMERIC-EQUAL: both columns are float inputs of their own number
+                // features; Equal is false where either is NaN (missing), as in `predict`.
+                encoded.append(
+                    builder.add(
+                        "Cast", [builder.add("Equal", [first, second])],
                         attributes: [
                             GraphBuilder.int("to", Int64(Onnx_TensorProto.DataType.float.rawValue))
                         ]))

@@ -22,10 +22,13 @@ public struct InputColumn: Sendable, Equatable {
     /// `date_parts`), for `GET /model`.
     public var encoding: String
 
-    /// The input columns of a fitted encoding, in its order.
+    /// The input columns of a fitted encoding, in its order (an equality indicator,
+    /// ENC-NUMERIC-EQUAL, is computed from two of them: not a column of its own).
     static func of(_ encoding: DataEncoding) -> [InputColumn] {
-        encoding.features.map { feature in
+        encoding.features.compactMap { feature in
             switch feature.method {
+            case .equality:
+                nil
             case .number:
                 InputColumn(name: feature.name, kind: .number, encoding: "standardised")
             case .binary(let levels, _):

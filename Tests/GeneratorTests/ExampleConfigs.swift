@@ -48,6 +48,7 @@ enum ExampleConfigs {
         spec.training.ensemble = .fixed(3)
         spec.data.targetTransform = .fixed(.none)
         spec.data.numericEncoding = .fixed(.standard)
+        spec.data.equalityIndicators = .fixed(false)
         spec.training.seed = 7
         spec.advisor.capacityAlpha = 5
 
@@ -132,6 +133,7 @@ enum ExampleConfigs {
         spec.training.ensemble = .fixed(1)
         spec.data.targetTransform = .fixed(.log)
         spec.data.numericEncoding = .fixed(.piecewiseLinear)
+        spec.data.equalityIndicators = .fixed(true)
         spec.training.shuffle = false
 
         let annotations: [String: String] = [

@@ -69,6 +69,45 @@ struct ExportCommandTests {
             !FileManager.default.fileExists(atPath: folder.appendingPathComponent("m.onnx").path))
     }
 
+    @Test("equality indicators (ENC-NUMERIC-EQUAL): Equal of two inputs in the graph = `predict`")
+    func equalityIndicators() throws {
+        guard hasOnnxRuntime else {
+            try Test.cancel(
+                "needs python3 with numpy, onnx and onnxruntime (.ci/run installs them)")
+        }
+        let folder = try scratch()
+        // The price paid is the chosen option's price; some prices and options are missing.
+        var lines = ["paid,pa,pb,y"]
+        for i in 0..<300 {
+            let pa = Double(10 + (i * 37) % 90) + 0.25
+            let pb = Double(10 + (i * 53) % 90) + 0.5
+            let choice = (i * 7 + i / 3) % 2
+            let paid = i % 17 == 3 ? "" : String(choice == 0 ? pa : pb)
+            let b = i % 23 == 4 ? "NA" : String(pb)
+            lines.append("\(paid),\(pa),\(b),\(choice == 0 ? "a" : "b")")
+        }
+        try (lines.joined(separator: "\n") + "\n").write(
+            to: folder.appendingPathComponent("paid.csv"), atomically: true, encoding: .utf8)
+        try """
+        name: paid
+        data: {path: paid.csv, target: y, equality_indicators: true}
+        training: {epochs: 5}
+
+        """.write(
+            to: folder.appendingPathComponent("paid.yaml"), atomically: true, encoding: .utf8)
+        let trained = try layerwise("train", "paid.yaml", "--out", "run", "--quiet", in: folder)
+        #expect(trained.status == 0, "\(trained.errors)")
+        let config = try String(
+            contentsOf: folder.appendingPathComponent("run/config.yaml"), encoding: .utf8)
+        #expect(config.contains("equality_indicators: true"))
+        let exported = try layerwise("export", "run", "-o", "m.onnx", in: folder)
+        #expect(exported.status == 0, "\(exported.errors)")
+        let predicted = try layerwise("predict", "run", "paid.csv", "-o", "p.csv", in: folder)
+        #expect(predicted.status == 0, "\(predicted.errors)")
+        let check = try checkInOnnxRuntime("m.onnx", "paid.csv", "p.csv", in: folder)
+        #expect(check.status == 0, "\(check.output)")
+    }
+
     @Test("date and datetime columns: their parts computed in the graph equal `predict`")
     func dateColumns() throws {
         guard hasOnnxRuntime else {

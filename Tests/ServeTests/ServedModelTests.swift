@@ -159,12 +159,40 @@ struct ServedModelTests {
                     ]),
                 ]))
 
-        let bad = await answer(model, #"{"rows": [{"when": "2011-02-30", "x": 1}, {"when": 5, "x": 1}]}"#)
+        let bad = await answer(
+            model, #"{"rows": [{"when": "2011-02-30", "x": 1}, {"when": 5, "x": 1}]}"#)
         #expect(bad.status == 400)
         let found = problems(bad)
         #expect(found.map(\.field) == ["rows[0].when", "rows[1].when"])
         #expect(found.first?.message.contains("not a date") == true)
         #expect(found.last?.message.contains("got a number") == true)
+    }
+
+    @Test("equality indicators: computed from the two columns sent, as predict; not asked for")
+    func equalityIndicators() async throws {
+        let (run, _) = try SharedRuns.paid.get()
+        let model = try ServedModel(folder: run)
+        let result = await answer(
+            model,
+            """
+            {"rows": [{"paid": 20.25, "pa": 20.25, "pb": 33.5},
+                      {"paid": 33.5, "pa": 20.25, "pb": 33.5},
+                      {"paid": null, "pa": 20.25, "pb": 33.5}]}
+            """)
+        #expect(result.status == 200, "\(result.body.compactText)")
+        let expected = try predictorRows(
+            run, csv: "paid,pa,pb\n20.25,20.25,33.5\n33.5,20.25,33.5\n,20.25,33.5\n")
+        #expect(predictionRows(result) == expected)
+        // The request's columns are the file's: the indicators are the model's own inputs.
+        guard case .array(let columns)? = model.information(maximumBodyBytes: 1)["columns"] else {
+            Issue.record("no columns")
+            return
+        }
+        #expect(columns.map { $0["name"] } == [.string("paid"), .string("pa"), .string("pb")])
+        // A row without one of an indicator's columns is told which.
+        let short = await answer(model, #"{"rows": [{"paid": 20.25, "pa": 20.25}]}"#)
+        #expect(short.status == 400)
+        #expect(problems(short).map(\.field) == ["rows[0].pb"])
     }
 
     @Test("an empty rows array is an empty answer")

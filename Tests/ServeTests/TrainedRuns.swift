@@ -108,4 +108,22 @@ extension SharedRuns {
         let spec = "name: serve\ndata: {path: dates.csv, target: y}\ntraining: {epochs: 4}\n"
         return (try trainedRun(spec, in: folder), folder)
     }
+
+    /// Equality indicators (ENC-NUMERIC-EQUAL): the price paid is one option's price.
+    static let paid = Result { () throws -> (RunFolder, URL) in
+        let folder = try temporaryFolder()
+        var lines = ["paid,pa,pb,y"]
+        for i in 0..<200 {
+            let pa = Double(10 + (i * 37) % 90) + 0.25
+            let pb = Double(10 + (i * 53) % 90) + 0.5
+            let choice = (i * 7 + i / 3) % 2
+            lines.append("\(choice == 0 ? pa : pb),\(pa),\(pb),\(choice == 0 ? "a" : "b")")
+        }
+        try (lines.joined(separator: "\n") + "\n").write(
+            to: folder.appendingPathComponent("paid.csv"), atomically: true, encoding: .utf8)
+        let spec =
+            "name: serve\ndata: {path: paid.csv, target: y, equality_indicators: true}\n"
+            + "training: {epochs: 4}\n"
+        return (try trainedRun(spec, in: folder), folder)
+    }
 }

@@ -21,9 +21,11 @@ public struct InputSummary: Codable, Sendable, Equatable {
         /// A date's parts: the year standardised, periodic parts as sine/cosine pairs
         /// (ENC-DATE-PARTS).
         case dateParts = "date-parts"
+        /// 1 where two number columns are equal on the row (ENC-NUMERIC-EQUAL).
+        case equality
     }
 
-    /// The column's name in the data file.
+    /// The column's name in the data file (an equality indicator: `a == b`).
     public var column: String
     /// How it is encoded.
     public var method: Method
@@ -62,6 +64,8 @@ public struct InputSummary: Codable, Sendable, Equatable {
     public var yearMean: Double?
     /// Their standard deviation.
     public var yearStandardDeviation: Double?
+    /// An equality indicator's two columns.
+    public var equalColumns: [String]?
     /// The rule IDs that chose the encoding (`ENC-ONEHOT-MAX`, `ENC-EMBED-SIZE`, ...); empty
     /// for numbers and binary columns.
     public var rules: [String]
@@ -119,6 +123,10 @@ public struct InputSummary: Codable, Sendable, Equatable {
                 yearMean = encoding.yearMean
                 yearStandardDeviation = encoding.yearStandardDeviation
             }
+        case .equality(let first, let second):
+            method = .equality
+            missing = false
+            equalColumns = [first, second]
         }
         if let reason = feature.reason(policy: policy) {
             rules = reason.rules
@@ -188,6 +196,10 @@ public struct InputSummary: Codable, Sendable, Equatable {
                 detail.append("cyclical (sin, cos): " + cyclical.joined(separator: ", "))
             }
             if missing { detail.append("missing -> training median date, with an indicator") }
+        case .equality:
+            encoding = "equality indicator"
+            let names = (equalColumns ?? []).map { "'\($0)'" }.joined(separator: " and ")
+            detail.append("1 where \(names) hold the same value, 0 elsewhere or when missing")
         }
         return RunReport.InputRow(
             column: column, encoding: encoding, inputs: inputs, parameters: tableParameters,

@@ -11,8 +11,8 @@ extension SpecKey {
         [
             version, name,
             dataPath, dataTarget, dataFeatures, dataIgnore, dataCategorical, dataIDColumn,
-            dataDelimiter, dataMissingValues, targetTransform, numericEncoding, splitValidation,
-            splitTest,
+            dataDelimiter, dataMissingValues, targetTransform, numericEncoding, equalityIndicators,
+            splitValidation, splitTest,
             splitStratify,
             task,
             template, hiddenLayers, neurons, activation, batchNorm, dropout, initializer, layers,
@@ -119,6 +119,15 @@ extension SpecKey {
             + "training split cross-validates better with them (ENC-NUMERIC-PLE); `standard` or "
             + "`piecewise_linear` fixes it.",
         starter: "standard | piecewise_linear", field: .value(\.data.numericEncoding))
+
+    public static let equalityIndicators = SpecKey(
+        "data.equality_indicators", .anyOf([.boolean, auto]), default: .auto,
+        rules: ["ENC-NUMERIC-EQUAL"],
+        "Whether pairs of number columns that are exactly equal on many rows (a price paid and "
+            + "the price of one option, a season's total and the career's) get a 0/1 input "
+            + "\"equal on this row\": `auto` keeps them when a ridge model on the training split "
+            + "cross-validates better with them by more than a standard error (ENC-NUMERIC-EQUAL).",
+        starter: "true | false", field: .value(\.data.equalityIndicators))
 
     // MARK: - model
 

@@ -99,6 +99,9 @@ public struct NumericEncodingChoice: Sendable, Equatable, Codable {
     /// Why the probe did not run, when it did not (fixed in the spec, no binnable column,
     /// too wide, too few rows).
     public var note: String?
+    /// ENC-NUMERIC-EQUAL's choice: nil when no pair of number columns is equal often enough
+    /// to try (or the spec turns the indicators off).
+    public var equalities: EqualityChoice? = nil
 
     /// The rule's ID.
     public static let rule = "ENC-NUMERIC-PLE"
@@ -134,10 +137,64 @@ public struct NumericEncodingChoice: Sendable, Equatable, Codable {
         self.note = note
     }
 
-    /// The cross-validated ridge score of the encoding used (with bins when it has them);
-    /// nil when the probe did not run.
+    /// The cross-validated ridge score of the encoding used (with bins when it has them, and
+    /// the equality indicators when they stay); nil when the probe did not run.
     public var linearScore: Double? {
-        encoding == .piecewiseLinear && binnableColumns > 0 ? binnedScore : standardScore
+        if let equalities, equalities.kept, let score = equalities.withScore { return score }
+        return encoding == .piecewiseLinear && binnableColumns > 0 ? binnedScore : standardScore
+    }
+}
+
+/// ENC-NUMERIC-EQUAL's choice: the pairs of number columns found equal far more often than
+/// chance, whether their indicators stay, and the ridge probe's evidence.
+public struct EqualityChoice: Sendable, Equatable, Codable {
+    /// The indicators tried, as `a == b`, most frequent first.
+    public var pairs: [String]
+    /// Whether they are inputs of the network.
+    public var kept: Bool
+    /// The ridge model's cross-validated score with the encoding chosen for the numbers and
+    /// the indicators beside it; nil when the probe did not run.
+    public var withScore: Double?
+    /// The same without the indicators.
+    public var withoutScore: Double?
+    /// The standard error of the gain (with minus without) over the folds: the indicators
+    /// stay under `auto` when the gain is above it.
+    public var gainStandardError: Double?
+    /// Why the probe did not decide, when it did not (set in the spec, probe not run).
+    public var note: String?
+
+    /// The rule's ID.
+    public static let rule = "ENC-NUMERIC-EQUAL"
+
+    public init(
+        pairs: [String], kept: Bool, withScore: Double? = nil, withoutScore: Double? = nil,
+        gainStandardError: Double? = nil, note: String? = nil
+    ) {
+        self.pairs = pairs
+        self.kept = kept
+        self.withScore = withScore
+        self.withoutScore = withoutScore
+        self.gainStandardError = gainStandardError
+        self.note = note
+    }
+
+    /// The choice and its evidence in a line, for the config's comment and `recommend`.
+    public var why: String {
+        let listed =
+            pairs.prefix(3).joined(separator: ", ") + (pairs.count > 3 ? ", ..." : "")
+        let what =
+            kept
+            ? "\(pairs.count) indicator\(pairs.count == 1 ? "" : "s") (\(listed))"
+            : "no indicators (\(pairs.count) pair\(pairs.count == 1 ? "" : "s") tried: \(listed))"
+        if note == nil, let with = withScore, let without = withoutScore {
+            let error = gainStandardError.map {
+                " (standard error " + NumberText.evidence($0) + ")"
+            }
+            return "ridge \(NumericEncodingChoice.folds)-fold score "
+                + "\(NumberText.evidence(with)) with, \(NumberText.evidence(without)) without"
+                + (error ?? "") + ": " + what
+        }
+        return (note ?? "not measured") + ": " + what
     }
 }
 
@@ -181,6 +238,10 @@ public struct DataSection: Sendable, Equatable {
     /// How number inputs are encoded (ENC-NUMERIC-PLE); `auto` adds piecewise-linear bins
     /// when a linear model on the training split cross-validates better with them.
     public var numericEncoding: Setting<NumericEncoding> = .auto
+    /// Whether pairs of number columns that are often exactly equal get a 0/1 column "equal on
+    /// this row" (ENC-NUMERIC-EQUAL); `auto` keeps them when a linear model on the training
+    /// split cross-validates better with them, by more than the gain's standard error.
+    public var equalityIndicators: Setting<Bool> = .auto
 
     /// The default missing-value markers.
     public static let defaultMissingValues = ["", "NA", "N/A", "NaN", "null", "?"]
