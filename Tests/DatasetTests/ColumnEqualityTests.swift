@@ -66,6 +66,31 @@ import Testing
         }
     }
 
+    @Test("the eight-lane count of equal positions equals a loop, NaN and tails included")
+    func equalCountMatchesALoop() {
+        var generator = SeededGenerator(seed: 11)
+        for count in [0, 1, 7, 8, 9, 63, 64, 1_001] {
+            // Values from a few levels, some NaN: equal, unequal and missing in every lane.
+            let x = (0..<count).map { _ -> Float in
+                let u = generator.nextUnitDouble()
+                return u < 0.1 ? .nan : Float(Int(u * 4))
+            }
+            let y = (0..<count).map { _ -> Float in
+                let u = generator.nextUnitDouble()
+                return u < 0.1 ? .nan : Float(Int(u * 4))
+            }
+            let naive = zip(x, y).filter { $0 == $1 }.count
+            let counted = x.withUnsafeBufferPointer { a in
+                y.withUnsafeBufferPointer { b in
+                    ColumnEqualities.equalCount(
+                        a.baseAddress ?? UnsafePointer(bitPattern: 8)!,
+                        b.baseAddress ?? UnsafePointer(bitPattern: 8)!, count)
+                }
+            }
+            #expect(counted == naive, "count \(count)")
+        }
+    }
+
     @Test("the indicator is 1 where the two are equal, 0 elsewhere and when either is missing")
     func encodesEqualityAndMissingAsZero() throws {
         let files = TestFiles()
