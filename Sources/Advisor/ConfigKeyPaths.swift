@@ -223,16 +223,24 @@ extension DesignSession {
                     choose(
                         "\(base).dense.units", String(dense.units), .rule, outputRuleID,
                         "No = \(no) output\(no == 1 ? "" : "s"): \(taskDescription)")
-                    // INIT-LINEAR-RIDGE: a linear regression starts at its ridge fit.
+                    // INIT-LINEAR-RIDGE and INIT-LINEAR-LOGISTIC: a linear model starts at its
+                    // closed-form or convex fit.
                     let ridge = LinearRidgeStartRule(task: task, layers: layers).applies
+                    let logistic = LinearLogisticStartRule(task: task, layers: layers).applies
+                    let unused = "(\(dense.initializer.rawValue) unused)"
                     choose(
                         "\(base).dense.initializer", dense.initializer.rawValue, .rule,
-                        ridge ? LinearRidgeStartRule.id : InitializerRule.id,
+                        ridge
+                            ? LinearRidgeStartRule.id
+                            : logistic ? LinearLogisticStartRule.id : InitializerRule.id,
                         ridge
                             ? "no hidden layer: each network starts at the ridge fit of its "
-                                + "training rows (\(dense.initializer.rawValue) unused)"
-                            : "\(dense.initializer.rawValue) suits the "
-                                + "\(outputActivationName(layers)) output")
+                                + "training rows \(unused)"
+                            : logistic
+                                ? "no hidden layer: each network starts at the logistic "
+                                    + "regression fit of its training rows \(unused)"
+                                : "\(dense.initializer.rawValue) suits the "
+                                    + "\(outputActivationName(layers)) output")
                     choose(
                         "\(base).dense.bias", "true", .policy, nil,
                         "the output layer keeps its bias")

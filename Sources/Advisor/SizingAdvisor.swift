@@ -212,6 +212,7 @@ struct DesignSession {
         let parameters = Self.parameterCount(layers, inputs: ni) + data.embeddingParameters
         evaluations += initializerEvaluations(layers)
         evaluations.append(LinearRidgeStartRule(task: task, layers: layers).evaluate())
+        evaluations.append(LinearLogisticStartRule(task: task, layers: layers).evaluate())
 
         config.model.layers = layers
         config.model.template = .fixed(templateChoice(hiddenLayers: hidden.widths.count).name)

@@ -196,7 +196,7 @@ import Testing
             BatchNormReplacesDropoutRule.self,
             BatchNormPlacementRule.self, DeepBatchNormRule.self, ClippingRule.self,
             EarlyStoppingRule.self, PatienceByStepsRule.self, EnsembleRule.self,
-            OverfitRecipeRule.self, LinearRidgeStartRule.self,
+            OverfitRecipeRule.self, LinearRidgeStartRule.self, LinearLogisticStartRule.self,
         ]
         for unit in units {
             let text = RuleCatalog.rules.first { $0.id == unit.id }

@@ -373,3 +373,46 @@ public struct LinearRidgeStartRule: Rule {
                     : "classification: random initial weights (INIT-BY-ACTIVATION)")
     }
 }
+
+/// INIT-LINEAR-LOGISTIC (calibrated): a classification network without hidden layers is a
+/// logistic regression; each network of the run starts at the penalised logistic fit of its
+/// own training rows (scikit-learn's default `LogisticRegression`, C = 1) instead of random
+/// weights, and trains on from there. The training session applies it (`LinearStart`); the
+/// advisor records whether it will.
+public struct LinearLogisticStartRule: Rule {
+    public static let id = "INIT-LINEAR-LOGISTIC"
+    public static let title = "a linear classifier starts at its logistic regression fit"
+    public static let formula =
+        "W0 = argmin sum_i log-loss_i + |W|^2 / 2 on the network's training rows"
+    /// The task.
+    public var task: TaskKind
+    /// Hidden layers of the design.
+    public var hiddenLayers: Int
+
+    /// The rule on its inputs; each parameter sets the property of the same name.
+    public init(task: TaskKind, hiddenLayers: Int) {
+        self.task = task
+        self.hiddenLayers = hiddenLayers
+    }
+
+    /// The rule for a network's layers: its hidden layers are its dense layers but the output.
+    public init(task: TaskKind, layers: [LayerConfig]) {
+        let denses = layers.filter { if case .dense = $0 { true } else { false } }.count
+        self.init(task: task, hiddenLayers: max(0, denses - 1))
+    }
+
+    /// Whether the networks start at the logistic fit.
+    public var applies: Bool { task == .classification && hiddenLayers == 0 }
+
+    public func evaluate() -> RuleEvaluation {
+        evaluation(
+            [RuleInput("task", .text(task.rawValue)), RuleInput("hidden", .integer(hiddenLayers))],
+            .flag(applies), applies: applies,
+            why: applies
+                ? "classification without hidden layers: each network starts at the logistic "
+                    + "regression fit of its training rows"
+                : task == .classification
+                    ? "hidden layers: random initial weights (INIT-BY-ACTIVATION)"
+                    : "regression: INIT-LINEAR-RIDGE's ridge start, or random weights")
+    }
+}

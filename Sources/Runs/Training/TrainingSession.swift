@@ -60,9 +60,9 @@ public final class TrainingSession {
     public let learningRate: Double
     /// Networks trained and averaged (`training.ensemble`; 1 for one network).
     public let ensembleSize: Int
-    /// INIT-LINEAR-RIDGE: each network starts at the ridge fit on its training rows
-    /// (regression without hidden layers).
-    public let startsAtRidge: Bool
+    /// INIT-LINEAR-RIDGE and INIT-LINEAR-LOGISTIC: each network starts at the linear fit of
+    /// its training rows (no hidden layers: ridge for regression, logistic for classes).
+    public let startsAtLinearFit: Bool
     /// The range test, when the rate was `auto`.
     public internal(set) var rangeTest: RangeTestResult?
     /// The training split's score after each completed epoch (`EpochTrainingScore`).
@@ -154,9 +154,12 @@ public final class TrainingSession {
         self.source = source
         self.trainer = try Self.trainer(
             builder, seed: seed, learningRate: learningRate, source: source, weights: weights)
-        startsAtRidge =
+        startsAtLinearFit =
             LinearRidgeStartRule(task: data.schema.task, layers: resolved.layers).applies
-        if startsAtRidge { RidgeStart.apply(to: trainer.model, rows: data.training) }
+            || LinearLogisticStartRule(task: data.schema.task, layers: resolved.layers).applies
+        if startsAtLinearFit {
+            LinearStart.apply(to: trainer.model, rows: data.training, classes: Self.classes(data))
+        }
         validation = data.validationSet
     }
 
@@ -434,7 +437,10 @@ public final class TrainingSession {
         let member = try Self.trainer(
             builder, seed: seed, learningRate: learningRate, source: source,
             weights: try Self.classWeights(.fixed(resolved.classWeights), data: memberData))
-        if startsAtRidge { RidgeStart.apply(to: member.model, rows: memberData.training) }
+        if startsAtLinearFit {
+            LinearStart.apply(
+                to: member.model, rows: memberData.training, classes: Self.classes(data))
+        }
         let outcome = try member.fit(
             training: &source, validation: memberData.validationSet,
             onEvent: { _ in if shouldStop() { member.stopRequest.request() } })
@@ -546,4 +552,12 @@ extension TrainingHistory {
 /// nothing changes while members train, and each builds its own trainer.
 struct SharedSession: @unchecked Sendable {
     let session: TrainingSession
+}
+
+extension TrainingSession {
+    /// The number of classes of a classification, nil for regression.
+    static func classes(_ data: PreparedData) -> Int? {
+        if case .classes(_, let labels) = data.encoding.target { return labels.count }
+        return nil
+    }
 }

@@ -1,0 +1,267 @@
+import Advisor
+import Dataset
+import Engine
+import Foundation
+import Generator
+import Random
+import Spec
+import Testing
+
+@testable import Runs
+
+/// INIT-LINEAR-RIDGE: a regression network without hidden layers starts at the ridge fit of
+/// its training rows.
+@Suite struct RidgeStartTests {
+    /// `a, b, c, y` with y = 3a - 2b + 0.5 + noise (c is noise).
+    static func line(rows: Int = 200, seed: UInt64 = 4) -> String {
+        var generator = SeededGenerator(seed: seed)
+        var lines = ["a,b,c,y"]
+        for _ in 0..<rows {
+            let a = generator.nextNormal()
+            let b = generator.nextNormal()
+            let c = generator.nextNormal()
+            lines.append("\(a),\(b),\(c),\(3 * a - 2 * b + 0.5 + 0.3 * generator.nextNormal())")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A session of `model` (a YAML mapping) on `line()`, not yet trained, and its design.
+    static func session(model: String) throws -> (session: TrainingSession, plan: DesignPlan) {
+        let folder = try temporaryFolder()
+        try line().write(
+            to: folder.appendingPathComponent("line.csv"), atomically: true, encoding: .utf8)
+        let spec = folder.appendingPathComponent("line.yaml").path
+        try """
+        name: line
+        data: {path: line.csv, target: y, numeric_encoding: standard}
+        model: \(model)
+        training: {epochs: 30, ensemble: 1}
+        """.write(toFile: spec, atomically: true, encoding: .utf8)
+        let plan = try DesignPlan(specPath: spec, catalog: try TemplateCatalog())
+        return (try TrainingSession(config: plan.recommendation.config, data: plan.data), plan)
+    }
+
+    /// The model's parameters, in walk order.
+    static func parameters(_ model: Sequential) -> [[Float]] {
+        var values: [[Float]] = []
+        model.visitParameters { _, parameter in values.append(parameter.value) }
+        return values
+    }
+
+    @Test func aLinearRegressionStartsAtTheRidgeFitOfItsTrainingRows() throws {
+        let (session, plan) = try Self.session(model: "{hidden_layers: 0}")
+        #expect(session.startsAtLinearFit)
+        let fit = try #require(RidgeFit(session.data.training))
+        let start = Self.parameters(session.trainer.model)
+        #expect(start == [fit.weights.map { Float($0) }, [Float(fit.intercept)]])
+        // The start is already the answer: the training loss before any step is near the
+        // noise's share of the standardised target's variance, far below a random start's.
+        let rows = session.data.training
+        let loss = try session.trainer.evaluate(
+            inputs: rows.inputMatrix, targets: rows.engineTargets
+        ).loss
+        #expect(loss < 0.05, "\(loss)")
+        // The config says why the output layer's initializer is not used.
+        let generated = try plan.generate(outputPath: plan.specPath)
+        #expect(generated.text.contains("# INIT-LINEAR-RIDGE: no hidden layer"))
+    }
+
+    @Test func hiddenLayersAndClassesStartAtRandom() throws {
+        let hidden = try Self.session(model: "{hidden_layers: 1, neurons: 8}").session
+        #expect(!hidden.startsAtLinearFit)
+        // The same data as classes: no ridge start.
+        #expect(
+            !LinearRidgeStartRule(
+                task: .classification, layers: try ResolvedConfig(hidden.config).layers
+            ).applies)
+        // The advisor records the same decision, with its reason, in the design.
+        let (_, plan) = try Self.session(model: "{hidden_layers: 0}")
+        let evaluation = try #require(
+            plan.recommendation.evaluations.first { $0.id == LinearRidgeStartRule.id })
+        #expect(evaluation.applies && evaluation.why.contains("ridge fit"))
+        #expect(!LinearRidgeStartRule(task: .regression, hiddenLayers: 1).applies)
+        #expect(!LinearRidgeStartRule(task: .classification, hiddenLayers: 0).applies)
+    }
+
+    @Test func theFitSolvesThePenalisedNormalEquations() throws {
+        // Noiseless y = 2x - 1 with a tiny penalty: the line itself.
+        let xs: [Float] = [-2, -1, 0, 1, 2, 3]
+        let rows = EncodedRows(
+            rowCount: xs.count, featureCount: 1, features: xs, targets: xs.map { 2 * $0 - 1 },
+            sourceRows: Array(0..<xs.count))
+        let exact = try #require(RidgeFit(rows, penaltyPerRow: 1e-12))
+        #expect(abs(exact.weights[0] - 2) < 1e-9 && abs(exact.intercept + 1) < 1e-9)
+        // One input: w = Sxy / (Sxx + lambda n) about the means, the intercept unpenalised.
+        let penalised = try #require(RidgeFit(rows, penaltyPerRow: 0.5))
+        let mean = xs.reduce(0, +) / Float(xs.count)
+        let sxx = xs.map { Double(($0 - mean) * ($0 - mean)) }.reduce(0, +)
+        let expected = 2 * sxx / (sxx + 0.5 * Double(xs.count))
+        #expect(abs(penalised.weights[0] - expected) < 1e-9)
+        #expect(abs(penalised.intercept - (Double(2 * mean - 1) - expected * Double(mean))) < 1e-6)
+        // A large set is read at an even stride: a noiseless line is still the line.
+        let many = (0..<(3 * RidgeFit.maxRows + 7)).map { Float($0 % 101) / 10 }
+        let strided = try #require(
+            RidgeFit(
+                EncodedRows(
+                    rowCount: many.count, featureCount: 1, features: many,
+                    targets: many.map { 2 * $0 - 1 }, sourceRows: Array(0..<many.count)),
+                penaltyPerRow: 1e-12))
+        #expect(abs(strided.weights[0] - 2) < 1e-6 && abs(strided.intercept + 1) < 1e-5)
+        // ... and the fit is exactly that of the strided rows.
+        var generator = SeededGenerator(seed: 2)
+        let noisy = many.map { _ in Float(generator.nextNormal()) }
+        let targets = many.indices.map { many[$0] + noisy[$0] }
+        let stride = Double(many.count) / Double(RidgeFit.maxRows)
+        let picked = (0..<RidgeFit.maxRows).map { Int(Double($0) * stride) }
+        let all = RidgeFit(
+            EncodedRows(
+                rowCount: many.count, featureCount: 1, features: many, targets: targets,
+                sourceRows: Array(0..<many.count)))
+        let subset = RidgeFit(
+            EncodedRows(
+                rowCount: picked.count, featureCount: 1, features: picked.map { many[$0] },
+                targets: picked.map { targets[$0] }, sourceRows: picked))
+        #expect(all != nil && all == subset)
+        // No targets (classification rows): no fit.
+        #expect(
+            RidgeFit(
+                EncodedRows(
+                    rowCount: 3, featureCount: 1, features: [1, 2, 3], classIndices: [0, 1, 0],
+                    sourceRows: [0, 1, 2])) == nil)
+    }
+}
+
+/// INIT-LINEAR-LOGISTIC: a classification network without hidden layers starts at the
+/// penalised logistic fit of its training rows.
+@Suite struct LogisticStartTests {
+    /// Rows of `inputs` normal columns and labels drawn from a softmax of `truth` (one row of
+    /// weights per class, the intercept last).
+    static func rows(_ count: Int, truth: [[Double]], seed: UInt64) -> EncodedRows {
+        var generator = SeededGenerator(seed: seed)
+        let inputs = truth[0].count - 1
+        var features: [Float] = []
+        var labels: [Int32] = []
+        for _ in 0..<count {
+            let x = (0..<inputs).map { _ in generator.nextNormal() }
+            features += x.map { Float($0) }
+            let scores = truth.map { w in zip(w, x + [1]).map { $0 * $1 }.reduce(0, +) }
+            let top = scores.max() ?? 0
+            let shares = scores.map { Foundation.exp($0 - top) }
+            var u = generator.nextUnitDouble() * shares.reduce(0, +)
+            var label = 0
+            while label < shares.count - 1 && u > shares[label] {
+                u -= shares[label]
+                label += 1
+            }
+            labels.append(Int32(label))
+        }
+        return EncodedRows(
+            rowCount: count, featureCount: inputs, features: features, classIndices: labels,
+            sourceRows: Array(0..<count))
+    }
+
+    /// The gradient of scikit-learn's objective over the rows (mean log-loss plus
+    /// `|W|^2 / (2n)`) at a fit, computed plainly: near zero at the optimum.
+    static func gradient(_ fit: LogisticRegressionFit, _ rows: EncodedRows) -> [Double] {
+        let p = rows.featureCount
+        let n = Double(rows.rowCount)
+        var gradient = [Double](repeating: 0, count: fit.outputs * (p + 1))
+        for k in 0..<rows.rowCount {
+            let x = (0..<p).map { Double(rows.features[k * p + $0]) }
+            let label = Int(rows.classIndices?[k] ?? 0)
+            let scores = (0..<fit.outputs).map { o in
+                fit.intercepts[o] + (0..<p).map { fit.weights[o * p + $0] * x[$0] }.reduce(0, +)
+            }
+            var errors: [Double]
+            if fit.outputs == 1 {
+                errors = [1 / (1 + Foundation.exp(-scores[0])) - (label == 1 ? 1 : 0)]
+            } else {
+                let top = scores.max() ?? 0
+                let e = scores.map { Foundation.exp($0 - top) }
+                let total = e.reduce(0, +)
+                errors = (0..<fit.outputs).map { e[$0] / total - (label == $0 ? 1 : 0) }
+            }
+            for o in 0..<fit.outputs {
+                for f in 0..<p { gradient[o * (p + 1) + f] += errors[o] * x[f] / n }
+                gradient[o * (p + 1) + p] += errors[o] / n
+            }
+        }
+        for o in 0..<fit.outputs {
+            for f in 0..<p { gradient[o * (p + 1) + f] += fit.weights[o * p + f] / n }
+        }
+        return gradient
+    }
+
+    @Test("two classes: one sigmoid output at the penalised optimum, near the true weights")
+    func binaryFitIsThePenalisedOptimum() throws {
+        // Softmax weights [0, 0, 0 | 0] and [2, -1, 0 | 0.5]: the sigmoid of 2a - b + 0.5.
+        let rows = Self.rows(600, truth: [[0, 0, 0, 0], [2, -1, 0, 0.5]], seed: 3)
+        let fit = try #require(LogisticRegressionFit(rows, classes: 2))
+        #expect(fit.outputs == 1 && fit.weights.count == 3 && fit.intercepts.count == 1)
+        let largest = Self.gradient(fit, rows).map(abs).max() ?? 1
+        #expect(largest < 1e-3, "\(largest)")
+        #expect(abs(fit.weights[0] - 2) < 0.4 && abs(fit.weights[1] + 1) < 0.3)
+        #expect(abs(fit.weights[2]) < 0.2)
+    }
+
+    @Test("more classes: a softmax output per class at the penalised optimum")
+    func multiclassFitIsThePenalisedOptimum() throws {
+        let truth: [[Double]] = [[1, 0, 0], [-1, 1, 0.3], [0, -1, -0.2]]
+        let rows = Self.rows(500, truth: truth, seed: 5)
+        let fit = try #require(LogisticRegressionFit(rows, classes: 3))
+        #expect(fit.outputs == 3 && fit.weights.count == 6)
+        let largest = Self.gradient(fit, rows).map(abs).max() ?? 1
+        #expect(largest < 1e-3, "\(largest)")
+        // Separable rows stay finite: the penalty bounds the weights.
+        let separable = EncodedRows(
+            rowCount: 6, featureCount: 1, features: [-3, -2, -1, 1, 2, 3],
+            classIndices: [0, 0, 0, 1, 1, 1], sourceRows: Array(0..<6))
+        let bounded = try #require(LogisticRegressionFit(separable, classes: 2))
+        #expect(bounded.weights[0] > 0.5 && bounded.weights[0] < 5)
+        // One class present, or no labels: no fit.
+        let single = EncodedRows(
+            rowCount: 3, featureCount: 1, features: [1, 2, 3], classIndices: [1, 1, 1],
+            sourceRows: [0, 1, 2])
+        #expect(LogisticRegressionFit(single, classes: 2) == nil)
+        #expect(
+            LogisticRegressionFit(
+                EncodedRows(
+                    rowCount: 3, featureCount: 1, features: [1, 2, 3], targets: [1, 2, 3],
+                    sourceRows: [0, 1, 2]), classes: 2) == nil)
+    }
+
+    @Test("a linear classifier's networks start at the fit; the config and design say so")
+    func aLinearClassifierStartsAtItsFit() throws {
+        let folder = try temporaryFolder()
+        var generator = SeededGenerator(seed: 8)
+        var lines = ["a,b,y"]
+        for _ in 0..<300 {
+            let a = generator.nextNormal()
+            let b = generator.nextNormal()
+            lines.append("\(a),\(b),\(2 * a - b + 0.5 * generator.nextNormal() > 0 ? "p" : "n")")
+        }
+        try (lines.joined(separator: "\n") + "\n").write(
+            to: folder.appendingPathComponent("two.csv"), atomically: true, encoding: .utf8)
+        let spec = folder.appendingPathComponent("two.yaml").path
+        try """
+        name: two
+        data: {path: two.csv, target: y, numeric_encoding: standard}
+        model: {hidden_layers: 0}
+        training: {epochs: 5, ensemble: 1}
+        """.write(toFile: spec, atomically: true, encoding: .utf8)
+        let plan = try DesignPlan(specPath: spec, catalog: try TemplateCatalog())
+        let session = try TrainingSession(config: plan.recommendation.config, data: plan.data)
+        #expect(session.startsAtLinearFit)
+        let fit = try #require(LogisticRegressionFit(session.data.training, classes: 2))
+        #expect(
+            RidgeStartTests.parameters(session.trainer.model)
+                == [fit.weights.map { Float($0) }, fit.intercepts.map { Float($0) }])
+        let evaluation = try #require(
+            plan.recommendation.evaluations.first { $0.id == LinearLogisticStartRule.id })
+        #expect(evaluation.applies)
+        let generated = try plan.generate(outputPath: plan.specPath)
+        #expect(generated.text.contains("# INIT-LINEAR-LOGISTIC: no hidden layer"))
+        #expect(!LinearLogisticStartRule(task: .classification, hiddenLayers: 1).applies)
+        #expect(!LinearLogisticStartRule(task: .regression, hiddenLayers: 0).applies)
+    }
+}
