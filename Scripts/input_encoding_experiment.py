@@ -11,6 +11,9 @@ statistics of the training CSV only, and the test CSV with the same statistics:
              quantiles k/T (repeated edges merged), the column replaced by
              e_t = clip((x - b_t) / (b_{t+1} - b_t), 0, 1), t = 0 ... T-1 (missing stays missing)
   ple+x      the same bins beside the original column
+  equal      0/1 indicators of pairs of columns equal on 1-99% of the training rows and over
+             twice as often as chance, kept when a ridge model cross-validates better with them
+             (the prototype of ENC-NUMERIC-EQUAL, 2026-12-08)
 
     LW_ENCODING=ple+x LW_BIN=.build/release/layerwise [LW_PLE_BINS=8] [LW_SEED=7] \\
         python3 ../shared/bench/quality.py --layerwise Scripts/input_encoding_experiment.py \\
