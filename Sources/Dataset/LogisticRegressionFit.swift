@@ -25,6 +25,9 @@ public struct LogisticRegressionFit: Sendable, Equatable {
     /// same scores, at 2.5 times the cost).
     public static let steps = 200
     public static let rate = 0.1
+    /// The fit stops early when no element of the objective's gradient exceeds this: the
+    /// start is then as good as the optimum (a tune study refits it on every linear trial).
+    public static let tolerance = 1e-4
 
     /// The fit on `rows`' inputs and class labels; nil without labels, with fewer than two
     /// classes present or 3 labelled rows, or more than `maxInputs` inputs.
@@ -108,14 +111,21 @@ public struct LogisticRegressionFit: Sendable, Equatable {
                         // Mean loss plus |W|^2 / (2n): scikit-learn's objective over the rows.
                         let correction1 = 1 - pow(beta1, Double(step))
                         let correction2 = 1 - pow(beta2, Double(step))
+                        var largest = 0.0
                         for i in 0..<count {
-                            let g = gradient[i] * scale + theta[i] * penalised[i] * scale
+                            let penalty: SIMD4<Double> = theta[i] * penalised[i]
+                            let g: SIMD4<Double> = (gradient[i] + penalty) * scale
+                            let size: SIMD4<Double> = g.replacing(with: -g, where: g .< 0)
+                            largest = max(largest, size.max())
                             moment1[i] = beta1 * moment1[i] + (1 - beta1) * g
                             moment2[i] = beta2 * moment2[i] + (1 - beta2) * g * g
                             let m = moment1[i] / correction1
                             let v = moment2[i] / correction2
                             theta[i] -= Self.rate * m / (v.squareRoot() + epsilon)
                         }
+                        // Converged: every gradient element (before this step) is below the
+                        // tolerance.
+                        if largest < Self.tolerance { break }
                     }
                 }
             }

@@ -230,6 +230,28 @@ import Testing
                     sourceRows: [0, 1, 2]), classes: 2) == nil)
     }
 
+    @Test("a remembered fit is the fit of the same rows; other rows are fitted anew")
+    func rememberedFitsAreTheRowsOwn() throws {
+        let rows = Self.rows(200, truth: [[0, 0, 0], [1, -1, 0.2]], seed: 9)
+        let fresh = try #require(LogisticRegressionFit(rows, classes: 2))
+        let first = try #require(LinearStart.fit(rows, classes: 2))
+        let again = try #require(LinearStart.fit(rows, classes: 2))
+        #expect(first.weights == fresh.weights && first.biases == fresh.intercepts)
+        #expect(again.weights == first.weights && again.biases == first.biases)
+        // One value changed: not the remembered fit, but this rows' own.
+        var changed = rows
+        changed.features[0] += 3
+        let other = try #require(LinearStart.fit(changed, classes: 2))
+        let expected = try #require(LogisticRegressionFit(changed, classes: 2))
+        #expect(other.weights == expected.weights && other.weights != first.weights)
+        // The same rows as a regression are a different fit (ridge), not the logistic one.
+        var numbers = rows
+        numbers.classIndices = nil
+        numbers.targets = (0..<rows.rowCount).map { Float($0 % 7) }
+        let ridge = try #require(LinearStart.fit(numbers, classes: nil))
+        #expect(ridge.weights == RidgeFit(numbers)?.weights)
+    }
+
     @Test("a linear classifier's networks start at the fit; the config and design say so")
     func aLinearClassifierStartsAtItsFit() throws {
         let folder = try temporaryFolder()
