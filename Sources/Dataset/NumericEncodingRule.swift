@@ -28,7 +28,8 @@ public enum NumericEncodingRule {
     /// - Parameters:
     ///   - setting: the spec's `data.numeric_encoding`.
     ///   - equalities: the spec's `data.equality_indicators` (ENC-NUMERIC-EQUAL): `auto` keeps
-    ///     the indicators `binned` has when the same probe scores higher with them.
+    ///     the indicators `binned` has when the same probe's gain with them, fold by fold, is
+    ///     more than one standard error above zero (`FoldGain.isClear`).
     ///   - binned: the encoding fitted with bins on every number column that has two or more
     ///     (`DataEncoding.fit(..., numericBins:)`), and the equality indicators found unless
     ///     the spec turns them off.

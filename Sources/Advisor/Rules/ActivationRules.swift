@@ -332,87 +332,79 @@ public struct InitializerRule: Rule {
     }
 }
 
-/// INIT-LINEAR-RIDGE (calibrated): a regression network without hidden layers is a linear
-/// model; each network of the run starts at the ridge fit of its own training rows (penalty
-/// 0.01 x rows, the probes' model) instead of random weights, and trains on from there. The
-/// training session applies it (`RidgeStart`); the advisor records whether it will.
-public struct LinearRidgeStartRule: Rule {
+/// What INIT-LINEAR-RIDGE and INIT-LINEAR-LOGISTIC share: a network without hidden layers of
+/// the rule's task is a linear model, and each network of the run starts at that model's fit
+/// on its own training rows instead of random weights, then trains on from there. The
+/// training session applies them (`LinearStart`); the advisor records whether they will.
+public protocol LinearStartRule: Rule {
+    /// The task whose linear model the rule fits.
+    static var fittedTask: TaskKind { get }
+    /// The fit, as the rule's `why` names it ("the ridge fit").
+    static var fitName: String { get }
+    /// The task.
+    var task: TaskKind { get }
+    /// Hidden layers of the design.
+    var hiddenLayers: Int { get }
+    /// The rule on its inputs; each parameter sets the property of the same name.
+    init(task: TaskKind, hiddenLayers: Int)
+}
+
+extension LinearStartRule {
+    /// The rule for a network's layers: its hidden layers are its dense layers but the output.
+    public init(task: TaskKind, layers: [LayerConfig]) {
+        let denses = layers.filter { if case .dense = $0 { true } else { false } }.count
+        self.init(task: task, hiddenLayers: max(0, denses - 1))
+    }
+
+    /// Whether the networks start at the fit.
+    public var applies: Bool { task == Self.fittedTask && hiddenLayers == 0 }
+
+    public func evaluate() -> RuleEvaluation {
+        evaluation(
+            [RuleInput("task", .text(task.rawValue)), RuleInput("hidden", .integer(hiddenLayers))],
+            .flag(applies), applies: applies,
+            why: applies
+                ? "\(task.rawValue) without hidden layers: each network starts at "
+                    + "\(Self.fitName) of its training rows"
+                : task == Self.fittedTask
+                    ? "hidden layers: random initial weights (INIT-BY-ACTIVATION)"
+                    : "\(task.rawValue): not \(Self.fitName) (\(Self.fittedTask.rawValue) only)")
+    }
+}
+
+/// INIT-LINEAR-RIDGE (calibrated): a regression network without hidden layers starts at the
+/// ridge fit of its own training rows (penalty 0.01 x rows, the probes' model).
+public struct LinearRidgeStartRule: LinearStartRule {
     public static let id = "INIT-LINEAR-RIDGE"
     public static let title = "a linear regression starts at its ridge fit"
     public static let formula =
         "w0 = argmin |Xw + b - y|^2 + 0.01 n |w|^2 on the network's training rows"
-    /// The task.
+    public static let fittedTask = TaskKind.regression
+    public static let fitName = "the ridge fit"
     public var task: TaskKind
-    /// Hidden layers of the design.
     public var hiddenLayers: Int
 
-    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(task: TaskKind, hiddenLayers: Int) {
         self.task = task
         self.hiddenLayers = hiddenLayers
     }
-
-    /// The rule for a network's layers: its hidden layers are its dense layers but the output.
-    public init(task: TaskKind, layers: [LayerConfig]) {
-        let denses = layers.filter { if case .dense = $0 { true } else { false } }.count
-        self.init(task: task, hiddenLayers: max(0, denses - 1))
-    }
-
-    /// Whether the networks start at the ridge fit.
-    public var applies: Bool { task == .regression && hiddenLayers == 0 }
-
-    public func evaluate() -> RuleEvaluation {
-        evaluation(
-            [RuleInput("task", .text(task.rawValue)), RuleInput("hidden", .integer(hiddenLayers))],
-            .flag(applies), applies: applies,
-            why: applies
-                ? "regression without hidden layers: each network starts at the ridge fit of its "
-                    + "training rows"
-                : task == .regression
-                    ? "hidden layers: random initial weights (INIT-BY-ACTIVATION)"
-                    : "classification: random initial weights (INIT-BY-ACTIVATION)")
-    }
 }
 
-/// INIT-LINEAR-LOGISTIC (calibrated): a classification network without hidden layers is a
-/// logistic regression; each network of the run starts at the penalised logistic fit of its
-/// own training rows (scikit-learn's default `LogisticRegression`, C = 1) instead of random
-/// weights, and trains on from there. The training session applies it (`LinearStart`); the
-/// advisor records whether it will.
-public struct LinearLogisticStartRule: Rule {
+/// INIT-LINEAR-LOGISTIC (calibrated): a classification network without hidden layers starts at
+/// the penalised logistic fit of its own training rows (scikit-learn's default
+/// `LogisticRegression`, C = 1).
+public struct LinearLogisticStartRule: LinearStartRule {
     public static let id = "INIT-LINEAR-LOGISTIC"
     public static let title = "a linear classifier starts at its logistic regression fit"
     public static let formula =
         "W0 = argmin sum_i log-loss_i + |W|^2 / 2 on the network's training rows"
-    /// The task.
+    public static let fittedTask = TaskKind.classification
+    public static let fitName = "the logistic regression fit"
     public var task: TaskKind
-    /// Hidden layers of the design.
     public var hiddenLayers: Int
 
-    /// The rule on its inputs; each parameter sets the property of the same name.
     public init(task: TaskKind, hiddenLayers: Int) {
         self.task = task
         self.hiddenLayers = hiddenLayers
-    }
-
-    /// The rule for a network's layers: its hidden layers are its dense layers but the output.
-    public init(task: TaskKind, layers: [LayerConfig]) {
-        let denses = layers.filter { if case .dense = $0 { true } else { false } }.count
-        self.init(task: task, hiddenLayers: max(0, denses - 1))
-    }
-
-    /// Whether the networks start at the logistic fit.
-    public var applies: Bool { task == .classification && hiddenLayers == 0 }
-
-    public func evaluate() -> RuleEvaluation {
-        evaluation(
-            [RuleInput("task", .text(task.rawValue)), RuleInput("hidden", .integer(hiddenLayers))],
-            .flag(applies), applies: applies,
-            why: applies
-                ? "classification without hidden layers: each network starts at the logistic "
-                    + "regression fit of its training rows"
-                : task == .classification
-                    ? "hidden layers: random initial weights (INIT-BY-ACTIVATION)"
-                    : "regression: INIT-LINEAR-RIDGE's ridge start, or random weights")
     }
 }
