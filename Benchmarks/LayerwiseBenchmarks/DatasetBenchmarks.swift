@@ -46,6 +46,67 @@ func registerDatasetBenchmarks() {
     }
 }
 
+/// The advisor's data-side fits, per call: ENC-NUMERIC-EQUAL's search over the pairs of 200
+/// small-integer columns (4,096 rows: every pair compared, none kept), and
+/// INIT-LINEAR-LOGISTIC's fit on benefits' shape (3,900 rows x 71 inputs, two classes; 200
+/// full-batch steps).
+func registerAdviceFitBenchmarks() {
+    let configuration = Benchmark.Configuration(
+        metrics: [.wallClock, .cpuTotal], scalingFactor: .one, maxDuration: .seconds(10),
+        maxIterations: 30)
+    Benchmark("Equal-column search, 4096 rows x 200 columns", configuration: configuration) {
+        benchmark in
+        let path = smallIntegerCSV(rows: 4_096, columns: 200)
+        let table = try CSVReader.read(path: path)
+        let columns = Array(0..<table.columns.count)
+        benchmark.startMeasurement()
+        blackHole(
+            ColumnEqualities.find(
+                table: table, columns: columns, trainingRows: Array(0..<table.rowCount)))
+        benchmark.stopMeasurement()
+    }
+    Benchmark("Logistic start fit, 3900 x 71, two classes", configuration: configuration) {
+        benchmark in
+        var state: UInt64 = 7
+        func next() -> Float {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Float(state >> 40) / Float(1 << 24) * 2 - 1
+        }
+        let rows = 3_900
+        let inputs = 71
+        let features = (0..<(rows * inputs)).map { _ in next() }
+        let labels = (0..<rows).map { row -> Int32 in
+            features[row * inputs] + 0.5 * features[row * inputs + 1] + 0.3 * next() > 0 ? 1 : 0
+        }
+        let encoded = EncodedRows(
+            rowCount: rows, featureCount: inputs, features: features, classIndices: labels,
+            sourceRows: Array(0..<rows))
+        benchmark.startMeasurement()
+        blackHole(LogisticRegressionFit(encoded, classes: 2))
+        benchmark.stopMeasurement()
+    }
+}
+
+/// A CSV of `rows` x `columns` integers 0-4 (seeded), created once: many pairs equal by
+/// chance, none more often.
+func smallIntegerCSV(rows: Int, columns: Int) -> String {
+    let directory = NSTemporaryDirectory() + "layerwise-bench"
+    try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let path = directory + "/integers_\(rows)x\(columns).csv"
+    if FileManager.default.fileExists(atPath: path) { return path }
+    var state: UInt64 = 11
+    var text = (0..<columns).map { "k\($0)" }.joined(separator: ",") + "\n"
+    for _ in 0..<rows {
+        text +=
+            (0..<columns).map { _ -> String in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return String((state >> 33) % 5)
+            }.joined(separator: ",") + "\n"
+    }
+    try? text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+
 /// User + system CPU time of the process so far (both threads count): on a shared, loaded
 /// machine this is steadier than wall time.
 func cpuSeconds() -> Double {

@@ -4,6 +4,7 @@ import Benchmark
 let benchmarks: @Sendable () -> Void = {
     registerEngineBenchmarks()
     registerDatasetBenchmarks()
+    registerAdviceFitBenchmarks()
     registerRecommendBenchmarks()
     registerTuneBenchmarks()
     registerServeBenchmarks()
