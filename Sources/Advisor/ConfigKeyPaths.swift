@@ -223,24 +223,17 @@ extension DesignSession {
                     choose(
                         "\(base).dense.units", String(dense.units), .rule, outputRuleID,
                         "No = \(no) output\(no == 1 ? "" : "s"): \(taskDescription)")
-                    // INIT-LINEAR-RIDGE and INIT-LINEAR-LOGISTIC: a linear model starts at its
-                    // closed-form or convex fit.
-                    let ridge = LinearRidgeStartRule(task: task, layers: layers).applies
-                    let logistic = LinearLogisticStartRule(task: task, layers: layers).applies
-                    let unused = "(\(dense.initializer.rawValue) unused)"
+                    // INIT-LINEAR-RIDGE or INIT-LINEAR-LOGISTIC: a linear model starts at its fit.
+                    let start = linearStartRules(task: task, layers: layers).first(where: \.applies)
                     choose(
                         "\(base).dense.initializer", dense.initializer.rawValue, .rule,
-                        ridge
-                            ? LinearRidgeStartRule.id
-                            : logistic ? LinearLogisticStartRule.id : InitializerRule.id,
-                        ridge
-                            ? "no hidden layer: each network starts at the ridge fit of its "
-                                + "training rows \(unused)"
-                            : logistic
-                                ? "no hidden layer: each network starts at the logistic "
-                                    + "regression fit of its training rows \(unused)"
-                                : "\(dense.initializer.rawValue) suits the "
-                                    + "\(outputActivationName(layers)) output")
+                        start.map { type(of: $0).id } ?? InitializerRule.id,
+                        start.map {
+                            "no hidden layer: each network starts at \(type(of: $0).fitName) of "
+                                + "its training rows (\(dense.initializer.rawValue) unused)"
+                        }
+                            ?? "\(dense.initializer.rawValue) suits the "
+                            + "\(outputActivationName(layers)) output")
                     choose(
                         "\(base).dense.bias", "true", .policy, nil,
                         "the output layer keeps its bias")

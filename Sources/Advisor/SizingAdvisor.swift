@@ -211,8 +211,7 @@ struct DesignSession {
         // The embedding tables are trained parameters too (ENC-EMBED-SIZE).
         let parameters = Self.parameterCount(layers, inputs: ni) + data.embeddingParameters
         evaluations += initializerEvaluations(layers)
-        evaluations.append(LinearRidgeStartRule(task: task, layers: layers).evaluate())
-        evaluations.append(LinearLogisticStartRule(task: task, layers: layers).evaluate())
+        evaluations += linearStartRules(task: task, layers: layers).map { $0.evaluate() }
 
         config.model.layers = layers
         config.model.template = .fixed(templateChoice(hiddenLayers: hidden.widths.count).name)

@@ -55,25 +55,28 @@ public enum NumericEncodingRule {
             withBins: binnable > 0 && setting.value != .standard,
             signalMinimumLift: signalMinimumLift)
         var choice = NumericEncodingChoice(
-            encoding: .standard, binnableColumns: binnable, standardScore: measured.standard,
-            binnedScore: measured.binned, trivialScore: measured.trivial, note: measured.note)
+            encoding: .standard, binnableColumns: binnable,
+            standardScore: measured.score(ProbeSubset()),
+            binnedScore: measured.score(ProbeSubset(bins: true)), trivialScore: measured.trivial,
+            note: measured.note)
         if let fixed = setting.value {
             choice.encoding = fixed
             choice.note = "set in spec"
         } else if binnable == 0 {
             choice.note = "no number column has two or more quantile bins"
-        } else if let standard = measured.standard, let withBins = measured.binned {
+        } else if let standard = choice.standardScore, let withBins = choice.binnedScore {
             choice.encoding = withBins > standard ? .piecewiseLinear : .standard
         }
         let bins = choice.encoding == .piecewiseLinear && binnable > 0
         if !pairs.isEmpty {
             // ENC-NUMERIC-EQUAL: the indicators beside the numbers as chosen above.
-            let with = bins ? measured.binnedWithEqualities : measured.standardWithEqualities
-            let without = bins ? measured.binned : measured.standard
-            let gain = bins ? measured.binnedEqualityGain : measured.standardEqualityGain
+            let without = ProbeSubset(bins: bins)
+            let with = ProbeSubset(bins: bins, equalities: true)
+            let gain = measured.gain(with, over: without)
             var equality = EqualityChoice(
-                pairs: pairs, kept: false, withScore: with, withoutScore: without,
-                gainStandardError: gain?.standardError, note: measured.note)
+                pairs: pairs, kept: false, withScore: measured.score(with),
+                withoutScore: measured.score(without), gainStandardError: gain?.standardError,
+                note: measured.note)
             if let fixed = equalities.value {
                 equality.kept = fixed
                 equality.note = "set in spec"
@@ -83,13 +86,11 @@ public enum NumericEncodingRule {
             choice.equalities = equality
         }
         let kept = choice.equalities?.kept ?? false
-        // The random features sit beside the encoding used (a classification measures them
-        // beside the standardised inputs only).
-        let beside =
-            bins
-            ? (kept ? measured.binnedWithBoth : measured.binnedWithFeatures)
-            : (kept ? measured.standardWithBoth : nil)
-        choice.nonlinearScore = beside ?? measured.standardWithFeatures
+        // The random features beside the encoding used (a classification measures them beside
+        // the standardised inputs only).
+        choice.nonlinearScore =
+            measured.score(ProbeSubset(bins: bins, equalities: kept, features: true))
+            ?? measured.score(ProbeSubset(features: true))
         var encoding = bins ? binned : binned.withoutBins
         if !kept { encoding = encoding.withoutEqualities }
         return (encoding, choice)
@@ -134,11 +135,12 @@ public enum NumericEncodingRule {
         if rows.count > maxRows { rows = Array(rows.prefix(maxRows)) }
         var encoded = try encoding.encode(table, rows: rows).0
         let columns = probeColumns(encoding)
-        let equalities = !columns.equalities.isEmpty
-        // The subsets scored, in this order: standard, binned (withBins), then each with the
-        // equality indicators (when the encoding has them).
-        var subsets = withBins ? [columns.standard, columns.binned] : [columns.standard]
-        if equalities { subsets += subsets.map { $0 + columns.equalities } }
+        // The models scored: standard, binned (withBins), each with the equality indicators
+        // (when the encoding has them).
+        var subsets = withBins ? [ProbeSubset(), ProbeSubset(bins: true)] : [ProbeSubset()]
+        if !columns.equalities.isEmpty {
+            subsets += subsets.map { ProbeSubset(bins: $0.bins, equalities: true) }
+        }
         let trivial = trivialScore(encoded)
         // DEPTH-LINEAR (regression) and DEPTH-NO-SIGNAL: the same model with random ReLU
         // features beside the inputs. Regression always measures them, in the same pass; a
@@ -147,95 +149,72 @@ public enum NumericEncodingRule {
         // standardised inputs only (the bins add little to the features, at twice the cost).
         let featuresFit = columns.all.count <= RandomFeatures.maxInputs
         let regression = encoded.classIndices == nil
-        func crossValidate(withFeatures: Bool) -> [[Double]?] {
+        var result = ProbeScores(trivial: trivial)
+        func crossValidate(withFeatures: Bool) {
             var all = columns.all
             var measured = subsets
+            var features: [Int] = []
             var penalties: [Int: Double] = [:]
             if withFeatures {
-                let features = RandomFeatures.append(
-                    to: &encoded, from: columns.standard, seed: seed)
+                features = RandomFeatures.append(to: &encoded, from: columns.standard, seed: seed)
                 all += features
                 for column in features { penalties[column] = RandomFeatures.penalty }
-                measured =
-                    regression
-                    ? subsets + subsets.map { $0 + features } : [columns.standard + features]
+                let withFeatures = subsets.map {
+                    ProbeSubset(bins: $0.bins, equalities: $0.equalities, features: true)
+                }
+                measured = regression ? subsets + withFeatures : [ProbeSubset(features: true)]
             }
-            return RidgeCrossValidation(
+            // Each model's columns: the standardised inputs or the bins too, then the
+            // indicators, then the features.
+            let scores = RidgeCrossValidation(
                 encoded, columns: all, folds: folds, alpha: ridgeAlpha, penalties: penalties
-            ).foldScores(subsets: measured)
+            ).foldScores(
+                subsets: measured.map {
+                    ($0.bins ? columns.binned : columns.standard)
+                        + ($0.equalities ? columns.equalities : []) + ($0.features ? features : [])
+                })
+            for (subset, folds) in zip(measured, scores) { result.folds[subset] = folds }
         }
-        let folded = crossValidate(withFeatures: featuresFit && regression)
-        let scores = folded.map { $0.map { $0.reduce(0, +) / Double($0.count) } }
-        guard let standard = scores[0] else {
+        crossValidate(withFeatures: featuresFit && regression)
+        guard result.score(ProbeSubset()) != nil else {
             return ProbeScores(note: "the probe could not score the folds")
         }
-        /// The score of the subset with bins and equalities as asked, `offset` after the
-        /// first ones (the same subsets again with the random features).
-        func score(bins: Bool, equalities wanted: Bool, offset: Int = 0) -> Double? {
-            guard !bins || withBins, !wanted || equalities else { return nil }
-            let index = (bins ? 1 : 0) + (wanted ? (withBins ? 2 : 1) : 0)
-            return scores[offset + index]
-        }
-        let binnedScore = score(bins: true, equalities: false)
-        var result = ProbeScores(standard: standard, binned: binnedScore, trivial: trivial)
-        result.standardWithEqualities = score(bins: false, equalities: true)
-        result.binnedWithEqualities = score(bins: true, equalities: true)
-        if equalities {
-            /// The indicators' gain fold by fold, beside the numbers with or without bins.
-            func gain(bins: Bool) -> FoldGain? {
-                guard !bins || withBins else { return nil }
-                let base = bins ? 1 : 0
-                guard let without = folded[base], let with = folded[base + (withBins ? 2 : 1)]
-                else { return nil }
-                return FoldGain(zip(with, without).map { $0 - $1 })
-            }
-            result.standardEqualityGain = gain(bins: false)
-            result.binnedEqualityGain = gain(bins: true)
-        }
-        if featuresFit && regression {
-            let offset = subsets.count
-            result.standardWithFeatures = score(bins: false, equalities: false, offset: offset)
-            result.binnedWithFeatures = score(bins: true, equalities: false, offset: offset)
-            result.standardWithBoth = score(bins: false, equalities: true, offset: offset)
-            result.binnedWithBoth = score(bins: true, equalities: true, offset: offset)
-        } else if featuresFit
-            && [standard, binnedScore, result.standardWithEqualities, result.binnedWithEqualities]
-                .compactMap { $0 }.max()! - trivial < signalMinimumLift
+        if featuresFit && !regression
+            && subsets.compactMap({ result.score($0) }).max()! - trivial < signalMinimumLift
         {
-            result.standardWithFeatures = crossValidate(withFeatures: true).first?.map {
-                $0.reduce(0, +) / Double($0.count)
-            }
+            crossValidate(withFeatures: true)
         }
         return result
     }
 
-    /// What `probe` measured: the ridge model's cross-validated scores (nil when not
-    /// measured) and, when it did not run, why.
+    /// One model the probe cross-validates: the standardised inputs, with the bins, the
+    /// equality indicators and DEPTH-LINEAR's random features beside them or not.
+    struct ProbeSubset: Hashable {
+        var bins = false
+        var equalities = false
+        var features = false
+    }
+
+    /// What `probe` measured: the ridge model's held-out score on each fold of each model
+    /// measured and, when it did not run, why.
     struct ProbeScores {
-        /// With the standardised inputs.
-        var standard: Double?
-        /// With the bins beside them.
-        var binned: Double?
+        /// Each measured model's scores, fold by fold.
+        var folds: [ProbeSubset: [Double]] = [:]
         /// Of predicting without the inputs.
         var trivial: Double?
         /// Why the probe did not run (or ran without the bins).
         var note: String?
-        /// With the standardised inputs and DEPTH-LINEAR's random features.
-        var standardWithFeatures: Double?
-        /// With the bins and the random features.
-        var binnedWithFeatures: Double?
-        /// With the standardised inputs and the equality indicators (ENC-NUMERIC-EQUAL).
-        var standardWithEqualities: Double?
-        /// With the bins and the equality indicators.
-        var binnedWithEqualities: Double?
-        /// With the standardised inputs, the equality indicators and the random features.
-        var standardWithBoth: Double?
-        /// With the bins, the equality indicators and the random features.
-        var binnedWithBoth: Double?
-        /// The equality indicators' gain per fold beside the standardised inputs.
-        var standardEqualityGain: FoldGain?
-        /// The same beside the bins.
-        var binnedEqualityGain: FoldGain?
+
+        /// The mean over the folds of `subset`; nil when it was not measured.
+        func score(_ subset: ProbeSubset) -> Double? {
+            folds[subset].map { $0.reduce(0, +) / Double($0.count) }
+        }
+
+        /// The fold-by-fold gain of `with` over `without`; nil unless both were measured.
+        func gain(_ with: ProbeSubset, over without: ProbeSubset) -> FoldGain? {
+            guard let with = folds[with], let without = folds[without] else { return nil }
+            return FoldGain(zip(with, without).map { $0 - $1 })
+        }
     }
 
     /// A paired gain over the folds of the cross-validation: its mean and standard error.

@@ -349,6 +349,14 @@ public protocol LinearStartRule: Rule {
     init(task: TaskKind, hiddenLayers: Int)
 }
 
+/// INIT-LINEAR-RIDGE and INIT-LINEAR-LOGISTIC for a design (at most one applies: one per task).
+public func linearStartRules(task: TaskKind, layers: [LayerConfig]) -> [any LinearStartRule] {
+    [
+        LinearRidgeStartRule(task: task, layers: layers),
+        LinearLogisticStartRule(task: task, layers: layers),
+    ]
+}
+
 extension LinearStartRule {
     /// The rule for a network's layers: its hidden layers are its dense layers but the output.
     public init(task: TaskKind, layers: [LayerConfig]) {

@@ -16,12 +16,14 @@ enum LinearStart {
     /// - Parameters:
     ///   - model: a freshly built network.
     ///   - rows: its training rows.
-    ///   - classes: the classification's classes (one sigmoid output for two, else one
-    ///     softmax output each); nil for regression.
+    ///   - target: the target: its classes (one sigmoid output for two, else one softmax
+    ///     output each) or a number.
     /// - Returns: whether it started there.
     @discardableResult
-    static func apply(to model: Sequential, rows: EncodedRows, classes: Int?) -> Bool {
-        let outputs = classes.map { $0 == 2 ? 1 : $0 } ?? 1
+    static func apply(to model: Sequential, rows: EncodedRows, target: TargetEncoding) -> Bool {
+        var classes: Int?
+        if case .classes(_, let labels) = target { classes = labels.count }
+        let outputs = target.outputWidth
         var shapes: [[Int]] = []
         model.visitParameters { _, parameter in shapes.append(parameter.shape) }
         guard shapes == [[outputs, rows.featureCount], [outputs]] else { return false }

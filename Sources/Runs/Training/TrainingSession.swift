@@ -154,11 +154,10 @@ public final class TrainingSession {
         self.source = source
         self.trainer = try Self.trainer(
             builder, seed: seed, learningRate: learningRate, source: source, weights: weights)
-        startsAtLinearFit =
-            LinearRidgeStartRule(task: data.schema.task, layers: resolved.layers).applies
-            || LinearLogisticStartRule(task: data.schema.task, layers: resolved.layers).applies
+        startsAtLinearFit = linearStartRules(task: data.schema.task, layers: resolved.layers)
+            .contains(where: \.applies)
         if startsAtLinearFit {
-            LinearStart.apply(to: trainer.model, rows: data.training, classes: Self.classes(data))
+            LinearStart.apply(to: trainer.model, rows: data.training, target: data.encoding.target)
         }
         validation = data.validationSet
     }
@@ -439,7 +438,7 @@ public final class TrainingSession {
             weights: try Self.classWeights(.fixed(resolved.classWeights), data: memberData))
         if startsAtLinearFit {
             LinearStart.apply(
-                to: member.model, rows: memberData.training, classes: Self.classes(data))
+                to: member.model, rows: memberData.training, target: data.encoding.target)
         }
         let outcome = try member.fit(
             training: &source, validation: memberData.validationSet,
@@ -552,12 +551,4 @@ extension TrainingHistory {
 /// nothing changes while members train, and each builds its own trainer.
 struct SharedSession: @unchecked Sendable {
     let session: TrainingSession
-}
-
-extension TrainingSession {
-    /// The number of classes of a classification, nil for regression.
-    static func classes(_ data: PreparedData) -> Int? {
-        if case .classes(_, let labels) = data.encoding.target { return labels.count }
-        return nil
-    }
 }
