@@ -223,17 +223,35 @@ extension DesignSession {
                     choose(
                         "\(base).dense.units", String(dense.units), .rule, outputRuleID,
                         "No = \(no) output\(no == 1 ? "" : "s"): \(taskDescription)")
-                    // INIT-LINEAR-RIDGE or INIT-LINEAR-LOGISTIC: a linear model starts at its fit.
+                    // INIT-LINEAR-RIDGE or INIT-LINEAR-LOGISTIC: a linear model starts at its
+                    // fit; INIT-HIDDEN-LINEAR: a network with hidden layers starts as it.
                     let start = linearStartRules(task: task, layers: layers).first(where: \.applies)
-                    choose(
-                        "\(base).dense.initializer", dense.initializer.rawValue, .rule,
-                        start.map { type(of: $0).id } ?? InitializerRule.id,
-                        start.map {
-                            "no hidden layer: each network starts at \(type(of: $0).fitName) of "
-                                + "its training rows (\(dense.initializer.rawValue) unused)"
+                    let hiddenStart = HiddenLinearStartRule(
+                        task: task, layers: layers, embedded: data.embeddingParameters > 0)
+                    let initializer = dense.initializer.rawValue
+                    let (rule, why): (String, String) =
+                        if let start {
+                            (
+                                type(of: start).id,
+                                "no hidden layer: each network starts at \(type(of: start).fitName)"
+                                    + " of its training rows (\(initializer) unused)"
+                            )
+                        } else if hiddenStart.applies {
+                            (
+                                HiddenLinearStartRule.id,
+                                "each network starts as \(hiddenStart.fitName) of its training "
+                                    + "rows, carried by 2 units per output; \(initializer) x "
+                                    + NumberText.evidence(
+                                        Double(HiddenLinearStartRule.remainderScale))
+                                    + " for the other units' weights"
+                            )
+                        } else {
+                            (
+                                InitializerRule.id,
+                                "\(initializer) suits the \(outputActivationName(layers)) output"
+                            )
                         }
-                            ?? "\(dense.initializer.rawValue) suits the "
-                            + "\(outputActivationName(layers)) output")
+                    choose("\(base).dense.initializer", initializer, .rule, rule, why)
                     choose(
                         "\(base).dense.bias", "true", .policy, nil,
                         "the output layer keeps its bias")

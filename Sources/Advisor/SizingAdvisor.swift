@@ -212,6 +212,11 @@ struct DesignSession {
         let parameters = Self.parameterCount(layers, inputs: ni) + data.embeddingParameters
         evaluations += initializerEvaluations(layers)
         evaluations += linearStartRules(task: task, layers: layers).map { $0.evaluate() }
+        evaluations.append(
+            HiddenLinearStartRule(
+                task: task, layers: layers, embedded: data.embeddingParameters > 0
+            )
+            .evaluate())
 
         config.model.layers = layers
         config.model.template = .fixed(templateChoice(hiddenLayers: hidden.widths.count).name)

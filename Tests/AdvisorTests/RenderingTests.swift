@@ -197,6 +197,7 @@ import Testing
             BatchNormPlacementRule.self, DeepBatchNormRule.self, ClippingRule.self,
             EarlyStoppingRule.self, PatienceByStepsRule.self, EnsembleRule.self,
             OverfitRecipeRule.self, LinearRidgeStartRule.self, LinearLogisticStartRule.self,
+            HiddenLinearStartRule.self,
         ]
         for unit in units {
             let text = RuleCatalog.rules.first { $0.id == unit.id }

@@ -66,8 +66,11 @@ import Testing
         #expect(generated.text.contains("# INIT-LINEAR-RIDGE: no hidden layer"))
     }
 
-    @Test func hiddenLayersAndClassesStartAtRandom() throws {
-        let hidden = try Self.session(model: "{hidden_layers: 1, neurons: 8}").session
+    @Test func tanhHiddenLayersAndClassesStartAtRandom() throws {
+        // tanh cannot carry the fit (INIT-HIDDEN-LINEAR needs rectifiers).
+        let hidden = try Self.session(
+            model: "{hidden_layers: 1, neurons: 8, activation: tanh}"
+        ).session
         #expect(!hidden.startsAtLinearFit)
         // The same data as classes: no ridge start.
         #expect(
@@ -285,5 +288,198 @@ import Testing
         #expect(generated.text.contains("# INIT-LINEAR-LOGISTIC: no hidden layer"))
         #expect(!LinearLogisticStartRule(task: .classification, hiddenLayers: 1).applies)
         #expect(!LinearLogisticStartRule(task: .regression, hiddenLayers: 0).applies)
+    }
+}
+
+/// INIT-HIDDEN-LINEAR: a network with rectifier hidden layers starts as the linear fit, carried
+/// by two units per output through each hidden layer.
+@Suite struct HiddenLinearStartTests {
+    /// `y = 3a - 2b + 0.5 + noise` as standardised-looking rows (regression).
+    static let lineRows: EncodedRows = {
+        var generator = SeededGenerator(seed: 12)
+        var features: [Float] = []
+        var targets: [Float] = []
+        for _ in 0..<300 {
+            let (a, b, c) = (generator.nextNormal(), generator.nextNormal(), generator.nextNormal())
+            features += [Float(a), Float(b), Float(c)]
+            targets.append(Float(3 * a - 2 * b + 0.5 + 0.3 * generator.nextNormal()))
+        }
+        return EncodedRows(
+            rowCount: 300, featureCount: 3, features: features, targets: targets,
+            sourceRows: Array(0..<300))
+    }()
+
+    static let numberTarget = TargetEncoding.regression(name: "y", mean: 0, standardDeviation: 1)
+
+    /// `model`'s output layer without the other units' share: what the carrying units compute.
+    static func carriedOnly(_ model: Sequential, outputLayer: Int) {
+        model.visitParameters { name, parameter in
+            guard name.layer == outputLayer, name.local == "weight" else { return }
+            let fanIn = parameter.shape[1]
+            let carried = 2 * parameter.shape[0]
+            for unit in 0..<parameter.shape[0] {
+                for j in carried..<fanIn { parameter.value[unit * fanIn + j] = 0 }
+            }
+        }
+    }
+
+    /// The layers' weights by name.
+    static func tensors(_ model: Sequential) -> [String: [Float]] {
+        var values: [String: [Float]] = [:]
+        model.visitParameters { name, parameter in values[name.description] = parameter.value }
+        return values
+    }
+
+    @Test("two hidden layers (relu, leaky_relu) with dropout carry the ridge fit exactly")
+    func deepNetworkCarriesTheRidgeFit() throws {
+        let description = ModelDescription(
+            inputWidth: 3,
+            layers: [
+                .dense(units: 8), .activation(.relu), .dropout(rate: 0.3),
+                .dense(units: 6), .activation(.leakyReLU(slope: 0.1)), .dense(units: 1),
+            ])
+        let model = try Sequential(description, seed: 5)
+        let random = Self.tensors(try Sequential(description, seed: 5))
+        let rows = Self.lineRows
+        #expect(LinearStart.apply(to: model, rows: rows, target: Self.numberTarget))
+        let started = Self.tensors(model)
+        // The other units' output weights are a tenth of their draw; the second layer's
+        // other units do not read the carrying pair.
+        let output = try #require(started["layers.5.weight"])
+        let drawn = try #require(random["layers.5.weight"])
+        for j in 2..<6 { #expect(output[j] == drawn[j] * HiddenLinearStartRule.remainderScale) }
+        let second = try #require(started["layers.3.weight"])
+        for unit in 2..<6 { #expect(second[unit * 8] == 0 && second[unit * 8 + 1] == 0) }
+        #expect(started["layers.0.weight"]?[16...] == random["layers.0.weight"]?[16...])
+        // Without that share the network computes the fit, whatever the inputs' signs.
+        Self.carriedOnly(model, outputLayer: 5)
+        let fit = try #require(RidgeFit(rows))
+        let predictions = try model.predict(rows.inputMatrix)
+        for row in 0..<rows.rowCount {
+            let x = (0..<3).map { Double(rows.features[row * 3 + $0]) }
+            let expected = fit.intercept + zip(fit.weights, x).map { $0 * $1 }.reduce(0, +)
+            #expect(abs(Double(predictions[row, 0]) - expected) < 1e-4)
+        }
+    }
+
+    @Test("a max-norm constraint holds at the start and the network still computes the fit")
+    func maxNormIsKeptByScalingTheCarriers() throws {
+        let description = ModelDescription(
+            inputWidth: 3,
+            layers: [
+                .dense(units: 4, maxNorm: 0.5), .activation(.relu),
+                .dense(units: 4, maxNorm: 0.5), .activation(.relu), .dense(units: 1),
+            ])
+        let model = try Sequential(description, seed: 2)
+        #expect(LinearStart.apply(to: model, rows: Self.lineRows, target: Self.numberTarget))
+        Self.carriedOnly(model, outputLayer: 4)
+        // The fit's weights (norm about 3.6) and the read-back pair (norm 1.41) were scaled
+        // into the constraint, so imposing it leaves the carrying units as they are (the
+        // other units' random draw is not constrained until the first step).
+        let carrying = { (values: [String: [Float]]) in
+            [values["layers.0.weight"]?.prefix(6), values["layers.2.weight"]?.prefix(8)]
+        }
+        let before = carrying(Self.tensors(model))
+        model.applyConstraints()
+        #expect(carrying(Self.tensors(model)) == before)
+        let fit = try #require(RidgeFit(Self.lineRows))
+        let predictions = try model.predict(Self.lineRows.inputMatrix)
+        for row in stride(from: 0, to: 300, by: 7) {
+            let x = (0..<3).map { Double(Self.lineRows.features[row * 3 + $0]) }
+            let expected = fit.intercept + zip(fit.weights, x).map { $0 * $1 }.reduce(0, +)
+            #expect(abs(Double(predictions[row, 0]) - expected) < 1e-4)
+        }
+    }
+
+    @Test("three classes: the softmax's inputs are the logistic regression's scores")
+    func softmaxNetworkCarriesTheLogisticFit() throws {
+        let rows = LogisticStartTests.rows(
+            400, truth: [[1, 0, 0], [-1, 1, 0.3], [0, -1, -0.2]], seed: 6)
+        let description = ModelDescription(
+            inputWidth: 2,
+            layers: [
+                .dense(units: 6), .activation(.prelu()), .dense(units: 3),
+                .activation(.softmax),
+            ])
+        let model = try Sequential(description, seed: 3)
+        let target = TargetEncoding.classes(name: "y", labels: ["a", "b", "c"])
+        #expect(LinearStart.apply(to: model, rows: rows, target: target))
+        Self.carriedOnly(model, outputLayer: 2)
+        let fit = try #require(LogisticRegressionFit(rows, classes: 3))
+        let scores = try model.predict(rows.inputMatrix, depth: 3)
+        for row in 0..<rows.rowCount {
+            for k in 0..<3 {
+                let expected =
+                    fit.intercepts[k]
+                    + (0..<2).map {
+                        fit.weights[k * 2 + $0] * Double(rows.features[row * 2 + $0])
+                    }.reduce(0, +)
+                #expect(abs(Double(scores[row, k]) - expected) < 1e-4)
+            }
+        }
+    }
+
+    @Test("tanh, batch norm, a layer narrower than 2 units per output: random start kept")
+    func networksThatCannotCarryTheFitStartAtRandom() throws {
+        let designs: [[LayerDescription]] = [
+            [.dense(units: 8), .activation(.tanh), .dense(units: 1)],
+            [.dense(units: 8), .batchNorm(), .activation(.relu), .dense(units: 1)],
+            [
+                .dense(units: 8), .activation(.relu), .dense(units: 5), .activation(.relu),
+                .dense(units: 3), .activation(.softmax),
+            ],
+        ]
+        let classes = TargetEncoding.classes(name: "y", labels: ["a", "b", "c"])
+        for (index, layers) in designs.enumerated() {
+            let description = ModelDescription(inputWidth: 3, layers: layers)
+            let model = try Sequential(description, seed: 1)
+            let target = index == 2 ? classes : Self.numberTarget
+            var rows = Self.lineRows
+            if index == 2 {
+                rows.targets = nil
+                rows.classIndices = (0..<rows.rowCount).map { Int32($0 % 3) }
+            }
+            #expect(!LinearStart.apply(to: model, rows: rows, target: target), "\(index)")
+            #expect(Self.tensors(model) == Self.tensors(try Sequential(description, seed: 1)))
+        }
+    }
+
+    @Test("the advisor, the config and the session agree on when the fit is carried")
+    func ruleConfigAndSessionAgree() throws {
+        let (session, plan) = try RidgeStartTests.session(model: "{hidden_layers: 1, neurons: 8}")
+        #expect(session.startsAtLinearFit)
+        let evaluation = try #require(
+            plan.recommendation.evaluations.first { $0.id == HiddenLinearStartRule.id })
+        #expect(evaluation.applies && evaluation.why.contains("the ridge fit"))
+        let generated = try plan.generate(outputPath: plan.specPath)
+        #expect(
+            generated.text.contains("# INIT-HIDDEN-LINEAR: each network starts as the ridge fit"))
+        // Its start is the fit's loss, nearly (the other units add a tenth of their draw).
+        let rows = session.data.training
+        let loss = try session.trainer.evaluate(
+            inputs: rows.inputMatrix, targets: rows.engineTargets
+        ).loss
+        #expect(loss < 0.1, "\(loss)")
+        // Each condition, with its reason.
+        func rule(_ layers: [LayerConfig], embedded: Bool = false) -> HiddenLinearStartRule {
+            HiddenLinearStartRule(task: .regression, layers: layers, embedded: embedded)
+        }
+        let dense = { (units: Int) in
+            LayerConfig.dense(DenseConfig(units: units, initializer: .heNormal))
+        }
+        let relu = LayerConfig.activation(.relu)
+        #expect(rule([dense(8), relu, dense(1)]).applies)
+        #expect(rule([dense(8), relu, .dropout(rate: 0.2), dense(8), relu, dense(1)]).applies)
+        #expect(rule([dense(1)]).randomReason?.contains("no hidden layer") == true)
+        #expect(
+            rule([dense(8), .activation(.tanh), dense(1)]).randomReason?.contains("rectifiers")
+                == true)
+        #expect(
+            rule([dense(8), .batchNorm(momentum: 0.1, epsilon: 1e-5), relu, dense(1)])
+                .randomReason?.contains("batch norm") == true)
+        #expect(
+            HiddenLinearStartRule(task: .classification, layers: [dense(5), relu, dense(3)])
+                .randomReason?.contains("narrower") == true)
+        #expect(rule([dense(8), relu, dense(1)], embedded: true).randomReason != nil)
     }
 }

@@ -416,3 +416,111 @@ public struct LinearLogisticStartRule: LinearStartRule {
         self.hiddenLayers = hiddenLayers
     }
 }
+
+/// INIT-HIDDEN-LINEAR (calibrated): a network with hidden layers starts as the linear model
+/// INIT-LINEAR-RIDGE or INIT-LINEAR-LOGISTIC fits, carried through each hidden layer by two
+/// rectifier units per output (`f(z) - f(-z) = (1 + a) z` for a rectifier of slope `a`), with
+/// the other units' output weights a tenth of their random draw: the hidden units then add what
+/// the linear model misses, and restoring the best epoch keeps the linear part when they add
+/// nothing the validation rows confirm.
+public struct HiddenLinearStartRule: Rule {
+    public static let id = "INIT-HIDDEN-LINEAR"
+    public static let title = "a network with hidden layers starts as its linear fit"
+    public static let formula =
+        "first hidden units 2k, 2k+1 = f(+-(w_k x + b_k)), passed on by each hidden layer; "
+        + "output k = (u_2k - u_2k+1) / (1 + a) + 0.1 x the random draw's other weights"
+    /// The share of their random draw the other hidden units' output weights keep.
+    public static let remainderScale: Float = 0.1
+    /// The task: its linear model is the ridge fit or the logistic regression fit.
+    public var task: TaskKind
+    /// Hidden layers of the design.
+    public var hiddenLayers: Int
+    /// The hidden layers' activations, in order.
+    public var activations: [ActivationFunction]
+    /// The narrowest hidden layer.
+    public var narrowestWidth: Int
+    /// Output units: one linear model each.
+    public var outputs: Int
+    /// Whether a batch norm rescales the units (the carried values would change; a max-norm
+    /// constraint does not: the carrying units' weights are scaled into it and read back
+    /// larger).
+    public var rescaled: Bool
+    /// Whether the first layer sees embedding tables (the fit is of the encoded inputs only).
+    public var embedded: Bool
+
+    /// The rule on a network's layers: its hidden layers are its dense layers but the output.
+    /// - Parameters:
+    ///   - task: regression or classification.
+    ///   - layers: the network's layers, input first.
+    ///   - embedded: whether any input column is embedded (default false).
+    public init(task: TaskKind, layers: [LayerConfig], embedded: Bool = false) {
+        var widths: [Int] = []
+        var activations: [ActivationFunction] = []
+        var rescaled = false
+        for layer in layers {
+            switch layer {
+            case .dense(let dense): widths.append(dense.units)
+            case .activation(let activation): activations.append(activation)
+            case .batchNorm: rescaled = true
+            case .dropout: break
+            }
+        }
+        self.task = task
+        hiddenLayers = max(0, widths.count - 1)
+        self.activations = Array(activations.prefix(hiddenLayers))
+        narrowestWidth = widths.dropLast().min() ?? 0
+        outputs = widths.last ?? 0
+        self.rescaled = rescaled
+        self.embedded = embedded
+    }
+
+    /// The negative slope of a rectifier that carries a value in two units; nil for any other
+    /// activation.
+    public static func rectifierSlope(_ activation: ActivationFunction) -> Double? {
+        switch activation {
+        case .relu: 0
+        case .leakyReLU(let slope): slope
+        case .prelu(let slope): slope
+        default: nil
+        }
+    }
+
+    /// The fit the network starts as.
+    public var fitName: String {
+        task == .regression ? LinearRidgeStartRule.fitName : LinearLogisticStartRule.fitName
+    }
+
+    /// Why the networks start at random; nil when they start as the fit.
+    public var randomReason: String? {
+        if hiddenLayers == 0 { return "no hidden layer: INIT-LINEAR-RIDGE or INIT-LINEAR-LOGISTIC" }
+        if activations.count < hiddenLayers
+            || !activations.allSatisfy({ Self.rectifierSlope($0) != nil })
+        {
+            return "the hidden activations are not all rectifiers (relu, leaky_relu, prelu)"
+        }
+        if rescaled { return "batch norm rescales the units that would carry it" }
+        if narrowestWidth < 2 * outputs {
+            return "a hidden layer narrower than 2 units per output (\(2 * outputs))"
+        }
+        if embedded { return "embedded inputs: the fit sees their codes, the network their tables" }
+        return nil
+    }
+
+    /// Whether the networks start as the fit.
+    public var applies: Bool { randomReason == nil }
+
+    public func evaluate() -> RuleEvaluation {
+        evaluation(
+            [
+                RuleInput("task", .text(task.rawValue)),
+                RuleInput("hidden", .integer(hiddenLayers)),
+                RuleInput("activation", .text(activations.first?.name ?? "none")),
+                RuleInput("narrowest", .integer(narrowestWidth)),
+                RuleInput("outputs", .integer(outputs)),
+            ], .flag(applies), applies: applies,
+            why: randomReason.map { "random start: \($0)" }
+                ?? "each network starts as \(fitName) of its training rows, carried by 2 units "
+                + "per output in each hidden layer; the others' output weights x "
+                + NumberText.evidence(Double(Self.remainderScale)))
+    }
+}

@@ -100,7 +100,8 @@ public struct CurveThresholds: Codable, Sendable, Equatable {
     public var overfitEvaluations: Int = 3
     /// DIAG-OVERFIT: the epochs after the validation minimum it reads (EARLY-STOP's proposed
     /// patience), so a longer patience (EARLY-STOP-STEPS) does not by itself make a run look
-    /// overfitted: the tail it adds is what early stopping cuts off. Default 10.
+    /// overfitted: the tail it adds is what early stopping cuts off. Without early stopping the
+    /// whole curve is read. Default 10.
     public var overfitWindow: Int = 10
 
     // MARK: DIAG-UNDERFIT

@@ -8,7 +8,8 @@ import Spec
 /// `overfitStandardErrors` (2) standard errors of a mean over the validation rows (factor
 /// `1 + 2 / sqrt(rows)` when larger: a small validation split's loss wanders), and the training
 /// loss at the last epoch is below its value at the validation minimum; the curve is read up to
-/// `overfitWindow` (10) epochs after its minimum. Severity: warning. Recommends (rulebook,
+/// `overfitWindow` (10) epochs after its minimum, or to its end when the spec turns early
+/// stopping off (the last epoch is then the model). Severity: warning. Recommends (rulebook,
 /// OVERFIT-RECIPE-MLP): regularisation, dropout, batch normalisation, early stopping, more data, a
 /// smaller network. Edits: `model.dropout: 0.2` and `training.regularization: {l2: 1.0e-4}` where
 /// absent; early stopping when it was off. Source: notes "Overfitting".
@@ -24,7 +25,11 @@ public struct OverfitDetector: Detector {
             whole.allSatisfy(\.isFinite), record.trainLoss.allSatisfy(\.isFinite),
             let minimum = whole.min(), let best = whole.firstIndex(of: minimum)
         else { return [] }
-        let end = min(whole.count, record.trainLoss.count, best + 1 + thresholds.overfitWindow)
+        // With early stopping, the tail past its patience is what it cuts off; without it the
+        // last epoch is the model, and the whole curve counts.
+        var window = thresholds.overfitWindow
+        if let spec, case .fixed(nil) = spec.training.earlyStopping { window = whole.count }
+        let end = min(whole.count, record.trainLoss.count, best + 1 + window)
         let validation = whole.prefix(end)
         let noise = record.validationRows.map { rows in
             thresholds.overfitStandardErrors / Double(max(rows, 1)).squareRoot()

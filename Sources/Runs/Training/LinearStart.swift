@@ -1,3 +1,4 @@
+import Advisor
 import Dataset
 import Engine
 
@@ -9,10 +10,18 @@ import Engine
 /// epoch keeps it near that start unless the validation rows prefer otherwise. Adam from
 /// random weights, stopped early on a few dozen validation rows, ends short of the optimum
 /// (Benchmarks/quality-results.md, 2026-12-07 evening and 2026-12-08).
+///
+/// INIT-HIDDEN-LINEAR: a network with rectifier hidden layers starts as that same fit. Units
+/// 2k and 2k + 1 of the first hidden layer compute f(z_k) and f(-z_k) of output k's linear
+/// value z_k; each later hidden layer passes it on in its own units 2k and 2k + 1; the output
+/// layer reads z_k back as (u_2k - u_2k+1) / (1 + a), where a is the rectifier's negative slope.
+/// The other units keep their random weights, except that the later layers do not read the
+/// carrying units and the output layer reads the others at `remainderScale` of their draw.
 enum LinearStart {
-    /// Sets `model`'s dense weight and bias to the linear fit on `rows`; leaves the model as
-    /// it is when it is not one dense layer from `rows`' inputs to the task's outputs, or the
-    /// fit fails.
+    /// Sets `model`'s weights to start as the linear fit on `rows`: the dense layer of a linear
+    /// network, or the carrying units of a network with rectifier hidden layers. Leaves the
+    /// model as it is when it cannot carry the fit (other activations, batch norm, embedding
+    /// tables, a hidden layer narrower than two units per output, no biases) or the fit fails.
     /// - Parameters:
     ///   - model: a freshly built network.
     ///   - rows: its training rows.
@@ -23,17 +32,174 @@ enum LinearStart {
     static func apply(to model: Sequential, rows: EncodedRows, target: TargetEncoding) -> Bool {
         var classes: Int?
         if case .classes(_, let labels) = target { classes = labels.count }
-        let outputs = target.outputWidth
-        var shapes: [[Int]] = []
-        model.visitParameters { _, parameter in shapes.append(parameter.shape) }
-        guard shapes == [[outputs, rows.featureCount], [outputs]] else { return false }
-        guard let (weights, biases) = fit(rows, classes: classes) else { return false }
-        var index = 0
-        model.visitParameters { _, parameter in
-            parameter.value = (index == 0 ? weights : biases).map { Float($0) }
-            index += 1
+        guard
+            let carriers = Carriers(
+                model.modelDescription, inputs: rows.featureCount, outputs: target.outputWidth),
+            let (weights, biases) = fit(rows, classes: classes)
+        else { return false }
+        var shapesMatch = true
+        model.visitParameters { name, parameter in
+            shapesMatch = shapesMatch && carriers.expects(name, parameter.shape)
+        }
+        guard shapesMatch else { return false }
+        model.visitParameters { name, parameter in
+            carriers.set(name, &parameter.value, weights: weights, biases: biases)
         }
         return true
+    }
+
+    /// The dense layers of a network that can carry a linear fit, and the slope of the
+    /// rectifier after each hidden one.
+    struct Carriers {
+        /// Description indices of the dense layers, the output last.
+        var denseLayers: [Int]
+        /// The negative slope of each hidden dense layer's rectifier.
+        var slopes: [Double]
+        /// Output width of each dense layer.
+        var widths: [Int]
+        /// Inputs of the first dense layer.
+        var inputs: Int
+        /// Outputs: one linear model each (units 2k, 2k + 1 carry output k).
+        var outputs: Int
+        /// Each dense layer's max-norm constraint on a unit's incoming weights, if any.
+        var maxNorms: [Float?]
+        /// The share of their draw the other units' output weights keep.
+        var remainderScale: Float = HiddenLinearStartRule.remainderScale
+
+        /// The carriers of `description`; nil when it cannot carry a fit.
+        init?(_ description: ModelDescription, inputs: Int, outputs: Int) {
+            guard description.embeddings.isEmpty else { return nil }
+            var denseLayers: [Int] = []
+            var slopes: [Double] = []
+            var widths: [Int] = []
+            var maxNorms: [Float?] = []
+            for (index, layer) in description.layers.enumerated() {
+                switch layer {
+                case .dense(let units, _, let useBias, let maxNorm):
+                    guard useBias else { return nil }
+                    denseLayers.append(index)
+                    widths.append(units)
+                    maxNorms.append(maxNorm)
+                case .batchNorm: return nil
+                case .dropout, .activation: break
+                }
+            }
+            guard let last = widths.last, last == outputs else { return nil }
+            for index in denseLayers.dropLast() {
+                switch description.activation(following: index) {
+                case .relu: slopes.append(0)
+                case .leakyReLU(let slope): slopes.append(Double(slope))
+                case .prelu(let slope): slopes.append(Double(slope))
+                default: return nil
+                }
+            }
+            guard widths.dropLast().allSatisfy({ $0 >= 2 * outputs }) else { return nil }
+            self.denseLayers = denseLayers
+            self.slopes = slopes
+            self.widths = widths
+            self.inputs = inputs
+            self.outputs = outputs
+            self.maxNorms = maxNorms
+        }
+
+        /// The factor hidden dense layer `d` scales output k's carrying units' weights by to
+        /// keep them within its max-norm constraint (1 without one): the first layer's are the
+        /// fit's weights, a later layer's the read-back pair (norm sqrt(2) / (1 + a)). The
+        /// output layer reads the value back larger by the product of them all.
+        func shrink(_ d: Int, output k: Int, weights: [Double]) -> Double {
+            guard let maxNorm = maxNorms[d].map(Double.init) else { return 1 }
+            let norm =
+                d == 0
+                ? (0..<inputs).reduce(0.0) {
+                    $0 + weights[k * inputs + $1] * weights[k * inputs + $1]
+                }
+                .squareRoot()
+                : 2.squareRoot() / (1 + slopes[d - 1])
+            return norm > maxNorm ? maxNorm / norm : 1
+        }
+
+        /// Dense layer `d`'s position among the dense layers, for a parameter of the model.
+        private func dense(_ name: ParameterName) -> Int? {
+            name.embedding == nil ? denseLayers.firstIndex(of: name.layer) : nil
+        }
+
+        /// Whether a parameter has the shape the carriers expect (a dense layer's weight or
+        /// bias; anything else, such as a PReLU's slopes, is left as it is).
+        func expects(_ name: ParameterName, _ shape: [Int]) -> Bool {
+            guard let d = dense(name) else { return true }
+            let fanIn = d == 0 ? inputs : widths[d - 1]
+            switch name.local {
+            case "weight": return shape == [widths[d], fanIn]
+            case "bias": return shape == [widths[d]]
+            default: return false
+            }
+        }
+
+        /// Writes the carriers into a dense layer's weight or bias; `weights` is the fit's
+        /// outputs x inputs matrix, row-major, `biases` its intercepts.
+        func set(
+            _ name: ParameterName, _ value: inout [Float], weights: [Double], biases: [Double]
+        ) {
+            guard let d = dense(name) else { return }
+            let fanIn = d == 0 ? inputs : widths[d - 1]
+            let isWeight = name.local == "weight"
+            let carried = 2 * outputs
+            if denseLayers.count == 1 {
+                // A linear network: the layer is the fit.
+                value = (isWeight ? weights : biases).map { Float($0) }
+                return
+            }
+            if d == 0 {
+                // f(z) and f(-z) of each output's linear value (scaled into the max-norm).
+                for k in 0..<outputs {
+                    let shrink = shrink(0, output: k, weights: weights)
+                    for (unit, sign) in [(2 * k, 1.0), (2 * k + 1, -1.0)] {
+                        if isWeight {
+                            for i in 0..<fanIn {
+                                value[unit * fanIn + i] = Float(
+                                    sign * shrink * weights[k * fanIn + i])
+                            }
+                        } else {
+                            value[unit] = Float(sign * shrink * biases[k])
+                        }
+                    }
+                }
+                return
+            }
+            // Later layers read z back from the previous layer's pair: (u - v) / (1 + a).
+            let back = 1 / (1 + slopes[d - 1])
+            let isOutput = d == denseLayers.count - 1
+            guard isWeight else {
+                for unit in 0..<(isOutput ? outputs : carried) { value[unit] = 0 }
+                return
+            }
+            if isOutput { for j in value.indices { value[j] *= remainderScale } }
+            // No unit reads the carrying units but their own readers.
+            for unit in 0..<widths[d] {
+                for j in 0..<carried { value[unit * fanIn + j] = 0 }
+            }
+            for k in 0..<outputs {
+                let (u, v) = (2 * k, 2 * k + 1)
+                if isOutput {
+                    // Undo every hidden layer's shrink.
+                    let carriedScale = (0..<d).reduce(1.0) {
+                        $0 * shrink($1, output: k, weights: weights)
+                    }
+                    value[k * fanIn + u] = Float(back / carriedScale)
+                    value[k * fanIn + v] = Float(-back / carriedScale)
+                } else {
+                    let w = Float(back * shrink(d, output: k, weights: weights))
+                    for j in 0..<fanIn {
+                        value[u * fanIn + j] = 0
+                        value[v * fanIn + j] = 0
+                    }
+                    value[u * fanIn + u] = w
+                    value[u * fanIn + v] = -w
+                    value[v * fanIn + u] = -w
+                    value[v * fanIn + v] = w
+                }
+            }
+        }
     }
 
     /// The fit's weights (outputs x inputs, row-major) and biases; nil when it fails.

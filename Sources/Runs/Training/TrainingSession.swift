@@ -60,8 +60,9 @@ public final class TrainingSession {
     public let learningRate: Double
     /// Networks trained and averaged (`training.ensemble`; 1 for one network).
     public let ensembleSize: Int
-    /// INIT-LINEAR-RIDGE and INIT-LINEAR-LOGISTIC: each network starts at the linear fit of
-    /// its training rows (no hidden layers: ridge for regression, logistic for classes).
+    /// INIT-LINEAR-RIDGE, INIT-LINEAR-LOGISTIC and INIT-HIDDEN-LINEAR: each network starts at
+    /// (or, with hidden layers, as) the linear fit of its training rows: ridge for regression,
+    /// logistic for classes.
     public let startsAtLinearFit: Bool
     /// The range test, when the rate was `auto`.
     public internal(set) var rangeTest: RangeTestResult?
@@ -154,8 +155,13 @@ public final class TrainingSession {
         self.source = source
         self.trainer = try Self.trainer(
             builder, seed: seed, learningRate: learningRate, source: source, weights: weights)
-        startsAtLinearFit = linearStartRules(task: data.schema.task, layers: resolved.layers)
+        startsAtLinearFit =
+            linearStartRules(task: data.schema.task, layers: resolved.layers)
             .contains(where: \.applies)
+            || HiddenLinearStartRule(
+                task: data.schema.task, layers: resolved.layers,
+                embedded: data.encoding.embeddingParameters > 0
+            ).applies
         if startsAtLinearFit {
             LinearStart.apply(to: trainer.model, rows: data.training, target: data.encoding.target)
         }
