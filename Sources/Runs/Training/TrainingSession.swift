@@ -155,16 +155,19 @@ public final class TrainingSession {
         self.source = source
         self.trainer = try Self.trainer(
             builder, seed: seed, learningRate: learningRate, source: source, weights: weights)
-        startsAtLinearFit =
+        let ruled =
             linearStartRules(task: data.schema.task, layers: resolved.layers)
             .contains(where: \.applies)
             || HiddenLinearStartRule(
                 task: data.schema.task, layers: resolved.layers,
                 embedded: data.encoding.embeddingParameters > 0
             ).applies
-        if startsAtLinearFit {
-            LinearStart.apply(to: trainer.model, rows: data.training, target: data.encoding.target)
-        }
+        // True only when the network did start there (a fit can fail, or a linear model with
+        // embedded inputs has nothing to start from).
+        startsAtLinearFit =
+            ruled
+            && LinearStart.apply(
+                to: trainer.model, rows: data.training, target: data.encoding.target)
         validation = data.validationSet
     }
 
