@@ -225,9 +225,11 @@ extension DesignSession {
                         "No = \(no) output\(no == 1 ? "" : "s"): \(taskDescription)")
                     // INIT-LINEAR-RIDGE or INIT-LINEAR-LOGISTIC: a linear model starts at its
                     // fit; INIT-HIDDEN-LINEAR: a network with hidden layers starts as it.
-                    let start = linearStartRules(task: task, layers: layers).first(where: \.applies)
+                    let embedded = data.embeddingParameters > 0
+                    let start = linearStartRules(task: task, layers: layers, embedded: embedded)
+                        .first(where: \.applies)
                     let hiddenStart = HiddenLinearStartRule(
-                        task: task, layers: layers, embedded: data.embeddingParameters > 0)
+                        task: task, layers: layers, embedded: embedded)
                     let initializer = dense.initializer.rawValue
                     let (rule, why): (String, String) =
                         if let start {

@@ -211,12 +211,12 @@ struct DesignSession {
         // The embedding tables are trained parameters too (ENC-EMBED-SIZE).
         let parameters = Self.parameterCount(layers, inputs: ni) + data.embeddingParameters
         evaluations += initializerEvaluations(layers)
-        evaluations += linearStartRules(task: task, layers: layers).map { $0.evaluate() }
+        let embedded = data.embeddingParameters > 0
+        evaluations += linearStartRules(task: task, layers: layers, embedded: embedded).map {
+            $0.evaluate()
+        }
         evaluations.append(
-            HiddenLinearStartRule(
-                task: task, layers: layers, embedded: data.embeddingParameters > 0
-            )
-            .evaluate())
+            HiddenLinearStartRule(task: task, layers: layers, embedded: embedded).evaluate())
 
         config.model.layers = layers
         config.model.template = .fixed(templateChoice(hiddenLayers: hidden.widths.count).name)

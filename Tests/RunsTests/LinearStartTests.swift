@@ -82,8 +82,12 @@ import Testing
         let evaluation = try #require(
             plan.recommendation.evaluations.first { $0.id == LinearRidgeStartRule.id })
         #expect(evaluation.applies && evaluation.why.contains("ridge fit"))
-        #expect(!LinearRidgeStartRule(task: .regression, hiddenLayers: 1).applies)
-        #expect(!LinearRidgeStartRule(task: .classification, hiddenLayers: 0).applies)
+        #expect(!LinearRidgeStartRule(task: .regression, hiddenLayers: 1, embedded: false).applies)
+        #expect(
+            !LinearRidgeStartRule(task: .classification, hiddenLayers: 0, embedded: false).applies)
+        // Embedded inputs: the fit sees codes, the network tables; nothing to start from.
+        let embedded = LinearRidgeStartRule(task: .regression, hiddenLayers: 0, embedded: true)
+        #expect(!embedded.applies && embedded.evaluate().why.contains("embedded"))
     }
 
     @Test func theFitSolvesThePenalisedNormalEquations() throws {
@@ -286,8 +290,11 @@ import Testing
         #expect(evaluation.applies)
         let generated = try plan.generate(outputPath: plan.specPath)
         #expect(generated.text.contains("# INIT-LINEAR-LOGISTIC: no hidden layer"))
-        #expect(!LinearLogisticStartRule(task: .classification, hiddenLayers: 1).applies)
-        #expect(!LinearLogisticStartRule(task: .regression, hiddenLayers: 0).applies)
+        #expect(
+            !LinearLogisticStartRule(task: .classification, hiddenLayers: 1, embedded: false)
+                .applies)
+        #expect(
+            !LinearLogisticStartRule(task: .regression, hiddenLayers: 0, embedded: false).applies)
     }
 }
 
@@ -441,6 +448,38 @@ import Testing
             }
             #expect(!LinearStart.apply(to: model, rows: rows, target: target), "\(index)")
             #expect(Self.tensors(model) == Self.tensors(try Sequential(description, seed: 1)))
+        }
+    }
+
+    @Test("embedded inputs: the advisor and the session both say random start")
+    func embeddedInputsStartAtRandom() throws {
+        let folder = try temporaryFolder()
+        var generator = SeededGenerator(seed: 21)
+        var lines = ["city,x,y"]
+        // 40 levels with about 21 training rows each: embedded (ENC-EMBED-SIZE).
+        for row in 0..<1200 {
+            let x = generator.nextNormal()
+            lines.append("c\(row % 40),\(x),\(x + 0.3 * generator.nextNormal() > 0 ? "p" : "n")")
+        }
+        try (lines.joined(separator: "\n") + "\n").write(
+            to: folder.appendingPathComponent("cities.csv"), atomically: true, encoding: .utf8)
+        for hidden in [0, 1] {
+            let spec = folder.appendingPathComponent("cities\(hidden).yaml").path
+            try """
+            name: cities
+            data: {path: cities.csv, target: y, numeric_encoding: standard}
+            model: {hidden_layers: \(hidden)}
+            training: {epochs: 3, ensemble: 1}
+            """.write(toFile: spec, atomically: true, encoding: .utf8)
+            let plan = try DesignPlan(specPath: spec, catalog: try TemplateCatalog())
+            #expect(plan.data.encoding.embeddingParameters > 0, "40 levels are embedded")
+            let session = try TrainingSession(config: plan.recommendation.config, data: plan.data)
+            #expect(!session.startsAtLinearFit)
+            let evaluations = plan.recommendation.evaluations.filter {
+                $0.id == LinearLogisticStartRule.id || $0.id == HiddenLinearStartRule.id
+            }
+            #expect(evaluations.count == 2 && evaluations.allSatisfy { !$0.applies })
+            #expect(evaluations.contains { $0.why.contains("embedded") })
         }
     }
 

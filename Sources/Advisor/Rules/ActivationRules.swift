@@ -345,38 +345,64 @@ public protocol LinearStartRule: Rule {
     var task: TaskKind { get }
     /// Hidden layers of the design.
     var hiddenLayers: Int { get }
+    /// Whether the first layer sees embedding tables (the fit is of the encoded inputs, codes
+    /// and all, so there is nothing to start from).
+    var embedded: Bool { get }
     /// The rule on its inputs; each parameter sets the property of the same name.
-    init(task: TaskKind, hiddenLayers: Int)
+    init(task: TaskKind, hiddenLayers: Int, embedded: Bool)
 }
 
 /// INIT-LINEAR-RIDGE and INIT-LINEAR-LOGISTIC for a design (at most one applies: one per task).
-public func linearStartRules(task: TaskKind, layers: [LayerConfig]) -> [any LinearStartRule] {
+/// - Parameters:
+///   - task: regression or classification.
+///   - layers: the network's layers, input first.
+///   - embedded: whether any input column is embedded (default false).
+public func linearStartRules(
+    task: TaskKind, layers: [LayerConfig], embedded: Bool = false
+) -> [any LinearStartRule] {
     [
-        LinearRidgeStartRule(task: task, layers: layers),
-        LinearLogisticStartRule(task: task, layers: layers),
+        LinearRidgeStartRule(task: task, layers: layers, embedded: embedded),
+        LinearLogisticStartRule(task: task, layers: layers, embedded: embedded),
     ]
+}
+
+/// Whether each network of a design starts at, or as, the linear fit of its training rows:
+/// INIT-LINEAR-RIDGE, INIT-LINEAR-LOGISTIC or INIT-HIDDEN-LINEAR applies.
+/// - Parameters:
+///   - task: regression or classification.
+///   - layers: the network's layers, input first.
+///   - embedded: whether any input column is embedded.
+public func startsAtLinearFit(task: TaskKind, layers: [LayerConfig], embedded: Bool) -> Bool {
+    linearStartRules(task: task, layers: layers, embedded: embedded).contains(where: \.applies)
+        || HiddenLinearStartRule(task: task, layers: layers, embedded: embedded).applies
 }
 
 extension LinearStartRule {
     /// The rule for a network's layers: its hidden layers are its dense layers but the output.
-    public init(task: TaskKind, layers: [LayerConfig]) {
+    public init(task: TaskKind, layers: [LayerConfig], embedded: Bool = false) {
         let denses = layers.filter { if case .dense = $0 { true } else { false } }.count
-        self.init(task: task, hiddenLayers: max(0, denses - 1))
+        self.init(task: task, hiddenLayers: max(0, denses - 1), embedded: embedded)
     }
 
     /// Whether the networks start at the fit.
-    public var applies: Bool { task == Self.fittedTask && hiddenLayers == 0 }
+    public var applies: Bool { task == Self.fittedTask && hiddenLayers == 0 && !embedded }
 
     public func evaluate() -> RuleEvaluation {
-        evaluation(
+        let why: String
+        if applies {
+            why =
+                "\(task.rawValue) without hidden layers: each network starts at "
+                + "\(Self.fitName) of its training rows"
+        } else if task != Self.fittedTask {
+            why = "\(task.rawValue): not \(Self.fitName) (\(Self.fittedTask.rawValue) only)"
+        } else if hiddenLayers > 0 {
+            why = "hidden layers: INIT-HIDDEN-LINEAR decides the start"
+        } else {
+            why = "embedded inputs: random initial weights (the fit sees their codes)"
+        }
+        return evaluation(
             [RuleInput("task", .text(task.rawValue)), RuleInput("hidden", .integer(hiddenLayers))],
-            .flag(applies), applies: applies,
-            why: applies
-                ? "\(task.rawValue) without hidden layers: each network starts at "
-                    + "\(Self.fitName) of its training rows"
-                : task == Self.fittedTask
-                    ? "hidden layers: random initial weights (INIT-BY-ACTIVATION)"
-                    : "\(task.rawValue): not \(Self.fitName) (\(Self.fittedTask.rawValue) only)")
+            .flag(applies), applies: applies, why: why)
     }
 }
 
@@ -391,10 +417,12 @@ public struct LinearRidgeStartRule: LinearStartRule {
     public static let fitName = "the ridge fit"
     public var task: TaskKind
     public var hiddenLayers: Int
+    public var embedded: Bool
 
-    public init(task: TaskKind, hiddenLayers: Int) {
+    public init(task: TaskKind, hiddenLayers: Int, embedded: Bool) {
         self.task = task
         self.hiddenLayers = hiddenLayers
+        self.embedded = embedded
     }
 }
 
@@ -410,10 +438,12 @@ public struct LinearLogisticStartRule: LinearStartRule {
     public static let fitName = "the logistic regression fit"
     public var task: TaskKind
     public var hiddenLayers: Int
+    public var embedded: Bool
 
-    public init(task: TaskKind, hiddenLayers: Int) {
+    public init(task: TaskKind, hiddenLayers: Int, embedded: Bool) {
         self.task = task
         self.hiddenLayers = hiddenLayers
+        self.embedded = embedded
     }
 }
 

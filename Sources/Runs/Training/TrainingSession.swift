@@ -155,15 +155,10 @@ public final class TrainingSession {
         self.source = source
         self.trainer = try Self.trainer(
             builder, seed: seed, learningRate: learningRate, source: source, weights: weights)
-        let ruled =
-            linearStartRules(task: data.schema.task, layers: resolved.layers)
-            .contains(where: \.applies)
-            || HiddenLinearStartRule(
-                task: data.schema.task, layers: resolved.layers,
-                embedded: data.encoding.embeddingParameters > 0
-            ).applies
-        // True only when the network did start there (a fit can fail, or a linear model with
-        // embedded inputs has nothing to start from).
+        let ruled = Advisor.startsAtLinearFit(
+            task: data.schema.task, layers: resolved.layers,
+            embedded: data.encoding.embeddingParameters > 0)
+        // True only when the network did start there (a fit can fail).
         startsAtLinearFit =
             ruled
             && LinearStart.apply(
