@@ -150,6 +150,16 @@ extension DesignSession {
         let template = templateChoice(hiddenLayers: hidden.widths.count)
         choose(SpecKey.template.path, template.name, template.source, nil, template.why)
         annotateLayers(layers, hidden: hidden)
+        let start = LinearStartDecision(
+            task: task, layers: layers, embedded: self.data.embeddingParameters > 0,
+            setting: spec.model.linearStart.value)
+        if let fixed = spec.model.linearStart.value {
+            choose(
+                SpecKey.linearStart.path, String(start.starts), .spec, nil,
+                fixed == start.starts ? "set in spec" : "true, but \(start.why)")
+        } else {
+            choose(SpecKey.linearStart.path, String(start.starts), .rule, start.rule, start.why)
+        }
         for entry in config.advisor.entries {
             let key = "advisor.\(entry.key)"
             if templateSettings.contains(entry.key) {
@@ -226,10 +236,13 @@ extension DesignSession {
                     // INIT-LINEAR-RIDGE or INIT-LINEAR-LOGISTIC: a linear model starts at its
                     // fit; INIT-HIDDEN-LINEAR: a network with hidden layers starts as it.
                     let embedded = data.embeddingParameters > 0
-                    let start = linearStartRules(task: task, layers: layers, embedded: embedded)
-                        .first(where: \.applies)
+                    let setting = spec.model.linearStart.value
+                    let start = linearStartRules(
+                        task: task, layers: layers, embedded: embedded, setting: setting
+                    ).first(where: \.applies)
                     let hiddenStart = HiddenLinearStartRule(
-                        task: task, layers: layers, embedded: embedded)
+                        task: task, layers: layers, embedded: embedded,
+                        turnedOff: setting == false)
                     let initializer = dense.initializer.rawValue
                     let (rule, why): (String, String) =
                         if let start {

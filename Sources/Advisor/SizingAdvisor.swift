@@ -212,11 +212,23 @@ struct DesignSession {
         let parameters = Self.parameterCount(layers, inputs: ni) + data.embeddingParameters
         evaluations += initializerEvaluations(layers)
         let embedded = data.embeddingParameters > 0
-        evaluations += linearStartRules(task: task, layers: layers, embedded: embedded).map {
-            $0.evaluate()
-        }
+        let startSetting = spec.model.linearStart.value
+        evaluations += linearStartRules(
+            task: task, layers: layers, embedded: embedded, setting: startSetting
+        ).map { $0.evaluate() }
         evaluations.append(
-            HiddenLinearStartRule(task: task, layers: layers, embedded: embedded).evaluate())
+            HiddenLinearStartRule(
+                task: task, layers: layers, embedded: embedded, turnedOff: startSetting == false
+            ).evaluate())
+        let start = LinearStartDecision(
+            task: task, layers: layers, embedded: embedded, setting: startSetting)
+        config.model.linearStart = .fixed(start.starts)
+        if startSetting == true, let reason = start.randomReason {
+            warn(
+                start.rule, SpecKey.linearStart.path,
+                "true, but the networks start at random: \(reason); use relu, leaky_relu or "
+                    + "prelu hidden layers without batch norm, or remove the key")
+        }
 
         config.model.layers = layers
         config.model.template = .fixed(templateChoice(hiddenLayers: hidden.widths.count).name)

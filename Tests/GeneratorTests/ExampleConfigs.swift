@@ -20,6 +20,7 @@ enum ExampleConfigs {
         spec.model.batchNorm = .fixed(true)
         spec.model.dropout = .fixed(0.2)
         spec.model.initializer = .fixed(.heUniform)
+        spec.model.linearStart = .fixed(true)
         spec.model.layers = [
             .dense(DenseConfig(units: 8, initializer: .heUniform, bias: false, maxNorm: 3.0)),
             .batchNorm(momentum: 0.1, epsilon: 1e-5),
@@ -113,6 +114,7 @@ enum ExampleConfigs {
         spec.model.batchNorm = .fixed(false)
         spec.model.dropout = .fixed(0)
         spec.model.initializer = .fixed(.heNormal)
+        spec.model.linearStart = .fixed(false)
         spec.model.layers = [
             .dense(DenseConfig(units: 4, initializer: .heNormal)),
             .activation(.relu),

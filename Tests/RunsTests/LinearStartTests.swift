@@ -483,6 +483,40 @@ import Testing
         }
     }
 
+    @Test("model.linear_start: false starts at the random draw; true where it cannot, warns")
+    func theSpecKeyTurnsTheStartOffAndWarnsWhenItCannotApply() throws {
+        // false: the session's network is exactly the seeded random draw.
+        let (off, offPlan) = try RidgeStartTests.session(
+            model: "{hidden_layers: 1, neurons: 8, linear_start: false}")
+        #expect(!off.startsAtLinearFit)
+        let description = try #require(off.trainer.model.modelDescription)
+        let drawn = try Sequential(description, seed: off.trainer.model.seed)
+        #expect(Self.tensors(off.trainer.model) == Self.tensors(drawn))
+        let evaluation = try #require(
+            offPlan.recommendation.evaluations.first { $0.id == HiddenLinearStartRule.id })
+        #expect(!evaluation.applies && evaluation.why.contains("model.linear_start: false"))
+        let text = try offPlan.generate(outputPath: offPlan.specPath).text
+        #expect(text.contains("linear_start: false") && text.contains("# set in spec"))
+        // The same without hidden layers: INIT-LINEAR-RIDGE is off too.
+        let linear = try RidgeStartTests.session(
+            model: "{hidden_layers: 0, linear_start: false}"
+        ).session
+        #expect(!linear.startsAtLinearFit)
+        // true where the network cannot carry the fit: random, with a located warning.
+        let (tanh, tanhPlan) = try RidgeStartTests.session(
+            model: "{hidden_layers: 1, neurons: 8, activation: tanh, linear_start: true}")
+        #expect(!tanh.startsAtLinearFit)
+        #expect(tanhPlan.recommendation.config.model.linearStart == .fixed(false))
+        let warning = try #require(
+            tanhPlan.recommendation.warnings.first { $0.keyPath == "model.linear_start" })
+        #expect(warning.ruleID == HiddenLinearStartRule.id && warning.location?.line == 3)
+        #expect(warning.message.contains("rectifiers"))
+        // auto resolves to true in the config, which trains the same way again.
+        let (auto, autoPlan) = try RidgeStartTests.session(model: "{hidden_layers: 1, neurons: 8}")
+        #expect(auto.startsAtLinearFit)
+        #expect(autoPlan.recommendation.config.model.linearStart == .fixed(true))
+    }
+
     @Test("the advisor, the config and the session agree on when the fit is carried")
     func ruleConfigAndSessionAgree() throws {
         let (session, plan) = try RidgeStartTests.session(model: "{hidden_layers: 1, neurons: 8}")

@@ -348,6 +348,8 @@ public protocol LinearStartRule: Rule {
     /// Whether the first layer sees embedding tables (the fit is of the encoded inputs, codes
     /// and all, so there is nothing to start from).
     var embedded: Bool { get }
+    /// Whether the spec turns linear starts off (`model.linear_start: false`).
+    var turnedOff: Bool { get set }
     /// The rule on its inputs; each parameter sets the property of the same name.
     init(task: TaskKind, hiddenLayers: Int, embedded: Bool)
 }
@@ -357,35 +359,72 @@ public protocol LinearStartRule: Rule {
 ///   - task: regression or classification.
 ///   - layers: the network's layers, input first.
 ///   - embedded: whether any input column is embedded (default false).
+///   - setting: `model.linear_start` (default nil: `auto`).
 public func linearStartRules(
-    task: TaskKind, layers: [LayerConfig], embedded: Bool = false
+    task: TaskKind, layers: [LayerConfig], embedded: Bool = false, setting: Bool? = nil
 ) -> [any LinearStartRule] {
     [
-        LinearRidgeStartRule(task: task, layers: layers, embedded: embedded),
-        LinearLogisticStartRule(task: task, layers: layers, embedded: embedded),
+        LinearRidgeStartRule(
+            task: task, layers: layers, embedded: embedded, turnedOff: setting == false),
+        LinearLogisticStartRule(
+            task: task, layers: layers, embedded: embedded, turnedOff: setting == false),
     ]
 }
 
-/// Whether each network of a design starts at, or as, the linear fit of its training rows:
-/// INIT-LINEAR-RIDGE, INIT-LINEAR-LOGISTIC or INIT-HIDDEN-LINEAR applies.
-/// - Parameters:
-///   - task: regression or classification.
-///   - layers: the network's layers, input first.
-///   - embedded: whether any input column is embedded.
-public func startsAtLinearFit(task: TaskKind, layers: [LayerConfig], embedded: Bool) -> Bool {
-    linearStartRules(task: task, layers: layers, embedded: embedded).contains(where: \.applies)
-        || HiddenLinearStartRule(task: task, layers: layers, embedded: embedded).applies
+/// How each network of a design starts: at, or as, the linear fit of its training rows, or at
+/// random. INIT-LINEAR-RIDGE or INIT-LINEAR-LOGISTIC decides for a network without hidden
+/// layers, INIT-HIDDEN-LINEAR for one with them.
+public struct LinearStartDecision: Sendable, Equatable {
+    /// The deciding rule's ID.
+    public var rule: String
+    /// Whether the networks start at the fit.
+    public var starts: Bool
+    /// The deciding rule's reason.
+    public var why: String
+    /// Why the networks start at random; nil when they start at the fit.
+    public var randomReason: String?
+
+    /// The decision for a design.
+    /// - Parameters:
+    ///   - task: regression or classification.
+    ///   - layers: the network's layers, input first.
+    ///   - embedded: whether any input column is embedded.
+    ///   - setting: `model.linear_start` (nil: `auto`; `true` starts there where the network
+    ///     can carry the fit, as `auto`; `false` never).
+    public init(task: TaskKind, layers: [LayerConfig], embedded: Bool, setting: Bool?) {
+        let hidden = HiddenLinearStartRule(
+            task: task, layers: layers, embedded: embedded, turnedOff: setting == false)
+        if hidden.hiddenLayers > 0 {
+            rule = HiddenLinearStartRule.id
+            starts = hidden.applies
+            why = hidden.evaluate().why
+            randomReason = hidden.randomReason
+        } else {
+            let linear = linearStartRules(
+                task: task, layers: layers, embedded: embedded, setting: setting
+            ).first { type(of: $0).fittedTask == task }
+            rule = linear.map { type(of: $0).id } ?? LinearRidgeStartRule.id
+            starts = linear?.applies ?? false
+            why = linear?.evaluate().why ?? ""
+            randomReason = starts ? nil : why
+        }
+    }
 }
 
 extension LinearStartRule {
     /// The rule for a network's layers: its hidden layers are its dense layers but the output.
-    public init(task: TaskKind, layers: [LayerConfig], embedded: Bool = false) {
+    public init(
+        task: TaskKind, layers: [LayerConfig], embedded: Bool = false, turnedOff: Bool = false
+    ) {
         let denses = layers.filter { if case .dense = $0 { true } else { false } }.count
         self.init(task: task, hiddenLayers: max(0, denses - 1), embedded: embedded)
+        self.turnedOff = turnedOff
     }
 
     /// Whether the networks start at the fit.
-    public var applies: Bool { task == Self.fittedTask && hiddenLayers == 0 && !embedded }
+    public var applies: Bool {
+        task == Self.fittedTask && hiddenLayers == 0 && !embedded && !turnedOff
+    }
 
     public func evaluate() -> RuleEvaluation {
         let why: String
@@ -397,8 +436,10 @@ extension LinearStartRule {
             why = "\(task.rawValue): not \(Self.fitName) (\(Self.fittedTask.rawValue) only)"
         } else if hiddenLayers > 0 {
             why = "hidden layers: INIT-HIDDEN-LINEAR decides the start"
-        } else {
+        } else if embedded {
             why = "embedded inputs: random initial weights (the fit sees their codes)"
+        } else {
+            why = "model.linear_start: false: random initial weights (INIT-BY-ACTIVATION)"
         }
         return evaluation(
             [RuleInput("task", .text(task.rawValue)), RuleInput("hidden", .integer(hiddenLayers))],
@@ -418,6 +459,7 @@ public struct LinearRidgeStartRule: LinearStartRule {
     public var task: TaskKind
     public var hiddenLayers: Int
     public var embedded: Bool
+    public var turnedOff = false
 
     public init(task: TaskKind, hiddenLayers: Int, embedded: Bool) {
         self.task = task
@@ -439,6 +481,7 @@ public struct LinearLogisticStartRule: LinearStartRule {
     public var task: TaskKind
     public var hiddenLayers: Int
     public var embedded: Bool
+    public var turnedOff = false
 
     public init(task: TaskKind, hiddenLayers: Int, embedded: Bool) {
         self.task = task
@@ -477,13 +520,18 @@ public struct HiddenLinearStartRule: Rule {
     public var rescaled: Bool
     /// Whether the first layer sees embedding tables (the fit is of the encoded inputs only).
     public var embedded: Bool
+    /// Whether the spec turns linear starts off (`model.linear_start: false`).
+    public var turnedOff: Bool
 
     /// The rule on a network's layers: its hidden layers are its dense layers but the output.
     /// - Parameters:
     ///   - task: regression or classification.
     ///   - layers: the network's layers, input first.
     ///   - embedded: whether any input column is embedded (default false).
-    public init(task: TaskKind, layers: [LayerConfig], embedded: Bool = false) {
+    ///   - turnedOff: whether `model.linear_start` is `false` (default false).
+    public init(
+        task: TaskKind, layers: [LayerConfig], embedded: Bool = false, turnedOff: Bool = false
+    ) {
         var widths: [Int] = []
         var activations: [ActivationFunction] = []
         var rescaled = false
@@ -502,6 +550,7 @@ public struct HiddenLinearStartRule: Rule {
         outputs = widths.last ?? 0
         self.rescaled = rescaled
         self.embedded = embedded
+        self.turnedOff = turnedOff
     }
 
     /// The negative slope of a rectifier that carries a value in two units; nil for any other
@@ -523,6 +572,7 @@ public struct HiddenLinearStartRule: Rule {
     /// Why the networks start at random; nil when they start as the fit.
     public var randomReason: String? {
         if hiddenLayers == 0 { return "no hidden layer: INIT-LINEAR-RIDGE or INIT-LINEAR-LOGISTIC" }
+        if turnedOff { return "model.linear_start: false" }
         if activations.count < hiddenLayers
             || !activations.allSatisfy({ Self.rectifierSlope($0) != nil })
         {

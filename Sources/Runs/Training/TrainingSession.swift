@@ -155,9 +155,12 @@ public final class TrainingSession {
         self.source = source
         self.trainer = try Self.trainer(
             builder, seed: seed, learningRate: learningRate, source: source, weights: weights)
-        let ruled = Advisor.startsAtLinearFit(
-            task: data.schema.task, layers: resolved.layers,
-            embedded: data.encoding.embeddingParameters > 0)
+        let ruled =
+            LinearStartDecision(
+                task: data.schema.task, layers: resolved.layers,
+                embedded: data.encoding.embeddingParameters > 0,
+                setting: config.model.linearStart.value
+            ).starts
         // True only when the network did start there (a fit can fail).
         startsAtLinearFit =
             ruled

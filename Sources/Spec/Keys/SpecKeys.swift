@@ -15,7 +15,9 @@ extension SpecKey {
             splitValidation, splitTest,
             splitStratify,
             task,
-            template, hiddenLayers, neurons, activation, batchNorm, dropout, initializer, layers,
+            template, hiddenLayers, neurons, activation, batchNorm, dropout, initializer,
+            linearStart,
+            layers,
             loss, optimizer, learningRate, batchSize, epochs, earlyStopping, regularization,
             weightDecay, gradientClipping, schedule, classWeights, shuffle, seed, ensemble,
             tuneTrials, tuneTimeout, tuneMetric, tuneDirection, tuneFolds, tunePruning, tuneSpace,
@@ -187,6 +189,16 @@ extension SpecKey {
         rules: ["INIT-BY-ACTIVATION"],
         "Weight initialiser of the hidden layers (INIT-BY-ACTIVATION).",
         field: .value(\.model.initializer))
+
+    public static let linearStart = SpecKey(
+        "model.linear_start", .anyOf([.boolean, auto]), default: .auto,
+        rules: ["INIT-LINEAR-RIDGE", "INIT-LINEAR-LOGISTIC", "INIT-HIDDEN-LINEAR"],
+        "Whether each network starts at the linear fit of its training rows (ridge for "
+            + "regression, logistic for classes): a network without hidden layers is that fit, "
+            + "one with rectifier hidden layers computes it in two units per output and its "
+            + "other units add what it misses. `auto` starts there wherever the network can "
+            + "carry the fit; `false` starts at the initializers' random draw.",
+        starter: "true | false", field: .value(\.model.linearStart))
 
     public static let layers = SpecKey(
         "model.layers",

@@ -14,6 +14,10 @@ public struct ModelSection: Sendable, Equatable {
     public var dropout: Setting<Double> = .auto
     /// Weight initialiser of the hidden layers; `auto` follows INIT-BY-ACTIVATION.
     public var initializer: Setting<Initializer> = .auto
+    /// Whether each network starts at, or as, the linear fit of its training rows;
+    /// `auto` follows INIT-LINEAR-RIDGE, INIT-LINEAR-LOGISTIC and INIT-HIDDEN-LINEAR, `false`
+    /// starts at the initializer's random draw.
+    public var linearStart: Setting<Bool> = .auto
     /// An explicit layer list (what `generate` writes). When present it is the network, and
     /// the shape keys above only describe it.
     public var layers: [LayerConfig]?
