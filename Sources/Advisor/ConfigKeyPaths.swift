@@ -61,7 +61,8 @@ extension DesignSession {
     /// Adds the reasons of the keys the design steps did not annotate (data, name, layers,
     /// advisor thresholds) and orders all of them as `Recommendation.keyPaths(of:)`.
     mutating func orderedChoices(
-        config: NetworkSpec, hidden: HiddenDesign, layers: [LayerConfig]
+        config: NetworkSpec, hidden: HiddenDesign, layers: [LayerConfig],
+        start: LinearStartDecision
     ) -> [Choice] {
         func written(_ key: String) -> Bool { spec.location(of: key) != nil }
         func given(_ key: String, _ value: String, defaultWhy: String) {
@@ -149,10 +150,7 @@ extension DesignSession {
         }
         let template = templateChoice(hiddenLayers: hidden.widths.count)
         choose(SpecKey.template.path, template.name, template.source, nil, template.why)
-        annotateLayers(layers, hidden: hidden)
-        let start = LinearStartDecision(
-            task: task, layers: layers, embedded: self.data.embeddingParameters > 0,
-            setting: spec.model.linearStart.value)
+        annotateLayers(layers, hidden: hidden, start: start)
         if let fixed = spec.model.linearStart.value {
             choose(
                 SpecKey.linearStart.path, String(start.starts), .spec, nil,
@@ -192,8 +190,11 @@ extension DesignSession {
         return choices.indices.sorted { (places[$0], $0) < (places[$1], $1) }.map { choices[$0] }
     }
 
-    /// The reasons of every field of every layer.
-    mutating func annotateLayers(_ layers: [LayerConfig], hidden: HiddenDesign) {
+    /// The reasons of every field of every layer; `start` says how the output layer's weights
+    /// start.
+    mutating func annotateLayers(
+        _ layers: [LayerConfig], hidden: HiddenDesign, start: LinearStartDecision
+    ) {
         let lastDense = layers.lastIndex { if case .dense = $0 { true } else { false } } ?? -1
         var hiddenIndex = -1
         for (index, layer) in layers.enumerated() {
@@ -235,35 +236,28 @@ extension DesignSession {
                         "No = \(no) output\(no == 1 ? "" : "s"): \(taskDescription)")
                     // INIT-LINEAR-RIDGE or INIT-LINEAR-LOGISTIC: a linear model starts at its
                     // fit; INIT-HIDDEN-LINEAR: a network with hidden layers starts as it.
-                    let embedded = data.embeddingParameters > 0
-                    let setting = spec.model.linearStart.value
-                    let start = linearStartRules(
-                        task: task, layers: layers, embedded: embedded, setting: setting
-                    ).first(where: \.applies)
-                    let hiddenStart = HiddenLinearStartRule(
-                        task: task, layers: layers, embedded: embedded,
-                        turnedOff: setting == false)
                     let initializer = dense.initializer.rawValue
+                    let fit = start.hiddenRule.fitName
                     let (rule, why): (String, String) =
-                        if let start {
-                            (
-                                type(of: start).id,
-                                "no hidden layer: each network starts at \(type(of: start).fitName)"
-                                    + " of its training rows (\(initializer) unused)"
-                            )
-                        } else if hiddenStart.applies {
-                            (
-                                HiddenLinearStartRule.id,
-                                "each network starts as \(hiddenStart.fitName) of its training "
-                                    + "rows, carried by 2 units per output; \(initializer) x "
-                                    + NumberText.evidence(
-                                        Double(HiddenLinearStartRule.remainderScale))
-                                    + " for the other units' weights"
-                            )
-                        } else {
+                        if !start.starts {
                             (
                                 InitializerRule.id,
                                 "\(initializer) suits the \(outputActivationName(layers)) output"
+                            )
+                        } else if start.hiddenRule.hiddenLayers == 0 {
+                            (
+                                start.rule,
+                                "no hidden layer: each network starts at \(fit) of its training "
+                                    + "rows (\(initializer) unused)"
+                            )
+                        } else {
+                            (
+                                start.rule,
+                                "each network starts as \(fit) of its training rows, carried by 2 "
+                                    + "units per output; \(initializer) x "
+                                    + NumberText.evidence(
+                                        Double(HiddenLinearStartRule.remainderScale))
+                                    + " for the other units' weights"
                             )
                         }
                     choose("\(base).dense.initializer", initializer, .rule, rule, why)

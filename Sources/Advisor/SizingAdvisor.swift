@@ -211,17 +211,11 @@ struct DesignSession {
         // The embedding tables are trained parameters too (ENC-EMBED-SIZE).
         let parameters = Self.parameterCount(layers, inputs: ni) + data.embeddingParameters
         evaluations += initializerEvaluations(layers)
-        let embedded = data.embeddingParameters > 0
         let startSetting = spec.model.linearStart.value
-        evaluations += linearStartRules(
-            task: task, layers: layers, embedded: embedded, setting: startSetting
-        ).map { $0.evaluate() }
-        evaluations.append(
-            HiddenLinearStartRule(
-                task: task, layers: layers, embedded: embedded, turnedOff: startSetting == false
-            ).evaluate())
         let start = LinearStartDecision(
-            task: task, layers: layers, embedded: embedded, setting: startSetting)
+            task: task, layers: layers, embedded: data.embeddingParameters > 0,
+            setting: startSetting)
+        evaluations += start.evaluations
         config.model.linearStart = .fixed(start.starts)
         if startSetting == true, let reason = start.randomReason {
             warn(
@@ -254,7 +248,7 @@ struct DesignSession {
                 ? .none
                 : spec.data.targetTransform.value ?? data.targetTransform?.transform ?? .none)
 
-        choices = orderedChoices(config: config, hidden: hidden, layers: layers)
+        choices = orderedChoices(config: config, hidden: hidden, layers: layers, start: start)
         let widths = hidden.widths
         let diagram =
             ([ni] + widths + [no]).map(String.init).joined(separator: " -> ")

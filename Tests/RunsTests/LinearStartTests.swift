@@ -25,19 +25,29 @@ import Testing
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The design of spec `name` over `csv` (target `y`, standardised numbers, one network),
+    /// both written to a fresh folder.
+    /// - Parameters:
+    ///   - csv: the CSV text.
+    ///   - model: the spec's `model:` mapping.
+    ///   - epochs: `training.epochs`.
+    static func plan(_ name: String, csv: String, model: String, epochs: Int) throws -> DesignPlan {
+        let folder = try temporaryFolder()
+        try csv.write(
+            to: folder.appendingPathComponent("\(name).csv"), atomically: true, encoding: .utf8)
+        let spec = folder.appendingPathComponent("\(name).yaml").path
+        try """
+        name: \(name)
+        data: {path: \(name).csv, target: y, numeric_encoding: standard}
+        model: \(model)
+        training: {epochs: \(epochs), ensemble: 1}
+        """.write(toFile: spec, atomically: true, encoding: .utf8)
+        return try DesignPlan(specPath: spec, catalog: try TemplateCatalog())
+    }
+
     /// A session of `model` (a YAML mapping) on `line()`, not yet trained, and its design.
     static func session(model: String) throws -> (session: TrainingSession, plan: DesignPlan) {
-        let folder = try temporaryFolder()
-        try line().write(
-            to: folder.appendingPathComponent("line.csv"), atomically: true, encoding: .utf8)
-        let spec = folder.appendingPathComponent("line.yaml").path
-        try """
-        name: line
-        data: {path: line.csv, target: y, numeric_encoding: standard}
-        model: \(model)
-        training: {epochs: 30, ensemble: 1}
-        """.write(toFile: spec, atomically: true, encoding: .utf8)
-        let plan = try DesignPlan(specPath: spec, catalog: try TemplateCatalog())
+        let plan = try plan("line", csv: line(), model: model, epochs: 30)
         return (try TrainingSession(config: plan.recommendation.config, data: plan.data), plan)
     }
 
@@ -261,7 +271,6 @@ import Testing
 
     @Test("a linear classifier's networks start at the fit; the config and design say so")
     func aLinearClassifierStartsAtItsFit() throws {
-        let folder = try temporaryFolder()
         var generator = SeededGenerator(seed: 8)
         var lines = ["a,b,y"]
         for _ in 0..<300 {
@@ -269,16 +278,9 @@ import Testing
             let b = generator.nextNormal()
             lines.append("\(a),\(b),\(2 * a - b + 0.5 * generator.nextNormal() > 0 ? "p" : "n")")
         }
-        try (lines.joined(separator: "\n") + "\n").write(
-            to: folder.appendingPathComponent("two.csv"), atomically: true, encoding: .utf8)
-        let spec = folder.appendingPathComponent("two.yaml").path
-        try """
-        name: two
-        data: {path: two.csv, target: y, numeric_encoding: standard}
-        model: {hidden_layers: 0}
-        training: {epochs: 5, ensemble: 1}
-        """.write(toFile: spec, atomically: true, encoding: .utf8)
-        let plan = try DesignPlan(specPath: spec, catalog: try TemplateCatalog())
+        let plan = try RidgeStartTests.plan(
+            "two", csv: lines.joined(separator: "\n") + "\n", model: "{hidden_layers: 0}",
+            epochs: 5)
         let session = try TrainingSession(config: plan.recommendation.config, data: plan.data)
         #expect(session.startsAtLinearFit)
         let fit = try #require(LogisticRegressionFit(session.data.training, classes: 2))
@@ -453,7 +455,6 @@ import Testing
 
     @Test("embedded inputs: the advisor and the session both say random start")
     func embeddedInputsStartAtRandom() throws {
-        let folder = try temporaryFolder()
         var generator = SeededGenerator(seed: 21)
         var lines = ["city,x,y"]
         // 40 levels with about 21 training rows each: embedded (ENC-EMBED-SIZE).
@@ -461,17 +462,10 @@ import Testing
             let x = generator.nextNormal()
             lines.append("c\(row % 40),\(x),\(x + 0.3 * generator.nextNormal() > 0 ? "p" : "n")")
         }
-        try (lines.joined(separator: "\n") + "\n").write(
-            to: folder.appendingPathComponent("cities.csv"), atomically: true, encoding: .utf8)
         for hidden in [0, 1] {
-            let spec = folder.appendingPathComponent("cities\(hidden).yaml").path
-            try """
-            name: cities
-            data: {path: cities.csv, target: y, numeric_encoding: standard}
-            model: {hidden_layers: \(hidden)}
-            training: {epochs: 3, ensemble: 1}
-            """.write(toFile: spec, atomically: true, encoding: .utf8)
-            let plan = try DesignPlan(specPath: spec, catalog: try TemplateCatalog())
+            let plan = try RidgeStartTests.plan(
+                "cities", csv: lines.joined(separator: "\n") + "\n",
+                model: "{hidden_layers: \(hidden)}", epochs: 3)
             #expect(plan.data.encoding.embeddingParameters > 0, "40 levels are embedded")
             let session = try TrainingSession(config: plan.recommendation.config, data: plan.data)
             #expect(!session.startsAtLinearFit)

@@ -373,16 +373,13 @@ public func linearStartRules(
 
 /// How each network of a design starts: at, or as, the linear fit of its training rows, or at
 /// random. INIT-LINEAR-RIDGE or INIT-LINEAR-LOGISTIC decides for a network without hidden
-/// layers, INIT-HIDDEN-LINEAR for one with them.
-public struct LinearStartDecision: Sendable, Equatable {
-    /// The deciding rule's ID.
-    public var rule: String
-    /// Whether the networks start at the fit.
-    public var starts: Bool
-    /// The deciding rule's reason.
-    public var why: String
-    /// Why the networks start at random; nil when they start at the fit.
-    public var randomReason: String?
+/// layers, INIT-HIDDEN-LINEAR for one with them. The advisor records the three rules'
+/// evaluations, the config's reasons and the training session all read this one value.
+public struct LinearStartDecision: Sendable {
+    /// INIT-LINEAR-RIDGE and INIT-LINEAR-LOGISTIC on the design.
+    public let linearRules: [any LinearStartRule]
+    /// INIT-HIDDEN-LINEAR on the design.
+    public let hiddenRule: HiddenLinearStartRule
 
     /// The decision for a design.
     /// - Parameters:
@@ -392,22 +389,38 @@ public struct LinearStartDecision: Sendable, Equatable {
     ///   - setting: `model.linear_start` (nil: `auto`; `true` starts there where the network
     ///     can carry the fit, as `auto`; `false` never).
     public init(task: TaskKind, layers: [LayerConfig], embedded: Bool, setting: Bool?) {
-        let hidden = HiddenLinearStartRule(
+        linearRules = linearStartRules(
+            task: task, layers: layers, embedded: embedded, setting: setting)
+        hiddenRule = HiddenLinearStartRule(
             task: task, layers: layers, embedded: embedded, turnedOff: setting == false)
-        if hidden.hiddenLayers > 0 {
-            rule = HiddenLinearStartRule.id
-            starts = hidden.applies
-            why = hidden.evaluate().why
-            randomReason = hidden.randomReason
-        } else {
-            let linear = linearStartRules(
-                task: task, layers: layers, embedded: embedded, setting: setting
-            ).first { type(of: $0).fittedTask == task }
-            rule = linear.map { type(of: $0).id } ?? LinearRidgeStartRule.id
-            starts = linear?.applies ?? false
-            why = linear?.evaluate().why ?? ""
-            randomReason = starts ? nil : why
+    }
+
+    /// The rule that decides: INIT-HIDDEN-LINEAR with hidden layers, else the linear rule of
+    /// the task.
+    private var deciding: any Rule {
+        if hiddenRule.hiddenLayers == 0,
+            let linear = linearRules.first(where: { type(of: $0).fittedTask == hiddenRule.task })
+        {
+            return linear
         }
+        return hiddenRule
+    }
+
+    /// The deciding rule's ID.
+    public var rule: String { type(of: deciding).id }
+    /// Whether the networks start at the fit.
+    public var starts: Bool {
+        hiddenRule.hiddenLayers > 0 ? hiddenRule.applies : linearRules.contains(where: \.applies)
+    }
+    /// The deciding rule's reason.
+    public var why: String { deciding.evaluate().why }
+    /// Why the networks start at random; nil when they start at the fit.
+    public var randomReason: String? {
+        hiddenRule.hiddenLayers > 0 ? hiddenRule.randomReason : starts ? nil : why
+    }
+    /// The three rules' evaluations, for the design's record.
+    public var evaluations: [RuleEvaluation] {
+        linearRules.map { $0.evaluate() } + [hiddenRule.evaluate()]
     }
 }
 

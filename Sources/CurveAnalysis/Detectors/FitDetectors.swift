@@ -25,10 +25,11 @@ public struct OverfitDetector: Detector {
             whole.allSatisfy(\.isFinite), record.trainLoss.allSatisfy(\.isFinite),
             let minimum = whole.min(), let best = whole.firstIndex(of: minimum)
         else { return [] }
+        var earlyStoppingOff = false
+        if let spec, case .fixed(nil) = spec.training.earlyStopping { earlyStoppingOff = true }
         // With early stopping, the tail past its patience is what it cuts off; without it the
         // last epoch is the model, and the whole curve counts.
-        var window = thresholds.overfitWindow
-        if let spec, case .fixed(nil) = spec.training.earlyStopping { window = whole.count }
+        let window = earlyStoppingOff ? whole.count : thresholds.overfitWindow
         let end = min(whole.count, record.trainLoss.count, best + 1 + window)
         let validation = whole.prefix(end)
         let noise = record.validationRows.map { rows in
@@ -41,7 +42,7 @@ public struct OverfitDetector: Detector {
         else { return [] }
         let proposals = EditProposals(record: record, spec: spec, thresholds: thresholds)
         var edits = [proposals.addDropout, proposals.addL2].compactMap { $0 }
-        if let spec, case .fixed(nil) = spec.training.earlyStopping {
+        if earlyStoppingOff {
             edits.append(
                 SpecEdit(
                     SpecKey.earlyStopping.path, from: "none",

@@ -34,17 +34,18 @@ enum LinearStart {
         if case .classes(_, let labels) = target { classes = labels.count }
         guard
             let carriers = Carriers(
-                model.modelDescription, inputs: rows.featureCount, outputs: target.outputWidth),
-            let (weights, biases) = fit(rows, classes: classes)
+                model.modelDescription, inputs: rows.featureCount, outputs: target.outputWidth)
         else { return false }
+        // The shapes first: the fit is the expensive part.
         var shapesMatch = true
         model.visitParameters { name, parameter in
             shapesMatch = shapesMatch && carriers.expects(name, parameter.shape)
         }
-        guard shapesMatch else { return false }
-        model.visitParameters { name, parameter in
-            carriers.set(name, &parameter.value, weights: weights, biases: biases)
+        guard shapesMatch, let (weights, biases) = fit(rows, classes: classes) else {
+            return false
         }
+        let fitted = carriers.fitted(weights: weights, biases: biases)
+        model.visitParameters { name, parameter in carriers.set(name, &parameter.value, fitted) }
         return true
     }
 
@@ -102,20 +103,31 @@ enum LinearStart {
             self.maxNorms = maxNorms
         }
 
-        /// The factor hidden dense layer `d` scales output k's carrying units' weights by to
-        /// keep them within its max-norm constraint (1 without one): the first layer's are the
-        /// fit's weights, a later layer's the read-back pair (norm sqrt(2) / (1 + a)). The
-        /// output layer reads the value back larger by the product of them all.
-        func shrink(_ d: Int, output k: Int, weights: [Double]) -> Double {
-            guard let maxNorm = maxNorms[d].map(Double.init) else { return 1 }
-            let norm =
-                d == 0
-                ? (0..<inputs).reduce(0.0) {
-                    $0 + weights[k * inputs + $1] * weights[k * inputs + $1]
+        /// A fit ready to write: its weights (outputs x inputs, row-major), its intercepts,
+        /// and `shrinks[d][k]`, the factor hidden dense layer `d` scales output k's carrying
+        /// weights by to keep them within its max-norm constraint (1 without one). The first
+        /// layer's carrying weights are the fit's, a later layer's the read-back pair (norm
+        /// sqrt(2) / (1 + a)); the output layer reads the value back larger by the product.
+        struct Fitted {
+            var weights: [Double]
+            var biases: [Double]
+            var shrinks: [[Double]]
+        }
+
+        /// The fit with each hidden layer's max-norm shrinks, computed once.
+        func fitted(weights: [Double], biases: [Double]) -> Fitted {
+            let shrinks = (0..<(denseLayers.count - 1)).map { d in
+                (0..<outputs).map { k -> Double in
+                    guard let maxNorm = maxNorms[d].map(Double.init) else { return 1 }
+                    let norm =
+                        d == 0
+                        ? weights[(k * inputs)..<((k + 1) * inputs)].reduce(0) { $0 + $1 * $1 }
+                            .squareRoot()
+                        : 2.squareRoot() / (1 + slopes[d - 1])
+                    return norm > maxNorm ? maxNorm / norm : 1
                 }
-                .squareRoot()
-                : 2.squareRoot() / (1 + slopes[d - 1])
-            return norm > maxNorm ? maxNorm / norm : 1
+            }
+            return Fitted(weights: weights, biases: biases, shrinks: shrinks)
         }
 
         /// Dense layer `d`'s position among the dense layers, for a parameter of the model.
@@ -135,12 +147,10 @@ enum LinearStart {
             }
         }
 
-        /// Writes the carriers into a dense layer's weight or bias; `weights` is the fit's
-        /// outputs x inputs matrix, row-major, `biases` its intercepts.
-        func set(
-            _ name: ParameterName, _ value: inout [Float], weights: [Double], biases: [Double]
-        ) {
+        /// Writes the carriers of `fit` into a dense layer's weight or bias.
+        func set(_ name: ParameterName, _ value: inout [Float], _ fit: Fitted) {
             guard let d = dense(name) else { return }
+            let (weights, biases) = (fit.weights, fit.biases)
             let fanIn = d == 0 ? inputs : widths[d - 1]
             let isWeight = name.local == "weight"
             let carried = 2 * outputs
@@ -152,7 +162,7 @@ enum LinearStart {
             if d == 0 {
                 // f(z) and f(-z) of each output's linear value (scaled into the max-norm).
                 for k in 0..<outputs {
-                    let shrink = shrink(0, output: k, weights: weights)
+                    let shrink = fit.shrinks[0][k]
                     for (unit, sign) in [(2 * k, 1.0), (2 * k + 1, -1.0)] {
                         if isWeight {
                             for i in 0..<fanIn {
@@ -182,13 +192,11 @@ enum LinearStart {
                 let (u, v) = (2 * k, 2 * k + 1)
                 if isOutput {
                     // Undo every hidden layer's shrink.
-                    let carriedScale = (0..<d).reduce(1.0) {
-                        $0 * shrink($1, output: k, weights: weights)
-                    }
+                    let carriedScale = fit.shrinks.reduce(1.0) { $0 * $1[k] }
                     value[k * fanIn + u] = Float(back / carriedScale)
                     value[k * fanIn + v] = Float(-back / carriedScale)
                 } else {
-                    let w = Float(back * shrink(d, output: k, weights: weights))
+                    let w = Float(back * fit.shrinks[d][k])
                     for j in 0..<fanIn {
                         value[u * fanIn + j] = 0
                         value[v * fanIn + j] = 0
