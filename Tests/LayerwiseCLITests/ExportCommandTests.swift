@@ -26,10 +26,7 @@ struct ExportCommandTests {
             ),
         ])
     func matchesPredict(file: String, target: String, extra: String) throws {
-        guard hasOnnxRuntime else {
-            try Test.cancel(
-                "needs python3 with numpy, onnx and onnxruntime (.ci/run installs them)")
-        }
+        try requireOnnxRuntime()
         let folder = try scratch()
         if file != "iris.csv" { try copyData(file, to: folder) }  // scratch() copies iris
         let spec =
@@ -39,13 +36,7 @@ struct ExportCommandTests {
             to: folder.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
         let trained = try layerwise("train", "spec.yaml", "--out", "run", "--quiet", in: folder)
         #expect(trained.status == 0, "\(trained.errors)")
-        let exported = try layerwise(
-            "export", "run", "--format", "onnx", "-o", "model.onnx", in: folder)
-        #expect(exported.status == 0, "\(exported.errors)")
-        let predicted = try layerwise("predict", "run", file, "-o", "predictions.csv", in: folder)
-        #expect(predicted.status == 0, "\(predicted.errors)")
-        let check = try checkInOnnxRuntime("model.onnx", file, "predictions.csv", in: folder)
-        #expect(check.status == 0, "\(file) \(extra): \(check.output)")
+        try expectExportMatchesPredict(data: file, in: folder, "\(file) \(extra)")
     }
 
     @Test("export needs -o; an existing file is kept without --force; a missing run is located")
@@ -71,10 +62,7 @@ struct ExportCommandTests {
 
     @Test("equality indicators (ENC-NUMERIC-EQUAL): Equal of two inputs in the graph = `predict`")
     func equalityIndicators() throws {
-        guard hasOnnxRuntime else {
-            try Test.cancel(
-                "needs python3 with numpy, onnx and onnxruntime (.ci/run installs them)")
-        }
+        try requireOnnxRuntime()
         let folder = try scratch()
         // The price paid is the chosen option's price; some prices and options are missing.
         var lines = ["paid,pa,pb,y"]
@@ -100,20 +88,12 @@ struct ExportCommandTests {
         let config = try String(
             contentsOf: folder.appendingPathComponent("run/config.yaml"), encoding: .utf8)
         #expect(config.contains("equality_indicators: true"))
-        let exported = try layerwise("export", "run", "-o", "m.onnx", in: folder)
-        #expect(exported.status == 0, "\(exported.errors)")
-        let predicted = try layerwise("predict", "run", "paid.csv", "-o", "p.csv", in: folder)
-        #expect(predicted.status == 0, "\(predicted.errors)")
-        let check = try checkInOnnxRuntime("m.onnx", "paid.csv", "p.csv", in: folder)
-        #expect(check.status == 0, "\(check.output)")
+        try expectExportMatchesPredict(data: "paid.csv", in: folder)
     }
 
     @Test("date and datetime columns: their parts computed in the graph equal `predict`")
     func dateColumns() throws {
-        guard hasOnnxRuntime else {
-            try Test.cancel(
-                "needs python3 with numpy, onnx and onnxruntime (.ci/run installs them)")
-        }
+        try requireOnnxRuntime()
         let folder = try scratch()
         let stamp = DateFormatter()
         stamp.locale = Locale(identifier: "en_US_POSIX")
@@ -145,13 +125,33 @@ struct ExportCommandTests {
             to: folder.appendingPathComponent("days.yaml"), atomically: true, encoding: .utf8)
         let trained = try layerwise("train", "days.yaml", "--out", "run", "--quiet", in: folder)
         #expect(trained.status == 0, "\(trained.errors)")
-        let exported = try layerwise("export", "run", "-o", "m.onnx", in: folder)
-        #expect(exported.status == 0, "\(exported.errors)")
-        let predicted = try layerwise("predict", "run", "days.csv", "-o", "p.csv", in: folder)
-        #expect(predicted.status == 0, "\(predicted.errors)")
-        let check = try checkInOnnxRuntime("m.onnx", "days.csv", "p.csv", in: folder)
-        #expect(check.status == 0, "\(check.output)")
+        try expectExportMatchesPredict(data: "days.csv", in: folder)
     }
+}
+
+/// Cancels the test when python3 lacks numpy, onnx or onnxruntime.
+private func requireOnnxRuntime() throws {
+    guard hasOnnxRuntime else {
+        try Test.cancel("needs python3 with numpy, onnx and onnxruntime (.ci/run installs them)")
+    }
+}
+
+/// Exports the run in `folder/run` to ONNX, predicts `data` with `layerwise predict`, and
+/// expects each step to succeed and onnxruntime's outputs on the raw columns to equal
+/// `predict`'s.
+/// - Parameters:
+///   - data: the CSV in `folder`.
+///   - folder: holds `run/`.
+///   - context: added to the check's failure message.
+private func expectExportMatchesPredict(
+    data: String, in folder: URL, _ context: String = ""
+) throws {
+    let exported = try layerwise("export", "run", "--format", "onnx", "-o", "m.onnx", in: folder)
+    #expect(exported.status == 0, "\(exported.errors)")
+    let predicted = try layerwise("predict", "run", data, "-o", "p.csv", in: folder)
+    #expect(predicted.status == 0, "\(predicted.errors)")
+    let check = try checkInOnnxRuntime("m.onnx", data, "p.csv", in: folder)
+    #expect(check.status == 0, "\(context) \(check.output)")
 }
 
 /// Runs Scripts/check_onnx_model.py on a model, its data and `predict`'s output.

@@ -341,17 +341,23 @@ public protocol LinearStartRule: Rule {
     static var fittedTask: TaskKind { get }
     /// The fit, as the rule's `why` names it ("the ridge fit").
     static var fitName: String { get }
+    /// What the rule reads of the design.
+    var inputs: LinearStartInputs { get }
+    /// The rule on its inputs.
+    init(_ inputs: LinearStartInputs)
+}
+
+/// What INIT-LINEAR-RIDGE and INIT-LINEAR-LOGISTIC read of a design.
+public struct LinearStartInputs: Sendable, Equatable {
     /// The task.
-    var task: TaskKind { get }
+    public var task: TaskKind
     /// Hidden layers of the design.
-    var hiddenLayers: Int { get }
+    public var hiddenLayers: Int
     /// Whether the first layer sees embedding tables (the fit is of the encoded inputs, codes
     /// and all, so there is nothing to start from).
-    var embedded: Bool { get }
+    public var embedded: Bool
     /// Whether the spec turns linear starts off (`model.linear_start: false`).
-    var turnedOff: Bool { get set }
-    /// The rule on its inputs; each parameter sets the property of the same name.
-    init(task: TaskKind, hiddenLayers: Int, embedded: Bool)
+    public var turnedOff: Bool
 }
 
 /// INIT-LINEAR-RIDGE and INIT-LINEAR-LOGISTIC for a design (at most one applies: one per task).
@@ -425,14 +431,31 @@ public struct LinearStartDecision: Sendable {
 }
 
 extension LinearStartRule {
+    /// The rule on its inputs; each parameter sets the property of the same name.
+    public init(task: TaskKind, hiddenLayers: Int, embedded: Bool, turnedOff: Bool = false) {
+        self.init(
+            LinearStartInputs(
+                task: task, hiddenLayers: hiddenLayers, embedded: embedded, turnedOff: turnedOff))
+    }
+
     /// The rule for a network's layers: its hidden layers are its dense layers but the output.
     public init(
         task: TaskKind, layers: [LayerConfig], embedded: Bool = false, turnedOff: Bool = false
     ) {
         let denses = layers.filter { if case .dense = $0 { true } else { false } }.count
-        self.init(task: task, hiddenLayers: max(0, denses - 1), embedded: embedded)
-        self.turnedOff = turnedOff
+        self.init(
+            task: task, hiddenLayers: max(0, denses - 1), embedded: embedded,
+            turnedOff: turnedOff)
     }
+
+    /// The task.
+    public var task: TaskKind { inputs.task }
+    /// Hidden layers of the design.
+    public var hiddenLayers: Int { inputs.hiddenLayers }
+    /// Whether any input column is embedded.
+    public var embedded: Bool { inputs.embedded }
+    /// Whether `model.linear_start` is `false`.
+    public var turnedOff: Bool { inputs.turnedOff }
 
     /// Whether the networks start at the fit.
     public var applies: Bool {
@@ -469,16 +492,9 @@ public struct LinearRidgeStartRule: LinearStartRule {
         "w0 = argmin |Xw + b - y|^2 + 0.01 n |w|^2 on the network's training rows"
     public static let fittedTask = TaskKind.regression
     public static let fitName = "the ridge fit"
-    public var task: TaskKind
-    public var hiddenLayers: Int
-    public var embedded: Bool
-    public var turnedOff = false
+    public let inputs: LinearStartInputs
 
-    public init(task: TaskKind, hiddenLayers: Int, embedded: Bool) {
-        self.task = task
-        self.hiddenLayers = hiddenLayers
-        self.embedded = embedded
-    }
+    public init(_ inputs: LinearStartInputs) { self.inputs = inputs }
 }
 
 /// INIT-LINEAR-LOGISTIC (calibrated): a classification network without hidden layers starts at
@@ -491,16 +507,9 @@ public struct LinearLogisticStartRule: LinearStartRule {
         "W0 = argmin sum_i log-loss_i + |W|^2 / 2 on the network's training rows"
     public static let fittedTask = TaskKind.classification
     public static let fitName = "the logistic regression fit"
-    public var task: TaskKind
-    public var hiddenLayers: Int
-    public var embedded: Bool
-    public var turnedOff = false
+    public let inputs: LinearStartInputs
 
-    public init(task: TaskKind, hiddenLayers: Int, embedded: Bool) {
-        self.task = task
-        self.hiddenLayers = hiddenLayers
-        self.embedded = embedded
-    }
+    public init(_ inputs: LinearStartInputs) { self.inputs = inputs }
 }
 
 /// INIT-HIDDEN-LINEAR (calibrated): a network with hidden layers starts as the linear model
